@@ -111,3 +111,19 @@ func TestWalkPaths(t *testing.T) {
 		t.Fatalf("Walk paths %q, want %q", strings.Join(got, "|"), want)
 	}
 }
+
+func TestEscapeMarkdown(t *testing.T) {
+	tests := map[string]string{
+		"plain text, with commas.":  "plain text, with commas.",
+		"<script>alert(1)</script>": `\<script\>alert(1)\</script\>`,
+		"[link](javascript:x)":      `\[link\](javascript:x)`,
+		"# not a heading":           `\# not a heading`,
+		"1992. A year":              `\1992. A year`,
+		"a*b_c`d":                   "a\\*b\\_c\\`d",
+	}
+	for in, want := range tests {
+		if got := EscapeMarkdown(in); got != want {
+			t.Errorf("EscapeMarkdown(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
