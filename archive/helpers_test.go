@@ -1,0 +1,85 @@
+package archive
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+var (
+	kzEN = snapshots.PageKey{ID: "kazakhstan", Lang: "en"}
+	kzFR = snapshots.PageKey{ID: "kazakhstan", Lang: "fr"}
+	t0   = time.Date(2017, 12, 13, 9, 0, 0, 0, time.UTC)
+)
+
+// at is the n-th hour after t0.
+func at(n int) time.Time { return t0.Add(time.Duration(n) * time.Hour) }
+
+// snap builds a sealed snapshot whose content depends on paras.
+func snap(page snapshots.PageKey, stamp string, paras ...string) snapshots.Snapshot {
+	s := snapshots.Snapshot{
+		Page: page.String(), Lang: page.Lang,
+		URL: "https://www.nato.int/cps/" + page.Lang + "/natohq/topics_49598.htm", Title: "Relations with Kazakhstan",
+		UpdatedRaw: snapshots.NullString(stamp), Lead: "NATO and Kazakhstan cooperate.",
+	}
+	sec := snapshots.Section{Heading: "Highlights", Level: 2}
+	for _, p := range paras {
+		sec.Blocks = append(sec.Blocks, snapshots.Block{Kind: snapshots.Paragraph, Text: p})
+	}
+	s.Sections = []snapshots.Section{sec}
+	s.Seal()
+	return s
+}
+
+func capture(page snapshots.PageKey, n int, body string) Capture {
+	c := Capture{
+		Page: page, URL: "https://www.nato.int/cps/" + page.Lang + "/natohq/topics_49598.htm",
+		FinalURL: "https://www.nato.int/cps/" + page.Lang + "/natohq/topics_49598.htm",
+		Source:   "live", Started: at(n), Finished: at(n).Add(time.Second), Status: 200,
+		Header:      map[string]string{"ETag": fmt.Sprintf(`"e%d"`, n), "Last-Modified": at(n).Format(time.RFC1123)},
+		ContentType: "text/html; charset=utf-8",
+	}
+	if body != "" {
+		c.Body = []byte(body)
+	}
+	return c
+}
+
+func mustVersion(t testing.TB, a *Archive, c Capture, s snapshots.Snapshot, change *ChangeRecord) int {
+	t.Helper()
+	v, err := a.RecordVersion(context.Background(), c, s, 1, change)
+	if err != nil {
+		t.Fatalf("RecordVersion: %v", err)
+	}
+	return v
+}
+
+func mustUnchanged(t testing.TB, a *Archive, c Capture, v int) {
+	t.Helper()
+	if err := a.RecordUnchanged(context.Background(), c, v); err != nil {
+		t.Fatalf("RecordUnchanged: %v", err)
+	}
+}
+
+func mustCheckClean(t testing.TB, a *Archive) {
+	t.Helper()
+	probs, err := a.Check(context.Background())
+	if err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	if len(probs) > 0 {
+		t.Fatalf("Check found problems: %v", probs)
+	}
+}
+
+func count(t testing.TB, a *Archive, table string) int {
+	t.Helper()
+	var n int
+	if err := a.db.QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

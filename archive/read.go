@@ -1,0 +1,413 @@
+package archive
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// PageStatus is the state of one page series.
+type PageStatus struct {
+	Page                snapshots.PageKey
+	URL, CanonicalURL   string
+	Latest              int // latest version, 0 when none yet
+	LatestHash          string
+	UpdatedRaw          string // the page's own update stamp in the latest version
+	LastCheck           *time.Time
+	LastSuccess         *time.Time
+	LastChange          *time.Time // first_seen of the latest version
+	LastError           string     // of the latest capture, when it failed
+	ConsecutiveFailures int        // failed captures since the last good one
+}
+
+// VersionInfo describes one version without its content.
+type VersionInfo struct {
+	Version                          int
+	ContentHash                      string
+	FirstSeen, LastSeen              time.Time
+	Checks                           int // successful captures that saw this version
+	UpdatedRaw, UpdatedOn, UpdatedAt string
+	ParserVersion                    int
+	Summary                          map[string]int // of the change into this version; nil for version 1
+	StampOnly                        bool
+	ParserChange                     bool
+	WindowStart                      *time.Time // last capture that still saw the previous version
+	Suspect                          string     // of the capture this version came from
+}
+
+// readTx runs fn in a read transaction: one consistent WAL snapshot, never
+// waiting for a writer.
+func (a *Archive) readTx(ctx context.Context, doing string, fn func(tx *sql.Tx) error) error {
+	tx, err := a.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return a.wrap(doing, err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnusable) {
+			return err
+		}
+		return a.wrap(doing, err)
+	}
+	return nil
+}
+
+func timePtr(s sql.NullString) (*time.Time, error) {
+	if !s.Valid {
+		return nil, nil
+	}
+	t, err := parseTime(s.String)
+	if err != nil {
+		return nil, fmt.Errorf("%w: bad time %q", ErrCorrupt, s.String)
+	}
+	return &t, nil
+}
+
+// Pages lists every page series, ordered by id and language.
+func (a *Archive) Pages(ctx context.Context) ([]PageStatus, error) {
+	var out []PageStatus
+	err := a.readTx(ctx, "list pages", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT page_pk, id, lang, url, canonical_url FROM pages ORDER BY id, lang`)
+		if err != nil {
+			return err
+		}
+		var pks []int64
+		for rows.Next() {
+			var ps PageStatus
+			var pk int64
+			if err := rows.Scan(&pk, &ps.Page.ID, &ps.Page.Lang, &ps.URL, &ps.CanonicalURL); err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, ps)
+			pks = append(pks, pk)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for i := range out {
+			if err := pageStatus(ctx, tx, pks[i], &out[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// pageStatus fills the derived fields. Every query walks captures_by_page or
+// the versions primary key backwards from the newest row.
+func pageStatus(ctx context.Context, tx *sql.Tx, pk int64, ps *PageStatus) error {
+	var hash, stamp, first sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT version, content_hash, updated_raw, first_seen FROM versions
+		WHERE page_pk = ? ORDER BY version DESC LIMIT 1`, pk).Scan(&ps.Latest, &hash, &stamp, &first)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	ps.LatestHash, ps.UpdatedRaw = hash.String, stamp.String
+	if ps.LastChange, err = timePtr(first); err != nil {
+		return err
+	}
+
+	var lastCheck, lastOutcome, lastErr sql.NullString
+	err = tx.QueryRowContext(ctx, `SELECT started, outcome, error_kind || CASE WHEN error_kind != '' AND error_message != '' THEN ': ' ELSE '' END || error_message
+		FROM captures WHERE page_pk = ? ORDER BY capture_id DESC LIMIT 1`, pk).Scan(&lastCheck, &lastOutcome, &lastErr)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if ps.LastCheck, err = timePtr(lastCheck); err != nil {
+		return err
+	}
+	if lastOutcome.String == OutcomeFailed {
+		ps.LastError = lastErr.String
+	}
+
+	var okID sql.NullInt64
+	var okTime sql.NullString
+	err = tx.QueryRowContext(ctx, `SELECT capture_id, started FROM captures
+		WHERE page_pk = ? AND outcome != 'failed' ORDER BY capture_id DESC LIMIT 1`, pk).Scan(&okID, &okTime)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if ps.LastSuccess, err = timePtr(okTime); err != nil {
+		return err
+	}
+	return tx.QueryRowContext(ctx, `SELECT count(*) FROM captures WHERE page_pk = ? AND capture_id > ?`,
+		pk, okID.Int64).Scan(&ps.ConsecutiveFailures)
+}
+
+// pagePK looks a page up by its full key.
+func pagePK(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, page snapshots.PageKey) (int64, error) {
+	var pk int64
+	err := q.QueryRowContext(ctx, `SELECT page_pk FROM pages WHERE id = ? AND lang = ?`, page.ID, page.Lang).Scan(&pk)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("page %s: %w", page, ErrNotFound)
+	}
+	return pk, err
+}
+
+// ResolvePage turns a user's reference into a full key. With Lang empty,
+// the page id must have exactly one language in the archive.
+func (a *Archive) ResolvePage(ctx context.Context, ref snapshots.PageKey) (snapshots.PageKey, error) {
+	var langs []string
+	err := a.readTx(ctx, "resolve page", func(tx *sql.Tx) error {
+		if ref.Lang != "" {
+			_, err := pagePK(ctx, tx, ref)
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT lang FROM pages WHERE id = ? ORDER BY lang`, ref.ID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var l string
+			if err := rows.Scan(&l); err != nil {
+				return err
+			}
+			langs = append(langs, l)
+		}
+		return rows.Err()
+	})
+	switch {
+	case err != nil:
+		return snapshots.PageKey{}, err
+	case ref.Lang != "":
+		return ref, nil
+	case len(langs) == 0:
+		return snapshots.PageKey{}, fmt.Errorf("page %s: %w", ref.ID, ErrNotFound)
+	case len(langs) > 1:
+		return snapshots.PageKey{}, fmt.Errorf("page %s is archived in several languages (%s): say which, e.g. %s/%s",
+			ref.ID, strings.Join(langs, ", "), ref.ID, langs[0])
+	}
+	return snapshots.PageKey{ID: ref.ID, Lang: langs[0]}, nil
+}
+
+// Versions lists a page's versions, oldest first.
+func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]VersionInfo, error) {
+	var out []VersionInfo
+	err := a.readTx(ctx, "list versions", func(tx *sql.Tx) error {
+		pk, err := pagePK(ctx, tx, page)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT v.version, v.content_hash, v.first_seen, v.last_seen, v.checks,
+				v.updated_raw, v.updated_on, v.updated_at, v.parser_version, c.suspect,
+				ch.summary, ch.stamp_only, ch.parser_change, ch.window_start
+			FROM versions v
+			JOIN captures c ON c.capture_id = v.capture_id
+			LEFT JOIN changes ch ON ch.page_pk = v.page_pk AND ch.to_version = v.version
+			WHERE v.page_pk = ? ORDER BY v.version`, pk)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var vi VersionInfo
+			var first, last string
+			var raw, on, at, summary, window sql.NullString
+			var stampOnly, parserChange sql.NullBool
+			if err := rows.Scan(&vi.Version, &vi.ContentHash, &first, &last, &vi.Checks, &raw, &on, &at,
+				&vi.ParserVersion, &vi.Suspect, &summary, &stampOnly, &parserChange, &window); err != nil {
+				return err
+			}
+			vi.UpdatedRaw, vi.UpdatedOn, vi.UpdatedAt = raw.String, on.String, at.String
+			vi.StampOnly, vi.ParserChange = stampOnly.Bool, parserChange.Bool
+			var e1, e2, e3 error
+			vi.FirstSeen, e1 = parseTime(first)
+			vi.LastSeen, e2 = parseTime(last)
+			vi.WindowStart, e3 = timePtr(window)
+			if e1 != nil || e2 != nil || e3 != nil {
+				return fmt.Errorf("%w: version %d of %s has bad times", ErrCorrupt, vi.Version, page)
+			}
+			if summary.Valid {
+				if err := json.Unmarshal([]byte(summary.String), &vi.Summary); err != nil {
+					return fmt.Errorf("%w: change into version %d of %s: bad summary", ErrCorrupt, vi.Version, page)
+				}
+			}
+			out = append(out, vi)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// Snapshot returns one version of a page (0 means the latest), with
+// Version, FirstSeen, LastSeen and ParserVersion filled in.
+func (a *Archive) Snapshot(ctx context.Context, page snapshots.PageKey, version int) (snapshots.Snapshot, error) {
+	var s snapshots.Snapshot
+	err := a.readTx(ctx, "read snapshot", func(tx *sql.Tx) error {
+		pk, err := pagePK(ctx, tx, page)
+		if err != nil {
+			return err
+		}
+		q := `SELECT version, snapshot, parser_version, first_seen, last_seen FROM versions WHERE page_pk = ? AND version = ?`
+		args := []any{pk, version}
+		if version == 0 {
+			q = `SELECT version, snapshot, parser_version, first_seen, last_seen FROM versions WHERE page_pk = ? ORDER BY version DESC LIMIT 1`
+			args = args[:1]
+		}
+		s, err = scanSnapshot(tx.QueryRowContext(ctx, q, args...), page, version)
+		return err
+	})
+	return s, err
+}
+
+// SnapshotAt returns the version of a page that was current at t: the
+// latest one first seen at or before t.
+func (a *Archive) SnapshotAt(ctx context.Context, page snapshots.PageKey, t time.Time) (snapshots.Snapshot, error) {
+	var s snapshots.Snapshot
+	err := a.readTx(ctx, "read snapshot", func(tx *sql.Tx) error {
+		pk, err := pagePK(ctx, tx, page)
+		if err != nil {
+			return err
+		}
+		// Ties and clock jumps: among versions first seen by t, the highest
+		// number wins, because numbers follow capture order.
+		s, err = scanSnapshot(tx.QueryRowContext(ctx, `SELECT version, snapshot, parser_version, first_seen, last_seen
+			FROM versions WHERE page_pk = ? AND first_seen <= ? ORDER BY version DESC LIMIT 1`,
+			pk, fmtTime(t)), page, -1)
+		if errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("page %s had no version yet at %s: %w", page, t.UTC().Format(time.RFC3339), ErrNotFound)
+		}
+		return err
+	})
+	return s, err
+}
+
+func scanSnapshot(row *sql.Row, page snapshots.PageKey, asked int) (snapshots.Snapshot, error) {
+	var version, parser int
+	var js, first, last string
+	err := row.Scan(&version, &js, &parser, &first, &last)
+	if errors.Is(err, sql.ErrNoRows) {
+		if asked > 0 {
+			return snapshots.Snapshot{}, fmt.Errorf("page %s has no version %d: %w", page, asked, ErrNotFound)
+		}
+		return snapshots.Snapshot{}, fmt.Errorf("page %s has no versions: %w", page, ErrNotFound)
+	}
+	if err != nil {
+		return snapshots.Snapshot{}, err
+	}
+	s, err := snapshots.Unmarshal([]byte(js))
+	if err != nil {
+		return s, fmt.Errorf("%w: version %d of %s: %v", ErrCorrupt, version, page, err)
+	}
+	f, e1 := parseTime(first)
+	l, e2 := parseTime(last)
+	if e1 != nil || e2 != nil {
+		return s, fmt.Errorf("%w: version %d of %s has bad times", ErrCorrupt, version, page)
+	}
+	s.Version, s.ParserVersion, s.FirstSeen, s.LastSeen = version, parser, &f, &l
+	return s, nil
+}
+
+// Validators returns the ETag and Last-Modified of the page's latest
+// successful capture, for a conditional request. Both are empty when there
+// is none.
+func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag, lastModified string, err error) {
+	err = a.readTx(ctx, "read validators", func(tx *sql.Tx) error {
+		pk, err := pagePK(ctx, tx, page)
+		if err != nil {
+			return err
+		}
+		var hj string
+		err = tx.QueryRowContext(ctx, `SELECT headers FROM captures WHERE page_pk = ? AND outcome != 'failed'
+			ORDER BY capture_id DESC LIMIT 1`, pk).Scan(&hj)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var h map[string]string
+		if err := json.Unmarshal([]byte(hj), &h); err != nil {
+			return fmt.Errorf("%w: capture headers of %s: %v", ErrCorrupt, page, err)
+		}
+		for k, v := range h {
+			switch strings.ToLower(k) {
+			case "etag":
+				etag = v
+			case "last-modified":
+				lastModified = v
+			}
+		}
+		return nil
+	})
+	return etag, lastModified, err
+}
+
+// Change returns the stored change into version `to` of a page and the
+// start of its window (the last capture that still saw the previous
+// version).
+func (a *Archive) Change(ctx context.Context, page snapshots.PageKey, to int) (ChangeRecord, *time.Time, error) {
+	var cr ChangeRecord
+	var window *time.Time
+	err := a.readTx(ctx, "read change", func(tx *sql.Tx) error {
+		pk, err := pagePK(ctx, tx, page)
+		if err != nil {
+			return err
+		}
+		var diff, summary string
+		var ws sql.NullString
+		err = tx.QueryRowContext(ctx, `SELECT diff, summary, stamp_only, parser_change, window_start FROM changes
+			WHERE page_pk = ? AND to_version = ?`, pk, to).Scan(&diff, &summary, &cr.StampOnly, &cr.ParserChange, &ws)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("page %s has no recorded change into version %d: %w", page, to, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		cr.DiffJSON = []byte(diff)
+		if err := json.Unmarshal([]byte(summary), &cr.Summary); err != nil {
+			return fmt.Errorf("%w: change into version %d of %s: bad summary", ErrCorrupt, to, page)
+		}
+		window, err = timePtr(ws)
+		return err
+	})
+	return cr, window, err
+}
+
+// RawBody returns a stored raw body, checked against its digest. A body
+// that does not decompress or does not match is reported as ErrCorrupt.
+func (a *Archive) RawBody(ctx context.Context, digest string) ([]byte, error) {
+	var gz []byte
+	var size int
+	err := a.db.QueryRowContext(ctx, `SELECT data, size FROM raw_bodies WHERE digest = ?`, digest).Scan(&gz, &size)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("raw body %s: %w", digest, ErrNotFound)
+	}
+	if err != nil {
+		return nil, a.wrap("read raw body", err)
+	}
+	return decodeBody(digest, size, gz)
+}
+
+func decodeBody(digest string, size int, gz []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	var raw []byte
+	if err == nil {
+		raw, err = io.ReadAll(io.LimitReader(zr, int64(size)+1))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: raw body %s does not decompress: %v", ErrCorrupt, digest, err)
+	}
+	sum := sha256.Sum256(raw)
+	if got := "sha256:" + hex.EncodeToString(sum[:]); got != digest || len(raw) != size {
+		return nil, fmt.Errorf("%w: raw body %s reads back as %s (%d bytes)", ErrCorrupt, digest, got, len(raw))
+	}
+	return raw, nil
+}

@@ -1,0 +1,163 @@
+package archive
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migration brings the schema from version i to i+1 (migrations[i]). They
+// run in order, all in one transaction with the user_version bump, so an
+// archive is never left between two schemas.
+type migration func(ctx context.Context, tx *sql.Tx) error
+
+var migrations = []migration{
+	execMigration(schema1),
+	migrateTo2,
+}
+
+// SchemaVersion is the schema this relwatch writes.
+var SchemaVersion = len(migrations)
+
+func execMigration(stmt string) migration {
+	return func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, stmt)
+		return err
+	}
+}
+
+// schema1 is the first released layout. Times are UTC text in a fixed-width
+// RFC 3339 form (see timeFormat) so that they sort as text.
+const schema1 = `
+CREATE TABLE pages (
+	page_pk       INTEGER PRIMARY KEY,
+	id            TEXT NOT NULL,
+	lang          TEXT NOT NULL,
+	url           TEXT NOT NULL,
+	canonical_url TEXT NOT NULL DEFAULT '',
+	UNIQUE (id, lang)
+);
+
+CREATE TABLE raw_bodies (
+	digest      TEXT PRIMARY KEY,  -- 'sha256:' || hex of the uncompressed body
+	size        INTEGER NOT NULL,  -- uncompressed length in bytes
+	compression TEXT NOT NULL CHECK (compression IN ('gzip')),
+	data        BLOB NOT NULL
+);
+
+CREATE TABLE captures (
+	capture_id    INTEGER PRIMARY KEY,  -- increases with every attempt; order by it, not by time
+	page_pk       INTEGER NOT NULL REFERENCES pages (page_pk),
+	source        TEXT NOT NULL,
+	started       TEXT NOT NULL,
+	finished      TEXT NOT NULL,
+	status        INTEGER NOT NULL,
+	final_url     TEXT NOT NULL,
+	headers       TEXT NOT NULL,        -- JSON object, keys sorted
+	content_type  TEXT NOT NULL,
+	body_digest   TEXT REFERENCES raw_bodies (digest),
+	outcome       TEXT NOT NULL CHECK (outcome IN ('new', 'changed', 'unchanged', 'failed')),
+	error_kind    TEXT NOT NULL DEFAULT '',
+	error_message TEXT NOT NULL DEFAULT '',
+	suspect       TEXT NOT NULL DEFAULT '',
+	version       INTEGER               -- the version this capture saw; NULL when failed
+);
+CREATE INDEX captures_by_page ON captures (page_pk, capture_id);
+CREATE INDEX captures_by_body ON captures (body_digest);
+
+CREATE TABLE versions (
+	page_pk        INTEGER NOT NULL REFERENCES pages (page_pk),
+	version        INTEGER NOT NULL CHECK (version >= 1),
+	content_hash   TEXT NOT NULL,
+	snapshot       TEXT NOT NULL,  -- canonical snapshot JSON without version, first_seen, last_seen
+	parser_version INTEGER NOT NULL,
+	capture_id     INTEGER NOT NULL REFERENCES captures (capture_id),
+	first_seen     TEXT NOT NULL,
+	last_seen      TEXT NOT NULL,
+	checks         INTEGER NOT NULL DEFAULT 1,
+	updated_raw    TEXT,
+	updated_on     TEXT,
+	updated_at     TEXT,
+	PRIMARY KEY (page_pk, version)
+);
+CREATE INDEX versions_by_first_seen ON versions (page_pk, first_seen);
+
+CREATE TABLE changes (
+	page_pk       INTEGER NOT NULL,
+	from_version  INTEGER NOT NULL,
+	to_version    INTEGER NOT NULL,
+	diff          TEXT NOT NULL,   -- the diff package's JSON
+	summary       TEXT NOT NULL,   -- JSON object of counts
+	stamp_only    INTEGER NOT NULL,
+	parser_change INTEGER NOT NULL DEFAULT 0,
+	observed      TEXT NOT NULL,   -- first capture of to_version
+	window_start  TEXT,            -- last capture that still saw from_version
+	stamp_before  TEXT,
+	stamp_after   TEXT,
+	PRIMARY KEY (page_pk, to_version),
+	FOREIGN KEY (page_pk, from_version) REFERENCES versions (page_pk, version),
+	FOREIGN KEY (page_pk, to_version) REFERENCES versions (page_pk, version)
+);
+`
+
+// schema2 adds the full-text index. A block is one distinct (page, section
+// path, text); block_versions says which versions it appears in, so a hit
+// can say when a sentence appeared and when it vanished.
+const schema2 = `
+CREATE TABLE text_blocks (
+	block_id INTEGER PRIMARY KEY,
+	page_pk  INTEGER NOT NULL REFERENCES pages (page_pk),
+	path     TEXT NOT NULL,  -- JSON array of headings
+	text     TEXT NOT NULL,
+	UNIQUE (page_pk, path, text)
+);
+CREATE TABLE block_versions (
+	block_id INTEGER NOT NULL REFERENCES text_blocks (block_id),
+	page_pk  INTEGER NOT NULL,
+	version  INTEGER NOT NULL,
+	PRIMARY KEY (block_id, version),
+	FOREIGN KEY (page_pk, version) REFERENCES versions (page_pk, version)
+) WITHOUT ROWID;
+CREATE INDEX block_versions_by_version ON block_versions (page_pk, version);
+-- rowid = text_blocks.block_id. remove_diacritics 2 makes "securite" match
+-- "sécurité".
+CREATE VIRTUAL TABLE text_fts USING fts5 (text, tokenize = 'unicode61 remove_diacritics 2');
+`
+
+func migrateTo2(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, schema2); err != nil {
+		return err
+	}
+	return reindexAll(ctx, tx)
+}
+
+// migrate applies the missing migrations in one transaction and returns the
+// resulting schema version. A newer schema is refused before anything is
+// written (probe already checked; this guards the race with another writer).
+func migrate(ctx context.Context, db *sql.DB) (int, error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	var v int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return 0, err
+	}
+	if v > len(migrations) {
+		return 0, fmt.Errorf("%w: schema %d, this relwatch knows up to %d", ErrNewerSchema, v, len(migrations))
+	}
+	if v == len(migrations) {
+		return v, tx.Commit()
+	}
+	for i := v; i < len(migrations); i++ {
+		if err := migrations[i](ctx, tx); err != nil {
+			return 0, fmt.Errorf("migrate schema %d to %d: %w", i, i+1, err)
+		}
+	}
+	// PRAGMA does not take parameters; the value is our own integer.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {
+		return 0, err
+	}
+	return len(migrations), tx.Commit()
+}

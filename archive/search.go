@@ -1,0 +1,241 @@
+package archive
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// Hit is one distinct block of text that matched a search, with the
+// versions of its page that contain it.
+type Hit struct {
+	Page      string   // "<id>/<lang>"
+	Path      []string // section headings from the top; empty for title, lead and captions
+	Text      string
+	Versions  []int     // ascending; gaps mean the text vanished and came back
+	FirstSeen time.Time // first_seen of the first version containing the text
+	LastSeen  time.Time // last_seen of the last version containing the text
+}
+
+// textBlock is one indexed unit of a snapshot.
+type textBlock struct {
+	path string // JSON array
+	text string
+}
+
+// blocksOf lists the distinct searchable texts of a snapshot in page order:
+// the title, lead and captions (with an empty path), then every paragraph
+// and bullet under its section path. Empty headings (the untitled first
+// section) are left out of paths.
+func blocksOf(s *snapshots.Snapshot) []textBlock {
+	var out []textBlock
+	seen := map[textBlock]bool{}
+	add := func(path []string, text string) {
+		if text == "" {
+			return
+		}
+		if path == nil {
+			path = []string{}
+		}
+		pj, _ := json.Marshal(path)
+		b := textBlock{string(pj), text}
+		if !seen[b] {
+			seen[b] = true
+			out = append(out, b)
+		}
+	}
+	add(nil, s.Title)
+	add(nil, s.Lead)
+	for _, c := range s.Captions {
+		add(nil, c)
+	}
+	snapshots.Walk(s.Sections, func(path []string, sec *snapshots.Section) {
+		var p []string
+		for _, h := range path {
+			if h != "" {
+				p = append(p, h)
+			}
+		}
+		for _, b := range sec.Blocks {
+			add(p, b.Text)
+		}
+	})
+	return out
+}
+
+// indexVersion adds a version's blocks to the search index. Blocks already
+// known for the page only gain a block_versions row; new ones go into the
+// FTS table too.
+func indexVersion(ctx context.Context, tx *sql.Tx, pk int64, version int, s *snapshots.Snapshot) error {
+	for _, b := range blocksOf(s) {
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT block_id FROM text_blocks WHERE page_pk = ? AND path = ? AND text = ?`,
+			pk, b.path, b.text).Scan(&id)
+		if err == sql.ErrNoRows {
+			err = tx.QueryRowContext(ctx, `INSERT INTO text_blocks (page_pk, path, text) VALUES (?, ?, ?) RETURNING block_id`,
+				pk, b.path, b.text).Scan(&id)
+			if err == nil {
+				_, err = tx.ExecContext(ctx, `INSERT INTO text_fts (rowid, text) VALUES (?, ?)`, id, b.text)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO block_versions (block_id, page_pk, version) VALUES (?, ?, ?)`,
+			id, pk, version); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropIndex removes a page's search index (Reparse rebuilds it).
+func dropIndex(ctx context.Context, tx *sql.Tx, pk int64) error {
+	for _, q := range []string{
+		`DELETE FROM block_versions WHERE page_pk = ?`,
+		`DELETE FROM text_fts WHERE rowid IN (SELECT block_id FROM text_blocks WHERE page_pk = ?)`,
+		`DELETE FROM text_blocks WHERE page_pk = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, pk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reindexAll indexes every stored version, oldest first (migration to 2).
+func reindexAll(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT page_pk, version, snapshot FROM versions ORDER BY page_pk, version`)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		pk      int64
+		version int
+		snap    snapshots.Snapshot
+	}
+	var all []row
+	for rows.Next() {
+		var r row
+		var js string
+		if err := rows.Scan(&r.pk, &r.version, &js); err != nil {
+			rows.Close()
+			return err
+		}
+		if r.snap, err = snapshots.Unmarshal([]byte(js)); err != nil {
+			rows.Close()
+			return fmt.Errorf("version %d of page %d: %w", r.version, r.pk, err)
+		}
+		all = append(all, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range all {
+		if err := indexVersion(ctx, tx, r.pk, r.version, &r.snap); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ftsPhrase turns user text into one FTS5 phrase: double quotes doubled,
+// the whole wrapped in quotes. Inside a phrase, *, -, :, NEAR( and column
+// names are plain text, so no user input is FTS syntax.
+func ftsPhrase(q string) string {
+	return `"` + strings.ReplaceAll(q, `"`, `""`) + `"`
+}
+
+// Search finds the blocks of text containing query as a phrase, ignoring
+// case and accents, in one page or in all. Hits are ordered by page, then by
+// when the text first appeared.
+func (a *Archive) Search(ctx context.Context, query string, page *snapshots.PageKey) ([]Hit, error) {
+	if a.schema < 2 {
+		return nil, fmt.Errorf("search %s: %w", a.path, ErrOldSchema)
+	}
+	query = strings.TrimSpace(query)
+	if query == "" {
+		return nil, fmt.Errorf("search: empty query")
+	}
+	tx, err := a.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, a.wrap("search", err)
+	}
+	defer tx.Rollback()
+
+	q := `SELECT b.block_id, p.id, p.lang, b.path, b.text
+		FROM text_fts JOIN text_blocks b ON b.block_id = text_fts.rowid JOIN pages p ON p.page_pk = b.page_pk
+		WHERE text_fts MATCH ?`
+	args := []any{ftsPhrase(query)}
+	if page != nil {
+		q += ` AND p.id = ? AND p.lang = ?`
+		args = append(args, page.ID, page.Lang)
+	}
+	q += ` ORDER BY p.id, p.lang, b.block_id`
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, a.wrap("search", err)
+	}
+	var hits []Hit
+	var ids []int64
+	for rows.Next() {
+		var h Hit
+		var id int64
+		var id_, lang, path string
+		if err := rows.Scan(&id, &id_, &lang, &path, &h.Text); err != nil {
+			rows.Close()
+			return nil, a.wrap("search", err)
+		}
+		h.Page = snapshots.PageKey{ID: id_, Lang: lang}.String()
+		if err := json.Unmarshal([]byte(path), &h.Path); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("%w: block %d has a bad path: %v", ErrCorrupt, id, err)
+		}
+		hits = append(hits, h)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, a.wrap("search", err)
+	}
+	for i := range hits {
+		if err := blockVersions(ctx, tx, ids[i], &hits[i]); err != nil {
+			return nil, a.wrap("search", err)
+		}
+	}
+	return hits, nil
+}
+
+func blockVersions(ctx context.Context, tx *sql.Tx, id int64, h *Hit) error {
+	rows, err := tx.QueryContext(ctx, `SELECT bv.version, v.first_seen, v.last_seen
+		FROM block_versions bv JOIN versions v ON v.page_pk = bv.page_pk AND v.version = bv.version
+		WHERE bv.block_id = ? ORDER BY bv.version`, id)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v int
+		var first, last string
+		if err := rows.Scan(&v, &first, &last); err != nil {
+			return err
+		}
+		f, err1 := parseTime(first)
+		l, err2 := parseTime(last)
+		if err1 != nil || err2 != nil {
+			return fmt.Errorf("%w: version %d has bad times", ErrCorrupt, v)
+		}
+		if len(h.Versions) == 0 {
+			h.FirstSeen = f
+		}
+		h.LastSeen = l
+		h.Versions = append(h.Versions, v)
+	}
+	return rows.Err()
+}
