@@ -1,0 +1,422 @@
+package scraper
+
+import (
+	"bytes"
+	"fmt"
+	"mime"
+	"net/http"
+	"strings"
+	"unicode"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/transform"
+
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// ParserVersion is stored with every snapshot; bump whenever extraction
+// output changes for the same input.
+const ParserVersion = 1
+
+// ParseOptions refine, per site, what Parse takes as content. Both are
+// optional: the defaults work on every known layout of the NATO pages.
+type ParseOptions struct {
+	// Content is a CSS selector for the content root. Only blocks inside
+	// its first match are kept (the title and the stamp may sit outside).
+	Content string
+	// Exclude is a CSS selector (comma list) of extra chrome to drop
+	// before anything else is looked at.
+	Exclude string
+}
+
+// Parsed is what Parse makes of one response body.
+type Parsed struct {
+	// Snapshot is sealed, with Lang, FinalURL (= pageURL), CanonicalURL and
+	// ParserVersion set; Page and URL are left empty for the caller.
+	Snapshot snapshots.Snapshot
+	// Charset is the encoding used to decode the body, e.g. "utf-8",
+	// "windows-1252".
+	Charset string
+	// Warnings are things worth a look that did not stop the parse: an
+	// unparseable stamp, a language disagreement, a content selector that
+	// matched nothing.
+	Warnings []string
+}
+
+// ParseError is returned (as *ParseError) for bodies that are not a page.
+// Callers branch on Kind with errors.As.
+type ParseError struct {
+	Kind   string // one of the ErrKind constants
+	Detail string
+}
+
+// ParseError kinds.
+const (
+	ErrKindNoTitle   = "no_title"    // no main heading with text
+	ErrKindNoContent = "no_content"  // a title but nothing under it: maintenance and error pages
+	ErrKindMalformed = "parse_error" // the HTML parser rejected the document (nesting over 512)
+	ErrKindWrongType = "wrong_type"  // not HTML
+)
+
+func (e *ParseError) Error() string {
+	return strings.ReplaceAll(e.Kind, "_", " ") + ": " + e.Detail
+}
+
+// minLoneLead is the shortest lead that makes a page on its own, with no
+// section after it. A heading and one short line is what maintenance and
+// error notices served with status 200 look like; a real page is longer.
+const minLoneLead = 200
+
+// Parse turns a response body into a snapshot. contentType is the
+// response's Content-Type header (may be empty); pageURL the final URL.
+//
+// The body must be HTML: a Content-Type other than text/html or
+// application/xhtml+xml is a wrong_type error, except that text/plain and
+// application/octet-stream (servers and archives that mislabel pages) are
+// accepted when the bytes sniff as HTML. An empty Content-Type is accepted.
+//
+// An invalid selector in opts is an ordinary error, not a *ParseError: it
+// is a configuration mistake, not a property of the page.
+func Parse(raw []byte, contentType, pageURL string, opts ParseOptions) (Parsed, error) {
+	if err := checkType(raw, contentType); err != nil {
+		return Parsed{}, err
+	}
+	contentSel, err := compileSelector("content", opts.Content)
+	if err != nil {
+		return Parsed{}, err
+	}
+	excludeSel, err := compileSelector("exclude", opts.Exclude)
+	if err != nil {
+		return Parsed{}, err
+	}
+
+	enc, charsetName, _ := charset.DetermineEncoding(raw, contentType)
+	decoded, _, err := transform.Bytes(enc.NewDecoder(), raw)
+	if err != nil { // decoders replace bad bytes; this is defensive
+		decoded = raw
+	}
+	decoded = bytes.TrimPrefix(decoded, []byte("\uFEFF"))
+	root, err := html.Parse(bytes.NewReader(decoded))
+	if err != nil {
+		return Parsed{}, &ParseError{Kind: ErrKindMalformed, Detail: err.Error()}
+	}
+
+	out := Parsed{Charset: charsetName}
+	warn := func(format string, args ...any) {
+		out.Warnings = append(out.Warnings, fmt.Sprintf(format, args...))
+	}
+	htmlLang := documentLang(root)
+
+	doc := goquery.NewDocumentFromNode(root)
+	dropJunk(root)
+	if excludeSel != nil {
+		doc.FindMatcher(excludeSel).Remove()
+	}
+	var content *html.Node
+	if contentSel != nil {
+		if content = contentSel.MatchFirst(root); content == nil {
+			warn("content selector %q matched nothing; using the whole page", opts.Content)
+		}
+	}
+	title := findTitle(root, content)
+	if title == nil {
+		return Parsed{}, &ParseError{Kind: ErrKindNoTitle, Detail: "no h1 heading with text"}
+	}
+	keep := ancestors(title)
+	for n := range ancestors(content) {
+		keep[n] = true
+	}
+	dropChrome(root, keep)
+
+	x := &extractor{title: title, content: content, path: keep, inContent: content == nil}
+	x.children(walkRoot(root, title, content).FirstChild)
+
+	s := x.snapshot()
+	if s.Title == "" {
+		return Parsed{}, &ParseError{Kind: ErrKindNoTitle, Detail: "the h1 heading is empty"}
+	}
+	if len(s.Sections) == 0 && len(s.Lead) < minLoneLead {
+		detail := "no text under the title"
+		if s.Lead != "" {
+			detail = fmt.Sprintf("only one short paragraph under the title (%q)", s.Lead)
+		}
+		return Parsed{}, &ParseError{Kind: ErrKindNoContent, Detail: detail}
+	}
+	if s.UpdatedRaw != "" {
+		on, at, ok := ParseStamp(string(s.UpdatedRaw))
+		if ok {
+			s.UpdatedOn, s.UpdatedAt = snapshots.NullString(on), snapshots.NullString(at)
+		} else {
+			warn("update stamp %q not understood; kept as raw text only", s.UpdatedRaw)
+		}
+	}
+
+	s.Lang = URLLang(pageURL)
+	if s.Lang == "" {
+		s.Lang = htmlLang
+	}
+	if l := x.stampLang; l != "" && s.Lang != "" && l != s.Lang {
+		// The site leaks English chrome into other languages (an English
+		// "Highlights" label on French pages), never the reverse: a French
+		// or Russian label is proof, an English one only wins when the
+		// document's own lang attribute agrees with it.
+		if l != "en" || htmlLang == "en" {
+			warn("language: the URL says %q but the stamp label is %q; using %q", s.Lang, l, l)
+			s.Lang = l
+		} else {
+			warn("language: the URL says %q but the stamp label is English; keeping %q", s.Lang, s.Lang)
+		}
+	} else if s.Lang == "" {
+		s.Lang = l
+	}
+	s.FinalURL = pageURL
+	s.CanonicalURL = CanonicalURL(pageURL)
+	s.ParserVersion = ParserVersion
+	s.Seal()
+	out.Snapshot = s
+	return out, nil
+}
+
+// Suspect reports whether cur looks like a broken capture relative to prev:
+// its extracted text (Snapshot.TextLen) shrank by more than 80%. reason
+// says by how much.
+func Suspect(prev, cur snapshots.Snapshot) (reason string, suspect bool) {
+	p, c := prev.TextLen(), cur.TextLen()
+	if p == 0 || c*5 >= p {
+		return "", false
+	}
+	return fmt.Sprintf("extracted text shrank by %d%% (%d → %d bytes)", 100-c*100/p, p, c), true
+}
+
+func checkType(raw []byte, contentType string) error {
+	if strings.TrimSpace(contentType) == "" {
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		mt, _, _ = strings.Cut(contentType, ";")
+		mt = strings.ToLower(strings.TrimSpace(mt))
+	}
+	switch mt {
+	case "text/html", "application/xhtml+xml":
+		return nil
+	case "text/plain", "application/octet-stream":
+		if sniffsAsHTML(raw) {
+			return nil
+		}
+	}
+	return &ParseError{Kind: ErrKindWrongType, Detail: fmt.Sprintf("content type %q is not HTML", mt)}
+}
+
+// sniffsAsHTML is net/http's content sniffing, plus an "<html" within the
+// first 1024 bytes for pages that start with a BOM or stray text, which the
+// sniffer calls text/plain.
+func sniffsAsHTML(raw []byte) bool {
+	if strings.HasPrefix(http.DetectContentType(raw), "text/html") {
+		return true
+	}
+	head := raw[:min(len(raw), 1024)]
+	return bytes.Contains(bytes.ToLower(head), []byte("<html"))
+}
+
+func compileSelector(what, sel string) (cascadia.Selector, error) {
+	if strings.TrimSpace(sel) == "" {
+		return nil, nil
+	}
+	s, err := cascadia.Compile(sel)
+	if err != nil {
+		return nil, fmt.Errorf("scraper: %s selector %q: %w", what, sel, err)
+	}
+	return s, nil
+}
+
+// documentLang is the primary subtag of <html lang> (or xml:lang).
+func documentLang(root *html.Node) string {
+	for n := root.FirstChild; n != nil; n = n.NextSibling {
+		if n.Type == html.ElementNode && n.DataAtom == atom.Html {
+			if l := langTag(attr(n, "lang")); l != "" {
+				return l
+			}
+			return langTag(attr(n, "xml:lang"))
+		}
+	}
+	return ""
+}
+
+// walkRoot is the subtree the extractor walks: the <main> holding the
+// title if there is one, else the body. With a content root elsewhere, the
+// whole document.
+func walkRoot(root, title, content *html.Node) *html.Node {
+	if content != nil {
+		return root
+	}
+	for n := title.Parent; n != nil; n = n.Parent {
+		if n.Type == html.ElementNode && (n.DataAtom == atom.Main || attr(n, "role") == "main") {
+			return n
+		}
+	}
+	return root
+}
+
+// findTitle is the main heading: the first h1 with text inside the content
+// root, else the first one outside chrome (a menu, a sign-up dialog), else
+// the first one at all.
+func findTitle(root, content *html.Node) *html.Node {
+	if content != nil {
+		if h := firstH1(content, false); h != nil {
+			return h
+		}
+	}
+	if h := firstH1(root, true); h != nil {
+		return h
+	}
+	return firstH1(root, false)
+}
+
+func firstH1(n *html.Node, skipChrome bool) *html.Node {
+	if n.Type == html.ElementNode {
+		if n.DataAtom == atom.H1 {
+			if hasText(n) {
+				return n
+			}
+			return nil
+		}
+		if skipChrome && isChrome(n, false) {
+			return nil
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if h := firstH1(c, skipChrome); h != nil {
+			return h
+		}
+	}
+	return nil
+}
+
+func ancestors(n *html.Node) map[*html.Node]bool {
+	m := make(map[*html.Node]bool)
+	for ; n != nil; n = n.Parent {
+		m[n] = true
+	}
+	return m
+}
+
+// junk holds elements that never carry page text. Scripts and styles must
+// go before any text is taken: their text nodes are ordinary text to the
+// tree (goquery #206).
+var junk = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
+	atom.Iframe: true, atom.Object: true, atom.Embed: true, atom.Svg: true,
+	atom.Math: true, atom.Canvas: true, atom.Video: true, atom.Audio: true,
+	atom.Input: true, atom.Select: true, atom.Textarea: true, atom.Head: true,
+	atom.Link: true, atom.Meta: true,
+}
+
+// dropJunk removes comments and junk elements. Hidden elements are kept on
+// purpose: collapsed accordion panels are hidden until clicked.
+func dropJunk(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		switch {
+		case c.Type == html.CommentNode || c.Type == html.ElementNode && junk[c.DataAtom]:
+			n.RemoveChild(c)
+		default:
+			dropJunk(c)
+		}
+		c = next
+	}
+}
+
+// dropChrome removes page chrome, except the nodes in keep (the title, the
+// content root and their ancestors).
+func dropChrome(n *html.Node, keep map[*html.Node]bool) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.ElementNode {
+			if !keep[c] && isChrome(c, true) {
+				n.RemoveChild(c)
+			} else {
+				dropChrome(c, keep)
+			}
+		}
+		c = next
+	}
+}
+
+var chromeTags = map[atom.Atom]bool{
+	atom.Nav: true, atom.Aside: true, atom.Footer: true, atom.Form: true,
+	atom.Dialog: true,
+}
+
+var chromeRoles = map[string]bool{
+	"navigation": true, "search": true, "contentinfo": true, "complementary": true,
+	"dialog": true, "alertdialog": true, "menu": true, "menubar": true, "toolbar": true,
+	"banner": true,
+}
+
+// chromeWords are class and id words that mark page furniture on most
+// sites. They are a hint on top of the structural rules, not the key: the
+// title and its ancestors are never removed by them.
+var chromeWords = map[string]bool{
+	"nav": true, "navbar": true, "navigation": true, "menu": true, "megamenu": true,
+	"breadcrumb": true, "breadcrumbs": true, "share": true, "sharing": true,
+	"social": true, "related": true, "footer": true, "sidebar": true,
+	"cookie": true, "cookies": true, "newsletter": true, "login": true,
+	"signup": true, "subscribe": true, "register": true, "account": true,
+	"modal": true, "popup": true, "skip": true, "search": true, "toolbar": true,
+	"print": true, "langswitch": true, "languages": true, "header": true,
+	"masthead": true,
+}
+
+// isChrome reports whether an element is page furniture. Headers and
+// banners count only when removing (withHeader): while looking for the
+// title they are where the title often is.
+func isChrome(n *html.Node, withHeader bool) bool {
+	if chromeTags[n.DataAtom] || withHeader && n.DataAtom == atom.Header {
+		return true
+	}
+	if role := strings.ToLower(attr(n, "role")); chromeRoles[role] && (withHeader || role != "banner") {
+		return true
+	}
+	found := false
+	eachWord(n, func(w string) {
+		if chromeWords[w] && (withHeader || w != "header" && w != "masthead") {
+			found = true
+		}
+	})
+	return found
+}
+
+// eachWord calls fn for every lower-case word of the element's class and
+// id ("related-topics box" → related, topics, box).
+func eachWord(n *html.Node, fn func(string)) {
+	for _, a := range n.Attr {
+		if a.Namespace != "" || a.Key != "class" && a.Key != "id" {
+			continue
+		}
+		for _, w := range strings.FieldsFunc(strings.ToLower(a.Val), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		}) {
+			fn(w)
+		}
+	}
+}
+
+func hasWord(n *html.Node, word string) bool {
+	found := false
+	eachWord(n, func(w string) { found = found || w == word })
+	return found
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Namespace == "" && a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
