@@ -2,14 +2,244 @@ package archive
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 // Problem is one thing Check found wrong.
 type Problem struct {
-	Kind, Detail string
+	Kind   string // "integrity", "reference", "raw-body", "version", "change", "capture", "search-index"
+	Detail string
 }
 
 func (p Problem) String() string { return p.Kind + ": " + p.Detail }
 
-// Check verifies the archive. Stub, filled in below.
-func (a *Archive) Check(ctx context.Context) ([]Problem, error) { return nil, nil }
+// Check verifies the whole archive in one read transaction: SQLite's own
+// integrity_check and foreign keys, every raw body re-hashed, every
+// version's content hash recomputed, version numbering and change rows,
+// and the search index against the versions. Problems are returned in a
+// fixed order. The error is non-nil only when the check itself could not
+// run; a file too damaged to read gives an error wrapping ErrCorrupt.
+func (a *Archive) Check(ctx context.Context) ([]Problem, error) {
+	var probs []Problem
+	add := func(kind, format string, args ...any) {
+		probs = append(probs, Problem{kind, fmt.Sprintf(format, args...)})
+	}
+	err := a.readTx(ctx, "check archive", func(tx *sql.Tx) error {
+		steps := []func(context.Context, *sql.Tx, func(string, string, ...any)) error{
+			checkIntegrity, checkReferences, checkBodies, checkVersions, checkCaptures,
+		}
+		if a.schema >= 2 {
+			steps = append(steps, checkSearchIndex)
+		}
+		for _, step := range steps {
+			if err := step(ctx, tx, add); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, ErrUnusable) {
+		err = fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	return probs, err
+}
+
+type reporter = func(kind, format string, args ...any)
+
+// eachRow runs a query and calls scan for every row.
+func eachRow(ctx context.Context, tx *sql.Tx, q string, scan func(*sql.Rows) error, args ...any) error {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func checkIntegrity(ctx context.Context, tx *sql.Tx, add reporter) error {
+	return eachRow(ctx, tx, "PRAGMA integrity_check", func(r *sql.Rows) error {
+		var msg string
+		if err := r.Scan(&msg); err != nil {
+			return err
+		}
+		if msg != "ok" {
+			add("integrity", "%s", msg)
+		}
+		return nil
+	})
+}
+
+func checkReferences(ctx context.Context, tx *sql.Tx, add reporter) error {
+	return eachRow(ctx, tx, "PRAGMA foreign_key_check", func(r *sql.Rows) error {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fk int
+		if err := r.Scan(&table, &rowid, &parent, &fk); err != nil {
+			return err
+		}
+		add("reference", "%s row %d refers to a missing %s row", table, rowid.Int64, parent)
+		return nil
+	})
+}
+
+func checkBodies(ctx context.Context, tx *sql.Tx, add reporter) error {
+	return eachRow(ctx, tx, "SELECT digest, size, data FROM raw_bodies ORDER BY digest", func(r *sql.Rows) error {
+		var digest string
+		var size int
+		var gz []byte
+		if err := r.Scan(&digest, &size, &gz); err != nil {
+			return err
+		}
+		if _, err := decodeBody(digest, size, gz); err != nil {
+			add("raw-body", "%v", err)
+		}
+		return nil
+	})
+}
+
+// checkVersions recomputes each content hash and checks that versions are
+// numbered 1..N, that each came from a capture that says so, and that each
+// change links consecutive versions.
+func checkVersions(ctx context.Context, tx *sql.Tx, add reporter) error {
+	type key struct {
+		page    string
+		version int
+	}
+	last := map[string]int{}
+	err := eachRow(ctx, tx, `SELECT p.id || '/' || p.lang, v.version, v.content_hash, v.snapshot,
+			c.version, c.outcome, c.page_pk = v.page_pk
+		FROM versions v JOIN pages p ON p.page_pk = v.page_pk
+		LEFT JOIN captures c ON c.capture_id = v.capture_id
+		ORDER BY p.id, p.lang, v.version`, func(r *sql.Rows) error {
+		var k key
+		var hash, js string
+		var cv sql.NullInt64
+		var outcome sql.NullString
+		var samePage sql.NullBool
+		if err := r.Scan(&k.page, &k.version, &hash, &js, &cv, &outcome, &samePage); err != nil {
+			return err
+		}
+		if want := last[k.page] + 1; k.version != want {
+			add("version", "%s: version %d follows version %d", k.page, k.version, want-1)
+		}
+		last[k.page] = k.version
+		s, err := snapshots.Unmarshal([]byte(js))
+		switch {
+		case err != nil:
+			add("version", "%s version %d: snapshot does not decode: %v", k.page, k.version, err)
+		case s.ContentHash != hash:
+			add("version", "%s version %d: snapshot hash %s differs from the row's %s", k.page, k.version, s.ContentHash, hash)
+		case !s.VerifyHash():
+			add("version", "%s version %d: content does not match its hash %s", k.page, k.version, hash)
+		}
+		if !samePage.Bool || cv.Int64 != int64(k.version) || (outcome.String != OutcomeNew && outcome.String != OutcomeChanged) {
+			add("version", "%s version %d: its capture does not record it (capture version %d, outcome %q)",
+				k.page, k.version, cv.Int64, outcome.String)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return eachRow(ctx, tx, `SELECT p.id || '/' || p.lang, ch.from_version, ch.to_version
+		FROM changes ch JOIN pages p ON p.page_pk = ch.page_pk
+		WHERE ch.from_version != ch.to_version - 1 ORDER BY p.id, p.lang, ch.to_version`, func(r *sql.Rows) error {
+		var page string
+		var from, to int
+		if err := r.Scan(&page, &from, &to); err != nil {
+			return err
+		}
+		add("change", "%s: change into version %d starts from version %d", page, to, from)
+		return nil
+	})
+}
+
+func checkCaptures(ctx context.Context, tx *sql.Tx, add reporter) error {
+	return eachRow(ctx, tx, `SELECT c.capture_id, c.outcome, c.version
+		FROM captures c LEFT JOIN versions v ON v.page_pk = c.page_pk AND v.version = c.version
+		WHERE (c.outcome = 'failed') != (c.version IS NULL) OR (c.version IS NOT NULL AND v.version IS NULL)
+		ORDER BY c.capture_id`, func(r *sql.Rows) error {
+		var id int64
+		var outcome string
+		var v sql.NullInt64
+		if err := r.Scan(&id, &outcome, &v); err != nil {
+			return err
+		}
+		add("capture", "capture %d (%s) refers to version %d, which does not exist or does not fit", id, outcome, v.Int64)
+		return nil
+	})
+}
+
+// checkSearchIndex compares the full-text rows with text_blocks, then
+// recomputes every version's blocks and compares them with the index.
+func checkSearchIndex(ctx context.Context, tx *sql.Tx, add reporter) error {
+	// FTS5's own consistency is covered by PRAGMA integrity_check, which
+	// calls each virtual table's xIntegrity method (SQLite 3.44 and later).
+	var missing int
+	if err := tx.QueryRowContext(ctx, `SELECT
+			(SELECT count(*) FROM text_blocks b LEFT JOIN text_fts f ON f.rowid = b.block_id WHERE f.text IS NOT b.text) +
+			(SELECT count(*) FROM text_fts f LEFT JOIN text_blocks b ON b.block_id = f.rowid WHERE b.block_id IS NULL)`).Scan(&missing); err != nil {
+		return err
+	}
+	if missing > 0 {
+		add("search-index", "%d full-text rows disagree with text_blocks", missing)
+	}
+	type pv struct {
+		pk      int64
+		page    string
+		version int
+	}
+	var vs []pv
+	var snaps []string
+	err := eachRow(ctx, tx, `SELECT v.page_pk, p.id || '/' || p.lang, v.version, v.snapshot FROM versions v
+		JOIN pages p ON p.page_pk = v.page_pk ORDER BY p.id, p.lang, v.version`, func(r *sql.Rows) error {
+		var x pv
+		var js string
+		if err := r.Scan(&x.pk, &x.page, &x.version, &js); err != nil {
+			return err
+		}
+		vs, snaps = append(vs, x), append(snaps, js)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, x := range vs {
+		s, err := snapshots.Unmarshal([]byte(snaps[i]))
+		if err != nil {
+			continue // reported by checkVersions
+		}
+		var want, got []string
+		for _, b := range blocksOf(&s) {
+			want = append(want, b.path+"\x00"+b.text)
+		}
+		err = eachRow(ctx, tx, `SELECT b.path, b.text FROM block_versions bv JOIN text_blocks b ON b.block_id = bv.block_id
+			WHERE bv.page_pk = ? AND bv.version = ?`, func(r *sql.Rows) error {
+			var p, t string
+			if err := r.Scan(&p, &t); err != nil {
+				return err
+			}
+			got = append(got, p+"\x00"+t)
+			return nil
+		}, x.pk, x.version)
+		if err != nil {
+			return err
+		}
+		slices.Sort(want)
+		slices.Sort(got)
+		if !slices.Equal(want, got) {
+			add("search-index", "%s version %d: index has %d blocks, the snapshot %d", x.page, x.version, len(got), len(want))
+		}
+	}
+	return nil
+}

@@ -83,3 +83,15 @@ func count(t testing.TB, a *Archive, table string) int {
 	}
 	return n
 }
+
+func tempPath(t testing.TB) string { return t.TempDir() + "/archive.db" }
+
+// openRW opens an archive the test closes itself.
+func openRW(t testing.TB, path string) *Archive {
+	t.Helper()
+	a, err := Open(context.Background(), path, ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}

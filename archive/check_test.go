@@ -1,0 +1,109 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestCheckFindsFlippedRawBodyByte(t *testing.T) {
+	ctx := context.Background()
+	a := TestArchive(t)
+	body := strings.Repeat("<p>Relations with Kazakhstan</p>\n", 50)
+	mustVersion(t, a, capture(kzEN, 0, body), snap(kzEN, "", "x"), nil)
+	mustCheckClean(t, a)
+
+	var digest string
+	var data []byte
+	if err := a.db.QueryRow(`SELECT digest, data FROM raw_bodies`).Scan(&digest, &data); err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)/2] ^= 0x01 // one bit in the middle of the deflate stream
+	if _, err := a.db.Exec(`UPDATE raw_bodies SET data = ? WHERE digest = ?`, data, digest); err != nil {
+		t.Fatal(err)
+	}
+	probs, err := a.Check(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(probs) != 1 || probs[0].Kind != "raw-body" || !strings.Contains(probs[0].Detail, digest) {
+		t.Errorf("Check = %v, want one raw-body problem naming %s", probs, digest)
+	}
+	if _, err := a.RawBody(ctx, digest); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("RawBody of a damaged body: %v, want ErrCorrupt", err)
+	}
+}
+
+func TestCheckFindsEditedVersion(t *testing.T) {
+	a := TestArchive(t)
+	mustVersion(t, a, capture(kzEN, 0, "b"), snap(kzEN, "", "original"), nil)
+	if _, err := a.db.Exec(`UPDATE versions SET snapshot = replace(snapshot, 'original', 'forged')`); err != nil {
+		t.Fatal(err)
+	}
+	probs, err := a.Check(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, p := range probs {
+		kinds = append(kinds, p.Kind)
+	}
+	// The content no longer matches its hash, and the search index no
+	// longer matches the content.
+	if strings.Join(kinds, ",") != "version,search-index" {
+		t.Errorf("Check = %v", probs)
+	}
+}
+
+func TestCheckFindsBrokenReferences(t *testing.T) {
+	a := TestArchive(t)
+	mustVersion(t, a, capture(kzEN, 0, "b"), snap(kzEN, "", "x"), nil)
+	a.db.Exec(`PRAGMA foreign_keys = OFF`) // one pooled connection; enough for the damage
+	if _, err := a.db.Exec(`DELETE FROM raw_bodies`); err != nil {
+		t.Fatal(err)
+	}
+	probs, _ := a.Check(context.Background())
+	if len(probs) == 0 || probs[0].Kind != "reference" {
+		t.Errorf("Check = %v, want a reference problem", probs)
+	}
+}
+
+func TestCheckReadOnly(t *testing.T) {
+	ctx := context.Background()
+	a := openRW(t, tempPath(t))
+	mustVersion(t, a, capture(kzEN, 0, "b"), snap(kzEN, "", "x"), nil)
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := Open(ctx, a.Path(), ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	mustCheckClean(t, ro)
+}
+
+func TestTruncatedArchive(t *testing.T) {
+	ctx := context.Background()
+	a := openRW(t, tempPath(t))
+	for i := range 40 {
+		mustVersion(t, a, capture(kzEN, i, strings.Repeat(string(rune('a'+i%26)), 5000)+string(rune(i))), snap(kzEN, "", "v", string(rune('A'+i))), nil)
+	}
+	a.Close()
+	fi, _ := os.Stat(a.Path())
+	if err := os.Truncate(a.Path(), fi.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []Mode{ReadOnly, ReadWrite} {
+		b, err := Open(ctx, a.Path(), mode)
+		if err == nil {
+			_, err = b.Check(ctx)
+			b.Close()
+		}
+		if !errors.Is(err, ErrCorrupt) {
+			t.Errorf("mode %d: truncated archive: %v, want ErrCorrupt", mode, err)
+		}
+	}
+}
