@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,4 +95,31 @@ func openRW(t testing.TB, path string) *Archive {
 		t.Fatal(err)
 	}
 	return a
+}
+
+type snapshotsSnapshot = snapshots.Snapshot
+
+// benchBody is about the size of the real NATO page (60 KB of HTML).
+func benchBody() string {
+	var b strings.Builder
+	for i := 0; b.Len() < 60_000; i++ {
+		fmt.Fprintf(&b, "<div class=\"c%d\"><p>NATO and Kazakhstan paragraph %d, cooperation in security.</p></div>\n", i%7, i)
+	}
+	return b.String()
+}
+
+// benchSnap is a page-sized snapshot (30 blocks in 5 sections) of which one
+// block changes with i.
+func benchSnap(i int) snapshots.Snapshot {
+	s := snapshots.Snapshot{Page: kzEN.String(), Lang: "en", Title: "Relations with Kazakhstan", Lead: "Lead."}
+	for j := range 5 {
+		sec := snapshots.Section{Heading: fmt.Sprint("Section ", j), Level: 2}
+		for k := range 6 {
+			sec.Blocks = append(sec.Blocks, snapshots.Block{Kind: snapshots.Paragraph, Text: fmt.Sprintf("Paragraph %d.%d about partnership and dialogue.", j, k)})
+		}
+		s.Sections = append(s.Sections, sec)
+	}
+	s.Sections[0].Blocks[0].Text = fmt.Sprint("Changing paragraph, edition ", i)
+	s.Seal()
+	return s
 }

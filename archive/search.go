@@ -147,8 +147,16 @@ func reindexAll(ctx context.Context, tx *sql.Tx) error {
 
 // ftsPhrase turns user text into one FTS5 phrase: double quotes doubled,
 // the whole wrapped in quotes. Inside a phrase, *, -, :, NEAR( and column
-// names are plain text, so no user input is FTS syntax.
+// names are plain text, so no user input is FTS syntax. Control characters
+// become spaces: FTS5 reads a NUL as the end of the string, which would
+// leave the phrase unterminated.
 func ftsPhrase(q string) string {
+	q = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, q)
 	return `"` + strings.ReplaceAll(q, `"`, `""`) + `"`
 }
 
