@@ -1,0 +1,197 @@
+package diff
+
+import (
+	"sort"
+
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// Change kinds.
+const (
+	TitleChanged   = "title_changed"
+	StampChanged   = "stamp_changed"
+	LeadChanged    = "lead_changed"
+	CaptionAdded   = "caption_added"
+	CaptionRemoved = "caption_removed"
+	CaptionChanged = "caption_changed"
+
+	SectionAdded   = "section_added"
+	SectionRemoved = "section_removed"
+	SectionRenamed = "section_renamed"
+	SectionMoved   = "section_moved"
+
+	BlockAdded   = "block_added"
+	BlockRemoved = "block_removed"
+	BlockChanged = "block_changed"
+	BlockMoved   = "block_moved"
+)
+
+// Result is the change set between two snapshots.
+type Result struct {
+	StampOnly bool           `json:"stamp_only"` // the only change is the stamp
+	Summary   map[string]int `json:"summary"`    // number of changes per kind
+	Changes   []Change       `json:"changes"`    // in page order, see the package comment
+}
+
+// Empty reports whether the two snapshots have the same content.
+func (r Result) Empty() bool { return len(r.Changes) == 0 }
+
+// Change is one difference between two snapshots.
+//
+// Paths are the section headings from the top down on each side; the
+// untitled first section of a page has no heading and so adds nothing to a
+// path. A side the change does not exist on has an empty path. For section
+// changes the path includes the section's own heading and Old/New are the
+// headings; for block changes Old/New are the block texts.
+type Change struct {
+	Kind    string   `json:"kind"`
+	OldPath []string `json:"old_path"`
+	NewPath []string `json:"new_path"`
+	Old     string   `json:"old"`
+	New     string   `json:"new"`
+	// OldKind and NewKind are the block kinds (paragraph, bullet) of block
+	// changes, so that "turned into a bullet" can be shown.
+	OldKind string            `json:"old_kind,omitempty"`
+	NewKind string            `json:"new_kind,omitempty"`
+	Inline  []Op              `json:"inline,omitempty"` // word-level diff of Old and New for rewordings
+	Blocks  []snapshots.Block `json:"blocks,omitempty"` // an added or removed section's own blocks
+}
+
+// Compare returns the changes that turn old into new.
+func Compare(old, new snapshots.Snapshot) Result {
+	r, _ := compare(old, new)
+	return r
+}
+
+// keyed is a change with its place in the report: a, b, c are compared in
+// order. Header fields use negative a; sections and blocks use the page
+// position of the new side (b = 0) or, for removals, of the anchor they
+// follow (b = 1, c = old position).
+type keyed struct {
+	Change
+	a, b, c int
+}
+
+func compare(old, new snapshots.Snapshot) (Result, *matching) {
+	var ks []keyed
+	add := func(a, b, c int, ch Change) { ks = append(ks, keyed{ch, a, b, c}) }
+
+	if o, n := validUTF8(old.Title), validUTF8(new.Title); o != n {
+		add(-5, 0, 0, Change{Kind: TitleChanged, Old: o, New: n, Inline: Inline(o, n)})
+	}
+	if o, n := validUTF8(string(old.UpdatedRaw)), validUTF8(string(new.UpdatedRaw)); o != n {
+		add(-4, 0, 0, Change{Kind: StampChanged, Old: o, New: n})
+	}
+	if o, n := validUTF8(old.Lead), validUTF8(new.Lead); o != n {
+		add(-3, 0, 0, Change{Kind: LeadChanged, Old: o, New: n, Inline: Inline(o, n)})
+	}
+	for _, k := range compareCaptions(old.Captions, new.Captions) {
+		k.a = -2
+		ks = append(ks, k)
+	}
+
+	m := matchSections(old.Sections, new.Sections)
+	ks = append(ks, m.changes()...)
+
+	sort.SliceStable(ks, func(i, j int) bool {
+		x, y := ks[i], ks[j]
+		if x.a != y.a {
+			return x.a < y.a
+		}
+		if x.b != y.b {
+			return x.b < y.b
+		}
+		return x.c < y.c
+	})
+	r := Result{Summary: map[string]int{}, Changes: make([]Change, 0, len(ks))}
+	for _, k := range ks {
+		ch := k.Change
+		if ch.OldPath == nil {
+			ch.OldPath = []string{}
+		}
+		if ch.NewPath == nil {
+			ch.NewPath = []string{}
+		}
+		r.Changes = append(r.Changes, ch)
+		r.Summary[ch.Kind]++
+	}
+	r.StampOnly = len(r.Changes) == 1 && r.Changes[0].Kind == StampChanged
+	return r, m
+}
+
+// compareCaptions matches captions as a multiset (their order carries no
+// meaning: doubled captions and reshuffled photos are common), then pairs
+// the leftovers by word similarity.
+func compareCaptions(old, new []string) []keyed {
+	const maxSimilar = 64 // captions are few; beyond this, skip the O(n²) pass
+	old, new = validAll(old), validAll(new)
+	o2n, n2o := make([]int, len(old)), make([]int, len(new))
+	fill(o2n, -1)
+	fill(n2o, -1)
+	byText := map[string][]int{}
+	for i, c := range old {
+		byText[c] = append(byText[c], i)
+	}
+	for j, c := range new {
+		if q := byText[c]; len(q) > 0 {
+			o2n[q[0]], n2o[j] = j, q[0]
+			byText[c] = q[1:]
+		}
+	}
+	changed := make([]bool, len(new))
+	if len(old) <= maxSimilar && len(new) <= maxSimilar {
+		var v vocabulary
+		var cands []candidate
+		for i, oc := range old {
+			if o2n[i] >= 0 {
+				continue
+			}
+			ow := v.words(oc)
+			for j, nc := range new {
+				if n2o[j] >= 0 {
+					continue
+				}
+				if s := dice(ow, v.words(nc)); s >= similarity {
+					cands = append(cands, candidate{score: s, o: i, n: j})
+				}
+			}
+		}
+		for _, c := range pickGreedy(cands, o2n, n2o) {
+			changed[c.n] = true
+		}
+	}
+
+	var ks []keyed
+	for j, c := range new {
+		switch {
+		case n2o[j] < 0:
+			ks = append(ks, keyed{Change{Kind: CaptionAdded, New: c}, 0, 2 * j, 0})
+		case changed[j]:
+			o := old[n2o[j]]
+			ks = append(ks, keyed{Change{Kind: CaptionChanged, Old: o, New: c, Inline: Inline(o, c)}, 0, 2 * j, 0})
+		}
+	}
+	anchor := -1
+	for i, c := range old {
+		if o2n[i] >= 0 {
+			anchor = o2n[i]
+			continue
+		}
+		ks = append(ks, keyed{Change{Kind: CaptionRemoved, Old: c}, 0, 2*anchor + 1, i})
+	}
+	return ks
+}
+
+func validAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = validUTF8(s)
+	}
+	return out
+}
+
+func fill(s []int, v int) {
+	for i := range s {
+		s[i] = v
+	}
+}

@@ -1,0 +1,68 @@
+// Package diff compares two snapshots of a page and renders the result.
+//
+// It is pure: Compare takes two snapshots.Snapshot values and returns a
+// Result (a list of typed changes in page order), and Render writes a Report
+// as text, Markdown, HTML or JSON to an io.Writer. Nothing here reads files,
+// the network or the clock, so the same inputs always give the same bytes.
+//
+// # What a change is
+//
+// Header fields are compared one by one: title_changed, stamp_changed
+// (the declared stamp as printed), lead_changed, and caption_added,
+// caption_removed or caption_changed (captions are matched as a multiset,
+// then by similarity).
+//
+// Sections are matched in four passes:
+//
+//  1. by path (the headings from the top down), duplicates in page order;
+//  2. by heading alone among the leftovers (same heading, other path);
+//  3. after block matching, by content: an unmatched old and new section
+//     whose blocks (and sub-sections) mostly correspond, Dice > 0.5, are the
+//     same section renamed; two empty sections under matching parents pair
+//     on heading similarity instead;
+//  4. anything left is section_added or section_removed, and carries its
+//     blocks that were not matched anywhere else.
+//
+// A matched section is section_renamed when its heading changed, otherwise
+// section_moved when its parent is not the counterpart of its old parent or
+// it is off the longest common subsequence of its matched siblings (so a
+// section whose siblings were merely inserted or removed is not moved).
+// A renamed section that also moved is reported once, as section_renamed;
+// its two paths show the move.
+//
+// Blocks are matched across the whole page, not only within a section, so
+// text that survives a restructure (accordion sections turned into flat
+// headings, paragraphs turned into bullets) is reported as moved rather than
+// removed and added:
+//
+//  1. exact text within matched section pairs, then exact text anywhere,
+//     both in page order;
+//  2. among the leftovers, word similarity: Dice coefficient over the
+//     lower-cased word multisets, threshold 0.5. Candidates come from an
+//     inverted index of words shared with the old block, ignoring words
+//     that occur in more than 100 leftover blocks, at most 24 candidates per
+//     block and 400,000 scored pairs per comparison; when the budget runs
+//     out the rest falls back, deterministically, to added and removed.
+//     Pairs are taken best score first, ties broken by same section, then
+//     new and old page order.
+//
+// A matched pair of blocks is:
+//   - unchanged when its text and kind are equal, its sections are matched
+//     to each other and it lies on the longest common subsequence of the
+//     pairs shared by those two sections;
+//   - block_moved when the text is equal but the section differs, the kind
+//     differs (paragraph turned bullet) or it is off that subsequence
+//     (reordered within its section);
+//   - block_changed when the text differs, wherever it moved: a moved and
+//     reworded block is one block_changed whose old and new paths differ.
+//
+// Rewordings (title, lead, captions, blocks) carry an inline word-level
+// diff, see Inline.
+//
+// # Order
+//
+// Changes are listed in the page order of the new snapshot: header fields
+// first, then sections and blocks where they now stand. A removal is listed
+// right after the new position of the nearest preceding old item that
+// stayed in place.
+package diff

@@ -1,0 +1,183 @@
+package diff
+
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
+)
+
+// Op is one piece of an inline diff. Concatenating the Text of the "equal"
+// and "delete" ops gives the old text; "equal" and "insert" give the new.
+type Op struct {
+	Op   string `json:"op"` // OpEqual, OpInsert or OpDelete
+	Text string `json:"text"`
+}
+
+// Inline op names.
+const (
+	OpEqual  = "equal"
+	OpInsert = "insert"
+	OpDelete = "delete"
+)
+
+// maxInlineTokens bounds each side of a word diff. go-diff's bisection is
+// O(N·D); with DiffTimeout set out of reach (so results never depend on the
+// machine's speed), this cap is what keeps a single diff fast. A block of
+// more than ~1,500 words is diffed as delete-all, insert-all.
+const maxInlineTokens = 3000
+
+// inlineTimeout is never meant to fire: it only has to exceed what
+// maxInlineTokens allows. A zero timeout would disable go-diff's half-match
+// speed-up (and make the worst case slower), so it is set, just far away.
+const inlineTimeout = time.Hour
+
+// Inline returns the word-level diff of old and new: both are made valid
+// UTF-8, split into words, white space runs and single other characters,
+// each distinct token is mapped to one rune, and go-diff compares the rune
+// strings and cleans the result up semantically. Edits therefore always
+// cover whole tokens. It never panics and gives the same ops on any machine.
+func Inline(old, new string) []Op {
+	old, new = validUTF8(old), validUTF8(new)
+	if old == new {
+		if old == "" {
+			return nil
+		}
+		return []Op{{OpEqual, old}}
+	}
+	ops, ok := inlineTokens(old, new)
+	if !ok {
+		ops = replaceAll(old, new)
+	}
+	return ops
+}
+
+func replaceAll(old, new string) []Op {
+	var ops []Op
+	if old != "" {
+		ops = append(ops, Op{OpDelete, old})
+	}
+	if new != "" {
+		ops = append(ops, Op{OpInsert, new})
+	}
+	return ops
+}
+
+func inlineTokens(old, new string) (ops []Op, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ops, ok = nil, false
+		}
+	}()
+	ta, tb := tokenize(old), tokenize(new)
+	if len(ta) > maxInlineTokens || len(tb) > maxInlineTokens {
+		return nil, false
+	}
+	var vocab []string
+	ids := map[string]rune{}
+	encode := func(toks []string) []rune {
+		rs := make([]rune, len(toks))
+		for i, t := range toks {
+			r, seen := ids[t]
+			if !seen {
+				r = tokenRune(len(vocab))
+				ids[t] = r
+				vocab = append(vocab, t)
+			}
+			rs[i] = r
+		}
+		return rs
+	}
+	ra, rb := encode(ta), encode(tb)
+
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = inlineTimeout
+	diffs := dmp.DiffCleanupSemantic(dmp.DiffMainRunes(ra, rb, false))
+
+	for _, d := range diffs {
+		var sb strings.Builder
+		for _, r := range d.Text {
+			sb.WriteString(vocab[runeToken(r)])
+		}
+		var op string
+		switch d.Type {
+		case diffmatchpatch.DiffEqual:
+			op = OpEqual
+		case diffmatchpatch.DiffInsert:
+			op = OpInsert
+		default:
+			op = OpDelete
+		}
+		if sb.Len() == 0 {
+			continue
+		}
+		if n := len(ops); n > 0 && ops[n-1].Op == op {
+			ops[n-1].Text += sb.String()
+			continue
+		}
+		ops = append(ops, Op{op, sb.String()})
+	}
+	return ops, true
+}
+
+// Tokens are mapped into the Unicode private use area: never surrogates
+// (which would not survive go-diff's string conversions) and never
+// characters that its semantic clean-up treats as white space or line
+// breaks. The area's 6,400 code points hold every distinct token two sides
+// of maxInlineTokens can have; the constant below fails to compile if
+// someone raises the cap past that.
+const (
+	puaFirst = 0xE000
+	puaLen   = 0xF900 - 0xE000
+)
+
+const _ = uint(puaLen - 2*maxInlineTokens)
+
+func tokenRune(i int) rune { return rune(puaFirst + i) }
+
+func runeToken(r rune) int { return int(r - puaFirst) }
+
+// tokenize splits s into words (letters, digits and marks, with inner
+// apostrophes and hyphens kept out), runs of white space, and single other
+// characters. Joining the tokens gives s back.
+func tokenize(s string) []string {
+	var toks []string
+	for len(s) > 0 {
+		r, size := utf8.DecodeRuneInString(s)
+		n := size
+		switch {
+		case isWordRune(r):
+			for n < len(s) {
+				r2, sz := utf8.DecodeRuneInString(s[n:])
+				if !isWordRune(r2) {
+					break
+				}
+				n += sz
+			}
+		case unicode.IsSpace(r):
+			for n < len(s) {
+				r2, sz := utf8.DecodeRuneInString(s[n:])
+				if !unicode.IsSpace(r2) {
+					break
+				}
+				n += sz
+			}
+		}
+		toks = append(toks, s[:n])
+		s = s[n:]
+	}
+	return toks
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
+
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
