@@ -36,7 +36,7 @@ const (
 	othPublic  = "L'OTAN et le Kazakhstan travaillent aussi largement à mieux faire connaître l’Alliance et les avantages de leur coopération."
 )
 
-func bullets(ts ...string) []snapshots.Block   { return blocks(snapshots.Bullet, ts) }
+func bullets(ts ...string) []snapshots.Block    { return blocks(snapshots.Bullet, ts) }
 func paragraphs(ts ...string) []snapshots.Block { return blocks(snapshots.Paragraph, ts) }
 
 func blocks(kind string, ts []string) []snapshots.Block {
@@ -63,8 +63,8 @@ func page2022() snapshots.Snapshot {
 		FinalURL:   "https://www.nato.int/cps/fr/natohq/topics_49598.htm",
 		Title:      title22,
 		UpdatedRaw: "23 May. 2022 15:38", UpdatedOn: "2022-05-23", UpdatedAt: "2022-05-23T13:38:00Z",
-		Lead:       lead22,
-		Captions:   []string{caption},
+		Lead:     lead22,
+		Captions: []string{caption},
 		Sections: []snapshots.Section{
 			{Heading: "", Level: 0, Blocks: bullets(hlStart, hlPfP, hlIPAP, hlEnvoy)},
 			{Heading: keyAreas, Level: 2, Blocks: paragraphs(keyIntro), Sections: []snapshots.Section{
