@@ -1,0 +1,176 @@
+package archive
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Child processes: the test binary re-executed with childEnv set to
+// "<role>:<archive path>" runs the role instead of the tests.
+const childEnv = "RELWATCH_ARCHIVE_TEST_CHILD"
+
+func TestMain(m *testing.M) {
+	if v := os.Getenv(childEnv); v != "" {
+		role, path, _ := strings.Cut(v, ":")
+		if err := runChild(role, path); err != nil {
+			fmt.Fprintln(os.Stderr, "child:", err)
+			os.Exit(2)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func runChild(role, path string) error {
+	ctx := context.Background()
+	a, err := Open(ctx, path, ReadWrite)
+	if err != nil {
+		return err
+	}
+	unlock, err := a.Lock(ctx, 5*time.Second)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	switch role {
+	case "hold":
+		// Hold the lock until the parent closes our stdin or kills us.
+		fmt.Println("locked")
+		bufio.NewReader(os.Stdin).ReadString('\n')
+		return nil
+	case "write":
+		// Record in a loop and SIGKILL ourselves at a random moment, most
+		// likely inside a transaction or an fsync.
+		delay, _ := strconv.Atoi(os.Getenv(childEnv + "_KILL_MS"))
+		time.AfterFunc(time.Duration(delay)*time.Millisecond, func() { syscall.Kill(os.Getpid(), syscall.SIGKILL) })
+		return writeLoop(ctx, a)
+	}
+	return fmt.Errorf("unknown role %q", role)
+}
+
+func writeLoop(ctx context.Context, a *Archive) error {
+	pid := os.Getpid()
+	body := strings.Repeat(fmt.Sprintf("<p>pid %d</p>", pid), 5000)
+	for i := 0; ; i++ {
+		latest := 0
+		if vs, err := a.Versions(ctx, kzEN); err == nil {
+			latest = len(vs)
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		c := capture(kzEN, i, fmt.Sprint(body, i))
+		var err error
+		switch {
+		case latest == 0 || i%3 == 0:
+			_, err = a.RecordVersion(ctx, c, snap(kzEN, "", fmt.Sprintf("pid %d edit %d", pid, i)), 1, &ChangeRecord{Summary: map[string]int{"changed": 1}})
+		case i%3 == 1:
+			err = a.RecordUnchanged(ctx, c, latest)
+		default:
+			c.ErrorKind, c.ErrorMessage = "timeout", "slow"
+			err = a.RecordFailure(ctx, c)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func child(t *testing.T, role, path string, env ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), append(env, childEnv+"="+role+":"+path)...)
+	cmd.Stderr = os.Stderr
+	return cmd
+}
+
+// TestKill9DuringWrites kills a writing process at random moments. After
+// each kill the archive must open, check clean, have consecutive versions
+// each backed by its capture, never lose what was committed before, and
+// give the writer lock to the next run at once.
+func TestKill9DuringWrites(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	ctx := context.Background()
+	path := tempPath(t)
+	prevCaptures := 0
+	for round := range 6 {
+		cmd := child(t, "write", path, fmt.Sprintf("%s_KILL_MS=%d", childEnv, 150+rand.IntN(250)))
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+			t.Fatalf("round %d: child ended with %v, want killed by SIGKILL", round, err)
+		}
+
+		a := openRW(t, path)
+		unlock, err := a.Lock(ctx, 0)
+		if err != nil {
+			t.Fatalf("round %d: lock after kill -9: %v", round, err)
+		}
+		unlock()
+		mustCheckClean(t, a)
+		captures := count(t, a, "captures")
+		var versions, producing int
+		a.db.QueryRow(`SELECT count(*) FROM versions`).Scan(&versions)
+		a.db.QueryRow(`SELECT count(*) FROM captures WHERE outcome IN ('new', 'changed')`).Scan(&producing)
+		if versions != producing {
+			t.Errorf("round %d: %d versions but %d new/changed captures", round, versions, producing)
+		}
+		if captures < prevCaptures {
+			t.Errorf("round %d: captures went from %d to %d", round, prevCaptures, captures)
+		}
+		t.Logf("round %d: %d captures, %d versions", round, captures, versions)
+		prevCaptures = captures
+		if err := a.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if prevCaptures == 0 {
+		t.Error("the children never committed anything; the kill came too early to test anything")
+	}
+}
+
+// TestLockAcrossProcesses: a lock held by another process is reported with
+// that process's pid, and is free again the moment that process dies.
+func TestLockAcrossProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	ctx := context.Background()
+	a := TestArchive(t)
+	cmd := child(t, "hold", a.Path())
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || line != "locked\n" {
+		t.Fatalf("child said %q, %v", line, err)
+	}
+	_, err = a.Lock(ctx, 50*time.Millisecond)
+	var le *LockedError
+	if !errors.As(err, &le) || le.PID != cmd.Process.Pid {
+		t.Fatalf("Lock while the child holds it: %v, want *LockedError with pid %d", err, cmd.Process.Pid)
+	}
+	if !strings.Contains(err.Error(), fmt.Sprintf("locked by pid %d since ", cmd.Process.Pid)) {
+		t.Errorf("message %q", err)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	unlock, err := a.Lock(ctx, 0)
+	if err != nil {
+		t.Fatalf("Lock after the holder died: %v", err)
+	}
+	unlock()
+}
