@@ -273,36 +273,16 @@ func insertVersion(ctx context.Context, tx *sql.Tx, pk int64, c *Capture, b *bod
 	if err != nil {
 		return 0, err
 	}
-	seen := fmtTime(c.seen())
-	snap.ParserVersion = parserVersion
-	snap.Version, snap.FirstSeen, snap.LastSeen = 0, nil, nil
-	_, err = tx.ExecContext(ctx, `INSERT INTO versions (page_pk, version, content_hash, snapshot, parser_version,
-			capture_id, first_seen, last_seen, checks, updated_raw, updated_on, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
-		pk, version, snap.ContentHash, string(snapshots.Marshal(snap)), parserVersion, captureID, seen, seen,
-		nullable(string(snap.UpdatedRaw)), nullable(string(snap.UpdatedOn)), nullable(string(snap.UpdatedAt)))
-	if err != nil {
+	seen := c.seen()
+	if err := putVersion(ctx, tx, pk, version, captureID, snap, parserVersion, seen, seen, 1); err != nil {
 		return 0, err
 	}
 	if change != nil && prev > 0 {
-		summary := change.Summary
-		if summary == nil {
-			summary = map[string]int{}
+		var window *string
+		if prevLastSeen.Valid {
+			window = &prevLastSeen.String
 		}
-		sj, err := json.Marshal(summary)
-		if err != nil {
-			return 0, err
-		}
-		diff := change.DiffJSON
-		if diff == nil {
-			diff = []byte("null")
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO changes (page_pk, from_version, to_version, diff, summary,
-				stamp_only, parser_change, observed, window_start, stamp_before, stamp_after)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			pk, prev, version, string(diff), string(sj), change.StampOnly, change.ParserChange, seen,
-			prevLastSeen, prevStamp, nullable(string(snap.UpdatedRaw)))
-		if err != nil {
+		if err := putChange(ctx, tx, pk, version, change, seen, window, prevStamp.String, string(snap.UpdatedRaw)); err != nil {
 			return 0, err
 		}
 	}
@@ -310,6 +290,44 @@ func insertVersion(ctx context.Context, tx *sql.Tx, pk int64, c *Capture, b *bod
 		return 0, fmt.Errorf("index version %d: %w", version, err)
 	}
 	return version, nil
+}
+
+// putVersion inserts a version row. The stored JSON leaves out what the
+// row's columns hold (version number, first and last seen).
+func putVersion(ctx context.Context, tx *sql.Tx, pk int64, version int, captureID int64, snap snapshots.Snapshot,
+	parserVersion int, first, last time.Time, checks int) error {
+	snap.ParserVersion = parserVersion
+	snap.Version, snap.FirstSeen, snap.LastSeen = 0, nil, nil
+	_, err := tx.ExecContext(ctx, `INSERT INTO versions (page_pk, version, content_hash, snapshot, parser_version,
+			capture_id, first_seen, last_seen, checks, updated_raw, updated_on, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		pk, version, snap.ContentHash, string(snapshots.Marshal(snap)), parserVersion, captureID,
+		fmtTime(first), fmtTime(last), checks,
+		nullable(string(snap.UpdatedRaw)), nullable(string(snap.UpdatedOn)), nullable(string(snap.UpdatedAt)))
+	return err
+}
+
+// putChange inserts the change from version-1 into version.
+func putChange(ctx context.Context, tx *sql.Tx, pk int64, version int, change *ChangeRecord, observed time.Time,
+	windowStart *string, stampBefore, stampAfter string) error {
+	summary := change.Summary
+	if summary == nil {
+		summary = map[string]int{}
+	}
+	sj, err := json.Marshal(summary)
+	if err != nil {
+		return err
+	}
+	diff := change.DiffJSON
+	if diff == nil {
+		diff = []byte("null")
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO changes (page_pk, from_version, to_version, diff, summary,
+			stamp_only, parser_change, observed, window_start, stamp_before, stamp_after)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		pk, version-1, version, string(diff), string(sj), change.StampOnly, change.ParserChange, fmtTime(observed),
+		windowStart, nullable(stampBefore), nullable(stampAfter))
+	return err
 }
 
 func nullable(s string) any {

@@ -1,0 +1,300 @@
+package archive
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// ParseFunc parses a stored raw body into a snapshot and says which parser
+// version did it. Reparse seals the snapshot.
+type ParseFunc func(raw []byte, contentType, url string) (snapshots.Snapshot, int, error)
+
+// CompareFunc diffs two consecutive versions.
+type CompareFunc func(old, new snapshots.Snapshot) ChangeRecord
+
+// ReparseReport says what Reparse changed, or would change.
+type ReparseReport struct {
+	DryRun bool
+	Pages  []PageReparse // ordered by page
+}
+
+// PageReparse is one page's part of a ReparseReport.
+type PageReparse struct {
+	Page     snapshots.PageKey
+	Captures int // successful captures re-parsed
+	Before   int // versions before
+	After    int // versions after
+	// Rewritten lists the new versions whose content differs from what the
+	// old parser stored for the same first capture (or that start at a
+	// different capture).
+	Rewritten []int
+	// ParserChanges lists the new versions that only the new parser tells
+	// apart from their predecessor: the old parser saw no change there.
+	// They are stored with changes.parser_change = 1, never as page edits.
+	ParserChanges []int
+	Changed       bool // anything stored for the page differs
+}
+
+// Reparse runs parse over the raw bodies of every successful capture of one
+// page (or of all pages when page is nil) and rebuilds versions, changes,
+// the captures' outcomes and the search index from the results, all in one
+// transaction. With dryRun the transaction is rolled back: the report says
+// exactly what a real run would do.
+//
+// Consecutive captures whose parse gives the same content hash make one
+// version, as they would have in a live run. A capture without a body (a
+// 304 answer) saw whatever the capture before it saw.
+func (a *Archive) Reparse(ctx context.Context, page *snapshots.PageKey, parse ParseFunc, compare CompareFunc, dryRun bool) (ReparseReport, error) {
+	rep := ReparseReport{DryRun: dryRun}
+	if a.mode != ReadWrite {
+		return rep, fmt.Errorf("reparse: archive %s is open read-only", a.path)
+	}
+	tx, err := a.db.BeginTx(ctx, nil)
+	if err != nil {
+		return rep, a.wrap("reparse", err)
+	}
+	defer tx.Rollback()
+
+	q := `SELECT page_pk, id, lang FROM pages ORDER BY id, lang`
+	var args []any
+	if page != nil {
+		q = `SELECT page_pk, id, lang FROM pages WHERE id = ? AND lang = ?`
+		args = []any{page.ID, page.Lang}
+	}
+	type pg struct {
+		pk  int64
+		key snapshots.PageKey
+	}
+	var pages []pg
+	err = eachRow(ctx, tx, q, func(r *sql.Rows) error {
+		var p pg
+		err := r.Scan(&p.pk, &p.key.ID, &p.key.Lang)
+		pages = append(pages, p)
+		return err
+	}, args...)
+	if err != nil {
+		return rep, a.wrap("reparse", err)
+	}
+	if page != nil && len(pages) == 0 {
+		return rep, fmt.Errorf("reparse: page %s: %w", page, ErrNotFound)
+	}
+	for _, p := range pages {
+		pr, err := reparsePage(ctx, tx, p.pk, p.key, parse, compare)
+		if err != nil {
+			return rep, a.wrap("reparse "+p.key.String(), err)
+		}
+		rep.Pages = append(rep.Pages, pr)
+	}
+	if dryRun {
+		return rep, nil // the deferred Rollback undoes it all
+	}
+	if err := tx.Commit(); err != nil {
+		return rep, a.wrap("reparse", err)
+	}
+	return rep, nil
+}
+
+// reCapture is one successful capture and what the new parser makes of it.
+type reCapture struct {
+	id          int64
+	oldVersion  int
+	seen        time.Time
+	snap        snapshots.Snapshot
+	parser      int
+	newVersion  int
+	startsGroup bool
+}
+
+func reparsePage(ctx context.Context, tx *sql.Tx, pk int64, key snapshots.PageKey, parse ParseFunc, compare CompareFunc) (PageReparse, error) {
+	pr := PageReparse{Page: key}
+	before, err := versionFingerprints(ctx, tx, pk)
+	if err != nil {
+		return pr, err
+	}
+	pr.Before = len(before)
+
+	type row struct {
+		reCapture
+		digest        sql.NullString
+		size          sql.NullInt64
+		gz            []byte
+		ct, url, when string
+	}
+	var rows []row
+	err = eachRow(ctx, tx, `SELECT c.capture_id, c.version, c.started, c.body_digest, c.content_type, c.final_url, b.size, b.data
+		FROM captures c LEFT JOIN raw_bodies b ON b.digest = c.body_digest
+		WHERE c.page_pk = ? AND c.outcome != 'failed' ORDER BY c.capture_id`, func(r *sql.Rows) error {
+		var x row
+		var ov sql.NullInt64
+		if err := r.Scan(&x.id, &ov, &x.when, &x.digest, &x.ct, &x.url, &x.size, &x.gz); err != nil {
+			return err
+		}
+		x.oldVersion = int(ov.Int64)
+		rows = append(rows, x)
+		return nil
+	}, pk)
+	if err != nil {
+		return pr, err
+	}
+
+	// Parse each distinct body once.
+	type parsed struct {
+		snap   snapshots.Snapshot
+		parser int
+	}
+	cache := map[string]parsed{}
+	caps := make([]reCapture, 0, len(rows))
+	for i, x := range rows {
+		c := x.reCapture
+		if c.seen, err = parseTime(x.when); err != nil {
+			return pr, fmt.Errorf("%w: capture %d has a bad time", ErrCorrupt, c.id)
+		}
+		switch {
+		case x.digest.Valid && x.gz == nil:
+			return pr, fmt.Errorf("%w: capture %d refers to missing raw body %s", ErrCorrupt, c.id, x.digest.String)
+		case x.digest.Valid:
+			p, ok := cache[x.digest.String]
+			if !ok {
+				raw, err := decodeBody(x.digest.String, int(x.size.Int64), x.gz)
+				if err != nil {
+					return pr, err
+				}
+				p.snap, p.parser, err = parse(raw, x.ct, x.url)
+				if err != nil {
+					return pr, fmt.Errorf("parse capture %d (body %s): %w", c.id, x.digest.String, err)
+				}
+				p.snap.Seal()
+				cache[x.digest.String] = p
+			}
+			c.snap, c.parser = p.snap, p.parser
+		case i > 0:
+			c.snap, c.parser = caps[i-1].snap, caps[i-1].parser
+		default:
+			return pr, fmt.Errorf("capture %d is the page's first good capture and has no raw body to parse", c.id)
+		}
+		caps = append(caps, c)
+	}
+	pr.Captures = len(rows)
+
+	// Group consecutive equal hashes into versions.
+	for i := range caps {
+		if i == 0 || caps[i].snap.ContentHash != caps[i-1].snap.ContentHash {
+			caps[i].startsGroup = true
+			pr.After++
+		}
+		caps[i].newVersion = pr.After
+	}
+
+	// Clear the page's derived rows, children first for the foreign keys.
+	if err := dropIndex(ctx, tx, pk); err != nil {
+		return pr, err
+	}
+	for _, q := range []string{
+		`DELETE FROM changes WHERE page_pk = ?`,
+		`DELETE FROM versions WHERE page_pk = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, pk); err != nil {
+			return pr, err
+		}
+	}
+
+	var prevLast time.Time
+	var prevSnap snapshots.Snapshot
+	for i := 0; i < len(caps); {
+		j := i + 1
+		for j < len(caps) && !caps[j].startsGroup {
+			j++
+		}
+		first, last := caps[i], caps[j-1]
+		v := first.newVersion
+		if err := putVersion(ctx, tx, pk, v, first.id, first.snap, first.parser, first.seen, last.seen, j-i); err != nil {
+			return pr, err
+		}
+		if v > 1 {
+			cr := compare(prevSnap, first.snap)
+			// The old parser put this capture and the one before it in the
+			// same version: the page was not edited there, the parser moved.
+			if caps[i-1].oldVersion == first.oldVersion {
+				cr.ParserChange = true
+			}
+			if cr.ParserChange {
+				pr.ParserChanges = append(pr.ParserChanges, v)
+			}
+			window := fmtTime(prevLast)
+			if err := putChange(ctx, tx, pk, v, &cr, first.seen, &window, string(prevSnap.UpdatedRaw), string(first.snap.UpdatedRaw)); err != nil {
+				return pr, err
+			}
+		}
+		if err := indexVersion(ctx, tx, pk, v, &first.snap); err != nil {
+			return pr, err
+		}
+		for k := i; k < j; k++ {
+			outcome := OutcomeUnchanged
+			if k == i {
+				outcome = OutcomeChanged
+				if v == 1 {
+					outcome = OutcomeNew
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE captures SET version = ?, outcome = ? WHERE capture_id = ?`,
+				v, outcome, caps[k].id); err != nil {
+				return pr, err
+			}
+		}
+		prevLast, prevSnap = last.seen, first.snap
+		i = j
+	}
+
+	after, err := versionFingerprints(ctx, tx, pk)
+	if err != nil {
+		return pr, err
+	}
+	byCapture := map[int64]string{}
+	for _, f := range before {
+		byCapture[f.capture] = f.snapshot
+	}
+	for _, f := range after {
+		if old, ok := byCapture[f.capture]; !ok || old != f.snapshot {
+			pr.Rewritten = append(pr.Rewritten, f.version)
+		}
+	}
+	pr.Changed = !slices.Equal(before, after)
+	return pr, nil
+}
+
+// versionFingerprint is a version row reduced to what Reparse compares.
+type versionFingerprint struct {
+	version  int
+	capture  int64
+	snapshot string // hash of the stored snapshot JSON and parser version
+	all      string // hash of everything stored for the version and the change into it
+}
+
+func versionFingerprints(ctx context.Context, tx *sql.Tx, pk int64) ([]versionFingerprint, error) {
+	var out []versionFingerprint
+	err := eachRow(ctx, tx, `SELECT v.version, v.capture_id, v.snapshot, v.parser_version, v.first_seen, v.last_seen, v.checks,
+			coalesce(ch.summary, ''), coalesce(ch.parser_change, 0), coalesce(ch.diff, '')
+		FROM versions v LEFT JOIN changes ch ON ch.page_pk = v.page_pk AND ch.to_version = v.version
+		WHERE v.page_pk = ? ORDER BY v.version`, func(r *sql.Rows) error {
+		var f versionFingerprint
+		var js, first, last, summary, diff string
+		var parser, checks, pc int
+		if err := r.Scan(&f.version, &f.capture, &js, &parser, &first, &last, &checks, &summary, &pc, &diff); err != nil {
+			return err
+		}
+		h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", js, parser))
+		f.snapshot = hex.EncodeToString(h[:])
+		h = sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%s\x00%d\x00%s\x00%d\x00%s", f.snapshot, first, last, checks, summary, pc, diff))
+		f.all = hex.EncodeToString(h[:])
+		out = append(out, f)
+		return nil
+	}, pk)
+	return out, err
+}
