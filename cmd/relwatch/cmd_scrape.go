@@ -1,0 +1,350 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/diff"
+	"github.com/relwatch/relwatch/scraper"
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// Scrape statuses, one per target per run.
+const (
+	statusNew       = "new"
+	statusChanged   = "changed"
+	statusUnchanged = "unchanged"
+	statusFailed    = "failed"
+)
+
+type scrapeOptions struct {
+	only        []string
+	json        bool
+	exitCode    bool
+	lockTimeout time.Duration
+	reportDir   string
+	summary     string
+}
+
+func newScrapeCommand(g *globals) *cobra.Command {
+	var opts scrapeOptions
+	cmd := &cobra.Command{
+		Use:   "scrape",
+		Short: "Fetch every target, parse it and archive what is new",
+		Long: `Fetch every configured page, parse it into a snapshot, and archive it.
+A page whose content equals its latest version adds no version: the check is
+still recorded. Prints one line per page: page, status (new, changed,
+unchanged, failed), version, and for failed the reason.`,
+		Example: `  relwatch scrape
+  relwatch scrape --only kazakhstan/fr --json
+  relwatch scrape --exit-code || echo "something changed or failed"`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error { return runScrape(cmd.Context(), g, opts) },
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&opts.only, "only", nil, "scrape only this page (<id> or <id>/<lang>); repeatable")
+	f.BoolVar(&opts.json, "json", false, "print one JSON object per page (JSON Lines)")
+	f.BoolVar(&opts.exitCode, "exit-code", false, "exit 1 when a page is new or changed")
+	f.DurationVar(&opts.lockTimeout, "lock-timeout", 0, "how long to wait for another scrape holding the archive")
+	f.StringVar(&opts.reportDir, "report-dir", "", "write each new version's diff to DIR/<id>-<lang>-<version>.{md,html,json}")
+	f.StringVar(&opts.summary, "summary", "", "append a Markdown run summary to this file (default $GITHUB_STEP_SUMMARY when set)")
+	return cmd
+}
+
+// pageResult is the outcome of one target in one run; its JSON form is
+// what `scrape --json` prints.
+type pageResult struct {
+	Page            string `json:"page"`
+	URL             string `json:"url"`
+	Status          string `json:"status"`
+	Version         int    `json:"version,omitempty"`
+	PreviousVersion int    `json:"previous_version,omitempty"`
+	Error           string `json:"error,omitempty"`
+	ErrorKind       string `json:"error_kind,omitempty"`
+	Suspect         string `json:"suspect,omitempty"`
+	UpdatedRaw      string `json:"updated_raw,omitempty"`
+
+	report *diff.Report // the change into Version, when Status is changed
+}
+
+func runScrape(ctx context.Context, g *globals, opts scrapeOptions) error {
+	cfg, err := g.config()
+	if err != nil {
+		return err
+	}
+	targets, err := selectTargets(cfg.Targets, opts.only)
+	if err != nil {
+		return usageError(err)
+	}
+	results, err := scrapeRun(ctx, g, cfg, targets, opts, nil)
+	if err != nil {
+		return err
+	}
+	return scrapeExit(ctx, results, opts.exitCode)
+}
+
+// scrapeRun is one scrape: it opens the archive, holds the writer lock
+// while it fetches and records every target, then prints the results and
+// writes the reports. afterPage, when not nil, runs after each page is
+// recorded (watch uses it to stop between pages).
+func scrapeRun(ctx context.Context, g *globals, cfg Config, targets []Target, opts scrapeOptions, afterPage func()) ([]pageResult, error) {
+	arc, err := archive.Open(ctx, g.archivePath(cfg), archive.ReadWrite)
+	if err != nil {
+		return nil, err
+	}
+	defer arc.Close()
+	unlock, err := arc.Lock(ctx, opts.lockTimeout)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
+	requests := make([]scraper.Target, len(targets))
+	for i, t := range targets {
+		requests[i] = scraper.Target{Page: t.Key().String(), URL: t.URL, Policy: policyFor(cfg.Fetch, t.FetchSettings)}
+		etag, lastMod, err := arc.Validators(ctx, t.Key())
+		if err != nil && !errors.Is(err, archive.ErrNotFound) {
+			return nil, err
+		}
+		requests[i].ETag, requests[i].LastModified = etag, lastMod
+	}
+
+	results := make([]pageResult, len(targets))
+	var archiveErr error
+	progress := isTerminal(g.io.Err)
+	done := 0
+	scraper.NewFetcher(parallelism(cfg.Fetch), g.log).Fetch(ctx, requests, func(i int, c scraper.Capture) {
+		if archiveErr != nil {
+			return
+		}
+		results[i], archiveErr = recordCapture(ctx, arc, targets[i], c)
+		done++
+		if progress {
+			fmt.Fprintf(g.io.Err, "[%d/%d] %s %s\n", done, len(targets), results[i].Page, results[i].Status)
+		}
+		g.log.Info("checked", "page", results[i].Page, "status", results[i].Status, "version", results[i].Version, "error", results[i].Error)
+		if afterPage != nil {
+			afterPage()
+		}
+	})
+	if archiveErr != nil {
+		return nil, archiveErr
+	}
+	if err := printResults(g.io, results, opts.json); err != nil {
+		return nil, err
+	}
+	if err := writeReports(opts.reportDir, results); err != nil {
+		return nil, err
+	}
+	return results, appendSummary(summaryPath(opts.summary), results)
+}
+
+// recordCapture parses one capture, compares it with the page's latest
+// version and archives the outcome in one transaction. The returned error
+// is for the archive only: a page's own failure is in the result.
+func recordCapture(ctx context.Context, arc *archive.Archive, t Target, c scraper.Capture) (pageResult, error) {
+	key := t.Key()
+	res := pageResult{Page: key.String(), URL: t.URL}
+	capture := archive.Capture{
+		Page: key, URL: t.URL, FinalURL: c.FinalURL, CanonicalURL: scraper.CanonicalURL(c.FinalURL),
+		Source: "live", Started: c.Started, Finished: c.Finished, Status: c.Status,
+		Header: c.Header, Body: c.Body, ContentType: c.ContentType,
+	}
+	fail := func(kind, msg string) (pageResult, error) {
+		res.Status, res.ErrorKind, res.Error = statusFailed, kind, msg
+		capture.ErrorKind, capture.ErrorMessage = kind, msg
+		return res, arc.RecordFailure(ctx, capture)
+	}
+	if c.Err != nil && c.Err.Kind == scraper.KindCanceled {
+		// Not a check of the page: relwatch was stopped before it finished.
+		res.Status, res.ErrorKind, res.Error = statusFailed, c.Err.Kind, "interrupted before this page was checked"
+		return res, nil
+	}
+	if c.Err != nil {
+		return fail(c.Err.Kind, c.Err.Error())
+	}
+
+	latest, err := arc.Snapshot(ctx, key, 0)
+	hasLatest := err == nil
+	switch {
+	case errors.Is(err, archive.ErrNotFound):
+	case err != nil:
+		return res, err
+	case !latest.VerifyHash():
+		return fail("corrupt_baseline", fmt.Sprintf("latest archived version %d does not match its content hash; run relwatch check", latest.Version))
+	}
+	if c.NotModified {
+		if !hasLatest {
+			return fail("not_modified", "server answered 304 Not Modified but the archive has no version of this page")
+		}
+		res.Status, res.Version, res.PreviousVersion = statusUnchanged, latest.Version, latest.Version
+		return res, arc.RecordUnchanged(ctx, capture, latest.Version)
+	}
+
+	parsed, err := scraper.Parse(c.Body, c.ContentType, c.FinalURL, scraper.ParseOptions{Content: t.Content, Exclude: t.Exclude})
+	if err != nil {
+		var pe *scraper.ParseError
+		if errors.As(err, &pe) {
+			return fail(pe.Kind, err.Error())
+		}
+		return fail("parse_error", err.Error())
+	}
+	snap := parsed.Snapshot
+	snap.Page, snap.URL = key.String(), t.URL
+
+	res.UpdatedRaw = string(snap.UpdatedRaw)
+	if hasLatest && latest.ContentHash == snap.ContentHash {
+		res.Status, res.Version, res.PreviousVersion = statusUnchanged, latest.Version, latest.Version
+		return res, arc.RecordUnchanged(ctx, capture, latest.Version)
+	}
+	var change *archive.ChangeRecord
+	res.Status = statusNew
+	if hasLatest {
+		res.Status, res.PreviousVersion = statusChanged, latest.Version
+		if reason, suspect := scraper.Suspect(latest, snap); suspect {
+			res.Suspect, capture.Suspect = reason, reason
+		}
+		report := diff.NewReport(key.String(), latest, snap)
+		diffJSON, err := json.Marshal(report.Result)
+		if err != nil {
+			return res, fmt.Errorf("%s: encode diff: %w", key, err)
+		}
+		change = &archive.ChangeRecord{DiffJSON: diffJSON, Summary: report.Summary, StampOnly: report.StampOnly}
+		res.report = &report
+	}
+	res.Version, err = arc.RecordVersion(ctx, capture, snap, scraper.ParserVersion, change)
+	if err != nil {
+		return res, err
+	}
+	if res.report != nil {
+		// The new version's number and dates exist only now it is stored.
+		res.report.To.Version, res.report.To.FirstSeen = res.Version, &c.Finished
+		res.report.WindowStart, res.report.WindowEnd = latest.LastSeen, &c.Finished
+	}
+	return res, nil
+}
+
+func printResults(io streams, results []pageResult, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(io.Out)
+		for _, r := range results {
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, r := range results {
+		line := fmt.Sprintf("%-24s %-9s", r.Page, r.Status)
+		if r.Version > 0 {
+			line += fmt.Sprintf(" v%d", r.Version)
+		}
+		if r.Status == statusChanged {
+			line += fmt.Sprintf(" (was v%d)", r.PreviousVersion)
+		}
+		if r.Error != "" {
+			line += "  " + r.Error
+		}
+		if r.Suspect != "" {
+			line += "  suspect: " + r.Suspect
+		}
+		fmt.Fprintln(io.Out, line)
+	}
+	_, err := fmt.Fprintln(io.Out, runSummary(results))
+	return err
+}
+
+// scrapeExit picks the exit code: interrupted beats failed beats changed.
+func scrapeExit(ctx context.Context, results []pageResult, exitOnChange bool) error {
+	if ctx.Err() != nil {
+		return &exitError{code: exitInterrupted}
+	}
+	failed, changed := 0, 0
+	for _, r := range results {
+		switch r.Status {
+		case statusFailed:
+			failed++
+		case statusNew, statusChanged:
+			changed++
+		}
+	}
+	switch {
+	case failed > 0:
+		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d pages failed", failed, len(results))}
+	case exitOnChange && changed > 0:
+		return &exitError{code: exitChanged}
+	}
+	return nil
+}
+
+// selectTargets keeps the targets named by --only (all when none is given).
+func selectTargets(all []Target, only []string) ([]Target, error) {
+	if len(only) == 0 {
+		return all, nil
+	}
+	var out []Target
+	for _, ref := range only {
+		key, err := snapshots.ParsePageRef(ref)
+		if err != nil {
+			return nil, err
+		}
+		n := 0
+		for _, t := range all {
+			if t.ID == key.ID && (key.Lang == "" || t.Lang == key.Lang) {
+				if !slices.ContainsFunc(out, func(o Target) bool { return o.Key() == t.Key() }) {
+					out = append(out, t)
+				}
+				n++
+			}
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("--only %s: no such target in the config", ref)
+		}
+	}
+	return out, nil
+}
+
+// policyFor merges a target's fetch settings over the config's defaults
+// over the scraper's.
+func policyFor(defaults, own FetchSettings) scraper.Policy {
+	p := scraper.DefaultPolicy()
+	p.UserAgent = scraper.UserAgent(relwatchVersion())
+	for _, s := range []FetchSettings{defaults, own} {
+		if s.UserAgent != nil {
+			p.UserAgent = *s.UserAgent
+		}
+		if s.Delay != nil {
+			p.Delay = time.Duration(*s.Delay)
+		}
+		if s.Timeout != nil {
+			p.Timeout = time.Duration(*s.Timeout)
+		}
+		if s.Retries != nil {
+			p.Retries = *s.Retries
+		}
+		if s.MaxBody != nil {
+			p.MaxBody = *s.MaxBody
+		}
+		if s.RespectRobots != nil {
+			p.RespectRobots = *s.RespectRobots
+		}
+		if s.AllowPrivateNetworks != nil {
+			p.AllowPrivateNetworks = *s.AllowPrivateNetworks
+		}
+	}
+	return p
+}
+
+func parallelism(f FetchSettings) int {
+	if f.Parallel != nil {
+		return *f.Parallel
+	}
+	return 4
+}

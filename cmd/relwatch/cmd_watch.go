@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"github.com/spf13/cobra"
+)
+
+type watchOptions struct {
+	scrapeOptions
+	every time.Duration
+	cron  string
+}
+
+func newWatchCommand(g *globals) *cobra.Command {
+	var opts watchOptions
+	cmd := &cobra.Command{
+		Use:   "watch",
+		Short: "Scrape on a schedule inside one long-running process",
+		Long: `Run the same job as scrape on a schedule, for systemd, Kubernetes or a
+terminal: every --every DURATION, or at the times of a standard five-field
+cron expression (--cron, in UTC). The first run starts at once with --every,
+at the next matching time with --cron. SIGTERM or Ctrl-C during a run
+finishes the page in hand, then exits 0; between runs it exits at once.`,
+		Example: `  relwatch watch --every 6h
+  relwatch watch --cron "0 */6 * * *" --summary /var/log/relwatch-summary.md`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error { return runWatch(cmd.Context(), g, opts) },
+	}
+	f := cmd.Flags()
+	f.DurationVar(&opts.every, "every", 0, "run every DURATION (e.g. 6h)")
+	f.StringVar(&opts.cron, "cron", "", `run at the times of a cron expression (e.g. "0 */6 * * *", UTC)`)
+	f.StringArrayVar(&opts.only, "only", nil, "watch only this page (<id> or <id>/<lang>); repeatable")
+	f.BoolVar(&opts.json, "json", false, "print one JSON object per page per run (JSON Lines)")
+	f.DurationVar(&opts.lockTimeout, "lock-timeout", time.Minute, "how long each run waits for another scrape holding the archive")
+	f.StringVar(&opts.reportDir, "report-dir", "", "write each new version's diff to DIR/<id>-<lang>-<version>.{md,html,json}")
+	f.StringVar(&opts.summary, "summary", "", "append a Markdown summary of each run to this file")
+	cmd.MarkFlagsMutuallyExclusive("every", "cron")
+	cmd.MarkFlagsOneRequired("every", "cron")
+	return cmd
+}
+
+func runWatch(ctx context.Context, g *globals, opts watchOptions) error {
+	next, err := watchSchedule(opts.every, opts.cron)
+	if err != nil {
+		return usageError(err)
+	}
+	cfg, err := g.config()
+	if err != nil {
+		return err
+	}
+	targets, err := selectTargets(cfg.Targets, opts.only)
+	if err != nil {
+		return usageError(err)
+	}
+	at := time.Now()
+	if opts.cron != "" {
+		at = next(at)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Until(at)):
+		}
+		// A stop signal lets the page in hand finish: the run has its own
+		// context, cancelled between pages once ctx is done.
+		runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		_, err := scrapeRun(runCtx, g, cfg, targets, opts.scrapeOptions, func() {
+			if ctx.Err() != nil {
+				cancel()
+			}
+		})
+		cancel()
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case err != nil && exitCode(err) == exitUnusable:
+			return err // a broken archive will not mend itself by the next run
+		case err != nil:
+			g.log.Error("run failed", "err", err)
+		}
+		at = next(time.Now())
+		g.log.Info("next run", "at", at.UTC().Format(time.RFC3339))
+	}
+}
+
+// watchSchedule returns the function giving the next run time after t.
+func watchSchedule(every time.Duration, spec string) (func(time.Time) time.Time, error) {
+	if spec != "" {
+		sched, err := cron.ParseStandard(spec)
+		if err != nil {
+			return nil, fmt.Errorf("--cron %q: %v", spec, err)
+		}
+		return func(t time.Time) time.Time { return sched.Next(t.UTC()) }, nil
+	}
+	if every <= 0 {
+		return nil, fmt.Errorf("--every %v: want a positive duration", every)
+	}
+	return func(t time.Time) time.Time { return t.Add(every) }, nil
+}

@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// Config is what relwatch watches and where it keeps the archive.
+type Config struct {
+	Source  string // the file it was read from, or "built-in defaults"
+	Archive string // archive path; relative paths are relative to the config file
+	Fetch   FetchSettings
+	Targets []Target
+}
+
+// FetchSettings are the politeness and safety knobs. At the top level of a
+// config file they are defaults for every target; inside a target they
+// override those defaults. Nil means "not set here".
+type FetchSettings struct {
+	UserAgent            *string   `yaml:"user_agent"`
+	Delay                *Duration `yaml:"delay"`
+	Parallel             *int      `yaml:"parallel"` // top level only
+	Timeout              *Duration `yaml:"timeout"`
+	Retries              *int      `yaml:"retries"`
+	MaxBody              *int64    `yaml:"max_body"` // bytes
+	RespectRobots        *bool     `yaml:"respect_robots"`
+	AllowPrivateNetworks *bool     `yaml:"allow_private_networks"`
+}
+
+// Target is one page series: a page id in one language at one URL.
+type Target struct {
+	ID            string `yaml:"id"`
+	Lang          string `yaml:"lang"`
+	URL           string `yaml:"url"`
+	Content       string `yaml:"content"` // optional CSS selector refining the content root
+	Exclude       string `yaml:"exclude"` // optional CSS selector of extra page chrome
+	FetchSettings `yaml:",inline"`
+}
+
+// Key is the target's page key, "<id>/<lang>".
+func (t Target) Key() snapshots.PageKey { return snapshots.PageKey{ID: t.ID, Lang: t.Lang} }
+
+// Duration is a time.Duration written in Go syntax in YAML ("2s", "100ms").
+type Duration time.Duration
+
+// UnmarshalYAML parses Go duration syntax.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil || v < 0 {
+		return fmt.Errorf("line %d: %q is not a duration like 2s or 100ms", n.Line, n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// The built-in targets: NATO's "Relations with Kazakhstan" in English and
+// French.
+const (
+	defaultArchive = "relwatch.db"
+	kazakhstanEN   = "https://www.nato.int/cps/en/natohq/topics_49598.htm"
+	kazakhstanFR   = "https://www.nato.int/cps/fr/natohq/topics_49598.htm?selectedLocale=fr"
+)
+
+// DefaultConfig is used when no config file is given or found.
+func DefaultConfig() Config {
+	return Config{
+		Source:  "built-in defaults",
+		Archive: defaultArchive,
+		Targets: []Target{
+			{ID: "kazakhstan", Lang: "en", URL: kazakhstanEN},
+			{ID: "kazakhstan", Lang: "fr", URL: kazakhstanFR},
+		},
+	}
+}
+
+// ConfigError is a problem in a config file: exit code 2.
+type ConfigError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *ConfigError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("config %s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("config %s: %s", e.File, e.Msg)
+}
+
+// findConfig picks the config file: the flag, else $RELWATCH_CONFIG, else
+// ./relwatch.yaml if present. An empty result means the built-in defaults.
+func findConfig(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if env := os.Getenv("RELWATCH_CONFIG"); env != "" {
+		return env
+	}
+	if _, err := os.Stat("relwatch.yaml"); err == nil {
+		return "relwatch.yaml"
+	}
+	return ""
+}
+
+// LoadConfig reads and validates the config file at path, or returns the
+// built-in defaults when path is empty.
+func LoadConfig(path string) (Config, error) {
+	if path == "" {
+		return DefaultConfig(), nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, &ConfigError{File: path, Msg: fmt.Sprintf("cannot read: %v", errors.Unwrap(err))}
+	}
+	cfg, err := ParseConfig(path, data)
+	if err != nil {
+		return Config{}, err
+	}
+	if cfg.Archive != "" && !filepath.IsAbs(cfg.Archive) {
+		cfg.Archive = filepath.Join(filepath.Dir(path), cfg.Archive)
+	}
+	return cfg, nil
+}
+
+// Keys a config file may hold; anything else is a typo worth reporting.
+var (
+	fetchKeys  = []string{"user_agent", "delay", "timeout", "retries", "max_body", "respect_robots", "allow_private_networks"}
+	topKeys    = append([]string{"archive", "targets", "parallel"}, fetchKeys...)
+	targetKeys = append([]string{"id", "lang", "url", "urls", "content", "exclude"}, fetchKeys...)
+)
+
+// ParseConfig parses and validates a config file's bytes; file names the
+// source in error messages.
+func ParseConfig(file string, data []byte) (Config, error) {
+	fail := func(line int, format string, args ...any) error {
+		return &ConfigError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
+	}
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		return Config{}, fail(0, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return Config{}, fail(doc.Line, "want a mapping with archive: and targets:")
+	}
+	root := doc.Content[0]
+	if err := checkKeys(root, topKeys, "top level", fail); err != nil {
+		return Config{}, err
+	}
+	var raw struct {
+		Archive       string `yaml:"archive"`
+		FetchSettings `yaml:",inline"`
+	}
+	if err := root.Decode(&raw); err != nil {
+		return Config{}, fail(0, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	cfg := Config{Source: file, Archive: raw.Archive, Fetch: raw.FetchSettings}
+
+	targets := valueOf(root, "targets")
+	if targets == nil || len(targets.Content) == 0 {
+		return Config{}, fail(root.Line, "no targets: list at least one page under targets:")
+	}
+	if targets.Kind != yaml.SequenceNode {
+		return Config{}, fail(targets.Line, "targets: want a list")
+	}
+	seen := map[snapshots.PageKey]int{}
+	for _, node := range targets.Content {
+		if err := checkKeys(node, targetKeys, "target", fail); err != nil {
+			return Config{}, err
+		}
+		expanded, err := decodeTarget(node, fail)
+		if err != nil {
+			return Config{}, err
+		}
+		for _, t := range expanded {
+			if err := validateTarget(t, node, fail); err != nil {
+				return Config{}, err
+			}
+			if first, dup := seen[t.Key()]; dup {
+				return Config{}, fail(node.Line, "target %s: duplicate of the target on line %d", t.Key(), first)
+			}
+			seen[t.Key()] = node.Line
+			cfg.Targets = append(cfg.Targets, t)
+		}
+	}
+	return cfg, validateFetch(cfg.Fetch, root, fail)
+}
+
+// decodeTarget decodes one entry of targets:. An entry with urls: (a map
+// of language to URL) stands for one target per language, in file order.
+func decodeTarget(node *yaml.Node, fail func(int, string, ...any) error) ([]Target, error) {
+	var t struct {
+		Target `yaml:",inline"`
+		URLs   yaml.Node `yaml:"urls"`
+	}
+	if err := node.Decode(&t); err != nil {
+		return nil, fail(node.Line, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if t.URLs.Kind == 0 {
+		return []Target{t.Target}, nil
+	}
+	if t.Lang != "" || t.URL != "" {
+		return nil, fail(t.URLs.Line, "target %s: give either lang: and url:, or urls:, not both", t.ID)
+	}
+	if t.URLs.Kind != yaml.MappingNode || len(t.URLs.Content) == 0 {
+		return nil, fail(t.URLs.Line, "target %s: urls: want a map of language to URL, e.g. {en: https://…, fr: https://…}", t.ID)
+	}
+	var out []Target
+	for i := 0; i+1 < len(t.URLs.Content); i += 2 {
+		one := t.Target
+		one.Lang, one.URL = t.URLs.Content[i].Value, t.URLs.Content[i+1].Value
+		out = append(out, one)
+	}
+	return out, nil
+}
+
+func validateTarget(t Target, node *yaml.Node, fail func(int, string, ...any) error) error {
+	for _, f := range []struct{ key, value string }{{"id", t.ID}, {"lang", t.Lang}, {"url", t.URL}} {
+		if strings.TrimSpace(f.value) == "" {
+			return fail(node.Line, "target: missing field %s", f.key)
+		}
+	}
+	if strings.Contains(t.ID, "/") || strings.Contains(t.Lang, "/") {
+		return fail(node.Line, "target %s: id and lang may not contain /", t.Key())
+	}
+	u, err := url.Parse(t.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fail(lineOf(node, "url"), "target %s: field url: %q is not an http(s) URL", t.Key(), t.URL)
+	}
+	if t.Parallel != nil {
+		return fail(lineOf(node, "parallel"), "target %s: parallel is a top-level setting", t.Key())
+	}
+	return validateFetch(t.FetchSettings, node, fail)
+}
+
+func validateFetch(f FetchSettings, node *yaml.Node, fail func(int, string, ...any) error) error {
+	if f.Parallel != nil && *f.Parallel < 1 {
+		return fail(lineOf(node, "parallel"), "field parallel: want at least 1")
+	}
+	if f.Retries != nil && *f.Retries < 0 {
+		return fail(lineOf(node, "retries"), "field retries: want 0 or more")
+	}
+	if f.MaxBody != nil && *f.MaxBody < 1 {
+		return fail(lineOf(node, "max_body"), "field max_body: want a positive number of bytes")
+	}
+	if f.Timeout != nil && *f.Timeout == 0 {
+		return fail(lineOf(node, "timeout"), "field timeout: want a positive duration")
+	}
+	return nil
+}
+
+func checkKeys(m *yaml.Node, allowed []string, where string, fail func(int, string, ...any) error) error {
+	if m.Kind != yaml.MappingNode {
+		return fail(m.Line, "%s: want a mapping of keys to values", where)
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if !slices.Contains(allowed, k.Value) {
+			return fail(k.Line, "%s: unknown field %q (known: %s)", where, k.Value, strings.Join(allowed, ", "))
+		}
+	}
+	return nil
+}
+
+func valueOf(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func lineOf(m *yaml.Node, key string) int {
+	if v := valueOf(m, key); v != nil {
+		return v.Line
+	}
+	return m.Line
+}

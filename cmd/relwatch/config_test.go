@@ -1,0 +1,152 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseConfigValid(t *testing.T) {
+	cfg, err := ParseConfig("relwatch.yaml", []byte(`
+archive: data/relwatch.db
+delay: 500ms
+parallel: 2
+targets:
+  - id: kazakhstan
+    lang: en
+    url: https://www.nato.int/cps/en/natohq/topics_49598.htm
+  - id: kazakhstan
+    lang: fr
+    url: https://www.nato.int/cps/fr/natohq/topics_49598.htm?selectedLocale=fr
+    delay: 3s
+    content: section.content
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Targets) != 2 || cfg.Targets[1].Key().String() != "kazakhstan/fr" || cfg.Targets[1].Content != "section.content" {
+		t.Fatalf("targets parsed wrong: %+v", cfg.Targets)
+	}
+	if p := policyFor(cfg.Fetch, cfg.Targets[0].FetchSettings); p.Delay != 500*time.Millisecond {
+		t.Errorf("top-level delay not applied: %v", p.Delay)
+	}
+	if p := policyFor(cfg.Fetch, cfg.Targets[1].FetchSettings); p.Delay != 3*time.Second {
+		t.Errorf("per-target delay not applied: %v", p.Delay)
+	}
+	if parallelism(cfg.Fetch) != 2 {
+		t.Errorf("parallel = %d", parallelism(cfg.Fetch))
+	}
+}
+
+func TestParseConfigErrors(t *testing.T) {
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"unknown top-level key", "archiv: x.db\ntargets: []\n", `relwatch.yaml:1: top level: unknown field "archiv"`},
+		{"unknown target key", "targets:\n  - id: a\n    lang: en\n    url: https://example.org/\n    urll: x\n", `relwatch.yaml:5: target: unknown field "urll"`},
+		{"missing url", "targets:\n  - id: a\n    lang: en\n", "relwatch.yaml:2: target: missing field url"},
+		{"missing id", "targets:\n  - lang: en\n    url: https://example.org/\n", "relwatch.yaml:2: target: missing field id"},
+		{"duplicate", "targets:\n  - {id: a, lang: en, url: 'https://example.org/'}\n  - {id: a, lang: en, url: 'https://example.org/b'}\n",
+			"relwatch.yaml:3: target a/en: duplicate of the target on line 2"},
+		{"not http", "targets:\n  - id: a\n    lang: en\n    url: file:///etc/passwd\n", `relwatch.yaml:4: target a/en: field url: "file:///etc/passwd" is not an http(s) URL`},
+		{"bad duration", "delay: soon\ntargets:\n  - {id: a, lang: en, url: 'https://example.org/'}\n", `line 1: "soon" is not a duration`},
+		{"no targets", "archive: x.db\n", "no targets"},
+		{"not yaml", "targets: [\n", "relwatch.yaml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseConfig("relwatch.yaml", []byte(tt.yaml))
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("got %v, want a *ConfigError", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %q does not contain %q", err, tt.want)
+			}
+			if exitCode(err) != exitUsage {
+				t.Fatalf("exit code %d, want %d", exitCode(err), exitUsage)
+			}
+		})
+	}
+}
+
+func TestFindConfigOrder(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	t.Setenv("RELWATCH_CONFIG", "")
+	if got := findConfig(""); got != "" {
+		t.Fatalf("no config anywhere: got %q, want built-in defaults", got)
+	}
+	if err := os.WriteFile("relwatch.yaml", []byte("targets: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := findConfig(""); got != "relwatch.yaml" {
+		t.Fatalf("got %q, want ./relwatch.yaml", got)
+	}
+	t.Setenv("RELWATCH_CONFIG", "/etc/relwatch.yaml")
+	if got := findConfig(""); got != "/etc/relwatch.yaml" {
+		t.Fatalf("got %q, want $RELWATCH_CONFIG", got)
+	}
+	if got := findConfig("mine.yaml"); got != "mine.yaml" {
+		t.Fatalf("got %q, want the flag", got)
+	}
+}
+
+func TestArchivePathRelativeToConfig(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "relwatch.yaml")
+	if err := os.WriteFile(path, []byte("archive: history.db\ntargets:\n  - {id: a, lang: en, url: 'https://example.org/'}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "history.db"); cfg.Archive != want {
+		t.Fatalf("archive %q, want %q", cfg.Archive, want)
+	}
+}
+
+func TestDefaultConfigTargets(t *testing.T) {
+	cfg := DefaultConfig()
+	var keys []string
+	for _, tg := range cfg.Targets {
+		keys = append(keys, tg.Key().String()+" "+tg.URL)
+	}
+	want := "kazakhstan/en " + kazakhstanEN + "|kazakhstan/fr " + kazakhstanFR
+	if strings.Join(keys, "|") != want {
+		t.Fatalf("default targets %q", keys)
+	}
+}
+
+func TestParseConfigURLsPerLanguage(t *testing.T) {
+	cfg, err := ParseConfig("relwatch.yaml", []byte(`
+targets:
+  - id: kazakhstan
+    urls:
+      fr: https://www.nato.int/cps/fr/natohq/topics_49598.htm?selectedLocale=fr
+      en: https://www.nato.int/cps/en/natohq/topics_49598.htm
+    delay: 5s
+  - {id: georgia, lang: en, url: 'https://www.nato.int/cps/en/natohq/topics_38988.htm'}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tg := range cfg.Targets {
+		got = append(got, tg.Key().String())
+	}
+	if strings.Join(got, " ") != "kazakhstan/fr kazakhstan/en georgia/en" {
+		t.Fatalf("targets %v", got)
+	}
+	if p := policyFor(cfg.Fetch, cfg.Targets[1].FetchSettings); p.Delay != 5*time.Second {
+		t.Errorf("settings of a urls: entry not shared by its languages: delay %v", p.Delay)
+	}
+	_, err = ParseConfig("relwatch.yaml", []byte("targets:\n  - id: a\n    lang: en\n    urls: {en: 'https://example.org/'}\n"))
+	if err == nil || !strings.Contains(err.Error(), "relwatch.yaml:4: target a: give either lang: and url:, or urls:") {
+		t.Fatalf("lang with urls: %v", err)
+	}
+}

@@ -1,0 +1,269 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// site is a local stand-in for nato.int whose page can be edited between
+// scrapes. Every answer carries a fresh token in its page chrome, as real
+// share links do, so chrome differs on every request.
+type site struct {
+	mu       sync.Mutex
+	status   int
+	body     string
+	requests atomic.Int64
+}
+
+func (s *site) serve(status int, fixture string) {
+	data, err := os.ReadFile(filepath.Join("testdata", fixture))
+	if err != nil {
+		panic(err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.status, s.body = status, string(data)
+}
+
+func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/robots.txt" {
+		http.NotFound(w, r)
+		return
+	}
+	n := s.requests.Add(1)
+	s.mu.Lock()
+	status, body := s.status, s.body
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	fmt.Fprint(w, strings.ReplaceAll(body, "{{TOKEN}}", fmt.Sprintf("tok%08d", n)))
+}
+
+// testEnv is a temporary working directory with a config pointing at a
+// local site.
+type testEnv struct {
+	t    *testing.T
+	site *site
+	dir  string
+	cfg  string
+	db   string
+}
+
+func newTestEnv(t *testing.T) *testEnv {
+	t.Helper()
+	s := &site{}
+	s.serve(200, "kazakhstan-fr-v1.html")
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "relwatch.yaml")
+	yaml := fmt.Sprintf(`archive: history.db
+delay: 0s
+retries: 0
+timeout: 5s
+targets:
+  - id: kazakhstan
+    lang: fr
+    url: %s/cps/fr/natohq/topics_49598.htm?selectedLocale=fr
+`, srv.URL)
+	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return &testEnv{t: t, site: s, dir: dir, cfg: cfg, db: filepath.Join(dir, "history.db")}
+}
+
+// relwatch runs one command line in-process against the env's config.
+func (e *testEnv) relwatch(args ...string) (stdout, stderr string, code int) {
+	e.t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), append([]string{"--config", e.cfg}, args...), streams{In: strings.NewReader(""), Out: &out, Err: &errb})
+	return out.String(), errb.String(), code
+}
+
+func (e *testEnv) mustRun(wantCode int, args ...string) string {
+	e.t.Helper()
+	out, errOut, code := e.relwatch(args...)
+	if code != wantCode {
+		e.t.Fatalf("relwatch %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, wantCode, out, errOut)
+	}
+	return out
+}
+
+func scrapeJSON(t *testing.T, out string) pageResult {
+	t.Helper()
+	var r pageResult
+	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &r); err != nil {
+		t.Fatalf("scrape --json printed %q: %v", out, err)
+	}
+	return r
+}
+
+// TestScrapeArchiveDiff walks the whole path: first scrape, unchanged
+// re-scrape, an edited page, then history queries over the result.
+func TestScrapeArchiveDiff(t *testing.T) {
+	e := newTestEnv(t)
+
+	r := scrapeJSON(t, e.mustRun(0, "scrape", "--json"))
+	if r.Page != "kazakhstan/fr" || r.Status != statusNew || r.Version != 1 {
+		t.Fatalf("first scrape: %+v", r)
+	}
+	r = scrapeJSON(t, e.mustRun(0, "scrape", "--json"))
+	if r.Status != statusUnchanged || r.Version != 1 {
+		t.Fatalf("same page, new chrome tokens: %+v, want unchanged v1", r)
+	}
+
+	e.site.serve(200, "kazakhstan-fr-v2.html")
+	out := e.mustRun(exitChanged, "scrape", "--exit-code")
+	if !strings.Contains(out, "kazakhstan/fr") || !strings.Contains(out, "changed") || !strings.Contains(out, "v2") {
+		t.Fatalf("edited page: %q", out)
+	}
+
+	var log []logEntry
+	if err := json.Unmarshal([]byte(e.mustRun(0, "log", "kazakhstan/fr", "--json")), &log); err != nil {
+		t.Fatal(err)
+	}
+	if len(log) != 2 || log[0].Checks != 2 || log[1].Version != 2 || log[0].UpdatedRaw == nil || *log[0].UpdatedRaw != "23 May. 2022 15:38" {
+		t.Fatalf("log: %+v", log)
+	}
+	if *log[1].UpdatedOn != "2026-11-14" || *log[1].UpdatedAt != "2026-11-14T09:05:00Z" {
+		t.Fatalf("v2 stamp: on %v at %v", *log[1].UpdatedOn, *log[1].UpdatedAt)
+	}
+	if text := e.mustRun(0, "log", "kazakhstan"); !strings.Contains(text, "first version") || !strings.Contains(text, "14 Nov. 2026 10:05") {
+		t.Fatalf("log text:\n%s", text)
+	}
+
+	var d struct {
+		Changes []struct {
+			Kind    string   `json:"kind"`
+			NewPath []string `json:"new_path"`
+			Old     string   `json:"old"`
+			New     string   `json:"new"`
+		} `json:"changes"`
+	}
+	if err := json.Unmarshal([]byte(e.mustRun(0, "diff", "kazakhstan/fr", "--format", "json")), &d); err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	found := false
+	for _, c := range d.Changes {
+		kinds = append(kinds, c.Kind)
+		if c.Kind == "block_changed" && strings.Contains(c.New, "multinationaux") &&
+			strings.Join(c.NewPath, " › ") == "Principaux domaines de coopération › Renforcement des capacités et de l’interopérabilité" {
+			found = true
+		}
+	}
+	if !found || len(d.Changes) != 2 {
+		t.Fatalf("diff should name the edited bullet with its section and the stamp; got kinds %v: %+v", kinds, d.Changes)
+	}
+	for _, format := range []string{"text", "markdown", "html"} {
+		if out := e.mustRun(0, "diff", "kazakhstan/fr", "--from", "1", "--to", "2", "--format", format); !strings.Contains(out, "multinationaux") {
+			t.Errorf("diff --format %s does not show the edit:\n%s", format, out)
+		}
+	}
+
+	var snap map[string]any
+	if err := json.Unmarshal([]byte(e.mustRun(0, "show", "kazakhstan/fr", "--version", "1", "--format", "json")), &snap); err != nil {
+		t.Fatal(err)
+	}
+	for _, field := range []string{"page", "version", "lang", "url", "final_url", "title", "updated_raw", "updated_on", "updated_at", "lead", "captions", "sections", "content_hash", "first_seen", "last_seen"} {
+		if _, ok := snap[field]; !ok {
+			t.Errorf("show --format json lacks %q", field)
+		}
+	}
+	if snap["title"] != "Relations avec le Kazakhstan" || snap["lang"] != "fr" || snap["version"] != 1.0 {
+		t.Errorf("show: title %v lang %v version %v", snap["title"], snap["lang"], snap["version"])
+	}
+	if strings.Contains(e.mustRun(0, "show", "kazakhstan/fr", "--format", "markdown"), "tok0") {
+		t.Error("page chrome (share token) leaked into the snapshot")
+	}
+	if _, stderr, code := e.relwatch("show", "kazakhstan/fr", "--at", "2000-01-01"); code != exitUsage || !strings.Contains(stderr, "no version yet") {
+		t.Errorf("show --at before the first version: exit %d, stderr %q", code, stderr)
+	}
+	atV1 := e.mustRun(0, "show", "kazakhstan/fr", "--at", log[0].LastSeen.Format(time.RFC3339Nano), "--format", "json")
+	if !strings.Contains(atV1, `"version": 1`) {
+		t.Errorf("show --at the last check of v1 did not give v1:\n%s", atV1)
+	}
+}
+
+func TestScrapeFailuresLeaveArchiveAlone(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun(0, "scrape")
+	e.site.serve(500, "kazakhstan-fr-v2.html")
+	r := scrapeJSON(t, e.mustRun(exitFailed, "scrape", "--json"))
+	if r.Status != statusFailed || r.Error == "" || r.Version != 0 {
+		t.Fatalf("500: %+v", r)
+	}
+	e.site.serve(200, "maintenance.html")
+	r = scrapeJSON(t, e.mustRun(exitFailed, "scrape", "--json"))
+	if r.Status != statusFailed || !strings.Contains(r.Error, "title") {
+		t.Fatalf("maintenance page: %+v, want a failure saying the title is missing", r)
+	}
+	e.site.serve(200, "kazakhstan-fr-v1.html")
+	r = scrapeJSON(t, e.mustRun(0, "scrape", "--json"))
+	if r.Status != statusUnchanged || r.Version != 1 {
+		t.Fatalf("after failures the baseline must still be v1: %+v", r)
+	}
+
+	var pages []pageEntry
+	if err := json.Unmarshal([]byte(e.mustRun(0, "pages", "--json")), &pages); err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) != 1 || pages[0].LatestVersion != 1 || pages[0].ConsecutiveFailures != 0 || pages[0].LastCheck == nil {
+		t.Fatalf("pages: %+v", pages)
+	}
+}
+
+func TestReadOnlyCommandsNeverCreateAnArchive(t *testing.T) {
+	e := newTestEnv(t)
+	for _, args := range [][]string{{"log", "kazakhstan/fr"}, {"show", "kazakhstan/fr"}, {"diff", "kazakhstan/fr"}, {"pages"}} {
+		_, stderr, code := e.relwatch(args...)
+		if code != exitUnusable || !strings.Contains(stderr, "history.db") {
+			t.Errorf("relwatch %v on a missing archive: exit %d, stderr %q", args, code, stderr)
+		}
+		if _, err := os.Stat(e.db); !os.IsNotExist(err) {
+			t.Fatalf("relwatch %v created the archive", args)
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun(0, "scrape")
+	for _, args := range [][]string{
+		{"frobnicate"},
+		{"scrape", "--no-such-flag"},
+		{"show"},
+		{"show", "kazakhstan/fr", "--format", "pdf"},
+		{"show", "kazakhstan/fr", "--at", "yesterday"},
+		{"diff", "kazakhstan/fr"}, // only one version
+		{"scrape", "--only", "georgia/en"},
+	} {
+		if _, stderr, code := e.relwatch(args...); code != exitUsage || stderr == "" {
+			t.Errorf("relwatch %v: exit %d (stderr %q), want %d with a message", args, code, stderr, exitUsage)
+		}
+	}
+	if _, stderr, code := e.relwatch("show", "georgia"); code == exitOK || !strings.Contains(stderr, "georgia") {
+		t.Errorf("unknown page: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestHelpListsExitCodes(t *testing.T) {
+	e := newTestEnv(t)
+	out := e.mustRun(0, "--help")
+	for _, want := range []string{"Exit codes:", "130", "scrape", "log", "show", "diff", "pages"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("relwatch --help lacks %q", want)
+		}
+	}
+}

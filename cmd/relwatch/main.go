@@ -1,0 +1,48 @@
+// Command relwatch tracks changes to official web pages: it fetches each
+// configured page, turns it into a structured snapshot, archives every
+// distinct version and reports what changed, and when.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+func relwatchVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr})
+	stop()
+	os.Exit(code)
+}
+
+// run executes one relwatch command line and returns its exit code. Tests
+// call it directly with buffers for streams.
+func run(ctx context.Context, args []string, io streams) int {
+	root := newRootCommand(io)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err != nil && err.Error() != "" {
+		fmt.Fprintf(io.Err, "relwatch: %v\n", err)
+	}
+	if err == nil && ctx.Err() != nil {
+		return exitInterrupted
+	}
+	return exitCode(err)
+}

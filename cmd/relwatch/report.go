@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/relwatch/relwatch/diff"
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// reportExt maps a diff format to the extension of its report file.
+var reportExt = map[string]string{"markdown": "md", "html": "html", "json": "json"}
+
+// writeReports writes each change of this run as Markdown, HTML and JSON
+// files in dir. File names come only from the page id, language and
+// version number, never from page text.
+func writeReports(dir string, results []pageResult) error {
+	if dir == "" {
+		return nil
+	}
+	for _, r := range results {
+		if r.report == nil {
+			continue
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("report dir: %w", err)
+		}
+		base := fmt.Sprintf("%s-%d", strings.ReplaceAll(r.Page, "/", "-"), r.Version)
+		for _, format := range []string{"markdown", "html", "json"} {
+			var buf bytes.Buffer
+			if err := diff.Render(&buf, format, *r.report, diff.RenderOptions{}); err != nil {
+				return fmt.Errorf("%s: render %s report: %w", r.Page, format, err)
+			}
+			path := filepath.Join(dir, base+"."+reportExt[format])
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				return fmt.Errorf("%s: write report: %w", r.Page, err)
+			}
+		}
+	}
+	return nil
+}
+
+// summaryPath is --summary, else $GITHUB_STEP_SUMMARY (set in GitHub
+// Actions), else none.
+func summaryPath(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	return os.Getenv("GITHUB_STEP_SUMMARY")
+}
+
+// runSummary is the one-line account of a run: "2 pages: 1 changed, 1 unchanged".
+func runSummary(results []pageResult) string {
+	counts := map[string]int{}
+	for _, r := range results {
+		counts[r.Status]++
+	}
+	var parts []string
+	for _, status := range []string{statusNew, statusChanged, statusUnchanged, statusFailed} {
+		if counts[status] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[status], status))
+		}
+	}
+	noun := "pages"
+	if len(results) == 1 {
+		noun = "page"
+	}
+	return fmt.Sprintf("%d %s: %s", len(results), noun, strings.Join(parts, ", "))
+}
+
+// appendSummary appends a Markdown summary of the run to path: a table of
+// pages, then the Markdown diff of each change.
+func appendSummary(path string, results []pageResult) error {
+	if path == "" {
+		return nil
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "## relwatch: %s\n\n| Page | Status | Version | Page stamp | Note |\n| --- | --- | --- | --- | --- |\n", runSummary(results))
+	for _, r := range results {
+		version := "-"
+		if r.Version > 0 {
+			version = fmt.Sprintf("v%d", r.Version)
+		}
+		note := r.Error
+		if r.Suspect != "" {
+			note = "suspect: " + r.Suspect
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", cell(r.Page), r.Status, version, cell(r.UpdatedRaw), cell(note))
+	}
+	for _, r := range results {
+		if r.report == nil {
+			continue
+		}
+		b.WriteString("\n")
+		if err := diff.Render(&b, "markdown", *r.report, diff.RenderOptions{}); err != nil {
+			return fmt.Errorf("%s: render summary: %w", r.Page, err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("summary: %w", err)
+	}
+	if _, err := f.Write(b.Bytes()); err != nil {
+		f.Close()
+		return fmt.Errorf("summary: %w", err)
+	}
+	return f.Close()
+}
+
+// cell makes text safe inside a Markdown table cell.
+func cell(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return snapshots.EscapeMarkdown(s)
+}

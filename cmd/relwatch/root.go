@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// streams are a command's standard streams; tests pass buffers.
+type streams struct {
+	In       io.Reader
+	Out, Err io.Writer
+}
+
+// colorOut reports whether stdout is a terminal that wants colour.
+func (s streams) colorOut() bool {
+	return isTerminal(s.Out) && os.Getenv("NO_COLOR") == ""
+}
+
+// globals are the flags every command takes, and what they resolve to.
+type globals struct {
+	io         streams
+	configFlag string
+	dbFlag     string
+	logLevel   string
+	logFormat  string
+	log        *slog.Logger
+}
+
+// config loads the configuration the flags and environment point at.
+func (g *globals) config() (Config, error) {
+	return LoadConfig(findConfig(g.configFlag))
+}
+
+// archivePath is --db, else the config's archive, else ./relwatch.db.
+func (g *globals) archivePath(cfg Config) string {
+	switch {
+	case g.dbFlag != "":
+		return g.dbFlag
+	case cfg.Archive != "":
+		return cfg.Archive
+	default:
+		return defaultArchive
+	}
+}
+
+// openArchive opens the archive for reading; it never creates one.
+func (g *globals) openArchive(ctx context.Context) (*archive.Archive, error) {
+	cfg, err := g.config()
+	if err != nil {
+		return nil, err
+	}
+	return archive.Open(ctx, g.archivePath(cfg), archive.ReadOnly)
+}
+
+// resolvePage turns a PAGE argument into a page key known to the archive.
+func resolvePage(ctx context.Context, a *archive.Archive, ref string) (snapshots.PageKey, error) {
+	key, err := snapshots.ParsePageRef(ref)
+	if err != nil {
+		return key, usageError(err)
+	}
+	return a.ResolvePage(ctx, key)
+}
+
+func newRootCommand(io streams) *cobra.Command {
+	g := &globals{io: io}
+	root := &cobra.Command{
+		Use:   "relwatch",
+		Short: "Track changes to official web pages, with evidence",
+		Long: `relwatch fetches each configured page politely, turns it into a structured
+snapshot (title, update stamp, lead, captions, sections, paragraphs, bullets),
+archives every distinct version in an SQLite file, and tells you what changed
+and when.
+
+Configuration: --config FILE, else $RELWATCH_CONFIG, else ./relwatch.yaml,
+else the built-in targets (NATO "Relations with Kazakhstan", en and fr).
+Pages are named <id>/<lang>, e.g. kazakhstan/fr; <id> alone works when the
+page has one language.`,
+		Version:       relwatchVersion(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError(fmt.Errorf("unknown command %q (see relwatch --help)", args[0]))
+			}
+			return nil
+		},
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			logger, err := newLogger(io.Err, g.logLevel, g.logFormat)
+			if err != nil {
+				return usageError(err)
+			}
+			g.log = logger
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	root.SetOut(io.Out)
+	root.SetErr(io.Err)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
+	root.PersistentFlags().StringVar(&g.configFlag, "config", "", "config file (default $RELWATCH_CONFIG, else ./relwatch.yaml, else built-in targets)")
+	root.PersistentFlags().StringVar(&g.dbFlag, "db", "", "archive file (default: the config's archive:, else ./relwatch.db)")
+	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "warn", "stderr log level: debug, info, warn or error")
+	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "", "stderr log format: text or json (default: text on a terminal, else json)")
+	root.SetUsageTemplate(root.UsageTemplate() + "\n" + exitCodesHelp + "\n")
+
+	root.AddCommand(
+		newScrapeCommand(g),
+		newLogCommand(g),
+		newShowCommand(g),
+		newDiffCommand(g),
+		newPagesCommand(g),
+		newWatchCommand(g),
+		newConfigCommand(g),
+	)
+	return root
+}
+
+// exactArgs is cobra.ExactArgs with a usage exit code.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.ExactArgs(n)(cmd, args); err != nil {
+			return usageError(err)
+		}
+		return nil
+	}
+}
+
+// maxArgs is cobra.MaximumNArgs with a usage exit code.
+func maxArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.MaximumNArgs(n)(cmd, args); err != nil {
+			return usageError(err)
+		}
+		return nil
+	}
+}
