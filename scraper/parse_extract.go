@@ -39,8 +39,10 @@ type extractor struct {
 
 	started   bool // the title (or the content root) has been passed
 	inContent bool // blocks are kept; always true without a content root
+	inLink    bool // inside a link that wraps blocks: a teaser card
 	level     int  // level of the last heading emitted, 0 before any
 
+	stamped   bool // a stamp line has been seen
 	stampLang string
 	items     []item
 }
@@ -102,6 +104,12 @@ func (x *extractor) block(n *html.Node) {
 		case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 			x.heading(n, headingLevel(n))
 		case atom.P, atom.Pre, atom.Address, atom.Dt, atom.Dd, atom.Caption:
+			if hasBlock(n) {
+				// Only repaired markup puts blocks in a paragraph (in quirks
+				// mode a <table> does not close an open <p>): walk it.
+				x.children(n.FirstChild)
+				return
+			}
 			x.leaf(itemParagraph, n)
 		case atom.Figcaption:
 			x.caption(n)
@@ -114,6 +122,13 @@ func (x *extractor) block(n *html.Node) {
 		case atom.Img:
 			x.image(n)
 		case atom.Br, atom.Hr:
+		case atom.A:
+			// A link wrapping whole blocks is a teaser card pointing
+			// elsewhere ("Related content"): none of it is this page's text.
+			saved := x.inLink
+			x.inLink = x.inLink || isLink(n)
+			x.children(n.FirstChild)
+			x.inLink = saved
 		default:
 			if hasWord(n, "caption") {
 				x.caption(n)
@@ -136,7 +151,7 @@ func (x *extractor) heading(n *html.Node, level int) {
 	if t == "" {
 		return
 	}
-	if x.stamp(t) || !x.inContent {
+	if x.stamp(t) || !x.inContent || x.inLink {
 		return
 	}
 	x.emit(item{kind: itemHeading, level: level, text: t})
@@ -150,7 +165,7 @@ func (x *extractor) leaf(kind itemKind, nodes ...*html.Node) {
 		x.images(n)
 	}
 	t := text(false, nodes...)
-	if t == "" || x.stamp(t) || !x.inContent {
+	if t == "" || x.stamp(t) || !x.inContent || x.inLink {
 		return
 	}
 	if !hasLetterOrDigit(text(true, nodes...)) {
@@ -159,13 +174,19 @@ func (x *extractor) leaf(kind itemKind, nodes ...*html.Node) {
 	x.emit(item{kind: kind, text: t})
 }
 
-// stamp records an update stamp line and reports whether t was one.
+// stamp records an update stamp line and reports whether t was one. A line
+// with an unknown label ("Обновлено: …", or a label in a language we have
+// not seen) counts only near the title: before the first heading and the
+// first stamp, so that a bullet like "Founded: 12 May 2010" further down
+// stays a bullet.
 func (x *extractor) stamp(t string) bool {
-	v, lang, ok := stampLine(t)
+	anyLabel := x.level == 0 && !x.stamped
+	v, lang, ok := stampLine(t, anyLabel)
 	if !ok {
 		return false
 	}
 	x.emit(item{kind: itemStamp, text: v})
+	x.stamped = true
 	if x.stampLang == "" {
 		x.stampLang = lang
 	}
@@ -464,7 +485,7 @@ func appendText(b *strings.Builder, n *html.Node, skipLinks bool) {
 			b.WriteByte(' ')
 			return
 		}
-		if skipLinks && n.DataAtom == atom.A {
+		if skipLinks && isLink(n) {
 			return
 		}
 		block := !isInline(n)
@@ -478,6 +499,19 @@ func appendText(b *strings.Builder, n *html.Node, skipLinks bool) {
 			b.WriteByte(' ')
 		}
 	}
+}
+
+// isLink: an <a> with an href. A bare <a name> is an anchor, not a link.
+func isLink(n *html.Node) bool {
+	if n.Type != html.ElementNode || n.DataAtom != atom.A {
+		return false
+	}
+	for _, a := range n.Attr {
+		if a.Namespace == "" && a.Key == "href" {
+			return true
+		}
+	}
+	return false
 }
 
 func hasText(n *html.Node) bool {

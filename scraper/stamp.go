@@ -125,10 +125,11 @@ var stampLabels = []struct{ label, lang string }{
 }
 
 // stampLine recognises a line that is an update stamp: a known label
-// followed by a value (which may fail to parse), or any short
-// "<label>: <date>" line whose value parses as a date. It returns the value
-// without its label and the language the label implies ("" if unknown).
-func stampLine(text string) (value, lang string, ok bool) {
+// followed by a value (which may fail to parse), or, when anyLabel is set,
+// any short "<label>: <date>" line whose value parses as a date. It returns
+// the value without its label and the language the label implies ("" if
+// unknown).
+func stampLine(text string, anyLabel bool) (value, lang string, ok bool) {
 	if text == "" || len(text) > 80 {
 		return "", "", false
 	}
@@ -144,7 +145,7 @@ func stampLine(text string) (value, lang string, ok bool) {
 		return rest, l.lang, true
 	}
 	label, rest, found := strings.Cut(text, ":")
-	if !found || len(label) > 40 || strings.ContainsAny(label, "0123456789") {
+	if !anyLabel || !found || len(label) > 40 || strings.ContainsAny(label, "0123456789") {
 		return "", "", false
 	}
 	rest = strings.TrimSpace(rest)
