@@ -1,7 +1,8 @@
 package diff
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 
 	"github.com/relwatch/relwatch/snapshots"
 )
@@ -93,19 +94,18 @@ func compare(old, new snapshots.Snapshot) (Result, *matching) {
 	m := matchSections(old.Sections, new.Sections)
 	ks = append(ks, m.changes()...)
 
-	sort.SliceStable(ks, func(i, j int) bool {
-		x, y := ks[i], ks[j]
-		if x.a != y.a {
-			return x.a < y.a
-		}
-		if x.b != y.b {
-			return x.b < y.b
-		}
-		return x.c < y.c
+	// Sort positions, not the (large) changes themselves.
+	order := make([]int, len(ks))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		x, y := &ks[i], &ks[j]
+		return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b), cmp.Compare(x.c, y.c))
 	})
 	r := Result{Summary: map[string]int{}, Changes: make([]Change, 0, len(ks))}
-	for _, k := range ks {
-		ch := k.Change
+	for _, i := range order {
+		ch := ks[i].Change
 		if ch.OldPath == nil {
 			ch.OldPath = []string{}
 		}

@@ -47,11 +47,55 @@ func Inline(old, new string) []Op {
 		}
 		return []Op{{OpEqual, old}}
 	}
-	ops, ok := inlineTokens(old, new)
+	// Only the middle differs: diff that, with the common ends cut at
+	// white space so that no word is split.
+	pre, suf := commonEnds(old, new)
+	ops, ok := inlineTokens(old[pre:len(old)-suf], new[pre:len(new)-suf])
 	if !ok {
-		ops = replaceAll(old, new)
+		ops = replaceAll(old[pre:len(old)-suf], new[pre:len(new)-suf])
+	}
+	if pre > 0 {
+		ops = merge([]Op{{OpEqual, old[:pre]}}, ops)
+	}
+	if suf > 0 {
+		ops = merge(ops, []Op{{OpEqual, old[len(old)-suf:]}})
 	}
 	return ops
+}
+
+// commonEnds returns the lengths of a common prefix and suffix of a and b
+// that end and start next to white space (or the ends of the texts), and
+// do not overlap.
+func commonEnds(a, b string) (pre, suf int) {
+	n := min(len(a), len(b))
+	for pre < n && a[pre] == b[pre] {
+		pre++
+	}
+	if pre < len(a) || pre < len(b) {
+		for pre > 0 && a[pre-1] != ' ' {
+			pre--
+		}
+	}
+	n -= pre
+	for suf < n && a[len(a)-1-suf] == b[len(b)-1-suf] {
+		suf++
+	}
+	if suf < len(a)-pre || suf < len(b)-pre {
+		for suf > 0 && a[len(a)-suf] != ' ' {
+			suf--
+		}
+	}
+	return pre, suf
+}
+
+// merge concatenates two op lists, joining the ops where they meet when
+// they have the same kind.
+func merge(a, b []Op) []Op {
+	if len(a) > 0 && len(b) > 0 && a[len(a)-1].Op == b[0].Op {
+		a = append(a[:len(a)-1:len(a)-1], Op{b[0].Op, a[len(a)-1].Text + b[0].Text})
+		b = b[1:]
+	}
+	return append(a, b...)
 }
 
 func replaceAll(old, new string) []Op {
@@ -143,7 +187,7 @@ func runeToken(r rune) int { return int(r - puaFirst) }
 // apostrophes and hyphens kept out), runs of white space, and single other
 // characters. Joining the tokens gives s back.
 func tokenize(s string) []string {
-	var toks []string
+	toks := make([]string, 0, len(s)/4)
 	for len(s) > 0 {
 		r, size := utf8.DecodeRuneInString(s)
 		n := size

@@ -48,6 +48,8 @@ func TestInline(t *testing.T) {
 			[]Op{{OpEqual, "le rôle "}, {OpDelete, "actif"}, {OpInsert, "réactif"}}},
 		{"moved comma", "de défense, et ils", "de défense et, ils",
 			[]Op{{OpEqual, "de défense"}, {OpDelete, ","}, {OpEqual, " et"}, {OpInsert, ","}, {OpEqual, " ils"}}},
+		{"no common ends", "ab", "ac", []Op{{OpDelete, "ab"}, {OpInsert, "ac"}}},
+		{"prefix", "un deux", "un deux trois", []Op{{OpEqual, "un deux"}, {OpInsert, " trois"}}},
 		{"invalid UTF-8", "a\xffb c", "a\xffb d",
 			[]Op{{OpEqual, "a\uFFFDb "}, {OpDelete, "c"}, {OpInsert, "d"}}},
 	}
@@ -70,8 +72,8 @@ func TestInline(t *testing.T) {
 // TestInlineSizeGuard: past maxInlineTokens the diff is delete-all,
 // insert-all, and it stays fast and exact.
 func TestInlineSizeGuard(t *testing.T) {
-	old := strings.Repeat("alpha beta ", maxInlineTokens)
-	new := strings.Repeat("beta alpha ", maxInlineTokens)
+	old := strings.Repeat("alpha beta ", maxInlineTokens) + "x"
+	new := "y " + strings.Repeat("beta alpha ", maxInlineTokens)
 	ops := Inline(old, new)
 	checkOps(t, old, new, ops)
 	if len(ops) != 2 {

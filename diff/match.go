@@ -35,7 +35,6 @@ type section struct {
 	children []int
 	blocks   []int
 	item     int
-	words    []int32 // of the heading
 }
 
 type block struct {
@@ -43,11 +42,11 @@ type block struct {
 	pos   int // position within its section
 	kind  string
 	text  string
-	words []int32
+	words []int32 // computed only for blocks left after exact matching
 	item  int
 }
 
-func flatten(secs []snapshots.Section, v *vocabulary) page {
+func flatten(secs []snapshots.Section) page {
 	var p page
 	var walk func(secs []snapshots.Section, parent int, path []string, key string) []int
 	walk = func(secs []snapshots.Section, parent int, path []string, key string) []int {
@@ -61,13 +60,13 @@ func flatten(secs []snapshots.Section, v *vocabulary) page {
 			}
 			k := key + strconv.Itoa(len(h)) + ":" + h + "/"
 			id := len(p.secs)
-			p.secs = append(p.secs, section{heading: h, path: sp, key: k, parent: parent, sib: i, item: p.items, words: v.words(h)})
+			p.secs = append(p.secs, section{heading: h, path: sp, key: k, parent: parent, sib: i, item: p.items})
 			p.items++
 			ids = append(ids, id)
 			for j, b := range s.Blocks {
 				t := validUTF8(b.Text)
 				p.secs[id].blocks = append(p.secs[id].blocks, len(p.blks))
-				p.blks = append(p.blks, block{sec: id, pos: j, kind: b.Kind, text: t, words: v.words(t), item: p.items})
+				p.blks = append(p.blks, block{sec: id, pos: j, kind: b.Kind, text: t, item: p.items})
 				p.items++
 			}
 			p.secs[id].children = walk(s.Sections, id, sp, k)
@@ -89,6 +88,7 @@ const (
 
 // matching pairs the sections and blocks of two pages.
 type matching struct {
+	vocab          vocabulary
 	old, new       page
 	secO2N, secN2O []int
 	blkO2N, blkN2O []int
@@ -98,8 +98,7 @@ type matching struct {
 }
 
 func newMatching(old, new []snapshots.Section) *matching {
-	var v vocabulary
-	m := &matching{old: flatten(old, &v), new: flatten(new, &v)}
+	m := &matching{old: flatten(old), new: flatten(new)}
 	m.secO2N, m.secN2O = make([]int, len(m.old.secs)), make([]int, len(m.new.secs))
 	m.blkO2N, m.blkN2O = make([]int, len(m.old.blks)), make([]int, len(m.new.blks))
 	fill(m.secO2N, -1)
@@ -192,11 +191,13 @@ func (m *matching) matchBlocksSimilar() {
 	for i := range m.old.blks {
 		if m.blkO2N[i] < 0 {
 			oldL = append(oldL, i)
+			m.old.blks[i].words = m.vocab.words(m.old.blks[i].text)
 		}
 	}
 	for j := range m.new.blks {
 		if m.blkN2O[j] < 0 {
 			newL = append(newL, j)
+			m.new.blks[j].words = m.vocab.words(m.new.blks[j].text)
 		}
 	}
 	if len(oldL) == 0 || len(newL) == 0 {
@@ -312,7 +313,7 @@ func (m *matching) matchSectionsByContent() {
 				if m.secN2O[j] >= 0 || len(ns.blocks)+len(ns.children) > 0 || !m.sameParent(i, j) {
 					continue
 				}
-				if s := dice(os.words, ns.words); s >= similarity {
+				if s := dice(m.vocab.words(os.heading), m.vocab.words(ns.heading)); s >= similarity {
 					cands = append(cands, candidate{score: s, o: i, n: j})
 				}
 			}

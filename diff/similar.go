@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -40,7 +41,10 @@ func (v *vocabulary) words(s string) []int32 {
 			}
 			n += sz
 		}
-		w := strings.ToLower(s[:n])
+		w := s[:n]
+		if strings.IndexFunc(w, unicode.IsUpper) >= 0 {
+			w = strings.ToLower(w)
+		}
 		id, ok := v.ids[w]
 		if !ok {
 			id = int32(len(v.ids))
