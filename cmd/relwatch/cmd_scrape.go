@@ -212,12 +212,8 @@ func recordCapture(ctx context.Context, arc *archive.Archive, t Target, c scrape
 			res.Suspect, capture.Suspect = reason, reason
 		}
 		report := diff.NewReport(key.String(), latest, snap)
-		diffJSON, err := json.Marshal(report.Result)
-		if err != nil {
-			return res, fmt.Errorf("%s: encode diff: %w", key, err)
-		}
-		change = &archive.ChangeRecord{DiffJSON: diffJSON, Summary: report.Summary, StampOnly: report.StampOnly}
-		res.report = &report
+		record := changeRecord(report.Result)
+		change, res.report = &record, &report
 	}
 	res.Version, err = arc.RecordVersion(ctx, capture, snap, scraper.ParserVersion, change)
 	if err != nil {

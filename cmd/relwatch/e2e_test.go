@@ -267,3 +267,68 @@ func TestHelpListsExitCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckSearchReparse(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun(0, "scrape")
+	e.site.serve(200, "kazakhstan-fr-v2.html")
+	e.mustRun(0, "scrape")
+
+	if out := e.mustRun(0, "check"); !strings.Contains(out, "ok") {
+		t.Fatalf("check on a healthy archive: %q", out)
+	}
+
+	var hits []searchHit
+	if err := json.Unmarshal([]byte(e.mustRun(0, "search", "Steppe Eagle", "--json")), &hits); err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 2 || fmt.Sprint(hits[0].Versions, hits[1].Versions) != "[1] [2]" {
+		t.Fatalf("Steppe Eagle: want the old bullet in v1 and the reworded one in v2, got %+v", hits)
+	}
+	if want := "Principaux domaines de coopération › Renforcement des capacités et de l’interopérabilité"; strings.Join(hits[0].Path, " › ") != want {
+		t.Errorf("hit path %q, want %q", hits[0].Path, want)
+	}
+	// Accent-insensitive: "securite environnementale" finds "sécurité environnementale", in both versions.
+	out := e.mustRun(0, "search", "securite environnementale", "--page", "kazakhstan/fr")
+	if !strings.Contains(out, "sécurité environnementale") || !strings.Contains(out, "versions 1-2") {
+		t.Fatalf("accent-insensitive search:\n%s", out)
+	}
+
+	if out := e.mustRun(0, "reparse", "--dry-run"); !strings.Contains(out, "kazakhstan/fr") || !strings.Contains(out, "unchanged") {
+		t.Fatalf("reparse with the same parser should change nothing: %q", out)
+	}
+	var log []logEntry
+	if err := json.Unmarshal([]byte(e.mustRun(0, "log", "kazakhstan/fr", "--json")), &log); err != nil || len(log) != 2 {
+		t.Fatalf("versions after reparse: %v %+v", err, log)
+	}
+}
+
+func TestScrapeReportsAndSummary(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun(0, "scrape")
+	e.site.serve(200, "kazakhstan-fr-v2.html")
+	reports := filepath.Join(e.dir, "reports")
+	summary := filepath.Join(e.dir, "summary.md")
+	out := e.mustRun(0, "scrape", "--report-dir", reports, "--summary", summary)
+	if !strings.Contains(out, "1 page: 1 changed") {
+		t.Errorf("run summary line missing: %q", out)
+	}
+	for _, ext := range []string{"md", "html", "json"} {
+		data, err := os.ReadFile(filepath.Join(reports, "kazakhstan-fr-2."+ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), "multinationaux") {
+			t.Errorf("report .%s does not show the edit", ext)
+		}
+	}
+	data, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| kazakhstan/fr | changed | v2 | 14 Nov. 2026 10:05 |", "multinationaux"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("summary lacks %q:\n%s", want, data)
+		}
+	}
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/diff"
+	"github.com/relwatch/relwatch/scraper"
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+func newReparseCommand(g *globals) *cobra.Command {
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "reparse [PAGE]",
+		Short: "Rebuild versions and changes from the stored raw captures with the current parser",
+		Long: `Re-run the current parser over every stored raw capture of a page (or of
+every page) and rebuild its versions and changes in one transaction. A
+version that exists only because the parser now reads the page differently
+is marked as a parser change, never reported as an edit of the page.
+--dry-run prints what would change and changes nothing.`,
+		Example: `  relwatch reparse --dry-run
+  relwatch reparse kazakhstan/fr`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runReparse(cmd.Context(), g, args, dryRun)
+		},
+	}
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "say what would change, change nothing")
+	return cmd
+}
+
+func runReparse(ctx context.Context, g *globals, args []string, dryRun bool) error {
+	cfg, err := g.config()
+	if err != nil {
+		return err
+	}
+	arc, err := archive.Open(ctx, g.archivePath(cfg), archive.ReadWrite)
+	if err != nil {
+		return err
+	}
+	defer arc.Close()
+	unlock, err := arc.Lock(ctx, 0)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+
+	pages, err := arc.Pages(ctx)
+	if err != nil {
+		return err
+	}
+	if len(args) == 1 {
+		key, err := resolvePage(ctx, arc, args[0])
+		if err != nil {
+			return err
+		}
+		pages = filterPages(pages, key)
+	}
+	for _, p := range pages {
+		report, err := arc.Reparse(ctx, &p.Page, parserFor(cfg, p), compareForArchive, dryRun)
+		if err != nil {
+			return fmt.Errorf("reparse %s: %w", p.Page, err)
+		}
+		for _, r := range report.Pages {
+			verb := "rebuilt"
+			if dryRun {
+				verb = "would rebuild"
+			}
+			if !r.Changed {
+				fmt.Fprintf(g.io.Out, "%s: %d captures, %d versions: unchanged\n", r.Page, r.Captures, r.Before)
+				continue
+			}
+			fmt.Fprintf(g.io.Out, "%s: %d captures: %s %d versions as %d; rewritten %v; parser-only changes %v\n",
+				r.Page, r.Captures, verb, r.Before, r.After, r.Rewritten, r.ParserChanges)
+		}
+	}
+	return nil
+}
+
+func filterPages(pages []archive.PageStatus, key snapshots.PageKey) []archive.PageStatus {
+	for _, p := range pages {
+		if p.Page == key {
+			return []archive.PageStatus{p}
+		}
+	}
+	return nil
+}
+
+// parserFor parses a page's stored captures as scrape would now, with the
+// page's content/exclude selectors from the config.
+func parserFor(cfg Config, p archive.PageStatus) archive.ParseFunc {
+	var opts scraper.ParseOptions
+	for _, t := range cfg.Targets {
+		if t.Key() == p.Page {
+			opts = scraper.ParseOptions{Content: t.Content, Exclude: t.Exclude}
+		}
+	}
+	return func(raw []byte, contentType, finalURL string) (snapshots.Snapshot, int, error) {
+		parsed, err := scraper.Parse(raw, contentType, finalURL, opts)
+		if err != nil {
+			return snapshots.Snapshot{}, 0, err
+		}
+		snap := parsed.Snapshot
+		snap.Page, snap.URL = p.Page.String(), p.URL
+		return snap, scraper.ParserVersion, nil
+	}
+}
+
+// compareForArchive is diff.Compare in the shape the archive stores.
+func compareForArchive(old, new snapshots.Snapshot) archive.ChangeRecord {
+	return changeRecord(diff.Compare(old, new))
+}
+
+// changeRecord is a diff result as the archive stores it.
+func changeRecord(result diff.Result) archive.ChangeRecord {
+	data, err := json.Marshal(result)
+	if err != nil {
+		panic("encode diff result: " + err.Error()) // plain data: cannot fail
+	}
+	return archive.ChangeRecord{DiffJSON: data, Summary: result.Summary, StampOnly: result.StampOnly}
+}
