@@ -1,0 +1,467 @@
+package scraper
+
+import (
+	"context"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+)
+
+// Fetcher fetches targets politely and within bounds: robots.txt, one
+// request in flight per host with a delay between requests, timeouts,
+// retries with backoff, body and redirect limits. It returns raw captures;
+// parsing is the caller's business.
+//
+// Fetching is built on colly (one Collector per Fetch call), with our own
+// RoundTripper, redirect handler, robots layer, pacing and retry loop around
+// the traps listed in reliability.md §3.1.
+type Fetcher struct {
+	parallel int
+	log      *slog.Logger
+
+	// Test hooks. NewFetcher sets the production values.
+	clock         func() time.Time                                 // resolves HTTP-date Retry-After values
+	wait          func(ctx context.Context, d time.Duration) error // backoff and Retry-After waits
+	randN         func(int64) int64                                // backoff jitter
+	backoffBase   time.Duration
+	backoffMax    time.Duration
+	crawlDelayCap time.Duration
+}
+
+// NewFetcher returns a Fetcher that works on at most parallel hosts at once
+// (config `parallel`; ≤ 0 means the default 4). logger gets debug, info and
+// warn lines; it may be nil.
+func NewFetcher(parallel int, logger *slog.Logger) *Fetcher {
+	if parallel <= 0 {
+		parallel = DefaultParallel
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Fetcher{
+		parallel:      parallel,
+		log:           logger,
+		clock:         time.Now,
+		wait:          sleepCtx,
+		randN:         defaultRandN,
+		backoffBase:   defaultBackoffBase,
+		backoffMax:    defaultBackoffMax,
+		crawlDelayCap: 30 * time.Second,
+	}
+}
+
+// Fetch fetches every target and returns one Capture per target, in input
+// order. done, if not nil, is called as each target completes, from any
+// goroutine but never concurrently. Cancelling ctx stops everything (requests,
+// pacing and backoff waits, robots.txt fetches); targets not finished then
+// get a KindCanceled error.
+//
+// Targets are grouped by host:port. Each host is worked by one goroutine, in
+// input order, so a host never has more than one request in flight; at most
+// `parallel` requests (hence hosts) are in flight at once.
+func (f *Fetcher) Fetch(ctx context.Context, targets []Target, done func(i int, c Capture)) []Capture {
+	r := f.newRun(ctx)
+	defer r.tr.closeIdle()
+
+	var keys []string
+	groups := map[string][]int{}
+	for i, t := range targets {
+		key := "#" + strconv.Itoa(i) // invalid URLs each fail on their own
+		if u, err := url.Parse(t.URL); err == nil {
+			key = hostPort(u)
+		}
+		if _, ok := groups[key]; !ok {
+			keys = append(keys, key)
+		}
+		groups[key] = append(groups[key], i)
+	}
+
+	caps := make([]Capture, len(targets))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, key := range keys {
+		wg.Go(func() {
+			h := &hostWorker{run: r, robots: map[string]*robotsVerdict{}}
+			for _, i := range groups[key] {
+				c := h.fetch(ctx, targets[i])
+				caps[i] = c
+				if done != nil {
+					mu.Lock()
+					done(i, c)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return caps
+}
+
+// fetchRun is one Fetch call: its collector, transport and request slots.
+type fetchRun struct {
+	f     *Fetcher
+	log   *slog.Logger
+	c     *colly.Collector
+	tr    *transport
+	slots chan struct{} // one per request in flight, `parallel` in all
+	seq   atomic.Uint64
+}
+
+const attemptKey = "relwatch.attempt" // in colly's per-request Context
+
+func (f *Fetcher) newRun(ctx context.Context) *fetchRun {
+	r := &fetchRun{f: f, log: f.log, tr: newTransport(ctx), slots: make(chan struct{}, f.parallel)}
+	c := colly.NewCollector(colly.StdlibContext(ctx))
+	// NewCollector applies COLLY_* environment variables after its options,
+	// so everything we rely on is set here, after it.
+	c.Async = false
+	c.AllowURLRevisit = true        // retries revisit the URL (colly #805)
+	c.IgnoreRobotsTxt = true        // colly allows after a 5xx robots.txt; robots.go does it
+	c.ParseHTTPErrorResponse = true // we classify every status ourselves (colly #896)
+	c.MaxBodySize = 0               // colly truncates silently; the transport errors instead
+	c.CacheDir = ""                 // would serve stored 404s as live answers
+	c.DetectCharset = false
+	c.CheckHead = false
+	c.MaxDepth, c.MaxRequests = 0, 0
+	c.AllowedDomains, c.DisallowedDomains = nil, nil
+	c.URLFilters, c.DisallowedURLFilters = nil, nil
+	c.TraceHTTP = false
+	c.Headers = nil
+	c.SetRequestTimeout(0) // the per-attempt deadline lives in the transport
+	c.WithTransport(r.tr)
+	c.SetRedirectHandler(r.tr.checkRedirect)
+	c.OnResponse(func(resp *colly.Response) {
+		if a := r.attemptOf(resp.Ctx); a != nil {
+			a.delivered = true
+		}
+	})
+	c.OnError(func(resp *colly.Response, err error) {
+		if a := r.attemptOf(resp.Ctx); a != nil {
+			a.collyErr = err
+		}
+	})
+	r.c = c
+	return r
+}
+
+func (r *fetchRun) attemptOf(cctx *colly.Context) *attempt {
+	if cctx == nil {
+		return nil
+	}
+	v, ok := r.tr.attempts.Load(cctx.Get(attemptKey))
+	if !ok {
+		return nil
+	}
+	return v.(*attempt)
+}
+
+// exchange is what one attempt asks for.
+type exchange struct {
+	url    *url.URL
+	exempt string // host:port of the configured target
+	policy Policy
+	robots bool
+	header http.Header // extra request headers (validators)
+}
+
+// do makes one attempt through colly and returns it with its outcome
+// recorded: either a.final (a non-redirect response was read) or a.err.
+func (r *fetchRun) do(ctx context.Context, x exchange) *attempt {
+	a := &attempt{
+		id:      strconv.FormatUint(r.seq.Add(1), 10),
+		policy:  x.policy,
+		origin:  x.url,
+		shown:   redactURL(x.url),
+		exempt:  x.exempt,
+		maxHops: maxPageHops,
+		maxBody: x.policy.MaxBody,
+		robots:  x.robots,
+	}
+	if x.robots {
+		a.maxHops, a.maxBody = maxRobotsHops, maxRobotsBody
+	}
+	select {
+	case r.slots <- struct{}{}:
+	case <-ctx.Done():
+		a.err = fetchErr(KindCanceled, "run cancelled before %s", a.shown)
+		return a
+	}
+	defer func() { <-r.slots }()
+
+	a.deadline = time.Now().Add(x.policy.Timeout)
+	r.tr.register(a)
+	defer r.tr.unregister(a)
+
+	hdr := x.header.Clone()
+	if hdr == nil {
+		hdr = http.Header{}
+	}
+	hdr.Set(attemptHeader, a.id)
+	hdr.Set("User-Agent", x.policy.UserAgent)
+	hdr.Set("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
+	cctx := colly.NewContext()
+	cctx.Put(attemptKey, a.id)
+	r.log.Debug("request", "url", a.shown, "robots", x.robots)
+
+	err := r.c.Request(http.MethodGet, x.url.String(), nil, cctx, hdr)
+	switch {
+	case a.err != nil || (a.final && err == nil):
+	case a.final:
+		// We have the whole response; colly failed on its own copy
+		// afterwards (e.g. a charset it cannot convert). Ours is intact.
+		r.log.Debug("colly error after a complete response", "url", a.shown, "err", scrub(err.Error(), x.url))
+	case ctx.Err() != nil:
+		a.err = fetchErr(KindCanceled, "run cancelled during %s", a.shown)
+	default:
+		if err == nil {
+			err = a.collyErr
+		}
+		msg := "no response"
+		if err != nil {
+			msg = scrub(describeNetErr(err, x.policy.Timeout), x.url)
+		}
+		a.err = fetchErr(KindNetwork, "%s: %s", a.shown, msg)
+	}
+	return a
+}
+
+// hostWorker works through the targets of one host:port, in order.
+type hostWorker struct {
+	run         *fetchRun
+	lastEnd     time.Time     // when the previous request to this host ended
+	crawlDelay  time.Duration // robots.txt Crawl-delay, capped
+	robots      map[string]*robotsVerdict
+	robotsNoted bool
+}
+
+// pace waits until the host's delay has passed since the end of its
+// previous request. Measuring from the end (not the start) keeps the gap
+// even when the server is slow; retries and robots.txt count as requests.
+func (h *hostWorker) pace(ctx context.Context, delay time.Duration) error {
+	if h.lastEnd.IsZero() {
+		return ctx.Err()
+	}
+	return sleepCtx(ctx, time.Until(h.lastEnd.Add(max(delay, h.crawlDelay))))
+}
+
+func (h *hostWorker) fetch(ctx context.Context, t Target) Capture {
+	c := Capture{Page: t.Page, URL: t.URL, Started: time.Now()}
+	c.Err = h.fetchInto(ctx, t, &c)
+	c.Finished = time.Now()
+	log := h.run.log.With("page", t.Page, "url", redactString(t.URL), "attempts", c.Attempts)
+	switch {
+	case c.Err != nil:
+		c.Err.Msg = scrub(c.Err.Msg, parseOrNil(t.URL))
+		log.Warn("fetch failed", "kind", c.Err.Kind, "status", c.Err.Status, "err", c.Err.Msg)
+	case c.NotModified:
+		log.Info("not modified", "status", c.Status)
+	default:
+		log.Info("fetched", "status", c.Status, "bytes", len(c.Body), "final_url", c.FinalURL,
+			"took", c.Finished.Sub(c.Started).Round(time.Millisecond))
+	}
+	return c
+}
+
+func (h *hostWorker) fetchInto(ctx context.Context, t Target, c *Capture) *FetchError {
+	p := t.Policy.normalized()
+	u, err := url.Parse(t.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fetchErr(KindNetwork, "invalid target URL %s: need an absolute http(s) URL", redactString(t.URL))
+	}
+	if ctx.Err() != nil {
+		return fetchErr(KindCanceled, "run cancelled before %s", redactURL(u))
+	}
+	if p.RespectRobots {
+		if fe := h.checkRobots(ctx, u, p); fe != nil {
+			return fe
+		}
+	} else if !h.robotsNoted {
+		h.robotsNoted = true
+		h.run.log.Info("robots.txt not consulted (respect_robots is off)", "host", hostPort(u), "page", t.Page)
+	}
+
+	validators := http.Header{}
+	if t.ETag != "" {
+		validators.Set("If-None-Match", t.ETag)
+	}
+	if t.LastModified != "" {
+		validators.Set("If-Modified-Since", t.LastModified)
+	}
+	x := exchange{url: u, exempt: hostPort(u), policy: p, header: validators}
+
+	var fe *FetchError
+	for n := 1; ; n++ {
+		if err := h.pace(ctx, p.Delay); err != nil {
+			return fetchErr(KindCanceled, "run cancelled while waiting to fetch %s", redactURL(u))
+		}
+		a := h.run.do(ctx, x)
+		h.lastEnd = time.Now()
+		c.Attempts = n
+		fe = h.run.outcome(a, c, len(validators) > 0)
+		if fe == nil || !fe.retry || n > p.Retries {
+			return fe
+		}
+		wait := fe.RetryAfter
+		if wait == 0 {
+			wait = backoff(n, h.run.f.backoffBase, h.run.f.backoffMax, h.run.f.randN)
+		}
+		h.run.log.Info("retrying", "page", t.Page, "kind", fe.Kind, "status", fe.Status, "attempt", n, "wait", wait)
+		if err := h.run.f.wait(ctx, wait); err != nil {
+			fe = fetchErr(KindCanceled, "run cancelled while backing off from %s", redactURL(u))
+			fe.Status = c.Status
+			return fe
+		}
+	}
+}
+
+// outcome fills c from attempt a and says whether it produced content.
+func (r *fetchRun) outcome(a *attempt, c *Capture, sentValidators bool) *FetchError {
+	c.Status, c.Header, c.ContentType, c.FinalURL, c.Body, c.NotModified = 0, nil, "", "", nil, false
+	if a.final {
+		c.Status = a.status
+		c.Header = selectHeaders(a.header)
+		c.ContentType = a.header.Get("Content-Type")
+		c.FinalURL = a.finalURL.String()
+	}
+	if a.err != nil {
+		e := *a.err
+		e.Status = c.Status
+		return &e
+	}
+	if !a.final {
+		return fetchErr(KindNetwork, "%s: no response", a.shown).transient()
+	}
+	return r.classify(a, c, sentValidators)
+}
+
+// classify decides what a complete response means. Only a 2xx HTML answer
+// is content; a 304 to our validators is "unchanged"; every other status is
+// an error whatever colly's callbacks made of it (colly #896 sends 203–299
+// to OnError, ParseHTTPErrorResponse sends 3xx–5xx bodies to OnResponse).
+func (r *fetchRun) classify(a *attempt, c *Capture, sentValidators bool) *FetchError {
+	s, h := a.status, a.header
+	statusErr := func(kind string) *FetchError {
+		fe := fetchErr(kind, "HTTP %d %s from %s", s, http.StatusText(s), redactURL(a.finalURL))
+		fe.Status = s
+		return fe
+	}
+	switch {
+	case s == http.StatusNotModified && sentValidators:
+		c.NotModified = true
+		return nil
+	case s >= 200 && s <= 299:
+		return r.content(a, c)
+	case isChallenge(s, h):
+		fe := statusErr(KindBlocked)
+		fe.Msg += " (bot challenge)"
+		return fe
+	case s == http.StatusTooManyRequests || s == http.StatusInternalServerError || s == http.StatusBadGateway ||
+		s == http.StatusServiceUnavailable || s == http.StatusGatewayTimeout:
+		fe := statusErr(KindHTTPStatus).transient()
+		if ra, ok := parseRetryAfter(h.Get("Retry-After"), r.f.clock()); ok {
+			fe.RetryAfter = ra
+			if ra > a.policy.MaxRetryAfter {
+				fe.Kind, fe.retry = KindDeferred, false
+				fe.Msg += " with Retry-After " + ra.String() + ", beyond the " + a.policy.MaxRetryAfter.String() + " cap: deferred to a later run"
+			}
+		}
+		return fe
+	default:
+		return statusErr(KindHTTPStatus)
+	}
+}
+
+// isChallenge spots a bot-protection answer by its headers: Cloudflare's
+// `cf-mitigated: challenge`, Akamai's 403 from `Server: AkamaiGHost`.
+func isChallenge(s int, h http.Header) bool {
+	if s != http.StatusForbidden && s != http.StatusServiceUnavailable && s != http.StatusTooManyRequests {
+		return false
+	}
+	if strings.EqualFold(strings.TrimSpace(h.Get("cf-mitigated")), "challenge") {
+		return true
+	}
+	return s == http.StatusForbidden && strings.HasPrefix(strings.ToLower(h.Get("Server")), "akamaighost")
+}
+
+// content accepts a 2xx body if it is HTML. HTML served without a type, as
+// text/plain or as application/octet-stream is accepted when its bytes sniff
+// as HTML (colly skips OnHTML for those silently, #223); the effective type
+// becomes text/html, keeping the declared charset, and the original stays in
+// Header.
+func (r *fetchRun) content(a *attempt, c *Capture) *FetchError {
+	s := a.status
+	ct := a.header.Get("Content-Type")
+	wrong := func(format string, args ...any) *FetchError {
+		fe := fetchErr(KindWrongType, format, args...)
+		fe.Status = s
+		return fe
+	}
+	switch s {
+	case http.StatusNoContent, http.StatusResetContent:
+		return wrong("HTTP %d %s from %s: no content", s, http.StatusText(s), redactURL(a.finalURL))
+	case http.StatusPartialContent:
+		return wrong("HTTP 206 Partial Content from %s: not a whole page", redactURL(a.finalURL))
+	}
+	mt, params := splitMediaType(ct)
+	switch mt {
+	case "text/html", "application/xhtml+xml":
+	case "", "text/plain", "application/octet-stream":
+		sniffed := http.DetectContentType(a.body)
+		if !strings.HasPrefix(sniffed, "text/html") {
+			return wrong("%s from %s is not HTML (sniffed %s)", orNone(ct), redactURL(a.finalURL), sniffed)
+		}
+		c.ContentType = "text/html"
+		if mt != "" {
+			if v := mime.FormatMediaType("text/html", params); v != "" {
+				c.ContentType = v
+			}
+		}
+		r.log.Info("accepting HTML by content sniffing", "url", redactURL(a.finalURL), "declared", orNone(ct))
+	default:
+		return wrong("%s from %s is not HTML", ct, redactURL(a.finalURL))
+	}
+	c.Body = a.body
+	if !a.delivered {
+		// colly v2.3.0 sends 203–299 to OnError (#896); we classified
+		// the status ourselves above, so the page is still good.
+		r.log.Debug("colly reported a 2xx as an error", "status", s, "err", a.collyErr)
+	}
+	return nil
+}
+
+func orNone(ct string) string {
+	if ct == "" {
+		return "no Content-Type"
+	}
+	return "Content-Type " + ct
+}
+
+func parseOrNil(s string) *url.URL {
+	u, _ := url.Parse(s)
+	return u
+}
+
+// scrub removes u's password (raw and escaped) from msg: a last line of
+// defence for messages built from library errors that quote the URL.
+func scrub(msg string, u *url.URL) string {
+	if u == nil || u.User == nil {
+		return msg
+	}
+	pw, ok := u.User.Password()
+	if !ok || pw == "" {
+		return msg
+	}
+	msg = strings.ReplaceAll(msg, pw, "xxxxx")
+	if esc := url.UserPassword("", pw).String(); len(esc) > 1 {
+		msg = strings.ReplaceAll(msg, esc[1:], "xxxxx")
+	}
+	return msg
+}

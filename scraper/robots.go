@@ -1,0 +1,111 @@
+package scraper
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/temoto/robotstxt"
+)
+
+// robots.txt handling (RFC 9309), done by us rather than colly: colly
+// ignores robots.txt by default, allows crawling after a 5xx robots.txt,
+// re-encodes the query before matching, fetches without our limits and
+// ignores Crawl-delay (reliability.md §3.1). temoto/robotstxt parses.
+
+// robotsVerdict is what one host's robots.txt says, cached for the run.
+type robotsVerdict struct {
+	data *robotstxt.RobotsData // nil when err is set
+	err  *FetchError           // robots_unavailable: disallow this host for the run
+}
+
+// checkRobots returns nil if robots.txt lets p's agent fetch u, and raises
+// the host's delay to its Crawl-delay (capped).
+func (h *hostWorker) checkRobots(ctx context.Context, u *url.URL, p Policy) *FetchError {
+	key := u.Scheme + "://" + hostPort(u)
+	v, ok := h.robots[key]
+	if !ok {
+		v = h.fetchRobots(ctx, u, p)
+		if v.err == nil || v.err.Kind != KindCanceled {
+			h.robots[key] = v
+		}
+	}
+	if v.err != nil {
+		e := *v.err
+		return &e
+	}
+	agent := productToken(p.UserAgent)
+	// Match the path and query exactly as configured: colly sorts the query
+	// first, so "Disallow: /page?b=1" would miss "/page?b=1&a=2".
+	if path := u.RequestURI(); !v.data.TestAgent(path, agent) {
+		return fetchErr(KindRobotsDisallowed, "robots.txt of %s disallows %s for %q", hostPort(u), path, agent)
+	}
+	if cd := min(v.data.FindGroup(agent).CrawlDelay, h.run.f.crawlDelayCap); cd > h.crawlDelay {
+		h.crawlDelay = cd
+		h.run.log.Info("honouring robots.txt Crawl-delay", "host", hostPort(u), "delay", cd)
+	}
+	return nil
+}
+
+// fetchRobots fetches and judges robots.txt through the same client as
+// pages (timeouts, SSRF rules, pacing), with a 500 KiB cap and ≤ 5
+// redirects. It is fetched once, without retries: a failure disallows the
+// host for this run only.
+func (h *hostWorker) fetchRobots(ctx context.Context, u *url.URL, p Policy) *robotsVerdict {
+	ru := &url.URL{Scheme: u.Scheme, User: u.User, Host: u.Host, Path: "/robots.txt"}
+	shown := redactURL(ru)
+	unavailable := func(status int, why string) *robotsVerdict {
+		// Status stays 0: it is the page's status, and the page was
+		// never requested. The robots.txt status is in the message.
+		fe := fetchErr(KindRobotsUnavailable, "%s %s: not fetching from %s in this run (RFC 9309: assume disallow)", shown, why, hostPort(u))
+		h.run.log.Warn("robots.txt unavailable", "url", shown, "status", status, "why", why)
+		return &robotsVerdict{err: fe}
+	}
+	if err := h.pace(ctx, p.Delay); err != nil {
+		return &robotsVerdict{err: fetchErr(KindCanceled, "run cancelled before fetching %s", shown)}
+	}
+	a := h.run.do(ctx, exchange{url: ru, exempt: hostPort(u), policy: p, robots: true})
+	h.lastEnd = time.Now()
+	s := a.status
+	switch {
+	case a.err != nil && a.err.Kind == KindCanceled:
+		return &robotsVerdict{err: a.err}
+	case a.err != nil && a.err.Kind == KindRedirectLoop:
+		// RFC 9309 §2.3.1.2: past five redirects robots.txt may be taken
+		// as unavailable (a 4xx), which allows everything.
+		h.run.log.Info("robots.txt redirects too often; treating it as absent", "url", shown)
+		return &robotsVerdict{data: allowAll()}
+	case a.err != nil:
+		return unavailable(s, "unreachable ("+a.err.Msg+")")
+	case s >= 200 && s <= 299:
+		data, err := robotstxt.FromBytes(a.body)
+		if err != nil {
+			return unavailable(s, "unparsable ("+strings.TrimSpace(err.Error())+")")
+		}
+		h.run.log.Debug("robots.txt fetched", "url", shown, "status", s, "bytes", len(a.body))
+		return &robotsVerdict{data: data}
+	case s == 429:
+		return unavailable(s, "answered 429 Too Many Requests")
+	case s >= 400 && s <= 499:
+		h.run.log.Debug("no robots.txt; everything allowed", "url", shown, "status", s)
+		return &robotsVerdict{data: allowAll()}
+	default: // 5xx, or a 1xx/3xx that is not a usable answer
+		return unavailable(s, "answered HTTP "+strconv.Itoa(s))
+	}
+}
+
+func allowAll() *robotstxt.RobotsData {
+	d, _ := robotstxt.FromStatusAndBytes(404, nil)
+	return d
+}
+
+// productToken is the part of a User-Agent that robots.txt groups name:
+// "relwatch" for "relwatch/1.0 (+https://…)".
+func productToken(ua string) string {
+	if i := strings.IndexAny(ua, "/ "); i > 0 {
+		return ua[:i]
+	}
+	return ua
+}

@@ -1,0 +1,518 @@
+package scraper
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// The transport is where colly's traps are guarded (reliability.md §3.1):
+// colly hands every request to our RoundTripper, which enforces the
+// per-attempt deadline, the connect-time address check, the body limit after
+// decompression and the encoding rules, and keeps the raw body bytes before
+// colly's charset conversion rewrites them.
+
+// attemptHeader ties a request (and, because net/http copies headers onto
+// redirect requests, every hop after it) to its attempt. The RoundTripper
+// removes it before anything goes on the wire.
+const attemptHeader = "X-Relwatch-Attempt"
+
+const (
+	maxPageHops   = 10        // redirects followed for a page
+	maxRobotsHops = 5         // RFC 9309 §2.3.1.2
+	maxRobotsBody = 500 << 10 // RFC 9309 §2.5: parse at least 500 KiB; we parse exactly that
+	maxPhase      = 10 * time.Second
+)
+
+// errRequestTimeout is the cause of an attempt context whose whole-request
+// deadline passed (as opposed to the run being cancelled).
+var errRequestTimeout = errors.New("whole-request timeout")
+
+// attempt is one HTTP exchange: a colly Request and all its redirect hops.
+// Everything but the dial runs on the goroutine that called colly's Request
+// (the Collector is synchronous), so the fields need no lock.
+type attempt struct {
+	id       string
+	policy   Policy
+	origin   *url.URL // the URL asked for
+	shown    string   // origin, redacted, for messages
+	exempt   string   // host:port allowed to be non-public: the configured target's own
+	deadline time.Time
+	maxHops  int
+	maxBody  int64
+	robots   bool // robots.txt: any site may be redirected to, the body is cut at maxBody
+
+	final     bool // a non-redirect response arrived and was read
+	status    int
+	header    http.Header
+	body      []byte
+	finalURL  *url.URL
+	err       *FetchError // set by the transport or the redirect check
+	delivered bool        // colly's OnResponse ran
+	collyErr  error       // what colly's OnError saw
+}
+
+// fail records the attempt's first error and returns it for net/http to pass up.
+func (a *attempt) fail(e *FetchError) error {
+	if a.err == nil {
+		a.err = e
+	}
+	return a.err
+}
+
+// transport is the run's http.RoundTripper, installed with c.WithTransport.
+type transport struct {
+	ctx      context.Context // the run's
+	attempts sync.Map        // id → *attempt
+
+	mu    sync.Mutex
+	inner map[innerKey]*http.Transport
+}
+
+// innerKey selects a pooled *http.Transport. Connections dialled without the
+// address check ("unchecked": a target's own host, or a policy allowing
+// private networks) live in a different pool from checked ones, so a
+// redirect hop can never reuse a connection whose address was not checked.
+type innerKey struct {
+	timeout time.Duration
+	checked bool
+}
+
+func newTransport(ctx context.Context) *transport {
+	return &transport{ctx: ctx, inner: map[innerKey]*http.Transport{}}
+}
+
+func (t *transport) register(a *attempt)   { t.attempts.Store(a.id, a) }
+func (t *transport) unregister(a *attempt) { t.attempts.Delete(a.id) }
+
+func (t *transport) lookup(h http.Header) *attempt {
+	v, ok := t.attempts.Load(h.Get(attemptHeader))
+	if !ok {
+		return nil
+	}
+	return v.(*attempt)
+}
+
+func (t *transport) closeIdle() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, tr := range t.inner {
+		tr.CloseIdleConnections()
+	}
+}
+
+// phaseTimeout is the connect, TLS-handshake and response-header budget
+// derived from the whole-request timeout: half of it, at most 10s for
+// connect and TLS. A failing phase thus reports itself before the whole
+// request runs out.
+func phaseTimeout(whole time.Duration) time.Duration {
+	return max(min(whole/2, maxPhase), time.Millisecond)
+}
+
+func (t *transport) innerFor(k innerKey) *http.Transport {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if tr, ok := t.inner[k]; ok {
+		return tr
+	}
+	phase := phaseTimeout(k.timeout)
+	d := &net.Dialer{Timeout: phase, KeepAlive: 30 * time.Second}
+	if k.checked {
+		d.Control = publicOnly
+	}
+	tr := &http.Transport{
+		Proxy:                  nil, // a proxy would bypass the address check
+		DialContext:            d.DialContext,
+		TLSClientConfig:        &tls.Config{MinVersion: tls.VersionTLS12},
+		TLSHandshakeTimeout:    phase,
+		ResponseHeaderTimeout:  max(k.timeout/2, time.Millisecond),
+		ExpectContinueTimeout:  time.Second,
+		IdleConnTimeout:        90 * time.Second,
+		MaxIdleConnsPerHost:    2,
+		MaxResponseHeaderBytes: 1 << 20,
+		ForceAttemptHTTP2:      true,
+		// Compression stays on: the transport asks for gzip and decodes it,
+		// and we count the decoded bytes. Never set Accept-Encoding by hand
+		// (colly #923: colly then decodes itself, past its own limit).
+	}
+	t.inner[k] = tr
+	return tr
+}
+
+// RoundTrip runs one hop of an attempt.
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	a := t.lookup(req.Header)
+	if a == nil {
+		return nil, errors.New("relwatch: request outside an attempt")
+	}
+	// colly's own waits ignore the context (colly #555): check it here.
+	if err := t.ctx.Err(); err != nil {
+		return nil, a.fail(fetchErr(KindCanceled, "run cancelled before %s", a.shown))
+	}
+	req = req.Clone(req.Context())
+	req.Header.Del(attemptHeader)
+
+	ctx, cancel := context.WithDeadlineCause(req.Context(), a.deadline, errRequestTimeout)
+	req = req.WithContext(ctx)
+	hop := hostPort(req.URL)
+	checked := !a.policy.AllowPrivateNetworks && hop != a.exempt
+	resp, err := t.innerFor(innerKey{a.policy.Timeout, checked}).RoundTrip(req)
+	if err != nil {
+		cancel()
+		return nil, a.fail(t.classify(ctx, err, a, req.URL))
+	}
+	if isRedirect(resp) {
+		// net/http reads at most a few KiB of a redirect body, then closes
+		// it; the hop's context must live until then.
+		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		return resp, nil
+	}
+	defer cancel()
+	a.final = true
+	a.status = resp.StatusCode
+	a.header = resp.Header.Clone()
+	a.finalURL = withoutUserinfo(req.URL)
+	body, fe := t.readBody(ctx, a, resp, req.URL)
+	if fe != nil {
+		return nil, a.fail(fe)
+	}
+	a.body = body
+	return shellFor(resp, body), nil
+}
+
+// shellFor is the response colly sees. The bytes we keep are a.body; colly's
+// copy may be charset-converted in place (reliability.md §3.1, colly #777),
+// and it must not find anything to gunzip (colly #923): we already decoded,
+// and an encoded body was refused.
+func shellFor(resp *http.Response, body []byte) *http.Response {
+	resp.Header = resp.Header.Clone()
+	resp.Header.Del("Content-Encoding")
+	if strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "gzip") {
+		resp.Header.Set("Content-Type", "application/octet-stream")
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	return resp
+}
+
+func isRedirect(resp *http.Response) bool {
+	switch resp.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return resp.Header.Get("Location") != ""
+	}
+	return false
+}
+
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c *cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
+}
+
+// readBody reads a final response's body within the attempt's limits. Only a
+// 2xx body can become content, so any other body is dropped unread.
+func (t *transport) readBody(ctx context.Context, a *attempt, resp *http.Response, u *url.URL) ([]byte, *FetchError) {
+	defer resp.Body.Close()
+	shown := redactURL(u)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, nil
+	}
+	// The transport decodes a plain "gzip" itself and removes the header;
+	// anything still encoded is something we cannot or will not decode
+	// ("br", "zstd", a stacked "gzip, gzip").
+	if ce := strings.TrimSpace(resp.Header.Get("Content-Encoding")); ce != "" && !strings.EqualFold(ce, "identity") {
+		return nil, fetchErr(KindWrongType, "unsupported Content-Encoding %q from %s", ce, shown)
+	}
+	// Colly gunzips these itself, with no limit on the output (colly #745,
+	// #923); none of them is an HTML page anyway.
+	ct := strings.ToLower(resp.Header.Get("Content-Type"))
+	if !a.robots && (strings.Contains(ct, "gzip") || strings.HasSuffix(strings.ToLower(u.Path), ".gz")) {
+		return nil, fetchErr(KindWrongType, "compressed file (%s) from %s", resp.Header.Get("Content-Type"), shown)
+	}
+	if !a.robots && resp.ContentLength > a.maxBody {
+		return nil, fetchErr(KindTooLarge, "Content-Length %d exceeds max_body %d bytes at %s", resp.ContentLength, a.maxBody, shown)
+	}
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 && resp.ContentLength <= a.maxBody {
+		buf.Grow(int(resp.ContentLength))
+	}
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, a.maxBody+1))
+	if err != nil {
+		return nil, t.classify(ctx, err, a, u)
+	}
+	body := buf.Bytes()
+	if int64(len(body)) > a.maxBody {
+		if a.robots {
+			return body[:a.maxBody], nil // RFC 9309: parse the first 500 KiB
+		}
+		return nil, fetchErr(KindTooLarge, "body exceeds max_body %d bytes after decompression at %s", a.maxBody, shown)
+	}
+	return body, nil
+}
+
+// classify turns an error from net/http or a body read into a FetchError.
+// ctx is the hop's context, whose cause tells a whole-request timeout from a
+// cancelled run.
+func (t *transport) classify(ctx context.Context, err error, a *attempt, u *url.URL) *FetchError {
+	shown := redactURL(u)
+	var fe *FetchError
+	var pe *privateAddrError
+	var dnsErr *net.DNSError
+	var ne net.Error
+	switch {
+	case t.ctx.Err() != nil:
+		return fetchErr(KindCanceled, "run cancelled during %s", shown)
+	case errors.As(err, &fe):
+		return fe
+	case context.Cause(ctx) == errRequestTimeout:
+		return fetchErr(KindTimeout, "%s: no complete response within the %s timeout", shown, a.policy.Timeout).transient()
+	case errors.As(err, &pe):
+		return fetchErr(KindPrivateAddress, "%s resolves to non-public address %s (allow_private_networks is off)", shown, pe.addr)
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		// NXDOMAIN will not change within a run: don't retry.
+		return fetchErr(KindNetwork, "%s: host %s not found", shown, dnsErr.Name)
+	case errors.As(err, &ne) && ne.Timeout():
+		return fetchErr(KindTimeout, "%s: %s", shown, describeNetErr(err, a.policy.Timeout)).transient()
+	default:
+		return fetchErr(KindNetwork, "%s: %s", shown, describeNetErr(err, a.policy.Timeout)).transient()
+	}
+}
+
+// describeNetErr names the failed phase in words an operator can act on.
+func describeNetErr(err error, whole time.Duration) string {
+	var oe *net.OpError
+	switch {
+	case errors.As(err, &oe) && oe.Op == "dial" && oe.Timeout():
+		return fmt.Sprintf("connect timeout after %s", phaseTimeout(whole))
+	case strings.Contains(err.Error(), "timeout awaiting response headers"):
+		return fmt.Sprintf("no response headers within %s", max(whole/2, time.Millisecond))
+	case strings.Contains(err.Error(), "TLS handshake timeout"):
+		return fmt.Sprintf("TLS handshake timeout after %s", phaseTimeout(whole))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed mid-body (unexpected EOF)"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset by peer"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return "i/o timeout"
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // its message repeats the unredacted URL
+	}
+	return err.Error()
+}
+
+// checkRedirect is the collector's redirect handler (colly's
+// SetRedirectHandler replaces its 10-hop cap, so every rule is here): hop
+// cap, loop, scheme, same site, and an early non-public check for IP
+// literals. Host names are checked at connect time by publicOnly.
+func (t *transport) checkRedirect(req *http.Request, via []*http.Request) error {
+	a := t.lookup(req.Header)
+	if a == nil {
+		return errors.New("relwatch: redirect outside an attempt")
+	}
+	to := redactURL(req.URL)
+	switch {
+	case req.URL.Scheme != "http" && req.URL.Scheme != "https":
+		return a.fail(fetchErr(KindRedirectOffsite, "%s redirects to a non-http(s) URL %s", a.shown, to))
+	case len(via) > a.maxHops:
+		return a.fail(fetchErr(KindRedirectLoop, "%s: more than %d redirects (last to %s)", a.shown, a.maxHops, to))
+	case isLoop(req, via):
+		return a.fail(fetchErr(KindRedirectLoop, "%s: redirect loop back to %s after %d hops", a.shown, to, len(via)))
+	case !a.robots && siteOf(req.URL) != siteOf(a.origin):
+		return a.fail(fetchErr(KindRedirectOffsite, "%s redirects to another site: %s", a.shown, to))
+	}
+	if !a.policy.AllowPrivateNetworks && hostPort(req.URL) != a.exempt {
+		if ip, err := netip.ParseAddr(strings.Trim(req.URL.Hostname(), "[]")); err == nil && !isPublic(ip) {
+			return a.fail(fetchErr(KindPrivateAddress, "%s redirects to non-public address %s (allow_private_networks is off)", a.shown, to))
+		}
+	}
+	return nil
+}
+
+// isLoop reports a redirect back to a URL already in the chain. A single
+// bounce through the same URL is allowed when the hop set a cookie: sites do
+// that to start a session (colly #612).
+func isLoop(req *http.Request, via []*http.Request) bool {
+	seen := 0
+	for _, v := range via {
+		if v.URL.String() == req.URL.String() {
+			seen++
+		}
+	}
+	if seen == 0 {
+		return false
+	}
+	setCookie := req.Response != nil && len(req.Response.Header.Values("Set-Cookie")) > 0
+	return !setCookie || seen > 1
+}
+
+// privateAddrError is returned by publicOnly; classify turns it into
+// KindPrivateAddress.
+type privateAddrError struct{ addr netip.Addr }
+
+func (e *privateAddrError) Error() string {
+	return "refusing to connect to non-public address " + e.addr.String()
+}
+
+// publicOnly is net.Dialer.Control for checked dials. It sees the address
+// actually being connected to, after DNS, so names, DNS rebinding and odd
+// IPv4 notations are all covered.
+func publicOnly(network, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return fmt.Errorf("refusing to connect to unparsable address %q", address)
+	}
+	if ip := ap.Addr(); !isPublic(ip) {
+		return &privateAddrError{ip.WithZone("")}
+	}
+	return nil
+}
+
+// nonPublic lists special-purpose ranges that the netip predicates miss.
+var nonPublic = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),       // "this network"
+	netip.MustParsePrefix("100.64.0.0/10"),   // carrier-grade NAT
+	netip.MustParsePrefix("192.0.0.0/24"),    // IETF protocol assignments
+	netip.MustParsePrefix("192.0.2.0/24"),    // documentation
+	netip.MustParsePrefix("198.18.0.0/15"),   // benchmarking
+	netip.MustParsePrefix("198.51.100.0/24"), // documentation
+	netip.MustParsePrefix("203.0.113.0/24"),  // documentation
+	netip.MustParsePrefix("240.0.0.0/4"),     // reserved, and broadcast
+	netip.MustParsePrefix("100::/64"),        // discard
+	netip.MustParsePrefix("2001:db8::/32"),   // documentation
+	netip.MustParsePrefix("fec0::/10"),       // deprecated site-local
+}
+
+// isPublic reports whether ip is an ordinary unicast Internet address. An
+// IPv4 address embedded in IPv6 (::ffff:127.0.0.1, NAT64 64:ff9b::/96,
+// 6to4 2002::/16) is judged by the IPv4 address.
+func isPublic(ip netip.Addr) bool {
+	ip = ip.WithZone("").Unmap()
+	if ip.Is6() {
+		b := ip.As16()
+		switch {
+		case netip.MustParsePrefix("64:ff9b::/96").Contains(ip):
+			return isPublic(netip.AddrFrom4([4]byte(b[12:16])))
+		case netip.MustParsePrefix("2002::/16").Contains(ip):
+			return isPublic(netip.AddrFrom4([4]byte(b[2:6])))
+		}
+	}
+	if !ip.IsValid() || ip.IsUnspecified() || ip.IsLoopback() || ip.IsPrivate() ||
+		ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsMulticast() ||
+		ip.IsInterfaceLocalMulticast() {
+		return false
+	}
+	for _, p := range nonPublic {
+		if p.Contains(ip) {
+			return false
+		}
+	}
+	return true
+}
+
+// hostPort is u's host and port, lower-cased, with the scheme's default port
+// filled in: the unit of pacing and of the address-check exemption.
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = "80"
+		if u.Scheme == "https" {
+			port = "443"
+		}
+	}
+	return net.JoinHostPort(strings.ToLower(u.Hostname()), port)
+}
+
+// siteOf is u's registrable domain (eTLD+1), the boundary redirects may not
+// cross. IP addresses, localhost and other single-label names are their own
+// site, so 127.0.0.1 and 127.0.0.2 are different sites but two ports of
+// 127.0.0.1 are the same one.
+func siteOf(u *url.URL) string {
+	h := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if _, err := netip.ParseAddr(h); err == nil || !strings.Contains(h, ".") {
+		return h
+	}
+	s, err := publicsuffix.EffectiveTLDPlusOne(h)
+	if err != nil {
+		return h
+	}
+	return s
+}
+
+func withoutUserinfo(u *url.URL) *url.URL {
+	c := *u
+	c.User = nil
+	return &c
+}
+
+// redactURL is u for messages and logs: any password replaced by "xxxxx".
+func redactURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	return u.Redacted()
+}
+
+// redactString redacts a URL given as text; unparsable text is not echoed,
+// since it may hold a secret we cannot locate.
+func redactString(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "<unparsable URL>"
+	}
+	return u.Redacted()
+}
+
+// keptHeaders are the response headers a Capture keeps. Set-Cookie (and the
+// request-only Cookie and Authorization) are never among them.
+var keptHeaders = []string{"Content-Type", "ETag", "Last-Modified", "Date", "Server", "Content-Length", "Retry-After"}
+
+func selectHeaders(h http.Header) map[string]string {
+	if h == nil {
+		return nil
+	}
+	m := map[string]string{}
+	for _, k := range keptHeaders {
+		if v := h.Get(k); v != "" {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// splitMediaType is the lower-cased media type of a Content-Type value and its
+// parameters; "" when there is none or it cannot be parsed.
+func splitMediaType(ct string) (string, map[string]string) {
+	if strings.TrimSpace(ct) == "" {
+		return "", nil
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil && !errors.Is(err, mime.ErrInvalidMediaParameter) {
+		return "", nil
+	}
+	return strings.ToLower(mt), params
+}
