@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
@@ -94,12 +95,7 @@ func Parse(raw []byte, contentType, pageURL string, opts ParseOptions) (Parsed, 
 		return Parsed{}, err
 	}
 
-	enc, charsetName, _ := charset.DetermineEncoding(raw, contentType)
-	decoded, _, err := transform.Bytes(enc.NewDecoder(), raw)
-	if err != nil { // decoders replace bad bytes; this is defensive
-		decoded = raw
-	}
-	decoded = bytes.TrimPrefix(decoded, []byte("\uFEFF"))
+	decoded, charsetName := decode(raw, contentType)
 	root, err := html.Parse(bytes.NewReader(decoded))
 	if err != nil {
 		return Parsed{}, &ParseError{Kind: ErrKindMalformed, Detail: err.Error()}
@@ -190,6 +186,24 @@ func Suspect(prev, cur snapshots.Snapshot) (reason string, suspect bool) {
 		return "", false
 	}
 	return fmt.Sprintf("extracted text shrank by %d%% (%d → %d bytes)", 100-c*100/p, p, c), true
+}
+
+// decode converts the body to UTF-8 with the encoding HTML's rules pick
+// (BOM, Content-Type charset, <meta> prescan, UTF-8 check, windows-1252)
+// and drops a leading BOM. Valid UTF-8 is used as is: most pages are, and
+// the transform would only copy them.
+func decode(raw []byte, contentType string) ([]byte, string) {
+	enc, name, _ := charset.DetermineEncoding(raw, contentType)
+	var out []byte
+	if name == "utf-8" && utf8.Valid(raw) {
+		out = raw
+	} else {
+		var err error
+		if out, _, err = transform.Bytes(enc.NewDecoder(), raw); err != nil {
+			out = raw // decoders replace bad bytes; this cannot happen
+		}
+	}
+	return bytes.TrimPrefix(out, []byte("\uFEFF")), name
 }
 
 func checkType(raw []byte, contentType string) error {
