@@ -111,8 +111,7 @@ func (a *Archive) Pages(ctx context.Context) ([]PageStatus, error) {
 // the versions primary key backwards from the newest row.
 func pageStatus(ctx context.Context, tx *sql.Tx, pk int64, ps *PageStatus) error {
 	var hash, stamp, first sql.NullString
-	err := tx.QueryRowContext(ctx, `SELECT version, content_hash, updated_raw, first_seen FROM versions
-		WHERE page_pk = ? ORDER BY version DESC LIMIT 1`, pk).Scan(&ps.Latest, &hash, &stamp, &first)
+	err := tx.QueryRowContext(ctx, qLatestVersion, pk).Scan(&ps.Latest, &hash, &stamp, &first)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
@@ -122,8 +121,7 @@ func pageStatus(ctx context.Context, tx *sql.Tx, pk int64, ps *PageStatus) error
 	}
 
 	var lastCheck, lastOutcome, lastErr sql.NullString
-	err = tx.QueryRowContext(ctx, `SELECT started, outcome, error_kind || CASE WHEN error_kind != '' AND error_message != '' THEN ': ' ELSE '' END || error_message
-		FROM captures WHERE page_pk = ? ORDER BY capture_id DESC LIMIT 1`, pk).Scan(&lastCheck, &lastOutcome, &lastErr)
+	err = tx.QueryRowContext(ctx, qLastCapture, pk).Scan(&lastCheck, &lastOutcome, &lastErr)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
@@ -136,15 +134,14 @@ func pageStatus(ctx context.Context, tx *sql.Tx, pk int64, ps *PageStatus) error
 
 	var okID sql.NullInt64
 	var okTime sql.NullString
-	err = tx.QueryRowContext(ctx, `SELECT capture_id, started FROM captures
-		WHERE page_pk = ? AND outcome != 'failed' ORDER BY capture_id DESC LIMIT 1`, pk).Scan(&okID, &okTime)
+	err = tx.QueryRowContext(ctx, qLastGoodCapture, pk).Scan(&okID, &okTime)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
 	if ps.LastSuccess, err = timePtr(okTime); err != nil {
 		return err
 	}
-	return tx.QueryRowContext(ctx, `SELECT count(*) FROM captures WHERE page_pk = ? AND capture_id > ?`,
+	return tx.QueryRowContext(ctx, qFailuresSince,
 		pk, okID.Int64).Scan(&ps.ConsecutiveFailures)
 }
 
@@ -153,7 +150,7 @@ func pagePK(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, page snapshots.PageKey) (int64, error) {
 	var pk int64
-	err := q.QueryRowContext(ctx, `SELECT page_pk FROM pages WHERE id = ? AND lang = ?`, page.ID, page.Lang).Scan(&pk)
+	err := q.QueryRowContext(ctx, qPagePK, page.ID, page.Lang).Scan(&pk)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("page %s: %w", page, ErrNotFound)
 	}
@@ -205,13 +202,7 @@ func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]Versi
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT v.version, v.content_hash, v.first_seen, v.last_seen, v.checks,
-				v.updated_raw, v.updated_on, v.updated_at, v.parser_version, c.suspect,
-				ch.summary, ch.stamp_only, ch.parser_change, ch.window_start
-			FROM versions v
-			JOIN captures c ON c.capture_id = v.capture_id
-			LEFT JOIN changes ch ON ch.page_pk = v.page_pk AND ch.to_version = v.version
-			WHERE v.page_pk = ? ORDER BY v.version`, pk)
+		rows, err := tx.QueryContext(ctx, qVersions, pk)
 		if err != nil {
 			return err
 		}
@@ -255,10 +246,10 @@ func (a *Archive) Snapshot(ctx context.Context, page snapshots.PageKey, version 
 		if err != nil {
 			return err
 		}
-		q := `SELECT version, snapshot, parser_version, first_seen, last_seen FROM versions WHERE page_pk = ? AND version = ?`
+		q := qSnapshot
 		args := []any{pk, version}
 		if version == 0 {
-			q = `SELECT version, snapshot, parser_version, first_seen, last_seen FROM versions WHERE page_pk = ? ORDER BY version DESC LIMIT 1`
+			q = qSnapshotLatest
 			args = args[:1]
 		}
 		s, err = scanSnapshot(tx.QueryRowContext(ctx, q, args...), page, version)
@@ -276,10 +267,9 @@ func (a *Archive) SnapshotAt(ctx context.Context, page snapshots.PageKey, t time
 		if err != nil {
 			return err
 		}
-		// Ties and clock jumps: among versions first seen by t, the highest
-		// number wins, because numbers follow capture order.
-		s, err = scanSnapshot(tx.QueryRowContext(ctx, `SELECT version, snapshot, parser_version, first_seen, last_seen
-			FROM versions WHERE page_pk = ? AND first_seen <= ? ORDER BY version DESC LIMIT 1`,
+		// The version most recently first seen by t; between versions
+		// first seen at the same instant, the higher number.
+		s, err = scanSnapshot(tx.QueryRowContext(ctx, qSnapshotAt,
 			pk, fmtTime(t)), page, -1)
 		if errors.Is(err, ErrNotFound) {
 			return fmt.Errorf("page %s had no version yet at %s: %w", page, t.UTC().Format(time.RFC3339), ErrNotFound)
@@ -325,8 +315,7 @@ func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag,
 			return err
 		}
 		var hj string
-		err = tx.QueryRowContext(ctx, `SELECT headers FROM captures WHERE page_pk = ? AND outcome != 'failed'
-			ORDER BY capture_id DESC LIMIT 1`, pk).Scan(&hj)
+		err = tx.QueryRowContext(ctx, qValidators, pk).Scan(&hj)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -363,8 +352,7 @@ func (a *Archive) Change(ctx context.Context, page snapshots.PageKey, to int) (C
 		}
 		var diff, summary string
 		var ws sql.NullString
-		err = tx.QueryRowContext(ctx, `SELECT diff, summary, stamp_only, parser_change, window_start FROM changes
-			WHERE page_pk = ? AND to_version = ?`, pk, to).Scan(&diff, &summary, &cr.StampOnly, &cr.ParserChange, &ws)
+		err = tx.QueryRowContext(ctx, qChange, pk, to).Scan(&diff, &summary, &cr.StampOnly, &cr.ParserChange, &ws)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("page %s has no recorded change into version %d: %w", page, to, ErrNotFound)
 		}

@@ -100,10 +100,15 @@ CREATE TABLE changes (
 );
 `
 
-// schema2 adds the full-text index. A block is one distinct (page, section
+// schema2 adds the full-text index (and replaces an index of schema 1). A block is one distinct (page, section
 // path, text); block_versions says which versions it appears in, so a hit
 // can say when a sentence appeared and when it vanished.
 const schema2 = `
+-- SnapshotAt orders by first_seen with version as the tie-breaker: one
+-- index walk, no sort.
+DROP INDEX versions_by_first_seen;
+CREATE INDEX versions_by_first_seen2 ON versions (page_pk, first_seen, version);
+
 CREATE TABLE text_blocks (
 	block_id INTEGER PRIMARY KEY,
 	page_pk  INTEGER NOT NULL REFERENCES pages (page_pk),

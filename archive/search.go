@@ -74,7 +74,7 @@ func blocksOf(s *snapshots.Snapshot) []textBlock {
 func indexVersion(ctx context.Context, tx *sql.Tx, pk int64, version int, s *snapshots.Snapshot) error {
 	for _, b := range blocksOf(s) {
 		var id int64
-		err := tx.QueryRowContext(ctx, `SELECT block_id FROM text_blocks WHERE page_pk = ? AND path = ? AND text = ?`,
+		err := tx.QueryRowContext(ctx, qFindBlock,
 			pk, b.path, b.text).Scan(&id)
 		if err == sql.ErrNoRows {
 			err = tx.QueryRowContext(ctx, `INSERT INTO text_blocks (page_pk, path, text) VALUES (?, ?, ?) RETURNING block_id`,
@@ -221,9 +221,7 @@ func (a *Archive) Search(ctx context.Context, query string, page *snapshots.Page
 }
 
 func blockVersions(ctx context.Context, tx *sql.Tx, id int64, h *Hit) error {
-	rows, err := tx.QueryContext(ctx, `SELECT bv.version, v.first_seen, v.last_seen
-		FROM block_versions bv JOIN versions v ON v.page_pk = bv.page_pk AND v.version = bv.version
-		WHERE bv.block_id = ? ORDER BY bv.version`, id)
+	rows, err := tx.QueryContext(ctx, qBlockVersions, id)
 	if err != nil {
 		return err
 	}
