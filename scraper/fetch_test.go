@@ -426,6 +426,17 @@ func TestFetchRedirects(t *testing.T) {
 		c := newFetchHarness(t, false).fetchOne(t, fetchTarget(s.url("/page"), fetchTestPolicy()))
 		wantFetchErr(t, c, KindRedirectOffsite, 0, 1)
 	})
+	// The configured target may be loopback (as every test here is), but
+	// never link-local: refused before any packet is sent.
+	t.Run("target on the metadata address", func(t *testing.T) {
+		t.Parallel()
+		for _, robots := range []bool{false, true} {
+			p := fetchTestPolicy()
+			p.RespectRobots = robots
+			c := newFetchHarness(t, false).fetchOne(t, fetchTarget("http://169.254.169.254:9/latest/meta-data/", p))
+			wantFetchErr(t, c, KindPrivateAddress, 0, map[bool]int{false: 1, true: 0}[robots])
+		}
+	})
 	t.Run("non-http scheme", func(t *testing.T) {
 		t.Parallel()
 		s := newFaultServer(t)

@@ -72,6 +72,10 @@ func (h *hostWorker) fetchRobots(ctx context.Context, u *url.URL, p Policy) *rob
 	switch {
 	case a.err != nil && a.err.Kind == KindCanceled:
 		return &robotsVerdict{err: a.err}
+	case a.err != nil && a.err.Kind == KindPrivateAddress && a.hops == 1:
+		// The target's own address is refused: say so, not "robots.txt
+		// unavailable".
+		return &robotsVerdict{err: a.err}
 	case a.err != nil && a.err.Kind == KindRedirectLoop:
 		// RFC 9309 §2.3.1.2: past five redirects robots.txt may be taken
 		// as unavailable (a 4xx), which allows everything.

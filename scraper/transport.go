@@ -51,12 +51,13 @@ type attempt struct {
 	policy   Policy
 	origin   *url.URL // the URL asked for
 	shown    string   // origin, redacted, for messages
-	exempt   string   // host:port allowed to be non-public: the configured target's own
+	exempt   string   // the configured target's own host:port, which may be loopback or private
 	deadline time.Time
 	maxHops  int
 	maxBody  int64
 	robots   bool // robots.txt: any site may be redirected to, the body is cut at maxBody
 
+	hops      int  // requests sent so far: 1 + redirects followed
 	final     bool // a non-redirect response arrived and was read
 	status    int
 	header    http.Header
@@ -84,13 +85,31 @@ type transport struct {
 	inner map[innerKey]*http.Transport
 }
 
-// innerKey selects a pooled *http.Transport. Connections dialled without the
-// address check ("unchecked": a target's own host, or a policy allowing
-// private networks) live in a different pool from checked ones, so a
-// redirect hop can never reuse a connection whose address was not checked.
+// innerKey selects a pooled *http.Transport. Each dial rule has its own
+// pool, so a redirect hop can never reuse a connection that was dialled
+// under a looser rule (say, to a target's own loopback mirror).
 type innerKey struct {
 	timeout time.Duration
-	checked bool
+	dial    dialRule
+}
+
+// dialRule is the address check made at connect time.
+type dialRule int
+
+const (
+	dialPublic dialRule = iota // redirect hops: public unicast addresses only
+	dialTarget                 // the configured target's own host:port: anything but link-local
+	dialAny                    // allow_private_networks: no check
+)
+
+func ruleFor(p Policy, hop, exempt string) dialRule {
+	switch {
+	case p.AllowPrivateNetworks:
+		return dialAny
+	case hop == exempt:
+		return dialTarget
+	}
+	return dialPublic
 }
 
 func newTransport(ctx context.Context) *transport {
@@ -132,8 +151,11 @@ func (t *transport) innerFor(k innerKey) *http.Transport {
 	}
 	phase := phaseTimeout(k.timeout)
 	d := &net.Dialer{Timeout: phase, KeepAlive: 30 * time.Second}
-	if k.checked {
+	switch k.dial {
+	case dialPublic:
 		d.Control = publicOnly
+	case dialTarget:
+		d.Control = notLinkLocal
 	}
 	tr := &http.Transport{
 		Proxy:                  nil, // a proxy would bypass the address check
@@ -170,8 +192,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx, cancel := context.WithDeadlineCause(req.Context(), a.deadline, errRequestTimeout)
 	req = req.WithContext(ctx)
 	hop := hostPort(req.URL)
-	checked := !a.policy.AllowPrivateNetworks && hop != a.exempt
-	resp, err := t.innerFor(innerKey{a.policy.Timeout, checked}).RoundTrip(req)
+	a.hops++
+	resp, err := t.innerFor(innerKey{a.policy.Timeout, ruleFor(a.policy, hop, a.exempt)}).RoundTrip(req)
 	if err != nil {
 		cancel()
 		return nil, a.fail(t.classify(ctx, err, a, req.URL))
@@ -378,15 +400,30 @@ func (e *privateAddrError) Error() string {
 	return "refusing to connect to non-public address " + e.addr.String()
 }
 
-// publicOnly is net.Dialer.Control for checked dials. It sees the address
+// publicOnly is net.Dialer.Control for redirect hops. It sees the address
 // actually being connected to, after DNS, so names, DNS rebinding and odd
 // IPv4 notations are all covered.
 func publicOnly(network, address string, _ syscall.RawConn) error {
+	return checkDialAddr(address, isPublic)
+}
+
+// notLinkLocal is net.Dialer.Control for a configured target's own host. A
+// target may sit on loopback or a private network (tests, mirrors), but a
+// link-local address is the cloud metadata service (169.254.169.254) or a
+// neighbour's router, never a page to archive.
+func notLinkLocal(network, address string, _ syscall.RawConn) error {
+	return checkDialAddr(address, func(ip netip.Addr) bool {
+		ip = ip.WithZone("").Unmap()
+		return ip.IsValid() && !ip.IsLinkLocalUnicast() && !ip.IsLinkLocalMulticast()
+	})
+}
+
+func checkDialAddr(address string, ok func(netip.Addr) bool) error {
 	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
 		return fmt.Errorf("refusing to connect to unparsable address %q", address)
 	}
-	if ip := ap.Addr(); !isPublic(ip) {
+	if ip := ap.Addr(); !ok(ip) {
 		return &privateAddrError{ip.WithZone("")}
 	}
 	return nil
