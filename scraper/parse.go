@@ -299,7 +299,7 @@ func firstH1(n *html.Node, skipChrome bool) *html.Node {
 			}
 			return nil
 		}
-		if skipChrome && isChrome(n, false) {
+		if skipChrome && isChrome(n) {
 			return nil
 		}
 	}
@@ -351,7 +351,7 @@ func dropChrome(n *html.Node, keep map[*html.Node]bool) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		if c.Type == html.ElementNode {
-			if !keep[c] && isChrome(c, true) {
+			if !keep[c] && isChrome(c) {
 				n.RemoveChild(c)
 			} else {
 				dropChrome(c, keep)
@@ -369,7 +369,6 @@ var chromeTags = map[atom.Atom]bool{
 var chromeRoles = map[string]bool{
 	"navigation": true, "search": true, "contentinfo": true, "complementary": true,
 	"dialog": true, "alertdialog": true, "menu": true, "menubar": true, "toolbar": true,
-	"banner": true,
 }
 
 // chromeWords are class and id words that mark page furniture on most
@@ -382,26 +381,19 @@ var chromeWords = map[string]bool{
 	"cookie": true, "cookies": true, "newsletter": true, "login": true,
 	"signup": true, "subscribe": true, "register": true, "account": true,
 	"modal": true, "popup": true, "skip": true, "search": true, "toolbar": true,
-	"print": true, "langswitch": true, "languages": true, "header": true,
-	"masthead": true,
+	"print": true, "langswitch": true, "languages": true,
 }
 
-// isChrome reports whether an element is page furniture. Headers and
-// banners count only when removing (withHeader): while looking for the
-// title they are where the title often is.
-func isChrome(n *html.Node, withHeader bool) bool {
-	if chromeTags[n.DataAtom] || withHeader && n.DataAtom == atom.Header {
-		return true
-	}
-	if role := strings.ToLower(attr(n, "role")); chromeRoles[role] && (withHeader || role != "banner") {
+// isChrome reports whether an element is page furniture. Site headers and
+// banners are not on the list: they come before the title, which is where
+// the extractor starts anyway, while a <header> after the title is more
+// likely a section's own heading block.
+func isChrome(n *html.Node) bool {
+	if chromeTags[n.DataAtom] || chromeRoles[strings.ToLower(attr(n, "role"))] {
 		return true
 	}
 	found := false
-	eachWord(n, func(w string) {
-		if chromeWords[w] && (withHeader || w != "header" && w != "masthead") {
-			found = true
-		}
-	})
+	eachWord(n, func(w string) { found = found || chromeWords[w] })
 	return found
 }
 

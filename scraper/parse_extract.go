@@ -268,8 +268,8 @@ func (x *extractor) section(n *html.Node, base int) {
 		return
 	}
 	level := min(max(base+1, 2), 6)
-	if isHeading(t) {
-		level = headingLevel(t)
+	if h := headingIn(t); h != nil {
+		level = headingLevel(h)
 	}
 	x.images(t)
 	x.heading(t, level)
@@ -337,7 +337,26 @@ func isAccordion(lis []*html.Node) bool {
 // a section even in a list that is not an accordion.
 func headedItem(li *html.Node) bool {
 	t := titleChild(li)
-	return t != nil && isHeading(t)
+	return t != nil && headingIn(t) != nil
+}
+
+// headingIn returns t if it is a heading, or the heading t wraps with
+// nothing else around it (<a href="#"><h3>Title</h3></a>), else nil.
+func headingIn(t *html.Node) *html.Node {
+	if isHeading(t) {
+		return t
+	}
+	var h *html.Node
+	for c := t.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.TextNode && strings.TrimFunc(c.Data, isSpace) == "":
+		case c.Type == html.ElementNode && isHeading(c) && h == nil:
+			h = c
+		default:
+			return nil
+		}
+	}
+	return h
 }
 
 // titleChild returns n's first child if it is a title: a heading, a
@@ -357,7 +376,7 @@ func titleChild(n *html.Node) *html.Node {
 	if t == nil || !hasText(t) {
 		return nil
 	}
-	if !isHeading(t) && t.DataAtom != atom.Summary {
+	if headingIn(t) == nil && t.DataAtom != atom.Summary {
 		switch t.DataAtom {
 		case atom.P, atom.Ul, atom.Ol, atom.Table, atom.Img, atom.Br, atom.Figure:
 			return nil

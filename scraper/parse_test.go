@@ -471,6 +471,27 @@ func TestStructure(t *testing.T) {
 			t.Errorf("%s", snapshots.MarshalIndent(s))
 		}
 	})
+	t.Run("accordion of linked headings", func(t *testing.T) {
+		s := parseBody(t, `<p>Lead.</p><ul><li><a href="#a"><h3>One</h3></a><div><p>first</p></div></li><li><a href="#b"><h3>Two</h3></a><div><p>second</p></div></li></ul>`)
+		if len(s.Sections) != 2 || s.Sections[0].Heading != "One" || s.Sections[0].Level != 3 || s.Sections[1].Blocks[0].Text != "second" {
+			t.Errorf("%s", snapshots.MarshalIndent(s))
+		}
+	})
+	t.Run("section header elements are content", func(t *testing.T) {
+		s := parseBody(t, `<p>Lead.</p><section><header><h2>Key areas</h2></header><p>text</p></section>`)
+		if len(s.Sections) != 1 || s.Sections[0].Heading != "Key areas" || len(s.Sections[0].Blocks) != 1 {
+			t.Errorf("%s", snapshots.MarshalIndent(s))
+		}
+	})
+	t.Run("title inside a header element", func(t *testing.T) {
+		p, err := Parse([]byte(`<header class="site-header"><a href="/">NATO</a></header><article><header><h1>Relations</h1><p>Updated: 09 May 2025</p></header><p>Lead.</p><p>Body.</p></article><footer><p>© NATO</p></footer>`), "text/html", newEN, ParseOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := p.Snapshot; s.Title != "Relations" || s.UpdatedOn != "2025-05-09" || s.Lead != "Lead." || len(s.Sections) != 1 {
+			t.Errorf("%s", snapshots.MarshalIndent(s))
+		}
+	})
 	t.Run("details and summary", func(t *testing.T) {
 		s := parseBody(t, `<p>Lead.</p><h2>More</h2><details><summary>Framework</summary><p>text</p></details>`)
 		if len(s.Sections) != 1 || len(s.Sections[0].Sections) != 1 || s.Sections[0].Sections[0].Heading != "Framework" || s.Sections[0].Sections[0].Level != 3 {
