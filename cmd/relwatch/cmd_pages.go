@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/relwatch/relwatch/archive"
 )
 
 func newPagesCommand(g *globals) *cobra.Command {
@@ -15,8 +18,14 @@ func newPagesCommand(g *globals) *cobra.Command {
 		Use:   "pages",
 		Short: "List every page in the archive with its latest version and health",
 		Long: `List every page in the archive: latest version and declared stamp, last
-check, last change, and the last error with the number of consecutive
-failures.`,
+check, last successful check, last change, and its health: "ok", "stale"
+when no check has succeeded for stale_after (config, default 168h), or the
+last error with the number of consecutive failures.
+
+For a page tracked in several languages, a language whose latest content
+change is older than another language's by more than lag_after (config,
+default 336h) is flagged after the table, e.g.
+"kazakhstan/fr last changed 38 days before kazakhstan/en".`,
 		Example: `  relwatch pages
   relwatch pages --json`,
 		Args: exactArgs(0),
@@ -39,10 +48,17 @@ type pageEntry struct {
 	LastChange          *time.Time `json:"last_change"`
 	LastError           string     `json:"last_error,omitempty"`
 	ConsecutiveFailures int        `json:"consecutive_failures"`
+	LastContentChange   *time.Time `json:"last_content_change"`
+	Stale               bool       `json:"stale"`
+	Lag                 string     `json:"lag"` // "" or e.g. "last changed 38 days before kazakhstan/en"
 }
 
 func runPages(ctx context.Context, g *globals, asJSON bool) error {
-	arc, err := g.openArchive(ctx)
+	cfg, err := g.config()
+	if err != nil {
+		return err
+	}
+	arc, err := archive.Open(ctx, g.archivePath(cfg), archive.ReadOnly)
 	if err != nil {
 		return err
 	}
@@ -51,6 +67,21 @@ func runPages(ctx context.Context, g *globals, asJSON bool) error {
 	if err != nil {
 		return err
 	}
+	states := make([]langState, len(pages))
+	for i, p := range pages {
+		states[i] = langState{Key: p.Page, Stamp: p.UpdatedRaw}
+		if p.Latest == 0 {
+			continue
+		}
+		versions, err := arc.Versions(ctx, p.Page)
+		if err != nil {
+			return fmt.Errorf("%s: versions: %w", p.Page, err)
+		}
+		states[i].LastContentChange = lastContentChange(versions)
+	}
+	lags := languageLags(states, cfg.LagAfter)
+	now := time.Now()
+
 	if asJSON {
 		entries := make([]pageEntry, len(pages))
 		for i, p := range pages {
@@ -58,20 +89,61 @@ func runPages(ctx context.Context, g *globals, asJSON bool) error {
 				Page: p.Page.String(), URL: p.URL, CanonicalURL: p.CanonicalURL, LatestVersion: p.Latest, ContentHash: p.LatestHash,
 				UpdatedRaw: nullable(p.UpdatedRaw), LastCheck: p.LastCheck, LastSuccess: p.LastSuccess, LastChange: p.LastChange,
 				LastError: p.LastError, ConsecutiveFailures: p.ConsecutiveFailures,
+				LastContentChange: optional(states[i].LastContentChange), Stale: isStale(p, now, cfg.StaleAfter), Lag: lags[p.Page],
 			}
 		}
 		return writeJSON(g.io, entries)
 	}
 	tw := tabwriter.NewWriter(g.io.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PAGE\tVERSION\tPAGE STAMP\tLAST CHECK\tLAST CHANGE\tLAST ERROR")
+	fmt.Fprintln(tw, "PAGE\tVERSION\tPAGE STAMP\tLAST CHECK\tLAST SUCCESS\tLAST CHANGE\tHEALTH")
 	for _, p := range pages {
-		lastErr := "-"
-		if p.LastError != "" && p.ConsecutiveFailures > 0 {
-			lastErr = fmt.Sprintf("%s (%d in a row)", p.LastError, p.ConsecutiveFailures)
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", p.Page, p.Latest, orDash(p.UpdatedRaw), optTime(p.LastCheck), optTime(p.LastChange), lastErr)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", p.Page, p.Latest, orDash(p.UpdatedRaw),
+			optTime(p.LastCheck), optTime(p.LastSuccess), optTime(p.LastChange), healthLine(p, now, cfg.StaleAfter))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, s := range states {
+		if lag := lags[s.Key]; lag != "" {
+			fmt.Fprintf(g.io.Out, "lag: %s %s%s\n", s.Key, lag, stampsOf(states, s.Key.ID))
+		}
+	}
+	return nil
+}
+
+// healthLine is the HEALTH column: ok, stale, and the failures in a row
+// with the last error.
+func healthLine(p archive.PageStatus, now time.Time, staleAfter time.Duration) string {
+	var parts []string
+	if isStale(p, now, staleAfter) {
+		parts = append(parts, "stale")
+	}
+	if p.ConsecutiveFailures > 0 {
+		parts = append(parts, fmt.Sprintf("%d failed in a row: %s", p.ConsecutiveFailures, orDash(p.LastError)))
+	}
+	if len(parts) == 0 {
+		return "ok"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// stampsOf lists the declared stamps of every language of a page id:
+// " (stamps: en 14 Nov. 2026 10:05, fr 23 May. 2022 15:38)".
+func stampsOf(states []langState, id string) string {
+	var parts []string
+	for _, s := range states {
+		if s.Key.ID == id {
+			parts = append(parts, s.Key.Lang+" "+orDash(s.Stamp))
+		}
+	}
+	return " (stamps: " + strings.Join(parts, ", ") + ")"
+}
+
+func optional(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 func optTime(t *time.Time) string {

@@ -22,7 +22,22 @@ type Config struct {
 	Archive string // archive path; relative paths are relative to the config file
 	Fetch   FetchSettings
 	Targets []Target
+
+	// StaleAfter is how long a page may go without a successful check
+	// before `pages` calls it stale and `scrape` exits 3 (stale_after:).
+	StaleAfter time.Duration
+	// LagAfter is how much older one language's latest content change may
+	// be than another language's of the same page before `pages` flags it
+	// (lag_after:).
+	LagAfter time.Duration
 }
+
+// Health defaults: a week without a successful check is stale; a
+// translation two weeks behind is lagging.
+const (
+	defaultStaleAfter = 7 * 24 * time.Hour
+	defaultLagAfter   = 14 * 24 * time.Hour
+)
 
 // FetchSettings are the politeness and safety knobs. At the top level of a
 // config file they are defaults for every target; inside a target they
@@ -81,6 +96,8 @@ func DefaultConfig() Config {
 			{ID: "kazakhstan", Lang: "en", URL: kazakhstanEN},
 			{ID: "kazakhstan", Lang: "fr", URL: kazakhstanFR},
 		},
+		StaleAfter: defaultStaleAfter,
+		LagAfter:   defaultLagAfter,
 	}
 }
 
@@ -136,7 +153,7 @@ func LoadConfig(path string) (Config, error) {
 // Keys a config file may hold; anything else is a typo worth reporting.
 var (
 	fetchKeys  = []string{"user_agent", "delay", "timeout", "retries", "max_body", "respect_robots", "allow_private_networks"}
-	topKeys    = append([]string{"archive", "targets", "parallel"}, fetchKeys...)
+	topKeys    = append([]string{"archive", "targets", "parallel", "stale_after", "lag_after"}, fetchKeys...)
 	targetKeys = append([]string{"id", "lang", "url", "urls", "content", "exclude"}, fetchKeys...)
 )
 
@@ -158,13 +175,28 @@ func ParseConfig(file string, data []byte) (Config, error) {
 		return Config{}, err
 	}
 	var raw struct {
-		Archive       string `yaml:"archive"`
+		Archive       string    `yaml:"archive"`
+		StaleAfter    *Duration `yaml:"stale_after"`
+		LagAfter      *Duration `yaml:"lag_after"`
 		FetchSettings `yaml:",inline"`
 	}
 	if err := root.Decode(&raw); err != nil {
 		return Config{}, fail(0, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
 	}
-	cfg := Config{Source: file, Archive: raw.Archive, Fetch: raw.FetchSettings}
+	cfg := Config{Source: file, Archive: raw.Archive, Fetch: raw.FetchSettings, StaleAfter: defaultStaleAfter, LagAfter: defaultLagAfter}
+	for _, d := range []struct {
+		key string
+		val *Duration
+		dst *time.Duration
+	}{{"stale_after", raw.StaleAfter, &cfg.StaleAfter}, {"lag_after", raw.LagAfter, &cfg.LagAfter}} {
+		if d.val == nil {
+			continue
+		}
+		if *d.val == 0 {
+			return Config{}, fail(lineOf(root, d.key), "field %s: want a positive duration like 168h", d.key)
+		}
+		*d.dst = time.Duration(*d.val)
+	}
 
 	targets := valueOf(root, "targets")
 	if targets == nil || len(targets.Content) == 0 {

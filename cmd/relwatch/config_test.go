@@ -150,3 +150,31 @@ targets:
 		t.Fatalf("lang with urls: %v", err)
 	}
 }
+
+func TestParseConfigHealthKeys(t *testing.T) {
+	targets := "targets:\n  - {id: a, lang: en, url: 'https://example.org/'}\n"
+	cfg, err := ParseConfig("relwatch.yaml", []byte(targets))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.StaleAfter != 168*time.Hour || cfg.LagAfter != 336*time.Hour {
+		t.Fatalf("defaults: stale_after %v lag_after %v, want 168h and 336h", cfg.StaleAfter, cfg.LagAfter)
+	}
+	if d := DefaultConfig(); d.StaleAfter != 168*time.Hour || d.LagAfter != 336*time.Hour {
+		t.Fatalf("built-in defaults: stale_after %v lag_after %v", d.StaleAfter, d.LagAfter)
+	}
+	cfg, err = ParseConfig("relwatch.yaml", []byte("stale_after: 36h\nlag_after: 720h\n"+targets))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.StaleAfter != 36*time.Hour || cfg.LagAfter != 720*time.Hour {
+		t.Fatalf("set: stale_after %v lag_after %v", cfg.StaleAfter, cfg.LagAfter)
+	}
+	for _, bad := range []string{"stale_after: 0s\n", "lag_after: soon\n", "stale_after: -1h\n"} {
+		_, err := ParseConfig("relwatch.yaml", []byte(bad+targets))
+		var ce *ConfigError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), ":1: ") && !strings.Contains(err.Error(), "line 1:") {
+			t.Errorf("%q: got %v, want a *ConfigError naming line 1", bad, err)
+		}
+	}
+}

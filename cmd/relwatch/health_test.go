@@ -1,0 +1,189 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+var healthNow = time.Date(2026, 11, 28, 6, 0, 0, 0, time.UTC)
+
+func ago(d time.Duration) *time.Time {
+	t := healthNow.Add(-d)
+	return &t
+}
+
+func TestIsStale(t *testing.T) {
+	const week = 7 * 24 * time.Hour
+	tests := []struct {
+		name string
+		page archive.PageStatus
+		want bool
+	}{
+		{"FreshSuccess", archive.PageStatus{LastSuccess: ago(6 * time.Hour), LastCheck: ago(6 * time.Hour)}, false},
+		{"ExactlyStaleAfter", archive.PageStatus{LastSuccess: ago(week)}, false},
+		{"JustOverStaleAfter", archive.PageStatus{LastSuccess: ago(week + time.Second)}, true},
+		{"FailingSinceLongAgo", archive.PageStatus{LastSuccess: ago(30 * 24 * time.Hour), LastCheck: ago(time.Hour), ConsecutiveFailures: 120}, true},
+		{"NeverSucceeded", archive.PageStatus{LastCheck: ago(time.Hour), ConsecutiveFailures: 3}, false},
+		{"NeverChecked", archive.PageStatus{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := isStale(tt.page, healthNow, week); got != tt.want {
+				t.Errorf("isStale = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestStaleTargets(t *testing.T) {
+	en := snapshots.PageKey{ID: "kazakhstan", Lang: "en"}
+	fr := snapshots.PageKey{ID: "kazakhstan", Lang: "fr"}
+	pages := []archive.PageStatus{
+		{Page: en, LastSuccess: ago(time.Hour)},
+		{Page: fr, LastSuccess: ago(9 * 24 * time.Hour)},
+		{Page: snapshots.PageKey{ID: "georgia", Lang: "en"}, LastSuccess: ago(90 * 24 * time.Hour)}, // not a target
+	}
+	targets := []Target{{ID: "kazakhstan", Lang: "fr"}, {ID: "kazakhstan", Lang: "en"}, {ID: "armenia", Lang: "en"}}
+	got := staleTargets(pages, targets, healthNow, 7*24*time.Hour)
+	if fmt.Sprint(got) != "[kazakhstan/fr]" {
+		t.Fatalf("staleTargets = %v, want [kazakhstan/fr]", got)
+	}
+}
+
+func TestWithStale(t *testing.T) {
+	stale := []string{"kazakhstan/fr"}
+	tests := []struct {
+		name     string
+		exit     error
+		stale    []string
+		wantCode int
+	}{
+		{"OKNothingStale", nil, nil, exitOK},
+		{"ChangedNothingStale", &exitError{code: exitChanged}, nil, exitChanged},
+		{"OKButStale", nil, stale, exitFailed},
+		{"ChangedButStale", &exitError{code: exitChanged}, stale, exitFailed},
+		{"FailedStaysFailed", &exitError{code: exitFailed, err: errors.New("1 of 2 pages failed")}, stale, exitFailed},
+		{"InterruptedWins", &exitError{code: exitInterrupted}, stale, exitInterrupted},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := withStale(tt.exit, tt.stale, 168*time.Hour)
+			if got := exitCode(err); got != tt.wantCode {
+				t.Fatalf("exit %d, want %d (%v)", got, tt.wantCode, err)
+			}
+			if tt.exit == nil && tt.stale != nil && !strings.Contains(err.Error(), "kazakhstan/fr") {
+				t.Errorf("message %q does not name the stale page", err)
+			}
+		})
+	}
+}
+
+func TestLastContentChange(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 1, d, 6, 0, 0, 0, time.UTC) }
+	tests := []struct {
+		name     string
+		versions []archive.VersionInfo
+		want     time.Time
+	}{
+		{"NoVersion", nil, time.Time{}},
+		{"OnlyFirst", []archive.VersionInfo{{Version: 1, FirstSeen: day(1)}}, day(1)},
+		{"ContentChange", []archive.VersionInfo{{Version: 1, FirstSeen: day(1)}, {Version: 2, FirstSeen: day(5)}}, day(5)},
+		{"StampOnlySkipped", []archive.VersionInfo{{Version: 1, FirstSeen: day(1)}, {Version: 2, FirstSeen: day(5)}, {Version: 3, FirstSeen: day(9), StampOnly: true}}, day(5)},
+		{"ParserChangeSkipped", []archive.VersionInfo{{Version: 1, FirstSeen: day(1)}, {Version: 2, FirstSeen: day(9), ParserChange: true}}, day(1)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := lastContentChange(tt.versions); !got.Equal(tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLanguageLags(t *testing.T) {
+	key := func(ref string) snapshots.PageKey {
+		k, _ := snapshots.ParsePageRef(ref)
+		return k
+	}
+	st := func(ref string, daysAgo int) langState {
+		var at time.Time
+		if daysAgo >= 0 {
+			at = healthNow.Add(-time.Duration(daysAgo) * 24 * time.Hour)
+		}
+		return langState{Key: key(ref), LastContentChange: at}
+	}
+	const lagAfter = 14 * 24 * time.Hour
+	tests := []struct {
+		name   string
+		states []langState
+		want   map[string]string
+	}{
+		{"OneLanguage", []langState{st("kazakhstan/en", 1)}, map[string]string{}},
+		{"InStep", []langState{st("kazakhstan/en", 1), st("kazakhstan/fr", 3)}, map[string]string{}},
+		{"ExactlyLagAfter", []langState{st("kazakhstan/en", 1), st("kazakhstan/fr", 15)}, map[string]string{}},
+		{"FrenchBehind", []langState{st("kazakhstan/en", 2), st("kazakhstan/fr", 40)},
+			map[string]string{"kazakhstan/fr": "last changed 38 days before kazakhstan/en"}},
+		{"EnglishBehind", []langState{st("kazakhstan/en", 60), st("kazakhstan/fr", 0)},
+			map[string]string{"kazakhstan/en": "last changed 60 days before kazakhstan/fr"}},
+		{"ThreeLanguagesAgainstNewest", []langState{st("georgia/en", 20), st("georgia/fr", 0), st("georgia/ru", 10)},
+			map[string]string{"georgia/en": "last changed 20 days before georgia/fr"}},
+		{"OtherIDsIndependent", []langState{st("kazakhstan/en", 100), st("georgia/fr", 0)}, map[string]string{}},
+		{"NoVersionIgnored", []langState{st("kazakhstan/en", 100), st("kazakhstan/fr", -1)}, map[string]string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := map[string]string{}
+			for k, v := range languageLags(tt.states, lagAfter) {
+				got[k.String()] = v
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestPagesHealthAndScrapeStale runs the real commands: pages --json has
+// the health fields, and staleAfterScrape, the check scrape runs after
+// its pages, finds the page stale once the clock is moved past
+// stale_after.
+func TestPagesHealthAndScrapeStale(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun(0, "scrape")
+	var pages []pageEntry
+	if err := json.Unmarshal([]byte(e.mustRun(0, "pages", "--json")), &pages); err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) != 1 || pages[0].Stale || pages[0].Lag != "" || pages[0].LastContentChange == nil {
+		t.Fatalf("pages --json after one good scrape: %+v", pages)
+	}
+	if out := e.mustRun(0, "pages"); !strings.Contains(out, "HEALTH") || !strings.Contains(out, " ok") {
+		t.Errorf("pages text lacks health:\n%s", out)
+	}
+
+	cfg, err := LoadConfig(e.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &globals{log: slog.New(slog.DiscardHandler)}
+	for _, tt := range []struct {
+		after time.Duration
+		want  string
+	}{{time.Hour, "[]"}, {8 * 24 * time.Hour, "[kazakhstan/fr]"}} {
+		stale, err := staleAfterScrape(t.Context(), g, cfg, cfg.Targets, time.Now().Add(tt.after))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(stale) != tt.want {
+			t.Errorf("%v after the scrape: stale %v, want %v", tt.after, stale, tt.want)
+		}
+	}
+}
