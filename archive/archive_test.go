@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -248,5 +249,30 @@ func TestReopenAndReadOnly(t *testing.T) {
 	}
 	if _, err := Open(ctx, filepath.Join(t.TempDir(), "missing.db"), ReadOnly); !errors.Is(err, ErrNoArchive) || !errors.Is(err, ErrUnusable) {
 		t.Errorf("missing archive: %v, want ErrNoArchive", err)
+	}
+}
+
+func TestSuspectIsArchived(t *testing.T) {
+	ctx := context.Background()
+	a := TestArchive(t)
+	mustVersion(t, a, capture(kzEN, 0, "b"), snap(kzEN, "", "x", "y", "z"), nil)
+	c := capture(kzEN, 1, "short")
+	c.Suspect = "text shrank by 90%"
+	mustVersion(t, a, c, snap(kzEN, "", "x"), &ChangeRecord{})
+	vs, err := a.Versions(ctx, kzEN)
+	if err != nil || len(vs) != 2 || vs[0].Suspect != "" || vs[1].Suspect != "text shrank by 90%" {
+		t.Errorf("Versions = %+v, %v", vs, err)
+	}
+}
+
+func TestCloseLeavesOneFile(t *testing.T) {
+	path := tempPath(t)
+	a := openRW(t, path)
+	mustVersion(t, a, capture(kzEN, 0, "b"), snap(kzEN, "", "x"), nil)
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
+		t.Errorf("after Close the WAL still holds %d bytes", fi.Size())
 	}
 }

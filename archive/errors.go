@@ -19,6 +19,9 @@ var (
 	ErrNotArchive  = fmt.Errorf("not a relwatch archive: %w", ErrUnusable)
 	ErrNewerSchema = fmt.Errorf("archive schema is newer than this relwatch: %w", ErrUnusable)
 	ErrCorrupt     = fmt.Errorf("archive corrupt: %w", ErrUnusable)
+	// ErrNetworkFS refuses an archive on NFS, SMB and the like, where
+	// SQLite's WAL and flock(2) are unreliable (see docs/archive.md).
+	ErrNetworkFS = fmt.Errorf("archive on a network filesystem: %w", ErrUnusable)
 	// ErrOldSchema is returned in ReadOnly mode by the few reads that need
 	// a newer schema (Search needs schema 2). Running a scrape, which opens
 	// the archive ReadWrite, upgrades it.

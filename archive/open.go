@@ -60,11 +60,21 @@ func Open(ctx context.Context, path string, mode Mode) (*Archive, error) {
 		return nil, err
 	}
 	if exists {
+		if err := checkLocalFS(abs); err != nil {
+			return nil, err
+		}
+	}
+	if exists {
 		if err := probe(ctx, path, abs, mode); err != nil {
 			return nil, err
 		}
-	} else if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
-		return nil, fmt.Errorf("create archive directory: %w", err)
+	} else {
+		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+			return nil, fmt.Errorf("create archive directory: %w", err)
+		}
+		if err := checkLocalFS(abs); err != nil {
+			return nil, err
+		}
 	}
 
 	db, err := sql.Open("sqlite", dsn(abs, mode))
@@ -228,7 +238,10 @@ func (a *Archive) wrap(doing string, err error) error { return classify(a.path, 
 func (a *Archive) Close() error {
 	var err error
 	if a.mode == ReadWrite {
-		_, err = a.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		// busy = 1 means a reader in another process still uses the WAL;
+		// the last connection to close will fold it in. Not an error.
+		var busy, frames, done int
+		err = a.db.QueryRow("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &done)
 		if err != nil {
 			err = a.wrap("checkpoint archive", err)
 		}
