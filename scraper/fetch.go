@@ -240,6 +240,7 @@ type hostWorker struct {
 	crawlDelay  time.Duration // robots.txt Crawl-delay, capped
 	robots      map[string]*robotsVerdict
 	robotsNoted bool
+	deferred    *FetchError // a Retry-After beyond the cap: the whole host waits for a later run
 }
 
 // pace waits until the host's delay has passed since the end of its
@@ -279,6 +280,13 @@ func (h *hostWorker) fetchInto(ctx context.Context, t Target, c *Capture) *Fetch
 	if ctx.Err() != nil {
 		return fetchErr(KindCanceled, "run cancelled before %s", redactURL(u))
 	}
+	if h.deferred != nil {
+		// The server asked the host, not just one URL, to wait.
+		fe := fetchErr(KindDeferred, "%s not requested: %s asked to wait %s (Retry-After beyond the cap)",
+			redactURL(u), hostPort(u), h.deferred.RetryAfter)
+		fe.RetryAfter = h.deferred.RetryAfter
+		return fe
+	}
 	if p.RespectRobots {
 		if fe := h.checkRobots(ctx, u, p); fe != nil {
 			return fe
@@ -300,12 +308,17 @@ func (h *hostWorker) fetchInto(ctx context.Context, t Target, c *Capture) *Fetch
 	var fe *FetchError
 	for n := 1; ; n++ {
 		if err := h.pace(ctx, p.Delay); err != nil {
-			return fetchErr(KindCanceled, "run cancelled while waiting to fetch %s", redactURL(u))
+			fe = fetchErr(KindCanceled, "run cancelled while waiting to fetch %s", redactURL(u))
+			fe.Status = c.Status
+			return fe
 		}
 		a := h.run.do(ctx, x)
 		h.lastEnd = time.Now()
 		c.Attempts = n
 		fe = h.run.outcome(a, c, len(validators) > 0)
+		if fe != nil && fe.Kind == KindDeferred {
+			h.deferred = fe
+		}
 		if fe == nil || !fe.retry || n > p.Retries {
 			return fe
 		}

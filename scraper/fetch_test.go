@@ -49,6 +49,9 @@ func TestFetchOKSendsIdentityAndKeepsRawBytes(t *testing.T) {
 	if ua := hd.Get("User-Agent"); ua != "relwatch/test (+https://github.com/relwatch/relwatch)" {
 		t.Errorf("User-Agent = %q", ua)
 	}
+	if ae := hd.Get("Accept-Encoding"); ae != "gzip" {
+		t.Errorf("Accept-Encoding = %q, want the transport's own \"gzip\"", ae)
+	}
 	if hd.Get(attemptHeader) != "" {
 		t.Errorf("internal %s header leaked to the server", attemptHeader)
 	}
@@ -296,6 +299,25 @@ func TestFetchRetryAfter(t *testing.T) {
 		}
 		if n := len(s.hitsFor("/page")); n != 1 || len(h.waits.all()) != 0 {
 			t.Errorf("%d requests and waits %v after a 1-day Retry-After", n, h.waits.all())
+		}
+	})
+	t.Run("deferral covers the rest of the host", func(t *testing.T) {
+		t.Parallel()
+		s := newFaultServer(t)
+		s.on("/a", fsStatus(503, "Retry-After", time.Now().Add(3*time.Hour).UTC().Format(http.TimeFormat)))
+		s.on("/b", fsPage(fsOKHTML))
+		other := newFaultServer(t)
+		other.on("/c", fsPage(fsOKHTML))
+		cs := newFetchHarness(t, true).f.Fetch(context.Background(), []Target{
+			fetchTarget(s.url("/a"), fetchTestPolicy()),
+			fetchTarget(s.url("/b"), fetchTestPolicy()),
+			fetchTarget(other.url("/c"), fetchTestPolicy()),
+		}, nil)
+		wantFetchErr(t, cs[0], KindDeferred, 503, 1)
+		wantFetchErr(t, cs[1], KindDeferred, 0, 0)
+		wantFetchOK(t, cs[2], 1)
+		if cs[0].Err.RetryAfter < 2*time.Hour || len(s.hitsFor("/b")) != 0 {
+			t.Errorf("RetryAfter %v; /b requested %d times", cs[0].Err.RetryAfter, len(s.hitsFor("/b")))
 		}
 	})
 	t.Run("Retry-After on the last attempt is reported", func(t *testing.T) {
@@ -702,7 +724,7 @@ func TestFetchPacing(t *testing.T) {
 		el := time.Since(start)
 		wantFetchOK(t, cs[0], 1)
 		wantFetchOK(t, cs[1], 1)
-		if el > 750*time.Millisecond {
+		if el > 790*time.Millisecond {
 			t.Errorf("two 400ms hosts took %v: not parallel", el)
 		}
 		if d := s1.hitsFor("/page")[0].at.Sub(s2.hitsFor("/page")[0].at).Abs(); d > 200*time.Millisecond {
