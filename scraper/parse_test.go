@@ -43,6 +43,8 @@ var fixtures = []fixture{
 	{"layout4-2022-en", oldEN, htmlUTF8, ""},
 	{"layout4-2022-en-wayback", "https://web.archive.org/web/20220602101245/https://www.nato.int/cps/en/natohq/topics_49598.htm", "text/html", ""},
 	{"layout4-2022-fr", oldFR, htmlUTF8, ""},
+	// The 2022 English text in the 2025 site's chrome and markup.
+	{"layout4-2022-en-newchrome", newEN, htmlUTF8, ""},
 	{"layout5-2025-en", newEN, htmlUTF8, ""},
 	{"layout5-2025-fr", newFR, htmlUTF8, ""},
 	{"malformed-2013-en", "https://www.nato.int/cps/en/natolive/topics_49598.htm", "", ""},
@@ -276,9 +278,11 @@ func TestSeedText(t *testing.T) {
 
 func TestSameContentDifferentChrome(t *testing.T) {
 	a := parseFixture(t, "layout4-2022-en").Snapshot
-	b := parseFixture(t, "layout4-2022-en-wayback").Snapshot
-	if a.ContentHash != b.ContentHash {
-		t.Errorf("content hash differs between chromes:\n%s\n%s", snapshots.Marshal(a), snapshots.Marshal(b))
+	for _, other := range []string{"layout4-2022-en-wayback", "layout4-2022-en-newchrome"} {
+		b := parseFixture(t, other).Snapshot
+		if a.ContentHash != b.ContentHash {
+			t.Errorf("%s: content hash differs from layout4-2022-en:\n%s\n%s", other, snapshots.Marshal(a), snapshots.Marshal(b))
+		}
 	}
 }
 
