@@ -114,6 +114,23 @@ func restructured(old snapshots.Snapshot) snapshots.Snapshot {
 	return s
 }
 
+// shuffledPair is the worst case for the inline diff: 40 long paragraphs
+// whose words are all kept but shuffled, so every pair matches (same word
+// multiset) and every fine diff would be as long as the text.
+func shuffledPair() (old, new snapshots.Snapshot) {
+	g := newWordGen(11, 300)
+	old, new = page2022(), page2022()
+	old.Sections = []snapshots.Section{{Heading: "Long", Level: 2}}
+	new.Sections = []snapshots.Section{{Heading: "Long", Level: 2}}
+	for range 40 {
+		w := strings.Fields(g.sentence(499))
+		old.Sections[0].Blocks = append(old.Sections[0].Blocks, snapshots.Block{Kind: snapshots.Paragraph, Text: strings.Join(w, " ")})
+		g.rng.Shuffle(len(w), func(i, j int) { w[i], w[j] = w[j], w[i] })
+		new.Sections[0].Blocks = append(new.Sections[0].Blocks, snapshots.Block{Kind: snapshots.Paragraph, Text: strings.Join(w, " ")})
+	}
+	return old, new
+}
+
 func textSize(s snapshots.Snapshot) int { return s.TextLen() }
 
 func BenchmarkCompare(b *testing.B) {
@@ -125,6 +142,7 @@ func BenchmarkCompare(b *testing.B) {
 	new100 := restructured(old100)
 	old300 := genPage(2, 300_000)
 	new300 := genPage(3, 300_000)
+	oldShuf, newShuf := shuffledPair()
 
 	cases := []struct {
 		name     string
@@ -134,6 +152,7 @@ func BenchmarkCompare(b *testing.B) {
 		{"restructure", page2017(), page2022()},
 		{"restructure-100KB", old100, new100},
 		{"rewrite-300KB", old300, new300},
+		{"shuffled-paragraphs", oldShuf, newShuf},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
@@ -177,4 +196,18 @@ func TestGeneratedPages(t *testing.T) {
 	}
 	r, m = compare(old, new)
 	checkResult(t, old, new, r, m)
+
+	// Past the inline work budget, rewordings are shown whole.
+	old, new = shuffledPair()
+	r, m = compare(old, new)
+	checkResult(t, old, new, r, m)
+	whole := 0
+	for _, ch := range r.Changes {
+		if len(ch.Inline) == 2 {
+			whole++
+		}
+	}
+	if r.Summary[BlockChanged] != 40 || whole < 30 {
+		t.Fatalf("shuffled paragraphs: %v, %d shown whole", r.Summary, whole)
+	}
 }

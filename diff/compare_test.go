@@ -109,6 +109,20 @@ func TestSiblingInsertIsNotMove(t *testing.T) {
 	}
 }
 
+// TestHighlightsLabelDropped: the "Highlights" heading present in one copy
+// and absent in the next, nothing else changed, is one change.
+func TestHighlightsLabelDropped(t *testing.T) {
+	old := page2022()
+	old.Sections[0].Heading, old.Sections[0].Level = "Highlights", 2
+	r := Compare(old, page2022())
+	if !maps.Equal(r.Summary, map[string]int{SectionRenamed: 1}) {
+		t.Fatalf("summary %v, want the heading's disappearance alone", r.Summary)
+	}
+	if ch := r.Changes[0]; ch.Old != "Highlights" || ch.New != "" || len(ch.NewPath) != 0 {
+		t.Fatalf("change %+v", ch)
+	}
+}
+
 func TestSectionMoved(t *testing.T) {
 	old := page2022()
 	new := page2022()

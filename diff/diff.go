@@ -76,23 +76,24 @@ type keyed struct {
 func compare(old, new snapshots.Snapshot) (Result, *matching) {
 	var ks []keyed
 	add := func(a, b, c int, ch Change) { ks = append(ks, keyed{ch, a, b, c}) }
+	in := &inliner{work: maxInlineWork} // one budget for the whole comparison
 
 	if o, n := validUTF8(old.Title), validUTF8(new.Title); o != n {
-		add(-5, 0, 0, Change{Kind: TitleChanged, Old: o, New: n, Inline: Inline(o, n)})
+		add(-5, 0, 0, Change{Kind: TitleChanged, Old: o, New: n, Inline: in.diff(o, n)})
 	}
 	if o, n := validUTF8(string(old.UpdatedRaw)), validUTF8(string(new.UpdatedRaw)); o != n {
 		add(-4, 0, 0, Change{Kind: StampChanged, Old: o, New: n})
 	}
 	if o, n := validUTF8(old.Lead), validUTF8(new.Lead); o != n {
-		add(-3, 0, 0, Change{Kind: LeadChanged, Old: o, New: n, Inline: Inline(o, n)})
+		add(-3, 0, 0, Change{Kind: LeadChanged, Old: o, New: n, Inline: in.diff(o, n)})
 	}
-	for _, k := range compareCaptions(old.Captions, new.Captions) {
+	for _, k := range compareCaptions(in, old.Captions, new.Captions) {
 		k.a = -2
 		ks = append(ks, k)
 	}
 
 	m := matchSections(old.Sections, new.Sections)
-	ks = append(ks, m.changes()...)
+	ks = append(ks, m.changes(in)...)
 
 	// Sort positions, not the (large) changes themselves.
 	order := make([]int, len(ks))
@@ -122,7 +123,7 @@ func compare(old, new snapshots.Snapshot) (Result, *matching) {
 // compareCaptions matches captions as a multiset (their order carries no
 // meaning: doubled captions and reshuffled photos are common), then pairs
 // the leftovers by word similarity.
-func compareCaptions(old, new []string) []keyed {
+func compareCaptions(in *inliner, old, new []string) []keyed {
 	const maxSimilar = 64 // captions are few; beyond this, skip the O(n²) pass
 	old, new = validAll(old), validAll(new)
 	o2n, n2o := make([]int, len(old)), make([]int, len(new))
@@ -168,7 +169,7 @@ func compareCaptions(old, new []string) []keyed {
 			ks = append(ks, keyed{Change{Kind: CaptionAdded, New: c}, 0, 2 * j, 0})
 		case changed[j]:
 			o := old[n2o[j]]
-			ks = append(ks, keyed{Change{Kind: CaptionChanged, Old: o, New: c, Inline: Inline(o, c)}, 0, 2 * j, 0})
+			ks = append(ks, keyed{Change{Kind: CaptionChanged, Old: o, New: c, Inline: in.diff(o, c)}, 0, 2 * j, 0})
 		}
 	}
 	anchor := -1

@@ -17,9 +17,13 @@
 //  1. by path (the headings from the top down), duplicates in page order;
 //  2. by heading alone among the leftovers (same heading, other path);
 //  3. after block matching, by content: an unmatched old and new section
-//     whose blocks (and sub-sections) mostly correspond, Dice > 0.5, are the
-//     same section renamed; two empty sections under matching parents pair
-//     on heading similarity instead;
+//     whose blocks and sub-sections mostly went to each other (Dice over
+//     those counts strictly above 0.5) are the same section renamed; two
+//     empty sections under matching parents pair on heading similarity
+//     (Dice over words ≥ 0.5) instead. A heading that disappears (a
+//     "Highlights" section whose bullets now open the page untitled) is
+//     thus, when the page had no untitled section before, one change: a
+//     rename to the untitled section;
 //  4. anything left is section_added or section_removed, and carries its
 //     blocks that were not matched anywhere else.
 //
@@ -38,11 +42,13 @@
 //  1. exact text within matched section pairs, then exact text anywhere,
 //     both in page order;
 //  2. among the leftovers, word similarity: Dice coefficient over the
-//     lower-cased word multisets, threshold 0.5. Candidates come from an
-//     inverted index of words shared with the old block, ignoring words
-//     that occur in more than 100 leftover blocks, at most 24 candidates per
-//     block and 400,000 scored pairs per comparison; when the budget runs
-//     out the rest falls back, deterministically, to added and removed.
+//     lower-cased word multisets, threshold 0.5 (inclusive). Candidates come
+//     from an inverted index of the old leftovers' words, ignoring words
+//     found in more than 100 of them; the old blocks sharing at least half
+//     as many of those words as the best one are candidates, at most 24 per
+//     new block. The pass stops after 400,000 scored pairs or 4,000,000
+//     index visits, so a rewrite of thousands of blocks stays bounded; what
+//     is left then is reported, deterministically, as added and removed.
 //     Pairs are taken best score first, ties broken by same section, then
 //     new and old page order.
 //
@@ -56,8 +62,12 @@
 //   - block_changed when the text differs, wherever it moved: a moved and
 //     reworded block is one block_changed whose old and new paths differ.
 //
-// Rewordings (title, lead, captions, blocks) carry an inline word-level
-// diff, see Inline.
+// Rewordings (title, lead, captions, blocks, renamed headings) carry an
+// inline word-level diff, see Inline.
+//
+// Comparison is in terms of the snapshots' normalised text (see
+// snapshots.NormalizeText); text that is not valid UTF-8 is repaired with
+// U+FFFD first, so changes always hold valid UTF-8.
 //
 // # Order
 //

@@ -23,15 +23,23 @@ const (
 	OpDelete = "delete"
 )
 
-// maxInlineTokens bounds each side of a word diff. go-diff's bisection is
-// O(N·D); with DiffTimeout set out of reach (so results never depend on the
-// machine's speed), this cap is what keeps a single diff fast. A block of
-// more than ~1,500 words is diffed as delete-all, insert-all.
-const maxInlineTokens = 3000
+// go-diff's bisection costs O(N·D) for N tokens and D edits, and with
+// DiffTimeout out of reach (so results never depend on the machine's speed)
+// only input size bounds it. Guards that count tokens keep every diff fast:
+// the common ends are cut off first (at a space, so no word is split); a
+// middle of more than maxInlineTokens tokens a side is shown as delete-all,
+// insert-all; and a comparison spends at most maxInlineWork token pairs
+// (N·M) on fine diffs, after which its rewordings are shown whole. The worst
+// fine diff (1,000 tokens of shuffled words each side) takes ~15-30 ms, so
+// the budget holds a comparison to about four of those.
+const (
+	maxInlineTokens = 1000
+	maxInlineWork   = 4_000_000
+)
 
-// inlineTimeout is never meant to fire: it only has to exceed what
-// maxInlineTokens allows. A zero timeout would disable go-diff's half-match
-// speed-up (and make the worst case slower), so it is set, just far away.
+// inlineTimeout is never meant to fire: it only has to exceed what the
+// guards allow. A zero timeout would disable go-diff's half-match speed-up
+// (and make the worst case slower), so it is set, just far away.
 const inlineTimeout = time.Hour
 
 // Inline returns the word-level diff of old and new: both are made valid
@@ -40,6 +48,13 @@ const inlineTimeout = time.Hour
 // strings and cleans the result up semantically. Edits therefore always
 // cover whole tokens. It never panics and gives the same ops on any machine.
 func Inline(old, new string) []Op {
+	return (&inliner{work: maxInlineWork}).diff(old, new)
+}
+
+// inliner diffs texts within one budget of work.
+type inliner struct{ work int }
+
+func (in *inliner) diff(old, new string) []Op {
 	old, new = validUTF8(old), validUTF8(new)
 	if old == new {
 		if old == "" {
@@ -50,9 +65,10 @@ func Inline(old, new string) []Op {
 	// Only the middle differs: diff that, with the common ends cut at
 	// white space so that no word is split.
 	pre, suf := commonEnds(old, new)
-	ops, ok := inlineTokens(old[pre:len(old)-suf], new[pre:len(new)-suf])
+	a, b := old[pre:len(old)-suf], new[pre:len(new)-suf]
+	ops, ok := in.tokens(a, b)
 	if !ok {
-		ops = replaceAll(old[pre:len(old)-suf], new[pre:len(new)-suf])
+		ops = replaceAll(a, b)
 	}
 	if pre > 0 {
 		ops = merge([]Op{{OpEqual, old[:pre]}}, ops)
@@ -61,41 +77,6 @@ func Inline(old, new string) []Op {
 		ops = merge(ops, []Op{{OpEqual, old[len(old)-suf:]}})
 	}
 	return ops
-}
-
-// commonEnds returns the lengths of a common prefix and suffix of a and b
-// that end and start next to white space (or the ends of the texts), and
-// do not overlap.
-func commonEnds(a, b string) (pre, suf int) {
-	n := min(len(a), len(b))
-	for pre < n && a[pre] == b[pre] {
-		pre++
-	}
-	if pre < len(a) || pre < len(b) {
-		for pre > 0 && a[pre-1] != ' ' {
-			pre--
-		}
-	}
-	n -= pre
-	for suf < n && a[len(a)-1-suf] == b[len(b)-1-suf] {
-		suf++
-	}
-	if suf < len(a)-pre || suf < len(b)-pre {
-		for suf > 0 && a[len(a)-suf] != ' ' {
-			suf--
-		}
-	}
-	return pre, suf
-}
-
-// merge concatenates two op lists, joining the ops where they meet when
-// they have the same kind.
-func merge(a, b []Op) []Op {
-	if len(a) > 0 && len(b) > 0 && a[len(a)-1].Op == b[0].Op {
-		a = append(a[:len(a)-1:len(a)-1], Op{b[0].Op, a[len(a)-1].Text + b[0].Text})
-		b = b[1:]
-	}
-	return append(a, b...)
 }
 
 func replaceAll(old, new string) []Op {
@@ -109,16 +90,17 @@ func replaceAll(old, new string) []Op {
 	return ops
 }
 
-func inlineTokens(old, new string) (ops []Op, ok bool) {
+func (in *inliner) tokens(old, new string) (ops []Op, ok bool) {
 	defer func() {
 		if recover() != nil {
 			ops, ok = nil, false
 		}
 	}()
 	ta, tb := tokenize(old), tokenize(new)
-	if len(ta) > maxInlineTokens || len(tb) > maxInlineTokens {
+	if len(ta) > maxInlineTokens || len(tb) > maxInlineTokens || len(ta)*len(tb) > in.work {
 		return nil, false
 	}
+	in.work -= len(ta) * len(tb)
 	var vocab []string
 	ids := map[string]rune{}
 	encode := func(toks []string) []rune {
@@ -224,4 +206,39 @@ func validUTF8(s string) string {
 		return s
 	}
 	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+// commonEnds returns the lengths of a common prefix and suffix of a and b
+// that end and start next to a space (or the ends of the texts), and do not
+// overlap.
+func commonEnds(a, b string) (pre, suf int) {
+	n := min(len(a), len(b))
+	for pre < n && a[pre] == b[pre] {
+		pre++
+	}
+	if pre < len(a) || pre < len(b) {
+		for pre > 0 && a[pre-1] != ' ' {
+			pre--
+		}
+	}
+	n -= pre
+	for suf < n && a[len(a)-1-suf] == b[len(b)-1-suf] {
+		suf++
+	}
+	if suf < len(a)-pre || suf < len(b)-pre {
+		for suf > 0 && a[len(a)-suf] != ' ' {
+			suf--
+		}
+	}
+	return pre, suf
+}
+
+// merge concatenates two op lists, joining the ops where they meet when
+// they have the same kind.
+func merge(a, b []Op) []Op {
+	if len(a) > 0 && len(b) > 0 && a[len(a)-1].Op == b[0].Op {
+		a = append(a[:len(a)-1:len(a)-1], Op{b[0].Op, a[len(a)-1].Text + b[0].Text})
+		b = b[1:]
+	}
+	return append(a, b...)
 }

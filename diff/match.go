@@ -16,6 +16,8 @@ const (
 	maxCandidates = 24      // pairs scored per new block
 	maxScored     = 400_000 // pairs scored per comparison
 	maxVisits     = 4_000_000
+
+	maxEmptySiblings = 64 // empty sections compared by heading, per parent
 )
 
 // page is one side flattened: sections and blocks in page order.
@@ -277,7 +279,10 @@ func (m *matching) matchBlocksSimilar() {
 // parents. Two sections with no content at all, under matching parents,
 // pair on the similarity of their headings instead.
 func (m *matching) matchSectionsByContent() {
-	for {
+	// Each round can only reveal the parents of the last one, and
+	// headings nest at most six deep; the bound keeps hostile nesting
+	// from making this quadratic.
+	for range 8 {
 		var cands []candidate
 		for i := range m.old.secs {
 			if m.secO2N[i] >= 0 {
@@ -308,9 +313,20 @@ func (m *matching) matchSectionsByContent() {
 			if len(os.blocks)+len(os.children) > 0 {
 				continue
 			}
-			for j := range m.new.secs {
+			siblings := m.new.roots
+			if os.parent >= 0 {
+				if np := m.secO2N[os.parent]; np >= 0 {
+					siblings = m.new.secs[np].children
+				} else {
+					siblings = nil
+				}
+			}
+			if len(siblings) > maxEmptySiblings {
+				continue
+			}
+			for _, j := range siblings {
 				ns := &m.new.secs[j]
-				if m.secN2O[j] >= 0 || len(ns.blocks)+len(ns.children) > 0 || !m.sameParent(i, j) {
+				if m.secN2O[j] >= 0 || len(ns.blocks)+len(ns.children) > 0 {
 					continue
 				}
 				if s := dice(m.vocab.words(os.heading), m.vocab.words(ns.heading)); s >= similarity {
@@ -436,7 +452,7 @@ func lis(xs []int) []bool {
 }
 
 // changes lists the section and block changes, keyed for ordering.
-func (m *matching) changes() []keyed {
+func (m *matching) changes(in *inliner) []keyed {
 	var ks []keyed
 	for j, ns := range m.new.secs {
 		o := m.secN2O[j]
@@ -445,7 +461,7 @@ func (m *matching) changes() []keyed {
 			ks = append(ks, keyed{Change{Kind: SectionAdded, NewPath: ns.path, New: ns.heading, Blocks: m.leftBlocks(&m.new, j, m.blkN2O)}, ns.item, 0, 0})
 		case m.secState[j] == renamed:
 			os := &m.old.secs[o]
-			ks = append(ks, keyed{Change{Kind: SectionRenamed, OldPath: os.path, NewPath: ns.path, Old: os.heading, New: ns.heading, Inline: Inline(os.heading, ns.heading)}, ns.item, 0, 0})
+			ks = append(ks, keyed{Change{Kind: SectionRenamed, OldPath: os.path, NewPath: ns.path, Old: os.heading, New: ns.heading, Inline: in.diff(os.heading, ns.heading)}, ns.item, 0, 0})
 		case m.secState[j] == moved:
 			os := &m.old.secs[o]
 			ks = append(ks, keyed{Change{Kind: SectionMoved, OldPath: os.path, NewPath: ns.path, Old: os.heading, New: ns.heading}, ns.item, 0, 0})
@@ -461,7 +477,7 @@ func (m *matching) changes() []keyed {
 			ob := &m.old.blks[o]
 			ch := Change{Kind: BlockMoved, OldPath: m.old.secs[ob.sec].path, NewPath: ns.path, Old: ob.text, New: nb.text, OldKind: ob.kind, NewKind: nb.kind}
 			if m.blkState[j] == changed {
-				ch.Kind, ch.Inline = BlockChanged, Inline(ob.text, nb.text)
+				ch.Kind, ch.Inline = BlockChanged, in.diff(ob.text, nb.text)
 			}
 			ks = append(ks, keyed{ch, nb.item, 0, 0})
 		}

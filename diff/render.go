@@ -99,6 +99,11 @@ func entryOf(ch Change) entry {
 	case BlockMoved:
 		e.Ops = []Op{{OpEqual, ch.New}}
 	}
+	if ch.Kind == StampChanged && ch.Old != "" && ch.New != "" {
+		// Two dates side by side read as one: separate them (for display
+		// only; Inline, in the JSON, still spells both texts).
+		e.Ops = []Op{{OpDelete, ch.Old}, {OpEqual, " → "}, {OpInsert, ch.New}}
+	}
 	if e.Ops == nil && !strings.HasPrefix(ch.Kind, "section_") {
 		e.Ops = replaceAll(ch.Old, ch.New)
 	}
