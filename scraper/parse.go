@@ -151,9 +151,10 @@ func Parse(raw []byte, contentType, pageURL string, opts ParseOptions) (Parsed, 
 		}
 	}
 
+	source := "the URL"
 	s.Lang = URLLang(pageURL)
 	if s.Lang == "" {
-		s.Lang = htmlLang
+		s.Lang, source = htmlLang, "<html lang>"
 	}
 	if l := x.stampLang; l != "" && s.Lang != "" && l != s.Lang {
 		// The site leaks English chrome into other languages (an English
@@ -161,10 +162,10 @@ func Parse(raw []byte, contentType, pageURL string, opts ParseOptions) (Parsed, 
 		// or Russian label is proof, an English one only wins when the
 		// document's own lang attribute agrees with it.
 		if l != "en" || htmlLang == "en" {
-			warn("language: the URL says %q but the stamp label is %q; using %q", s.Lang, l, l)
+			warn("language: %s says %q but the stamp label is %q; using %q", source, s.Lang, l, l)
 			s.Lang = l
 		} else {
-			warn("language: the URL says %q but the stamp label is English; keeping %q", s.Lang, s.Lang)
+			warn("language: %s says %q but the stamp label is English; keeping %q", source, s.Lang, s.Lang)
 		}
 	} else if s.Lang == "" {
 		s.Lang = l

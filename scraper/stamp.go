@@ -139,7 +139,7 @@ func stampLine(text string, anyLabel bool) (value, lang string, ok bool) {
 			continue
 		}
 		rest = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(rest), ":"))
-		if rest == "" || !startsWithDigit(rest) && !looksLikeDate(rest) {
+		if _, _, ok := ParseStamp(rest); !ok && !dateShaped(rest) {
 			return "", "", false
 		}
 		return rest, l.lang, true
@@ -172,16 +172,29 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 	return s[n:], true
 }
 
-func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
-
-// looksLikeDate accepts values that start with a month name ("May 23, 2022")
-// so that a labelled but unparseable stamp is kept raw and warned about
-// rather than ending up as a paragraph.
-func looksLikeDate(s string) bool {
-	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ' ' || r == '.' || r == ',' || r == '-' })
+// dateShaped accepts a value that is not a date we can parse but looks like
+// one ("23/05/2022", "May 23, 2022", "31 Foo. 2022"), so that a labelled
+// but unparseable stamp is kept raw and warned about rather than ending up
+// as a paragraph, while "Updated 2019 figures show…" stays text: every word
+// must be a month name or short, and the value must start with a digit or a
+// month.
+func dateShaped(s string) bool {
+	if s == "" || len(s) > 40 {
+		return false
+	}
+	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return r == ' ' || r == '.' || r == ',' || r == '-' || r == '/' || r == ':'
+	})
 	if len(f) == 0 {
 		return false
 	}
-	_, ok := months[f[0]]
-	return ok
+	if _, month := months[f[0]]; !month && (f[0][0] < '0' || f[0][0] > '9') {
+		return false
+	}
+	for _, w := range f {
+		if _, month := months[w]; !month && utf8.RuneCountInString(w) > 4 {
+			return false
+		}
+	}
+	return true
 }
