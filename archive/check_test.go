@@ -107,3 +107,25 @@ func TestTruncatedArchive(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckFindsSearchIndexDamage(t *testing.T) {
+	for name, damage := range map[string]string{
+		"fts row missing":     `DELETE FROM text_fts WHERE rowid = (SELECT min(block_id) FROM text_blocks)`,
+		"fts row edited":      `UPDATE text_fts SET text = 'other' WHERE rowid = (SELECT min(block_id) FROM text_blocks)`,
+		"block version lost":  `DELETE FROM block_versions WHERE version = 2 AND block_id = (SELECT max(block_id) FROM text_blocks)`,
+		"block version extra": `INSERT INTO block_versions (block_id, page_pk, version) SELECT max(block_id), 1, 2 FROM text_blocks WHERE text = 'only in 1'`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := TestArchive(t)
+			mustVersion(t, a, capture(kzEN, 0, "1"), snap(kzEN, "", "only in 1"), nil)
+			mustVersion(t, a, capture(kzEN, 1, "2"), snap(kzEN, "", "only in 2"), nil)
+			if _, err := a.db.Exec(damage); err != nil {
+				t.Fatal(err)
+			}
+			probs, err := a.Check(context.Background())
+			if err != nil || len(probs) == 0 || probs[len(probs)-1].Kind != "search-index" {
+				t.Errorf("Check = %v, %v; want a search-index problem", probs, err)
+			}
+		})
+	}
+}

@@ -66,11 +66,11 @@ func Open(ctx context.Context, path string, mode Mode) (*Archive, error) {
 	}
 	if exists {
 		if err := probe(ctx, path, abs, mode); err != nil {
-			return nil, err
+			return nil, unusable(err)
 		}
 	} else {
 		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
-			return nil, fmt.Errorf("create archive directory: %w", err)
+			return nil, fmt.Errorf("%w: create archive directory: %w", ErrNoArchive, err)
 		}
 		if err := checkLocalFS(abs); err != nil {
 			return nil, err
@@ -79,7 +79,7 @@ func Open(ctx context.Context, path string, mode Mode) (*Archive, error) {
 
 	db, err := sql.Open("sqlite", dsn(abs, mode))
 	if err != nil {
-		return nil, fmt.Errorf("open archive %s: %w", path, err)
+		return nil, unusable(fmt.Errorf("open archive %s: %w", path, err))
 	}
 	a := &Archive{db: db, path: path, mode: mode}
 	if mode == ReadWrite {
@@ -89,9 +89,19 @@ func Open(ctx context.Context, path string, mode Mode) (*Archive, error) {
 	}
 	if err != nil {
 		db.Close()
-		return nil, a.wrap("open archive", err)
+		return nil, unusable(a.wrap("open archive", err))
 	}
 	return a, nil
+}
+
+// unusable makes sure an error from Open says ErrUnusable: whatever stops
+// the archive from opening (a read-only file, a permission) makes it
+// unusable for this run.
+func unusable(err error) error {
+	if errors.Is(err, ErrUnusable) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrUnusable, err)
 }
 
 // dsn builds the connection string. The pragmas go in the DSN because

@@ -229,9 +229,10 @@ func (a *Archive) RecordUnchanged(ctx context.Context, c Capture, version int) e
 }
 
 // RecordVersion stores a new version of the page: the capture, its raw body,
-// the version (numbered latest+1) and, when change is not nil, the change
-// from the previous version. snap must be sealed. It returns the new
-// version number.
+// the version (numbered latest+1) and, from version 2 on, the change from
+// the previous version. A nil change stores a null diff, but still the
+// window in which the edit happened. snap must be sealed. It returns the
+// new version number.
 func (a *Archive) RecordVersion(ctx context.Context, c Capture, snap snapshots.Snapshot, parserVersion int, change *ChangeRecord) (int, error) {
 	if snap.ContentHash == "" || !snap.VerifyHash() {
 		return 0, fmt.Errorf("record version of %s: snapshot is not sealed (content hash missing or wrong)", c.Page)
@@ -277,7 +278,12 @@ func insertVersion(ctx context.Context, tx *sql.Tx, pk int64, c *Capture, b *bod
 	if err := putVersion(ctx, tx, pk, version, captureID, snap, parserVersion, seen, seen, 1); err != nil {
 		return 0, err
 	}
-	if change != nil && prev > 0 {
+	// Every version after the first gets a change row, so the window in
+	// which the edit happened is kept even when the caller has no diff.
+	if prev > 0 {
+		if change == nil {
+			change = &ChangeRecord{}
+		}
 		var window *string
 		if prevLastSeen.Valid {
 			window = &prevLastSeen.String
