@@ -674,6 +674,18 @@ func TestFetchRobots(t *testing.T) {
 		c := newFetchHarness(t, false).fetchOne(t, fetchTarget(s.url("/page"), fetchTestPolicy()))
 		wantFetchOK(t, c, 1)
 	})
+	t.Run("invalid lines are ignored, valid rules kept", func(t *testing.T) {
+		t.Parallel()
+		s := newFaultServer(t)
+		s.on("/robots.txt", fsTyped("text/plain", "Disallow: /stray\r\nUser-agent: *\r\nCrawl-delay: soon\r\nDisallow: /private # comment\r\n"))
+		s.on("/stray", fsPage(fsOKHTML))
+		cs := newFetchHarness(t, false).f.Fetch(context.Background(), []Target{
+			fetchTarget(s.url("/private/x"), fetchTestPolicy()),
+			fetchTarget(s.url("/stray"), fetchTestPolicy()),
+		}, nil)
+		wantFetchErr(t, cs[0], KindRobotsDisallowed, 0, 0)
+		wantFetchOK(t, cs[1], 1)
+	})
 	t.Run("respect_robots off skips it and says so", func(t *testing.T) {
 		t.Parallel()
 		s := newFaultServer(t)
@@ -869,6 +881,17 @@ func TestFetchIgnoresCollyEnvironment(t *testing.T) {
 	}
 	if n := len(s.hitsFor("/page")); n != 2 {
 		t.Errorf("/page served %d times: cache or request cap in effect", n)
+	}
+}
+
+func TestFetchZeroPolicyIsDefault(t *testing.T) {
+	t.Parallel()
+	s := newFaultServer(t)
+	s.on("/robots.txt", fsTyped("text/plain", "User-agent: *\nDisallow: /\n"))
+	c := newFetchHarness(t, false).fetchOne(t, Target{Page: "p", URL: s.url("/page")})
+	wantFetchErr(t, c, KindRobotsDisallowed, 0, 0)
+	if ua := s.hitsFor("/robots.txt")[0].header.Get("User-Agent"); ua != UserAgent("dev") {
+		t.Errorf("User-Agent = %q", ua)
 	}
 }
 

@@ -50,11 +50,16 @@ func UserAgent(version string) string {
 	return "relwatch/" + version + " (+https://github.com/relwatch/relwatch)"
 }
 
-// normalized fills the fields a hand-built Policy may leave empty. A zero
-// Delay or Retries is taken at its word (the config layer applies defaults);
-// a zero Timeout, MaxBody or MaxRetryAfter would mean "no limit", which we
-// never want.
+// normalized fills the fields a hand-built Policy may leave empty. The zero
+// Policy is DefaultPolicy. Otherwise a zero Delay or Retries is taken at its
+// word (the config layer applies defaults), while a zero Timeout, MaxBody or
+// MaxRetryAfter would mean "no limit", which we never want.
 func (p Policy) normalized() Policy {
+	if p == (Policy{}) {
+		// A Target built without a policy gets the polite defaults, not
+		// "no delay, no robots.txt".
+		return DefaultPolicy()
+	}
 	if p.UserAgent == "" {
 		p.UserAgent = UserAgent("dev")
 	}

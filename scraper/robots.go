@@ -1,7 +1,9 @@
 package scraper
 
 import (
+	"bytes"
 	"context"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -86,6 +88,13 @@ func (h *hostWorker) fetchRobots(ctx context.Context, u *url.URL, p Policy) *rob
 	case s >= 200 && s <= 299:
 		data, err := robotstxt.FromBytes(a.body)
 		if err != nil {
+			// RFC 9309 §2.2: use the rules that parse. temoto/robotstxt
+			// rejects the whole file over one stray line, so drop those
+			// lines and try again.
+			h.run.log.Warn("robots.txt has invalid lines; ignoring them", "url", shown, "err", strings.TrimSpace(err.Error()))
+			data, err = robotstxt.FromBytes(lenientRobots(a.body))
+		}
+		if err != nil {
 			return unavailable(s, "unparsable ("+strings.TrimSpace(err.Error())+")")
 		}
 		h.run.log.Debug("robots.txt fetched", "url", shown, "status", s, "bytes", len(a.body))
@@ -112,4 +121,32 @@ func productToken(ua string) string {
 		return ua[:i]
 	}
 	return ua
+}
+
+// lenientRobots drops the lines temoto/robotstxt refuses to parse: rules
+// before any User-agent line (they belong to no group, so RFC 9309 ignores
+// them) and Crawl-delay values that are not a non-negative number.
+func lenientRobots(body []byte) []byte {
+	var out bytes.Buffer
+	inGroup := false
+	for line := range bytes.Lines(body) {
+		content, _, _ := bytes.Cut(line, []byte("#"))
+		field, value, ok := bytes.Cut(content, []byte(":"))
+		key := strings.ToLower(string(bytes.TrimSpace(field)))
+		isDelay := key == "crawl-delay" || key == "crawldelay"
+		switch {
+		case !ok:
+		case key == "user-agent" || key == "useragent":
+			inGroup = true
+		case !inGroup && (key == "allow" || key == "disallow" || isDelay):
+			continue
+		case isDelay:
+			d, err := strconv.ParseFloat(string(bytes.TrimSpace(value)), 64)
+			if err != nil || d < 0 || math.IsInf(d, 0) || math.IsNaN(d) {
+				continue
+			}
+		}
+		out.Write(line)
+	}
+	return out.Bytes()
 }

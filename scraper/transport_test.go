@@ -1,8 +1,12 @@
 package scraper
 
 import (
+	"context"
+	"errors"
+	"net"
 	"net/netip"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 )
@@ -140,5 +144,37 @@ func TestScrub(t *testing.T) {
 	msg := `Get "http://user:p%40ss%2Fword@example.org/": also p@ss/word`
 	if got := scrub(msg, u); got != `Get "http://user:xxxxx@example.org/": also xxxxx` {
 		t.Errorf("scrub = %q", got)
+	}
+}
+
+func TestClassifyNetworkErrors(t *testing.T) {
+	t.Parallel()
+	tr := newTransport(context.Background())
+	u, _ := url.Parse("http://user:secret@example.org/")
+	a := &attempt{policy: DefaultPolicy()}
+	cases := []struct {
+		err   error
+		kind  string
+		retry bool
+	}{
+		{&net.DNSError{Name: "example.invalid", IsNotFound: true}, KindNetwork, false},
+		{&net.DNSError{Name: "example.org", IsTemporary: true}, KindNetwork, true},
+		{&net.OpError{Op: "dial", Err: errors.New("connection refused")}, KindNetwork, true},
+		{&privateAddrError{netip.MustParseAddr("10.0.0.1")}, KindPrivateAddress, false},
+		{&url.Error{Op: "Get", URL: u.String(), Err: &net.DNSError{Name: "x", IsTimeout: true}}, KindTimeout, true},
+	}
+	for _, tc := range cases {
+		fe := tr.classify(context.Background(), tc.err, a, u)
+		if fe.Kind != tc.kind || fe.retry != tc.retry {
+			t.Errorf("classify(%v) = %s retry=%v, want %s retry=%v", tc.err, fe.Kind, fe.retry, tc.kind, tc.retry)
+		}
+		if strings.Contains(fe.Msg, "secret") {
+			t.Errorf("message shows the password: %s", fe.Msg)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if fe := newTransport(ctx).classify(ctx, context.Canceled, a, u); fe.Kind != KindCanceled {
+		t.Errorf("cancelled run classified as %s", fe.Kind)
 	}
 }
