@@ -122,13 +122,10 @@ func Parse(raw []byte, contentType, pageURL string, opts ParseOptions) (Parsed, 
 	if title == nil {
 		return Parsed{}, &ParseError{Kind: ErrKindNoTitle, Detail: "no h1 heading with text"}
 	}
-	keep := ancestors(title)
-	for n := range ancestors(content) {
-		keep[n] = true
-	}
-	dropChrome(root, keep)
+	titlePath, contentPath := ancestors(title), ancestors(content)
+	dropChrome(root, titlePath, contentPath)
 
-	x := &extractor{title: title, content: content, path: keep, inContent: content == nil}
+	x := &extractor{title: title, content: content, titlePath: titlePath, contentPath: contentPath, inContent: content == nil}
 	x.children(walkRoot(root, title, content).FirstChild)
 
 	s := x.snapshot()
@@ -346,16 +343,16 @@ func dropJunk(n *html.Node) {
 	}
 }
 
-// dropChrome removes page chrome, except the nodes in keep (the title, the
-// content root and their ancestors).
-func dropChrome(n *html.Node, keep map[*html.Node]bool) {
+// dropChrome removes page chrome, except the title, the content root and
+// their ancestors.
+func dropChrome(n *html.Node, titlePath, contentPath map[*html.Node]bool) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		if c.Type == html.ElementNode {
-			if !keep[c] && isChrome(c) {
+			if !titlePath[c] && !contentPath[c] && isChrome(c) {
 				n.RemoveChild(c)
 			} else {
-				dropChrome(c, keep)
+				dropChrome(c, titlePath, contentPath)
 			}
 		}
 		c = next

@@ -33,9 +33,10 @@ type item struct {
 }
 
 type extractor struct {
-	title   *html.Node
-	content *html.Node          // ParseOptions.Content root, or nil
-	path    map[*html.Node]bool // ancestors of title and content: walked into before the start
+	title       *html.Node
+	content     *html.Node          // ParseOptions.Content root, or nil
+	titlePath   map[*html.Node]bool // the title and its ancestors
+	contentPath map[*html.Node]bool // the content root and its ancestors
 
 	started   bool // the title (or the content root) has been passed
 	inContent bool // blocks are kept; always true without a content root
@@ -59,14 +60,18 @@ func (x *extractor) children(first *html.Node) {
 	}
 	for c := first; c != nil; c = c.NextSibling {
 		if !x.started {
+			// Walk down to the title, or to a content root that does not
+			// hold the title, whichever comes first.
 			switch {
 			case c == x.title:
 				x.started = true
+			case x.titlePath[c]:
+				x.enter(c, func() { x.children(c.FirstChild) })
 			case c == x.content:
 				x.started = true
 				x.block(c)
-			case x.path[c]:
-				x.enter(c, func() { x.children(c.FirstChild) })
+			case x.contentPath[c]:
+				x.children(c.FirstChild)
 			}
 			continue
 		}

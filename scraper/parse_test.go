@@ -566,6 +566,24 @@ func TestOptions(t *testing.T) {
 			t.Errorf("%s", snapshots.MarshalIndent(s))
 		}
 	})
+	t.Run("content selector holding the title starts after it", func(t *testing.T) {
+		p, err := Parse([]byte(`<div id="c"><p>Before the title.</p><h1>T</h1><p>Lead.</p><p>Body.</p></div><p>Outside.</p>`), "text/html", oldEN, ParseOptions{Content: "#c"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := p.Snapshot; s.Lead != "Lead." || len(s.Sections) != 1 || len(s.Sections[0].Blocks) != 1 {
+			t.Errorf("%s", snapshots.Marshal(s))
+		}
+	})
+	t.Run("content selector before the title", func(t *testing.T) {
+		p, err := Parse([]byte(`<div id="c"><p>Lead.</p><p>Body.</p></div><h1>T</h1><p>Last updated: 23 May. 2022 15:32</p><p>Outside.</p>`), "text/html", oldEN, ParseOptions{Content: "#c"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := p.Snapshot; s.Title != "T" || s.Lead != "Lead." || s.UpdatedRaw != "23 May. 2022 15:32" || len(s.Sections) != 1 || len(s.Sections[0].Blocks) != 1 {
+			t.Errorf("%s", snapshots.Marshal(s))
+		}
+	})
 	t.Run("content selector matching nothing warns", func(t *testing.T) {
 		p, err := Parse(raw, "text/html", oldEN, ParseOptions{Content: "#nope"})
 		if err != nil {
