@@ -44,7 +44,7 @@ func (a *Archive) Check(ctx context.Context) ([]Problem, error) {
 		return nil
 	})
 	if err != nil && !errors.Is(err, ErrUnusable) {
-		err = fmt.Errorf("%w: %v", ErrCorrupt, err)
+		err = fail(ErrCorrupt, "%v", err)
 	}
 	return probs, err
 }

@@ -11,9 +11,10 @@ import (
 // maps it to its own exit code.
 var ErrUnusable = errors.New("archive unusable")
 
-// Sentinels for the ways an archive can be unusable. Each wraps ErrUnusable;
-// the errors returned by Open wrap one of them with a message that says what
-// the file actually is.
+// Sentinels for the ways an archive can be unusable. Each wraps ErrUnusable.
+// The errors returned wrap one of them and carry their own message, which
+// says what the file actually is ("x.db is not a relwatch archive (it is a
+// directory)"); test for them with errors.Is.
 var (
 	ErrNoArchive   = fmt.Errorf("no archive: %w", ErrUnusable)
 	ErrNotArchive  = fmt.Errorf("not a relwatch archive: %w", ErrUnusable)
@@ -27,6 +28,25 @@ var (
 	// the archive ReadWrite, upgrades it.
 	ErrOldSchema = fmt.Errorf("archive schema is too old for this command, run scrape once to upgrade it: %w", ErrUnusable)
 )
+
+// kindError is an error of one of the kinds above with its own message.
+type kindError struct {
+	kind error
+	msg  string
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }
+
+// fail returns an error of the given kind. Corruption says so in its
+// message; the other kinds' messages say it themselves.
+func fail(kind error, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if kind == ErrCorrupt {
+		msg = "archive corrupt: " + msg
+	}
+	return &kindError{kind, msg}
+}
 
 // ErrNotFound means a page or version is not in the archive. It is not an
 // ErrUnusable: the archive is fine, the question has no answer.

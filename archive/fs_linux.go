@@ -1,7 +1,6 @@
 package archive
 
 import (
-	"fmt"
 	"path/filepath"
 	"syscall"
 )
@@ -28,8 +27,8 @@ func checkLocalFS(abs string) error {
 		return nil
 	}
 	if name, ok := networkFS[int64(st.Type)]; ok {
-		return fmt.Errorf("%w: %s is on a network filesystem (%s); SQLite's WAL and relwatch's lock need a local disk",
-			ErrNetworkFS, abs, name)
+		return fail(ErrNetworkFS, "%s is on a network filesystem (%s); SQLite's WAL and relwatch's lock need a local disk",
+			abs, name)
 	}
 	return nil
 }

@@ -70,7 +70,7 @@ func Open(ctx context.Context, path string, mode Mode) (*Archive, error) {
 		}
 	} else {
 		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
-			return nil, fmt.Errorf("%w: create archive directory: %w", ErrNoArchive, err)
+			return nil, fail(ErrNoArchive, "create directory for archive %s: %v", path, err)
 		}
 		if err := checkLocalFS(abs); err != nil {
 			return nil, err
@@ -130,33 +130,33 @@ func sniff(path, abs string, mode Mode) (bool, error) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if mode == ReadOnly {
-			return false, fmt.Errorf("%w: %s does not exist (run scrape to create it)", ErrNoArchive, path)
+			return false, fail(ErrNoArchive, "archive %s does not exist (run relwatch scrape to create it)", path)
 		}
 		return false, nil
 	case err != nil:
-		return false, fmt.Errorf("%w: stat %s: %v", ErrNoArchive, path, err)
+		return false, fail(ErrNoArchive, "archive %s: %v", path, err)
 	case fi.IsDir():
-		return false, fmt.Errorf("%w: %s is a directory", ErrNotArchive, path)
+		return false, fail(ErrNotArchive, "%s is not a relwatch archive (it is a directory)", path)
 	case !fi.Mode().IsRegular():
-		return false, fmt.Errorf("%w: %s is not a regular file", ErrNotArchive, path)
+		return false, fail(ErrNotArchive, "%s is not a relwatch archive (it is not a regular file)", path)
 	case fi.Size() == 0:
 		if mode == ReadOnly {
-			return false, fmt.Errorf("%w: %s is an empty file", ErrNotArchive, path)
+			return false, fail(ErrNotArchive, "%s is not a relwatch archive (it is an empty file)", path)
 		}
 		return true, nil
 	}
 	f, err := os.Open(abs)
 	if err != nil {
-		return false, fmt.Errorf("%w: %s: %v", ErrNoArchive, path, err)
+		return false, fail(ErrNoArchive, "%s: %v", path, err)
 	}
 	defer f.Close()
 	hdr := make([]byte, 100)
 	n, _ := io.ReadFull(f, hdr)
 	if n < len(sqliteMagic) || !bytes.Equal(hdr[:len(sqliteMagic)], sqliteMagic) {
-		return false, fmt.Errorf("%w: %s is not a SQLite file", ErrNotArchive, path)
+		return false, fail(ErrNotArchive, "%s is not a relwatch archive (it is not a SQLite file)", path)
 	}
 	if n < 100 {
-		return false, fmt.Errorf("%w: %s is truncated (%d bytes, shorter than a SQLite header)", ErrCorrupt, path, fi.Size())
+		return false, fail(ErrCorrupt, "%s is truncated (%d bytes, shorter than a SQLite header)", path, fi.Size())
 	}
 	return true, checkTruncated(path, abs, hdr, fi.Size())
 }
@@ -181,7 +181,7 @@ func checkTruncated(path, abs string, hdr []byte, size int64) error {
 		return nil
 	}
 	if size < pages*pageSize {
-		return fmt.Errorf("%w: %s is truncated (%d bytes, header says %d)", ErrCorrupt, path, size, pages*pageSize)
+		return fail(ErrCorrupt, "%s is truncated (%d bytes, header says %d)", path, size, pages*pageSize)
 	}
 	return nil
 }
@@ -214,11 +214,11 @@ func probe(ctx context.Context, path, abs string, mode Mode) error {
 	case tables == 0 && version == 0 && mode == ReadWrite:
 		return nil // an empty database: a fresh archive, interrupted before its first commit
 	case tables == 0 && version == 0:
-		return fmt.Errorf("%w: %s is an empty SQLite database", ErrNotArchive, path)
+		return fail(ErrNotArchive, "%s is not a relwatch archive (it is an empty SQLite database)", path)
 	case ours != 3 || version == 0:
-		return fmt.Errorf("%w: %s is a SQLite database without relwatch's tables", ErrNotArchive, path)
+		return fail(ErrNotArchive, "%s is not a relwatch archive (it is a SQLite database without relwatch's tables)", path)
 	case version > len(migrations):
-		return fmt.Errorf("%w: %s has schema %d, this relwatch knows up to %d; upgrade relwatch", ErrNewerSchema, path, version, len(migrations))
+		return fail(ErrNewerSchema, "archive %s has schema %d, newer than this relwatch (schema %d): upgrade relwatch", path, version, len(migrations))
 	}
 	return nil
 }
@@ -230,11 +230,11 @@ func classify(path, doing string, err error) error {
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_CORRUPT:
-			return fmt.Errorf("%w: %s: %s: %v", ErrCorrupt, path, doing, err)
+			return fail(ErrCorrupt, "%s: %s: %v", path, doing, err)
 		case sqlite3.SQLITE_NOTADB:
-			return fmt.Errorf("%w: %s is not a SQLite file: %v", ErrNotArchive, path, err)
+			return fail(ErrNotArchive, "%s is not a relwatch archive (it is not a SQLite file: %v)", path, err)
 		case sqlite3.SQLITE_CANTOPEN:
-			return fmt.Errorf("%w: %s cannot be opened: %v", ErrNoArchive, path, err)
+			return fail(ErrNoArchive, "archive %s cannot be opened: %v", path, err)
 		}
 	}
 	return fmt.Errorf("%s: %w", doing, err)

@@ -69,7 +69,7 @@ func timePtr(s sql.NullString) (*time.Time, error) {
 	}
 	t, err := parseTime(s.String)
 	if err != nil {
-		return nil, fmt.Errorf("%w: bad time %q", ErrCorrupt, s.String)
+		return nil, fail(ErrCorrupt, "bad time %q", s.String)
 	}
 	return &t, nil
 }
@@ -223,11 +223,11 @@ func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]Versi
 			vi.LastSeen, e2 = parseTime(last)
 			vi.WindowStart, e3 = timePtr(window)
 			if e1 != nil || e2 != nil || e3 != nil {
-				return fmt.Errorf("%w: version %d of %s has bad times", ErrCorrupt, vi.Version, page)
+				return fail(ErrCorrupt, "version %d of %s has bad times", vi.Version, page)
 			}
 			if summary.Valid {
 				if err := json.Unmarshal([]byte(summary.String), &vi.Summary); err != nil {
-					return fmt.Errorf("%w: change into version %d of %s: bad summary", ErrCorrupt, vi.Version, page)
+					return fail(ErrCorrupt, "change into version %d of %s: bad summary", vi.Version, page)
 				}
 			}
 			out = append(out, vi)
@@ -294,12 +294,12 @@ func scanSnapshot(row *sql.Row, page snapshots.PageKey, asked int) (snapshots.Sn
 	}
 	s, err := snapshots.Unmarshal([]byte(js))
 	if err != nil {
-		return s, fmt.Errorf("%w: version %d of %s: %v", ErrCorrupt, version, page, err)
+		return s, fail(ErrCorrupt, "version %d of %s: %v", version, page, err)
 	}
 	f, e1 := parseTime(first)
 	l, e2 := parseTime(last)
 	if e1 != nil || e2 != nil {
-		return s, fmt.Errorf("%w: version %d of %s has bad times", ErrCorrupt, version, page)
+		return s, fail(ErrCorrupt, "version %d of %s has bad times", version, page)
 	}
 	s.Version, s.ParserVersion, s.FirstSeen, s.LastSeen = version, parser, &f, &l
 	return s, nil
@@ -324,7 +324,7 @@ func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag,
 		}
 		var h map[string]string
 		if err := json.Unmarshal([]byte(hj), &h); err != nil {
-			return fmt.Errorf("%w: capture headers of %s: %v", ErrCorrupt, page, err)
+			return fail(ErrCorrupt, "capture headers of %s: %v", page, err)
 		}
 		for k, v := range h {
 			switch strings.ToLower(k) {
@@ -361,7 +361,7 @@ func (a *Archive) Change(ctx context.Context, page snapshots.PageKey, to int) (C
 		}
 		cr.DiffJSON = []byte(diff)
 		if err := json.Unmarshal([]byte(summary), &cr.Summary); err != nil {
-			return fmt.Errorf("%w: change into version %d of %s: bad summary", ErrCorrupt, to, page)
+			return fail(ErrCorrupt, "change into version %d of %s: bad summary", to, page)
 		}
 		window, err = timePtr(ws)
 		return err
@@ -391,11 +391,11 @@ func decodeBody(digest string, size int, gz []byte) ([]byte, error) {
 		raw, err = io.ReadAll(io.LimitReader(zr, int64(size)+1))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: raw body %s does not decompress: %v", ErrCorrupt, digest, err)
+		return nil, fail(ErrCorrupt, "raw body %s does not decompress: %v", digest, err)
 	}
 	sum := sha256.Sum256(raw)
 	if got := "sha256:" + hex.EncodeToString(sum[:]); got != digest || len(raw) != size {
-		return nil, fmt.Errorf("%w: raw body %s reads back as %s (%d bytes)", ErrCorrupt, digest, got, len(raw))
+		return nil, fail(ErrCorrupt, "raw body %s reads back as %s (%d bytes)", digest, got, len(raw))
 	}
 	return raw, nil
 }

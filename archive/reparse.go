@@ -154,11 +154,11 @@ func reparsePage(ctx context.Context, tx *sql.Tx, pk int64, key snapshots.PageKe
 	for i, x := range rows {
 		c := x.reCapture
 		if c.seen, err = parseTime(x.when); err != nil {
-			return pr, fmt.Errorf("%w: capture %d has a bad time", ErrCorrupt, c.id)
+			return pr, fail(ErrCorrupt, "capture %d has a bad time", c.id)
 		}
 		switch {
 		case x.digest.Valid && x.gz == nil:
-			return pr, fmt.Errorf("%w: capture %d refers to missing raw body %s", ErrCorrupt, c.id, x.digest.String)
+			return pr, fail(ErrCorrupt, "capture %d refers to missing raw body %s", c.id, x.digest.String)
 		case x.digest.Valid:
 			p, ok := cache[x.digest.String]
 			if !ok {

@@ -150,7 +150,7 @@ func migrate(ctx context.Context, db *sql.DB) (int, error) {
 		return 0, err
 	}
 	if v > len(migrations) {
-		return 0, fmt.Errorf("%w: schema %d, this relwatch knows up to %d", ErrNewerSchema, v, len(migrations))
+		return 0, fail(ErrNewerSchema, "schema %d, this relwatch knows up to %d", v, len(migrations))
 	}
 	if v == len(migrations) {
 		return v, tx.Commit()

@@ -203,7 +203,7 @@ func (a *Archive) Search(ctx context.Context, query string, page *snapshots.Page
 		h.Page = snapshots.PageKey{ID: id_, Lang: lang}.String()
 		if err := json.Unmarshal([]byte(path), &h.Path); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("%w: block %d has a bad path: %v", ErrCorrupt, id, err)
+			return nil, fail(ErrCorrupt, "block %d has a bad path: %v", id, err)
 		}
 		hits = append(hits, h)
 		ids = append(ids, id)
@@ -235,7 +235,7 @@ func blockVersions(ctx context.Context, tx *sql.Tx, id int64, h *Hit) error {
 		f, err1 := parseTime(first)
 		l, err2 := parseTime(last)
 		if err1 != nil || err2 != nil {
-			return fmt.Errorf("%w: version %d has bad times", ErrCorrupt, v)
+			return fail(ErrCorrupt, "version %d has bad times", v)
 		}
 		if len(h.Versions) == 0 {
 			h.FirstSeen = f
