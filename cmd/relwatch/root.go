@@ -122,6 +122,8 @@ page has one language.`,
 		newReparseCommand(g),
 		newWatchCommand(g),
 		newConfigCommand(g),
+		newExportCommand(g),
+		newFeedCommand(g),
 	)
 	return root
 }

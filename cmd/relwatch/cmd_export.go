@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+func newExportCommand(g *globals) *cobra.Command {
+	var opts exportOptions
+	cmd := &cobra.Command{
+		Use:   "export DIR",
+		Short: "Write the archive as a git-friendly tree of JSON, Markdown and Atom",
+		Long: `Write the archive into DIR as plain files to commit or publish:
+
+  DIR/README.md                            index: pages, stamps, last changes
+  DIR/feed.atom                            the changes as an Atom feed
+  DIR/<id>/<lang>.json                     latest snapshot (without last_seen)
+  DIR/<id>/<lang>.md                       latest snapshot as Markdown
+  DIR/changes/<date>-<id>-<lang>-v<N>.md   one file per change (date: first seen, UTC)
+
+The tree holds archive dates only, so exporting again with nothing new
+changes no byte. Files are written atomically and only when their content
+differs. relwatch owns DIR/changes/ and the DIR/<id>/ folders of exported
+pages: files there with relwatch's name patterns that are no longer part of
+the export (say, after a reparse renumbered versions) are removed. Nothing
+else in DIR is touched.
+
+Prints one line per file written or removed, then a count.`,
+		Example: `  relwatch export data/
+  relwatch export site/ --base-url https://example.org/relwatch/`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runExport(cmd.Context(), g, args[0], opts) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.baseURL, "base-url", "", "URL where DIR is published, for absolute links in feed.atom (default: relative links)")
+	f.IntVar(&opts.feedLimit, "feed-limit", 50, "entries in feed.atom, newest first (0: all)")
+	return cmd
+}
+
+func runExport(ctx context.Context, g *globals, dir string, opts exportOptions) error {
+	if opts.baseURL != "" {
+		u, err := url.Parse(opts.baseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return usageError(fmt.Errorf("--base-url %q: want an http(s) URL", opts.baseURL))
+		}
+		if !strings.HasSuffix(opts.baseURL, "/") {
+			opts.baseURL += "/"
+		}
+	}
+	if opts.feedLimit < 0 {
+		return usageError(fmt.Errorf("--feed-limit %d: want 0 or more", opts.feedLimit))
+	}
+	arc, err := g.openArchive(ctx)
+	if err != nil {
+		return err
+	}
+	defer arc.Close()
+	files, err := planExport(ctx, arc, opts)
+	if err != nil {
+		return err
+	}
+	res, err := writeExport(dir, files)
+	for _, p := range res.Written {
+		fmt.Fprintf(g.io.Out, "wrote    %s\n", p)
+	}
+	for _, p := range res.Removed {
+		fmt.Fprintf(g.io.Out, "removed  %s\n", p)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(g.io.Out, "export %s: %d written, %d removed, %d unchanged\n", dir, len(res.Written), len(res.Removed), res.Unchanged)
+	return err
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/relwatch/relwatch/archive"
+)
+
+type feedCmdOptions struct {
+	page  string
+	limit int
+}
+
+func newFeedCommand(g *globals) *cobra.Command {
+	var opts feedCmdOptions
+	cmd := &cobra.Command{
+		Use:   "feed",
+		Short: "Print the changes as an Atom feed",
+		Long: `Print the archive's changes as an Atom feed (RFC 4287) on stdout, newest
+first: one entry per new version of a page, titled like
+"kazakhstan/fr v2: 1 block changed, 1 stamp changed", dated when relwatch
+first saw the version, with the change as text and a link to the page.
+
+Entry ids are stable (tag:relwatch,<date>:<id>/<lang>/v<N>) and the feed's
+<updated> is the newest change's time, so the same archive always gives the
+same feed.`,
+		Example: `  relwatch feed > changes.atom
+  relwatch feed --page kazakhstan/fr --limit 10`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error { return runFeed(cmd.Context(), g, opts) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.page, "page", "", "only this page (<id> or <id>/<lang>)")
+	f.IntVar(&opts.limit, "limit", 50, "at most N entries, newest first (0: all)")
+	return cmd
+}
+
+func runFeed(ctx context.Context, g *globals, opts feedCmdOptions) error {
+	if opts.limit < 0 {
+		return usageError(fmt.Errorf("--limit %d: want 0 or more", opts.limit))
+	}
+	arc, err := g.openArchive(ctx)
+	if err != nil {
+		return err
+	}
+	defer arc.Close()
+	pages, err := arc.Pages(ctx)
+	if err != nil {
+		return err
+	}
+	id := "tag:relwatch,2026:feed"
+	if opts.page != "" {
+		key, err := resolvePage(ctx, arc, opts.page)
+		if err != nil {
+			return err
+		}
+		pages = filterPages(pages, key)
+		id += ":" + key.String()
+	}
+	changes, err := loadChanges(ctx, arc, pages)
+	if err != nil {
+		return err
+	}
+	if opts.limit > 0 && len(changes) > opts.limit {
+		changes = changes[:opts.limit]
+	}
+	feed, err := buildFeed(changes, feedOptions{ID: id, Title: feedTitle(pages), Fallback: newestChange(pages)})
+	if err != nil {
+		return err
+	}
+	return writeFeed(g.io.Out, feed)
+}
+
+func feedTitle(pages []archive.PageStatus) string {
+	if len(pages) == 0 {
+		return "relwatch: changes"
+	}
+	return "relwatch: changes to " + pageNames(pages)
+}

@@ -1,0 +1,252 @@
+package main
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/diff"
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// changeEntry is one change of one page: version N against version N-1,
+// with everything the feed and the export say about it. It holds archive
+// dates only, never the time of the run, so the same archive always gives
+// the same bytes.
+type changeEntry struct {
+	Page    snapshots.PageKey
+	Version int
+	URL     string    // the page's configured URL
+	At      time.Time // first seen of Version, UTC
+	Record  archive.ChangeRecord
+	Report  diff.Report // N-1 → N, with its window
+}
+
+// loadChanges reads every change (every version N > 1) of the given pages
+// from the archive, newest first.
+func loadChanges(ctx context.Context, arc *archive.Archive, pages []archive.PageStatus) ([]changeEntry, error) {
+	var out []changeEntry
+	for _, p := range pages {
+		if p.Latest < 2 {
+			continue
+		}
+		prev, err := arc.Snapshot(ctx, p.Page, 1)
+		if err != nil {
+			return nil, fmt.Errorf("%s: version 1: %w", p.Page, err)
+		}
+		for n := 2; n <= p.Latest; n++ {
+			cur, err := arc.Snapshot(ctx, p.Page, n)
+			if err != nil {
+				return nil, fmt.Errorf("%s: version %d: %w", p.Page, n, err)
+			}
+			record, start, err := arc.Change(ctx, p.Page, n)
+			if err != nil {
+				return nil, fmt.Errorf("%s: change into version %d: %w", p.Page, n, err)
+			}
+			report := diff.NewReport(p.Page.String(), prev, cur)
+			report.WindowStart, report.WindowEnd = start, cur.FirstSeen
+			var at time.Time
+			if cur.FirstSeen != nil {
+				at = cur.FirstSeen.UTC()
+			}
+			out = append(out, changeEntry{Page: p.Page, Version: n, URL: p.URL, At: at, Record: record, Report: report})
+			prev = cur
+		}
+	}
+	slices.SortStableFunc(out, func(a, b changeEntry) int {
+		return cmp.Or(b.At.Compare(a.At), cmp.Compare(a.Page.String(), b.Page.String()), cmp.Compare(b.Version, a.Version))
+	})
+	return out, nil
+}
+
+// Title is the change in one line: "kazakhstan/fr v2: 1 block changed,
+// 1 stamp changed".
+func (c changeEntry) Title() string {
+	kinds := make([]string, 0, len(c.Record.Summary))
+	for k := range c.Record.Summary {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = fmt.Sprintf("%d %s", c.Record.Summary[k], strings.ReplaceAll(k, "_", " "))
+	}
+	what := strings.Join(parts, ", ")
+	if what == "" {
+		what = "changed"
+	}
+	if c.Record.ParserChange {
+		what += " (parser change, not an edit of the page)"
+	}
+	return fmt.Sprintf("%s v%d: %s", c.Page, c.Version, what)
+}
+
+// ID is the change's stable Atom id: tag:relwatch,<date>:<id>/<lang>/v<N>,
+// the date being when relwatch first saw version N.
+func (c changeEntry) ID() string {
+	return fmt.Sprintf("tag:relwatch,%s:%s/v%d", c.At.Format(time.DateOnly), c.Page, c.Version)
+}
+
+// Atom 1.0 (RFC 4287), as much of it as relwatch needs.
+const atomNS = "http://www.w3.org/2005/Atom"
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	ID      string      `xml:"id"`
+	Title   string      `xml:"title"`
+	Updated string      `xml:"updated"`
+	Author  atomPerson  `xml:"author"`
+	Links   []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr,omitempty"`
+	Href string `xml:"href,attr"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Body string `xml:",chardata"`
+}
+
+// atomBlock is multi-line text kept readable in the file (and in git
+// diffs) as a CDATA section.
+type atomBlock struct {
+	Type string `xml:"type,attr"`
+	Body string `xml:",cdata"`
+}
+
+type atomEntry struct {
+	ID      string     `xml:"id"`
+	Title   string     `xml:"title"`
+	Updated string     `xml:"updated"`
+	Links   []atomLink `xml:"link"`
+	Summary atomText   `xml:"summary"`
+	Content atomBlock  `xml:"content"`
+}
+
+// feedOptions shape a feed: its id and title, and the links of the feed
+// and of each entry.
+type feedOptions struct {
+	ID, Title string
+	Links     []atomLink
+	// EntryLinks gives an entry's links; nil links each entry to its page.
+	EntryLinks func(changeEntry) []atomLink
+	// Fallback is the feed's <updated> when there is no change: an archive
+	// date, never the time of the run.
+	Fallback time.Time
+}
+
+// buildFeed makes the Atom feed of changes (already newest first). The
+// feed's <updated> is the newest change's time.
+func buildFeed(changes []changeEntry, opts feedOptions) (atomFeed, error) {
+	updated := opts.Fallback
+	if len(changes) > 0 {
+		updated = changes[0].At
+	}
+	f := atomFeed{
+		ID: opts.ID, Title: opts.Title, Updated: atomTime(updated),
+		Author: atomPerson{Name: "relwatch"}, Links: opts.Links,
+	}
+	for _, c := range changes {
+		var text bytes.Buffer
+		if err := diff.Render(&text, "text", c.Report, diff.RenderOptions{}); err != nil {
+			return atomFeed{}, fmt.Errorf("%s v%d: render change: %w", c.Page, c.Version, err)
+		}
+		links := []atomLink{{Rel: "alternate", Href: c.URL, Type: "text/html"}}
+		if opts.EntryLinks != nil {
+			links = opts.EntryLinks(c)
+		}
+		f.Entries = append(f.Entries, atomEntry{
+			ID: c.ID(), Title: c.Title(), Updated: atomTime(c.At), Links: links,
+			Summary: atomText{Type: "text", Body: changeSummary(c)},
+			Content: atomBlock{Type: "text", Body: xmlSafe(text.String())},
+		})
+	}
+	return f, nil
+}
+
+// changeSummary says when a change happened and what the page's stamp
+// became, in one sentence.
+func changeSummary(c changeEntry) string {
+	var b strings.Builder
+	switch r := c.Report; {
+	case r.WindowStart != nil && r.WindowEnd != nil:
+		fmt.Fprintf(&b, "%s changed between %s and %s UTC", c.Page, shortTime(*r.WindowStart), shortTime(*r.WindowEnd))
+	default:
+		fmt.Fprintf(&b, "%s changed by %s UTC", c.Page, shortTime(c.At))
+	}
+	if stamp := c.Report.To.UpdatedRaw; stamp != "" {
+		fmt.Fprintf(&b, "; page stamp %s", stamp)
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+// writeFeed writes the feed as indented XML with a declaration and a final
+// newline.
+func writeFeed(w io.Writer, f atomFeed) error {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	if err := enc.Encode(f); err != nil {
+		return fmt.Errorf("encode feed: %w", err)
+	}
+	b.WriteString("\n")
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// xmlSafe replaces the characters XML 1.0 does not allow (most control
+// characters) with U+FFFD; encoding/xml does this for escaped text but not
+// inside CDATA.
+func xmlSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r',
+			r >= 0x20 && r <= 0xD7FF,
+			r >= 0xE000 && r <= 0xFFFD,
+			r >= 0x10000 && r <= 0x10FFFF:
+			return r
+		}
+		return '\uFFFD'
+	}, s)
+}
+
+func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// newestChange is the latest first-seen time of any page's latest version,
+// the feed's <updated> when there is no change yet; the Unix epoch when the
+// archive has no version at all.
+func newestChange(pages []archive.PageStatus) time.Time {
+	newest := time.Unix(0, 0).UTC()
+	for _, p := range pages {
+		if p.LastChange != nil && p.LastChange.After(newest) {
+			newest = p.LastChange.UTC()
+		}
+	}
+	return newest
+}
+
+// pageNames lists pages as "kazakhstan/en, kazakhstan/fr".
+func pageNames(pages []archive.PageStatus) string {
+	names := make([]string, len(pages))
+	for i, p := range pages {
+		names[i] = p.Page.String()
+	}
+	return strings.Join(names, ", ")
+}
