@@ -139,10 +139,19 @@ func stampLine(text string, anyLabel bool) (value, lang string, ok bool) {
 			continue
 		}
 		rest = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(rest), ":"))
-		if _, _, ok := ParseStamp(rest); !ok && !dateShaped(rest) {
-			return "", "", false
+		if _, _, ok := ParseStamp(rest); ok || dateShaped(rest) {
+			return rest, l.lang, true
 		}
-		return rest, l.lang, true
+		// A stamp printed with something after it ("23 May. 2022 15:38 |
+		// Print"): keep the longest run of leading words that is a date.
+		words := strings.Fields(rest)
+		for n := min(len(words), 6); n >= 1; n-- {
+			v := strings.Join(words[:n], " ")
+			if _, _, ok := ParseStamp(v); ok {
+				return v, l.lang, true
+			}
+		}
+		return "", "", false
 	}
 	label, rest, found := strings.Cut(text, ":")
 	if !anyLabel || !found || len(label) > 40 || strings.ContainsAny(label, "0123456789") {

@@ -89,6 +89,8 @@ func TestStampLine(t *testing.T) {
 		{"any label further down", "Date de publication: 23 May. 2022 15:38", false, "", "", false},
 		{"any label needs a date", "Partenariat pour la paix : 1995", true, "", "", false},
 		{"known label, numeric value", "Last updated: 23/05/2022", false, "23/05/2022", "en", true},
+		{"stamp with a trailer", "Last updated: 23 May. 2022 15:38 | Print", false, "23 May. 2022 15:38", "en", true},
+		{"date-only stamp with a trailer", "Updated: 09-May-2006 (archived)", false, "09-May-2006", "en", true},
 		{"a sentence", "Last updated in 2022, the plan covers two years.", false, "", "", false},
 		{"a sentence starting with a year", "Updated 2019 figures show growth.", false, "", "", false},
 		{"too long", "Last updated: 23 May. 2022 15:32 " + string(make([]byte, 80)), false, "", "", false},
