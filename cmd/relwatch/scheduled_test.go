@@ -1,0 +1,160 @@
+package main
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestScheduledRunScript runs scripts/scheduled-run.sh, as the GitHub
+// workflow does, in a temporary git repository whose config points at a
+// local page: a first run commits the first version, an edit of the page
+// gives exactly one new change file, feed entry and commit (pushed to a
+// local remote), a run with nothing new changes no byte and commits
+// nothing, and a failing page exits 3 without a commit.
+func TestScheduledRunScript(t *testing.T) {
+	for _, tool := range []string{"bash", "git", "go"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not found: %v", tool, err)
+		}
+	}
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	script, err := filepath.Abs(filepath.Join("..", "..", "scripts", "scheduled-run.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "relwatch")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+
+	s := &site{}
+	s.serve(200, "kazakhstan-fr-v1.html")
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+
+	repo := t.TempDir()
+	env := append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, "GITHUB_STEP_SUMMARY=") || strings.HasPrefix(kv, "RELWATCH_") || strings.HasPrefix(kv, "GIT_")
+	}),
+		"RELWATCH_BIN="+bin, "RELWATCH_CONFIG=relwatch.yaml",
+		"GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_CONFIG_NOSYSTEM=1", // no user identity: the script brings its own
+	)
+	git := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir, cmd.Env = repo, env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	commits := func() int {
+		n, err := strconv.Atoi(git("rev-list", "--count", "HEAD"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	runScript := func(wantCode int, extraEnv ...string) string {
+		t.Helper()
+		cmd := exec.Command("bash", script)
+		cmd.Dir, cmd.Env = repo, append(slices.Clone(env), extraEnv...)
+		out, err := cmd.CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if code != wantCode {
+			t.Fatalf("scheduled-run.sh: exit %d, want %d\n%s", code, wantCode, out)
+		}
+		return string(out)
+	}
+	changeFiles := func() []string {
+		entries, _ := os.ReadDir(filepath.Join(repo, "data", "changes"))
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		return names
+	}
+	feedEntries := func() int {
+		data, err := os.ReadFile(filepath.Join(repo, "data", "feed.atom"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(checkAtom(t, data).Entries)
+	}
+
+	git("init", "-q", "-b", "main")
+	cfg := fmt.Sprintf("delay: 0s\nretries: 0\ntimeout: 5s\ntargets:\n  - id: kazakhstan\n    lang: fr\n    url: %s/cps/fr/natohq/topics_49598.htm?selectedLocale=fr\n", srv.URL)
+	if err := os.WriteFile(filepath.Join(repo, "relwatch.yaml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(repo, ".gitignore"), []byte("relwatch.db.lock\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("add", "relwatch.yaml", ".gitignore")
+	git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "config")
+
+	// Run 1: the first version, committed; no remote, so no push.
+	runScript(0)
+	if commits() != 2 || git("log", "-1", "--format=%s") != "relwatch: 1 page: 1 new" {
+		t.Fatalf("run 1: %d commits, last %q", commits(), git("log", "-1", "--format=%s"))
+	}
+	if files := git("ls-files"); !strings.Contains(files, "relwatch.db") || !strings.Contains(files, "data/kazakhstan/fr.json") || !strings.Contains(files, "data/feed.atom") {
+		t.Fatalf("run 1 committed:\n%s", files)
+	}
+	if len(changeFiles()) != 0 || feedEntries() != 0 {
+		t.Fatalf("run 1: change files %v, feed entries %d; want none", changeFiles(), feedEntries())
+	}
+
+	// Run 2: the page was edited; the commit is pushed to the remote.
+	remote := filepath.Join(t.TempDir(), "remote.git")
+	git("init", "-q", "--bare", "-b", "main", remote)
+	git("remote", "add", "origin", remote)
+	s.serve(200, "kazakhstan-fr-v2.html")
+	runScript(0)
+	if got := changeFiles(); len(got) != 1 || !strings.HasSuffix(got[0], "-kazakhstan-fr-v2.md") {
+		t.Fatalf("run 2: change files %v, want one for v2", got)
+	}
+	if feedEntries() != 1 || commits() != 3 {
+		t.Fatalf("run 2: %d feed entries, %d commits; want 1 and 3", feedEntries(), commits())
+	}
+	if msg := git("--git-dir", remote, "log", "-1", "--format=%s", "main"); msg != "relwatch: 1 page: 1 changed" {
+		t.Fatalf("run 2: remote has %q", msg)
+	}
+	if status := git("status", "--porcelain", "--", "data"); status != "" {
+		t.Fatalf("run 2 left data/ uncommitted:\n%s", status)
+	}
+
+	// Run 3: nothing new. No byte of data/ moves, no commit (the weekly
+	// heartbeat does not fire either: the last commit is fresh).
+	before := readTree(t, filepath.Join(repo, "data"))
+	out := runScript(0, "RELWATCH_HEARTBEAT_DAYS=50")
+	after := readTree(t, filepath.Join(repo, "data"))
+	if fmt.Sprint(before) != fmt.Sprint(after) {
+		t.Fatal("run 3 changed data/ with nothing new")
+	}
+	if commits() != 3 || !strings.Contains(out, "no commit") {
+		t.Fatalf("run 3: %d commits, want 3\n%s", commits(), out)
+	}
+
+	// Run 4: the page fails. Exit 3, after exporting; nothing to commit.
+	s.serve(500, "kazakhstan-fr-v2.html")
+	runScript(exitFailed)
+	if commits() != 3 {
+		t.Fatalf("run 4: %d commits, want 3", commits())
+	}
+}
