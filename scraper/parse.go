@@ -95,7 +95,7 @@ func Parse(raw []byte, contentType, pageURL string, opts ParseOptions) (Parsed, 
 		return Parsed{}, err
 	}
 
-	decoded, charsetName := decode(raw, contentType)
+	decoded, charsetName, certain := decode(raw, contentType)
 	root, err := html.Parse(bytes.NewReader(decoded))
 	if err != nil {
 		return Parsed{}, &ParseError{Kind: ErrKindMalformed, Detail: err.Error()}
@@ -104,6 +104,11 @@ func Parse(raw []byte, contentType, pageURL string, opts ParseOptions) (Parsed, 
 	out := Parsed{Charset: charsetName}
 	warn := func(format string, args ...any) {
 		out.Warnings = append(out.Warnings, fmt.Sprintf(format, args...))
+	}
+	// An undeclared ASCII body also ends up as "windows-1252, not certain";
+	// only a body with other bytes was really guessed.
+	if !certain && charsetName == "windows-1252" && !isASCII(raw) {
+		warn("charset: none declared and the body is not UTF-8; decoded as windows-1252")
 	}
 	htmlLang := documentLang(root)
 
@@ -190,9 +195,8 @@ func Suspect(prev, cur snapshots.Snapshot) (reason string, suspect bool) {
 // (BOM, Content-Type charset, <meta> prescan, UTF-8 check, windows-1252)
 // and drops a leading BOM. Valid UTF-8 is used as is: most pages are, and
 // the transform would only copy them.
-func decode(raw []byte, contentType string) ([]byte, string) {
-	enc, name, _ := charset.DetermineEncoding(raw, contentType)
-	var out []byte
+func decode(raw []byte, contentType string) (out []byte, name string, certain bool) {
+	enc, name, certain := charset.DetermineEncoding(raw, contentType)
 	if name == "utf-8" && utf8.Valid(raw) {
 		out = raw
 	} else {
@@ -201,7 +205,16 @@ func decode(raw []byte, contentType string) ([]byte, string) {
 			out = raw // decoders replace bad bytes; this cannot happen
 		}
 	}
-	return bytes.TrimPrefix(out, []byte("\uFEFF")), name
+	return bytes.TrimPrefix(out, []byte("\uFEFF")), name, certain
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func checkType(raw []byte, contentType string) error {

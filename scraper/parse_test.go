@@ -350,6 +350,17 @@ func TestWindows1252Meta(t *testing.T) {
 	}
 }
 
+func TestUndeclaredWindows1252(t *testing.T) {
+	raw := []byte("<html><body><h1>R\xe9formes</h1><p>Caf\xe9 \x96 d\xe9but.</p><p>Suite.</p></body></html>")
+	p, err := Parse(raw, "text/html", oldFR, ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Charset != "windows-1252" || p.Snapshot.Title != "Réformes" || p.Snapshot.Lead != "Café – début." || len(p.Warnings) != 1 {
+		t.Errorf("charset %q title %q lead %q warnings %q", p.Charset, p.Snapshot.Title, p.Snapshot.Lead, p.Warnings)
+	}
+}
+
 func TestMalformed(t *testing.T) {
 	s := parseFixture(t, "malformed-2013-en").Snapshot
 	if s.Title != "NATO's relations with Kazakhstan" {
