@@ -33,6 +33,10 @@ func TestMain(m *testing.M) {
 
 func runChild(role, path string) error {
 	ctx := context.Background()
+	if role == "migrate" {
+		delay, _ := strconv.Atoi(os.Getenv(childEnv + "_KILL_MS"))
+		time.AfterFunc(time.Duration(delay)*time.Millisecond, func() { syscall.Kill(os.Getpid(), syscall.SIGKILL) })
+	}
 	a, err := Open(ctx, path, ReadWrite)
 	if err != nil {
 		return err
@@ -43,6 +47,10 @@ func runChild(role, path string) error {
 	}
 	defer unlock()
 	switch role {
+	case "migrate":
+		// Open has migrated by now; the parent's kill may come before,
+		// during or after that.
+		select {}
 	case "hold":
 		// Hold the lock until the parent closes our stdin or kills us.
 		fmt.Println("locked")
@@ -173,4 +181,60 @@ func TestLockAcrossProcesses(t *testing.T) {
 		t.Fatalf("Lock after the holder died: %v", err)
 	}
 	unlock()
+}
+
+// TestKill9DuringMigration kills a process while it migrates a schema-1
+// archive with some history. The file must then be either still schema 1 or
+// wholly schema 2, and the next open must finish the job.
+func TestKill9DuringMigration(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	ctx := context.Background()
+	src := tempPath(t)
+	a := openRW(t, src)
+	const versions = 80
+	for i := range versions {
+		mustVersion(t, a, capture(kzEN, i, fmt.Sprint("b", i)), benchSnap(i), nil)
+	}
+	downgradeToV1(t, a)
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	v1, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int]int{}
+	for round := range 5 {
+		path := tempPath(t)
+		if err := os.WriteFile(path, v1, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := child(t, "migrate", path, fmt.Sprintf("%s_KILL_MS=%d", childEnv, 20+rand.IntN(600)))
+		if err := cmd.Run(); err == nil {
+			t.Fatalf("round %d: the child was not killed", round)
+		}
+		ro, err := Open(ctx, path, ReadOnly)
+		if err != nil {
+			t.Fatalf("round %d: after the kill: %v", round, err)
+		}
+		seen[ro.Schema()]++
+		if s := ro.Schema(); s != 1 && s != 2 {
+			t.Errorf("round %d: schema %d after the kill", round, s)
+		}
+		mustCheckClean(t, ro)
+		ro.Close()
+
+		a := openRW(t, path)
+		if a.Schema() != SchemaVersion {
+			t.Errorf("round %d: schema %d after reopening", round, a.Schema())
+		}
+		mustCheckClean(t, a)
+		if vs, err := a.Versions(ctx, kzEN); err != nil || len(vs) != versions {
+			t.Errorf("round %d: %d versions, %v", round, len(vs), err)
+		}
+		a.Close()
+	}
+	t.Logf("schema found after the kill: %v", seen)
 }

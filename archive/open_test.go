@@ -18,9 +18,8 @@ var updateFixture = flag.Bool("update-fixture", false, "rewrite testdata/schema1
 // kazakhstan/fr (with accents, for the search test after migration).
 const fixtureV1 = "testdata/schema1.db"
 
-// TestWriteFixtureV1 regenerates the schema-1 fixture with -update-fixture.
-// Schema 2 only added tables, so a schema-1 file is a current archive with
-// those tables dropped and user_version set back to 1.
+// TestWriteFixtureV1 regenerates the schema-1 fixture with -update-fixture:
+// a current archive with migration 2 undone.
 func TestWriteFixtureV1(t *testing.T) {
 	if !*updateFixture {
 		t.Skip("run with -update-fixture to regenerate")
@@ -34,11 +33,7 @@ func TestWriteFixtureV1(t *testing.T) {
 	mustVersion(t, a, capture(kzFR, 3, "<html>fr 3</html>"), snap(kzFR, "1 mars 2019", "Le partenariat pour la paix."),
 		&ChangeRecord{DiffJSON: []byte(`[]`), Summary: map[string]int{"removed": 1}})
 	mustVersion(t, a, capture(kzEN, 0, "<html>en 1</html>"), snap(kzEN, "12 Dec. 2017", "Partnership for Peace."), nil)
-	for _, q := range []string{"DROP TABLE text_fts", "DROP TABLE block_versions", "DROP TABLE text_blocks", "PRAGMA user_version = 1"} {
-		if _, err := a.db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
+	downgradeToV1(t, a)
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -59,6 +54,21 @@ func TestWriteFixtureV1(t *testing.T) {
 	}
 	if err := os.WriteFile(fixtureV1, data, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// downgradeToV1 turns a current archive into a schema-1 one by undoing
+// migration 2.
+func downgradeToV1(t testing.TB, a *Archive) {
+	t.Helper()
+	for _, q := range []string{
+		"DROP TABLE text_fts", "DROP TABLE block_versions", "DROP TABLE text_blocks",
+		"DROP INDEX versions_by_first_seen2", "CREATE INDEX versions_by_first_seen ON versions (page_pk, first_seen)",
+		"PRAGMA user_version = 1",
+	} {
+		if _, err := a.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
