@@ -2,6 +2,7 @@ package archive
 
 import (
 	"os"
+	"os/exec"
 	"regexp"
 	"testing"
 )
@@ -38,5 +39,28 @@ func TestDocQueries(t *testing.T) {
 			rows.Close()
 			t.Logf("%d rows: %.60s…", n, q)
 		}
+	}
+}
+
+// TestSystemSQLiteReadsArchive opens an archive with the sqlite3 command,
+// if there is one, as users are told they can. Older sqlite3 builds have
+// their own integrity_check quirks (3.40 misreports some WITHOUT ROWID
+// layouts), so the archive is checked by the user's tool too.
+func TestSystemSQLiteReadsArchive(t *testing.T) {
+	bin, err := exec.LookPath("sqlite3")
+	if err != nil {
+		t.Skip("no sqlite3 command")
+	}
+	path := tempPath(t)
+	a := openRW(t, path)
+	mustVersion(t, a, capture(kzFR, 0, "1"), snap(kzFR, "", "Sécurité."), nil)
+	mustVersion(t, a, capture(kzFR, 1, "2"), snap(kzFR, "", "Sécurité.", "Paix."), nil)
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-readonly", path, "PRAGMA integrity_check; PRAGMA foreign_key_check;",
+		`SELECT count(*) FROM text_fts WHERE text_fts MATCH '"securite"';`).CombinedOutput()
+	if err != nil || string(out) != "ok\n1\n" {
+		t.Errorf("sqlite3 says %q (%v), want ok and one hit", out, err)
 	}
 }

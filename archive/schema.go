@@ -116,10 +116,12 @@ CREATE TABLE text_blocks (
 	text     TEXT NOT NULL,
 	UNIQUE (page_pk, path, text)
 );
+-- The key columns come first: sqlite3 3.40's integrity_check wrongly
+-- reports NULLs in a WITHOUT ROWID table whose key columns do not lead.
 CREATE TABLE block_versions (
 	block_id INTEGER NOT NULL REFERENCES text_blocks (block_id),
-	page_pk  INTEGER NOT NULL,
 	version  INTEGER NOT NULL,
+	page_pk  INTEGER NOT NULL,
 	PRIMARY KEY (block_id, version),
 	FOREIGN KEY (page_pk, version) REFERENCES versions (page_pk, version)
 ) WITHOUT ROWID;
