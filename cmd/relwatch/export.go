@@ -51,7 +51,7 @@ var (
 // checkSegment rejects an id or language that is not one plain path
 // segment, or that would collide with the export's own top-level names.
 func checkSegment(what, s string) error {
-	if !safeSegment.MatchString(s) || s == "." || s == ".." || strings.Contains(s, "..") {
+	if !safeSegment.MatchString(s) || strings.Contains(s, "..") {
 		return fmt.Errorf("%s %q cannot be a file name (want letters, digits, '.', '_' or '-')", what, s)
 	}
 	if what == "page id" {

@@ -17,7 +17,8 @@ import (
 // local page: a first run commits the first version, an edit of the page
 // gives exactly one new change file, feed entry and commit (pushed to a
 // local remote), a run with nothing new changes no byte and commits
-// nothing, and a failing page exits 3 without a commit.
+// nothing, a failing page exits 3 without a commit, and after a long quiet
+// spell the heartbeat commit keeps the schedule alive.
 func TestScheduledRunScript(t *testing.T) {
 	for _, tool := range []string{"bash", "git", "go"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -156,5 +157,18 @@ func TestScheduledRunScript(t *testing.T) {
 	runScript(exitFailed)
 	if commits() != 3 {
 		t.Fatalf("run 4: %d commits, want 3", commits())
+	}
+
+	// Run 5: nothing new, but the last commit is years old: the weekly
+	// run commits a heartbeat so that GitHub keeps the schedule.
+	cmd := exec.Command("git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "--allow-empty", "-m", "long ago")
+	cmd.Dir, cmd.Env = repo, append(slices.Clone(env), "GIT_COMMITTER_DATE=2020-01-01T00:00:00Z")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("old commit: %v\n%s", err, out)
+	}
+	s.serve(200, "kazakhstan-fr-v2.html")
+	runScript(0, "RELWATCH_HEARTBEAT_DAYS=50")
+	if commits() != 5 || !strings.HasPrefix(git("log", "-1", "--format=%s"), "relwatch: heartbeat") || git("show", "--name-only", "--format=", "HEAD") != ".github/relwatch-heartbeat" {
+		t.Fatalf("run 5: %d commits, last %q, want a heartbeat commit", commits(), git("log", "-1", "--format=%s %n%b"))
 	}
 }
