@@ -79,6 +79,25 @@ func TestRestructurePaths(t *testing.T) {
 	t.Fatal("the 1995 sentence is not reported as moved")
 }
 
+// TestMovedAndReworded: one block_changed whose two paths differ.
+func TestMovedAndReworded(t *testing.T) {
+	old := page2022()
+	new := page2022()
+	b := new.Sections[0].Blocks[3]
+	b.Text = strings.Replace(b.Text, "maintient", "entretient", 1)
+	new.Sections[0].Blocks = new.Sections[0].Blocks[:3]
+	other := &new.Sections[1].Sections[1]
+	other.Blocks = append(other.Blocks, b)
+	r := Compare(old, new)
+	if !maps.Equal(r.Summary, map[string]int{BlockChanged: 1}) {
+		t.Fatalf("summary %v", r.Summary)
+	}
+	ch := r.Changes[0]
+	if len(ch.OldPath) != 0 || !slices.Equal(ch.NewPath, []string{keyAreas, otherTheme}) {
+		t.Fatalf("paths %q → %q", ch.OldPath, ch.NewPath)
+	}
+}
+
 // TestReorderWithinSection: only the blocks off the longest common
 // subsequence are moved.
 func TestReorderWithinSection(t *testing.T) {

@@ -96,8 +96,8 @@ func (in *inliner) tokens(old, new string) (ops []Op, ok bool) {
 			ops, ok = nil, false
 		}
 	}()
-	ta, tb := tokenize(old), tokenize(new)
-	if len(ta) > maxInlineTokens || len(tb) > maxInlineTokens || len(ta)*len(tb) > in.work {
+	ta, tb := tokenize(old, maxInlineTokens), tokenize(new, maxInlineTokens)
+	if ta == nil || tb == nil || len(ta)*len(tb) > in.work {
 		return nil, false
 	}
 	in.work -= len(ta) * len(tb)
@@ -165,12 +165,16 @@ func tokenRune(i int) rune { return rune(puaFirst + i) }
 
 func runeToken(r rune) int { return int(r - puaFirst) }
 
-// tokenize splits s into words (letters, digits and marks, with inner
-// apostrophes and hyphens kept out), runs of white space, and single other
-// characters. Joining the tokens gives s back.
-func tokenize(s string) []string {
-	toks := make([]string, 0, len(s)/4)
+// tokenize splits s into words (letters, digits and marks; apostrophes and
+// hyphens are tokens of their own), runs of white space, and single other
+// characters. Joining the tokens gives s back. Past limit tokens it gives
+// up and returns nil.
+func tokenize(s string, limit int) []string {
+	toks := make([]string, 0, min(len(s)/4, limit)+1)
 	for len(s) > 0 {
+		if len(toks) == limit {
+			return nil
+		}
 		r, size := utf8.DecodeRuneInString(s)
 		n := size
 		switch {

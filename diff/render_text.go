@@ -13,7 +13,7 @@ const (
 	ansiReset = "\x1b[0m"
 	ansiBold  = "\x1b[1m"
 	ansiDim   = "\x1b[2m"
-	ansiRed   = "\x1b[31m"
+	ansiRed   = "\x1b[31;9m" // red, struck through where the terminal can
 	ansiGreen = "\x1b[32m"
 )
 
