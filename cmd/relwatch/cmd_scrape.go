@@ -87,7 +87,11 @@ func runScrape(ctx context.Context, g *globals, opts scrapeOptions) error {
 	if err != nil {
 		return err
 	}
-	return scrapeExit(ctx, results, opts.exitCode)
+	stale, err := staleAfterScrape(ctx, g, cfg, targets, time.Now())
+	if err != nil {
+		return err
+	}
+	return withStale(scrapeExit(ctx, results, opts.exitCode), stale, cfg.StaleAfter)
 }
 
 // scrapeRun is one scrape: it opens the archive, holds the writer lock

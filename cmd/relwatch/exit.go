@@ -21,7 +21,7 @@ const exitCodesHelp = `Exit codes:
   0    success
   1    scrape --exit-code only: some page is new or changed
   2    usage or config error, or a page or version not in the archive
-  3    one or more targets failed (the others were still archived)
+  3    one or more targets failed or are stale (the others were still archived)
   4    archive unusable (locked, corrupt, not an archive, newer schema, missing)
   130  interrupted`
 
