@@ -97,8 +97,11 @@ func (a *Archive) prepareBody(ctx context.Context, raw []byte) (*body, error) {
 	if !errors.Is(err, sql.ErrNoRows) {
 		return nil, a.wrap("look up raw body", err)
 	}
+	// BestSpeed: about three times faster than the default level on HTML
+	// and only slightly larger; an unchanged check whose page embeds a
+	// fresh token stores a new body, and that check should stay cheap.
 	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
 	zw.Write(raw)
 	if err := zw.Close(); err != nil {
 		return nil, err
