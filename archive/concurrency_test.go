@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sync"
 	"testing"
@@ -112,4 +113,92 @@ func BenchmarkRecordVersion(b *testing.B) {
 		// A fresh body each time, as a changed page brings: hashed and compressed.
 		mustVersion(b, a, capture(kzEN, i, body+fmt.Sprint(i)), snaps[i], change)
 	}
+}
+
+// TestPragmasOnEveryConnection: database/sql is a pool, so the pragmas must
+// hold on every connection, not only the first.
+func TestPragmasOnEveryConnection(t *testing.T) {
+	ctx := context.Background()
+	a := TestArchive(t)
+	var conns []*sql.Conn
+	for range 4 {
+		c, err := a.db.Conn(ctx) // held, so each is a distinct connection
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns = append(conns, c)
+	}
+	for i, c := range conns {
+		var journal string
+		var sync, fk, busy int
+		for q, dst := range map[string]any{
+			"PRAGMA journal_mode": &journal, "PRAGMA synchronous": &sync,
+			"PRAGMA foreign_keys": &fk, "PRAGMA busy_timeout": &busy,
+		} {
+			if err := c.QueryRowContext(ctx, q).Scan(dst); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if journal != "wal" || sync != 2 || fk != 1 || busy != 5000 {
+			t.Errorf("connection %d: journal_mode %s, synchronous %d, foreign_keys %d, busy_timeout %d", i, journal, sync, fk, busy)
+		}
+	}
+}
+
+// TestConcurrentWriters: four handles (four pools, as four processes would
+// have) write at once, each alternating RecordVersion with a transaction
+// that reads before it writes. With deferred transactions the latter fail
+// at once with SQLITE_BUSY (reliability.md §1.6); every write of the
+// package goes through write(), whose BEGIN IMMEDIATE makes them all wait
+// their turn instead.
+func TestConcurrentWriters(t *testing.T) {
+	ctx := context.Background()
+	a := TestArchive(t)
+	mustVersion(t, a, capture(kzEN, 0, "0"), snap(kzEN, "", "start"), nil)
+	const writers, each = 4, 15
+	var wg sync.WaitGroup
+	for w := range writers {
+		h, err := Open(ctx, a.Path(), ReadWrite)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer h.Close()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				s := snap(kzEN, "", fmt.Sprint("writer ", w, " edit ", i))
+				if _, err := h.RecordVersion(ctx, capture(kzEN, i, fmt.Sprint(w, i)), s, 1, nil); err != nil {
+					t.Error(err)
+					return
+				}
+				err := h.write(ctx, "bump", func(tx *sql.Tx) error {
+					var v int
+					if err := tx.QueryRowContext(ctx, `SELECT max(version) FROM versions`).Scan(&v); err != nil {
+						return err
+					}
+					_, err := tx.ExecContext(ctx, `UPDATE versions SET checks = checks + 1 WHERE version = ?`, v)
+					return err
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	vs, err := a.Versions(ctx, kzEN)
+	if err != nil || len(vs) != 1+writers*each {
+		t.Fatalf("%d versions, %v; want %d", len(vs), err, 1+writers*each)
+	}
+	checks := 0
+	for _, v := range vs {
+		checks += v.Checks
+	}
+	if want := 1 + 2*writers*each; checks != want {
+		t.Errorf("checks add up to %d, want %d", checks, want)
+	}
+	mustCheckClean(t, a)
 }

@@ -63,8 +63,6 @@ func Open(ctx context.Context, path string, mode Mode) (*Archive, error) {
 		if err := checkLocalFS(abs); err != nil {
 			return nil, err
 		}
-	}
-	if exists {
 		if err := probe(ctx, path, abs, mode); err != nil {
 			return nil, unusable(err)
 		}
