@@ -21,7 +21,7 @@ func TestReaderDuringWrites(t *testing.T) {
 	}
 	defer r.Close()
 
-	const n = 40
+	const n = 25
 	var wg sync.WaitGroup
 	done := make(chan struct{})
 	wg.Add(1)
@@ -156,7 +156,7 @@ func TestConcurrentWriters(t *testing.T) {
 	ctx := context.Background()
 	a := TestArchive(t)
 	mustVersion(t, a, capture(kzEN, 0, "0"), snap(kzEN, "", "start"), nil)
-	const writers, each = 4, 15
+	const writers, each = 4, 8
 	var wg sync.WaitGroup
 	for w := range writers {
 		h, err := Open(ctx, a.Path(), ReadWrite)

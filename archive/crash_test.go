@@ -193,7 +193,7 @@ func TestKill9DuringMigration(t *testing.T) {
 	ctx := context.Background()
 	src := tempPath(t)
 	a := openRW(t, src)
-	const versions = 80
+	const versions = 50
 	for i := range versions {
 		mustVersion(t, a, capture(kzEN, i, fmt.Sprint("b", i)), benchSnap(i), nil)
 	}
@@ -206,7 +206,7 @@ func TestKill9DuringMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	seen := map[int]int{}
-	for round := range 5 {
+	for round := range 3 {
 		path := tempPath(t)
 		if err := os.WriteFile(path, v1, 0o644); err != nil {
 			t.Fatal(err)
