@@ -140,6 +140,10 @@ func BenchmarkCompare(b *testing.B) {
 
 	old100 := genPage(1, 100_000)
 	new100 := restructured(old100)
+	edited100 := old100
+	edited100.Sections = cloneSections(old100.Sections)
+	b100 := &edited100.Sections[3].Sections[2].Blocks[1]
+	b100.Text = strings.Replace(b100.Text, " ", " très ", 1)
 	old300 := genPage(2, 300_000)
 	new300 := genPage(3, 300_000)
 	oldShuf, newShuf := shuffledPair()
@@ -149,8 +153,9 @@ func BenchmarkCompare(b *testing.B) {
 		old, new snapshots.Snapshot
 	}{
 		{"one-bullet", page2022(), edited},
-		{"restructure", page2017(), page2022()},
-		{"restructure-100KB", old100, new100},
+		{"one-bullet-100KB", old100, edited100},
+		{"restructure", old100, new100},
+		{"restructure-fixture", page2017(), page2022()},
 		{"rewrite-300KB", old300, new300},
 		{"shuffled-paragraphs", oldShuf, newShuf},
 	}

@@ -153,12 +153,26 @@ func (m *matching) matchBlocksExact() {
 		if o < 0 {
 			continue
 		}
+		// Most blocks of most sections are untouched: pair the common head
+		// and tail directly, and hash only what lies between.
+		ob, nb := m.old.secs[o].blocks, m.new.secs[j].blocks
+		for len(ob) > 0 && len(nb) > 0 && m.old.blks[ob[0]].text == m.new.blks[nb[0]].text {
+			m.pairBlk(ob[0], nb[0])
+			ob, nb = ob[1:], nb[1:]
+		}
+		for len(ob) > 0 && len(nb) > 0 && m.old.blks[ob[len(ob)-1]].text == m.new.blks[nb[len(nb)-1]].text {
+			m.pairBlk(ob[len(ob)-1], nb[len(nb)-1])
+			ob, nb = ob[:len(ob)-1], nb[:len(nb)-1]
+		}
+		if len(ob) == 0 || len(nb) == 0 {
+			continue
+		}
 		queue := map[string][]int{}
-		for _, b := range m.old.secs[o].blocks {
+		for _, b := range ob {
 			t := m.old.blks[b].text
 			queue[t] = append(queue[t], b)
 		}
-		for _, b := range m.new.secs[j].blocks {
+		for _, b := range nb {
 			t := m.new.blks[b].text
 			if q := queue[t]; len(q) > 0 {
 				m.pairBlk(q[0], b)

@@ -90,19 +90,16 @@ func entryOf(ch Change) entry {
 	switch ch.Kind {
 	case SectionAdded:
 		e.Added = ch.Blocks
-		e.Ops = nil
 	case SectionRemoved:
 		e.Removed = ch.Blocks
-		e.Ops = nil
-	case SectionMoved:
-		e.Ops = nil
 	case BlockMoved:
 		e.Ops = []Op{{OpEqual, ch.New}}
-	}
-	if ch.Kind == StampChanged && ch.Old != "" && ch.New != "" {
-		// Two dates side by side read as one: separate them (for display
-		// only; Inline, in the JSON, still spells both texts).
-		e.Ops = []Op{{OpDelete, ch.Old}, {OpEqual, " → "}, {OpInsert, ch.New}}
+	case StampChanged:
+		if ch.Old != "" && ch.New != "" {
+			// Two dates side by side read as one: show an arrow between
+			// them (in the rendering only; the change keeps Old and New).
+			e.Ops = []Op{{OpDelete, ch.Old}, {OpEqual, " → "}, {OpInsert, ch.New}}
+		}
 	}
 	if e.Ops == nil && !strings.HasPrefix(ch.Kind, "section_") {
 		e.Ops = replaceAll(ch.Old, ch.New)
