@@ -61,15 +61,16 @@ unchanged, failed), version, and for failed the reason.`,
 // pageResult is the outcome of one target in one run; its JSON form is
 // what `scrape --json` prints.
 type pageResult struct {
-	Page            string `json:"page"`
-	URL             string `json:"url"`
-	Status          string `json:"status"`
-	Version         int    `json:"version,omitempty"`
-	PreviousVersion int    `json:"previous_version,omitempty"`
-	Error           string `json:"error,omitempty"`
-	ErrorKind       string `json:"error_kind,omitempty"`
-	Suspect         string `json:"suspect,omitempty"`
-	UpdatedRaw      string `json:"updated_raw,omitempty"`
+	Page            string   `json:"page"`
+	URL             string   `json:"url"`
+	Status          string   `json:"status"`
+	Version         int      `json:"version,omitempty"`
+	PreviousVersion int      `json:"previous_version,omitempty"`
+	Error           string   `json:"error,omitempty"`
+	ErrorKind       string   `json:"error_kind,omitempty"`
+	Suspect         string   `json:"suspect,omitempty"`
+	UpdatedRaw      string   `json:"updated_raw,omitempty"`
+	Warnings        []string `json:"warnings,omitempty"` // from the parser: an unreadable stamp, a language mismatch
 
 	report *diff.Report // the change into Version, when Status is changed
 }
@@ -134,6 +135,9 @@ func scrapeRun(ctx context.Context, g *globals, cfg Config, targets []Target, op
 			fmt.Fprintf(g.io.Err, "[%d/%d] %s %s\n", done, len(targets), results[i].Page, results[i].Status)
 		}
 		g.log.Info("checked", "page", results[i].Page, "status", results[i].Status, "version", results[i].Version, "error", results[i].Error)
+		for _, w := range results[i].Warnings {
+			g.log.Warn(w, "page", results[i].Page)
+		}
 		if afterPage != nil {
 			afterPage()
 		}
@@ -201,6 +205,7 @@ func recordCapture(ctx context.Context, arc *archive.Archive, t Target, c scrape
 		return fail("parse_error", err.Error())
 	}
 	snap := parsed.Snapshot
+	res.Warnings = parsed.Warnings
 	snap.Page, snap.URL = key.String(), t.URL
 
 	res.UpdatedRaw = string(snap.UpdatedRaw)
