@@ -36,7 +36,6 @@ the end of that day, UTC).`,
 	f.IntVar(&opts.version, "version", 0, "version number (default: latest)")
 	f.StringVar(&opts.at, "at", "", "the version current at this time (RFC 3339 or YYYY-MM-DD)")
 	f.StringVar(&opts.format, "format", "text", "text, markdown or json")
-	cmd.MarkFlagsMutuallyExclusive("version", "at")
 	return cmd
 }
 
@@ -44,6 +43,9 @@ func runShow(ctx context.Context, g *globals, ref string, opts showOptions) erro
 	write, err := snapshotWriter(opts.format)
 	if err != nil {
 		return usageError(err)
+	}
+	if opts.version != 0 && opts.at != "" {
+		return usageError(fmt.Errorf("give --version or --at, not both"))
 	}
 	var at time.Time
 	if opts.at != "" {

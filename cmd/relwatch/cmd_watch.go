@@ -38,8 +38,6 @@ finishes the page in hand, then exits 0; between runs it exits at once.`,
 	f.DurationVar(&opts.lockTimeout, "lock-timeout", time.Minute, "how long each run waits for another scrape holding the archive")
 	f.StringVar(&opts.reportDir, "report-dir", "", "write each new version's diff to DIR/<id>-<lang>-<version>.{md,html,json}")
 	f.StringVar(&opts.summary, "summary", "", "append a Markdown summary of each run to this file")
-	cmd.MarkFlagsMutuallyExclusive("every", "cron")
-	cmd.MarkFlagsOneRequired("every", "cron")
 	return cmd
 }
 
@@ -90,6 +88,12 @@ func runWatch(ctx context.Context, g *globals, opts watchOptions) error {
 
 // watchSchedule returns the function giving the next run time after t.
 func watchSchedule(every time.Duration, spec string) (func(time.Time) time.Time, error) {
+	switch {
+	case every != 0 && spec != "":
+		return nil, fmt.Errorf("give --every or --cron, not both")
+	case every == 0 && spec == "":
+		return nil, fmt.Errorf("give a schedule: --every DURATION or --cron EXPRESSION")
+	}
 	if spec != "" {
 		sched, err := cron.ParseStandard(spec)
 		if err != nil {

@@ -246,6 +246,7 @@ func TestUsageErrors(t *testing.T) {
 		{"show"},
 		{"show", "kazakhstan/fr", "--format", "pdf"},
 		{"show", "kazakhstan/fr", "--at", "yesterday"},
+		{"show", "kazakhstan/fr", "--version", "1", "--at", "2026-01-01"},
 		{"diff", "kazakhstan/fr"}, // only one version
 		{"scrape", "--only", "georgia/en"},
 	} {

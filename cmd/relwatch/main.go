@@ -41,8 +41,5 @@ func run(ctx context.Context, args []string, io streams) int {
 	if err != nil && err.Error() != "" {
 		fmt.Fprintf(io.Err, "relwatch: %v\n", err)
 	}
-	if err == nil && ctx.Err() != nil {
-		return exitInterrupted
-	}
 	return exitCode(err)
 }

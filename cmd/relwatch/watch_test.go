@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// versionsOf reads the page's versions through the CLI.
+func (e *testEnv) versionsOf(page string) []logEntry {
+	e.t.Helper()
+	out, _, code := e.relwatch("log", page, "--json")
+	if code != exitOK {
+		return nil
+	}
+	var log []logEntry
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		e.t.Fatal(err)
+	}
+	return log
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestWatchScrapesOnScheduleAndStopsCleanly(t *testing.T) {
+	e := newTestEnv(t)
+	ctx, stop := context.WithCancel(context.Background())
+	exit := make(chan int, 1)
+	var out, errb bytes.Buffer
+	go func() {
+		exit <- run(ctx, []string{"--config", e.cfg, "watch", "--every", "50ms", "--json"}, streams{Out: &out, Err: &errb})
+	}()
+
+	waitFor(t, "version 1 and a second check", func() bool {
+		v := e.versionsOf("kazakhstan/fr")
+		return len(v) == 1 && v[0].Checks >= 2
+	})
+	e.site.serve(200, "kazakhstan-fr-v2.html")
+	waitFor(t, "version 2", func() bool { return len(e.versionsOf("kazakhstan/fr")) == 2 })
+
+	stop() // what SIGTERM does to the root context
+	select {
+	case code := <-exit:
+		if code != exitOK {
+			t.Fatalf("watch stopped with exit %d, want 0\nstderr: %s", code, errb.String())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("watch did not stop within 5s of the stop signal")
+	}
+	if v := e.versionsOf("kazakhstan/fr"); len(v) != 2 {
+		t.Fatalf("versions after watch: %d, want 2", len(v))
+	}
+	if !strings.Contains(out.String(), `"status":"changed"`) {
+		t.Errorf("watch output lacks the change:\n%s", out.String())
+	}
+}
+
+func TestWatchFlags(t *testing.T) {
+	e := newTestEnv(t)
+	for _, args := range [][]string{
+		{"watch"},
+		{"watch", "--every", "1h", "--cron", "0 * * * *"},
+		{"watch", "--cron", "every tuesday"},
+		{"watch", "--every", "-1s"},
+	} {
+		if _, _, code := e.relwatch(args...); code != exitUsage {
+			t.Errorf("relwatch %v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+	next, err := watchSchedule(0, "0 */6 * * *")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2026, 11, 28, 7, 30, 0, 0, time.UTC)
+	if got, want := next(from), time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("cron next after %v = %v, want %v", from, got, want)
+	}
+}
+
+// TestWatchSIGTERM runs the real binary and stops it with SIGTERM, as
+// systemd or Kubernetes would.
+func TestWatchSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	e := newTestEnv(t)
+	bin := filepath.Join(t.TempDir(), "relwatch")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "--config", e.cfg, "watch", "--every", "100ms")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a first version", func() bool { return len(e.versionsOf("kazakhstan/fr")) == 1 })
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("watch after SIGTERM: %v, want exit 0", err)
+		}
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("watch did not exit within 5s of SIGTERM")
+	}
+	if out := e.mustRun(0, "check"); !strings.Contains(out, "ok") {
+		t.Fatalf("check after SIGTERM: %s", out)
+	}
+}
