@@ -4,7 +4,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/relwatch/relwatch/snapshots"
 )
@@ -12,10 +11,10 @@ import (
 // Limits of the similarity pass over unmatched blocks. They count work, not
 // time, so the result never depends on the machine.
 const (
-	maxDocFreq    = 100     // words in more leftover blocks than this are too common to suggest a pair
-	maxCandidates = 24      // pairs scored per new block
-	maxScored     = 400_000 // pairs scored per comparison
-	maxVisits     = 4_000_000
+	maxDocFreq    = 100       // words in more leftover blocks than this are too common to suggest a pair
+	maxCandidates = 24        // pairs scored per new block
+	maxScored     = 400_000   // pairs scored per comparison
+	maxVisits     = 4_000_000 // inverted-index entries read per comparison
 
 	maxEmptySiblings = 64 // empty sections compared by heading, per parent
 )
@@ -543,6 +542,3 @@ func (m *matching) leftBlocks(p *page, s int, pair []int) []snapshots.Block {
 	}
 	return bs
 }
-
-// displayPath joins a path for people.
-func displayPath(p []string) string { return strings.Join(p, " › ") }

@@ -19,8 +19,6 @@ type vocabulary struct {
 	ids map[string]int32
 }
 
-func (v *vocabulary) size() int { return len(v.ids) }
-
 // words returns the sorted word ids of s, repeats kept.
 func (v *vocabulary) words(s string) []int32 {
 	if v.ids == nil {
