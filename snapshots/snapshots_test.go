@@ -14,6 +14,7 @@ func TestNormalizeText(t *testing.T) {
 		{"NFC", "e\u0301t\u00e9", "\u00e9t\u00e9"},
 		{"zero width dropped", "se\u200bcu\u00adrit\u00e9", "securit\u00e9"},
 		{"invalid UTF-8", "a\xffb", "a\uFFFDb"},
+		{"control characters dropped", "red\x1b[31m\u0085text\x00", "red[31m text"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

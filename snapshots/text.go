@@ -12,7 +12,9 @@ import (
 // UTF-8 replaced, Unicode NFC, every run of white space (non-breaking and
 // other Unicode spaces included) folded to one ASCII space, and the ends
 // trimmed. Zero-width spaces and soft hyphens, invisible on the page, are
-// dropped so that they cannot make two identical-looking texts differ.
+// dropped so that they cannot make two identical-looking texts differ, and
+// so are control characters, which could carry terminal escape codes into
+// reports.
 func NormalizeText(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
@@ -27,6 +29,8 @@ func NormalizeText(s string) string {
 			continue
 		case unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
 			space = true
+			continue
+		case unicode.IsControl(r):
 			continue
 		}
 		if space && b.Len() > 0 {
