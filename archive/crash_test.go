@@ -185,7 +185,7 @@ func TestLockAcrossProcesses(t *testing.T) {
 
 // TestKill9DuringMigration kills a process while it migrates a schema-1
 // archive with some history. The file must then be either still schema 1 or
-// wholly schema 2, and the next open must finish the job.
+// wholly the current schema, and the next open must finish the job.
 func TestKill9DuringMigration(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes")
@@ -220,7 +220,7 @@ func TestKill9DuringMigration(t *testing.T) {
 			t.Fatalf("round %d: after the kill: %v", round, err)
 		}
 		seen[ro.Schema()]++
-		if s := ro.Schema(); s != 1 && s != 2 {
+		if s := ro.Schema(); s != 1 && s != SchemaVersion {
 			t.Errorf("round %d: schema %d after the kill", round, s)
 		}
 		mustCheckClean(t, ro)

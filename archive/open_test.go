@@ -64,6 +64,9 @@ func downgradeToV1(t testing.TB, a *Archive) {
 	for _, q := range []string{
 		"DROP TABLE text_fts", "DROP TABLE block_versions", "DROP TABLE text_blocks",
 		"DROP INDEX versions_by_first_seen2", "CREATE INDEX versions_by_first_seen ON versions (page_pk, first_seen)",
+		"ALTER TABLE captures DROP COLUMN canonical_url", "ALTER TABLE captures DROP COLUMN original_url",
+		"ALTER TABLE captures DROP COLUMN original_digest", "ALTER TABLE captures DROP COLUMN origin",
+		"ALTER TABLE captures DROP COLUMN retrieved",
 		"PRAGMA user_version = 1",
 	} {
 		if _, err := a.db.Exec(q); err != nil {
@@ -110,7 +113,7 @@ func TestMigrateV1Fixture(t *testing.T) {
 
 	a := openRW(t, path)
 	defer a.Close()
-	if a.Schema() != SchemaVersion || SchemaVersion != 2 {
+	if a.Schema() != SchemaVersion || SchemaVersion != 3 {
 		t.Fatalf("schema after migration = %d, want %d", a.Schema(), SchemaVersion)
 	}
 	mustCheckClean(t, a)

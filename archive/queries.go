@@ -1,20 +1,22 @@
 package archive
 
 // The queries behind the history commands (show --at, log, diff, search,
-// pages). Each must be answered from an index on its page, so that its cost
+// pages). Health (last check, failures in a row, validators) counts live
+// captures only: a Wayback capture or an imported file is not a check. Each must be answered from an index on its page, so that its cost
 // does not grow with other pages' history; TestQueryPlans holds them to it.
 const (
 	qLatestVersion = `SELECT version, content_hash, updated_raw, first_seen FROM versions
 		WHERE page_pk = ? ORDER BY version DESC LIMIT 1`
 	qLastCapture = `SELECT started, outcome, error_kind || CASE WHEN error_kind != '' AND error_message != '' THEN ': ' ELSE '' END || error_message
-		FROM captures WHERE page_pk = ? ORDER BY capture_id DESC LIMIT 1`
+		FROM captures WHERE page_pk = ? AND source = 'live' ORDER BY capture_id DESC LIMIT 1`
 	qLastGoodCapture = `SELECT capture_id, started FROM captures
-		WHERE page_pk = ? AND outcome != 'failed' ORDER BY capture_id DESC LIMIT 1`
-	qFailuresSince = `SELECT count(*) FROM captures WHERE page_pk = ? AND capture_id > ?`
+		WHERE page_pk = ? AND source = 'live' AND outcome != 'failed' ORDER BY capture_id DESC LIMIT 1`
+	qFailuresSince = `SELECT count(*) FROM captures WHERE page_pk = ? AND capture_id > ? AND source = 'live'`
 	qPagePK        = `SELECT page_pk FROM pages WHERE id = ? AND lang = ?`
 	qVersions      = `SELECT v.version, v.content_hash, v.first_seen, v.last_seen, v.checks,
 		v.updated_raw, v.updated_on, v.updated_at, v.parser_version, c.suspect,
-		ch.summary, ch.stamp_only, ch.parser_change, ch.window_start
+		ch.summary, ch.stamp_only, ch.parser_change, ch.window_start,
+		c.source, c.final_url, c.original_url, c.origin
 		FROM versions v
 		JOIN captures c ON c.capture_id = v.capture_id
 		LEFT JOIN changes ch ON ch.page_pk = v.page_pk AND ch.to_version = v.version
@@ -23,7 +25,7 @@ const (
 	qSnapshotLatest = `SELECT version, snapshot, parser_version, first_seen, last_seen FROM versions WHERE page_pk = ? ORDER BY version DESC LIMIT 1`
 	qSnapshotAt     = `SELECT version, snapshot, parser_version, first_seen, last_seen
 		FROM versions WHERE page_pk = ? AND first_seen <= ? ORDER BY first_seen DESC, version DESC LIMIT 1`
-	qValidators = `SELECT headers FROM captures WHERE page_pk = ? AND outcome != 'failed'
+	qValidators = `SELECT headers FROM captures WHERE page_pk = ? AND source = 'live' AND outcome != 'failed'
 		ORDER BY capture_id DESC LIMIT 1`
 	qChange = `SELECT diff, summary, stamp_only, parser_change, window_start FROM changes
 		WHERE page_pk = ? AND to_version = ?`

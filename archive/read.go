@@ -44,6 +44,16 @@ type VersionInfo struct {
 	ParserChange                     bool
 	WindowStart                      *time.Time // last capture that still saw the previous version
 	Suspect                          string     // of the capture this version came from
+	Provenance                                  // of the capture this version came from (its first sighting)
+}
+
+// Provenance says where a capture came from: the live site, the Wayback
+// Machine or an imported file.
+type Provenance struct {
+	Source      string // SourceLive, SourceWayback or SourceImport
+	FinalURL    string // the URL the bytes were served for (live: after redirects)
+	OriginalURL string // Wayback's "original" URL, or an imported file's page URL
+	Origin      string // where relwatch read the bytes: a replay URL or a file; "" for live
 }
 
 // readTx runs fn in a read transaction: one consistent WAL snapshot, never
@@ -202,7 +212,12 @@ func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]Versi
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, qVersions, pk)
+		q := qVersions
+		if a.schema < 3 {
+			// Read-only on an older archive: its captures are all live.
+			q = strings.Replace(q, "c.source, c.final_url, c.original_url, c.origin", "c.source, c.final_url, '', ''", 1)
+		}
+		rows, err := tx.QueryContext(ctx, q, pk)
 		if err != nil {
 			return err
 		}
@@ -213,7 +228,8 @@ func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]Versi
 			var raw, on, at, summary, window sql.NullString
 			var stampOnly, parserChange sql.NullBool
 			if err := rows.Scan(&vi.Version, &vi.ContentHash, &first, &last, &vi.Checks, &raw, &on, &at,
-				&vi.ParserVersion, &vi.Suspect, &summary, &stampOnly, &parserChange, &window); err != nil {
+				&vi.ParserVersion, &vi.Suspect, &summary, &stampOnly, &parserChange, &window,
+				&vi.Source, &vi.FinalURL, &vi.OriginalURL, &vi.Origin); err != nil {
 				return err
 			}
 			vi.UpdatedRaw, vi.UpdatedOn, vi.UpdatedAt = raw.String, on.String, at.String

@@ -21,8 +21,8 @@ type Capture struct {
 	URL               string // the configured URL
 	CanonicalURL      string
 	FinalURL          string
-	Source            string // "live" (later "wayback", "import")
-	Started, Finished time.Time
+	Source            string // SourceLive, SourceWayback or SourceImport
+	Started, Finished time.Time // for a Wayback capture or an imported file: when the page was captured
 	Status            int
 	Header            map[string]string // selected response headers, stored as JSON
 	Body              []byte            // raw body, may be nil; stored once per distinct content
@@ -31,7 +31,20 @@ type Capture struct {
 	ErrorKind         string // for failed captures
 	ErrorMessage      string
 	Suspect           string // non-empty: why this capture looks wrong; it is archived all the same
+
+	// Provenance of a capture not made live (schema 3).
+	OriginalURL    string    // the URL as captured: Wayback's "original", or the page URL of an imported file
+	OriginalDigest string    // Wayback's digest of the capture (base32 SHA-1), "" otherwise
+	Origin         string    // where relwatch read the bytes: the replay URL, or the imported file
+	Retrieved      time.Time // when relwatch read them; zero for live captures
 }
+
+// Sources stored in captures.source.
+const (
+	SourceLive    = "live"
+	SourceWayback = "wayback"
+	SourceImport  = "import"
+)
 
 // ChangeRecord is what the caller's differ says about a change from one
 // version to the next.
@@ -165,7 +178,11 @@ func insertCapture(ctx context.Context, tx *sql.Tx, pk int64, c *Capture, b *bod
 	}
 	source := c.Source
 	if source == "" {
-		source = "live"
+		source = SourceLive
+	}
+	var retrieved any
+	if !c.Retrieved.IsZero() {
+		retrieved = fmtTime(c.Retrieved)
 	}
 	started, finished := c.Started, c.Finished
 	if started.IsZero() {
@@ -175,10 +192,12 @@ func insertCapture(ctx context.Context, tx *sql.Tx, pk int64, c *Capture, b *bod
 		finished = started
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO captures (page_pk, source, started, finished, status, final_url,
-			headers, content_type, body_digest, outcome, error_kind, error_message, suspect, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			headers, content_type, body_digest, outcome, error_kind, error_message, suspect, version,
+			canonical_url, original_url, original_digest, origin, retrieved)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		pk, source, fmtTime(started), fmtTime(finished), c.Status, c.FinalURL,
-		string(hj), c.ContentType, digest, c.Outcome, c.ErrorKind, c.ErrorMessage, c.Suspect, version)
+		string(hj), c.ContentType, digest, c.Outcome, c.ErrorKind, c.ErrorMessage, c.Suspect, version,
+		c.CanonicalURL, c.OriginalURL, c.OriginalDigest, c.Origin, retrieved)
 	if err != nil {
 		return 0, err
 	}

@@ -101,6 +101,84 @@ func (a *Archive) Reparse(ctx context.Context, page *snapshots.PageKey, parse Pa
 	return rep, nil
 }
 
+// clearTimeline removes a page's derived rows (search index, changes,
+// versions), children first for the foreign keys.
+func clearTimeline(ctx context.Context, tx *sql.Tx, pk int64) error {
+	if err := dropIndex(ctx, tx, pk); err != nil {
+		return err
+	}
+	for _, q := range []string{
+		`DELETE FROM changes WHERE page_pk = ?`,
+		`DELETE FROM versions WHERE page_pk = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, pk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeTimeline stores a page's versions from its successful captures in
+// order of observation: consecutive captures with the same content hash
+// make one version, as they would have in a live run. It fills in each
+// capture's newVersion and startsGroup, sets the captures' versions and
+// outcomes, stores a change into every version after the first (changeFor
+// gets the last capture of the previous version and the first of the new
+// one), indexes the versions for search and returns the versions whose
+// change is a parser change. The page's old derived rows must be cleared.
+func writeTimeline(ctx context.Context, tx *sql.Tx, pk int64, caps []reCapture, changeFor func(prev, cur *reCapture) ChangeRecord) ([]int, error) {
+	n := 0
+	for i := range caps {
+		caps[i].startsGroup = i == 0 || caps[i].snap.ContentHash != caps[i-1].snap.ContentHash
+		if caps[i].startsGroup {
+			n++
+		}
+		caps[i].newVersion = n
+	}
+	var parserChanges []int
+	var prevSnap snapshots.Snapshot
+	for i := 0; i < len(caps); {
+		j := i + 1
+		for j < len(caps) && !caps[j].startsGroup {
+			j++
+		}
+		first, last := caps[i], caps[j-1]
+		v := first.newVersion
+		if err := putVersion(ctx, tx, pk, v, first.id, first.snap, first.parser, first.seen, last.seen, j-i); err != nil {
+			return nil, err
+		}
+		if v > 1 {
+			cr := changeFor(&caps[i-1], &caps[i])
+			if cr.ParserChange {
+				parserChanges = append(parserChanges, v)
+			}
+			window := fmtTime(caps[i-1].seen)
+			if err := putChange(ctx, tx, pk, v, &cr, first.seen, &window, string(prevSnap.UpdatedRaw), string(first.snap.UpdatedRaw)); err != nil {
+				return nil, err
+			}
+		}
+		if err := indexVersion(ctx, tx, pk, v, &first.snap); err != nil {
+			return nil, err
+		}
+		for k := i; k < j; k++ {
+			outcome := OutcomeUnchanged
+			if k == i {
+				outcome = OutcomeChanged
+				if v == 1 {
+					outcome = OutcomeNew
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE captures SET version = ?, outcome = ? WHERE capture_id = ?`,
+				v, outcome, caps[k].id); err != nil {
+				return nil, err
+			}
+		}
+		prevSnap = first.snap
+		i = j
+	}
+	return parserChanges, nil
+}
+
 // reCapture is one successful capture and what the new parser makes of it.
 type reCapture struct {
 	id          int64
@@ -126,15 +204,19 @@ func reparsePage(ctx context.Context, tx *sql.Tx, pk int64, key snapshots.PageKe
 		size          sql.NullInt64
 		gz            []byte
 		ct, url, when string
+		source        string
 	}
 	var rows []row
-	err = eachRow(ctx, tx, `SELECT c.capture_id, c.version, c.started, c.body_digest, c.content_type, c.final_url, b.size, b.data
+	err = eachRow(ctx, tx, `SELECT c.capture_id, c.version, c.started, c.body_digest, c.content_type, c.final_url, c.source, b.size, b.data
 		FROM captures c LEFT JOIN raw_bodies b ON b.digest = c.body_digest
 		WHERE c.page_pk = ? AND c.outcome != 'failed' ORDER BY c.capture_id`, func(r *sql.Rows) error {
 		var x row
 		var ov sql.NullInt64
-		if err := r.Scan(&x.id, &ov, &x.when, &x.digest, &x.ct, &x.url, &x.size, &x.gz); err != nil {
+		if err := r.Scan(&x.id, &ov, &x.when, &x.digest, &x.ct, &x.url, &x.source, &x.size, &x.gz); err != nil {
 			return err
+		}
+		if x.seen, err = parseTime(x.when); err != nil {
+			return fail(ErrCorrupt, "capture %d has a bad time", x.id)
 		}
 		x.oldVersion = int(ov.Int64)
 		rows = append(rows, x)
@@ -143,6 +225,17 @@ func reparsePage(ctx context.Context, tx *sql.Tx, pk int64, key snapshots.PageKe
 	if err != nil {
 		return pr, err
 	}
+	// Captures from the Wayback Machine or imported files take their place
+	// in time among the live ones.
+	entries := make([]timelineEntry, len(rows))
+	for i, x := range rows {
+		entries[i] = timelineEntry{id: x.id, live: x.source == SourceLive, seen: x.seen}
+	}
+	ordered := make([]row, len(rows))
+	for i, j := range inTimeOrder(entries) {
+		ordered[i] = rows[j]
+	}
+	rows = ordered
 
 	// Parse each distinct body once.
 	type parsed struct {
@@ -153,9 +246,6 @@ func reparsePage(ctx context.Context, tx *sql.Tx, pk int64, key snapshots.PageKe
 	caps := make([]reCapture, 0, len(rows))
 	for i, x := range rows {
 		c := x.reCapture
-		if c.seen, err = parseTime(x.when); err != nil {
-			return pr, fail(ErrCorrupt, "capture %d has a bad time", c.id)
-		}
 		switch {
 		case x.digest.Valid && x.gz == nil:
 			return pr, fail(ErrCorrupt, "capture %d refers to missing raw body %s", c.id, x.digest.String)
@@ -183,73 +273,24 @@ func reparsePage(ctx context.Context, tx *sql.Tx, pk int64, key snapshots.PageKe
 	}
 	pr.Captures = len(rows)
 
-	// Group consecutive equal hashes into versions.
-	for i := range caps {
-		if i == 0 || caps[i].snap.ContentHash != caps[i-1].snap.ContentHash {
-			caps[i].startsGroup = true
-			pr.After++
-		}
-		caps[i].newVersion = pr.After
-	}
-
-	// Clear the page's derived rows, children first for the foreign keys.
-	if err := dropIndex(ctx, tx, pk); err != nil {
+	if err := clearTimeline(ctx, tx, pk); err != nil {
 		return pr, err
 	}
-	for _, q := range []string{
-		`DELETE FROM changes WHERE page_pk = ?`,
-		`DELETE FROM versions WHERE page_pk = ?`,
-	} {
-		if _, err := tx.ExecContext(ctx, q, pk); err != nil {
-			return pr, err
+	pr.ParserChanges, err = writeTimeline(ctx, tx, pk, caps, func(prev, cur *reCapture) ChangeRecord {
+		cr := compare(prev.snap, cur.snap)
+		// The old parser put this capture and the one before it in the
+		// same version: the page was not edited there, the parser moved.
+		if prev.oldVersion == cur.oldVersion {
+			cr.ParserChange = true
 		}
+		return cr
+	})
+	if err != nil {
+		return pr, err
 	}
-
-	var prevLast time.Time
-	var prevSnap snapshots.Snapshot
-	for i := 0; i < len(caps); {
-		j := i + 1
-		for j < len(caps) && !caps[j].startsGroup {
-			j++
-		}
-		first, last := caps[i], caps[j-1]
-		v := first.newVersion
-		if err := putVersion(ctx, tx, pk, v, first.id, first.snap, first.parser, first.seen, last.seen, j-i); err != nil {
-			return pr, err
-		}
-		if v > 1 {
-			cr := compare(prevSnap, first.snap)
-			// The old parser put this capture and the one before it in the
-			// same version: the page was not edited there, the parser moved.
-			if caps[i-1].oldVersion == first.oldVersion {
-				cr.ParserChange = true
-			}
-			if cr.ParserChange {
-				pr.ParserChanges = append(pr.ParserChanges, v)
-			}
-			window := fmtTime(prevLast)
-			if err := putChange(ctx, tx, pk, v, &cr, first.seen, &window, string(prevSnap.UpdatedRaw), string(first.snap.UpdatedRaw)); err != nil {
-				return pr, err
-			}
-		}
-		if err := indexVersion(ctx, tx, pk, v, &first.snap); err != nil {
-			return pr, err
-		}
-		for k := i; k < j; k++ {
-			outcome := OutcomeUnchanged
-			if k == i {
-				outcome = OutcomeChanged
-				if v == 1 {
-					outcome = OutcomeNew
-				}
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE captures SET version = ?, outcome = ? WHERE capture_id = ?`,
-				v, outcome, caps[k].id); err != nil {
-				return pr, err
-			}
-		}
-		prevLast, prevSnap = last.seen, first.snap
-		i = j
+	pr.After = 0
+	if n := len(caps); n > 0 {
+		pr.After = caps[n-1].newVersion
 	}
 
 	after, err := versionFingerprints(ctx, tx, pk)

@@ -14,6 +14,7 @@ type migration func(ctx context.Context, tx *sql.Tx) error
 var migrations = []migration{
 	execMigration(schema1),
 	migrateTo2,
+	execMigration(schema3),
 }
 
 // SchemaVersion is the schema this relwatch writes.
@@ -129,6 +130,17 @@ CREATE INDEX block_versions_by_version ON block_versions (page_pk, version);
 -- rowid = text_blocks.block_id. remove_diacritics 2 makes "securite" match
 -- "sécurité".
 CREATE VIRTUAL TABLE text_fts USING fts5 (text, tokenize = 'unicode61 remove_diacritics 2');
+`
+
+// schema3 records where each capture came from beyond the live site: the
+// Wayback Machine (source 'wayback') or a saved file (source 'import').
+// Old rows are live captures and keep the defaults.
+const schema3 = `
+ALTER TABLE captures ADD COLUMN canonical_url TEXT NOT NULL DEFAULT '';   -- final_url without session ids
+ALTER TABLE captures ADD COLUMN original_url TEXT NOT NULL DEFAULT '';    -- the URL as captured (Wayback's "original")
+ALTER TABLE captures ADD COLUMN original_digest TEXT NOT NULL DEFAULT ''; -- Wayback's digest of the capture
+ALTER TABLE captures ADD COLUMN origin TEXT NOT NULL DEFAULT '';          -- where the bytes were read: a replay URL, a file
+ALTER TABLE captures ADD COLUMN retrieved TEXT;                           -- when relwatch read them; NULL for live captures
 `
 
 func migrateTo2(ctx context.Context, tx *sql.Tx) error {

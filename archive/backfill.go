@@ -1,0 +1,279 @@
+package archive
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// Placed says where RecordInOrder put a capture.
+type Placed struct {
+	Version int    // the version the capture now belongs to
+	Outcome string // OutcomeNew, OutcomeChanged (it starts its version) or OutcomeUnchanged
+	Shifted bool   // versions after it were renumbered
+}
+
+// RecordInOrder stores a successful capture that was not made live just
+// now (a Wayback Machine capture, an imported file) at its own time,
+// c.Started, among the page's other captures, and rebuilds the page's
+// versions, changes, capture outcomes and search index in that order, all
+// in one transaction. Versions are therefore numbered in order of
+// observation whatever order the captures arrive in; a capture older than
+// the page's live ones renumbers the versions after it.
+//
+// Live captures keep the order they were made in (by capture id: ids only
+// grow, clocks jump); the others go by their time among them. The content
+// of captures already stored is taken from their versions, so nothing is
+// re-parsed; a change between two contents that the archive already holds
+// is kept as it is, and compare diffs only the new neighbours.
+// snap must be sealed.
+func (a *Archive) RecordInOrder(ctx context.Context, c Capture, snap snapshots.Snapshot, parserVersion int, compare CompareFunc) (Placed, error) {
+	var p Placed
+	if snap.ContentHash == "" || !snap.VerifyHash() {
+		return p, fmt.Errorf("record capture of %s: snapshot is not sealed (content hash missing or wrong)", c.Page)
+	}
+	if c.Source == "" || c.Source == SourceLive {
+		return p, fmt.Errorf("record capture of %s in time order: source %q is not a past capture", c.Page, c.Source)
+	}
+	b, err := a.prepareBody(ctx, c.Body)
+	if err != nil {
+		return p, err
+	}
+	err = a.write(ctx, "record "+c.Source+" capture of "+c.Page.String(), func(tx *sql.Tx) error {
+		pk, err := ensurePage(ctx, tx, &c)
+		if err != nil {
+			return err
+		}
+		c.Outcome = OutcomeUnchanged // the rebuild below sets it
+		id, err := insertCapture(ctx, tx, pk, &c, b, nil)
+		if err != nil {
+			return err
+		}
+		snap.ParserVersion = parserVersion
+		p, err = rebuildInOrder(ctx, tx, pk, id, snap, compare)
+		return err
+	})
+	return p, err
+}
+
+// ensurePage returns the page's key, creating the page when it is new. A
+// past capture never changes the URLs of a page that exists: those are the
+// latest live ones.
+func ensurePage(ctx context.Context, tx *sql.Tx, c *Capture) (int64, error) {
+	var pk int64
+	err := tx.QueryRowContext(ctx, qPagePK, c.Page.ID, c.Page.Lang).Scan(&pk)
+	if errors.Is(err, sql.ErrNoRows) {
+		return upsertPage(ctx, tx, c)
+	}
+	return pk, err
+}
+
+// timelineEntry is what ordering needs to know of a capture.
+type timelineEntry struct {
+	id   int64
+	live bool
+	seen time.Time
+}
+
+// inTimeOrder returns the order in which a page's captures were observed,
+// as indexes into entries (which come in capture id order): the live ones in
+// id order, and each of the others, taken by time, before the first live
+// capture made after it.
+func inTimeOrder(entries []timelineEntry) []int {
+	var live, past []int
+	for i, e := range entries {
+		if e.live {
+			live = append(live, i)
+		} else {
+			past = append(past, i)
+		}
+	}
+	slices.SortStableFunc(past, func(x, y int) int { return entries[x].seen.Compare(entries[y].seen) })
+	out := make([]int, 0, len(entries))
+	for len(live) > 0 || len(past) > 0 {
+		if len(past) > 0 && (len(live) == 0 || entries[past[0]].seen.Before(entries[live[0]].seen)) {
+			out, past = append(out, past[0]), past[1:]
+		} else {
+			out, live = append(out, live[0]), live[1:]
+		}
+	}
+	return out
+}
+
+// rebuildInOrder rebuilds a page's timeline after capture newID (whose
+// content is snap) was inserted.
+func rebuildInOrder(ctx context.Context, tx *sql.Tx, pk, newID int64, snap snapshots.Snapshot, compare CompareFunc) (Placed, error) {
+	type stored struct {
+		snap   snapshots.Snapshot
+		parser int
+	}
+	versions := map[int]stored{}
+	err := eachRow(ctx, tx, `SELECT version, snapshot, parser_version FROM versions WHERE page_pk = ?`, func(r *sql.Rows) error {
+		var v, parser int
+		var js string
+		if err := r.Scan(&v, &js, &parser); err != nil {
+			return err
+		}
+		s, err := snapshots.Unmarshal([]byte(js))
+		if err != nil {
+			return fail(ErrCorrupt, "version %d: %v", v, err)
+		}
+		versions[v] = stored{s, parser}
+		return nil
+	}, pk)
+	if err != nil {
+		return Placed{}, err
+	}
+
+	// Changes already stored, by the contents they link.
+	known := map[[2]string]ChangeRecord{}
+	err = eachRow(ctx, tx, `SELECT f.content_hash, t.content_hash, ch.diff, ch.summary, ch.stamp_only, ch.parser_change
+		FROM changes ch
+		JOIN versions f ON f.page_pk = ch.page_pk AND f.version = ch.from_version
+		JOIN versions t ON t.page_pk = ch.page_pk AND t.version = ch.to_version
+		WHERE ch.page_pk = ?`, func(r *sql.Rows) error {
+		var from, to, diff, summary string
+		var cr ChangeRecord
+		if err := r.Scan(&from, &to, &diff, &summary, &cr.StampOnly, &cr.ParserChange); err != nil {
+			return err
+		}
+		cr.DiffJSON = []byte(diff)
+		if err := json.Unmarshal([]byte(summary), &cr.Summary); err != nil {
+			return fail(ErrCorrupt, "change %s → %s: bad summary", from, to)
+		}
+		known[[2]string{from, to}] = cr
+		return nil
+	}, pk)
+	if err != nil {
+		return Placed{}, err
+	}
+
+	var entries []timelineEntry
+	var caps []reCapture
+	err = eachRow(ctx, tx, `SELECT capture_id, source, started, version, final_url, canonical_url
+		FROM captures WHERE page_pk = ? AND outcome != 'failed' ORDER BY capture_id`, func(r *sql.Rows) error {
+		var c reCapture
+		var source, when, finalURL, canonical string
+		var v sql.NullInt64
+		if err := r.Scan(&c.id, &source, &when, &v, &finalURL, &canonical); err != nil {
+			return err
+		}
+		var err error
+		if c.seen, err = parseTime(when); err != nil {
+			return fail(ErrCorrupt, "capture %d has a bad time", c.id)
+		}
+		c.oldVersion = int(v.Int64)
+		if c.id == newID {
+			c.snap, c.parser = snap, snap.ParserVersion
+		} else {
+			s, ok := versions[c.oldVersion]
+			if !ok {
+				return fail(ErrCorrupt, "capture %d refers to missing version %d", c.id, c.oldVersion)
+			}
+			c.snap, c.parser = s.snap, s.parser
+			// The version's JSON names its first capture's URLs; this
+			// capture may become the first of its version.
+			if finalURL != "" {
+				c.snap.FinalURL = finalURL
+			}
+			if canonical != "" {
+				c.snap.CanonicalURL = canonical
+			}
+		}
+		caps = append(caps, c)
+		entries = append(entries, timelineEntry{id: c.id, live: source == SourceLive, seen: c.seen})
+		return nil
+	}, pk)
+	if err != nil {
+		return Placed{}, err
+	}
+	order := inTimeOrder(entries)
+	ordered := make([]reCapture, len(caps))
+	for i, j := range order {
+		ordered[i] = caps[j]
+	}
+
+	if err := clearTimeline(ctx, tx, pk); err != nil {
+		return Placed{}, err
+	}
+	_, err = writeTimeline(ctx, tx, pk, ordered, func(prev, cur *reCapture) ChangeRecord {
+		if cr, ok := known[[2]string{prev.snap.ContentHash, cur.snap.ContentHash}]; ok {
+			return cr
+		}
+		return compare(prev.snap, cur.snap)
+	})
+	if err != nil {
+		return Placed{}, err
+	}
+	var p Placed
+	for i, c := range ordered {
+		if c.id != newID {
+			continue
+		}
+		p.Version, p.Outcome = c.newVersion, OutcomeUnchanged
+		if c.startsGroup {
+			p.Outcome = OutcomeChanged
+			if c.newVersion == 1 {
+				p.Outcome = OutcomeNew
+			}
+		}
+		for _, later := range ordered[i+1:] {
+			if later.oldVersion != later.newVersion {
+				p.Shifted = true
+			}
+		}
+	}
+	return p, nil
+}
+
+// PastCapture is a capture from the Wayback Machine or an imported file, as
+// backfill and import need to know it to skip what is already archived.
+type PastCapture struct {
+	Started        time.Time
+	Source         string
+	OriginalURL    string
+	OriginalDigest string
+	Origin         string
+	BodyDigest     string // "sha256:…", "" when no body was kept
+	Outcome        string
+	Error          string // error_kind: error_message, for failed captures
+}
+
+// PastCaptures lists a page's captures from source (SourceWayback or
+// SourceImport), oldest first. A page not in the archive has none.
+func (a *Archive) PastCaptures(ctx context.Context, page snapshots.PageKey, source string) ([]PastCapture, error) {
+	var out []PastCapture
+	err := a.readTx(ctx, "list "+source+" captures of "+page.String(), func(tx *sql.Tx) error {
+		pk, err := pagePK(ctx, tx, page)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if a.schema < 3 {
+			return nil // only live captures before schema 3
+		}
+		return eachRow(ctx, tx, `SELECT started, source, original_url, original_digest, origin,
+				coalesce(body_digest, ''), outcome, error_kind || CASE WHEN error_message != '' THEN ': ' || error_message ELSE '' END
+			FROM captures WHERE page_pk = ? AND source = ? ORDER BY started, capture_id`, func(r *sql.Rows) error {
+			var p PastCapture
+			var when string
+			if err := r.Scan(&when, &p.Source, &p.OriginalURL, &p.OriginalDigest, &p.Origin, &p.BodyDigest, &p.Outcome, &p.Error); err != nil {
+				return err
+			}
+			if p.Started, err = parseTime(when); err != nil {
+				return fail(ErrCorrupt, "capture of %s has a bad time %q", page, when)
+			}
+			out = append(out, p)
+			return nil
+		}, pk, source)
+	})
+	return out, err
+}
