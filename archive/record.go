@@ -21,7 +21,7 @@ type Capture struct {
 	URL               string // the configured URL
 	CanonicalURL      string
 	FinalURL          string
-	Source            string // SourceLive, SourceWayback or SourceImport
+	Source            string    // SourceLive, SourceWayback or SourceImport
 	Started, Finished time.Time // for a Wayback capture or an imported file: when the page was captured
 	Status            int
 	Header            map[string]string // selected response headers, stored as JSON
