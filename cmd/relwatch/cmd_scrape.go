@@ -31,6 +31,7 @@ type scrapeOptions struct {
 	lockTimeout time.Duration
 	reportDir   string
 	summary     string
+	deadline    time.Duration
 }
 
 func newScrapeCommand(g *globals) *cobra.Command {
@@ -53,6 +54,7 @@ unchanged, failed), version, and for failed the reason.`,
 	f.BoolVar(&opts.json, "json", false, "print one JSON object per page (JSON Lines)")
 	f.BoolVar(&opts.exitCode, "exit-code", false, "exit 1 when a page is new or changed")
 	f.DurationVar(&opts.lockTimeout, "lock-timeout", 0, "how long to wait for another scrape holding the archive")
+	f.DurationVar(&opts.deadline, "deadline", 0, "stop fetching after this long (e.g. 10m); pages not checked by then fail with reason deadline")
 	f.StringVar(&opts.reportDir, "report-dir", "", "write each new version's diff to DIR/<id>-<lang>-<version>.{md,html,json}")
 	f.StringVar(&opts.summary, "summary", "", "append a Markdown run summary to this file (default $GITHUB_STEP_SUMMARY when set)")
 	return cmd
@@ -121,15 +123,27 @@ func scrapeRun(ctx context.Context, g *globals, cfg Config, targets []Target, op
 		requests[i].ETag, requests[i].LastModified = etag, lastMod
 	}
 
+	// Fetching stops at the deadline or on a signal; writing a page's
+	// result does not, so that a page fetched in time is never lost.
+	fetchCtx, cancel := ctx, context.CancelFunc(func() {})
+	if opts.deadline > 0 {
+		fetchCtx, cancel = context.WithTimeout(ctx, opts.deadline)
+	}
+	defer cancel()
+	writeCtx := context.WithoutCancel(ctx)
+
 	results := make([]pageResult, len(targets))
 	var archiveErr error
 	progress := isTerminal(g.io.Err)
 	done := 0
-	scraper.NewFetcher(parallelism(cfg.Fetch), g.log).Fetch(ctx, requests, func(i int, c scraper.Capture) {
+	scraper.NewFetcher(parallelism(cfg.Fetch), g.log).Fetch(fetchCtx, requests, func(i int, c scraper.Capture) {
 		if archiveErr != nil {
 			return
 		}
-		results[i], archiveErr = recordCapture(ctx, arc, targets[i], c)
+		if c.Err != nil && c.Err.Kind == scraper.KindCanceled && ctx.Err() == nil && fetchCtx.Err() == context.DeadlineExceeded {
+			c.Err = &scraper.FetchError{Kind: "deadline", Msg: fmt.Sprintf("not checked within the run deadline (--deadline %v)", opts.deadline)}
+		}
+		results[i], archiveErr = recordCapture(writeCtx, arc, targets[i], c)
 		done++
 		if progress {
 			fmt.Fprintf(g.io.Err, "[%d/%d] %s %s\n", done, len(targets), results[i].Page, results[i].Status)

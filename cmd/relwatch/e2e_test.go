@@ -24,6 +24,7 @@ type site struct {
 	status   int
 	body     string
 	requests atomic.Int64
+	slow     atomic.Int64 // nanoseconds to wait before answering a page
 }
 
 func (s *site) serve(status int, fixture string) {
@@ -42,6 +43,11 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n := s.requests.Add(1)
+	select {
+	case <-time.After(time.Duration(s.slow.Load())):
+	case <-r.Context().Done():
+		return
+	}
 	s.mu.Lock()
 	status, body := s.status, s.body
 	s.mu.Unlock()
@@ -331,5 +337,25 @@ func TestScrapeReportsAndSummary(t *testing.T) {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("summary lacks %q:\n%s", want, data)
 		}
+	}
+}
+
+func TestScrapeDeadline(t *testing.T) {
+	e := newTestEnv(t)
+	e.site.slow.Store(int64(3 * time.Second))
+	start := time.Now()
+	r := scrapeJSON(t, e.mustRun(exitFailed, "scrape", "--json", "--deadline", "200ms"))
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("scrape --deadline 200ms took %v", took)
+	}
+	if r.Status != statusFailed || r.ErrorKind != "deadline" {
+		t.Fatalf("page not fetched by the deadline: %+v", r)
+	}
+	var pages []pageEntry
+	if err := json.Unmarshal([]byte(e.mustRun(0, "pages", "--json")), &pages); err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) != 1 || pages[0].ConsecutiveFailures != 1 || !strings.Contains(pages[0].LastError, "deadline") {
+		t.Fatalf("the missed deadline should be a recorded failed check: %+v", pages)
 	}
 }
