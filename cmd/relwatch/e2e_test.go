@@ -359,3 +359,27 @@ func TestScrapeDeadline(t *testing.T) {
 		t.Fatalf("the missed deadline should be a recorded failed check: %+v", pages)
 	}
 }
+
+func TestScrapeInterrupted(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun(0, "scrape")
+	e.site.slow.Store(int64(5 * time.Second))
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel) // what Ctrl-C does to the root context
+	start := time.Now()
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{"--config", e.cfg, "scrape"}, streams{Out: &out, Err: &errb})
+	if code != exitInterrupted {
+		t.Fatalf("interrupted scrape: exit %d, want %d\n%s%s", code, exitInterrupted, out.String(), errb.String())
+	}
+	if took := time.Since(start); took > 1200*time.Millisecond {
+		t.Errorf("interrupted scrape took %v to stop", took)
+	}
+	var pages []pageEntry
+	if err := json.Unmarshal([]byte(e.mustRun(0, "pages", "--json")), &pages); err != nil {
+		t.Fatal(err)
+	}
+	if pages[0].ConsecutiveFailures != 0 {
+		t.Fatalf("an interrupted check was recorded as a failure: %+v", pages[0])
+	}
+}
