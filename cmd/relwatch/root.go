@@ -124,6 +124,7 @@ page has one language.`,
 		newConfigCommand(g),
 		newExportCommand(g),
 		newFeedCommand(g),
+		newDevCommand(g),
 	)
 	return root
 }
