@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestLayoutsFromTheCLI scrapes every layout fixture of the parser through
+// the whole CLI and checks that `show --format json` gives the content the
+// parser's golden files hold, and that the broken pages fail the check.
+func TestLayoutsFromTheCLI(t *testing.T) {
+	pages := filepath.Join("..", "..", "scraper", "testdata", "pages")
+	goldens, err := filepath.Glob(filepath.Join("..", "..", "scraper", "testdata", "golden", "*.json"))
+	if err != nil || len(goldens) < 10 {
+		t.Fatalf("parser golden files: %v (%d)", err, len(goldens))
+	}
+	// Served as plain text/html, without the charset=utf-8 that
+	// http.FileServer would add: the windows-1252 page declares its
+	// encoding only in a <meta>, and a header charset would rightly win.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		data, err := os.ReadFile(filepath.Join(pages, filepath.Base(r.URL.Path)))
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		w.Write(data)
+	}))
+	t.Cleanup(srv.Close)
+
+	var cfg strings.Builder
+	cfg.WriteString("archive: layouts.db\ndelay: 0s\nretries: 0\ntargets:\n")
+	want := map[string]map[string]any{}
+	for _, g := range goldens {
+		name := strings.TrimSuffix(filepath.Base(g), ".json")
+		var snap map[string]any
+		data, err := os.ReadFile(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, &snap); err != nil {
+			t.Fatal(err)
+		}
+		want[name+"/"+snap["lang"].(string)] = snap
+		fmt.Fprintf(&cfg, "  - {id: %s, lang: %s, url: '%s/pages/%s.html'}\n", name, snap["lang"], srv.URL, name)
+	}
+	for _, broken := range []string{"maintenance-200", "error-page-200"} {
+		fmt.Fprintf(&cfg, "  - {id: %s, lang: en, url: '%s/pages/%s.html'}\n", broken, srv.URL, broken)
+	}
+	dir := t.TempDir()
+	e := &testEnv{t: t, dir: dir, cfg: filepath.Join(dir, "relwatch.yaml")}
+	if err := os.WriteFile(e.cfg, []byte(cfg.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	out, _, code := e.relwatch("scrape", "--json")
+	if code != exitFailed {
+		t.Fatalf("scrape: exit %d, want %d (the two broken pages fail)\n%s", code, exitFailed, out)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		r := scrapeJSON(t, line)
+		if strings.HasPrefix(r.Page, "maintenance-200") || strings.HasPrefix(r.Page, "error-page-200") {
+			if r.Status != statusFailed || r.ErrorKind != "no_content" {
+				t.Errorf("%s: %+v, want failed with no_content", r.Page, r)
+			}
+			continue
+		}
+		if r.Status != statusNew {
+			t.Errorf("%s: %+v, want new", r.Page, r)
+		}
+	}
+	for page, golden := range want {
+		var got map[string]any
+		if err := json.Unmarshal([]byte(e.mustRun(0, "show", page, "--format", "json")), &got); err != nil {
+			t.Fatal(err)
+		}
+		for _, field := range []string{"content_hash", "title", "updated_raw", "updated_at", "lead"} {
+			if fmt.Sprint(got[field]) != fmt.Sprint(golden[field]) {
+				t.Errorf("%s: %s = %v, parser golden says %v", page, field, got[field], golden[field])
+			}
+		}
+	}
+}
