@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bytes"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "modernc.org/sqlite"
+
+	"github.com/relwatch/relwatch/archive"
+)
+
+func TestCorruptBaselineIsNeverDiffed(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun(0, "scrape")
+
+	// Someone edits the stored snapshot by hand: its content hash no longer matches.
+	db, err := sql.Open("sqlite", e.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE versions SET snapshot = replace(snapshot, 'Kazakhstan', 'Kazakstan')`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	out, _, code := e.relwatch("check")
+	if code != exitUnusable || !strings.Contains(out, "version") {
+		t.Fatalf("check on a tampered version: exit %d\n%s", code, out)
+	}
+	e.site.serve(200, "kazakhstan-fr-v2.html")
+	r := scrapeJSON(t, e.mustRun(exitFailed, "scrape", "--json"))
+	if r.Status != statusFailed || r.ErrorKind != "corrupt_baseline" || !strings.Contains(r.Error, "relwatch check") {
+		t.Fatalf("scrape against a corrupt baseline: %+v", r)
+	}
+}
+
+func TestDBThatIsNotAnArchive(t *testing.T) {
+	e := newTestEnv(t)
+	notes := filepath.Join(e.dir, "notes.txt")
+	content := []byte("my notes, not an archive\n")
+	if err := os.WriteFile(notes, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, db := range []string{notes, e.dir} {
+		for _, args := range [][]string{{"scrape"}, {"pages"}, {"log", "kazakhstan/fr"}} {
+			_, stderr, code := e.relwatch(append([]string{"--db", db}, args...)...)
+			if code != exitUnusable || !strings.Contains(stderr, "not a relwatch archive") {
+				t.Errorf("--db %s %v: exit %d, stderr %q", db, args, code, stderr)
+			}
+		}
+	}
+	if got, _ := os.ReadFile(notes); !bytes.Equal(got, content) {
+		t.Fatal("relwatch modified a file that is not an archive")
+	}
+}
+
+func TestSecondScrapeIsRefusedWhileLocked(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun(0, "scrape")
+	// Hold the writer lock as a running scrape would, from another handle.
+	cfg, err := LoadConfig(e.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &globals{}
+	arc, err := archive.Open(t.Context(), g.archivePath(cfg), archive.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer arc.Close()
+	unlock, err := arc.Lock(t.Context(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+
+	_, stderr, code := e.relwatch("scrape", "--lock-timeout", "100ms")
+	if code != exitUnusable || !strings.Contains(stderr, "locked by pid") {
+		t.Fatalf("second scrape: exit %d, stderr %q", code, stderr)
+	}
+	if out := e.mustRun(0, "log", "kazakhstan/fr"); !strings.Contains(out, "first version") {
+		t.Fatalf("readers must not be blocked by the writer: %q", out)
+	}
+}
+
