@@ -86,4 +86,3 @@ func TestSecondScrapeIsRefusedWhileLocked(t *testing.T) {
 		t.Fatalf("readers must not be blocked by the writer: %q", out)
 	}
 }
-
