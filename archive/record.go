@@ -136,9 +136,11 @@ func (a *Archive) write(ctx context.Context, doing string, fn func(tx *sql.Tx) e
 	if err := fn(tx); err != nil {
 		return a.wrap(doing, err)
 	}
+	crashPoint(doing, "before-commit")
 	if err := tx.Commit(); err != nil {
 		return a.wrap(doing, err)
 	}
+	crashPoint(doing, "after-commit")
 	return nil
 }
 
@@ -213,7 +215,11 @@ func (a *Archive) RecordFailure(ctx context.Context, c Capture) error {
 	}
 	c.Outcome = OutcomeFailed
 	return a.write(ctx, "record failure", func(tx *sql.Tx) error {
-		pk, err := upsertPage(ctx, tx, &c)
+		page := upsertPage
+		if c.Source != "" && c.Source != SourceLive {
+			page = ensurePage // a past capture leaves the page's URLs alone
+		}
+		pk, err := page(ctx, tx, &c)
 		if err != nil {
 			return err
 		}

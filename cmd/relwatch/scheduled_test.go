@@ -25,17 +25,11 @@ func TestScheduledRunScript(t *testing.T) {
 			t.Skipf("%s not found: %v", tool, err)
 		}
 	}
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	script, err := filepath.Abs(filepath.Join("..", "..", "scripts", "scheduled-run.sh"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin := filepath.Join(t.TempDir(), "relwatch")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := relwatchBinary(t)
 
 	s := &site{}
 	s.serve(200, "kazakhstan-fr-v1.html")

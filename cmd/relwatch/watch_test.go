@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -97,14 +96,8 @@ func TestWatchFlags(t *testing.T) {
 // TestWatchSIGTERM runs the real binary and stops it with SIGTERM, as
 // systemd or Kubernetes would.
 func TestWatchSIGTERM(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
+	bin := relwatchBinary(t)
 	e := newTestEnv(t)
-	bin := filepath.Join(t.TempDir(), "relwatch")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	cmd := exec.Command(bin, "--config", e.cfg, "watch", "--every", "100ms")
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Start(); err != nil {
