@@ -124,6 +124,8 @@ page has one language.`,
 		newConfigCommand(g),
 		newExportCommand(g),
 		newFeedCommand(g),
+		newBackfillCommand(g),
+		newImportCommand(g),
 		newDevCommand(g),
 	)
 	return root
