@@ -334,6 +334,16 @@ func ParseWaybackTimestamp(ts string) (time.Time, error) {
 // (…/web/<timestamp>id_/<original>).
 var replayPath = regexp.MustCompile(`/(\d{14})(?:[a-z]{2}_)?/(.+)$`)
 
+// ParseReplayURL finds the timestamp and original URL in a replay URL
+// (…/<timestamp>id_/<original>); ok is false when it is not one.
+func ParseReplayURL(u string) (timestamp, original string, ok bool) {
+	sm := replayPath.FindStringSubmatch(u)
+	if sm == nil {
+		return "", "", false
+	}
+	return sm[1], originalFromReplay(sm[2]), true
+}
+
 // ReplayURL is where the raw bytes of capture c are: <replay>/<timestamp>id_/<original>.
 func (w *Wayback) ReplayURL(c WaybackCapture) string {
 	return w.opts.ReplayURL + c.Timestamp + "id_/" + c.Original
@@ -356,11 +366,9 @@ func (w *Wayback) Fetch(ctx context.Context, c WaybackCapture) Memento {
 		m.Err = fe
 		return m
 	}
-	if sm := replayPath.FindStringSubmatch(a.finalURL.String()); sm != nil && sm[1] != c.Timestamp {
-		t, err := ParseWaybackTimestamp(sm[1])
-		if err == nil {
-			m.Timestamp, m.Time = sm[1], t
-			m.Original = originalFromReplay(sm[2])
+	if ts, orig, ok := ParseReplayURL(a.finalURL.String()); ok && ts != c.Timestamp {
+		if t, err := ParseWaybackTimestamp(ts); err == nil {
+			m.Timestamp, m.Time, m.Original = ts, t, orig
 		}
 	}
 	m.FinalURL = m.Original

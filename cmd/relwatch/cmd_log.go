@@ -48,6 +48,10 @@ type logEntry struct {
 	Summary       map[string]int `json:"summary,omitempty"`
 	StampOnly     bool           `json:"stamp_only"`
 	Suspect       string         `json:"suspect,omitempty"`
+	// Where the version's first capture came from.
+	Source      string `json:"source"`                 // live, wayback or import
+	OriginalURL string `json:"original_url,omitempty"` // the URL as captured, for wayback and import
+	Origin      string `json:"origin,omitempty"`       // the replay URL or file the bytes were read from
 }
 
 func runLog(ctx context.Context, g *globals, ref string, asJSON bool) error {
@@ -71,6 +75,7 @@ func runLog(ctx context.Context, g *globals, ref string, asJSON bool) error {
 				Version: v.Version, ContentHash: v.ContentHash, FirstSeen: v.FirstSeen.UTC(), LastSeen: v.LastSeen.UTC(),
 				Checks: v.Checks, UpdatedRaw: nullable(v.UpdatedRaw), UpdatedOn: nullable(v.UpdatedOn), UpdatedAt: nullable(v.UpdatedAt),
 				ParserVersion: v.ParserVersion, ChangedAfter: v.WindowStart, Summary: v.Summary, StampOnly: v.StampOnly, Suspect: v.Suspect,
+				Source: v.Source, OriginalURL: v.OriginalURL, Origin: v.Origin,
 			}
 		}
 		return writeJSON(g.io, entries)

@@ -30,6 +30,20 @@ type Config struct {
 	// be than another language's of the same page before `pages` flags it
 	// (lag_after:).
 	LagAfter time.Duration
+	// Wayback configures backfill from the Wayback Machine (wayback:).
+	Wayback WaybackSettings
+}
+
+// WaybackSettings are the wayback: keys: where the Wayback Machine is and
+// how politely to use it. Nil means the scraper's default.
+type WaybackSettings struct {
+	CDXURL          *string   `yaml:"cdx_url"`
+	ReplayURL       *string   `yaml:"replay_url"`
+	CDXInterval     *Duration `yaml:"cdx_interval"`     // between CDX requests (3s: 20 a minute)
+	CaptureInterval *Duration `yaml:"capture_interval"` // between capture requests
+	Backoff         *Duration `yaml:"backoff"`          // first wait after a 429 or 5xx, doubling
+	MaxWait         *Duration `yaml:"max_wait"`         // longest wait between retries
+	Retries         *int      `yaml:"retries"`
 }
 
 // Health defaults: a week without a successful check is stale; a
@@ -152,9 +166,10 @@ func LoadConfig(path string) (Config, error) {
 
 // Keys a config file may hold; anything else is a typo worth reporting.
 var (
-	fetchKeys  = []string{"user_agent", "delay", "timeout", "retries", "max_body", "respect_robots", "allow_private_networks"}
-	topKeys    = append([]string{"archive", "targets", "parallel", "stale_after", "lag_after"}, fetchKeys...)
-	targetKeys = append([]string{"id", "lang", "url", "urls", "content", "exclude"}, fetchKeys...)
+	fetchKeys   = []string{"user_agent", "delay", "timeout", "retries", "max_body", "respect_robots", "allow_private_networks"}
+	topKeys     = append([]string{"archive", "targets", "parallel", "stale_after", "lag_after", "wayback"}, fetchKeys...)
+	waybackKeys = []string{"cdx_url", "replay_url", "cdx_interval", "capture_interval", "backoff", "max_wait", "retries"}
+	targetKeys  = append([]string{"id", "lang", "url", "urls", "content", "exclude"}, fetchKeys...)
 )
 
 // ParseConfig parses and validates a config file's bytes; file names the
@@ -175,15 +190,25 @@ func ParseConfig(file string, data []byte) (Config, error) {
 		return Config{}, err
 	}
 	var raw struct {
-		Archive       string    `yaml:"archive"`
-		StaleAfter    *Duration `yaml:"stale_after"`
-		LagAfter      *Duration `yaml:"lag_after"`
+		Archive       string          `yaml:"archive"`
+		StaleAfter    *Duration       `yaml:"stale_after"`
+		LagAfter      *Duration       `yaml:"lag_after"`
+		Wayback       WaybackSettings `yaml:"wayback"`
 		FetchSettings `yaml:",inline"`
+	}
+	if w := valueOf(root, "wayback"); w != nil {
+		if err := checkKeys(w, waybackKeys, "wayback", fail); err != nil {
+			return Config{}, err
+		}
 	}
 	if err := root.Decode(&raw); err != nil {
 		return Config{}, fail(0, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
 	}
-	cfg := Config{Source: file, Archive: raw.Archive, Fetch: raw.FetchSettings, StaleAfter: defaultStaleAfter, LagAfter: defaultLagAfter}
+	cfg := Config{Source: file, Archive: raw.Archive, Fetch: raw.FetchSettings, StaleAfter: defaultStaleAfter, LagAfter: defaultLagAfter,
+		Wayback: raw.Wayback}
+	if err := validateWayback(raw.Wayback, valueOf(root, "wayback"), fail); err != nil {
+		return Config{}, err
+	}
 	for _, d := range []struct {
 		key string
 		val *Duration
@@ -287,6 +312,32 @@ func validateFetch(f FetchSettings, node *yaml.Node, fail func(int, string, ...a
 	}
 	if f.Timeout != nil && *f.Timeout == 0 {
 		return fail(lineOf(node, "timeout"), "field timeout: want a positive duration")
+	}
+	return nil
+}
+
+func validateWayback(w WaybackSettings, node *yaml.Node, fail func(int, string, ...any) error) error {
+	for _, f := range []struct {
+		key string
+		val *string
+	}{{"cdx_url", w.CDXURL}, {"replay_url", w.ReplayURL}} {
+		if f.val == nil {
+			continue
+		}
+		if u, err := url.Parse(*f.val); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fail(lineOf(node, f.key), "wayback: field %s: %q is not an http(s) URL", f.key, *f.val)
+		}
+	}
+	for _, f := range []struct {
+		key string
+		val *Duration
+	}{{"cdx_interval", w.CDXInterval}, {"capture_interval", w.CaptureInterval}, {"backoff", w.Backoff}, {"max_wait", w.MaxWait}} {
+		if f.val != nil && *f.val == 0 {
+			return fail(lineOf(node, f.key), "wayback: field %s: want a positive duration", f.key)
+		}
+	}
+	if w.Retries != nil && *w.Retries < 0 {
+		return fail(lineOf(node, "retries"), "wayback: field retries: want 0 or more")
 	}
 	return nil
 }

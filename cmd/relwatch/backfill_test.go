@@ -1,0 +1,300 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeCapture is one capture held by the fake Wayback Machine.
+type fakeCapture struct {
+	ts, original, status, digest, fixture string
+	redirectTo                            string // the replay server answers with this capture instead
+	unlisted                              bool   // not in the CDX index (only reached by a redirect)
+}
+
+// fakeWayback is a local stand-in for the Wayback Machine: the CDX API
+// (JSON, field names first, collapse=digest, filter=statuscode:200, resume
+// keys) and raw id_ replay with x-archive-orig-* headers, redirects from
+// inexact timestamps and a 429 without Retry-After.
+type fakeWayback struct {
+	t        *testing.T
+	captures []fakeCapture
+	pageSize int
+	limited  map[string]bool // timestamps answered once with a 429
+
+	mu            sync.Mutex
+	captureStarts []time.Time
+	cdxQueries    []url.Values
+	onCapture     func(n int) // called before each replay answer
+}
+
+func newFakeWayback(t *testing.T) *fakeWayback {
+	live := "http://www.nato.int:80/cps/en/natolive/topics_49598.htm"
+	hq := "https://www.nato.int/cps/en/natohq/topics_49598.htm"
+	return &fakeWayback{t: t, pageSize: 2, limited: map[string]bool{"20120405120000": true}, captures: []fakeCapture{
+		{ts: "20100315120000", original: live, status: "200", digest: "D1", fixture: "layout1-2010-en.html"},
+		{ts: "20100601120000", original: live, status: "200", digest: "D1", fixture: "layout1-2010-en.html"}, // collapsed
+		{ts: "20110101000000", original: live, status: "302", digest: "DR", fixture: "layout1-2010-en.html"}, // filtered out
+		{ts: "20120405120000", original: live, status: "200", digest: "D2", fixture: "layout2-2012-en.html"},
+		{ts: "20130101000000", original: live, status: "200", digest: "DE", fixture: "error-page-200.html"},
+		{ts: "20140101000000", original: live, status: "200", digest: "D2", fixture: "layout2-2012-en.html"},
+		{ts: "20171001000000", original: hq, status: "200", digest: "D3", fixture: "layout3-2017-en.html"},
+		{ts: "20180101000000", original: hq, status: "200", digest: "D3b", redirectTo: "20180102030405"},
+		{ts: "20180102030405", original: hq, status: "200", digest: "D3b", fixture: "layout3-2018-en-nohighlights.html", unlisted: true},
+		{ts: "20220602101245", original: hq, status: "200", digest: "D4", fixture: "layout4-2022-en-wayback.html"},
+		{ts: "20220701000000", original: hq + "?selectedLocale=en", status: "200", digest: "D4x", fixture: "layout4-2022-en.html"},
+	}}
+}
+
+// sameURL compares URLs the way the CDX server does, ignoring scheme, host
+// and port.
+func sameURL(a, b string) bool {
+	ua, e1 := url.Parse(a)
+	ub, e2 := url.Parse(b)
+	return e1 == nil && e2 == nil && ua.Path == ub.Path && ua.RawQuery == ub.RawQuery
+}
+
+func (f *fakeWayback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == "/cdx":
+		f.cdx(w, r)
+	case strings.HasPrefix(r.URL.Path, "/web/"):
+		f.replay(w, r)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func (f *fakeWayback) cdx(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f.mu.Lock()
+	f.cdxQueries = append(f.cdxQueries, q)
+	f.mu.Unlock()
+	fl := strings.Split(q.Get("fl"), ",")
+	var rows [][]string
+	for _, c := range f.captures {
+		if c.unlisted || !sameURL(c.original, q.Get("url")) || (q.Get("filter") == "statuscode:200" && c.status != "200") {
+			continue
+		}
+		row := make([]string, len(fl))
+		for i, name := range fl {
+			row[i] = map[string]string{"timestamp": c.ts, "original": c.original, "statuscode": c.status, "mimetype": "text/html", "digest": c.digest}[name]
+		}
+		if n := len(rows); q.Get("collapse") == "digest" && n > 0 && rows[n-1][slices.Index(fl, "digest")] == c.digest {
+			continue
+		}
+		rows = append(rows, row)
+	}
+	start := 0
+	if k := q.Get("resumeKey"); k != "" {
+		fmt.Sscanf(k, "k%d", &start)
+	}
+	out := [][]string{fl}
+	end := min(start+f.pageSize, len(rows))
+	out = append(out, rows[start:end]...)
+	if end < len(rows) && q.Get("showResumeKey") == "true" {
+		out = append(out, []string{}, []string{fmt.Sprintf("k%d", end)})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(out)
+}
+
+func (f *fakeWayback) replay(w http.ResponseWriter, r *http.Request) {
+	rest := strings.TrimPrefix(r.URL.Path, "/web/")
+	ts, original, ok := strings.Cut(rest, "id_/")
+	if r.URL.RawQuery != "" {
+		original += "?" + r.URL.RawQuery
+	}
+	f.mu.Lock()
+	// A redirect is followed at once, within the capture's paced request:
+	// only the requests the client starts itself are timed.
+	if !slices.ContainsFunc(f.captures, func(c fakeCapture) bool { return c.unlisted && c.ts == ts }) {
+		f.captureStarts = append(f.captureStarts, time.Now())
+	}
+	n := len(f.captureStarts)
+	hook := f.onCapture
+	limited := f.limited[ts]
+	delete(f.limited, ts)
+	f.mu.Unlock()
+	if hook != nil {
+		hook(n)
+	}
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	if limited {
+		w.WriteHeader(http.StatusTooManyRequests) // Wayback's 429s seldom say how long
+		return
+	}
+	for _, c := range f.captures {
+		if c.ts != ts || !sameURL(c.original, original) {
+			continue
+		}
+		if c.redirectTo != "" {
+			// As the Wayback Machine does: the full replay URL, "//" kept.
+			w.Header().Set("Location", "http://"+r.Host+"/web/"+c.redirectTo+"id_/"+c.original)
+			w.WriteHeader(http.StatusFound)
+			return
+		}
+		body, err := os.ReadFile(filepath.Join("testdata", "wayback", c.fixture))
+		if err != nil {
+			f.t.Error(err)
+			return
+		}
+		when, _ := time.Parse("20060102150405", c.ts)
+		w.Header().Set("Content-Type", "text/html")
+		w.Header().Set("X-Archive-Orig-Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("X-Archive-Orig-Date", when.Format(http.TimeFormat))
+		w.Header().Set("Memento-Datetime", when.Format(http.TimeFormat))
+		w.Write(body)
+		return
+	}
+	http.NotFound(w, r)
+}
+
+// newBackfillEnv is a test env whose config tracks kazakhstan/en on a local
+// site and backfills it from a fake Wayback Machine.
+func newBackfillEnv(t *testing.T) (*testEnv, *fakeWayback) {
+	t.Helper()
+	s := &site{}
+	s.serve(200, "wayback/layout5-2025-en.html")
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	fw := newFakeWayback(t)
+	wsrv := httptest.NewServer(fw)
+	t.Cleanup(wsrv.Close)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "relwatch.yaml")
+	yaml := fmt.Sprintf(`archive: history.db
+delay: 0s
+retries: 0
+timeout: 5s
+wayback:
+  cdx_url: %s/cdx
+  replay_url: %s/web/
+  cdx_interval: 1ms
+  capture_interval: 20ms
+  backoff: 40ms
+  retries: 2
+targets:
+  - id: kazakhstan
+    lang: en
+    url: %s/cps/en/natohq/topics_49598.htm
+`, wsrv.URL, wsrv.URL, srv.URL)
+	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return &testEnv{t: t, site: s, dir: dir, cfg: cfg, db: filepath.Join(dir, "history.db")}, fw
+}
+
+// backfillLog is `log --json`, decoded.
+type backfillLog []logEntry
+
+func readLog(t *testing.T, e *testEnv, extra ...string) (backfillLog, string) {
+	t.Helper()
+	out := e.mustRun(0, append([]string{"log", "kazakhstan/en", "--json"}, extra...)...)
+	var l backfillLog
+	if err := json.Unmarshal([]byte(out), &l); err != nil {
+		t.Fatalf("log --json: %v\n%s", err, out)
+	}
+	return l, out
+}
+
+// wantHistory is the fake Wayback's history of the page: first seen, the
+// capture count and the stamp of each version.
+var wantHistory = []struct {
+	first  string
+	checks int
+	stamp  string
+}{
+	{"2010-03-15T12:00:00Z", 1, ""},
+	{"2012-04-05T12:00:00Z", 2, "02-Mar-2012 15:38"}, // seen again in 2014, after an error page
+	{"2017-10-01T00:00:00Z", 1, "20 Sep. 2017 16:22"},
+	{"2018-01-02T03:04:05Z", 1, "20 Sep. 2017 16:22"}, // asked for 20180101000000, served this one
+	{"2022-06-02T10:12:45Z", 2, "23 May. 2022 15:32"},
+}
+
+func checkHistory(t *testing.T, l backfillLog) {
+	t.Helper()
+	if len(l) < len(wantHistory) {
+		t.Fatalf("%d versions, want at least %d: %+v", len(l), len(wantHistory), l)
+	}
+	for i, w := range wantHistory {
+		v := l[i]
+		stamp := ""
+		if v.UpdatedRaw != nil {
+			stamp = *v.UpdatedRaw
+		}
+		if v.Version != i+1 || v.FirstSeen.Format(time.RFC3339) != w.first || v.Checks != w.checks || stamp != w.stamp || v.Source != "wayback" {
+			t.Errorf("version %d: v%d first %s checks %d stamp %q source %q; want first %s checks %d stamp %q from wayback",
+				i+1, v.Version, v.FirstSeen.Format(time.RFC3339), v.Checks, stamp, v.Source, w.first, w.checks, w.stamp)
+		}
+		if i > 0 && (v.ChangedAfter == nil || len(v.Summary) == 0) {
+			t.Errorf("version %d: no change recorded from version %d: %+v", i+1, i, v)
+		}
+	}
+}
+
+// TestBackfill runs a whole backfill against the fake Wayback Machine,
+// then runs it again.
+func TestBackfill(t *testing.T) {
+	e, fw := newBackfillEnv(t)
+
+	out := e.mustRun(0, "backfill", "kazakhstan/en", "--dry-run")
+	if !strings.Contains(out, "8 captures listed under 4 URLs, 0 already archived, 8 to fetch") {
+		t.Errorf("dry run:\n%s", out)
+	}
+	if _, err := os.Stat(e.db); !os.IsNotExist(err) {
+		t.Error("backfill --dry-run created the archive")
+	}
+
+	out = e.mustRun(exitFailed, "backfill", "kazakhstan/en")
+	if !strings.Contains(out, "archived 7 captures (5 new versions), 1 failed, 0 skipped") ||
+		!strings.Contains(out, "2013-01-01 00:00:00  http://www.nato.int:80/cps/en/natolive/topics_49598.htm") ||
+		!strings.Contains(out, "no text under the title") || !strings.Contains(out, "recorded as a failed capture") {
+		t.Errorf("backfill:\n%s", out)
+	}
+	l, _ := readLog(t, e)
+	checkHistory(t, l)
+	if len(l) != 5 {
+		t.Errorf("%d versions, want 5", len(l))
+	}
+	if !strings.Contains(e.mustRun(0, "check"), "ok") {
+		t.Error("check after backfill")
+	}
+
+	// Every CDX request asked for what the Wayback docs say.
+	for _, q := range fw.cdxQueries {
+		if q.Get("output") != "json" || q.Get("fl") != "timestamp,original,statuscode,mimetype,digest" ||
+			q.Get("filter") != "statuscode:200" || q.Get("collapse") != "digest" || q.Get("showResumeKey") != "true" {
+			t.Errorf("CDX query %v", q)
+		}
+	}
+	// Captures were paced: 20ms apart at least (a 429 retry waits longer).
+	for i := 1; i < len(fw.captureStarts); i++ {
+		if gap := fw.captureStarts[i].Sub(fw.captureStarts[i-1]); gap < 20*time.Millisecond {
+			t.Errorf("capture requests %d and %d were %s apart", i, i+1, gap)
+		}
+	}
+
+	// A second run finds everything archived.
+	before := len(fw.captureStarts)
+	out = e.mustRun(0, "backfill", "kazakhstan/en")
+	if !strings.Contains(out, "8 already archived, 0 to fetch") || len(fw.captureStarts) != before {
+		t.Errorf("second run fetched %d captures:\n%s", len(fw.captureStarts)-before, out)
+	}
+	if l2, _ := readLog(t, e); len(l2) != 5 {
+		t.Errorf("second run: %d versions", len(l2))
+	}
+}

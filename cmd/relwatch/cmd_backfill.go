@@ -1,0 +1,343 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/scraper"
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+type backfillOptions struct {
+	from, to    string
+	dryRun      bool
+	lockTimeout time.Duration
+}
+
+func newBackfillCommand(g *globals) *cobra.Command {
+	var opts backfillOptions
+	cmd := &cobra.Command{
+		Use:   "backfill PAGE",
+		Short: "Archive a page's past versions from the Wayback Machine",
+		Long: `List a configured page's captures in the Wayback Machine (for the configured
+URL and the other URLs that show the same page), fetch each distinct
+capture raw, parse it, and archive it at its capture time with source
+"wayback". Versions are kept in order of observation, so older captures go
+before the live ones and versions after them are renumbered; a version's
+content_hash never changes.
+
+Requests are paced (wayback: cdx_interval, capture_interval) and 429 or 5xx
+answers backed off. A capture that does not parse (an error page archived
+with status 200) is recorded as a failed capture, never as a version, and
+listed at the end. Interrupted, a backfill can simply be run again: captures
+already archived are skipped.`,
+		Example: `  relwatch backfill kazakhstan/fr --dry-run
+  relwatch backfill kazakhstan/en --from 2010-01-01 --to 2019-12-31`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBackfill(cmd.Context(), g, args[0], opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.from, "from", "", "only captures from this date (YYYY-MM-DD, or 1-14 digits of yyyyMMddhhmmss)")
+	f.StringVar(&opts.to, "to", "", "only captures up to this date, inclusive")
+	f.BoolVar(&opts.dryRun, "dry-run", false, "list the captures that would be fetched, fetch nothing")
+	f.DurationVar(&opts.lockTimeout, "lock-timeout", 0, "how long to wait for another run holding the archive")
+	return cmd
+}
+
+// backfillFailure is a capture that did not become part of the history.
+type backfillFailure struct {
+	at       time.Time
+	url, why string
+	recorded bool // stored as a failed capture (a re-run skips it)
+}
+
+func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptions) error {
+	cfg, err := g.config()
+	if err != nil {
+		return err
+	}
+	target, err := configTarget(cfg, ref)
+	if err != nil {
+		return usageError(err)
+	}
+	from, err := cdxBound("--from", opts.from)
+	if err != nil {
+		return usageError(err)
+	}
+	to, err := cdxBound("--to", opts.to)
+	if err != nil {
+		return usageError(err)
+	}
+	key := target.Key()
+
+	mode := archive.ReadWrite
+	if opts.dryRun {
+		mode = archive.ReadOnly
+	}
+	arc, err := archive.Open(ctx, g.archivePath(cfg), mode)
+	switch {
+	case opts.dryRun && errors.Is(err, archive.ErrNoArchive):
+		arc = nil // nothing archived yet
+	case err != nil:
+		return err
+	default:
+		defer arc.Close()
+	}
+	if !opts.dryRun {
+		unlock, err := arc.Lock(ctx, opts.lockTimeout)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
+
+	wb, err := scraper.NewWayback(ctx, waybackOptions(cfg, target), g.log)
+	if err != nil {
+		return usageError(err)
+	}
+	defer wb.Close()
+
+	// List every variant's captures.
+	variants := scraper.WaybackVariants(target.URL, target.Lang)
+	var listed []scraper.WaybackCapture
+	var listErrs []string
+	for _, v := range variants {
+		caps, err := wb.List(ctx, v, from, to)
+		if ctx.Err() != nil {
+			return &exitError{code: exitInterrupted, err: fmt.Errorf("backfill %s: interrupted while listing captures", key)}
+		}
+		if err != nil {
+			g.log.Warn("listing failed", "page", key.String(), "url", v, "err", err)
+			listErrs = append(listErrs, err.Error())
+		}
+		listed = append(listed, caps...)
+	}
+	slices.SortStableFunc(listed, func(a, b scraper.WaybackCapture) int {
+		return cmp.Or(strings.Compare(a.Timestamp, b.Timestamp), strings.Compare(a.Original, b.Original))
+	})
+	listed = slices.CompactFunc(listed, func(a, b scraper.WaybackCapture) bool {
+		return a.Timestamp == b.Timestamp && a.Original == b.Original
+	})
+
+	// Skip what an earlier run archived.
+	done := map[string]bool{}
+	if arc != nil {
+		past, err := arc.PastCaptures(ctx, key, archive.SourceWayback)
+		if err != nil {
+			return err
+		}
+		for _, p := range past {
+			done[waybackKey(p.Started.UTC().Format("20060102150405"), p.OriginalURL)] = true
+			// A capture asked for under one timestamp and served under
+			// another keeps the URL it was asked under as its origin.
+			if ts, orig, ok := scraper.ParseReplayURL(p.Origin); ok {
+				done[waybackKey(ts, orig)] = true
+			}
+		}
+	}
+	var todo []scraper.WaybackCapture
+	for _, c := range listed {
+		if !done[waybackKey(c.Timestamp, c.Original)] {
+			todo = append(todo, c)
+		}
+	}
+	out := g.io.Out
+	fmt.Fprintf(out, "%s: %d captures listed under %d URLs, %d already archived, %d to fetch\n",
+		key, len(listed), len(variants), len(listed)-len(todo), len(todo))
+	if opts.dryRun {
+		for _, c := range todo {
+			fmt.Fprintf(out, "  %s  %s  %s\n", c.Time.Format(time.DateTime), c.Original, c.Digest)
+		}
+		return listExit(key, listErrs)
+	}
+
+	progress := isTerminal(g.io.Err)
+	var failures []backfillFailure
+	archived, versions, skipped, shifted := 0, 0, 0, false
+	for i, c := range todo {
+		m := wb.Fetch(ctx, c)
+		if ctx.Err() != nil {
+			break
+		}
+		status := ""
+		switch {
+		case m.Err != nil:
+			failures = append(failures, backfillFailure{at: c.Time, url: c.Original, why: m.Err.Error()})
+			status = "failed: " + m.Err.Error()
+		case !m.Exact() && done[waybackKey(m.Timestamp, m.Original)]:
+			skipped++
+			status = "skipped: served capture " + m.Timestamp + ", already archived"
+		default:
+			done[waybackKey(m.Timestamp, m.Original)] = true
+			placed, why, err := recordMemento(ctx, arc, target, m)
+			if err != nil {
+				if ctx.Err() != nil {
+					break
+				}
+				return fmt.Errorf("backfill %s: %w", key, err)
+			}
+			if why != "" {
+				failures = append(failures, backfillFailure{at: m.Time, url: m.Original, why: why, recorded: true})
+				status = "failed: " + why
+				break
+			}
+			archived++
+			shifted = shifted || placed.Shifted
+			status = fmt.Sprintf("%s v%d", placed.Outcome, placed.Version)
+			if placed.Outcome != archive.OutcomeUnchanged {
+				versions++
+			}
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		if progress {
+			fmt.Fprintf(g.io.Err, "[%d/%d] %s %s %s\n", i+1, len(todo), c.Time.Format(time.DateOnly), c.Original, status)
+		}
+		g.log.Info("wayback capture", "page", key.String(), "timestamp", c.Timestamp, "url", c.Original, "status", status)
+	}
+
+	fmt.Fprintf(out, "%s: archived %d captures (%d new versions), %d failed, %d skipped\n", key, archived, versions, len(failures), skipped)
+	if shifted {
+		fmt.Fprintf(out, "note: versions after the backfilled ones were renumbered; content_hash is the stable reference\n")
+	}
+	if len(failures) > 0 {
+		fmt.Fprintln(out, "failed captures:")
+		for _, f := range failures {
+			note := "not archived; a re-run tries it again"
+			if f.recorded {
+				note = "recorded as a failed capture"
+			}
+			fmt.Fprintf(out, "  %s  %s  %s (%s)\n", f.at.Format(time.DateTime), f.url, f.why, note)
+		}
+	}
+	if ctx.Err() != nil {
+		return &exitError{code: exitInterrupted, err: fmt.Errorf("backfill %s interrupted; run it again to continue", key)}
+	}
+	if len(failures) > 0 {
+		return &exitError{code: exitFailed, err: fmt.Errorf("backfill %s: %d captures failed", key, len(failures))}
+	}
+	return listExit(key, listErrs)
+}
+
+func listExit(key snapshots.PageKey, listErrs []string) error {
+	if len(listErrs) == 0 {
+		return nil
+	}
+	return &exitError{code: exitFailed, err: fmt.Errorf("backfill %s: listing failed for %d URLs: %s", key, len(listErrs), strings.Join(listErrs, "; "))}
+}
+
+func waybackKey(timestamp, original string) string { return timestamp + " " + original }
+
+// recordMemento parses a fetched capture and archives it in time order. A
+// capture that does not parse is recorded as failed; why says why.
+func recordMemento(ctx context.Context, arc *archive.Archive, t Target, m scraper.Memento) (archive.Placed, string, error) {
+	c := archive.Capture{
+		Page: t.Key(), URL: t.URL, FinalURL: m.Original, CanonicalURL: scraper.CanonicalURL(m.Original),
+		Source: archive.SourceWayback, Started: m.Time, Finished: m.Time, Status: m.Status,
+		Header: m.Header, Body: m.Body, ContentType: m.ContentType,
+		// Origin is the replay URL asked for, even when the replay server
+		// redirected to another capture, so that a re-run skips it.
+		OriginalURL: m.Original, Origin: m.ReplayURL, Retrieved: m.Started,
+	}
+	if m.Exact() {
+		c.OriginalDigest = m.Asked.Digest // else unknown: another capture was served
+	}
+	return recordPast(ctx, arc, t, c)
+}
+
+// recordPast parses a past capture (Wayback, import) and archives it in
+// time order, or as a failed capture when it does not parse.
+func recordPast(ctx context.Context, arc *archive.Archive, t Target, c archive.Capture) (archive.Placed, string, error) {
+	parsed, err := scraper.Parse(c.Body, c.ContentType, c.FinalURL, scraper.ParseOptions{Content: t.Content, Exclude: t.Exclude})
+	if err != nil {
+		c.ErrorKind = "parse_error"
+		var pe *scraper.ParseError
+		if errors.As(err, &pe) {
+			c.ErrorKind = pe.Kind
+		}
+		c.ErrorMessage = err.Error()
+		return archive.Placed{}, err.Error(), arc.RecordFailure(ctx, c)
+	}
+	snap := parsed.Snapshot
+	snap.Page, snap.URL = t.Key().String(), t.URL
+	placed, err := arc.RecordInOrder(ctx, c, snap, scraper.ParserVersion, compareForArchive)
+	return placed, "", err
+}
+
+// configTarget finds the target a PAGE argument names in the config:
+// backfill and import may run before the page has any version.
+func configTarget(cfg Config, ref string) (Target, error) {
+	key, err := snapshots.ParsePageRef(ref)
+	if err != nil {
+		return Target{}, err
+	}
+	var found []Target
+	for _, t := range cfg.Targets {
+		if t.ID == key.ID && (key.Lang == "" || t.Lang == key.Lang) {
+			found = append(found, t)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return Target{}, fmt.Errorf("page %s is not a target in the config (%s)", ref, cfg.Source)
+	case 1:
+		return found[0], nil
+	}
+	return Target{}, fmt.Errorf("page %s has several languages in the config: say which, e.g. %s", ref, found[0].Key())
+}
+
+var cdxDigits = regexp.MustCompile(`^[0-9]{1,14}$`)
+
+// cdxBound turns --from/--to (YYYY-MM-DD or 1–14 digits) into a CDX bound.
+func cdxBound(flag, v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	if d, err := time.Parse(time.DateOnly, v); err == nil {
+		return d.Format("20060102"), nil
+	}
+	if cdxDigits.MatchString(v) {
+		return v, nil
+	}
+	return "", fmt.Errorf("%s %q: want a date (2016-04-12) or digits of yyyyMMddhhmmss", flag, v)
+}
+
+// waybackOptions is the wayback: config over the scraper's defaults, with
+// the target's User-Agent, timeout and body limit.
+func waybackOptions(cfg Config, t Target) scraper.WaybackOptions {
+	w := cfg.Wayback
+	o := scraper.WaybackOptions{Policy: policyFor(cfg.Fetch, t.FetchSettings)}
+	if w.CDXURL != nil {
+		o.CDXURL = *w.CDXURL
+	}
+	if w.ReplayURL != nil {
+		o.ReplayURL = *w.ReplayURL
+	}
+	for _, d := range []struct {
+		src *Duration
+		dst *time.Duration
+	}{{w.CDXInterval, &o.CDXInterval}, {w.CaptureInterval, &o.CaptureInterval}, {w.Backoff, &o.Backoff}, {w.MaxWait, &o.MaxWait}} {
+		if d.src != nil {
+			*d.dst = time.Duration(*d.src)
+		}
+	}
+	if w.Retries != nil {
+		o.Retries = *w.Retries
+		if o.Retries == 0 {
+			o.Retries = -1 // none
+		}
+	}
+	return o
+}
