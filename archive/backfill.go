@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/relwatch/relwatch/snapshots"
@@ -276,4 +277,26 @@ func (a *Archive) PastCaptures(ctx context.Context, page snapshots.PageKey, sour
 		}, pk, source)
 	})
 	return out, err
+}
+
+// VersionsByHash returns the versions of a page whose content hash starts
+// with prefix ("sha256:2a511b…" or "2a511b…"), oldest first. The same
+// content can come back after an edit is reverted, so one hash may name
+// several versions.
+func (a *Archive) VersionsByHash(ctx context.Context, page snapshots.PageKey, prefix string) ([]VersionInfo, error) {
+	if !strings.HasPrefix(prefix, "sha256:") {
+		prefix = "sha256:" + prefix
+	}
+	prefix = strings.ToLower(prefix)
+	vs, err := a.Versions(ctx, page)
+	if err != nil {
+		return nil, err
+	}
+	var out []VersionInfo
+	for _, v := range vs {
+		if strings.HasPrefix(v.ContentHash, prefix) {
+			out = append(out, v)
+		}
+	}
+	return out, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -296,5 +297,167 @@ func TestBackfill(t *testing.T) {
 	}
 	if l2, _ := readLog(t, e); len(l2) != 5 {
 		t.Errorf("second run: %d versions", len(l2))
+	}
+}
+
+// TestBackfillInterruptedThenResumed stops a backfill half way (the
+// context is cancelled during the fifth capture request), runs it again,
+// and compares the result with an uninterrupted run into another archive.
+func TestBackfillInterruptedThenResumed(t *testing.T) {
+	e, fw := newBackfillEnv(t)
+	whole := filepath.Join(e.dir, "whole.db")
+	e.mustRun(exitFailed, "--db", whole, "backfill", "kazakhstan/en")
+	_, wantLog := readLog(t, e, "--db", whole)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	fw.mu.Lock()
+	fw.limited = map[string]bool{"20120405120000": true}
+	start := len(fw.captureStarts)
+	fw.onCapture = func(n int) {
+		if n == start+5 {
+			cancel()
+		}
+	}
+	fw.mu.Unlock()
+	var out, errb strings.Builder
+	code := run(ctx, []string{"--config", e.cfg, "backfill", "kazakhstan/en"}, streams{In: strings.NewReader(""), Out: &out, Err: &errb})
+	if code != exitInterrupted {
+		t.Fatalf("interrupted backfill: exit %d, want %d\n%s%s", code, exitInterrupted, out.String(), errb.String())
+	}
+	fw.mu.Lock()
+	fw.onCapture = nil
+	fw.mu.Unlock()
+	partial, _ := readLog(t, e)
+	if len(partial) == 0 || len(partial) >= 5 {
+		t.Fatalf("interrupted run archived %d versions, want some but not all", len(partial))
+	}
+	if !strings.Contains(e.mustRun(0, "check"), "ok") {
+		t.Error("check after an interrupted backfill")
+	}
+
+	out2 := e.mustRun(0, "backfill", "kazakhstan/en")
+	if !strings.Contains(out2, "already archived") || strings.Contains(out2, " 0 already archived") {
+		t.Errorf("resumed run skipped nothing:\n%s", out2)
+	}
+	l, gotLog := readLog(t, e)
+	checkHistory(t, l)
+	// The same history, hashes included; only where the bytes were read
+	// (the same fake server) could differ, and does not.
+	if gotLog != wantLog {
+		t.Errorf("resumed history differs from an uninterrupted run:\n%s\nwant\n%s", gotLog, wantLog)
+	}
+	if !strings.Contains(e.mustRun(0, "backfill", "kazakhstan/en", "--dry-run"), "0 to fetch") {
+		t.Error("a third run would fetch more")
+	}
+}
+
+// TestBackfillBeforeLiveVersions backfills a page that already has live
+// versions: the past goes before them, and the change into the first live
+// version is recomputed.
+func TestBackfillBeforeLiveVersions(t *testing.T) {
+	e, _ := newBackfillEnv(t)
+	e.mustRun(0, "scrape")
+	live, _ := readLog(t, e)
+	if len(live) != 1 || live[0].Source != "live" {
+		t.Fatalf("live log %+v", live)
+	}
+	liveHash := live[0].ContentHash
+
+	out := e.mustRun(exitFailed, "backfill", "kazakhstan/en")
+	if !strings.Contains(out, "renumbered") {
+		t.Errorf("backfill should say versions were renumbered:\n%s", out)
+	}
+	l, _ := readLog(t, e)
+	checkHistory(t, l)
+	if len(l) != 6 || l[5].ContentHash != liveHash || l[5].Source != "live" || l[5].Version != 6 {
+		t.Fatalf("the live version should now be v6: %+v", l[len(l)-1])
+	}
+	if l[5].ChangedAfter == nil || l[5].ChangedAfter.Format(time.RFC3339) != "2022-07-01T00:00:00Z" || len(l[5].Summary) == 0 {
+		t.Errorf("change into the live version: after %v, summary %v", l[5].ChangedAfter, l[5].Summary)
+	}
+	if !strings.Contains(e.mustRun(0, "check"), "ok") {
+		t.Error("check after backfill into live history")
+	}
+	// The diff into the live version is the 2022 → 2025 change, and the
+	// version can be named by its hash.
+	d := e.mustRun(0, "diff", "kazakhstan/en", "--format", "json")
+	var rep struct {
+		From struct{ Version int } `json:"from"`
+		To   struct{ Version int } `json:"to"`
+	}
+	if err := json.Unmarshal([]byte(d), &rep); err != nil || rep.From.Version != 5 || rep.To.Version != 6 {
+		t.Errorf("diff: %v %+v", err, rep)
+	}
+	byHash := e.mustRun(0, "show", "kazakhstan/en", "--version", strings.TrimPrefix(liveHash, "sha256:")[:8], "--format", "json")
+	if !strings.Contains(byHash, `"version": 6`) {
+		t.Errorf("show --version <hash prefix> did not find v6:\n%.300s", byHash)
+	}
+	if out := e.mustRun(0, "diff", "kazakhstan/en", "--from", l[0].ContentHash[:14], "--to", "2"); !strings.Contains(out, "Wayback Machine capture of 2010-03-15") {
+		t.Errorf("diff --from <hash> should say where v1 came from:\n%.600s", out)
+	}
+	if out := e.mustRun(0, "log", "kazakhstan/en"); !strings.Contains(out, "from the Wayback Machine capture of 2012-04-05") {
+		t.Errorf("log does not say where versions came from:\n%s", out)
+	}
+
+	// Live checks carry on after the backfill; health ignores past captures.
+	r := scrapeJSON(t, e.mustRun(0, "scrape", "--json"))
+	if r.Status != statusUnchanged || r.Version != 6 {
+		t.Errorf("scrape after backfill: %+v", r)
+	}
+	var pages []pageEntry
+	if err := json.Unmarshal([]byte(e.mustRun(0, "pages", "--json")), &pages); err != nil || len(pages) != 1 || pages[0].ConsecutiveFailures != 0 {
+		t.Errorf("pages after backfill: %v %+v", err, pages)
+	}
+}
+
+// TestImport archives saved files: with --at, as a saved HTTP response
+// dated by its headers, and refuses a file with no time.
+func TestImport(t *testing.T) {
+	e, _ := newBackfillEnv(t)
+	page := filepath.Join("testdata", "wayback", "layout3-2017-en.html")
+
+	_, stderr, code := e.relwatch("import", "kazakhstan/en", page)
+	if code != exitUsage || !strings.Contains(stderr, "--at") {
+		t.Errorf("import without a time: exit %d, stderr %q", code, stderr)
+	}
+	if _, err := os.Stat(e.db); !os.IsNotExist(err) {
+		t.Error("a refused import created the archive")
+	}
+
+	out := e.mustRun(0, "import", "kazakhstan/en", page, "--at", "2017-10-05T08:00:00Z")
+	if !strings.Contains(out, "new v1") {
+		t.Errorf("import --at: %s", out)
+	}
+	body, err := os.ReadFile(filepath.Join("testdata", "wayback", "layout2-2012-en.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := filepath.Join(e.dir, "2012.http")
+	resp := fmt.Sprintf("HTTP/1.1 200 OK\r\nDate: Thu, 05 Apr 2012 12:00:00 GMT\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+	if err := os.WriteFile(saved, []byte(resp), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out = e.mustRun(0, "import", "kazakhstan/en", saved)
+	if !strings.Contains(out, "2012-04-05 12:00:00") || !strings.Contains(out, "new v1") {
+		t.Errorf("import of a saved response: %s", out)
+	}
+	if out := e.mustRun(0, "import", "kazakhstan/en", saved); !strings.Contains(out, "already imported") {
+		t.Errorf("second import: %s", out)
+	}
+	errPage := filepath.Join("testdata", "wayback", "error-page-200.html")
+	if out := e.mustRun(exitFailed, "import", "kazakhstan/en", errPage, "--at", "2013-01-01"); !strings.Contains(out, "failed") {
+		t.Errorf("import of an error page: %s", out)
+	}
+	l, _ := readLog(t, e)
+	if len(l) != 2 || l[0].Source != "import" || l[0].FirstSeen.Format(time.RFC3339) != "2012-04-05T12:00:00Z" ||
+		l[1].FirstSeen.Format(time.RFC3339) != "2017-10-05T08:00:00Z" || !strings.HasSuffix(l[0].Origin, "2012.http") {
+		t.Errorf("imported history: %+v", l)
+	}
+	if !strings.Contains(e.mustRun(0, "check"), "ok") {
+		t.Error("check after import")
+	}
+	if out := e.mustRun(0, "show", "kazakhstan/en", "--version", "1"); !strings.Contains(out, "imported from") {
+		t.Errorf("show does not say the version was imported:\n%.400s", out)
 	}
 }

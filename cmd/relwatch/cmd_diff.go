@@ -8,11 +8,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/diff"
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 type diffOptions struct {
-	from, to int
+	from, to string
 	format   string
 }
 
@@ -22,7 +24,10 @@ func newDiffCommand(g *globals) *cobra.Command {
 		Use:   "diff PAGE",
 		Short: "Show what changed between two versions of a page",
 		Long: `Show what changed between two versions of a page, section by section,
-with word-level detail: the last two versions by default.`,
+with word-level detail: the last two versions by default. --from and --to
+take a version number or a content hash prefix (sha256:2a511b or 2a511b).
+The text and Markdown reports say where a version from the Wayback Machine
+or an imported file came from.`,
 		Example: `  relwatch diff kazakhstan/fr
   relwatch diff kazakhstan/en --from 1 --to 3 --format markdown
   relwatch diff kazakhstan/en --format html > change.html`,
@@ -32,8 +37,8 @@ with word-level detail: the last two versions by default.`,
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&opts.from, "from", 0, "old version (default: the one before --to)")
-	f.IntVar(&opts.to, "to", 0, "new version (default: latest)")
+	f.StringVar(&opts.from, "from", "", "old version, number or content hash prefix (default: the one before --to)")
+	f.StringVar(&opts.to, "to", "", "new version, number or content hash prefix (default: latest)")
 	f.StringVar(&opts.format, "format", "text", strings.Join(diff.Formats, ", "))
 	return cmd
 }
@@ -51,11 +56,18 @@ func runDiff(ctx context.Context, g *globals, ref string, opts diffOptions) erro
 	if err != nil {
 		return err
 	}
-	newer, err := arc.Snapshot(ctx, key, opts.to)
+	to, err := versionRef(ctx, arc, key, "--to", opts.to)
 	if err != nil {
 		return err
 	}
-	from := opts.from
+	from, err := versionRef(ctx, arc, key, "--from", opts.from)
+	if err != nil {
+		return err
+	}
+	newer, err := arc.Snapshot(ctx, key, to)
+	if err != nil {
+		return err
+	}
 	if from == 0 {
 		from = newer.Version - 1
 	}
@@ -73,5 +85,37 @@ func runDiff(ctx context.Context, g *globals, ref string, opts diffOptions) erro
 			report.WindowStart = start
 		}
 	}
-	return diff.Render(g.io.Out, opts.format, report, diff.RenderOptions{Color: g.io.colorOut()})
+	if err := diff.Render(g.io.Out, opts.format, report, diff.RenderOptions{Color: g.io.colorOut()}); err != nil {
+		return err
+	}
+	return writeDiffProvenance(ctx, g.io, arc, key, opts.format, older, newer)
+}
+
+// writeDiffProvenance follows a text or Markdown report with where each
+// side came from, when either is not a live check.
+func writeDiffProvenance(ctx context.Context, io streams, arc *archive.Archive, key snapshots.PageKey, format string, sides ...snapshots.Snapshot) error {
+	if format != "text" && format != "markdown" {
+		return nil
+	}
+	var lines []string
+	for _, s := range sides {
+		p, err := provenanceOf(ctx, arc, key, s.Version)
+		if err != nil {
+			return err
+		}
+		if line := provenanceLine(p, s.FirstSeen); line != "" {
+			lines = append(lines, fmt.Sprintf("Version %d: %s", s.Version, line))
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	fmt.Fprintln(io.Out)
+	for _, l := range lines {
+		if format == "markdown" {
+			l = "_" + snapshots.EscapeMarkdown(l) + "_  "
+		}
+		fmt.Fprintln(io.Out, l)
+	}
+	return nil
 }

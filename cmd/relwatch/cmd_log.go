@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -95,7 +96,7 @@ func runLog(ctx context.Context, g *globals, ref string, asJSON bool) error {
 // changeLine says in one line what a version changed and when.
 func changeLine(v archive.VersionInfo) string {
 	if v.Version == 1 {
-		return "first version"
+		return "first version" + sourceNote(v)
 	}
 	var parts []string
 	kinds := make([]string, 0, len(v.Summary))
@@ -119,7 +120,19 @@ func changeLine(v archive.VersionInfo) string {
 	if v.Suspect != "" {
 		line += "; suspect: " + v.Suspect
 	}
-	return line
+	return line + sourceNote(v)
+}
+
+// sourceNote says where a version came from when not from a live check:
+// "; from the Wayback Machine capture of 2016-04-12".
+func sourceNote(v archive.VersionInfo) string {
+	switch v.Source {
+	case archive.SourceWayback:
+		return "; from the Wayback Machine capture of " + v.FirstSeen.UTC().Format(time.DateOnly)
+	case archive.SourceImport:
+		return "; imported from " + filepath.Base(v.Origin)
+	}
+	return ""
 }
 
 func shortTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }

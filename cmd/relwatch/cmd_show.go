@@ -1,17 +1,23 @@
 package main
 
 import (
+	"bytes"
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
 type showOptions struct {
-	version int
+	version string
 	at      string
 	format  string
 }
@@ -23,17 +29,22 @@ func newShowCommand(g *globals) *cobra.Command {
 		Short: "Show a page as it was: the latest version, a version, or at a time",
 		Long: `Show a snapshot of a page: the latest version by default, --version N, or
 the version that was current at --at TIME (RFC 3339, or YYYY-MM-DD meaning
-the end of that day, UTC).`,
+the end of that day, UTC). --version also takes a content hash prefix of at
+least 6 hex digits (sha256:2a511b or 2a511b): version numbers are positions
+in time order and shift when a backfill adds older versions; hashes do not.
+The output says where the version came from (live, the Wayback Machine, an
+imported file).`,
 		Example: `  relwatch show kazakhstan/fr
   relwatch show kazakhstan/en --at 2026-01-31 --format markdown
-  relwatch show kazakhstan/en --version 2 --format json`,
+  relwatch show kazakhstan/en --version 2 --format json
+  relwatch show kazakhstan/en --version sha256:2a511b`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runShow(cmd.Context(), g, args[0], opts)
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&opts.version, "version", 0, "version number (default: latest)")
+	f.StringVar(&opts.version, "version", "", "version number or content hash prefix (default: latest)")
 	f.StringVar(&opts.at, "at", "", "the version current at this time (RFC 3339 or YYYY-MM-DD)")
 	f.StringVar(&opts.format, "format", "text", "text, markdown or json")
 	return cmd
@@ -44,7 +55,7 @@ func runShow(ctx context.Context, g *globals, ref string, opts showOptions) erro
 	if err != nil {
 		return usageError(err)
 	}
-	if opts.version != 0 && opts.at != "" {
+	if opts.version != "" && opts.at != "" {
 		return usageError(fmt.Errorf("give --version or --at, not both"))
 	}
 	var at time.Time
@@ -66,12 +77,134 @@ func runShow(ctx context.Context, g *globals, ref string, opts showOptions) erro
 	if opts.at != "" {
 		snap, err = arc.SnapshotAt(ctx, key, at)
 	} else {
-		snap, err = arc.Snapshot(ctx, key, opts.version)
+		var n int
+		if n, err = versionRef(ctx, arc, key, "--version", opts.version); err != nil {
+			return err
+		}
+		snap, err = arc.Snapshot(ctx, key, n)
 	}
 	if err != nil {
 		return err
 	}
-	return write(g.io, snap)
+	prov, err := provenanceOf(ctx, arc, key, snap.Version)
+	if err != nil {
+		return err
+	}
+	if opts.format == "json" {
+		return writeSnapshotJSON(g.io, snap, prov)
+	}
+	if err := write(g.io, snap); err != nil {
+		return err
+	}
+	if line := provenanceLine(prov, snap.FirstSeen); line != "" {
+		if opts.format == "markdown" {
+			line = "_" + snapshots.EscapeMarkdown(capitalize(line)) + "_"
+		} else {
+			line = "Source: " + line
+		}
+		_, err = fmt.Fprintf(g.io.Out, "\n%s\n", line)
+	}
+	return err
+}
+
+// versionRef resolves a --version, --from or --to value: a version number,
+// or a content hash prefix (sha256:2a511b or 2a511b, at least 6 hex
+// digits). "" is 0, the latest.
+func versionRef(ctx context.Context, arc *archive.Archive, key snapshots.PageKey, flag, ref string) (int, error) {
+	hex := strings.TrimPrefix(strings.ToLower(ref), "sha256:")
+	switch {
+	case ref == "":
+		return 0, nil
+	case hex == ref && len(ref) < 6:
+		n, err := strconv.Atoi(ref)
+		if err != nil || n < 0 {
+			return 0, usageError(fmt.Errorf("%s %q: want a version number or a content hash prefix (at least 6 hex digits)", flag, ref))
+		}
+		return n, nil
+	case len(hex) < 6 || strings.Trim(hex, "0123456789abcdef") != "":
+		return 0, usageError(fmt.Errorf("%s %q: a content hash prefix needs at least 6 hex digits", flag, ref))
+	}
+	vs, err := arc.VersionsByHash(ctx, key, hex)
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case len(vs) == 0:
+		return 0, fmt.Errorf("%s %s: no version of %s has a content hash starting with %s: %w", flag, ref, key, hex, archive.ErrNotFound)
+	case len(vs) > 1:
+		var list []string
+		for _, v := range vs {
+			list = append(list, fmt.Sprintf("v%d (%s)", v.Version, v.ContentHash[:19]))
+		}
+		return 0, usageError(fmt.Errorf("%s %s names several versions of %s: %s; give a longer prefix or the number", flag, ref, key, strings.Join(list, ", ")))
+	}
+	return vs[0].Version, nil
+}
+
+// provenanceOf is where version v of a page came from.
+func provenanceOf(ctx context.Context, arc *archive.Archive, key snapshots.PageKey, v int) (archive.Provenance, error) {
+	vs, err := arc.Versions(ctx, key)
+	if err != nil {
+		return archive.Provenance{}, err
+	}
+	for _, vi := range vs {
+		if vi.Version == v {
+			return vi.Provenance, nil
+		}
+	}
+	return archive.Provenance{Source: archive.SourceLive}, nil
+}
+
+// provenanceLine says where a version came from when it was not a live
+// check: "from the Wayback Machine capture of 2016-04-12 (http://…)".
+func provenanceLine(p archive.Provenance, first *time.Time) string {
+	day := ""
+	if first != nil {
+		day = first.UTC().Format(time.DateOnly)
+	}
+	switch p.Source {
+	case archive.SourceWayback:
+		return fmt.Sprintf("from the Wayback Machine capture of %s (%s)", day, p.OriginalURL)
+	case archive.SourceImport:
+		return fmt.Sprintf("imported from %s (dated %s)", p.Origin, day)
+	}
+	return ""
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// writeSnapshotJSON is the snapshot contract with where it came from
+// appended: "source", and for Wayback and imported versions
+// "original_url" and "origin".
+func writeSnapshotJSON(io streams, s snapshots.Snapshot, p archive.Provenance) error {
+	js := bytes.TrimRight(snapshots.MarshalIndent(s), "\n")
+	js = bytes.TrimSuffix(js, []byte("}"))
+	js = bytes.TrimRight(js, "\n")
+	extra := map[string]string{"source": cmp.Or(p.Source, archive.SourceLive)}
+	if p.Source != "" && p.Source != archive.SourceLive {
+		extra["original_url"], extra["origin"] = p.OriginalURL, p.Origin
+	}
+	var buf bytes.Buffer
+	buf.Write(js)
+	for _, k := range []string{"source", "original_url", "origin"} {
+		v, ok := extra[k]
+		if !ok {
+			continue
+		}
+		val, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&buf, ",\n  %q: %s", k, val)
+	}
+	buf.WriteString("\n}\n")
+	_, err := io.Out.Write(buf.Bytes())
+	return err
 }
 
 func snapshotWriter(format string) (func(streams, snapshots.Snapshot) error, error) {
