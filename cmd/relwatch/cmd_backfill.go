@@ -226,7 +226,7 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 		return &exitError{code: exitInterrupted, err: fmt.Errorf("backfill %s interrupted; run it again to continue", key)}
 	}
 	if len(failures) > 0 {
-		return &exitError{code: exitFailed, err: fmt.Errorf("backfill %s: %d captures failed", key, len(failures))}
+		return &exitError{code: exitFailed, err: fmt.Errorf("backfill %s: %d of %d captures failed", key, len(failures), len(todo))}
 	}
 	return listExit(key, listErrs)
 }

@@ -178,3 +178,37 @@ func TestParseConfigHealthKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestParseConfigWayback(t *testing.T) {
+	cfg, err := ParseConfig("relwatch.yaml", []byte(`
+wayback:
+  cdx_url: http://127.0.0.1:9/cdx
+  capture_interval: 2s
+  retries: 0
+targets:
+  - {id: kazakhstan, lang: en, url: 'https://www.nato.int/cps/en/natohq/topics_49598.htm'}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := waybackOptions(cfg, cfg.Targets[0])
+	if o.CDXURL != "http://127.0.0.1:9/cdx" || o.ReplayURL != "" || o.CaptureInterval != 2*time.Second || o.CDXInterval != 0 || o.Retries != -1 {
+		t.Errorf("wayback options %+v", o)
+	}
+	if def := waybackOptions(DefaultConfig(), DefaultConfig().Targets[0]); def.CDXURL != "" || def.Retries != 0 || !strings.HasPrefix(def.Policy.UserAgent, "relwatch/") {
+		t.Errorf("default wayback options %+v", def)
+	}
+
+	for yaml, want := range map[string]string{
+		"wayback:\n  cdx: x\n":               `relwatch.yaml:2: wayback: unknown field "cdx"`,
+		"wayback:\n  replay_url: ftp://x/\n": `wayback: field replay_url: "ftp://x/" is not an http(s) URL`,
+		"wayback:\n  cdx_interval: 0s\n":     "wayback: field cdx_interval: want a positive duration",
+		"wayback:\n  retries: -1\n":          "wayback: field retries: want 0 or more",
+		"wayback:\n  backoff: soon\n":        `"soon" is not a duration`,
+	} {
+		_, err := ParseConfig("relwatch.yaml", []byte(yaml+"targets:\n  - {id: a, lang: en, url: 'https://example.org/'}\n"))
+		if err == nil || !strings.Contains(err.Error(), want) || exitCode(err) != exitUsage {
+			t.Errorf("%q: got %v, want %q", yaml, err, want)
+		}
+	}
+}
