@@ -70,7 +70,11 @@ func ensurePage(ctx context.Context, tx *sql.Tx, c *Capture) (int64, error) {
 	var pk int64
 	err := tx.QueryRowContext(ctx, qPagePK, c.Page.ID, c.Page.Lang).Scan(&pk)
 	if errors.Is(err, sql.ErrNoRows) {
-		return upsertPage(ctx, tx, c)
+		// A new page: its canonical URL is left for its first live
+		// capture (a past capture's may be an old alias).
+		page := *c
+		page.CanonicalURL = ""
+		return upsertPage(ctx, tx, &page)
 	}
 	return pk, err
 }

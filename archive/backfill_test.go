@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -137,5 +138,28 @@ func TestInTimeOrder(t *testing.T) {
 	}
 	if len(ids) != 5 || ids[0] != 4 || ids[1] != 3 || ids[2] != 1 || ids[3] != 2 || ids[4] != 5 {
 		t.Errorf("order %v, want [4 3 1 2 5]", ids)
+	}
+}
+
+// BenchmarkRecordInOrder places one past capture at the start of a page
+// with 400 captures in 30 versions: the whole timeline is rebuilt.
+func BenchmarkRecordInOrder(b *testing.B) {
+	ctx := context.Background()
+	a := TestArchive(b)
+	for i := range 400 {
+		c := capture(kzEN, 10000+i, fmt.Sprint("live", i))
+		s := benchSnap(i / 14)
+		if i%14 == 0 {
+			mustVersion(b, a, c, s, nil)
+		} else {
+			mustUnchanged(b, a, c, i/14+1)
+		}
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		c := past(-1-i, fmt.Sprint("past", i))
+		if _, err := a.RecordInOrder(ctx, c, benchSnap(1000+i%3), 1, fakeCompare); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

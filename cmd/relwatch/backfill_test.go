@@ -35,6 +35,7 @@ type fakeWayback struct {
 
 	mu            sync.Mutex
 	captureStarts []time.Time
+	limitedAt     []time.Time // when each 429 was sent, and when its timestamp was asked again
 	cdxQueries    []url.Values
 	onCapture     func(n int) // called before each replay answer
 }
@@ -126,6 +127,9 @@ func (f *fakeWayback) replay(w http.ResponseWriter, r *http.Request) {
 	hook := f.onCapture
 	limited := f.limited[ts]
 	delete(f.limited, ts)
+	if limited || (len(f.limitedAt) == 1 && ts == "20120405120000") {
+		f.limitedAt = append(f.limitedAt, time.Now())
+	}
 	f.mu.Unlock()
 	if hook != nil {
 		hook(n)
@@ -289,6 +293,11 @@ func TestBackfill(t *testing.T) {
 		}
 	}
 
+	// The 429 without Retry-After was retried after the 40ms backoff floor.
+	if len(fw.limitedAt) != 2 || fw.limitedAt[1].Sub(fw.limitedAt[0]) < 40*time.Millisecond {
+		t.Errorf("429 then retry at %v, want a retry at least 40ms later", fw.limitedAt)
+	}
+
 	// A second run finds everything archived.
 	before := len(fw.captureStarts)
 	out = e.mustRun(0, "backfill", "kazakhstan/en")
@@ -313,6 +322,7 @@ func TestBackfillInterruptedThenResumed(t *testing.T) {
 	defer cancel()
 	fw.mu.Lock()
 	fw.limited = map[string]bool{"20120405120000": true}
+	fw.limitedAt = nil
 	start := len(fw.captureStarts)
 	fw.onCapture = func(n int) {
 		if n == start+5 {
