@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -172,6 +173,20 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 		}
 		status := ""
 		switch {
+		case m.Err != nil && gone(m.Err):
+			// The replay server will keep saying so: record it, so that a
+			// re-run does not ask again.
+			fc := mementoCapture(target, m)
+			fc.ErrorKind, fc.ErrorMessage = m.Err.Kind, m.Err.Error()
+			if err := arc.RecordFailure(ctx, fc); err != nil {
+				if ctx.Err() != nil {
+					break
+				}
+				return fmt.Errorf("backfill %s: %w", key, err)
+			}
+			done[waybackKey(c.Timestamp, c.Original)] = true
+			failures = append(failures, backfillFailure{at: c.Time, url: c.Original, why: m.Err.Error(), recorded: true})
+			status = "failed: " + m.Err.Error()
 		case m.Err != nil:
 			failures = append(failures, backfillFailure{at: c.Time, url: c.Original, why: m.Err.Error()})
 			status = "failed: " + m.Err.Error()
@@ -240,9 +255,21 @@ func listExit(key snapshots.PageKey, listErrs []string) error {
 
 func waybackKey(timestamp, original string) string { return timestamp + " " + original }
 
+// gone reports whether a capture's fetch failed for good: a 4xx other than
+// 429 (the capture is missing, or access to it is blocked). Network
+// failures, 429 and 5xx are worth another run.
+func gone(fe *scraper.FetchError) bool {
+	return fe.Kind == scraper.KindHTTPStatus && fe.Status >= 400 && fe.Status < 500 && fe.Status != http.StatusTooManyRequests
+}
+
 // recordMemento parses a fetched capture and archives it in time order. A
 // capture that does not parse is recorded as failed; why says why.
 func recordMemento(ctx context.Context, arc *archive.Archive, t Target, m scraper.Memento) (archive.Placed, string, error) {
+	return recordPast(ctx, arc, t, mementoCapture(t, m))
+}
+
+// mementoCapture is a fetched Wayback capture as the archive stores it.
+func mementoCapture(t Target, m scraper.Memento) archive.Capture {
 	c := archive.Capture{
 		Page: t.Key(), URL: t.URL, FinalURL: m.Original, CanonicalURL: scraper.CanonicalURL(m.Original),
 		Source: archive.SourceWayback, Started: m.Time, Finished: m.Time, Status: m.Status,
@@ -254,7 +281,7 @@ func recordMemento(ctx context.Context, arc *archive.Archive, t Target, m scrape
 	if m.Exact() {
 		c.OriginalDigest = m.Asked.Digest // else unknown: another capture was served
 	}
-	return recordPast(ctx, arc, t, c)
+	return c
 }
 
 // recordPast parses a past capture (Wayback, import) and archives it in
