@@ -90,6 +90,13 @@ func (f *fakeWayback) cdx(w http.ResponseWriter, r *http.Request) {
 		if c.unlisted || !sameURL(c.original, q.Get("url")) || (q.Get("filter") == "statuscode:200" && c.status != "200") {
 			continue
 		}
+		// from and to are inclusive: 1-14 digits, padded to a timestamp.
+		if from := q.Get("from"); from != "" && c.ts < from+strings.Repeat("0", 14-len(from)) {
+			continue
+		}
+		if to := q.Get("to"); to != "" && c.ts > to+strings.Repeat("9", 14-len(to)) {
+			continue
+		}
 		row := make([]string, len(fl))
 		for i, name := range fl {
 			row[i] = map[string]string{"timestamp": c.ts, "original": c.original, "statuscode": c.status, "mimetype": "text/html", "digest": c.digest}[name]
@@ -475,5 +482,33 @@ func TestImport(t *testing.T) {
 	}
 	if out := e.mustRun(0, "show", "kazakhstan/en", "--version", "1"); !strings.Contains(out, "imported from") {
 		t.Errorf("show does not say the version was imported:\n%.400s", out)
+	}
+}
+
+// TestDiffSaysWhereVersionsCameFrom checks every diff format names the
+// Wayback capture behind each side.
+func TestDiffSaysWhereVersionsCameFrom(t *testing.T) {
+	e, fw := newBackfillEnv(t)
+	fw.limited = nil
+	if out := e.mustRun(0, "backfill", "kazakhstan/en", "--from", "2010-03-01", "--to", "2012"); !strings.Contains(out, "2 captures listed") {
+		t.Errorf("--from 2010-03-01 --to 2012: %s", out)
+	}
+	var rep struct {
+		From, To struct{ Version int }
+		FromSource struct {
+			Source      string `json:"source"`
+			OriginalURL string `json:"original_url"`
+		} `json:"from_source"`
+		ToSource struct{ Source string } `json:"to_source"`
+	}
+	if err := json.Unmarshal([]byte(e.mustRun(0, "diff", "kazakhstan/en", "--format", "json")), &rep); err != nil ||
+		rep.FromSource.Source != "wayback" || rep.ToSource.Source != "wayback" || !strings.Contains(rep.FromSource.OriginalURL, "natolive") {
+		t.Errorf("diff json: %v %+v", err, rep)
+	}
+	for _, format := range []string{"text", "markdown", "html"} {
+		if out := e.mustRun(0, "diff", "kazakhstan/en", "--format", format); !strings.Contains(out, "Version 1: from the Wayback Machine capture of 2010-03-15") ||
+			!strings.Contains(out, "Version 2: from the Wayback Machine capture of 2012-04-05") {
+			t.Errorf("diff --format %s does not say where the versions came from:\n%s", format, out[max(0, len(out)-500):])
+		}
 	}
 }

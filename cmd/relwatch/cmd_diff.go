@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
+	"html"
 	"slices"
 	"strings"
 
@@ -85,37 +89,77 @@ func runDiff(ctx context.Context, g *globals, ref string, opts diffOptions) erro
 			report.WindowStart = start
 		}
 	}
-	if err := diff.Render(g.io.Out, opts.format, report, diff.RenderOptions{Color: g.io.colorOut()}); err != nil {
+	var buf bytes.Buffer
+	if err := diff.Render(&buf, opts.format, report, diff.RenderOptions{Color: g.io.colorOut()}); err != nil {
 		return err
 	}
-	return writeDiffProvenance(ctx, g.io, arc, key, opts.format, older, newer)
-}
-
-// writeDiffProvenance follows a text or Markdown report with where each
-// side came from, when either is not a live check.
-func writeDiffProvenance(ctx context.Context, io streams, arc *archive.Archive, key snapshots.PageKey, format string, sides ...snapshots.Snapshot) error {
-	if format != "text" && format != "markdown" {
-		return nil
-	}
-	var lines []string
-	for _, s := range sides {
-		p, err := provenanceOf(ctx, arc, key, s.Version)
-		if err != nil {
+	var sides [2]archive.Provenance
+	for i, s := range []snapshots.Snapshot{older, newer} {
+		if sides[i], err = provenanceOf(ctx, arc, key, s.Version); err != nil {
 			return err
 		}
-		if line := provenanceLine(p, s.FirstSeen); line != "" {
+	}
+	out, err := withProvenance(opts.format, buf.Bytes(), sides, [2]snapshots.Snapshot{older, newer})
+	if err != nil {
+		return err
+	}
+	_, err = g.io.Out.Write(out)
+	return err
+}
+
+// withProvenance adds to a rendered diff report where each side came from:
+// "from_source" and "to_source" in JSON; in the other formats a closing
+// line for each side that is not a live check.
+func withProvenance(format string, report []byte, p [2]archive.Provenance, sides [2]snapshots.Snapshot) ([]byte, error) {
+	if format == "json" {
+		body := bytes.TrimRight(report, "\n")
+		body = bytes.TrimRight(bytes.TrimSuffix(body, []byte("}")), "\n")
+		var out bytes.Buffer
+		out.Write(body)
+		for i, name := range []string{"from_source", "to_source"} {
+			v := struct {
+				Source      string `json:"source"`
+				OriginalURL string `json:"original_url,omitempty"`
+				Origin      string `json:"origin,omitempty"`
+			}{cmp.Or(p[i].Source, archive.SourceLive), p[i].OriginalURL, p[i].Origin}
+			js, err := json.MarshalIndent(v, "  ", "  ")
+			if err != nil {
+				return nil, err
+			}
+			fmt.Fprintf(&out, ",\n  %q: %s", name, js)
+		}
+		out.WriteString("\n}\n")
+		return out.Bytes(), nil
+	}
+	var lines []string
+	for i, s := range sides {
+		if line := provenanceLine(p[i], s.FirstSeen); line != "" {
 			lines = append(lines, fmt.Sprintf("Version %d: %s", s.Version, line))
 		}
 	}
 	if len(lines) == 0 {
-		return nil
+		return report, nil
 	}
-	fmt.Fprintln(io.Out)
-	for _, l := range lines {
-		if format == "markdown" {
-			l = "_" + snapshots.EscapeMarkdown(l) + "_  "
+	var extra bytes.Buffer
+	switch format {
+	case "html":
+		for _, l := range lines {
+			fmt.Fprintf(&extra, "<p class=\"source\">%s</p>\n", html.EscapeString(l))
 		}
-		fmt.Fprintln(io.Out, l)
+		if i := bytes.LastIndex(report, []byte("</body>")); i >= 0 {
+			return slices.Concat(report[:i], extra.Bytes(), report[i:]), nil
+		}
+		return append(report, extra.Bytes()...), nil
+	case "markdown":
+		extra.WriteString("\n")
+		for _, l := range lines {
+			fmt.Fprintf(&extra, "_%s_  \n", snapshots.EscapeMarkdown(l))
+		}
+	default:
+		extra.WriteString("\n")
+		for _, l := range lines {
+			fmt.Fprintln(&extra, l)
+		}
 	}
-	return nil
+	return append(report, extra.Bytes()...), nil
 }
