@@ -494,7 +494,7 @@ func TestDiffSaysWhereVersionsCameFrom(t *testing.T) {
 		t.Errorf("--from 2010-03-01 --to 2012: %s", out)
 	}
 	var rep struct {
-		From, To struct{ Version int }
+		From, To   struct{ Version int }
 		FromSource struct {
 			Source      string `json:"source"`
 			OriginalURL string `json:"original_url"`
