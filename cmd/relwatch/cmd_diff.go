@@ -30,8 +30,8 @@ func newDiffCommand(g *globals) *cobra.Command {
 		Long: `Show what changed between two versions of a page, section by section,
 with word-level detail: the last two versions by default. --from and --to
 take a version number or a content hash prefix (sha256:2a511b or 2a511b).
-The text and Markdown reports say where a version from the Wayback Machine
-or an imported file came from.`,
+Every report says where a version from the Wayback Machine or an imported
+file came from (JSON: from_source and to_source).`,
 		Example: `  relwatch diff kazakhstan/fr
   relwatch diff kazakhstan/en --from 1 --to 3 --format markdown
   relwatch diff kazakhstan/en --format html > change.html`,
