@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/relwatch/relwatch/archive"
 )
 
 // fakeCapture is one capture held by the fake Wayback Machine.
@@ -510,5 +512,33 @@ func TestDiffSaysWhereVersionsCameFrom(t *testing.T) {
 			!strings.Contains(out, "Version 2: from the Wayback Machine capture of 2012-04-05") {
 			t.Errorf("diff --format %s does not say where the versions came from:\n%s", format, out[max(0, len(out)-500):])
 		}
+	}
+}
+
+// TestBackfillTakesTheWriterLock: a backfill or an import while another
+// run holds the archive exits 4 and changes nothing.
+func TestBackfillTakesTheWriterLock(t *testing.T) {
+	e, fw := newBackfillEnv(t)
+	e.mustRun(0, "scrape")
+	arc, err := archive.Open(context.Background(), e.db, archive.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer arc.Close()
+	unlock, err := arc.Lock(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	for _, args := range [][]string{
+		{"backfill", "kazakhstan/en"},
+		{"import", "kazakhstan/en", filepath.Join("testdata", "wayback", "layout1-2010-en.html"), "--at", "2010-01-01"},
+	} {
+		if _, stderr, code := e.relwatch(args...); code != exitUnusable || !strings.Contains(stderr, "locked") {
+			t.Errorf("%s while locked: exit %d, stderr %q", args[0], code, stderr)
+		}
+	}
+	if len(fw.captureStarts) != 0 {
+		t.Error("a locked-out backfill fetched captures")
 	}
 }
