@@ -76,7 +76,7 @@ func TestWaybackListAndFetch(t *testing.T) {
 	ctx := context.Background()
 	w, err := NewWayback(ctx, WaybackOptions{
 		CDXURL: srv.URL + "/cdx", ReplayURL: srv.URL + "/web",
-		CDXInterval: 30 * time.Millisecond, CaptureInterval: time.Millisecond, Backoff: 50 * time.Millisecond,
+		CDXInterval: 40 * time.Millisecond, CaptureInterval: time.Millisecond, Backoff: 80 * time.Millisecond,
 	}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -97,11 +97,13 @@ func TestWaybackListAndFetch(t *testing.T) {
 	if n := cdxCalls.Load(); n != 3 {
 		t.Errorf("%d CDX requests, want 3 (a 429, then two pages)", n)
 	}
-	if gap := starts[1].Sub(starts[0]); gap < 50*time.Millisecond {
-		t.Errorf("retried a 429 after %s, want at least the 50ms floor", gap)
+	// The server sees arrivals, which jitter around the paced starts.
+	const jitter = 15 * time.Millisecond
+	if gap := starts[1].Sub(starts[0]); gap < 80*time.Millisecond-jitter {
+		t.Errorf("retried a 429 after %s, want at least the 80ms floor", gap)
 	}
-	if gap := starts[2].Sub(starts[1]); gap < 30*time.Millisecond {
-		t.Errorf("CDX requests %s apart, want at least 30ms", gap)
+	if gap := starts[2].Sub(starts[1]); gap < 40*time.Millisecond-jitter {
+		t.Errorf("CDX requests %s apart, want at least 40ms", gap)
 	}
 
 	m := w.Fetch(ctx, list[0])
