@@ -109,43 +109,14 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 	}
 	defer wb.Close()
 
-	// List every variant's captures.
 	variants := scraper.WaybackVariants(target.URL, target.Lang)
-	var listed []scraper.WaybackCapture
-	var listErrs []string
-	for _, v := range variants {
-		caps, err := wb.List(ctx, v, from, to)
-		if ctx.Err() != nil {
-			return &exitError{code: exitInterrupted, err: fmt.Errorf("backfill %s: interrupted while listing captures", key)}
-		}
-		if err != nil {
-			g.log.Warn("listing failed", "page", key.String(), "url", v, "err", err)
-			listErrs = append(listErrs, err.Error())
-		}
-		listed = append(listed, caps...)
+	listed, listErrs := listWayback(ctx, g, wb, key, variants, from, to)
+	if ctx.Err() != nil {
+		return &exitError{code: exitInterrupted, err: fmt.Errorf("backfill %s: interrupted while listing captures", key)}
 	}
-	slices.SortStableFunc(listed, func(a, b scraper.WaybackCapture) int {
-		return cmp.Or(strings.Compare(a.Timestamp, b.Timestamp), strings.Compare(a.Original, b.Original))
-	})
-	listed = slices.CompactFunc(listed, func(a, b scraper.WaybackCapture) bool {
-		return a.Timestamp == b.Timestamp && a.Original == b.Original
-	})
-
-	// Skip what an earlier run archived.
-	done := map[string]bool{}
-	if arc != nil {
-		past, err := arc.PastCaptures(ctx, key, archive.SourceWayback)
-		if err != nil {
-			return err
-		}
-		for _, p := range past {
-			done[waybackKey(p.Started.UTC().Format("20060102150405"), p.OriginalURL)] = true
-			// A capture asked for under one timestamp and served under
-			// another keeps the URL it was asked under as its origin.
-			if ts, orig, ok := scraper.ParseReplayURL(p.Origin); ok {
-				done[waybackKey(ts, orig)] = true
-			}
-		}
+	done, before, err := archivedWayback(ctx, arc, key)
+	if err != nil {
+		return err
 	}
 	var todo []scraper.WaybackCapture
 	for _, c := range listed {
@@ -163,56 +134,12 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 		return listExit(key, listErrs)
 	}
 
+	run := backfillRun{arc: arc, wb: wb, target: target, done: done}
 	progress := isTerminal(g.io.Err)
-	var failures []backfillFailure
-	archived, versions, skipped, shifted := 0, 0, 0, false
 	for i, c := range todo {
-		m := wb.Fetch(ctx, c)
-		if ctx.Err() != nil {
-			break
-		}
-		status := ""
-		switch {
-		case m.Err != nil && gone(m.Err):
-			// The replay server will keep saying so: record it, so that a
-			// re-run does not ask again.
-			fc := mementoCapture(target, m)
-			fc.ErrorKind, fc.ErrorMessage = m.Err.Kind, m.Err.Error()
-			if err := arc.RecordFailure(ctx, fc); err != nil {
-				if ctx.Err() != nil {
-					break
-				}
-				return fmt.Errorf("backfill %s: %w", key, err)
-			}
-			done[waybackKey(c.Timestamp, c.Original)] = true
-			failures = append(failures, backfillFailure{at: c.Time, url: c.Original, why: m.Err.Error(), recorded: true})
-			status = "failed: " + m.Err.Error()
-		case m.Err != nil:
-			failures = append(failures, backfillFailure{at: c.Time, url: c.Original, why: m.Err.Error()})
-			status = "failed: " + m.Err.Error()
-		case !m.Exact() && done[waybackKey(m.Timestamp, m.Original)]:
-			skipped++
-			status = "skipped: served capture " + m.Timestamp + ", already archived"
-		default:
-			done[waybackKey(m.Timestamp, m.Original)] = true
-			placed, why, err := recordMemento(ctx, arc, target, m)
-			if err != nil {
-				if ctx.Err() != nil {
-					break
-				}
-				return fmt.Errorf("backfill %s: %w", key, err)
-			}
-			if why != "" {
-				failures = append(failures, backfillFailure{at: m.Time, url: m.Original, why: why, recorded: true})
-				status = "failed: " + why
-				break
-			}
-			archived++
-			shifted = shifted || placed.Shifted
-			status = fmt.Sprintf("%s v%d", placed.Outcome, placed.Version)
-			if placed.Outcome != archive.OutcomeUnchanged {
-				versions++
-			}
+		status, err := run.one(ctx, c)
+		if err != nil {
+			return fmt.Errorf("backfill %s: %w", key, err)
 		}
 		if ctx.Err() != nil {
 			break
@@ -223,13 +150,18 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 		g.log.Info("wayback capture", "page", key.String(), "timestamp", c.Timestamp, "url", c.Original, "status", status)
 	}
 
-	fmt.Fprintf(out, "%s: archived %d captures (%d new versions), %d failed, %d skipped\n", key, archived, versions, len(failures), skipped)
-	if shifted {
+	// Counted even when interrupted: what was archived stays.
+	after, err := versionCount(context.WithoutCancel(ctx), arc, key)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s: archived %d captures (%d new versions), %d failed, %d skipped\n", key, run.archived, after-before, len(run.failures), run.skipped)
+	if run.shifted {
 		fmt.Fprintf(out, "note: versions after the backfilled ones were renumbered; content_hash is the stable reference\n")
 	}
-	if len(failures) > 0 {
+	if len(run.failures) > 0 {
 		fmt.Fprintln(out, "failed captures:")
-		for _, f := range failures {
+		for _, f := range run.failures {
 			note := "not archived; a re-run tries it again"
 			if f.recorded {
 				note = "recorded as a failed capture"
@@ -240,8 +172,8 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 	if ctx.Err() != nil {
 		return &exitError{code: exitInterrupted, err: fmt.Errorf("backfill %s interrupted; run it again to continue", key)}
 	}
-	if len(failures) > 0 {
-		return &exitError{code: exitFailed, err: fmt.Errorf("backfill %s: %d of %d captures failed", key, len(failures), len(todo))}
+	if n := len(run.failures); n > 0 {
+		return &exitError{code: exitFailed, err: fmt.Errorf("backfill %s: %d of %d captures failed", key, n, len(todo))}
 	}
 	return listExit(key, listErrs)
 }
@@ -254,6 +186,127 @@ func listExit(key snapshots.PageKey, listErrs []string) error {
 }
 
 func waybackKey(timestamp, original string) string { return timestamp + " " + original }
+
+// listWayback lists the captures of every URL variant, oldest first, each
+// (timestamp, URL) once. A variant whose listing fails is reported and
+// skipped.
+func listWayback(ctx context.Context, g *globals, wb *scraper.Wayback, key snapshots.PageKey, variants []string, from, to string) ([]scraper.WaybackCapture, []string) {
+	var listed []scraper.WaybackCapture
+	var errs []string
+	for _, v := range variants {
+		caps, err := wb.List(ctx, v, from, to)
+		if ctx.Err() != nil {
+			return nil, nil
+		}
+		if err != nil {
+			g.log.Warn("listing failed", "page", key.String(), "url", v, "err", err)
+			errs = append(errs, err.Error())
+		}
+		listed = append(listed, caps...)
+	}
+	slices.SortStableFunc(listed, func(a, b scraper.WaybackCapture) int {
+		return cmp.Or(strings.Compare(a.Timestamp, b.Timestamp), strings.Compare(a.Original, b.Original))
+	})
+	return slices.CompactFunc(listed, func(a, b scraper.WaybackCapture) bool {
+		return a.Timestamp == b.Timestamp && a.Original == b.Original
+	}), errs
+}
+
+// archivedWayback is what earlier backfills of the page archived, by
+// (timestamp, URL), and how many versions the page has. arc may be nil (a
+// dry run without an archive).
+func archivedWayback(ctx context.Context, arc *archive.Archive, key snapshots.PageKey) (map[string]bool, int, error) {
+	done := map[string]bool{}
+	if arc == nil {
+		return done, 0, nil
+	}
+	past, err := arc.PastCaptures(ctx, key, archive.SourceWayback)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, p := range past {
+		done[waybackKey(p.Started.UTC().Format("20060102150405"), p.OriginalURL)] = true
+		// A capture asked for under one timestamp and served under
+		// another keeps the URL it was asked under as its origin.
+		if ts, orig, ok := scraper.ParseReplayURL(p.Origin); ok {
+			done[waybackKey(ts, orig)] = true
+		}
+	}
+	n, err := versionCount(ctx, arc, key)
+	return done, n, err
+}
+
+func versionCount(ctx context.Context, arc *archive.Archive, key snapshots.PageKey) (int, error) {
+	if arc == nil {
+		return 0, nil
+	}
+	vs, err := arc.Versions(ctx, key)
+	if errors.Is(err, archive.ErrNotFound) {
+		return 0, nil
+	}
+	return len(vs), err
+}
+
+// backfillRun fetches and archives one capture after another.
+type backfillRun struct {
+	arc    *archive.Archive
+	wb     *scraper.Wayback
+	target Target
+	done   map[string]bool // (timestamp, URL) archived
+
+	archived, skipped int
+	shifted           bool
+	failures          []backfillFailure
+}
+
+// one fetches capture c and archives it. It returns a word on what became
+// of it, or an archive error. A cancelled context leaves nothing half done.
+func (r *backfillRun) one(ctx context.Context, c scraper.WaybackCapture) (string, error) {
+	m := r.wb.Fetch(ctx, c)
+	if ctx.Err() != nil {
+		return "", nil
+	}
+	switch {
+	case m.Err != nil && gone(m.Err):
+		// The replay server will keep saying so: record it, so that a
+		// re-run does not ask again.
+		fc := mementoCapture(r.target, m)
+		fc.ErrorKind, fc.ErrorMessage = m.Err.Kind, m.Err.Error()
+		if err := r.arc.RecordFailure(ctx, fc); err != nil {
+			return "", ignoreCancel(ctx, err)
+		}
+		r.done[waybackKey(c.Timestamp, c.Original)] = true
+		r.failures = append(r.failures, backfillFailure{at: c.Time, url: c.Original, why: m.Err.Error(), recorded: true})
+		return "failed: " + m.Err.Error(), nil
+	case m.Err != nil:
+		r.failures = append(r.failures, backfillFailure{at: c.Time, url: c.Original, why: m.Err.Error()})
+		return "failed: " + m.Err.Error(), nil
+	case !m.Exact() && r.done[waybackKey(m.Timestamp, m.Original)]:
+		r.skipped++
+		return "skipped: served capture " + m.Timestamp + ", already archived", nil
+	}
+	placed, why, err := recordMemento(ctx, r.arc, r.target, m)
+	if err != nil {
+		return "", ignoreCancel(ctx, err)
+	}
+	r.done[waybackKey(m.Timestamp, m.Original)] = true
+	if why != "" {
+		r.failures = append(r.failures, backfillFailure{at: m.Time, url: m.Original, why: why, recorded: true})
+		return "failed: " + why, nil
+	}
+	r.archived++
+	r.shifted = r.shifted || placed.Shifted
+	return fmt.Sprintf("%s v%d", placed.Outcome, placed.Version), nil
+}
+
+// ignoreCancel drops an error caused by the run being stopped: the
+// transaction was rolled back, and the caller reports the interruption.
+func ignoreCancel(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
 
 // gone reports whether a capture's fetch failed for good: a 4xx other than
 // 429 (the capture is missing, or access to it is blocked). Network
