@@ -246,6 +246,7 @@ type PastCapture struct {
 	OriginalDigest string
 	Origin         string
 	BodyDigest     string // "sha256:…", "" when no body was kept
+	ContentType    string
 	Outcome        string
 	Error          string // error_kind: error_message, for failed captures
 }
@@ -266,11 +267,11 @@ func (a *Archive) PastCaptures(ctx context.Context, page snapshots.PageKey, sour
 			return nil // only live captures before schema 3
 		}
 		return eachRow(ctx, tx, `SELECT started, source, original_url, original_digest, origin,
-				coalesce(body_digest, ''), outcome, error_kind || CASE WHEN error_message != '' THEN ': ' || error_message ELSE '' END
+				coalesce(body_digest, ''), content_type, outcome, error_kind || CASE WHEN error_message != '' THEN ': ' || error_message ELSE '' END
 			FROM captures WHERE page_pk = ? AND source = ? ORDER BY started, capture_id`, func(r *sql.Rows) error {
 			var p PastCapture
 			var when string
-			if err := r.Scan(&when, &p.Source, &p.OriginalURL, &p.OriginalDigest, &p.Origin, &p.BodyDigest, &p.Outcome, &p.Error); err != nil {
+			if err := r.Scan(&when, &p.Source, &p.OriginalURL, &p.OriginalDigest, &p.Origin, &p.BodyDigest, &p.ContentType, &p.Outcome, &p.Error); err != nil {
 				return err
 			}
 			if p.Started, err = parseTime(when); err != nil {

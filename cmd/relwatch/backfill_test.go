@@ -39,6 +39,7 @@ type fakeWayback struct {
 	mu            sync.Mutex
 	captureStarts []time.Time
 	limitedAt     []time.Time // when each 429 was sent, and when its timestamp was asked again
+	requested     []string    // replay timestamps asked for
 	cdxQueries    []url.Values
 	onCapture     func(n int) // called before each replay answer
 }
@@ -129,6 +130,7 @@ func (f *fakeWayback) replay(w http.ResponseWriter, r *http.Request) {
 		original += "?" + r.URL.RawQuery
 	}
 	f.mu.Lock()
+	f.requested = append(f.requested, ts)
 	// A redirect is followed at once, within the capture's paced request:
 	// only the requests the client starts itself are timed.
 	if !slices.ContainsFunc(f.captures, func(c fakeCapture) bool { return c.unlisted && c.ts == ts }) {
@@ -301,6 +303,12 @@ func TestBackfill(t *testing.T) {
 			t.Errorf("CDX query %v", q)
 		}
 	}
+	// The 2014 capture has the 2012 capture's digest: its bytes were taken
+	// from the archive, not fetched again.
+	if slices.Contains(fw.requested, "20140101000000") || !slices.Contains(fw.requested, "20120405120000") {
+		t.Errorf("replay requests %v: want 2012 fetched and 2014 (same digest) not", fw.requested)
+	}
+
 	// Captures were paced 50ms apart, the 429 retried after the 80ms
 	// backoff floor. The server sees arrivals, which jitter by a few ms
 	// around the client's paced starts: allow 15ms.

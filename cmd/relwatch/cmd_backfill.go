@@ -3,6 +3,8 @@ package main
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -114,7 +116,7 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 	if ctx.Err() != nil {
 		return &exitError{code: exitInterrupted, err: fmt.Errorf("backfill %s: interrupted while listing captures", key)}
 	}
-	done, before, err := archivedWayback(ctx, arc, key)
+	done, bodies, before, err := archivedWayback(ctx, arc, key)
 	if err != nil {
 		return err
 	}
@@ -134,7 +136,7 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 		return listExit(key, listErrs)
 	}
 
-	run := backfillRun{arc: arc, wb: wb, target: target, done: done}
+	run := backfillRun{arc: arc, wb: wb, target: target, done: done, bodies: bodies}
 	progress := isTerminal(g.io.Err)
 	for i, c := range todo {
 		status, err := run.one(ctx, c)
@@ -213,18 +215,21 @@ func listWayback(ctx context.Context, g *globals, wb *scraper.Wayback, key snaps
 }
 
 // archivedWayback is what earlier backfills of the page archived, by
-// (timestamp, URL), and how many versions the page has. arc may be nil (a
-// dry run without an archive).
-func archivedWayback(ctx context.Context, arc *archive.Archive, key snapshots.PageKey) (map[string]bool, int, error) {
-	done := map[string]bool{}
+// (timestamp, URL), the bodies stored by Wayback digest, and how many
+// versions the page has. arc may be nil (a dry run without an archive).
+func archivedWayback(ctx context.Context, arc *archive.Archive, key snapshots.PageKey) (map[string]bool, map[string]archive.PastCapture, int, error) {
+	done, bodies := map[string]bool{}, map[string]archive.PastCapture{}
 	if arc == nil {
-		return done, 0, nil
+		return done, bodies, 0, nil
 	}
 	past, err := arc.PastCaptures(ctx, key, archive.SourceWayback)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	for _, p := range past {
+		if p.OriginalDigest != "" && p.BodyDigest != "" {
+			bodies[p.OriginalDigest] = p
+		}
 		done[waybackKey(p.Started.UTC().Format("20060102150405"), p.OriginalURL)] = true
 		// A capture asked for under one timestamp and served under
 		// another keeps the URL it was asked under as its origin.
@@ -233,7 +238,7 @@ func archivedWayback(ctx context.Context, arc *archive.Archive, key snapshots.Pa
 		}
 	}
 	n, err := versionCount(ctx, arc, key)
-	return done, n, err
+	return done, bodies, n, err
 }
 
 func versionCount(ctx context.Context, arc *archive.Archive, key snapshots.PageKey) (int, error) {
@@ -252,7 +257,8 @@ type backfillRun struct {
 	arc    *archive.Archive
 	wb     *scraper.Wayback
 	target Target
-	done   map[string]bool // (timestamp, URL) archived
+	done   map[string]bool                // (timestamp, URL) archived
+	bodies map[string]archive.PastCapture // by Wayback digest: the bytes are already here
 
 	archived, skipped int
 	shifted           bool
@@ -262,7 +268,10 @@ type backfillRun struct {
 // one fetches capture c and archives it. It returns a word on what became
 // of it, or an archive error. A cancelled context leaves nothing half done.
 func (r *backfillRun) one(ctx context.Context, c scraper.WaybackCapture) (string, error) {
-	m := r.wb.Fetch(ctx, c)
+	m, err := r.fetch(ctx, c)
+	if err != nil {
+		return "", ignoreCancel(ctx, err)
+	}
 	if ctx.Err() != nil {
 		return "", nil
 	}
@@ -290,6 +299,11 @@ func (r *backfillRun) one(ctx context.Context, c scraper.WaybackCapture) (string
 		return "", ignoreCancel(ctx, err)
 	}
 	r.done[waybackKey(m.Timestamp, m.Original)] = true
+	if m.Exact() && c.Digest != "" {
+		if _, ok := r.bodies[c.Digest]; !ok {
+			r.bodies[c.Digest] = archive.PastCapture{BodyDigest: sha256Digest(m.Body), ContentType: m.ContentType}
+		}
+	}
 	if why != "" {
 		r.failures = append(r.failures, backfillFailure{at: m.Time, url: m.Original, why: why, recorded: true})
 		return "failed: " + why, nil
@@ -297,6 +311,29 @@ func (r *backfillRun) one(ctx context.Context, c scraper.WaybackCapture) (string
 	r.archived++
 	r.shifted = r.shifted || placed.Shifted
 	return fmt.Sprintf("%s v%d", placed.Outcome, placed.Version), nil
+}
+
+// fetch gets a capture's bytes: from the archive when it already holds a
+// capture with the same Wayback digest (the digest is of the captured
+// bytes, so they are the same; captures repeat across URL variants and when
+// a page returns to an earlier content), else from the replay server.
+func (r *backfillRun) fetch(ctx context.Context, c scraper.WaybackCapture) (scraper.Memento, error) {
+	known, ok := r.bodies[c.Digest]
+	if !ok || c.Digest == "" {
+		return r.wb.Fetch(ctx, c), nil
+	}
+	body, err := r.arc.RawBody(ctx, known.BodyDigest)
+	if err != nil {
+		return scraper.Memento{}, err
+	}
+	m := scraper.Memento{Asked: c, Timestamp: c.Timestamp, Time: c.Time, Original: c.Original, ReplayURL: r.wb.ReplayURL(c)}
+	m.Status, m.Body, m.ContentType, m.FinalURL, m.Started = http.StatusOK, body, known.ContentType, c.Original, time.Now()
+	return m, nil
+}
+
+func sha256Digest(b []byte) string {
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 // ignoreCancel drops an error caused by the run being stopped: the
