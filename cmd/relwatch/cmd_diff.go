@@ -51,15 +51,11 @@ func runDiff(ctx context.Context, g *globals, ref string, opts diffOptions) erro
 	if !slices.Contains(diff.Formats, opts.format) {
 		return usageError(fmt.Errorf("--format %q: want one of %s", opts.format, strings.Join(diff.Formats, ", ")))
 	}
-	arc, err := g.openArchive(ctx)
+	arc, key, err := g.openPage(ctx, ref)
 	if err != nil {
 		return err
 	}
 	defer arc.Close()
-	key, err := resolvePage(ctx, arc, ref)
-	if err != nil {
-		return err
-	}
 	to, err := versionRef(ctx, arc, key, "--to", opts.to)
 	if err != nil {
 		return err

@@ -56,15 +56,11 @@ type logEntry struct {
 }
 
 func runLog(ctx context.Context, g *globals, ref string, asJSON bool) error {
-	arc, err := g.openArchive(ctx)
+	arc, key, err := g.openPage(ctx, ref)
 	if err != nil {
 		return err
 	}
 	defer arc.Close()
-	key, err := resolvePage(ctx, arc, ref)
-	if err != nil {
-		return err
-	}
 	versions, err := arc.Versions(ctx, key)
 	if err != nil {
 		return err

@@ -78,13 +78,9 @@ type pageResult struct {
 }
 
 func runScrape(ctx context.Context, g *globals, opts scrapeOptions) error {
-	cfg, err := g.config()
+	cfg, targets, err := g.targets(opts.only)
 	if err != nil {
 		return err
-	}
-	targets, err := selectTargets(cfg.Targets, opts.only)
-	if err != nil {
-		return usageError(err)
 	}
 	results, err := scrapeRun(ctx, g, cfg, targets, opts, nil)
 	if err != nil {
@@ -301,6 +297,19 @@ func scrapeExit(ctx context.Context, results []pageResult, exitOnChange bool) er
 		return &exitError{code: exitChanged}
 	}
 	return nil
+}
+
+// targets loads the config and the targets --only selects.
+func (g *globals) targets(only []string) (Config, []Target, error) {
+	cfg, err := g.config()
+	if err != nil {
+		return cfg, nil, err
+	}
+	targets, err := selectTargets(cfg.Targets, only)
+	if err != nil {
+		return cfg, nil, usageError(err)
+	}
+	return cfg, targets, nil
 }
 
 // selectTargets keeps the targets named by --only (all when none is given).

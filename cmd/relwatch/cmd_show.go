@@ -64,15 +64,11 @@ func runShow(ctx context.Context, g *globals, ref string, opts showOptions) erro
 			return usageError(err)
 		}
 	}
-	arc, err := g.openArchive(ctx)
+	arc, key, err := g.openPage(ctx, ref)
 	if err != nil {
 		return err
 	}
 	defer arc.Close()
-	key, err := resolvePage(ctx, arc, ref)
-	if err != nil {
-		return err
-	}
 	var snap snapshots.Snapshot
 	if opts.at != "" {
 		snap, err = arc.SnapshotAt(ctx, key, at)

@@ -46,13 +46,9 @@ func runWatch(ctx context.Context, g *globals, opts watchOptions) error {
 	if err != nil {
 		return usageError(err)
 	}
-	cfg, err := g.config()
+	cfg, targets, err := g.targets(opts.only)
 	if err != nil {
 		return err
-	}
-	targets, err := selectTargets(cfg.Targets, opts.only)
-	if err != nil {
-		return usageError(err)
 	}
 	at := time.Now()
 	if opts.cron != "" {

@@ -60,6 +60,21 @@ func (g *globals) openArchive(ctx context.Context) (*archive.Archive, error) {
 	return archive.Open(ctx, g.archivePath(cfg), archive.ReadOnly)
 }
 
+// openPage opens the archive for reading and resolves a PAGE argument in
+// it. The caller closes the archive.
+func (g *globals) openPage(ctx context.Context, ref string) (*archive.Archive, snapshots.PageKey, error) {
+	arc, err := g.openArchive(ctx)
+	if err != nil {
+		return nil, snapshots.PageKey{}, err
+	}
+	key, err := resolvePage(ctx, arc, ref)
+	if err != nil {
+		arc.Close()
+		return nil, key, err
+	}
+	return arc, key, nil
+}
+
 // resolvePage turns a PAGE argument into a page key known to the archive.
 func resolvePage(ctx context.Context, a *archive.Archive, ref string) (snapshots.PageKey, error) {
 	key, err := snapshots.ParsePageRef(ref)
