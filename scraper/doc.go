@@ -7,6 +7,9 @@
 // of one response and returns a sealed snapshots.Snapshot, or a *ParseError
 // saying why the body is not a page. It never touches the network or the
 // disk, and the same bytes always give the same snapshot, byte for byte.
+// The Wayback half (wayback.go) lists a page's past captures through the
+// Wayback Machine's CDX API and fetches them raw, through the same
+// transport and limits as live pages.
 //
 // # How a page is read
 //
