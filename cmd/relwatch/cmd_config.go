@@ -52,11 +52,14 @@ func runConfigCheck(g *globals) error {
 		return err
 	}
 	out := struct {
-		Source   string            `yaml:"source"`
-		Archive  string            `yaml:"archive"`
-		Parallel int               `yaml:"parallel"`
-		Targets  []effectiveTarget `yaml:"targets"`
-	}{Source: cfg.Source, Archive: g.archivePath(cfg), Parallel: parallelism(cfg.Fetch)}
+		Source     string            `yaml:"source"`
+		Archive    string            `yaml:"archive"`
+		Parallel   int               `yaml:"parallel"`
+		StaleAfter string            `yaml:"stale_after"`
+		LagAfter   string            `yaml:"lag_after"`
+		Targets    []effectiveTarget `yaml:"targets"`
+	}{Source: cfg.Source, Archive: g.archivePath(cfg), Parallel: parallelism(cfg.Fetch),
+		StaleAfter: cfg.StaleAfter.String(), LagAfter: cfg.LagAfter.String()}
 	for _, t := range cfg.Targets {
 		p := policyFor(cfg.Fetch, t.FetchSettings)
 		out.Targets = append(out.Targets, effectiveTarget{

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -210,5 +211,30 @@ targets:
 		if err == nil || !strings.Contains(err.Error(), want) || exitCode(err) != exitUsage {
 			t.Errorf("%q: got %v, want %q", yaml, err, want)
 		}
+	}
+}
+
+func TestConfigCheckCommand(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.yaml")
+	if err := os.WriteFile(good, []byte("delay: 5s\nstale_after: 48h\ntargets:\n  - {id: a, lang: en, url: 'https://example.org/', retries: 1}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := run(t.Context(), []string{"config", "check", good}, streams{Out: &out, Err: &errb}); code != exitOK {
+		t.Fatalf("config check: exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"page: a/en", "delay: 5s", "retries: 1", "stale_after: 48h0m0s", "respect_robots: true"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("config check output lacks %q:\n%s", want, out.String())
+		}
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("targets:\n  - {id: a, lang: en}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	errb.Reset()
+	if code := run(t.Context(), []string{"config", "check", bad}, streams{Out: &out, Err: &errb}); code != exitUsage || !strings.Contains(errb.String(), "bad.yaml:2") {
+		t.Fatalf("config check of a bad file: exit %d, stderr %q", code, errb.String())
 	}
 }
