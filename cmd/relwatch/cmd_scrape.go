@@ -66,9 +66,9 @@ type pageResult struct {
 	Page            string   `json:"page"`
 	URL             string   `json:"url"`
 	Status          string   `json:"status"`
-	Version         int      `json:"version,omitempty"`
-	PreviousVersion int      `json:"previous_version,omitempty"`
-	Error           string   `json:"error,omitempty"`
+	Version         int      `json:"version"`          // 0 when the page has no version yet
+	PreviousVersion int      `json:"previous_version"` // 0 when there was none
+	Error           string   `json:"error"`            // why the check failed; "" otherwise
 	ErrorKind       string   `json:"error_kind,omitempty"`
 	Suspect         string   `json:"suspect,omitempty"`
 	UpdatedRaw      string   `json:"updated_raw,omitempty"`

@@ -383,3 +383,20 @@ func TestScrapeInterrupted(t *testing.T) {
 		t.Fatalf("an interrupted check was recorded as a failure: %+v", pages[0])
 	}
 }
+
+func TestScrapeFlagsAShrunkPageAsSuspect(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun(0, "scrape")
+	e.site.serve(200, "kazakhstan-fr-shrunk.html")
+	out := e.mustRun(0, "scrape", "--json")
+	if !strings.Contains(out, `"error":""`) || !strings.Contains(out, `"previous_version":1`) {
+		t.Errorf("scrape --json must always carry its keys: %s", out)
+	}
+	r := scrapeJSON(t, out)
+	if r.Status != statusChanged || r.Version != 2 || r.Suspect == "" {
+		t.Fatalf("a page that lost most of its text: %+v, want changed v2 flagged suspect", r)
+	}
+	if log := e.mustRun(0, "log", "kazakhstan/fr"); !strings.Contains(log, "suspect") {
+		t.Fatalf("log does not show the suspect version:\n%s", log)
+	}
+}
