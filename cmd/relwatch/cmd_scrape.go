@@ -374,5 +374,5 @@ func parallelism(f FetchSettings) int {
 	if f.Parallel != nil {
 		return *f.Parallel
 	}
-	return 4
+	return scraper.DefaultParallel
 }
