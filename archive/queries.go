@@ -27,6 +27,8 @@ const (
 		FROM versions WHERE page_pk = ? AND first_seen <= ? ORDER BY first_seen DESC, version DESC LIMIT 1`
 	qValidators = `SELECT headers FROM captures WHERE page_pk = ? AND source = 'live' AND outcome != 'failed'
 		ORDER BY capture_id DESC LIMIT 1`
+	qProvenance = `SELECT c.source, c.final_url, c.original_url, c.origin
+		FROM versions v JOIN captures c ON c.capture_id = v.capture_id WHERE v.page_pk = ? AND v.version = ?`
 	qChange = `SELECT diff, summary, stamp_only, parser_change, window_start FROM changes
 		WHERE page_pk = ? AND to_version = ?`
 	qBlockVersions = `SELECT bv.version, v.first_seen, v.last_seen

@@ -18,6 +18,7 @@ var planQueries = map[string]string{
 	"qSnapshotAt":      qSnapshotAt,
 	"qValidators":      qValidators,
 	"qChange":          qChange,
+	"qProvenance":      qProvenance,
 	"qBlockVersions":   qBlockVersions,
 	"qFindBlock":       qFindBlock,
 }

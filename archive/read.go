@@ -253,6 +253,30 @@ func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]Versi
 	return out, err
 }
 
+// VersionProvenance says where version v of a page came from: the
+// capture of its first sighting. It reads one row, where Versions reads
+// the page's whole history.
+func (a *Archive) VersionProvenance(ctx context.Context, page snapshots.PageKey, v int) (Provenance, error) {
+	var p Provenance
+	err := a.readTx(ctx, "read provenance", func(tx *sql.Tx) error {
+		pk, err := pagePK(ctx, tx, page)
+		if err != nil {
+			return err
+		}
+		q := qProvenance
+		if a.schema < 3 {
+			// Read-only on an older archive: its captures are all live.
+			q = strings.Replace(q, "c.original_url, c.origin", "'', ''", 1)
+		}
+		err = tx.QueryRowContext(ctx, q, pk, v).Scan(&p.Source, &p.FinalURL, &p.OriginalURL, &p.Origin)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("page %s has no version %d: %w", page, v, ErrNotFound)
+		}
+		return err
+	})
+	return p, err
+}
+
 // Snapshot returns one version of a page (0 means the latest), with
 // Version, FirstSeen, LastSeen and ParserVersion filled in.
 func (a *Archive) Snapshot(ctx context.Context, page snapshots.PageKey, version int) (snapshots.Snapshot, error) {

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -139,16 +140,11 @@ func versionRef(ctx context.Context, arc *archive.Archive, key snapshots.PageKey
 
 // provenanceOf is where version v of a page came from.
 func provenanceOf(ctx context.Context, arc *archive.Archive, key snapshots.PageKey, v int) (archive.Provenance, error) {
-	vs, err := arc.Versions(ctx, key)
-	if err != nil {
-		return archive.Provenance{}, err
+	p, err := arc.VersionProvenance(ctx, key, v)
+	if errors.Is(err, archive.ErrNotFound) {
+		return archive.Provenance{Source: archive.SourceLive}, nil
 	}
-	for _, vi := range vs {
-		if vi.Version == v {
-			return vi.Provenance, nil
-		}
-	}
-	return archive.Provenance{Source: archive.SourceLive}, nil
+	return p, err
 }
 
 // provenanceLine says where a version came from when it was not a live
