@@ -430,3 +430,25 @@ func FuzzCompare(f *testing.F) {
 		}
 	})
 }
+
+// TestExtendedSentenceIsChangedNotReplaced: a 2017 paragraph that became a
+// much longer 2022 bullet keeps its identity, though most of the bullet's
+// words are new (its Dice coefficient is far below the threshold).
+func TestExtendedSentenceIsChangedNotReplaced(t *testing.T) {
+	short := "Le programme DEEP de l’OTAN pour le Kazakhstan a commencé en 2007 avec l’Université nationale de défense du Kazakhstan."
+	long := "Pour le Kazakhstan, le programme de renforcement de la formation « défense » (DEEP) de l’OTAN a commencé en 2007, avec l’Université nationale de défense du Kazakhstan ; il vise à faire en sorte que les programmes et les méthodes soient conformes aux normes internationales. La coopération a été ensuite étendue au KAZCENT, au Centre de formation des sous-officiers et à l'Institut de défense de l'armée de terre."
+	old := snapshots.Snapshot{Title: "T", Sections: []snapshots.Section{{Heading: "Réforme", Level: 2,
+		Blocks: []snapshots.Block{{Kind: snapshots.Paragraph, Text: short}}}}}
+	new := snapshots.Snapshot{Title: "T", Sections: []snapshots.Section{{Heading: "Renforcement des capacités", Level: 2,
+		Blocks: []snapshots.Block{{Kind: snapshots.Bullet, Text: long}}}}}
+	r := Compare(old, new)
+	if r.Summary[BlockChanged] != 1 || r.Summary[BlockRemoved]+r.Summary[BlockAdded] != 0 {
+		t.Fatalf("summary %v: want the sentence changed, not removed and added", r.Summary)
+	}
+	// Two unrelated sentences that merely share a few words stay apart.
+	other := "Le Kazakhstan participe au programme pour la science au service de la paix et de la sécurité depuis 1993."
+	old.Sections[0].Blocks[0].Text = other
+	if r := Compare(old, new); r.Summary[BlockChanged] != 0 {
+		t.Fatalf("summary %v: unrelated sentences were paired", r.Summary)
+	}
+}

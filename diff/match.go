@@ -269,11 +269,11 @@ func (m *matching) matchBlocksSimilar() {
 		for _, k := range top {
 			i := oldL[k]
 			ob := &m.old.blks[i]
-			if diceBound(len(ob.words), len(nb.words)) < similarity {
+			if !mayResemble(len(ob.words), len(nb.words)) {
 				continue
 			}
 			scored++
-			if s := dice(ob.words, nb.words); s >= similarity {
+			if s := resemblance(ob.words, nb.words); s >= similarity {
 				cands = append(cands, candidate{score: s, same: m.secO2N[ob.sec] == nb.sec, o: i, n: j})
 			}
 		}

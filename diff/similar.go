@@ -13,6 +13,37 @@ import (
 // identity through the rewording of up to about half its words.
 const similarity = 0.5
 
+// A block whose words are nearly all inside another block is that block
+// extended or merged into a longer one (a 2017 sentence that became a 2022
+// bullet with a clause added), however low their Dice coefficient: at
+// least containment of the shorter block's words, when it has at least
+// minContained words, makes the pair as similar as the threshold.
+const (
+	containment  = 0.8
+	minContained = 8
+)
+
+// resemblance scores how alike two blocks' word multisets are: their Dice
+// coefficient, raised to the threshold when the shorter one is contained
+// in the longer.
+func resemblance(a, b []int32) float64 {
+	if len(a)+len(b) == 0 {
+		return 1
+	}
+	c := common(a, b)
+	d := 2 * float64(c) / float64(len(a)+len(b))
+	if short := min(len(a), len(b)); d < similarity && short >= minContained && float64(c) >= containment*float64(short) {
+		return similarity
+	}
+	return d
+}
+
+// mayResemble is false when two blocks of these sizes cannot reach the
+// threshold, so the pair need not be scored.
+func mayResemble(la, lb int) bool {
+	return diceBound(la, lb) >= similarity || min(la, lb) >= minContained
+}
+
 // vocabulary interns lower-cased words so that word multisets are sorted
 // slices of small integers, compared by merging.
 type vocabulary struct {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -84,6 +85,53 @@ func TestLayoutsFromTheCLI(t *testing.T) {
 			if fmt.Sprint(got[field]) != fmt.Sprint(golden[field]) {
 				t.Errorf("%s: %s = %v, parser golden says %v", page, field, got[field], golden[field])
 			}
+		}
+	}
+}
+
+// TestRestructureFromTheCLI scrapes the 2017 accordion page, then the 2022
+// flat page that replaced it, and checks that `diff` reports the sentences
+// that survived as moved or reworded, not as removed and re-added.
+func TestRestructureFromTheCLI(t *testing.T) {
+	pages := filepath.Join("..", "..", "scraper", "testdata", "pages")
+	var current atomic.Value
+	current.Store("layout3-2017-fr.html")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		data, err := os.ReadFile(filepath.Join(pages, current.Load().(string)))
+		if err != nil {
+			t.Error(err)
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(data)
+	}))
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	e := &testEnv{t: t, dir: dir, cfg: filepath.Join(dir, "relwatch.yaml")}
+	yaml := fmt.Sprintf("archive: r.db\ndelay: 0s\ntargets:\n  - {id: kazakhstan, lang: fr, url: '%s/cps/fr/natohq/topics_49598.htm?selectedLocale=fr'}\n", srv.URL)
+	if err := os.WriteFile(e.cfg, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.mustRun(0, "scrape")
+	current.Store("layout4-2022-fr.html")
+	e.mustRun(0, "scrape")
+
+	var d struct {
+		Summary map[string]int `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(e.mustRun(0, "diff", "kazakhstan/fr", "--format", "json")), &d); err != nil {
+		t.Fatal(err)
+	}
+	survived := d.Summary["block_moved"] + d.Summary["block_changed"]
+	if survived < 5 || d.Summary["block_removed"] > survived {
+		t.Fatalf("restructure: %v; want the surviving sentences moved or reworded, not removed", d.Summary)
+	}
+	for _, format := range []string{"text", "markdown", "html"} {
+		if out := e.mustRun(0, "diff", "kazakhstan/fr", "--format", format); !strings.Contains(strings.ToLower(out), "moved") {
+			t.Errorf("diff --format %s does not report moves", format)
 		}
 	}
 }
