@@ -42,7 +42,9 @@
 //  1. exact text within matched section pairs, then exact text anywhere,
 //     both in page order;
 //  2. among the leftovers, word similarity: Dice coefficient over the
-//     lower-cased word multisets, threshold 0.5 (inclusive). Candidates come
+//     lower-cased word multisets, threshold 0.5 (inclusive); a block of 8
+//     words or more whose words are 80% inside a longer one (a sentence
+//     that grew into a longer bullet) scores the threshold. Candidates come
 //     from an inverted index of the old leftovers' words, ignoring words
 //     found in more than 100 of them; the old blocks sharing at least half
 //     as many of those words as the best one are candidates, at most 24 per
