@@ -14,6 +14,7 @@
 # (apt-get install -y urlwatch time hyperfine).
 #
 # Environment: N (pages, 200), HOSTS (ports the pages are spread over, 1),
+# VALIDATORS=true (pages carry ETag and Last-Modified and answer 304),
 # PORT (first port, 18080), REPEAT (fresh rounds of the three scrapes, 3),
 # BIG (the 1 M-version archive, generated when missing:
 # /tmp/relwatch-bench-1m.db), SKIP_SCRAPE=1 or SKIP_ARCHIVE=1 to do one half.
@@ -27,7 +28,7 @@ REPEAT=${REPEAT:-3}
 BIG=${BIG:-/tmp/relwatch-bench-1m.db}
 
 work=$(mktemp -d /tmp/relwatch-bench.XXXXXX)
-trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap '[[ -n ${server:-} ]] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 
 go build -o "$work/relwatch" ./cmd/relwatch
 go build -o "$work/benchserver" ./scripts/benchserver
@@ -60,7 +61,7 @@ timed() {
 url() { echo "http://127.0.0.1:$((PORT + $1 % HOSTS))/pages/$1.htm"; }
 
 if [[ -z ${SKIP_SCRAPE:-} ]]; then
-  "$work/benchserver" -n "$N" -port "$PORT" -hosts "$HOSTS" >"$work/server.log" 2>&1 &
+  "$work/benchserver" -n "$N" -port "$PORT" -hosts "$HOSTS" -validators="${VALIDATORS:-false}" >"$work/server.log" 2>&1 &
   server=$!
   for _ in $(seq 100); do
     curl -fs "$(url 0)" >/dev/null 2>&1 && break
@@ -93,7 +94,7 @@ YAML
   uw=(urlwatch --urls "$work/urls.yaml" --config "$work/urlwatch.yaml" --cache "$work/uw-cache.db" --hooks "$work/hooks.py")
 
   echo
-  echo "## $N pages on $HOSTS host(s), delay 0, $REPEAT rounds"
+  echo "## $N pages on $HOSTS host(s), delay 0, validators ${VALIDATORS:-false}, $REPEAT rounds"
   for r in $(seq "$REPEAT"); do
     rm -f "$work"/rw.db* "$work"/uw-cache.db*
     timed "relwatch first" "${rw[@]}"

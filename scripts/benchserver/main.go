@@ -6,12 +6,16 @@
 //	go run ./scripts/benchserver -n 200 -port 18080 -hosts 1
 //	curl -X POST 'http://127.0.0.1:18080/_change?every=10'   # edit pages 0, 10, 20, …
 //
+// With -validators the pages carry an ETag and a Last-Modified and a
+// conditional request for an unchanged page gets 304 Not Modified.
+//
 // Page i is http://127.0.0.1:<port + i % hosts>/pages/<i>.htm. With hosts
 // > 1 the pages are spread over several ports, which relwatch treats as
 // several sites (one request in flight per host).
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"log"
@@ -21,12 +25,14 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 func main() {
 	n := flag.Int("n", 200, "pages")
 	port := flag.Int("port", 18080, "first port")
 	hosts := flag.Int("hosts", 1, "ports to listen on (page i is on port + i % hosts)")
+	validators := flag.Bool("validators", false, "send ETag and Last-Modified and answer conditional requests with 304")
 	fixture := flag.String("fixture", "scraper/testdata/pages/layout5-2025-en.html", "the page to serve copies of")
 	flag.Parse()
 
@@ -34,7 +40,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("benchserver: %v", err)
 	}
-	s := &server{base: string(raw), editions: make([]int, *n)}
+	s := &server{base: string(raw), editions: make([]int, *n), validators: *validators, modified: make([]time.Time, *n)}
 	s.pages = make([][]byte, *n)
 	for i := range s.pages {
 		s.render(i)
@@ -60,10 +66,12 @@ func main() {
 }
 
 type server struct {
-	base     string
-	mu       sync.RWMutex
-	editions []int
-	pages    [][]byte
+	base       string
+	validators bool
+	mu         sync.RWMutex
+	editions   []int
+	pages      [][]byte
+	modified   []time.Time // when each page's edition was made, its Last-Modified
 }
 
 // render builds page i at its current edition: the fixture with its own
@@ -76,6 +84,7 @@ func (s *server) render(i int) {
 		p = strings.Replace(p, "Updated: 09 May 2025", fmt.Sprintf("Updated: %02d June 2025", 1+e%28), 1)
 	}
 	s.pages[i] = []byte(p)
+	s.modified[i] = time.Now().UTC().Truncate(time.Second)
 }
 
 func (s *server) page(w http.ResponseWriter, r *http.Request) {
@@ -85,10 +94,16 @@ func (s *server) page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.RLock()
-	body := s.pages[i]
+	body, modified, edition := s.pages[i], s.modified[i], s.editions[i]
 	s.mu.RUnlock()
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write(body)
+	if !s.validators {
+		w.Write(body)
+		return
+	}
+	// ServeContent answers If-None-Match and If-Modified-Since with 304.
+	w.Header().Set("ETag", fmt.Sprintf(`"p%d-e%d"`, i, edition))
+	http.ServeContent(w, r, "", modified, bytes.NewReader(body))
 }
 
 // change edits every page whose number is a multiple of ?every= (10: a
