@@ -99,13 +99,15 @@ func (a *Archive) generate(ctx context.Context, opts GenerateOptions) (GenerateS
 	}
 	defer conn.Close()
 	// Durability is relaxed for this connection only, and restored before
-	// it goes back to the pool.
-	for _, p := range []string{"PRAGMA synchronous = OFF", "PRAGMA cache_size = -131072"} {
+	// it goes back to the pool. Foreign keys hold by construction (and
+	// Check verifies them); not looking them up for every search-index row
+	// saves a third of the writing time.
+	for _, p := range []string{"PRAGMA synchronous = OFF", "PRAGMA foreign_keys = OFF", "PRAGMA cache_size = -131072"} {
 		if _, err := conn.ExecContext(ctx, p); err != nil {
 			return GenerateStats{}, a.wrap("generate archive", err)
 		}
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous = FULL")
+	defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON")
 
 	w := &genWriter{conn: conn, nextCapture: 1, nextBlock: 1}
 	pages := make([]*genPage, opts.Pages)
