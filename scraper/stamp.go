@@ -65,33 +65,27 @@ func ParseStamp(raw string) (on, at string, ok bool) {
 	var y, d, hh, mm, ss int
 	var mon time.Month
 	hasTime := false
-	if m := stampDate.FindStringSubmatch(s); m != nil {
+	// Both forms put the time of day, if any, in groups 4 to 6.
+	var m []string
+	if m = stampDate.FindStringSubmatch(s); m != nil {
 		d, _ = strconv.Atoi(m[1])
 		mon = months[strings.ToLower(m[2])]
 		y, _ = strconv.Atoi(m[3])
-		if m[4] != "" {
-			hasTime = true
-			hh, _ = strconv.Atoi(m[4])
-			mm, _ = strconv.Atoi(m[5])
-			if m[6] != "" {
-				ss, _ = strconv.Atoi(m[6])
-			}
-		}
-	} else if m := stampISO.FindStringSubmatch(s); m != nil {
+	} else if m = stampISO.FindStringSubmatch(s); m != nil {
 		y, _ = strconv.Atoi(m[1])
 		n, _ := strconv.Atoi(m[2])
 		mon = time.Month(n)
 		d, _ = strconv.Atoi(m[3])
-		if m[4] != "" {
-			hasTime = true
-			hh, _ = strconv.Atoi(m[4])
-			mm, _ = strconv.Atoi(m[5])
-			if m[6] != "" {
-				ss, _ = strconv.Atoi(m[6])
-			}
-		}
 	} else {
 		return "", "", false
+	}
+	if m[4] != "" {
+		hasTime = true
+		hh, _ = strconv.Atoi(m[4])
+		mm, _ = strconv.Atoi(m[5])
+		if m[6] != "" {
+			ss, _ = strconv.Atoi(m[6])
+		}
 	}
 	if mon < 1 || mon > 12 || d < 1 || d > 31 || y < 1990 || y > 2200 ||
 		hh > 23 || mm > 59 || ss > 59 {
