@@ -1,0 +1,58 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/relwatch/relwatch/diff"
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// TestSummaryGolden pins the Markdown run summary that goes to
+// $GITHUB_STEP_SUMMARY: the table of pages, then each change.
+func TestSummaryGolden(t *testing.T) {
+	seen := func(day int) *time.Time {
+		t := time.Date(2026, 11, day, 6, 0, 0, 0, time.UTC)
+		return &t
+	}
+	old := snapshots.Snapshot{Version: 1, Title: "Relations avec le Kazakhstan", UpdatedRaw: "23 May. 2022 15:38",
+		Sections: []snapshots.Section{{Heading: "Principaux domaines", Level: 2, Blocks: []snapshots.Block{
+			{Kind: snapshots.Bullet, Text: "Des exercices militaires annuels appelés « Steppe Eagle »."}}}}, FirstSeen: seen(20)}
+	new := old
+	new.Version, new.UpdatedRaw, new.UpdatedAt, new.FirstSeen = 2, "14 Nov. 2026 10:05", "2026-11-14T09:05:00Z", seen(28)
+	new.Sections = []snapshots.Section{{Heading: "Principaux domaines", Level: 2, Blocks: []snapshots.Block{
+		{Kind: snapshots.Bullet, Text: "Des exercices militaires multinationaux annuels appelés « Steppe Eagle »."}}}}
+	old.Seal()
+	new.Seal()
+	report := diff.NewReport("kazakhstan/fr", old, new)
+	report.WindowStart, report.WindowEnd = seen(27), seen(28)
+
+	results := []pageResult{
+		{Page: "kazakhstan/en", Status: statusUnchanged, Version: 3, PreviousVersion: 3, UpdatedRaw: "14 Nov. 2026 10:02"},
+		{Page: "kazakhstan/fr", Status: statusChanged, Version: 2, PreviousVersion: 1, UpdatedRaw: "14 Nov. 2026 10:05", report: &report},
+		{Page: "georgia/en", Status: statusFailed, Error: "http_status: HTTP 503 | Service Unavailable"},
+	}
+	got := filepath.Join(t.TempDir(), "summary.md")
+	if err := appendSummary(got, results); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "golden", "summary.md")
+	if *update {
+		if err := os.WriteFile(golden, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if string(data) != string(want) {
+		t.Errorf("summary differs from %s (go test -update to accept):\n%s", golden, data)
+	}
+}
