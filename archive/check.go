@@ -21,7 +21,8 @@ func (p Problem) String() string { return p.Kind + ": " + p.Detail }
 // Check verifies the whole archive in one read transaction: SQLite's own
 // integrity_check and foreign keys, every raw body re-hashed, every
 // version's content hash recomputed, version numbering and change rows,
-// and the search index against the versions. Problems are returned in a
+// the search index against the versions, and version_facts against the
+// tables it copies (schema 4). Problems are returned in a
 // fixed order. The error is non-nil only when the check itself could not
 // run; a file too damaged to read gives an error wrapping ErrCorrupt.
 func (a *Archive) Check(ctx context.Context) ([]Problem, error) {
@@ -35,6 +36,9 @@ func (a *Archive) Check(ctx context.Context) ([]Problem, error) {
 		}
 		if a.schema >= 2 {
 			steps = append(steps, checkSearchIndex)
+		}
+		if a.schema >= 4 {
+			steps = append(steps, checkVersionFacts)
 		}
 		for _, step := range steps {
 			if err := step(ctx, tx, add); err != nil {
@@ -178,6 +182,34 @@ func checkCaptures(ctx context.Context, tx *sql.Tx, add reporter) error {
 		add("capture", "capture %d (%s) refers to version %d, which does not exist or does not fit", id, outcome, v.Int64)
 		return nil
 	})
+}
+
+// checkVersionFacts compares version_facts, row for row, with what it
+// copies from versions, captures and changes (schema 4).
+func checkVersionFacts(ctx context.Context, tx *sql.Tx, add reporter) error {
+	want := versionFactsSelect("v") + `
+		FROM versions v LEFT JOIN captures c ON c.capture_id = v.capture_id
+		LEFT JOIN changes ch ON ch.page_pk = v.page_pk AND ch.to_version = v.version`
+	have := `SELECT ` + versionFactsCols + ` FROM version_facts`
+	for _, q := range []struct{ what, sql string }{
+		{"is missing or stale in version_facts", want + " EXCEPT " + have},
+		{"in version_facts does not match versions, captures and changes", have + " EXCEPT " + want},
+	} {
+		err := eachRow(ctx, tx, `SELECT p.id || '/' || p.lang, d.version FROM (`+q.sql+`) d
+			LEFT JOIN pages p ON p.page_pk = d.page_pk ORDER BY 1, 2`, func(r *sql.Rows) error {
+			var page sql.NullString
+			var version int
+			if err := r.Scan(&page, &version); err != nil {
+				return err
+			}
+			add("version", "%s version %d %s", page.String, version, q.what)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkSearchIndex compares the full-text rows with text_blocks, then

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -62,6 +63,10 @@ func TestWriteFixtureV1(t *testing.T) {
 func downgradeToV1(t testing.TB, a *Archive) {
 	t.Helper()
 	for _, q := range []string{
+		"DROP TRIGGER version_facts_insert", "DROP TRIGGER version_facts_update", "DROP TRIGGER version_facts_delete",
+		"DROP TRIGGER version_facts_change_insert", "DROP TRIGGER version_facts_change_update",
+		"DROP TRIGGER version_facts_change_delete", "DROP TRIGGER version_facts_capture_insert",
+		"DROP TRIGGER version_facts_capture_update", "DROP TABLE version_facts",
 		"DROP TABLE text_fts", "DROP TABLE block_versions", "DROP TABLE text_blocks",
 		"DROP INDEX versions_by_first_seen2", "CREATE INDEX versions_by_first_seen ON versions (page_pk, first_seen)",
 		"ALTER TABLE captures DROP COLUMN canonical_url", "ALTER TABLE captures DROP COLUMN original_url",
@@ -99,8 +104,9 @@ func TestMigrateV1Fixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if vs, err := ro.Versions(ctx, kzFR); err != nil || len(vs) != 3 {
-		t.Errorf("v1 read-only Versions = %d, %v", len(vs), err)
+	roVersions, err := ro.Versions(ctx, kzFR)
+	if err != nil || len(roVersions) != 3 {
+		t.Errorf("v1 read-only Versions = %d, %v", len(roVersions), err)
 	}
 	if _, err := ro.Search(ctx, "paix", nil); !errors.Is(err, ErrOldSchema) {
 		t.Errorf("v1 read-only Search: %v, want ErrOldSchema", err)
@@ -113,10 +119,14 @@ func TestMigrateV1Fixture(t *testing.T) {
 
 	a := openRW(t, path)
 	defer a.Close()
-	if a.Schema() != SchemaVersion || SchemaVersion != 3 {
+	if a.Schema() != SchemaVersion || SchemaVersion != 4 {
 		t.Fatalf("schema after migration = %d, want %d", a.Schema(), SchemaVersion)
 	}
 	mustCheckClean(t, a)
+	// Schema 4 reads log from version_facts: the same as the old join.
+	if vs, err := a.Versions(ctx, kzFR); err != nil || !reflect.DeepEqual(vs, roVersions) {
+		t.Errorf("Versions after migration = %+v, %v\nwant %+v", vs, err, roVersions)
+	}
 	hits, err := a.Search(ctx, "securite", nil)
 	if err != nil {
 		t.Fatal(err)

@@ -13,7 +13,13 @@ const (
 		WHERE page_pk = ? AND source = 'live' AND outcome != 'failed' ORDER BY capture_id DESC LIMIT 1`
 	qFailuresSince = `SELECT count(*) FROM captures WHERE page_pk = ? AND capture_id > ? AND source = 'live'`
 	qPagePK        = `SELECT page_pk FROM pages WHERE id = ? AND lang = ?`
-	qVersions      = `SELECT v.version, v.content_hash, v.first_seen, v.last_seen, v.checks,
+	qVersions      = `SELECT version, content_hash, first_seen, last_seen, checks,
+		updated_raw, updated_on, updated_at, parser_version, suspect,
+		summary, stamp_only, parser_change, window_start,
+		source, final_url, original_url, origin
+		FROM version_facts WHERE page_pk = ? ORDER BY version`
+	// qVersionsOld reads an archive older than schema 4 (read-only).
+	qVersionsOld = `SELECT v.version, v.content_hash, v.first_seen, v.last_seen, v.checks,
 		v.updated_raw, v.updated_on, v.updated_at, v.parser_version, c.suspect,
 		ch.summary, ch.stamp_only, ch.parser_change, ch.window_start,
 		c.source, c.final_url, c.original_url, c.origin

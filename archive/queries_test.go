@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -52,4 +53,46 @@ func TestQueryPlans(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestVersionFactsFollowWrites checks that version_facts, kept by triggers,
+// reads the same as the join it replaces after each kind of write.
+func TestVersionFactsFollowWrites(t *testing.T) {
+	ctx := t.Context()
+	a := TestArchive(t)
+	same := func(step string) {
+		t.Helper()
+		facts, err := a.Versions(ctx, kzEN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.schema = 3 // read through the old join
+		join, err := a.Versions(ctx, kzEN)
+		a.schema = SchemaVersion
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(facts, join) {
+			t.Errorf("%s: version_facts reads\n%+v\nthe join reads\n%+v", step, facts, join)
+		}
+		mustCheckClean(t, a)
+	}
+	mustVersion(t, a, capture(kzEN, 0, "b0"), snap(kzEN, "", "x"), nil)
+	same("first version")
+	if err := a.RecordUnchanged(ctx, capture(kzEN, 1, "b0"), 1); err != nil {
+		t.Fatal(err)
+	}
+	same("unchanged")
+	c := capture(kzEN, 2, "b1")
+	c.Suspect = "too short"
+	mustVersion(t, a, c, snap(kzEN, "", "y"), &ChangeRecord{Summary: map[string]int{"changed": 1}, StampOnly: true})
+	same("second version")
+	if _, err := a.db.Exec(`UPDATE changes SET summary = '{"added":2}' WHERE to_version = 2`); err != nil {
+		t.Fatal(err)
+	}
+	same("change edited")
+	if _, err := a.db.Exec(`UPDATE captures SET final_url = 'https://example.org/moved' WHERE version = 2`); err != nil {
+		t.Fatal(err)
+	}
+	same("capture edited")
 }

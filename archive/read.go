@@ -213,6 +213,9 @@ func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]Versi
 			return err
 		}
 		q := qVersions
+		if a.schema < 4 {
+			q = qVersionsOld // read-only on an older archive: no version_facts
+		}
 		if a.schema < 3 {
 			// Read-only on an older archive: its captures are all live.
 			q = strings.Replace(q, "c.source, c.final_url, c.original_url, c.origin", "c.source, c.final_url, '', ''", 1)

@@ -15,6 +15,7 @@ var migrations = []migration{
 	execMigration(schema1),
 	migrateTo2,
 	execMigration(schema3),
+	execMigration(schema4),
 }
 
 // SchemaVersion is the schema this relwatch writes.
@@ -141,6 +142,107 @@ ALTER TABLE captures ADD COLUMN original_url TEXT NOT NULL DEFAULT '';    -- the
 ALTER TABLE captures ADD COLUMN original_digest TEXT NOT NULL DEFAULT ''; -- Wayback's digest of the capture
 ALTER TABLE captures ADD COLUMN origin TEXT NOT NULL DEFAULT '';          -- where the bytes were read: a replay URL, a file
 ALTER TABLE captures ADD COLUMN retrieved TEXT;                           -- when relwatch read them; NULL for live captures
+`
+
+// versionFactsSelect computes a version_facts row from a versions row (V):
+// its first capture and the change into it. Shared by the migration and the
+// triggers, so the two cannot disagree.
+const versionFactsCols = `page_pk, version, capture_id, content_hash, first_seen, last_seen, checks,
+	updated_raw, updated_on, updated_at, parser_version, suspect, source, final_url, original_url, origin,
+	summary, stamp_only, parser_change, window_start`
+
+func versionFactsSelect(v string) string {
+	return `SELECT ` + v + `.page_pk, ` + v + `.version, ` + v + `.capture_id, ` + v + `.content_hash, ` +
+		v + `.first_seen, ` + v + `.last_seen, ` + v + `.checks, ` + v + `.updated_raw, ` + v + `.updated_on, ` +
+		v + `.updated_at, ` + v + `.parser_version,
+		coalesce(c.suspect, ''), coalesce(c.source, ''), coalesce(c.final_url, ''), coalesce(c.original_url, ''), coalesce(c.origin, ''),
+		ch.summary, ch.stamp_only, ch.parser_change, ch.window_start`
+}
+
+// schema4 adds version_facts: per version, the small columns that log
+// (Versions) reads, copied from versions, the version's first capture and
+// the change into it, so that a page's history is one range scan of a
+// compact table instead of three random reads per version (the versions
+// and changes rows store their large JSON before these columns, and the
+// captures are scattered among other pages' captures). Triggers keep it in
+// step with the three tables whatever writes them (relwatch, the
+// generator, or a user with sqlite3); Check compares it with them.
+var schema4 = `
+CREATE TABLE version_facts (
+	page_pk        INTEGER NOT NULL,
+	version        INTEGER NOT NULL,
+	capture_id     INTEGER NOT NULL,
+	content_hash   TEXT NOT NULL,
+	first_seen     TEXT NOT NULL,
+	last_seen      TEXT NOT NULL,
+	checks         INTEGER NOT NULL,
+	updated_raw    TEXT,
+	updated_on     TEXT,
+	updated_at     TEXT,
+	parser_version INTEGER NOT NULL,
+	suspect        TEXT NOT NULL,  -- of captures.capture_id
+	source         TEXT NOT NULL,
+	final_url      TEXT NOT NULL,
+	original_url   TEXT NOT NULL,
+	origin         TEXT NOT NULL,
+	summary        TEXT,           -- of the change into this version; NULL for version 1
+	stamp_only     INTEGER,
+	parser_change  INTEGER,
+	window_start   TEXT,
+	PRIMARY KEY (page_pk, version)
+) WITHOUT ROWID;
+
+CREATE TRIGGER version_facts_insert AFTER INSERT ON versions BEGIN
+	INSERT OR REPLACE INTO version_facts (` + versionFactsCols + `)
+	` + versionFactsSelect("NEW") + `
+	FROM (SELECT 1) LEFT JOIN captures c ON c.capture_id = NEW.capture_id
+	LEFT JOIN changes ch ON ch.page_pk = NEW.page_pk AND ch.to_version = NEW.version;
+END;
+CREATE TRIGGER version_facts_update AFTER UPDATE ON versions BEGIN
+	DELETE FROM version_facts WHERE page_pk = OLD.page_pk AND version = OLD.version;
+	INSERT OR REPLACE INTO version_facts (` + versionFactsCols + `)
+	` + versionFactsSelect("NEW") + `
+	FROM (SELECT 1) LEFT JOIN captures c ON c.capture_id = NEW.capture_id
+	LEFT JOIN changes ch ON ch.page_pk = NEW.page_pk AND ch.to_version = NEW.version;
+END;
+CREATE TRIGGER version_facts_delete AFTER DELETE ON versions BEGIN
+	DELETE FROM version_facts WHERE page_pk = OLD.page_pk AND version = OLD.version;
+END;
+
+CREATE TRIGGER version_facts_change_insert AFTER INSERT ON changes BEGIN
+	UPDATE version_facts SET summary = NEW.summary, stamp_only = NEW.stamp_only,
+		parser_change = NEW.parser_change, window_start = NEW.window_start
+	WHERE page_pk = NEW.page_pk AND version = NEW.to_version;
+END;
+CREATE TRIGGER version_facts_change_update AFTER UPDATE ON changes BEGIN
+	UPDATE version_facts SET summary = NULL, stamp_only = NULL, parser_change = NULL, window_start = NULL
+	WHERE page_pk = OLD.page_pk AND version = OLD.to_version;
+	UPDATE version_facts SET summary = NEW.summary, stamp_only = NEW.stamp_only,
+		parser_change = NEW.parser_change, window_start = NEW.window_start
+	WHERE page_pk = NEW.page_pk AND version = NEW.to_version;
+END;
+CREATE TRIGGER version_facts_change_delete AFTER DELETE ON changes BEGIN
+	UPDATE version_facts SET summary = NULL, stamp_only = NULL, parser_change = NULL, window_start = NULL
+	WHERE page_pk = OLD.page_pk AND version = OLD.to_version;
+END;
+
+-- A version's capture is normally written before it; these cover the
+-- other order and later edits of the capture's columns.
+CREATE TRIGGER version_facts_capture_insert AFTER INSERT ON captures WHEN NEW.version IS NOT NULL BEGIN
+	UPDATE version_facts SET suspect = NEW.suspect, source = NEW.source, final_url = NEW.final_url,
+		original_url = NEW.original_url, origin = NEW.origin
+	WHERE page_pk = NEW.page_pk AND version = NEW.version AND capture_id = NEW.capture_id;
+END;
+CREATE TRIGGER version_facts_capture_update AFTER UPDATE OF capture_id, page_pk, suspect, source, final_url, original_url, origin ON captures BEGIN
+	UPDATE version_facts SET suspect = NEW.suspect, source = NEW.source, final_url = NEW.final_url,
+		original_url = NEW.original_url, origin = NEW.origin
+	WHERE page_pk = NEW.page_pk AND capture_id = NEW.capture_id;
+END;
+
+INSERT INTO version_facts (` + versionFactsCols + `)
+` + versionFactsSelect("v") + `
+FROM versions v JOIN captures c ON c.capture_id = v.capture_id
+LEFT JOIN changes ch ON ch.page_pk = v.page_pk AND ch.to_version = v.version;
 `
 
 func migrateTo2(ctx context.Context, tx *sql.Tx) error {
