@@ -59,8 +59,9 @@ func NewFetcher(parallel int, logger *slog.Logger) *Fetcher {
 }
 
 // Fetch fetches every target and returns one Capture per target, in input
-// order. done, if not nil, is called as each target completes, from any
-// goroutine but never concurrently. Cancelling ctx stops everything (requests,
+// order. done, if not nil, is called as each target completes, in the order
+// they complete, from one goroutine and never concurrently; Fetch returns
+// after the last call. Cancelling ctx stops everything (requests,
 // pacing and backoff waits, robots.txt fetches); targets not finished then
 // get a KindCanceled error.
 //
@@ -84,8 +85,26 @@ func (f *Fetcher) Fetch(ctx context.Context, targets []Target, done func(i int, 
 		groups[key] = append(groups[key], i)
 	}
 
+	// done runs on one goroutine of its own, so that a host's next request
+	// goes out while the caller parses and records the previous page. The
+	// queue is short: a slow caller holds back the fetching rather than
+	// piling bodies up in memory.
+	type finished struct {
+		i int
+		c Capture
+	}
+	queue := make(chan finished, len(keys)+1)
+	callerDone := make(chan struct{})
+	go func() {
+		defer close(callerDone)
+		for f := range queue {
+			if done != nil {
+				done(f.i, f.c)
+			}
+		}
+	}()
+
 	caps := make([]Capture, len(targets))
-	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for _, key := range keys {
 		wg.Go(func() {
@@ -93,15 +112,13 @@ func (f *Fetcher) Fetch(ctx context.Context, targets []Target, done func(i int, 
 			for _, i := range groups[key] {
 				c := h.fetch(ctx, targets[i])
 				caps[i] = c
-				if done != nil {
-					mu.Lock()
-					done(i, c)
-					mu.Unlock()
-				}
+				queue <- finished{i, c}
 			}
 		})
 	}
 	wg.Wait()
+	close(queue)
+	<-callerDone
 	return caps
 }
 

@@ -933,3 +933,30 @@ func TestFetchOrderAndDone(t *testing.T) {
 	wantFetchErr(t, cs[2], KindNetwork, 0, 0)
 	wantFetchErr(t, cs[4], KindHTTPStatus, 404, 1)
 }
+
+// TestFetchOverlapsCallerWork proves the pipeline: while the caller is still
+// busy with a host's first page, that host's next request has gone out.
+func TestFetchOverlapsCallerWork(t *testing.T) {
+	t.Parallel()
+	s := newFaultServer(t)
+	s.on("/a", fsPage(fsOKHTML))
+	s.on("/b", fsPage(fsOKHTML))
+	p := fetchTestPolicy()
+	p.Delay = 0
+	targets := []Target{{Page: "a", URL: s.url("/a"), Policy: p}, {Page: "b", URL: s.url("/b"), Policy: p}}
+	overlapped := false
+	newFetchHarness(t, false).f.Fetch(context.Background(), targets, func(i int, c Capture) {
+		if i != 0 {
+			return
+		}
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			if len(s.hitsFor("/b")) > 0 {
+				overlapped = true
+				return
+			}
+		}
+	})
+	if !overlapped {
+		t.Error("the second page was not requested while the caller handled the first")
+	}
+}
