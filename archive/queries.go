@@ -31,8 +31,12 @@ const (
 	qSnapshotLatest = `SELECT version, snapshot, parser_version, first_seen, last_seen FROM versions WHERE page_pk = ? ORDER BY version DESC LIMIT 1`
 	qSnapshotAt     = `SELECT version, snapshot, parser_version, first_seen, last_seen
 		FROM versions WHERE page_pk = ? AND first_seen <= ? ORDER BY first_seen DESC, version DESC LIMIT 1`
-	qValidators = `SELECT headers FROM captures WHERE page_pk = ? AND source = 'live' AND outcome != 'failed'
+	// qValidators reads the latest good live capture and the version it
+	// saw; qMaxVersion the page's latest version. Validators are only worth
+	// sending when the two agree (see Archive.Validators).
+	qValidators = `SELECT headers, version FROM captures WHERE page_pk = ? AND source = 'live' AND outcome != 'failed'
 		ORDER BY capture_id DESC LIMIT 1`
+	qMaxVersion = `SELECT max(version) FROM versions WHERE page_pk = ?`
 	qProvenance = `SELECT c.source, c.final_url, c.original_url, c.origin
 		FROM versions v JOIN captures c ON c.capture_id = v.capture_id WHERE v.page_pk = ? AND v.version = ?`
 	qChange = `SELECT diff, summary, stamp_only, parser_change, window_start FROM changes

@@ -18,6 +18,7 @@ var planQueries = map[string]string{
 	"qSnapshotLatest":  qSnapshotLatest,
 	"qSnapshotAt":      qSnapshotAt,
 	"qValidators":      qValidators,
+	"qMaxVersion":      qMaxVersion,
 	"qChange":          qChange,
 	"qProvenance":      qProvenance,
 	"qBlockVersions":   qBlockVersions,
@@ -95,4 +96,27 @@ func TestVersionFactsFollowWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	same("capture edited")
+}
+
+// TestValidatorsOnlyForTheLatestVersion: validators come from the latest
+// live capture only while that capture saw the page's latest version. A
+// Wayback capture placed after it with other content makes a newer
+// version the server was never asked about, so no validators are given;
+// an older one (placed before it) changes nothing.
+func TestValidatorsOnlyForTheLatestVersion(t *testing.T) {
+	ctx := t.Context()
+	a := TestArchive(t)
+	mustVersion(t, a, capture(kzEN, 2, "b2"), snap(kzEN, "", "x"), nil)
+	recordPast(t, a, 1, "w1", snap(kzEN, "", "old"))
+	if etag, lm, err := a.Validators(ctx, kzEN); err != nil || etag != `"e2"` || lm == "" {
+		t.Fatalf("after an older backfill: Validators = %q %q %v, want the live capture's", etag, lm, err)
+	}
+	recordPast(t, a, 3, "w3", snap(kzEN, "", "newer"))
+	if etag, lm, err := a.Validators(ctx, kzEN); err != nil || etag != "" || lm != "" {
+		t.Errorf("after a newer backfill: Validators = %q %q %v, want none", etag, lm, err)
+	}
+	mustVersion(t, a, capture(kzEN, 4, "b4"), snap(kzEN, "", "x"), nil)
+	if etag, _, err := a.Validators(ctx, kzEN); err != nil || etag != `"e4"` {
+		t.Errorf("after a live capture of the latest version: Validators = %q %v", etag, err)
+	}
 }

@@ -349,8 +349,11 @@ func scanSnapshot(row *sql.Row, page snapshots.PageKey, asked int) (snapshots.Sn
 }
 
 // Validators returns the ETag and Last-Modified of the page's latest
-// successful capture, for a conditional request. Both are empty when there
-// is none.
+// successful live capture, for a conditional request. Both are empty when
+// there is none, and when that capture did not see the page's latest
+// version (a newer version came since from a Wayback capture or an
+// imported file): a 304 means "as at that capture", and would otherwise
+// be recorded as a sighting of a version the server never served.
 func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag, lastModified string, err error) {
 	err = a.readTx(ctx, "read validators", func(tx *sql.Tx) error {
 		pk, err := pagePK(ctx, tx, page)
@@ -358,12 +361,19 @@ func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag,
 			return err
 		}
 		var hj string
-		err = tx.QueryRowContext(ctx, qValidators, pk).Scan(&hj)
+		var seen, latest sql.NullInt64
+		err = tx.QueryRowContext(ctx, qValidators, pk).Scan(&hj, &seen)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
 		if err != nil {
 			return err
+		}
+		if err := tx.QueryRowContext(ctx, qMaxVersion, pk).Scan(&latest); err != nil {
+			return err
+		}
+		if !seen.Valid || !latest.Valid || seen.Int64 != latest.Int64 {
+			return nil
 		}
 		var h map[string]string
 		if err := json.Unmarshal([]byte(hj), &h); err != nil {

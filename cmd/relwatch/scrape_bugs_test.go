@@ -1,0 +1,131 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// etagSite serves one fixture with an ETag and answers a matching
+// If-None-Match with 304. It remembers the validators of every request.
+type etagSite struct {
+	mu       sync.Mutex
+	fixture  string
+	etag     string
+	received []string // If-None-Match of each page request, "" when none
+}
+
+func (s *etagSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/robots.txt" {
+		http.NotFound(w, r)
+		return
+	}
+	s.mu.Lock()
+	fixture, etag := s.fixture, s.etag
+	s.received = append(s.received, r.Header.Get("If-None-Match"))
+	s.mu.Unlock()
+	w.Header().Set("ETag", etag)
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	data, err := os.ReadFile(filepath.Join("testdata", fixture))
+	if err != nil {
+		http.Error(w, err.Error(), 500)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprint(w, strings.ReplaceAll(string(data), "{{TOKEN}}", "tok"))
+}
+
+func (s *etagSite) lastIfNoneMatch(t *testing.T) string {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.received) == 0 {
+		t.Fatal("the site got no request")
+	}
+	return s.received[len(s.received)-1]
+}
+
+// newETagEnv is a test env whose page is served by an etagSite.
+func newETagEnv(t *testing.T) (*testEnv, *etagSite) {
+	t.Helper()
+	e := newTestEnv(t)
+	s := &etagSite{fixture: "kazakhstan-fr-v1.html", etag: `"e1"`}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	yaml := fmt.Sprintf(`archive: history.db
+delay: 0s
+retries: 0
+timeout: 5s
+targets:
+  - id: kazakhstan
+    lang: fr
+    url: %s/cps/fr/natohq/topics_49598.htm?selectedLocale=fr
+`, srv.URL)
+	if err := os.WriteFile(e.cfg, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return e, s
+}
+
+// TestNoValidatorsAfterANewerImportedVersion: a live scrape keeps the
+// page's ETag; an import then records a newer version of the page. The
+// next scrape must not ask "has it changed since the live capture?": a
+// 304 would be recorded against the imported version, which the server
+// never served. It must fetch the page and record what it really holds.
+func TestNoValidatorsAfterANewerImportedVersion(t *testing.T) {
+	e, s := newETagEnv(t)
+	if r := scrapeJSON(t, e.mustRun(0, "scrape", "--json")); r.Status != statusNew || r.Version != 1 {
+		t.Fatalf("first scrape: %+v", r)
+	}
+	// While the live capture's version is the latest, validators are sent.
+	if r := scrapeJSON(t, e.mustRun(0, "scrape", "--json")); r.Status != statusUnchanged || r.Version != 1 {
+		t.Fatalf("second scrape: %+v", r)
+	}
+	if got := s.lastIfNoneMatch(t); got != `"e1"` {
+		t.Fatalf("second scrape sent If-None-Match %q, want the stored ETag", got)
+	}
+	live := e.versionsOf("kazakhstan/fr")
+	if len(live) != 1 {
+		t.Fatalf("log after live scrapes: %+v", live)
+	}
+
+	// A saved copy of another content, captured after the live checks.
+	at := live[0].LastSeen.Add(time.Millisecond).Format(time.RFC3339Nano)
+	saved := filepath.Join("testdata", "kazakhstan-fr-v2.html")
+	if out := e.mustRun(0, "import", "kazakhstan/fr", saved, "--at", at); !strings.Contains(out, "v2") {
+		t.Fatalf("import: %s", out)
+	}
+	imported := e.versionsOf("kazakhstan/fr")
+	if len(imported) != 2 || imported[1].Source != "import" {
+		t.Fatalf("log after import: %+v", imported)
+	}
+
+	r := scrapeJSON(t, e.mustRun(0, "scrape", "--json"))
+	if got := s.lastIfNoneMatch(t); got != "" {
+		t.Errorf("scrape after the import sent If-None-Match %q; want no validators", got)
+	}
+	if r.Status != statusChanged || r.Version != 3 || r.PreviousVersion != 2 {
+		t.Errorf("scrape after the import: %+v, want changed v3 (was v2)", r)
+	}
+	l := e.versionsOf("kazakhstan/fr")
+	if len(l) != 3 || l[2].ContentHash != l[0].ContentHash || l[2].Source != "live" {
+		t.Errorf("log after the scrape: %+v; want v3 with v1's content, live", l)
+	}
+
+	// The new live capture saw the latest version: validators again.
+	if r := scrapeJSON(t, e.mustRun(0, "scrape", "--json")); r.Status != statusUnchanged || r.Version != 3 {
+		t.Errorf("scrape after that: %+v", r)
+	}
+	if got := s.lastIfNoneMatch(t); got != `"e1"` {
+		t.Errorf("last scrape sent If-None-Match %q, want the stored ETag", got)
+	}
+}
