@@ -55,7 +55,7 @@ unchanged, failed), version, and for failed the reason.`,
 	f.BoolVar(&opts.exitCode, "exit-code", false, "exit 1 when a page is new or changed")
 	f.DurationVar(&opts.lockTimeout, "lock-timeout", 0, "how long to wait for another scrape holding the archive")
 	f.DurationVar(&opts.deadline, "deadline", 0, "stop fetching after this long (e.g. 10m); pages not checked by then fail with reason deadline")
-	f.StringVar(&opts.reportDir, "report-dir", "", "write each new version's diff to DIR/<id>-<lang>-<version>.{md,html,json}")
+	f.StringVar(&opts.reportDir, "report-dir", "", "write each new version's diff to DIR/<id>/<lang>-v<version>.{md,html,json}")
 	f.StringVar(&opts.summary, "summary", "", "append a Markdown run summary to this file (default $GITHUB_STEP_SUMMARY when set)")
 	return cmd
 }
@@ -98,6 +98,11 @@ func runScrape(ctx context.Context, g *globals, opts scrapeOptions) error {
 // writes the reports. afterPage, when not nil, runs after each page is
 // recorded (watch uses it to stop between pages).
 func scrapeRun(ctx context.Context, g *globals, cfg Config, targets []Target, opts scrapeOptions, afterPage func()) ([]pageResult, error) {
+	if opts.reportDir != "" {
+		if err := checkReportNames(targets); err != nil {
+			return nil, usageError(err)
+		}
+	}
 	arc, err := archive.Open(ctx, g.archivePath(cfg), archive.ReadWrite)
 	if err != nil {
 		return nil, err

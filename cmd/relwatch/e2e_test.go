@@ -321,7 +321,7 @@ func TestScrapeReportsAndSummary(t *testing.T) {
 		t.Errorf("run summary line missing: %q", out)
 	}
 	for _, ext := range []string{"md", "html", "json"} {
-		data, err := os.ReadFile(filepath.Join(reports, "kazakhstan-fr-2."+ext))
+		data, err := os.ReadFile(filepath.Join(reports, "kazakhstan", "fr-v2."+ext))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,9 +14,36 @@ import (
 // reportExt maps a diff format to the extension of its report file.
 var reportExt = map[string]string{"markdown": "md", "html": "html", "json": "json"}
 
+// checkReportNames refuses, before anything is fetched, a target whose id
+// or language cannot be a plain file name under the report dir (an id
+// such as ".." would write outside it).
+func checkReportNames(targets []Target) error {
+	for _, t := range targets {
+		if err := checkReportName(t.Key()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkReportName(page snapshots.PageKey) error {
+	if err := checkSegment("--report-dir: page id", page.ID); err != nil {
+		return err
+	}
+	return checkSegment("--report-dir: language", page.Lang)
+}
+
+// reportBase is where the reports of one version of a page go, without
+// the extension: DIR/<id>/<lang>-v<version>. A page's id is a folder of
+// its own and the name ends in -v<number>, so no two pages or versions
+// share a name (a-b/c and a/b-c once both wrote a-b-c-<version>).
+func reportBase(dir string, page snapshots.PageKey, version int) string {
+	return filepath.Join(dir, page.ID, fmt.Sprintf("%s-v%d", page.Lang, version))
+}
+
 // writeReports writes each change of this run as Markdown, HTML and JSON
-// files in dir. File names come only from the page id, language and
-// version number, never from page text.
+// files in dir, at reportBase. File names come only from the page id,
+// language and version number, never from page text.
 func writeReports(dir string, results []pageResult) error {
 	if dir == "" {
 		return nil
@@ -25,16 +52,23 @@ func writeReports(dir string, results []pageResult) error {
 		if r.report == nil {
 			continue
 		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		key, err := snapshots.ParsePageRef(r.Page)
+		if err != nil {
+			return fmt.Errorf("%s: report: %w", r.Page, err)
+		}
+		if err := checkReportName(key); err != nil {
+			return err
+		}
+		base := reportBase(dir, key, r.Version)
+		if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
 			return fmt.Errorf("report dir: %w", err)
 		}
-		base := fmt.Sprintf("%s-%d", strings.ReplaceAll(r.Page, "/", "-"), r.Version)
 		for _, format := range []string{"markdown", "html", "json"} {
 			var buf bytes.Buffer
 			if err := diff.Render(&buf, format, *r.report, diff.RenderOptions{}); err != nil {
 				return fmt.Errorf("%s: render %s report: %w", r.Page, format, err)
 			}
-			path := filepath.Join(dir, base+"."+reportExt[format])
+			path := base + "." + reportExt[format]
 			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 				return fmt.Errorf("%s: write report: %w", r.Page, err)
 			}

@@ -129,3 +129,72 @@ func TestNoValidatorsAfterANewerImportedVersion(t *testing.T) {
 		t.Errorf("last scrape sent If-None-Match %q, want the stored ETag", got)
 	}
 }
+
+// writeConfig points the env's config at the env's site with the given
+// targets (id, lang pairs).
+func (e *testEnv) writeConfig(siteURL string, pages ...[2]string) {
+	e.t.Helper()
+	yaml := "archive: history.db\ndelay: 0s\nretries: 0\ntimeout: 5s\ntargets:\n"
+	for i, p := range pages {
+		yaml += fmt.Sprintf("  - id: %q\n    lang: %q\n    url: %s/page%d.htm\n", p[0], p[1], siteURL, i)
+	}
+	if err := os.WriteFile(e.cfg, []byte(yaml), 0o644); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// TestReportDirNamesCannotCollide: pages a-b/c and a/b-c once both wrote
+// a-b-c-<version>.* and one page's report overwrote the other's.
+func TestReportDirNamesCannotCollide(t *testing.T) {
+	e := newTestEnv(t)
+	srv := httptest.NewServer(e.site)
+	t.Cleanup(srv.Close)
+	e.writeConfig(srv.URL, [2]string{"a-b", "c"}, [2]string{"a", "b-c"})
+	e.mustRun(0, "scrape")
+	e.site.serve(200, "kazakhstan-fr-v2.html")
+	reports := filepath.Join(e.dir, "reports")
+	e.mustRun(0, "scrape", "--report-dir", reports)
+
+	got := map[string]string{}
+	err := filepath.WalkDir(reports, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		rel, _ := filepath.Rel(reports, path)
+		got[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	for _, ext := range []string{"md", "html", "json"} {
+		want["a-b/c-v2."+ext] = "a-b/c"
+		want["a/b-c-v2."+ext] = "a/b-c"
+	}
+	if len(got) != len(want) {
+		t.Errorf("report files %v, want %d: %v", sortedKeys(got), len(want), sortedKeys(want))
+	}
+	for name, page := range want {
+		data, ok := got[name]
+		switch {
+		case !ok:
+			t.Errorf("no report %s", name)
+		case !strings.Contains(data, page) || !strings.Contains(data, "multinationaux"):
+			t.Errorf("report %s is not the change of %s:\n%.300s", name, page, data)
+		}
+	}
+
+	// An id that is no plain file name is refused before anything is
+	// fetched, not written outside DIR.
+	e.writeConfig(srv.URL, [2]string{"..", "fr"})
+	before := e.site.requests.Load()
+	_, stderr, code := e.relwatch("scrape", "--report-dir", reports)
+	if code != exitUsage || !strings.Contains(stderr, `".."`) {
+		t.Errorf("scrape --report-dir with id \"..\": exit %d, stderr %q", code, stderr)
+	}
+	if n := e.site.requests.Load(); n != before {
+		t.Errorf("a refused scrape fetched %d pages", n-before)
+	}
+}
