@@ -244,9 +244,15 @@ func recordCapture(ctx context.Context, arc *archive.Archive, t Target, c scrape
 		return res, err
 	}
 	if res.report != nil {
-		// The new version's number and dates exist only now it is stored.
-		res.report.To.Version, res.report.To.FirstSeen = res.Version, &c.Finished
-		res.report.WindowStart, res.report.WindowEnd = latest.LastSeen, &c.Finished
+		// The new version's number and dates exist only now it is stored:
+		// read them back, so that the report dates the version as log, show
+		// and diff do (the archive takes a capture's start, not its end).
+		stored, err := arc.Snapshot(ctx, key, res.Version)
+		if err != nil {
+			return res, err
+		}
+		res.report.To.Version, res.report.To.FirstSeen = res.Version, stored.FirstSeen
+		res.report.WindowStart, res.report.WindowEnd = latest.LastSeen, stored.FirstSeen
 	}
 	return res, nil
 }

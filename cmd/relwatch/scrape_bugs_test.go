@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -196,5 +197,59 @@ func TestReportDirNamesCannotCollide(t *testing.T) {
 	}
 	if n := e.site.requests.Load(); n != before {
 		t.Errorf("a refused scrape fetched %d pages", n-before)
+	}
+}
+
+// TestReportDatesAreTheArchives: the report scrape writes for a change
+// must give the new version the first_seen that log and diff give it (the
+// archive dates a version by when its first check started, not when it
+// finished), and end the change's window there too.
+func TestReportDatesAreTheArchives(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun(0, "scrape")
+	e.site.serve(200, "kazakhstan-fr-v2.html")
+	e.site.slow.Store(int64(50 * time.Millisecond)) // the check lasts: started and finished differ
+	reports := filepath.Join(e.dir, "reports")
+	e.mustRun(0, "scrape", "--report-dir", reports)
+
+	type dates struct {
+		To struct {
+			FirstSeen *time.Time `json:"first_seen"`
+		} `json:"to"`
+		WindowStart *time.Time `json:"window_start"`
+		WindowEnd   *time.Time `json:"window_end"`
+	}
+	read := func(what string, data []byte) dates {
+		t.Helper()
+		var d dates
+		if err := json.Unmarshal(data, &d); err != nil {
+			t.Fatalf("%s: %v\n%s", what, err, data)
+		}
+		if d.To.FirstSeen == nil || d.WindowStart == nil || d.WindowEnd == nil {
+			t.Fatalf("%s lacks a date: %s", what, data)
+		}
+		return d
+	}
+	data, err := os.ReadFile(filepath.Join(reports, "kazakhstan", "fr-v2.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := read("scrape report", data)
+	l := e.versionsOf("kazakhstan/fr")
+	if len(l) != 2 {
+		t.Fatalf("log: %+v", l)
+	}
+	if !report.To.FirstSeen.Equal(l[1].FirstSeen) {
+		t.Errorf("report first_seen %s, log --json first_seen %s", report.To.FirstSeen, l[1].FirstSeen)
+	}
+	if !report.WindowEnd.Equal(l[1].FirstSeen) {
+		t.Errorf("report window_end %s, want log's first_seen %s", report.WindowEnd, l[1].FirstSeen)
+	}
+	if l[1].ChangedAfter == nil || !report.WindowStart.Equal(*l[1].ChangedAfter) {
+		t.Errorf("report window_start %s, log changed_after %v", report.WindowStart, l[1].ChangedAfter)
+	}
+	d := read("diff --format json", []byte(e.mustRun(0, "diff", "kazakhstan/fr", "--format", "json")))
+	if !d.To.FirstSeen.Equal(*report.To.FirstSeen) || !d.WindowEnd.Equal(*report.WindowEnd) || !d.WindowStart.Equal(*report.WindowStart) {
+		t.Errorf("scrape report dates %+v, diff's %+v", report, d)
 	}
 }
