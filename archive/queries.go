@@ -2,7 +2,9 @@ package archive
 
 // The queries behind the history commands (show --at, log, diff, search,
 // pages). Health (last check, failures in a row, validators) counts live
-// captures only: a Wayback capture or an imported file is not a check. Each must be answered from an index on its page, so that its cost
+// captures only: a Wayback capture or an imported file is not a check.
+// versions.checks, like first_seen and last_seen, counts every successful
+// capture of the version, whatever its source (see README, relwatch log). Each must be answered from an index on its page, so that its cost
 // does not grow with other pages' history; TestQueryPlans holds them to it.
 const (
 	qLatestVersion = `SELECT version, content_hash, updated_raw, first_seen FROM versions

@@ -120,3 +120,26 @@ func TestValidatorsOnlyForTheLatestVersion(t *testing.T) {
 		t.Errorf("after a live capture of the latest version: Validators = %q %v", etag, err)
 	}
 }
+
+// TestChecksCountEverySighting pins what versions.checks (log's CHECKS)
+// counts: every successful capture that saw the version, live or past,
+// as first_seen and last_seen do; failed checks are not counted.
+func TestChecksCountEverySighting(t *testing.T) {
+	ctx := t.Context()
+	a := TestArchive(t)
+	mustVersion(t, a, capture(kzEN, 2, "b2"), snap(kzEN, "", "x"), nil)
+	mustUnchanged(t, a, capture(kzEN, 3, "b3"), 1)
+	failed := capture(kzEN, 4, "")
+	failed.ErrorKind, failed.ErrorMessage = "timeout", "no answer"
+	if err := a.RecordFailure(ctx, failed); err != nil {
+		t.Fatal(err)
+	}
+	recordPast(t, a, 1, "w1", snap(kzEN, "", "x"))
+	vs, err := a.Versions(ctx, kzEN)
+	if err != nil || len(vs) != 1 {
+		t.Fatalf("Versions = %+v, %v", vs, err)
+	}
+	if vs[0].Checks != 3 || !vs[0].FirstSeen.Equal(at(1)) || !vs[0].LastSeen.Equal(at(3)) {
+		t.Errorf("checks %d, first %s, last %s; want 3 sightings from hour 1 to hour 3", vs[0].Checks, vs[0].FirstSeen, vs[0].LastSeen)
+	}
+}
