@@ -83,18 +83,21 @@ type langState struct {
 	Key   snapshots.PageKey
 	Stamp string // the declared stamp of the latest version, "" when none
 	// LastContentChange is when relwatch first saw the latest version that
-	// changed content (not a stamp-only or parser-only change); zero when
-	// the page has no version.
+	// changed content (not version 1, a stamp-only or a parser-only
+	// change); zero when the page has no such change.
 	LastContentChange time.Time
 }
 
 // lastContentChange is the first-seen time of the newest version that
-// changed the page's content: version 1, or a version whose change was
-// neither stamp-only nor a parser change. Zero when there is no version.
+// changed the page's content: a version after the first whose change was
+// neither stamp-only nor a parser change. Version 1 is not a change (it is
+// the first capture, which for a language just added to the config is
+// today, whatever the page's age), so a page with no real change yet gives
+// zero and is left out of lag detection.
 func lastContentChange(versions []archive.VersionInfo) time.Time {
 	for i := len(versions) - 1; i >= 0; i-- {
 		v := versions[i]
-		if v.Version == 1 || (!v.StampOnly && !v.ParserChange) {
+		if v.Version > 1 && !v.StampOnly && !v.ParserChange {
 			return v.FirstSeen
 		}
 	}

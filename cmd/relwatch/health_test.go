@@ -94,10 +94,11 @@ func TestLastContentChange(t *testing.T) {
 		want     time.Time
 	}{
 		{"NoVersion", nil, time.Time{}},
-		{"OnlyFirst", []archive.VersionInfo{{Version: 1, FirstSeen: day(1)}}, day(1)},
+		{"OnlyFirstIsNoChange", []archive.VersionInfo{{Version: 1, FirstSeen: day(1)}}, time.Time{}},
 		{"ContentChange", []archive.VersionInfo{{Version: 1, FirstSeen: day(1)}, {Version: 2, FirstSeen: day(5)}}, day(5)},
 		{"StampOnlySkipped", []archive.VersionInfo{{Version: 1, FirstSeen: day(1)}, {Version: 2, FirstSeen: day(5)}, {Version: 3, FirstSeen: day(9), StampOnly: true}}, day(5)},
-		{"ParserChangeSkipped", []archive.VersionInfo{{Version: 1, FirstSeen: day(1)}, {Version: 2, FirstSeen: day(9), ParserChange: true}}, day(1)},
+		{"ParserChangeSkipped", []archive.VersionInfo{{Version: 1, FirstSeen: day(1)}, {Version: 2, FirstSeen: day(5)}, {Version: 3, FirstSeen: day(9), ParserChange: true}}, day(5)},
+		{"ParserChangeAfterFirstIsNoChange", []archive.VersionInfo{{Version: 1, FirstSeen: day(1)}, {Version: 2, FirstSeen: day(9), ParserChange: true}}, time.Time{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -162,7 +163,9 @@ func TestPagesHealthAndScrapeStale(t *testing.T) {
 	if err := json.Unmarshal([]byte(e.mustRun(0, "pages", "--json")), &pages); err != nil {
 		t.Fatal(err)
 	}
-	if len(pages) != 1 || pages[0].Stale || pages[0].Lag != "" || pages[0].LastContentChange == nil {
+	// One version and no change yet: last_content_change is null (version
+	// 1 is the first capture, not a change of the page).
+	if len(pages) != 1 || pages[0].Stale || pages[0].Lag != "" || pages[0].LastContentChange != nil {
 		t.Fatalf("pages --json after one good scrape: %+v", pages)
 	}
 	if out := e.mustRun(0, "pages"); !strings.Contains(out, "HEALTH") || !strings.Contains(out, " ok") {
