@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -23,5 +24,26 @@ func TestNewLanguageRaisesNoLagAlarm(t *testing.T) {
 	}
 	if lags := languageLags(states, 14*24*time.Hour); len(lags) != 0 {
 		t.Errorf("false lag alarm for a newly added language: %v", lags)
+	}
+}
+
+// TestPageInSeveralLanguagesIsAUsageError: "kazakhstan" alone, archived in
+// en and fr, is the user's mistake: exit 2, naming the languages.
+func TestPageInSeveralLanguagesIsAUsageError(t *testing.T) {
+	cfg := fixtureArchive(t, t.TempDir())
+	for _, args := range [][]string{
+		{"log", "kazakhstan"},
+		{"show", "kazakhstan"},
+		{"diff", "kazakhstan"},
+		{"feed", "--page", "kazakhstan"},
+	} {
+		e := &testEnv{t: t}
+		_, errOut, code := e.relwatch(append([]string{"--config", cfg}, args...)...)
+		if code != exitUsage {
+			t.Errorf("relwatch %v: exit %d, want %d (usage)\n%s", args, code, exitUsage, errOut)
+		}
+		if !strings.Contains(errOut, "several languages (en, fr)") || !strings.Contains(errOut, "kazakhstan/en or kazakhstan/fr") {
+			t.Errorf("relwatch %v: message does not list the languages:\n%s", args, errOut)
+		}
 	}
 }

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -76,12 +79,36 @@ func (g *globals) openPage(ctx context.Context, ref string) (*archive.Archive, s
 }
 
 // resolvePage turns a PAGE argument into a page key known to the archive.
+// An id alone that the archive has in several languages is a usage error
+// (exit 2) naming the languages.
 func resolvePage(ctx context.Context, a *archive.Archive, ref string) (snapshots.PageKey, error) {
 	key, err := snapshots.ParsePageRef(ref)
 	if err != nil {
 		return key, usageError(err)
 	}
-	return a.ResolvePage(ctx, key)
+	got, err := a.ResolvePage(ctx, key)
+	if err == nil || key.Lang != "" || errors.Is(err, archive.ErrNotFound) || errors.Is(err, archive.ErrUnusable) || ctx.Err() != nil {
+		return got, err
+	}
+	// The archive has no sentinel for "several languages": list them.
+	pages, perr := a.Pages(ctx)
+	if perr != nil {
+		return got, err
+	}
+	var langs, refs []string
+	for _, p := range pages {
+		if p.Page.ID == key.ID {
+			langs = append(langs, p.Page.Lang)
+			refs = append(refs, p.Page.String())
+		}
+	}
+	if len(langs) < 2 {
+		return got, err
+	}
+	slices.Sort(langs)
+	slices.Sort(refs)
+	return got, usageError(fmt.Errorf("page %s is archived in several languages (%s): say which, e.g. %s",
+		key.ID, strings.Join(langs, ", "), strings.Join(refs, " or ")))
 }
 
 func newRootCommand(io streams) *cobra.Command {
