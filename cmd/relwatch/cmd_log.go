@@ -48,7 +48,11 @@ type logEntry struct {
 	ChangedAfter  *time.Time     `json:"changed_after,omitempty"`
 	Summary       map[string]int `json:"summary,omitempty"`
 	StampOnly     bool           `json:"stamp_only"`
-	Suspect       string         `json:"suspect,omitempty"`
+	// ParserChange marks a version that exists only because a new parser
+	// reads the same capture differently (relwatch reparse): not an edit
+	// of the page.
+	ParserChange bool   `json:"parser_change"`
+	Suspect      string `json:"suspect,omitempty"`
 	// Where the version's first capture came from.
 	Source      string `json:"source"`                 // live, wayback or import
 	OriginalURL string `json:"original_url,omitempty"` // the URL as captured, for wayback and import
@@ -71,7 +75,7 @@ func runLog(ctx context.Context, g *globals, ref string, asJSON bool) error {
 			entries[i] = logEntry{
 				Version: v.Version, ContentHash: v.ContentHash, FirstSeen: v.FirstSeen.UTC(), LastSeen: v.LastSeen.UTC(),
 				Checks: v.Checks, UpdatedRaw: nullable(v.UpdatedRaw), UpdatedOn: nullable(v.UpdatedOn), UpdatedAt: nullable(v.UpdatedAt),
-				ParserVersion: v.ParserVersion, ChangedAfter: v.WindowStart, Summary: v.Summary, StampOnly: v.StampOnly, Suspect: v.Suspect,
+				ParserVersion: v.ParserVersion, ChangedAfter: v.WindowStart, Summary: v.Summary, StampOnly: v.StampOnly, ParserChange: v.ParserChange, Suspect: v.Suspect,
 				Source: v.Source, OriginalURL: v.OriginalURL, Origin: v.Origin,
 			}
 		}
@@ -109,6 +113,10 @@ func changeLine(v archive.VersionInfo) string {
 	}
 	if line == "" {
 		line = "changed"
+	}
+	if v.ParserChange {
+		// relwatch reparse: the same capture read by a newer parser.
+		line = "parser update, not an edit of the page: " + line
 	}
 	if v.WindowStart != nil {
 		line += fmt.Sprintf(" (between %s and %s)", shortTime(*v.WindowStart), shortTime(v.FirstSeen))

@@ -1,13 +1,61 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/snapshots"
 )
+
+var frKey = snapshots.PageKey{ID: "kazakhstan", Lang: "fr"}
+
+// addVersion archives one more version of page in the fixture archive of
+// dir: the page's latest snapshot with its title changed to title, seen at
+// when. With parserChange the change is marked as one a new parser made
+// (what relwatch reparse writes); with inOrder it is placed by time, as a
+// backfill does.
+func addVersion(t *testing.T, dir string, page snapshots.PageKey, title string, when time.Time, parserChange, inOrder bool) {
+	t.Helper()
+	ctx := context.Background()
+	arc, err := archive.Open(ctx, filepath.Join(dir, "fixture.db"), archive.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer arc.Close()
+	latest, err := arc.Snapshot(ctx, page, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := latest
+	s.Version, s.FirstSeen, s.LastSeen, s.ParserVersion = 0, nil, nil, 0
+	s.Title = title
+	s.Seal()
+	url := latest.URL
+	c := archive.Capture{Page: page, URL: url, FinalURL: url, CanonicalURL: url, Source: "live",
+		Started: when, Finished: when.Add(2 * time.Second), Status: 200, ContentType: "text/html; charset=utf-8"}
+	if inOrder {
+		c.Source = archive.SourceImport
+		c.Origin = "saved.html"
+		c.OriginalURL = url
+		if _, err := arc.RecordInOrder(ctx, c, s, 1, func(a, b snapshots.Snapshot) archive.ChangeRecord {
+			return changeRecord(diff.Compare(a, b))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	rec := changeRecord(diff.Compare(latest, s))
+	rec.ParserChange = parserChange
+	if _, err := arc.RecordVersion(ctx, c, s, 1, &rec); err != nil {
+		t.Fatal(err)
+	}
+}
 
 // TestNewLanguageRaisesNoLagAlarm: a language just added to the config has
 // only its first capture, today. That is not a change of the page, so the
@@ -44,6 +92,37 @@ func TestPageInSeveralLanguagesIsAUsageError(t *testing.T) {
 		}
 		if !strings.Contains(errOut, "several languages (en, fr)") || !strings.Contains(errOut, "kazakhstan/en or kazakhstan/fr") {
 			t.Errorf("relwatch %v: message does not list the languages:\n%s", args, errOut)
+		}
+	}
+}
+
+// TestLogShowsParserChanges: a version that exists only because the parser
+// changed (parser_change=1, written by reparse) is labelled in log's text
+// and flagged in log --json.
+func TestLogShowsParserChanges(t *testing.T) {
+	dir := t.TempDir()
+	cfg := fixtureArchive(t, dir)
+	addVersion(t, dir, frKey, "Relations avec le Kazakhstan (reparsed)", time.Date(2026, 11, 29, 6, 0, 0, 0, time.UTC), true, false)
+
+	text := runCLI(t, 0, "--config", cfg, "log", "kazakhstan/fr")
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("log: want a header and 3 versions:\n%s", text)
+	}
+	if !strings.Contains(lines[3], "parser update") {
+		t.Errorf("log: v3 is a parser change but is not labelled so:\n%s", text)
+	}
+	if strings.Contains(lines[2], "parser update") {
+		t.Errorf("log: v2 is an edit of the page, labelled a parser update:\n%s", text)
+	}
+
+	var raw []map[string]any
+	if err := json.Unmarshal([]byte(runCLI(t, 0, "--config", cfg, "log", "kazakhstan/fr", "--json")), &raw); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []bool{false, false, true} {
+		if got, ok := raw[i]["parser_change"]; !ok || got != want {
+			t.Errorf("log --json: version %d parser_change = %v (present %v), want %v", i+1, got, ok, want)
 		}
 	}
 }
