@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -69,6 +71,16 @@ func runLog(ctx context.Context, g *globals, ref string, asJSON bool) error {
 	if err != nil {
 		return err
 	}
+	// One buffered writer for the whole listing: thousands of lines, not
+	// thousands of write system calls.
+	out := bufio.NewWriterSize(g.io.Out, 64<<10)
+	if err := writeLog(out, versions, asJSON); err != nil {
+		return err
+	}
+	return out.Flush()
+}
+
+func writeLog(out io.Writer, versions []archive.VersionInfo, asJSON bool) error {
 	if asJSON {
 		entries := make([]logEntry, len(versions))
 		for i, v := range versions {
@@ -79,9 +91,9 @@ func runLog(ctx context.Context, g *globals, ref string, asJSON bool) error {
 				Source: v.Source, OriginalURL: v.OriginalURL, Origin: v.Origin,
 			}
 		}
-		return writeJSON(g.io, entries)
+		return writeJSON(streams{Out: out}, entries)
 	}
-	tw := tabwriter.NewWriter(g.io.Out, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "VERSION\tFIRST SEEN\tLAST SEEN\tCHECKS\tPAGE STAMP\tCHANGE")
 	for _, v := range versions {
 		stamp := v.UpdatedRaw

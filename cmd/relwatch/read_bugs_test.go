@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -123,6 +124,24 @@ func TestLogShowsParserChanges(t *testing.T) {
 	for i, want := range []bool{false, false, true} {
 		if got, ok := raw[i]["parser_change"]; !ok || got != want {
 			t.Errorf("log --json: version %d parser_change = %v (present %v), want %v", i+1, got, ok, want)
+		}
+	}
+}
+
+// failWriter fails every write, as a closed pipe or a full disk does.
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// TestLogReportsWriteErrors: log buffers its output; an error writing it
+// (caught at the final flush) still fails the command.
+func TestLogReportsWriteErrors(t *testing.T) {
+	cfg := fixtureArchive(t, t.TempDir())
+	for _, args := range [][]string{{"log", "kazakhstan/fr"}, {"log", "kazakhstan/fr", "--json"}} {
+		var errb strings.Builder
+		code := run(context.Background(), append([]string{"--config", cfg}, args...), streams{Out: failWriter{}, Err: &errb})
+		if code == exitOK || !strings.Contains(errb.String(), "no space left") {
+			t.Errorf("relwatch %v to a failing stdout: exit %d, stderr %q", args, code, errb.String())
 		}
 	}
 }
