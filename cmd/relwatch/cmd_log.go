@@ -4,13 +4,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"path/filepath"
-	"sort"
-	"strings"
-	"text/tabwriter"
+	"slices"
+	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -93,62 +92,186 @@ func writeLog(out io.Writer, versions []archive.VersionInfo, asJSON bool) error 
 		}
 		return writeJSON(streams{Out: out}, entries)
 	}
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "VERSION\tFIRST SEEN\tLAST SEEN\tCHECKS\tPAGE STAMP\tCHANGE")
-	for _, v := range versions {
-		stamp := v.UpdatedRaw
-		if stamp == "" {
-			stamp = "-"
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\n", v.Version, shortTime(v.FirstSeen), shortTime(v.LastSeen), v.Checks, stamp, changeLine(v))
+	return writeLogTable(out, versions)
+}
+
+// writeLogTable writes the text table. It lays the columns out as
+// text/tabwriter would (cells padded to the widest in their column plus
+// two spaces, widths in runes, the last column as is) but formats each
+// row straight into one buffer: on a page with thousands of versions,
+// fmt and tabwriter were most of log's own time.
+func writeLogTable(out io.Writer, versions []archive.VersionInfo) error {
+	const cols = 5 // aligned columns; CHANGE, the last, is not padded
+	header := [cols + 1]string{"VERSION", "FIRST SEEN", "LAST SEEN", "CHECKS", "PAGE STAMP", "CHANGE"}
+	var width [cols]int
+	for j := range cols {
+		width[j] = utf8.RuneCountInString(header[j])
 	}
-	return tw.Flush()
+	// Rows, each cell an end offset into buf.
+	buf := make([]byte, 0, len(versions)*128)
+	ends := make([][cols + 1]int, len(versions))
+	for i, v := range versions {
+		row := &ends[i]
+		start := len(buf)
+		buf = strconv.AppendInt(buf, int64(v.Version), 10)
+		row[0] = len(buf)
+		buf = appendShortTime(buf, v.FirstSeen)
+		row[1] = len(buf)
+		buf = appendShortTime(buf, v.LastSeen)
+		row[2] = len(buf)
+		buf = strconv.AppendInt(buf, int64(v.Checks), 10)
+		row[3] = len(buf)
+		if v.UpdatedRaw == "" {
+			buf = append(buf, '-')
+		} else {
+			buf = append(buf, v.UpdatedRaw...)
+		}
+		row[4] = len(buf)
+		buf = appendChangeLine(buf, v)
+		row[5] = len(buf)
+		for j := range cols {
+			w := row[j] - start
+			if !isASCII(buf[start:row[j]]) {
+				w = utf8.RuneCount(buf[start:row[j]])
+			}
+			width[j] = max(width[j], w)
+			start = row[j]
+		}
+	}
+	const padding = 2
+	line := make([]byte, 0, 256)
+	pad := func(w int) {
+		for range w {
+			line = append(line, ' ')
+		}
+	}
+	for j := range cols {
+		line = append(line, header[j]...)
+		pad(width[j] + padding - utf8.RuneCountInString(header[j]))
+	}
+	line = append(line, header[cols]...)
+	line = append(line, '\n')
+	if _, err := out.Write(line); err != nil {
+		return err
+	}
+	start := 0
+	for i := range ends {
+		line = line[:0]
+		for j := range cols {
+			cell := buf[start:ends[i][j]]
+			w := len(cell)
+			if !isASCII(cell) {
+				w = utf8.RuneCount(cell)
+			}
+			line = append(line, cell...)
+			pad(width[j] + padding - w)
+			start = ends[i][j]
+		}
+		line = append(line, buf[start:ends[i][cols]]...)
+		line = append(line, '\n')
+		start = ends[i][cols]
+		if _, err := out.Write(line); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// appendShortTime appends t in UTC as shortTime does: 2006-01-02 15:04.
+func appendShortTime(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	y, mo, d := t.Date()
+	h, mi, _ := t.Clock()
+	if y < 0 || y > 9999 {
+		return append(b, shortTime(t)...)
+	}
+	two := func(b []byte, n int) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
+	b = two(b, y/100)
+	b = two(b, y%100)
+	b = append(b, '-')
+	b = two(b, int(mo))
+	b = append(b, '-')
+	b = two(b, d)
+	b = append(b, ' ')
+	b = two(b, h)
+	b = append(b, ':')
+	return two(b, mi)
 }
 
 // changeLine says in one line what a version changed and when.
-func changeLine(v archive.VersionInfo) string {
+func changeLine(v archive.VersionInfo) string { return string(appendChangeLine(nil, v)) }
+
+// appendChangeLine appends changeLine(v) to b.
+func appendChangeLine(b []byte, v archive.VersionInfo) []byte {
 	if v.Version == 1 {
-		return "first version" + sourceNote(v)
-	}
-	var parts []string
-	kinds := make([]string, 0, len(v.Summary))
-	for k := range v.Summary {
-		kinds = append(kinds, k)
-	}
-	sort.Strings(kinds)
-	for _, k := range kinds {
-		parts = append(parts, fmt.Sprintf("%d %s", v.Summary[k], strings.ReplaceAll(k, "_", " ")))
-	}
-	line := strings.Join(parts, ", ")
-	if v.StampOnly {
-		line = "stamp only"
-	}
-	if line == "" {
-		line = "changed"
+		b = append(b, "first version"...)
+		return appendSourceNote(b, v)
 	}
 	if v.ParserChange {
 		// relwatch reparse: the same capture read by a newer parser.
-		line = "parser update, not an edit of the page: " + line
+		b = append(b, "parser update, not an edit of the page: "...)
+	}
+	switch {
+	case v.StampOnly:
+		b = append(b, "stamp only"...)
+	case len(v.Summary) == 0:
+		b = append(b, "changed"...)
+	default:
+		var small [8]string
+		kinds := small[:0]
+		for k := range v.Summary {
+			kinds = append(kinds, k)
+		}
+		slices.Sort(kinds)
+		for i, k := range kinds {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = strconv.AppendInt(b, int64(v.Summary[k]), 10)
+			b = append(b, ' ')
+			for _, c := range []byte(k) {
+				if c == '_' {
+					c = ' '
+				}
+				b = append(b, c)
+			}
+		}
 	}
 	if v.WindowStart != nil {
-		line += fmt.Sprintf(" (between %s and %s)", shortTime(*v.WindowStart), shortTime(v.FirstSeen))
+		b = append(b, " (between "...)
+		b = appendShortTime(b, *v.WindowStart)
+		b = append(b, " and "...)
+		b = appendShortTime(b, v.FirstSeen)
+		b = append(b, ')')
 	}
 	if v.Suspect != "" {
-		line += "; suspect: " + v.Suspect
+		b = append(b, "; suspect: "...)
+		b = append(b, v.Suspect...)
 	}
-	return line + sourceNote(v)
+	return appendSourceNote(b, v)
 }
 
-// sourceNote says where a version came from when not from a live check:
-// "; from the Wayback Machine capture of 2016-04-12".
-func sourceNote(v archive.VersionInfo) string {
+// appendSourceNote appends where a version came from when not from a
+// live check: "; from the Wayback Machine capture of 2016-04-12".
+func appendSourceNote(b []byte, v archive.VersionInfo) []byte {
 	switch v.Source {
 	case archive.SourceWayback:
-		return "; from the Wayback Machine capture of " + v.FirstSeen.UTC().Format(time.DateOnly)
+		b = append(b, "; from the Wayback Machine capture of "...)
+		return v.FirstSeen.UTC().AppendFormat(b, time.DateOnly)
 	case archive.SourceImport:
-		return "; imported from " + filepath.Base(v.Origin)
+		b = append(b, "; imported from "...)
+		return append(b, filepath.Base(v.Origin)...)
 	}
-	return ""
+	return b
 }
 
 func shortTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }
