@@ -29,7 +29,8 @@ func newDiffCommand(g *globals) *cobra.Command {
 		Short: "Show what changed between two versions of a page",
 		Long: `Show what changed between two versions of a page, section by section,
 with word-level detail: the last two versions by default. --from and --to
-take a version number or a content hash prefix (sha256:2a511b or 2a511b).
+take a version number or a content hash prefix (sha256:2a511b or 2a511b);
+--from must be older than --to (the other way round is refused, exit 2).
 Every report says where a version from the Wayback Machine or an imported
 file came from (JSON: from_source and to_source).`,
 		Example: `  relwatch diff kazakhstan/fr
@@ -68,15 +69,23 @@ func runDiff(ctx context.Context, g *globals, ref string, opts diffOptions) erro
 	if err != nil {
 		return err
 	}
-	if from == 0 {
+	switch {
+	case from == 0 && newer.Version == 1 && opts.to == "":
+		return usageError(fmt.Errorf("%s has only version 1: nothing to compare with", key))
+	case from == 0 && newer.Version == 1:
+		return usageError(fmt.Errorf("--to %s is version 1, the first version of %s: there is no version before it to compare with (give --to 2 or later, or a --from)", opts.to, key))
+	case from == 0:
 		from = newer.Version - 1
-	}
-	if from < 1 {
-		return usageError(fmt.Errorf("%s has only version %d: nothing to compare with", key, newer.Version))
 	}
 	older, err := arc.Snapshot(ctx, key, from)
 	if err != nil {
 		return err
+	}
+	if older.Version > newer.Version {
+		// diff compares an older version with a newer one; the other way
+		// round every addition would read as a removal.
+		return usageError(fmt.Errorf("--from %s (version %d) is newer than --to %s (version %d): diff shows what changed from an older version to a newer one; swap them: --from %d --to %d",
+			opts.from, older.Version, cmp.Or(opts.to, "latest"), newer.Version, newer.Version, older.Version))
 	}
 	report := diff.NewReport(key.String(), older, newer)
 	report.WindowEnd = newer.FirstSeen

@@ -224,3 +224,37 @@ func TestLogTableMatchesTabwriter(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffVersionOrder: --to 1 says there is nothing before version 1
+// (not that the page has only one version), and --from newer than --to is
+// refused with exit 2 and the swapped flags.
+func TestDiffVersionOrder(t *testing.T) {
+	dir := t.TempDir()
+	cfg := fixtureArchive(t, dir)
+	addVersion(t, dir, frKey, "Relations avec le Kazakhstan (3)", time.Date(2026, 11, 29, 6, 0, 0, 0, time.UTC), false, false)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--to", "1"}, "no version before it"},
+		{[]string{"--from", "3", "--to", "2"}, "--from 3 (version 3) is newer than --to 2 (version 2)"},
+		{[]string{"--from", "3", "--to", "1"}, "swap them: --from 1 --to 3"},
+		{[]string{"--from", "3", "--to", "1"}, "swap them: --from 1 --to 3"},
+		{[]string{"--from", "4"}, "no version 4"},
+	} {
+		e := &testEnv{t: t}
+		args := append([]string{"--config", cfg, "diff", "kazakhstan/fr"}, c.args...)
+		out, errOut, code := e.relwatch(args...)
+		if code != exitUsage || !strings.Contains(errOut, c.want) || out != "" {
+			t.Errorf("diff %v: exit %d, stderr %q, stdout %q; want exit 2 saying %q", c.args, code, errOut, out, c.want)
+		}
+	}
+	// A page with one version still says so.
+	e := &testEnv{t: t}
+	if _, errOut, code := e.relwatch("--config", cfg, "diff", "kazakhstan/en"); code != exitUsage || !strings.Contains(errOut, "has only version 1") {
+		t.Errorf("diff of a one-version page: exit %d, %q", code, errOut)
+	}
+	// The right order still works.
+	runCLI(t, 0, "--config", cfg, "diff", "kazakhstan/fr", "--from", "1", "--to", "3")
+	runCLI(t, 0, "--config", cfg, "diff", "kazakhstan/fr", "--to", "2")
+}
