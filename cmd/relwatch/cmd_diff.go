@@ -57,17 +57,25 @@ func runDiff(ctx context.Context, g *globals, ref string, opts diffOptions) erro
 		return err
 	}
 	defer arc.Close()
-	to, err := versionRef(ctx, arc, key, "--to", opts.to)
+	to, note, err := versionRef(ctx, arc, key, "--to", opts.to, 0)
 	if err != nil {
 		return err
 	}
-	from, err := versionRef(ctx, arc, key, "--from", opts.from)
-	if err != nil {
-		return err
+	if note != "" {
+		fmt.Fprintln(g.io.Err, note)
 	}
 	newer, err := arc.Snapshot(ctx, key, to)
 	if err != nil {
 		return err
+	}
+	// A hash in several versions means, for --from, the newest of them
+	// before --to.
+	from, note, err := versionRef(ctx, arc, key, "--from", opts.from, newer.Version)
+	if err != nil {
+		return err
+	}
+	if note != "" {
+		fmt.Fprintln(g.io.Err, note)
 	}
 	switch {
 	case from == 0 && newer.Version == 1 && opts.to == "":

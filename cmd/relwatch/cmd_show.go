@@ -75,8 +75,12 @@ func runShow(ctx context.Context, g *globals, ref string, opts showOptions) erro
 		snap, err = arc.SnapshotAt(ctx, key, at)
 	} else {
 		var n int
-		if n, err = versionRef(ctx, arc, key, "--version", opts.version); err != nil {
+		var note string
+		if n, note, err = versionRef(ctx, arc, key, "--version", opts.version, 0); err != nil {
 			return err
+		}
+		if note != "" {
+			fmt.Fprintln(g.io.Err, note)
 		}
 		snap, err = arc.Snapshot(ctx, key, n)
 	}
@@ -107,35 +111,71 @@ func runShow(ctx context.Context, g *globals, ref string, opts showOptions) erro
 // versionRef resolves a --version, --from or --to value: a version number,
 // or a content hash prefix (sha256:2a511b or 2a511b, at least 6 hex
 // digits). "" is 0, the latest.
-func versionRef(ctx context.Context, arc *archive.Archive, key snapshots.PageKey, flag, ref string) (int, error) {
+//
+// A page that came back to earlier content has that content hash in
+// several versions; the hash then means the newest of them (the newest
+// before version `before`, when before > 0 and there is one), and note
+// lists them all, for stderr. A prefix matching different contents is a
+// usage error.
+func versionRef(ctx context.Context, arc *archive.Archive, key snapshots.PageKey, flag, ref string, before int) (n int, note string, err error) {
+	n, vs, err := versionRefAll(ctx, arc, key, flag, ref)
+	if err != nil || len(vs) < 2 {
+		return n, "", err
+	}
+	pick := vs[len(vs)-1]
+	for i := len(vs) - 1; before > 0 && i >= 0; i-- {
+		if vs[i].Version < before {
+			pick = vs[i]
+			break
+		}
+	}
+	nums := make([]string, len(vs))
+	for i, v := range vs {
+		nums[i] = "v" + strconv.Itoa(v.Version)
+	}
+	which := "the newest"
+	if pick.Version != vs[len(vs)-1].Version {
+		which = fmt.Sprintf("the newest before v%d", before)
+	}
+	note = fmt.Sprintf("note: %s %s: the content %s is in %d versions of %s (%s; the page came back to it); using v%d, %s; give a version number for another",
+		flag, ref, pick.ContentHash[:min(len(pick.ContentHash), 19)], len(vs), key, strings.Join(nums, ", "), pick.Version, which)
+	return pick.Version, note, nil
+}
+
+// versionRefAll is versionRef's lookup: the version number given, or every
+// version with the one content the hash prefix names, oldest first.
+func versionRefAll(ctx context.Context, arc *archive.Archive, key snapshots.PageKey, flag, ref string) (int, []archive.VersionInfo, error) {
 	hex := strings.TrimPrefix(strings.ToLower(ref), "sha256:")
 	switch {
 	case ref == "":
-		return 0, nil
+		return 0, nil, nil
 	case hex == ref && len(ref) < 6:
 		n, err := strconv.Atoi(ref)
 		if err != nil || n < 0 {
-			return 0, usageError(fmt.Errorf("%s %q: want a version number or a content hash prefix (at least 6 hex digits)", flag, ref))
+			return 0, nil, usageError(fmt.Errorf("%s %q: want a version number or a content hash prefix (at least 6 hex digits)", flag, ref))
 		}
-		return n, nil
+		return n, nil, nil
 	case len(hex) < 6 || strings.Trim(hex, "0123456789abcdef") != "":
-		return 0, usageError(fmt.Errorf("%s %q: a content hash prefix needs at least 6 hex digits", flag, ref))
+		return 0, nil, usageError(fmt.Errorf("%s %q: a content hash prefix needs at least 6 hex digits", flag, ref))
 	}
 	vs, err := arc.VersionsByHash(ctx, key, hex)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	switch {
-	case len(vs) == 0:
-		return 0, fmt.Errorf("%s %s: no version of %s has a content hash starting with %s: %w", flag, ref, key, hex, archive.ErrNotFound)
-	case len(vs) > 1:
-		var list []string
-		for _, v := range vs {
-			list = append(list, fmt.Sprintf("v%d (%s)", v.Version, v.ContentHash[:19]))
+	if len(vs) == 0 {
+		return 0, nil, fmt.Errorf("%s %s: no version of %s has a content hash starting with %s: %w", flag, ref, key, hex, archive.ErrNotFound)
+	}
+	for _, v := range vs[1:] {
+		if v.ContentHash != vs[0].ContentHash {
+			// Different contents: the prefix is too short.
+			var list []string
+			for _, v := range vs {
+				list = append(list, fmt.Sprintf("v%d (%s)", v.Version, v.ContentHash[:min(len(v.ContentHash), 19)]))
+			}
+			return 0, nil, usageError(fmt.Errorf("%s %s names several versions of %s with different contents: %s; give a longer prefix or the number", flag, ref, key, strings.Join(list, ", ")))
 		}
-		return 0, usageError(fmt.Errorf("%s %s names several versions of %s: %s; give a longer prefix or the number", flag, ref, key, strings.Join(list, ", ")))
 	}
-	return vs[0].Version, nil
+	return vs[len(vs)-1].Version, vs, nil
 }
 
 // provenanceOf is where version v of a page came from.

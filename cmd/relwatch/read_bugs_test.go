@@ -21,8 +21,8 @@ import (
 var frKey = snapshots.PageKey{ID: "kazakhstan", Lang: "fr"}
 
 // addVersion archives one more version of page in the fixture archive of
-// dir: the page's latest snapshot with its title changed to title, seen at
-// when. With parserChange the change is marked as one a new parser made
+// dir: the page's latest snapshot with its title changed to title (with
+// title "", version 1's content: a revert), seen at when. With parserChange the change is marked as one a new parser made
 // (what relwatch reparse writes); with inOrder it is placed by time, as a
 // backfill does.
 func addVersion(t *testing.T, dir string, page snapshots.PageKey, title string, when time.Time, parserChange, inOrder bool) {
@@ -38,8 +38,16 @@ func addVersion(t *testing.T, dir string, page snapshots.PageKey, title string, 
 		t.Fatal(err)
 	}
 	s := latest
+	if title == "" {
+		// A revert: version 1's content again.
+		if s, err = arc.Snapshot(ctx, page, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
 	s.Version, s.FirstSeen, s.LastSeen, s.ParserVersion = 0, nil, nil, 0
-	s.Title = title
+	if title != "" {
+		s.Title = title
+	}
 	s.Seal()
 	url := latest.URL
 	c := archive.Capture{Page: page, URL: url, FinalURL: url, CanonicalURL: url, Source: "live",
@@ -257,4 +265,50 @@ func TestDiffVersionOrder(t *testing.T) {
 	// The right order still works.
 	runCLI(t, 0, "--config", cfg, "diff", "kazakhstan/fr", "--from", "1", "--to", "3")
 	runCLI(t, 0, "--config", cfg, "diff", "kazakhstan/fr", "--to", "2")
+}
+
+// TestShowFullHashOfARevertedPage: kazakhstan/fr went A (v1) -> B (v2) ->
+// A (v3). A full content hash cannot be made longer, so it must not be
+// refused: show --version picks the newest version with that content and
+// says on stderr which versions have it; diff --from picks the newest
+// before --to.
+func TestShowFullHashOfARevertedPage(t *testing.T) {
+	dir := t.TempDir()
+	cfg := fixtureArchive(t, dir)
+	addVersion(t, dir, frKey, "", time.Date(2026, 11, 29, 6, 0, 0, 0, time.UTC), false, false)
+	var log []logEntry
+	if err := json.Unmarshal([]byte(runCLI(t, 0, "--config", cfg, "log", "kazakhstan/fr", "--json")), &log); err != nil {
+		t.Fatal(err)
+	}
+	if len(log) != 3 || log[0].ContentHash != log[2].ContentHash {
+		t.Fatalf("fixture: want A, B, A; got %+v", log)
+	}
+	hash := log[0].ContentHash
+	for _, ref := range []string{hash, strings.TrimPrefix(hash, "sha256:"), hash[:20]} {
+		e := &testEnv{t: t}
+		out, errOut, code := e.relwatch("--config", cfg, "show", "kazakhstan/fr", "--version", ref, "--format", "json")
+		if code != exitOK {
+			t.Fatalf("show --version %s: exit %d\n%s", ref, code, errOut)
+		}
+		var snap struct{ Version int }
+		if err := json.Unmarshal([]byte(out), &snap); err != nil || snap.Version != 3 {
+			t.Errorf("show --version %s: version %d (%v), want 3, the newest with that content", ref, snap.Version, err)
+		}
+		if !strings.Contains(errOut, "v1, v3") || !strings.Contains(errOut, "using v3") {
+			t.Errorf("show --version %s: stderr does not list the versions: %q", ref, errOut)
+		}
+	}
+	// diff --from A --to B: the A before B, v1.
+	e := &testEnv{t: t}
+	out, errOut, code := e.relwatch("--config", cfg, "diff", "kazakhstan/fr", "--from", hash, "--to", "2", "--format", "json")
+	if code != exitOK || !strings.Contains(errOut, "using v1") {
+		t.Fatalf("diff --from %s --to 2: exit %d\n%s", hash, code, errOut)
+	}
+	var rep struct{ From, To struct{ Version int } }
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.From.Version != 1 || rep.To.Version != 2 {
+		t.Errorf("diff --from %s --to 2 compared v%d -> v%d, want v1 -> v2", hash, rep.From.Version, rep.To.Version)
+	}
 }
