@@ -25,6 +25,7 @@ type changeEntry struct {
 	Version int
 	URL     string    // the page's configured URL
 	At      time.Time // first seen of Version, UTC
+	Hash    string    // content hash of Version
 	Record  archive.ChangeRecord
 	Report  diff.Report // N-1 → N, with its window
 }
@@ -56,7 +57,7 @@ func loadChanges(ctx context.Context, arc *archive.Archive, pages []archive.Page
 			if cur.FirstSeen != nil {
 				at = cur.FirstSeen.UTC()
 			}
-			out = append(out, changeEntry{Page: p.Page, Version: n, URL: p.URL, At: at, Record: record, Report: report})
+			out = append(out, changeEntry{Page: p.Page, Version: n, URL: p.URL, At: at, Hash: cur.ContentHash, Record: record, Report: report})
 			prev = cur
 		}
 	}
@@ -88,10 +89,20 @@ func (c changeEntry) Title() string {
 	return fmt.Sprintf("%s v%d: %s", c.Page, c.Version, what)
 }
 
-// ID is the change's stable Atom id: tag:relwatch,<date>:<id>/<lang>/v<N>,
-// the date being when relwatch first saw version N.
+// ID is the change's stable Atom id:
+// tag:relwatch,<date>:<id>/<lang>/<content hash>/<first seen>, naming the
+// version the change led to by its content hash (sha256:2a511bf7bff7c2d1,
+// the first 16 hex digits) and when relwatch first saw it (UTC, to the
+// second; <date> is its day). Version numbers are not used: a backfill
+// renumbers the versions after the ones it inserts, and readers would see
+// the same change vanish and come back under another id. The time tells
+// apart the versions of a page that came back to earlier content.
 func (c changeEntry) ID() string {
-	return fmt.Sprintf("tag:relwatch,%s:%s/v%d", c.At.Format(time.DateOnly), c.Page, c.Version)
+	hash := c.Hash
+	if i := strings.IndexByte(hash, ':'); i >= 0 && len(hash) > i+17 {
+		hash = hash[:i+17]
+	}
+	return fmt.Sprintf("tag:relwatch,%s:%s/%s/%s", c.At.Format(time.DateOnly), c.Page, hash, c.At.Format(time.RFC3339))
 }
 
 // Atom 1.0 (RFC 4287), as much of it as relwatch needs.

@@ -99,7 +99,7 @@ func TestFeedIsValidAtom(t *testing.T) {
 	}
 	e := f.Entries[0]
 	for _, c := range []struct{ field, got, want string }{
-		{"id", e.ID, "tag:relwatch,2026-11-28:kazakhstan/fr/v2"},
+		{"id", e.ID, "tag:relwatch,2026-11-28:kazakhstan/fr/sha256:efbfeae710a237f1/2026-11-28T06:00:00Z"},
 		{"title", e.Title, "kazakhstan/fr v2: 1 block changed, 1 stamp changed"},
 		{"updated", e.Updated, "2026-11-28T06:00:00Z"},
 		{"feed updated", f.Updated, "2026-11-28T06:00:00Z"},

@@ -312,3 +312,42 @@ func TestShowFullHashOfARevertedPage(t *testing.T) {
 		t.Errorf("diff --from %s --to 2 compared v%d -> v%d, want v1 -> v2", hash, rep.From.Version, rep.To.Version)
 	}
 }
+
+// feedIDs returns the entry ids of relwatch feed, newest first.
+func feedIDs(t *testing.T, cfg string) []string {
+	t.Helper()
+	f := checkAtom(t, []byte(runCLI(t, 0, "--config", cfg, "feed", "--limit", "0")))
+	var ids []string
+	for _, e := range f.Entries {
+		ids = append(ids, e.ID)
+	}
+	return ids
+}
+
+// TestFeedIDsSurviveABackfill: an import placed before every version
+// renumbers them all; the feed's entries for the changes already there
+// keep their ids, and the one new change gets a new id.
+func TestFeedIDsSurviveABackfill(t *testing.T) {
+	dir := t.TempDir()
+	cfg := fixtureArchive(t, dir)
+	addVersion(t, dir, frKey, "Relations avec le Kazakhstan (3)", time.Date(2026, 11, 29, 6, 0, 0, 0, time.UTC), false, false)
+	before := feedIDs(t, cfg)
+	if len(before) != 2 {
+		t.Fatalf("want 2 entries (v2, v3), got %v", before)
+	}
+	addVersion(t, dir, frKey, "Relations avec le Kazakhstan (2016)", time.Date(2016, 4, 12, 10, 0, 0, 0, time.UTC), false, true)
+	after := feedIDs(t, cfg)
+	if len(after) != 3 {
+		t.Fatalf("after the backfill want 3 entries, got %v", after)
+	}
+	for _, id := range before {
+		if !slices.Contains(after, id) {
+			t.Errorf("entry %s vanished after a backfill renumbered the versions; ids now %v", id, after)
+		}
+	}
+	for _, id := range after {
+		if strings.Contains(id, "/v") {
+			t.Errorf("id %s still carries a version number", id)
+		}
+	}
+}
