@@ -7,6 +7,8 @@ import (
 
 	"github.com/robfig/cron/v3"
 	"github.com/spf13/cobra"
+
+	"github.com/relwatch/relwatch/archive"
 )
 
 type watchOptions struct {
@@ -60,15 +62,21 @@ func runWatch(ctx context.Context, g *globals, opts watchOptions) error {
 			return nil
 		case <-time.After(time.Until(at)):
 		}
-		// A stop signal lets the page in hand finish: the run has its own
-		// context, cancelled between pages once ctx is done.
-		runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		_, err := scrapeRun(runCtx, g, cfg, targets, opts.scrapeOptions, func() {
-			if ctx.Err() != nil {
-				cancel()
-			}
-		})
-		cancel()
+		// Wait for another run holding the writer lock here, where a stop
+		// signal ends the wait: the run below waits with a context that
+		// only stops between pages.
+		err := awaitWriterLock(ctx, g, cfg, opts.lockTimeout)
+		if err == nil {
+			// A stop signal lets the page in hand finish: the run has its
+			// own context, cancelled between pages once ctx is done.
+			runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+			_, err = scrapeRun(runCtx, g, cfg, targets, opts.scrapeOptions, func() {
+				if ctx.Err() != nil {
+					cancel()
+				}
+			})
+			cancel()
+		}
 		switch {
 		case ctx.Err() != nil:
 			return nil
@@ -101,4 +109,22 @@ func watchSchedule(every time.Duration, spec string) (func(time.Time) time.Time,
 		return nil, fmt.Errorf("--every %v: want a positive duration", every)
 	}
 	return func(t time.Time) time.Time { return t.Add(every) }, nil
+}
+
+// awaitWriterLock waits up to wait for the archive's writer lock to be
+// free, giving up at once when ctx is done, and releases it again for the
+// run to take. (The run's own wait cannot be interrupted by a stop signal,
+// as its context outlives the signal; a run that grabs the lock in
+// between makes it wait as before.)
+func awaitWriterLock(ctx context.Context, g *globals, cfg Config, wait time.Duration) error {
+	arc, err := archive.Open(ctx, g.archivePath(cfg), archive.ReadWrite)
+	if err != nil {
+		return err
+	}
+	defer arc.Close()
+	unlock, err := arc.Lock(ctx, wait)
+	if err != nil {
+		return err
+	}
+	return unlock()
 }

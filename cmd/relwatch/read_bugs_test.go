@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"text/tabwriter"
 	"time"
@@ -350,4 +352,62 @@ func TestFeedIDsSurviveABackfill(t *testing.T) {
 			t.Errorf("id %s still carries a version number", id)
 		}
 	}
+}
+
+// TestWatchStopsWhileWaitingForTheLock: another run holds the writer lock
+// and watch waits for it (--lock-timeout 1m); a stop signal must end the
+// wait and watch must exit 0 at once, not after the timeout.
+func TestWatchStopsWhileWaitingForTheLock(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun(0, "scrape") // creates the archive
+	cfg, err := LoadConfig(e.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arc, err := archive.Open(context.Background(), (&globals{}).archivePath(cfg), archive.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer arc.Close()
+	unlock, err := arc.Lock(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+
+	ctx, stop := context.WithCancel(context.Background())
+	exit := make(chan int, 1)
+	var out, errb syncBuffer
+	go func() {
+		exit <- run(ctx, []string{"--config", e.cfg, "watch", "--every", "1h", "--lock-timeout", "1m"}, streams{Out: &out, Err: &errb})
+	}()
+	time.Sleep(300 * time.Millisecond) // watch is now waiting for the lock
+	stop()
+	select {
+	case code := <-exit:
+		if code != exitOK {
+			t.Errorf("watch stopped while waiting for the lock: exit %d, want 0\n%s", code, errb.String())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("watch did not stop within 5s of the stop signal while waiting for the writer lock")
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a goroutine writing while the
+// test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
