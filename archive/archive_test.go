@@ -182,7 +182,7 @@ func TestRawBodyDedup(t *testing.T) {
 		t.Errorf("raw_bodies = %d, want 1", n)
 	}
 	var digest string
-	a.db.QueryRow(`SELECT body_digest FROM captures LIMIT 1`).Scan(&digest)
+	a.db.QueryRow(`SELECT b.digest FROM captures c JOIN raw_bodies b USING (body_id) LIMIT 1`).Scan(&digest)
 	raw, err := a.RawBody(ctx, digest)
 	if err != nil || string(raw) != body {
 		t.Errorf("RawBody = %d bytes, %v", len(raw), err)

@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"compress/gzip"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -42,7 +43,7 @@ func (a *Archive) RecordInOrder(ctx context.Context, c Capture, snap snapshots.S
 	if c.Source == "" || c.Source == SourceLive {
 		return p, fmt.Errorf("record capture of %s in time order: source %q is not a past capture", c.Page, c.Source)
 	}
-	b, err := a.prepareBody(ctx, c.Body)
+	b, err := a.prepareBody(ctx, c.Body, gzip.DefaultCompression)
 	if err != nil {
 		return p, err
 	}
@@ -121,11 +122,11 @@ func rebuildInOrder(ctx context.Context, tx *sql.Tx, pk, newID int64, snap snaps
 	versions := map[int]stored{}
 	err := eachRow(ctx, tx, `SELECT version, snapshot, parser_version FROM versions WHERE page_pk = ?`, func(r *sql.Rows) error {
 		var v, parser int
-		var js string
+		var js []byte
 		if err := r.Scan(&v, &js, &parser); err != nil {
 			return err
 		}
-		s, err := snapshots.Unmarshal([]byte(js))
+		s, err := decodeSnapshot(js)
 		if err != nil {
 			return fail(ErrCorrupt, "version %d: %v", v, err)
 		}
@@ -161,18 +162,17 @@ func rebuildInOrder(ctx context.Context, tx *sql.Tx, pk, newID int64, snap snaps
 
 	var entries []timelineEntry
 	var caps []reCapture
-	err = eachRow(ctx, tx, `SELECT capture_id, source, started, version, final_url, canonical_url
-		FROM captures WHERE page_pk = ? AND outcome != 'failed' ORDER BY capture_id`, func(r *sql.Rows) error {
+	err = eachRow(ctx, tx, `SELECT c.capture_id, c.source, c.started, c.version, r.final_url, r.canonical_url
+		FROM captures c JOIN responses r ON r.response_id = c.response_id
+		WHERE c.page_pk = ? AND c.outcome != 'failed' ORDER BY c.capture_id`, func(r *sql.Rows) error {
 		var c reCapture
-		var source, when, finalURL, canonical string
+		var source, finalURL, canonical string
+		var when int64
 		var v sql.NullInt64
 		if err := r.Scan(&c.id, &source, &when, &v, &finalURL, &canonical); err != nil {
 			return err
 		}
-		var err error
-		if c.seen, err = parseTime(when); err != nil {
-			return fail(ErrCorrupt, "capture %d has a bad time", c.id)
-		}
+		c.seen = unixNano(when)
 		c.oldVersion = int(v.Int64)
 		if c.id == newID {
 			c.snap, c.parser = snap, snap.ParserVersion
@@ -266,16 +266,18 @@ func (a *Archive) PastCaptures(ctx context.Context, page snapshots.PageKey, sour
 		if a.schema < 3 {
 			return nil // only live captures before schema 3
 		}
-		return eachRow(ctx, tx, `SELECT started, source, original_url, original_digest, origin,
-				coalesce(body_digest, ''), content_type, outcome, error_kind || CASE WHEN error_message != '' THEN ': ' || error_message ELSE '' END
-			FROM captures WHERE page_pk = ? AND source = ? ORDER BY started, capture_id`, func(r *sql.Rows) error {
+		q := qPastCaptures
+		if a.schema < 5 {
+			q = qPastCapturesOld // read-only on an older archive
+		}
+		return eachRow(ctx, tx, q, func(r *sql.Rows) error {
 			var p PastCapture
-			var when string
+			var when any
 			if err := r.Scan(&when, &p.Source, &p.OriginalURL, &p.OriginalDigest, &p.Origin, &p.BodyDigest, &p.ContentType, &p.Outcome, &p.Error); err != nil {
 				return err
 			}
-			if p.Started, err = parseTime(when); err != nil {
-				return fail(ErrCorrupt, "capture of %s has a bad time %q", page, when)
+			if p.Started, err = captureTime(when); err != nil {
+				return fail(ErrCorrupt, "capture of %s has a bad time %v", page, when)
 			}
 			out = append(out, p)
 			return nil

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-
-	"github.com/relwatch/relwatch/snapshots"
 )
 
 // Problem is one thing Check found wrong.
@@ -37,8 +35,11 @@ func (a *Archive) Check(ctx context.Context) ([]Problem, error) {
 		if a.schema >= 2 {
 			steps = append(steps, checkSearchIndex)
 		}
-		if a.schema >= 4 {
-			steps = append(steps, checkVersionFacts)
+		switch {
+		case a.schema >= 5:
+			steps = append(steps, checkVersionFacts, checkResponses)
+		case a.schema == 4:
+			steps = append(steps, checkVersionFacts4)
 		}
 		for _, step := range steps {
 			if err := step(ctx, tx, add); err != nil {
@@ -126,7 +127,8 @@ func checkVersions(ctx context.Context, tx *sql.Tx, add reporter) error {
 		LEFT JOIN captures c ON c.capture_id = v.capture_id
 		ORDER BY p.id, p.lang, v.version`, func(r *sql.Rows) error {
 		var k key
-		var hash, js string
+		var hash string
+		var js []byte
 		var cv sql.NullInt64
 		var outcome sql.NullString
 		var samePage sql.NullBool
@@ -137,7 +139,7 @@ func checkVersions(ctx context.Context, tx *sql.Tx, add reporter) error {
 			add("version", "%s: version %d follows version %d", k.page, k.version, want-1)
 		}
 		last[k.page] = k.version
-		s, err := snapshots.Unmarshal([]byte(js))
+		s, err := decodeSnapshot(js)
 		switch {
 		case err != nil:
 			add("version", "%s version %d: snapshot does not decode: %v", k.page, k.version, err)
@@ -187,9 +189,34 @@ func checkCaptures(ctx context.Context, tx *sql.Tx, add reporter) error {
 // checkVersionFacts compares version_facts, row for row, with what it
 // copies from versions, captures and changes (schema 4).
 func checkVersionFacts(ctx context.Context, tx *sql.Tx, add reporter) error {
-	want := versionFactsSelect("v") + `
+	return compareVersionFacts(ctx, tx, add, versionFactsSelect("v")+" FROM versions v "+versionFactsFrom("v"))
+}
+
+// checkVersionFacts4 is checkVersionFacts on a schema-4 archive (read-only).
+func checkVersionFacts4(ctx context.Context, tx *sql.Tx, add reporter) error {
+	return compareVersionFacts(ctx, tx, add, versionFactsSelect4("v")+`
 		FROM versions v LEFT JOIN captures c ON c.capture_id = v.capture_id
-		LEFT JOIN changes ch ON ch.page_pk = v.page_pk AND ch.to_version = v.version`
+		LEFT JOIN changes ch ON ch.page_pk = v.page_pk AND ch.to_version = v.version`)
+}
+
+// checkResponses decodes every stored header set (schema 5).
+func checkResponses(ctx context.Context, tx *sql.Tx, add reporter) error {
+	return eachRow(ctx, tx, `SELECT response_id, headers FROM responses ORDER BY response_id`, func(r *sql.Rows) error {
+		var id int64
+		var hj string
+		if err := r.Scan(&id, &hj); err != nil {
+			return err
+		}
+		if _, err := joinDate(hj, sql.NullInt64{}); err != nil {
+			add("capture", "response %d: headers do not decode: %v", id, err)
+		}
+		return nil
+	})
+}
+
+// compareVersionFacts compares version_facts with want, the rows computed
+// from the tables it copies.
+func compareVersionFacts(ctx context.Context, tx *sql.Tx, add reporter, want string) error {
 	have := `SELECT ` + versionFactsCols + ` FROM version_facts`
 	for _, q := range []struct{ what, sql string }{
 		{"is missing or stale in version_facts", want + " EXCEPT " + have},
@@ -232,11 +259,11 @@ func checkSearchIndex(ctx context.Context, tx *sql.Tx, add reporter) error {
 		version int
 	}
 	var vs []pv
-	var snaps []string
+	var snaps [][]byte
 	err := eachRow(ctx, tx, `SELECT v.page_pk, p.id || '/' || p.lang, v.version, v.snapshot FROM versions v
 		JOIN pages p ON p.page_pk = v.page_pk ORDER BY p.id, p.lang, v.version`, func(r *sql.Rows) error {
 		var x pv
-		var js string
+		var js []byte
 		if err := r.Scan(&x.pk, &x.page, &x.version, &js); err != nil {
 			return err
 		}
@@ -247,7 +274,7 @@ func checkSearchIndex(ctx context.Context, tx *sql.Tx, add reporter) error {
 		return err
 	}
 	for i, x := range vs {
-		s, err := snapshots.Unmarshal([]byte(snaps[i]))
+		s, err := decodeSnapshot(snaps[i])
 		if err != nil {
 			continue // reported by checkVersions
 		}

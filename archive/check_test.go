@@ -1,6 +1,8 @@
 package archive
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"os"
@@ -39,7 +41,16 @@ func TestCheckFindsFlippedRawBodyByte(t *testing.T) {
 func TestCheckFindsEditedVersion(t *testing.T) {
 	a := TestArchive(t)
 	mustVersion(t, a, capture(kzEN, 0, "b"), snap(kzEN, "", "original"), nil)
-	if _, err := a.db.Exec(`UPDATE versions SET snapshot = replace(snapshot, 'original', 'forged')`); err != nil {
+	var stored []byte
+	if err := a.db.QueryRow(`SELECT snapshot FROM versions`).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	js, err := snapshotJSON(stored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := gzipBytes(bytes.ReplaceAll(js, []byte("original"), []byte("forged")), gzip.DefaultCompression)
+	if _, err := a.db.Exec(`UPDATE versions SET snapshot = ?`, forged); err != nil {
 		t.Fatal(err)
 	}
 	probs, err := a.Check(context.Background())

@@ -2,7 +2,11 @@ package archive
 
 import (
 	"bufio"
+	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -13,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 // Child processes: the test binary re-executed with childEnv set to
@@ -192,15 +198,8 @@ func TestKill9DuringMigration(t *testing.T) {
 	}
 	ctx := context.Background()
 	src := tempPath(t)
-	a := openRW(t, src)
 	const versions = 50
-	for i := range versions {
-		mustVersion(t, a, capture(kzEN, i, fmt.Sprint("b", i)), benchSnap(i), nil)
-	}
-	downgradeToV1(t, a)
-	if err := a.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeV1(t, src, versions)
 	v1, err := os.ReadFile(src)
 	if err != nil {
 		t.Fatal(err)
@@ -237,4 +236,48 @@ func TestKill9DuringMigration(t *testing.T) {
 		a.Close()
 	}
 	t.Logf("schema found after the kill: %v", seen)
+}
+
+// writeV1 writes a schema-1 archive, as schema-1 relwatch stored it, with
+// n versions of kazakhstan/en (benchSnap), each from its own capture.
+func writeV1(t *testing.T, path string, n int) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const url = "https://www.nato.int/cps/en/natohq/topics_49598.htm"
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := db.Exec(q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec(schema1)
+	exec(`INSERT INTO pages (page_pk, id, lang, url) VALUES (1, 'kazakhstan', 'en', ?)`, url)
+	for i := range n {
+		body := fmt.Sprint("b", i)
+		sum := sha256.Sum256([]byte(body))
+		digest := "sha256:" + hex.EncodeToString(sum[:])
+		exec(`INSERT INTO raw_bodies (digest, size, compression, data) VALUES (?, ?, 'gzip', ?)`,
+			digest, len(body), gzipBytes([]byte(body), gzip.BestSpeed))
+		outcome := OutcomeNew
+		if i > 0 {
+			outcome = OutcomeChanged
+		}
+		exec(`INSERT INTO captures (capture_id, page_pk, source, started, finished, status, final_url, headers,
+				content_type, body_digest, outcome, version)
+			VALUES (?, 1, 'live', ?, ?, 200, ?, '{"ETag":"\"e\""}', 'text/html', ?, ?, ?)`,
+			i+1, fmtTime(at(i)), fmtTime(at(i).Add(time.Second)), url, digest, outcome, i+1)
+		s := benchSnap(i)
+		s.ParserVersion = 1
+		exec(`INSERT INTO versions (page_pk, version, content_hash, snapshot, parser_version, capture_id, first_seen, last_seen)
+			VALUES (1, ?, ?, ?, 1, ?, ?, ?)`, i+1, s.ContentHash, string(snapshots.Marshal(s)), i+1, fmtTime(at(i)), fmtTime(at(i)))
+		if i > 0 {
+			exec(`INSERT INTO changes (page_pk, from_version, to_version, diff, summary, stamp_only, observed, window_start)
+				VALUES (1, ?, ?, 'null', '{}', 0, ?, ?)`, i, i+1, fmtTime(at(i)), fmtTime(at(i-1)))
+		}
+	}
+	exec(`PRAGMA user_version = 1`)
 }

@@ -117,6 +117,13 @@ func (a *Archive) generate(ctx context.Context, opts GenerateOptions) (GenerateS
 			pages[i].key.ID, pages[i].key.Lang, pages[i].url, pages[i].url).Scan(&pages[i].pk); err != nil {
 			return GenerateStats{}, a.wrap("generate archive: add page", err)
 		}
+		// Every check of a page gets the same response but for its Date
+		// (captures.http_date), as from a real server.
+		if err := conn.QueryRowContext(ctx, `INSERT INTO responses (status, final_url, canonical_url, content_type, headers)
+			VALUES (200, ?, '', ?, ?) RETURNING response_id`, pages[i].url, genContentType,
+			`{"Content-Type":"`+genContentType+`"}`).Scan(&pages[i].response); err != nil {
+			return GenerateStats{}, a.wrap("generate archive: add response", err)
+		}
 	}
 
 	// Ticks are produced (snapshots edited, sealed, encoded, diffed,
@@ -164,7 +171,7 @@ type genEvent struct {
 	changed bool // a new version (else an unchanged check)
 
 	// For a new version only.
-	snapJSON string
+	snapGz   []byte // gzip-compressed snapshot JSON, as stored
 	snap     *snapshots.Snapshot
 	body     *body
 	change   ChangeRecord
@@ -199,17 +206,19 @@ func produceTick(pages []*genPage, tick int, opts GenerateOptions) []genEvent {
 
 // genPage is one page's history in the making.
 type genPage struct {
-	index   int
-	key     snapshots.PageKey
-	url     string
-	pk      int64
-	rng     *rand.Rand
-	snap    snapshots.Snapshot
-	version int // latest version so far
-	wait    int // unchanged checks still due before the next version
-	seen    string
-	body    *body
-	blocks  map[[16]byte]int64 // the page's search blocks ever written, by hash of path and text
+	index    int
+	key      snapshots.PageKey
+	url      string
+	pk       int64
+	response int64 // in responses
+	rng      *rand.Rand
+	snap     snapshots.Snapshot
+	version  int // latest version so far
+	wait     int // unchanged checks still due before the next version
+	seen     string
+	body     *body
+	bodyID   int64
+	blocks   map[[16]byte]int64 // the page's search blocks ever written, by hash of path and text
 }
 
 func newGenPage(i int, opts GenerateOptions) *genPage {
@@ -246,7 +255,7 @@ func (p *genPage) next(tick int, opts GenerateOptions) (genEvent, bool) {
 	e.changed, e.version, e.snap = true, p.version+1, &snap
 	stored := snap
 	stored.ParserVersion = 1
-	e.snapJSON = string(snapshots.Marshal(stored))
+	e.snapGz = gzipPooled(snapshots.Marshal(stored))
 	e.body = genBody(&snap)
 	e.blocks = blocksOf(&snap)
 	if p.version > 0 {
@@ -427,14 +436,23 @@ func genBody(s *snapshots.Snapshot) *body {
 	h.WriteString("</main></body></html>\n")
 	raw := h.Bytes()
 	sum := sha256.Sum256(raw)
+	return &body{digest: "sha256:" + hex.EncodeToString(sum[:]), size: len(raw), gz: gzipPooled(raw)}
+}
+
+// gzipPooled compresses at BestSpeed, with a compressor from the pool. The
+// generator favours its own speed over the default level RecordVersion
+// uses; readers take either.
+func gzipPooled(raw []byte) []byte {
 	var gz bytes.Buffer
 	zw := gzipWriters.Get().(*gzip.Writer)
 	zw.Reset(&gz)
 	zw.Write(raw)
 	zw.Close()
 	gzipWriters.Put(zw)
-	return &body{digest: "sha256:" + hex.EncodeToString(sum[:]), size: len(raw), gz: gz.Bytes()}
+	return gz.Bytes()
 }
+
+const genContentType = "text/html; charset=utf-8"
 
 // gzipWriters saves allocating a compressor (a megabyte) per body.
 var gzipWriters = sync.Pool{New: func() any {
@@ -452,8 +470,9 @@ type genWriter struct {
 
 var genStatements = [...]string{
 	`INSERT INTO raw_bodies (digest, size, compression, data) VALUES (?, ?, 'gzip', ?) ON CONFLICT DO NOTHING`,
-	`INSERT INTO captures (capture_id, page_pk, source, started, finished, status, final_url,
-		headers, content_type, body_digest, outcome, version) VALUES (?, ?, 'live', ?, ?, 200, ?, ?, 'text/html; charset=utf-8', ?, ?, ?)`,
+	`SELECT body_id FROM raw_bodies WHERE digest = ?`,
+	`INSERT INTO captures (capture_id, page_pk, source, started, duration, response_id, http_date, body_id, outcome, version)
+		VALUES (?, ?, 'live', ?, 0, ?, ?, ?, ?, ?)`,
 	`INSERT INTO versions (page_pk, version, content_hash, snapshot, parser_version,
 		capture_id, first_seen, last_seen, checks, updated_raw, updated_on, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, 1, ?, ?, ?)`,
 	`INSERT INTO changes (page_pk, from_version, to_version, diff, summary, stamp_only, parser_change,
@@ -466,6 +485,7 @@ var genStatements = [...]string{
 
 const (
 	stBody = iota
+	stBodyID
 	stCapture
 	stVersion
 	stChange
@@ -512,11 +532,11 @@ func (w *genWriter) writeBatch(ctx context.Context, ticks <-chan []genEvent, max
 func (w *genWriter) write(ctx context.Context, st *[len(genStatements)]*sql.Stmt, e *genEvent) error {
 	p := e.page
 	at := fmtTime(e.at)
+	started, date := e.at.UnixNano(), e.at.Unix() // Date: e.at in IMF-fixdate
 	id := w.nextCapture
 	w.nextCapture++
-	headers := fmt.Sprintf(`{"Content-Type":"text/html; charset=utf-8","Date":%q}`, e.at.Format(time.RFC1123))
 	if !e.changed {
-		if _, err := st[stCapture].ExecContext(ctx, id, p.pk, at, at, p.url, headers, p.body.digest, OutcomeUnchanged, e.version); err != nil {
+		if _, err := st[stCapture].ExecContext(ctx, id, p.pk, started, p.response, date, p.bodyID, OutcomeUnchanged, e.version); err != nil {
 			return err
 		}
 		_, err := st[stCheck].ExecContext(ctx, at, p.pk, e.version)
@@ -526,15 +546,18 @@ func (w *genWriter) write(ctx context.Context, st *[len(genStatements)]*sql.Stmt
 	if _, err := st[stBody].ExecContext(ctx, e.body.digest, e.body.size, e.body.gz); err != nil {
 		return err
 	}
+	if err := st[stBodyID].QueryRowContext(ctx, e.body.digest).Scan(&p.bodyID); err != nil {
+		return err
+	}
 	outcome := OutcomeNew
 	if e.version > 1 {
 		outcome = OutcomeChanged
 	}
-	if _, err := st[stCapture].ExecContext(ctx, id, p.pk, at, at, p.url, headers, e.body.digest, outcome, e.version); err != nil {
+	if _, err := st[stCapture].ExecContext(ctx, id, p.pk, started, p.response, date, p.bodyID, outcome, e.version); err != nil {
 		return err
 	}
 	s := e.snap
-	if _, err := st[stVersion].ExecContext(ctx, p.pk, e.version, s.ContentHash, e.snapJSON, id, at, at,
+	if _, err := st[stVersion].ExecContext(ctx, p.pk, e.version, s.ContentHash, e.snapGz, id, at, at,
 		nullable(string(s.UpdatedRaw)), nullable(string(s.UpdatedOn)), nullable(string(s.UpdatedAt))); err != nil {
 		return err
 	}

@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 var updateFixture = flag.Bool("update-fixture", false, "rewrite testdata/schema1.db")
@@ -19,11 +23,12 @@ var updateFixture = flag.Bool("update-fixture", false, "rewrite testdata/schema1
 // kazakhstan/fr (with accents, for the search test after migration).
 const fixtureV1 = "testdata/schema1.db"
 
-// TestWriteFixtureV1 regenerates the schema-1 fixture with -update-fixture:
-// a current archive with migration 2 undone.
+// TestWriteFixtureV1 regenerated the schema-1 fixture with -update-fixture
+// (a schema-4 archive with migrations 2 to 4 undone) until schema 5, whose
+// rebuilt tables downgradeToV1 cannot undo: the fixture is frozen now.
 func TestWriteFixtureV1(t *testing.T) {
-	if !*updateFixture {
-		t.Skip("run with -update-fixture to regenerate")
+	if !*updateFixture || SchemaVersion > 4 {
+		t.Skip("run with -update-fixture to regenerate; frozen since schema 5")
 	}
 	path := tempPath(t)
 	a := openRW(t, path)
@@ -58,8 +63,8 @@ func TestWriteFixtureV1(t *testing.T) {
 	}
 }
 
-// downgradeToV1 turns a current archive into a schema-1 one by undoing
-// migration 2.
+// downgradeToV1 turns a schema-4 archive into a schema-1 one by undoing
+// migrations 2 to 4.
 func downgradeToV1(t testing.TB, a *Archive) {
 	t.Helper()
 	for _, q := range []string{
@@ -119,7 +124,7 @@ func TestMigrateV1Fixture(t *testing.T) {
 
 	a := openRW(t, path)
 	defer a.Close()
-	if a.Schema() != SchemaVersion || SchemaVersion != 4 {
+	if a.Schema() != SchemaVersion || SchemaVersion != 5 {
 		t.Fatalf("schema after migration = %d, want %d", a.Schema(), SchemaVersion)
 	}
 	mustCheckClean(t, a)
@@ -235,4 +240,141 @@ func TestEmptyFileBecomesArchive(t *testing.T) {
 	a := openRW(t, path)
 	defer a.Close()
 	mustVersion(t, a, capture(kzEN, 0, "b"), snap(kzEN, "", "x"), nil)
+}
+
+// TestMigrateV4Fixture migrates the schema-4 fixture (see
+// TestWriteFixtureV4) and reads every capture back: times to the
+// nanosecond, status, URLs, headers (the Date header included, in whatever
+// form it came), body, outcome, version and provenance are what schema 4
+// stored.
+func TestMigrateV4Fixture(t *testing.T) {
+	ctx := context.Background()
+	path := copyFixture(t, "testdata/schema4.db")
+
+	// What schema 4 holds, read with plain SQL.
+	type row struct {
+		id                                             int64
+		page, source, started, finished                string
+		status                                         int
+		finalURL, canonical, headers, contentType      string
+		body                                           []byte
+		outcome, errKind, errMsg, suspect              string
+		version                                        int
+		originalURL, originalDigest, origin, retrieved string
+	}
+	db, err := sql.Open("sqlite", path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []row
+	rows, err := db.Query(`SELECT c.capture_id, p.id || '/' || p.lang, c.source, c.started, c.finished, c.status,
+			c.final_url, c.canonical_url, c.headers, c.content_type, coalesce(c.body_digest, ''), c.outcome, c.error_kind,
+			c.error_message, c.suspect, coalesce(c.version, 0), c.original_url, c.original_digest, c.origin, coalesce(c.retrieved, '')
+		FROM captures c JOIN pages p USING (page_pk) ORDER BY c.capture_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var digests []string
+	for rows.Next() {
+		var r row
+		var digest string
+		if err := rows.Scan(&r.id, &r.page, &r.source, &r.started, &r.finished, &r.status, &r.finalURL, &r.canonical,
+			&r.headers, &r.contentType, &digest, &r.outcome, &r.errKind, &r.errMsg, &r.suspect, &r.version,
+			&r.originalURL, &r.originalDigest, &r.origin, &r.retrieved); err != nil {
+			t.Fatal(err)
+		}
+		want, digests = append(want, r), append(digests, digest)
+	}
+	rows.Close()
+	db.Close()
+	if len(want) != 10 {
+		t.Fatalf("fixture has %d captures, want 10", len(want))
+	}
+
+	ro, err := Open(ctx, path, ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roVersions, err := ro.Versions(ctx, kzEN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustCheckClean(t, ro)
+	roEtag, roLM, err := ro.Validators(ctx, kzFR)
+	if err != nil || roEtag == "" {
+		t.Fatalf("schema-4 Validators = %q %q %v", roEtag, roLM, err)
+	}
+	ro.Close()
+
+	a := openRW(t, path)
+	defer a.Close()
+	if a.Schema() != 5 {
+		t.Fatalf("schema after migration = %d", a.Schema())
+	}
+	mustCheckClean(t, a)
+	if vs, err := a.Versions(ctx, kzEN); err != nil || !reflect.DeepEqual(vs, roVersions) {
+		t.Errorf("Versions after migration = %+v, %v\nwant %+v", vs, err, roVersions)
+	}
+	if etag, lm, err := a.Validators(ctx, kzFR); err != nil || etag != roEtag || lm != roLM {
+		t.Errorf("Validators after migration = %q %q %v, want %q %q", etag, lm, err, roEtag, roLM)
+	}
+
+	var got []row
+	for _, page := range []snapshots.PageKey{kzEN, kzFR} {
+		cs, err := a.Captures(ctx, page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			hj, err := json.Marshal(c.Header)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := row{id: c.ID, page: page.String(), source: c.Source, started: fmtTime(c.Started), finished: fmtTime(c.Finished),
+				status: c.Status, finalURL: c.FinalURL, canonical: c.CanonicalURL, headers: string(hj), contentType: c.ContentType,
+				outcome: c.Outcome, errKind: c.ErrorKind, errMsg: c.ErrorMessage, suspect: c.Suspect, version: c.Version,
+				originalURL: c.OriginalURL, originalDigest: c.OriginalDigest, origin: c.Origin}
+			if !c.Retrieved.IsZero() {
+				r.retrieved = fmtTime(c.Retrieved)
+			}
+			if c.BodyDigest != "" {
+				if r.body, err = a.RawBody(ctx, c.BodyDigest); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got = append(got, r)
+		}
+	}
+	slices.SortFunc(got, func(x, y row) int { return int(x.id - y.id) })
+	for i := range want {
+		if digests[i] != "" {
+			if want[i].body, err = a.RawBody(ctx, digests[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		for i := range min(len(got), len(want)) {
+			if !reflect.DeepEqual(got[i], want[i]) {
+				t.Errorf("capture %d after migration:\n%+v\nwant\n%+v", want[i].id, got[i], want[i])
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("%d captures after migration, want %d", len(got), len(want))
+		}
+	}
+	// Only the IMF-fixdate Date headers left the header sets: the one in
+	// RFC 1123 with "UTC" is kept as sent.
+	var split, kept int
+	a.db.QueryRow(`SELECT count(http_date) FROM captures`).Scan(&split)
+	a.db.QueryRow(`SELECT count(*) FROM responses WHERE headers LIKE '%"Date"%'`).Scan(&kept)
+	if split != 4 || kept != 1 {
+		t.Errorf("%d Date headers stored as integers, %d kept in headers; want 4 and 1", split, kept)
+	}
+
+	// The migrated archive keeps working.
+	if v := mustVersion(t, a, capture(kzEN, 20, "<html>en 3</html>"), snap(kzEN, "", "New."), nil); v != 4 {
+		t.Errorf("next version = %d, want 4", v)
+	}
+	mustCheckClean(t, a)
 }

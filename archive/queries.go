@@ -36,11 +36,31 @@ const (
 	// qValidators reads the latest good live capture and the version it
 	// saw; qMaxVersion the page's latest version. Validators are only worth
 	// sending when the two agree (see Archive.Validators).
-	qValidators = `SELECT headers, version FROM captures WHERE page_pk = ? AND source = 'live' AND outcome != 'failed'
+	qValidators = `SELECT r.headers, c.http_date, c.version FROM captures c JOIN responses r ON r.response_id = c.response_id
+		WHERE c.page_pk = ? AND c.source = 'live' AND c.outcome != 'failed' ORDER BY c.capture_id DESC LIMIT 1`
+	// qValidatorsOld reads an archive older than schema 5 (read-only).
+	qValidatorsOld = `SELECT headers, NULL, version FROM captures WHERE page_pk = ? AND source = 'live' AND outcome != 'failed'
 		ORDER BY capture_id DESC LIMIT 1`
 	qMaxVersion = `SELECT max(version) FROM versions WHERE page_pk = ?`
-	qProvenance = `SELECT c.source, c.final_url, c.original_url, c.origin
+	qProvenance = `SELECT c.source, r.final_url, c.original_url, c.origin
+		FROM versions v JOIN captures c ON c.capture_id = v.capture_id JOIN responses r ON r.response_id = c.response_id
+		WHERE v.page_pk = ? AND v.version = ?`
+	// qProvenanceOld reads an archive older than schema 5 (read-only).
+	qProvenanceOld = `SELECT c.source, c.final_url, c.original_url, c.origin
 		FROM versions v JOIN captures c ON c.capture_id = v.capture_id WHERE v.page_pk = ? AND v.version = ?`
+	// qPastCaptures lists a page's captures from one source (backfill, import).
+	qPastCaptures = `SELECT c.started, c.source, c.original_url, c.original_digest, c.origin,
+			coalesce(b.digest, ''), r.content_type, c.outcome, c.error_kind || CASE WHEN c.error_message != '' THEN ': ' || c.error_message ELSE '' END
+		FROM captures c JOIN responses r ON r.response_id = c.response_id LEFT JOIN raw_bodies b ON b.body_id = c.body_id
+		WHERE c.page_pk = ? AND c.source = ? ORDER BY c.started, c.capture_id`
+	qCaptures = `SELECT c.capture_id, c.source, c.started, c.duration, r.status, r.final_url, r.canonical_url,
+			r.content_type, r.headers, c.http_date, coalesce(b.digest, ''), c.outcome, c.error_kind, c.error_message,
+			c.suspect, c.version, c.original_url, c.original_digest, c.origin, c.retrieved
+		FROM captures c JOIN responses r ON r.response_id = c.response_id LEFT JOIN raw_bodies b ON b.body_id = c.body_id
+		WHERE c.page_pk = ? ORDER BY c.capture_id`
+	qPastCapturesOld = `SELECT started, source, original_url, original_digest, origin,
+			coalesce(body_digest, ''), content_type, outcome, error_kind || CASE WHEN error_message != '' THEN ': ' || error_message ELSE '' END
+		FROM captures WHERE page_pk = ? AND source = ? ORDER BY started, capture_id`
 	qChange = `SELECT diff, summary, stamp_only, parser_change, window_start FROM changes
 		WHERE page_pk = ? AND to_version = ?`
 	qBlockVersions = `SELECT bv.version, v.first_seen, v.last_seen

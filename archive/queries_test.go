@@ -1,6 +1,9 @@
 package archive
 
 import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -63,19 +66,36 @@ func TestVersionFactsFollowWrites(t *testing.T) {
 	a := TestArchive(t)
 	same := func(step string) {
 		t.Helper()
-		facts, err := a.Versions(ctx, kzEN)
+		vs, err := a.Versions(ctx, kzEN)
 		if err != nil {
 			t.Fatal(err)
 		}
-		a.schema = 3 // read through the old join
-		join, err := a.Versions(ctx, kzEN)
-		a.schema = SchemaVersion
+		var facts []string
+		for _, v := range vs {
+			facts = append(facts, fmt.Sprintf("%d %d %s %s %v %v", v.Version, v.Checks, v.Suspect, v.FinalURL, v.Summary, v.StampOnly))
+		}
+		var join []string
+		err = eachRowDB(a, `SELECT v.version, v.checks, c.suspect, r.final_url, coalesce(ch.summary, ''), coalesce(ch.stamp_only, 0)
+			FROM versions v JOIN captures c ON c.capture_id = v.capture_id JOIN responses r ON r.response_id = c.response_id
+			LEFT JOIN changes ch ON ch.page_pk = v.page_pk AND ch.to_version = v.version ORDER BY v.version`, func(r *sql.Rows) error {
+			var version, checks int
+			var suspect, url, summary string
+			var stampOnly bool
+			if err := r.Scan(&version, &checks, &suspect, &url, &summary, &stampOnly); err != nil {
+				return err
+			}
+			var m map[string]int
+			json.Unmarshal([]byte(summary), &m)
+			join = append(join, fmt.Sprintf("%d %d %s %s %v %v", version, checks, suspect, url, m, stampOnly))
+			return nil
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(facts, join) {
-			t.Errorf("%s: version_facts reads\n%+v\nthe join reads\n%+v", step, facts, join)
+			t.Errorf("%s: version_facts reads\n%q\nthe join reads\n%q", step, facts, join)
 		}
+		// Check compares every column of version_facts with the join.
 		mustCheckClean(t, a)
 	}
 	mustVersion(t, a, capture(kzEN, 0, "b0"), snap(kzEN, "", "x"), nil)
@@ -92,10 +112,23 @@ func TestVersionFactsFollowWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	same("change edited")
-	if _, err := a.db.Exec(`UPDATE captures SET final_url = 'https://example.org/moved' WHERE version = 2`); err != nil {
+	if _, err := a.db.Exec(`UPDATE captures SET suspect = 'edited' WHERE version = 2`); err != nil {
 		t.Fatal(err)
 	}
 	same("capture edited")
+	if _, err := a.db.Exec(`UPDATE responses SET final_url = 'https://example.org/moved'
+		WHERE response_id = (SELECT response_id FROM captures WHERE outcome = 'changed')`); err != nil {
+		t.Fatal(err)
+	}
+	same("response edited")
+	if _, err := a.db.Exec(`INSERT INTO responses (status, final_url, canonical_url, content_type, headers)
+		VALUES (200, 'https://example.org/other', '', 'text/html', '{}')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.db.Exec(`UPDATE captures SET response_id = (SELECT max(response_id) FROM responses) WHERE outcome = 'changed'`); err != nil {
+		t.Fatal(err)
+	}
+	same("capture's response replaced")
 }
 
 // TestValidatorsOnlyForTheLatestVersion: validators come from the latest
@@ -142,4 +175,19 @@ func TestChecksCountEverySighting(t *testing.T) {
 	if vs[0].Checks != 3 || !vs[0].FirstSeen.Equal(at(1)) || !vs[0].LastSeen.Equal(at(3)) {
 		t.Errorf("checks %d, first %s, last %s; want 3 sightings from hour 1 to hour 3", vs[0].Checks, vs[0].FirstSeen, vs[0].LastSeen)
 	}
+}
+
+// eachRowDB runs a query on the archive outside a transaction.
+func eachRowDB(a *Archive, q string, scan func(*sql.Rows) error) error {
+	rows, err := a.db.Query(q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

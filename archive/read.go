@@ -84,6 +84,18 @@ func timePtr(s sql.NullString) (*time.Time, error) {
 	return &t, nil
 }
 
+// captureTimePtr reads an optional captures.started (see captureTime).
+func captureTimePtr(v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	t, err := captureTime(v)
+	if err != nil {
+		return nil, fail(ErrCorrupt, "%v", err)
+	}
+	return &t, nil
+}
+
 // Pages lists every page series, ordered by id and language.
 func (a *Archive) Pages(ctx context.Context) ([]PageStatus, error) {
 	var out []PageStatus
@@ -130,12 +142,13 @@ func pageStatus(ctx context.Context, tx *sql.Tx, pk int64, ps *PageStatus) error
 		return err
 	}
 
-	var lastCheck, lastOutcome, lastErr sql.NullString
+	var lastCheck any
+	var lastOutcome, lastErr sql.NullString
 	err = tx.QueryRowContext(ctx, qLastCapture, pk).Scan(&lastCheck, &lastOutcome, &lastErr)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	if ps.LastCheck, err = timePtr(lastCheck); err != nil {
+	if ps.LastCheck, err = captureTimePtr(lastCheck); err != nil {
 		return err
 	}
 	if lastOutcome.String == OutcomeFailed {
@@ -143,12 +156,12 @@ func pageStatus(ctx context.Context, tx *sql.Tx, pk int64, ps *PageStatus) error
 	}
 
 	var okID sql.NullInt64
-	var okTime sql.NullString
+	var okTime any
 	err = tx.QueryRowContext(ctx, qLastGoodCapture, pk).Scan(&okID, &okTime)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	if ps.LastSuccess, err = timePtr(okTime); err != nil {
+	if ps.LastSuccess, err = captureTimePtr(okTime); err != nil {
 		return err
 	}
 	return tx.QueryRowContext(ctx, qFailuresSince,
@@ -267,6 +280,9 @@ func (a *Archive) VersionProvenance(ctx context.Context, page snapshots.PageKey,
 			return err
 		}
 		q := qProvenance
+		if a.schema < 5 {
+			q = qProvenanceOld // read-only on an older archive
+		}
 		if a.schema < 3 {
 			// Read-only on an older archive: its captures are all live.
 			q = strings.Replace(q, "c.original_url, c.origin", "'', ''", 1)
@@ -324,7 +340,8 @@ func (a *Archive) SnapshotAt(ctx context.Context, page snapshots.PageKey, t time
 
 func scanSnapshot(row *sql.Row, page snapshots.PageKey, asked int) (snapshots.Snapshot, error) {
 	var version, parser int
-	var js, first, last string
+	var js []byte
+	var first, last string
 	err := row.Scan(&version, &js, &parser, &first, &last)
 	if errors.Is(err, sql.ErrNoRows) {
 		if asked > 0 {
@@ -335,7 +352,7 @@ func scanSnapshot(row *sql.Row, page snapshots.PageKey, asked int) (snapshots.Sn
 	if err != nil {
 		return snapshots.Snapshot{}, err
 	}
-	s, err := snapshots.Unmarshal([]byte(js))
+	s, err := decodeSnapshot(js)
 	if err != nil {
 		return s, fail(ErrCorrupt, "version %d of %s: %v", version, page, err)
 	}
@@ -360,9 +377,13 @@ func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag,
 		if err != nil {
 			return err
 		}
+		q := qValidators
+		if a.schema < 5 {
+			q = qValidatorsOld // read-only on an older archive
+		}
 		var hj string
-		var seen, latest sql.NullInt64
-		err = tx.QueryRowContext(ctx, qValidators, pk).Scan(&hj, &seen)
+		var date, seen, latest sql.NullInt64
+		err = tx.QueryRowContext(ctx, q, pk).Scan(&hj, &date, &seen)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -375,8 +396,8 @@ func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag,
 		if !seen.Valid || !latest.Valid || seen.Int64 != latest.Int64 {
 			return nil
 		}
-		var h map[string]string
-		if err := json.Unmarshal([]byte(hj), &h); err != nil {
+		h, err := joinDate(hj, date)
+		if err != nil {
 			return fail(ErrCorrupt, "capture headers of %s: %v", page, err)
 		}
 		for k, v := range h {
@@ -451,4 +472,59 @@ func decodeBody(digest string, size int, gz []byte) ([]byte, error) {
 		return nil, fail(ErrCorrupt, "raw body %s reads back as %s (%d bytes)", digest, got, len(raw))
 	}
 	return raw, nil
+}
+
+// StoredCapture is a capture as the archive holds it.
+type StoredCapture struct {
+	ID int64
+	// Capture as recorded: URLs, source, times, status, headers (the Date
+	// header put back), content type, outcome, error, suspect and
+	// provenance. Its Page and URL are the page's; Body is nil (BodyDigest
+	// names it, RawBody reads it).
+	Capture
+	BodyDigest string // "" when no body was kept
+	Version    int    // the version it saw; 0 when it failed
+}
+
+// Captures lists every capture of a page in the order they were recorded
+// (capture_id), with the headers and times each had. It needs schema 5.
+func (a *Archive) Captures(ctx context.Context, page snapshots.PageKey) ([]StoredCapture, error) {
+	if a.schema < 5 {
+		return nil, ErrOldSchema
+	}
+	var out []StoredCapture
+	err := a.readTx(ctx, "list captures", func(tx *sql.Tx) error {
+		var pk int64
+		var url string
+		err := tx.QueryRowContext(ctx, `SELECT page_pk, url FROM pages WHERE id = ? AND lang = ?`, page.ID, page.Lang).Scan(&pk, &url)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("page %s: %w", page, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		return eachRow(ctx, tx, qCaptures, func(r *sql.Rows) error {
+			c := StoredCapture{Capture: Capture{Page: page, URL: url}}
+			var started, duration int64
+			var date, version, retrieved sql.NullInt64
+			var headers string
+			if err := r.Scan(&c.ID, &c.Source, &started, &duration, &c.Status, &c.FinalURL, &c.CanonicalURL,
+				&c.ContentType, &headers, &date, &c.BodyDigest, &c.Outcome, &c.ErrorKind, &c.ErrorMessage,
+				&c.Suspect, &version, &c.OriginalURL, &c.OriginalDigest, &c.Origin, &retrieved); err != nil {
+				return err
+			}
+			c.Started = unixNano(started)
+			c.Finished = unixNano(started + duration)
+			if retrieved.Valid {
+				c.Retrieved = unixNano(retrieved.Int64)
+			}
+			c.Version = int(version.Int64)
+			if c.Header, err = joinDate(headers, date); err != nil {
+				return fail(ErrCorrupt, "capture %d: headers: %v", c.ID, err)
+			}
+			out = append(out, c)
+			return nil
+		}, pk)
+	})
+	return out, err
 }

@@ -10,6 +10,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
+	"net/http"
 	"time"
 
 	"github.com/relwatch/relwatch/snapshots"
@@ -75,6 +78,23 @@ func fmtTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 
 func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) }
 
+// unixNano reads a capture time as schema 5 stores it (started, retrieved).
+func unixNano(n int64) time.Time { return time.Unix(0, n).UTC() }
+
+// captureTime reads captures.started of any schema: Unix nanoseconds from
+// schema 5 on, fixed-width text before.
+func captureTime(v any) (time.Time, error) {
+	switch x := v.(type) {
+	case int64:
+		return unixNano(x), nil
+	case string:
+		return parseTime(x)
+	case []byte:
+		return parseTime(string(x))
+	}
+	return time.Time{}, fmt.Errorf("bad capture time %v", v)
+}
+
 // seen is the instant a capture counts for: when the request started.
 func (c *Capture) seen() time.Time {
 	switch {
@@ -95,8 +115,11 @@ type body struct {
 }
 
 // prepareBody hashes and compresses outside the write transaction, so the
-// write lock is held only for the inserts.
-func (a *Archive) prepareBody(ctx context.Context, raw []byte) (*body, error) {
+// write lock is held only for the inserts. level is the gzip level: a new
+// version's body is compressed at the default level, smaller; a body that
+// comes with an unchanged check (the page embeds a fresh token) at
+// BestSpeed, so that the check stays cheap.
+func (a *Archive) prepareBody(ctx context.Context, raw []byte, level int) (*body, error) {
 	if raw == nil {
 		return nil, nil
 	}
@@ -110,17 +133,16 @@ func (a *Archive) prepareBody(ctx context.Context, raw []byte) (*body, error) {
 	if !errors.Is(err, sql.ErrNoRows) {
 		return nil, a.wrap("look up raw body", err)
 	}
-	// BestSpeed: much faster than the default level and only slightly
-	// larger on HTML. An unchanged check whose page embeds a fresh token
-	// stores a new body, and that check should stay cheap.
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-	zw.Write(raw)
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	b.gz = buf.Bytes()
+	b.gz = gzipBytes(raw, level)
 	return b, nil
+}
+
+func gzipBytes(raw []byte, level int) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, level)
+	zw.Write(raw) // writes to a bytes.Buffer do not fail
+	zw.Close()
+	return buf.Bytes()
 }
 
 // write runs fn in one IMMEDIATE transaction.
@@ -158,33 +180,20 @@ func upsertPage(ctx context.Context, tx *sql.Tx, c *Capture) (int64, error) {
 	return pk, err
 }
 
-// insertCapture stores the body (if new) and the capture row.
+// insertCapture stores the body (if new), the capture's response (if new)
+// and the capture row.
 func insertCapture(ctx context.Context, tx *sql.Tx, pk int64, c *Capture, b *body, version any) (int64, error) {
-	var digest any
-	if b != nil {
-		digest = b.digest
-		if b.gz != nil {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO raw_bodies (digest, size, compression, data)
-				VALUES (?, ?, 'gzip', ?) ON CONFLICT DO NOTHING`, b.digest, b.size, b.gz); err != nil {
-				return 0, err
-			}
-		}
+	s := storedCapture{pk: pk, source: c.Source, outcome: c.Outcome, errorKind: c.ErrorKind,
+		errorMessage: c.ErrorMessage, suspect: c.Suspect, originalURL: c.OriginalURL,
+		originalDigest: c.OriginalDigest, origin: c.Origin}
+	if s.source == "" {
+		s.source = SourceLive
 	}
-	hdr := c.Header
-	if hdr == nil {
-		hdr = map[string]string{}
+	if v, ok := version.(int); ok {
+		s.version = sql.NullInt64{Int64: int64(v), Valid: true}
 	}
-	hj, err := json.Marshal(hdr) // map keys come out sorted
-	if err != nil {
-		return 0, err
-	}
-	source := c.Source
-	if source == "" {
-		source = SourceLive
-	}
-	var retrieved any
 	if !c.Retrieved.IsZero() {
-		retrieved = fmtTime(c.Retrieved)
+		s.retrieved = sql.NullInt64{Int64: c.Retrieved.UnixNano(), Valid: true}
 	}
 	started, finished := c.Started, c.Finished
 	if started.IsZero() {
@@ -193,23 +202,131 @@ func insertCapture(ctx context.Context, tx *sql.Tx, pk int64, c *Capture, b *bod
 	if finished.IsZero() {
 		finished = started
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO captures (page_pk, source, started, finished, status, final_url,
-			headers, content_type, body_digest, outcome, error_kind, error_message, suspect, version,
-			canonical_url, original_url, original_digest, origin, retrieved)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		pk, source, fmtTime(started), fmtTime(finished), c.Status, c.FinalURL,
-		string(hj), c.ContentType, digest, c.Outcome, c.ErrorKind, c.ErrorMessage, c.Suspect, version,
-		c.CanonicalURL, c.OriginalURL, c.OriginalDigest, c.Origin, retrieved)
+	s.setTimes(started, finished)
+	var err error
+	if b != nil {
+		if s.bodyID, err = storeBody(ctx, tx, b); err != nil {
+			return 0, err
+		}
+	}
+	s.resp = response{status: c.Status, finalURL: c.FinalURL, canonicalURL: c.CanonicalURL, contentType: c.ContentType}
+	s.resp.headers, s.httpDate = splitDate(c.Header)
+	rid, err := internResponse(ctx, tx, s.resp)
+	if err != nil {
+		return 0, err
+	}
+	return s.insert(ctx, tx, "captures", rid)
+}
+
+// storedCapture is a captures row as schema 5 stores it.
+type storedCapture struct {
+	id, pk                                    int64 // id 0: the next capture_id
+	source                                    string
+	started, duration                         int64 // Unix nanoseconds; finished - started
+	resp                                      response
+	httpDate                                  sql.NullInt64 // the Date header when splitDate took it out of resp.headers
+	bodyID                                    sql.NullInt64
+	outcome, errorKind, errorMessage, suspect string
+	version                                   sql.NullInt64
+	originalURL, originalDigest, origin       string
+	retrieved                                 sql.NullInt64 // Unix nanoseconds
+}
+
+// response is what repeats from one capture of a page to the next, stored
+// once in responses.
+type response struct {
+	status                                       int
+	finalURL, canonicalURL, contentType, headers string // headers: JSON, keys sorted, maybe without Date
+}
+
+func (s *storedCapture) setTimes(started, finished time.Time) {
+	s.started, s.duration = started.UnixNano(), finished.UnixNano()-started.UnixNano()
+}
+
+func (s *storedCapture) insert(ctx context.Context, tx *sql.Tx, table string, responseID int64) (int64, error) {
+	var id any
+	if s.id != 0 {
+		id = s.id
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (capture_id, page_pk, source, started, duration,
+			response_id, http_date, body_id, outcome, error_kind, error_message, suspect, version,
+			original_url, original_digest, origin, retrieved)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, s.pk, s.source, s.started, s.duration, responseID, s.httpDate, s.bodyID, s.outcome,
+		s.errorKind, s.errorMessage, s.suspect, s.version, s.originalURL, s.originalDigest, s.origin, s.retrieved)
 	if err != nil {
 		return 0, err
 	}
 	return res.LastInsertId()
 }
 
+// splitDate encodes headers as stored: a JSON object with sorted keys,
+// without the Date header when it is in IMF-fixdate form (what servers
+// send), which is returned as Unix seconds instead. A Date in any other
+// form stays in the JSON as it was sent.
+func splitDate(h map[string]string) (string, sql.NullInt64) {
+	var date sql.NullInt64
+	rest := h
+	if v, ok := h["Date"]; ok {
+		if t, err := time.Parse(http.TimeFormat, v); err == nil && t.UTC().Format(http.TimeFormat) == v {
+			date = sql.NullInt64{Int64: t.Unix(), Valid: true}
+			rest = maps.Clone(h)
+			delete(rest, "Date")
+		}
+	}
+	if rest == nil {
+		rest = map[string]string{}
+	}
+	hj, _ := json.Marshal(rest) // map keys come out sorted; strings always encode
+	return string(hj), date
+}
+
+// joinDate is the inverse of splitDate: the headers as the capture got them.
+func joinDate(headers string, date sql.NullInt64) (map[string]string, error) {
+	h := map[string]string{}
+	if err := json.Unmarshal([]byte(headers), &h); err != nil {
+		return nil, err
+	}
+	if date.Valid {
+		h["Date"] = time.Unix(date.Int64, 0).UTC().Format(http.TimeFormat)
+	}
+	return h, nil
+}
+
+// internResponse returns the id of r in responses, adding it if new.
+func internResponse(ctx context.Context, tx *sql.Tx, r response) (int64, error) {
+	const find = `SELECT response_id FROM responses
+		WHERE final_url = ? AND status = ? AND content_type = ? AND headers = ? AND canonical_url = ?`
+	args := []any{r.finalURL, r.status, r.contentType, r.headers, r.canonicalURL}
+	var id int64
+	err := tx.QueryRowContext(ctx, find, args...).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.QueryRowContext(ctx, `INSERT INTO responses (final_url, status, content_type, headers, canonical_url)
+			VALUES (?, ?, ?, ?, ?) RETURNING response_id`, args...).Scan(&id)
+	}
+	return id, err
+}
+
+// storeBody stores a raw body unless the archive has it, and returns its id.
+func storeBody(ctx context.Context, tx *sql.Tx, b *body) (sql.NullInt64, error) {
+	var id sql.NullInt64
+	if b.gz != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO raw_bodies (digest, size, compression, data)
+			VALUES (?, ?, 'gzip', ?) ON CONFLICT DO NOTHING`, b.digest, b.size, b.gz); err != nil {
+			return id, err
+		}
+	}
+	err := tx.QueryRowContext(ctx, `SELECT body_id FROM raw_bodies WHERE digest = ?`, b.digest).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return id, fmt.Errorf("raw body %s: %w", b.digest, ErrNotFound)
+	}
+	return id, err
+}
+
 // RecordFailure records a failed fetch attempt. The raw body, if any (an
 // error page), is kept like any other.
 func (a *Archive) RecordFailure(ctx context.Context, c Capture) error {
-	b, err := a.prepareBody(ctx, c.Body)
+	b, err := a.prepareBody(ctx, c.Body, gzip.BestSpeed)
 	if err != nil {
 		return err
 	}
@@ -231,7 +348,7 @@ func (a *Archive) RecordFailure(ctx context.Context, c Capture) error {
 // RecordUnchanged records a capture that saw an existing version and moves
 // that version's last_seen forward. The search index is not touched.
 func (a *Archive) RecordUnchanged(ctx context.Context, c Capture, version int) error {
-	b, err := a.prepareBody(ctx, c.Body)
+	b, err := a.prepareBody(ctx, c.Body, gzip.BestSpeed)
 	if err != nil {
 		return err
 	}
@@ -265,7 +382,7 @@ func (a *Archive) RecordVersion(ctx context.Context, c Capture, snap snapshots.S
 	if snap.ContentHash == "" || !snap.VerifyHash() {
 		return 0, fmt.Errorf("record version of %s: snapshot is not sealed (content hash missing or wrong)", c.Page)
 	}
-	b, err := a.prepareBody(ctx, c.Body)
+	b, err := a.prepareBody(ctx, c.Body, gzip.DefaultCompression)
 	if err != nil {
 		return 0, err
 	}
@@ -327,7 +444,8 @@ func insertVersion(ctx context.Context, tx *sql.Tx, pk int64, c *Capture, b *bod
 }
 
 // putVersion inserts a version row. The stored JSON leaves out what the
-// row's columns hold (version number, first and last seen).
+// row's columns hold (version number, first and last seen), and is
+// gzip-compressed (schema 5; see decodeSnapshot).
 func putVersion(ctx context.Context, tx *sql.Tx, pk int64, version int, captureID int64, snap snapshots.Snapshot,
 	parserVersion int, first, last time.Time, checks int) error {
 	snap.ParserVersion = parserVersion
@@ -335,7 +453,7 @@ func putVersion(ctx context.Context, tx *sql.Tx, pk int64, version int, captureI
 	_, err := tx.ExecContext(ctx, `INSERT INTO versions (page_pk, version, content_hash, snapshot, parser_version,
 			capture_id, first_seen, last_seen, checks, updated_raw, updated_on, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		pk, version, snap.ContentHash, string(snapshots.Marshal(snap)), parserVersion, captureID,
+		pk, version, snap.ContentHash, gzipBytes(snapshots.Marshal(snap), gzip.DefaultCompression), parserVersion, captureID,
 		fmtTime(first), fmtTime(last), checks,
 		nullable(string(snap.UpdatedRaw)), nullable(string(snap.UpdatedOn)), nullable(string(snap.UpdatedAt)))
 	return err
@@ -362,6 +480,32 @@ func putChange(ctx context.Context, tx *sql.Tx, pk int64, version int, change *C
 		pk, version-1, version, string(diff), string(sj), change.StampOnly, change.ParserChange, fmtTime(observed),
 		windowStart, nullable(stampBefore), nullable(stampAfter))
 	return err
+}
+
+// decodeSnapshot reads versions.snapshot: gzip-compressed JSON (a blob,
+// from schema 5 on) or the JSON text that older rows hold.
+func decodeSnapshot(stored []byte) (snapshots.Snapshot, error) {
+	js, err := snapshotJSON(stored)
+	if err != nil {
+		return snapshots.Snapshot{}, err
+	}
+	return snapshots.Unmarshal(js)
+}
+
+// snapshotJSON is the JSON of a stored snapshot (see decodeSnapshot).
+func snapshotJSON(stored []byte) ([]byte, error) {
+	if len(stored) < 2 || stored[0] != 0x1f || stored[1] != 0x8b {
+		return stored, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(stored))
+	var js []byte
+	if err == nil {
+		js, err = io.ReadAll(zr)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("snapshot does not decompress: %v", err)
+	}
+	return js, nil
 }
 
 func nullable(s string) any {

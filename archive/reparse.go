@@ -200,24 +200,27 @@ func reparsePage(ctx context.Context, tx *sql.Tx, pk int64, key snapshots.PageKe
 
 	type row struct {
 		reCapture
-		digest        sql.NullString
-		size          sql.NullInt64
-		gz            []byte
-		ct, url, when string
-		source        string
+		digest  sql.NullString
+		size    sql.NullInt64
+		gz      []byte
+		ct, url string
+		source  string
 	}
 	var rows []row
-	err = eachRow(ctx, tx, `SELECT c.capture_id, c.version, c.started, c.body_digest, c.content_type, c.final_url, c.source, b.size, b.data
-		FROM captures c LEFT JOIN raw_bodies b ON b.digest = c.body_digest
+	err = eachRow(ctx, tx, `SELECT c.capture_id, c.version, c.started, c.body_id, b.digest, r.content_type, r.final_url, c.source, b.size, b.data
+		FROM captures c JOIN responses r ON r.response_id = c.response_id LEFT JOIN raw_bodies b ON b.body_id = c.body_id
 		WHERE c.page_pk = ? AND c.outcome != 'failed' ORDER BY c.capture_id`, func(r *sql.Rows) error {
 		var x row
 		var ov sql.NullInt64
-		if err := r.Scan(&x.id, &ov, &x.when, &x.digest, &x.ct, &x.url, &x.source, &x.size, &x.gz); err != nil {
+		var when int64
+		var bodyID sql.NullInt64
+		if err := r.Scan(&x.id, &ov, &when, &bodyID, &x.digest, &x.ct, &x.url, &x.source, &x.size, &x.gz); err != nil {
 			return err
 		}
-		if x.seen, err = parseTime(x.when); err != nil {
-			return fail(ErrCorrupt, "capture %d has a bad time", x.id)
+		if bodyID.Valid && !x.digest.Valid {
+			return fail(ErrCorrupt, "capture %d refers to missing raw body %d", x.id, bodyID.Int64)
 		}
+		x.seen = unixNano(when)
 		x.oldVersion = int(ov.Int64)
 		rows = append(rows, x)
 		return nil
@@ -325,10 +328,15 @@ func versionFingerprints(ctx context.Context, tx *sql.Tx, pk int64) ([]versionFi
 		FROM versions v LEFT JOIN changes ch ON ch.page_pk = v.page_pk AND ch.to_version = v.version
 		WHERE v.page_pk = ? ORDER BY v.version`, func(r *sql.Rows) error {
 		var f versionFingerprint
-		var js, first, last, summary, diff string
+		var stored []byte
+		var first, last, summary, diff string
 		var parser, checks, pc int
-		if err := r.Scan(&f.version, &f.capture, &js, &parser, &first, &last, &checks, &summary, &pc, &diff); err != nil {
+		if err := r.Scan(&f.version, &f.capture, &stored, &parser, &first, &last, &checks, &summary, &pc, &diff); err != nil {
 			return err
+		}
+		js, err := snapshotJSON(stored) // rows from before schema 5 hold the JSON uncompressed
+		if err != nil {
+			return fail(ErrCorrupt, "version %d: %v", f.version, err)
 		}
 		h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", js, parser))
 		f.snapshot = hex.EncodeToString(h[:])

@@ -16,6 +16,7 @@ var migrations = []migration{
 	migrateTo2,
 	execMigration(schema3),
 	execMigration(schema4),
+	migrateTo5,
 }
 
 // SchemaVersion is the schema this relwatch writes.
@@ -144,14 +145,15 @@ ALTER TABLE captures ADD COLUMN origin TEXT NOT NULL DEFAULT '';          -- whe
 ALTER TABLE captures ADD COLUMN retrieved TEXT;                           -- when relwatch read them; NULL for live captures
 `
 
-// versionFactsSelect computes a version_facts row from a versions row (V):
-// its first capture and the change into it. Shared by the migration and the
-// triggers, so the two cannot disagree.
+// versionFactsSelect4 computes a version_facts row from a versions row (V):
+// its first capture (c) and the change into it (ch), as schema 4 stored
+// captures. Shared by that migration and its triggers; schema 5 has its
+// own (versionFactsSelect).
 const versionFactsCols = `page_pk, version, capture_id, content_hash, first_seen, last_seen, checks,
 	updated_raw, updated_on, updated_at, parser_version, suspect, source, final_url, original_url, origin,
 	summary, stamp_only, parser_change, window_start`
 
-func versionFactsSelect(v string) string {
+func versionFactsSelect4(v string) string {
 	return `SELECT ` + v + `.page_pk, ` + v + `.version, ` + v + `.capture_id, ` + v + `.content_hash, ` +
 		v + `.first_seen, ` + v + `.last_seen, ` + v + `.checks, ` + v + `.updated_raw, ` + v + `.updated_on, ` +
 		v + `.updated_at, ` + v + `.parser_version,
@@ -194,14 +196,14 @@ CREATE TABLE version_facts (
 
 CREATE TRIGGER version_facts_insert AFTER INSERT ON versions BEGIN
 	INSERT OR REPLACE INTO version_facts (` + versionFactsCols + `)
-	` + versionFactsSelect("NEW") + `
+	` + versionFactsSelect4("NEW") + `
 	FROM (SELECT 1) LEFT JOIN captures c ON c.capture_id = NEW.capture_id
 	LEFT JOIN changes ch ON ch.page_pk = NEW.page_pk AND ch.to_version = NEW.version;
 END;
 CREATE TRIGGER version_facts_update AFTER UPDATE ON versions BEGIN
 	DELETE FROM version_facts WHERE page_pk = OLD.page_pk AND version = OLD.version;
 	INSERT OR REPLACE INTO version_facts (` + versionFactsCols + `)
-	` + versionFactsSelect("NEW") + `
+	` + versionFactsSelect4("NEW") + `
 	FROM (SELECT 1) LEFT JOIN captures c ON c.capture_id = NEW.capture_id
 	LEFT JOIN changes ch ON ch.page_pk = NEW.page_pk AND ch.to_version = NEW.version;
 END;
@@ -240,10 +242,18 @@ CREATE TRIGGER version_facts_capture_update AFTER UPDATE OF capture_id, page_pk,
 END;
 
 INSERT INTO version_facts (` + versionFactsCols + `)
-` + versionFactsSelect("v") + `
+` + versionFactsSelect4("v") + `
 FROM versions v JOIN captures c ON c.capture_id = v.capture_id
 LEFT JOIN changes ch ON ch.page_pk = v.page_pk AND ch.to_version = v.version;
 `
+
+// brokenKeys counts the rows whose foreign keys point nowhere (none in a
+// sound archive; Check reports them).
+func brokenKeys(ctx context.Context, tx *sql.Tx) (int, error) {
+	var n int
+	err := eachRow(ctx, tx, "PRAGMA foreign_key_check", func(*sql.Rows) error { n++; return nil })
+	return n, err
+}
 
 func migrateTo2(ctx context.Context, tx *sql.Tx) error {
 	if _, err := tx.ExecContext(ctx, schema2); err != nil {
@@ -255,8 +265,23 @@ func migrateTo2(ctx context.Context, tx *sql.Tx) error {
 // migrate applies the missing migrations in one transaction and returns the
 // resulting schema version. A newer schema is refused before anything is
 // written (probe already checked; this guards the race with another writer).
+//
+// Migrations that rebuild a table (schema 5) drop a table other tables
+// refer to, which SQLite allows only with foreign key enforcement off; it
+// can only be switched outside a transaction, so migrate runs on a
+// connection of its own with enforcement off, checks the keys of the
+// rebuilt tables before committing, and switches it back on.
 func migrate(ctx context.Context, db *sql.DB) (int, error) {
-	tx, err := db.BeginTx(ctx, nil)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		return 0, err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON")
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -271,10 +296,17 @@ func migrate(ctx context.Context, db *sql.DB) (int, error) {
 	if v == len(migrations) {
 		return v, tx.Commit()
 	}
+	before, err := brokenKeys(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
 	for i := v; i < len(migrations); i++ {
 		if err := migrations[i](ctx, tx); err != nil {
 			return 0, fmt.Errorf("migrate schema %d to %d: %w", i, i+1, err)
 		}
+	}
+	if after, err := brokenKeys(ctx, tx); err != nil || after > before {
+		return 0, fmt.Errorf("migrate schema %d to %d: %d foreign keys broken (%d before): %v", v, len(migrations), after, before, err)
 	}
 	// PRAGMA does not take parameters; the value is our own integer.
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {

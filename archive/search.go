@@ -136,12 +136,12 @@ func reindexAll(ctx context.Context, tx *sql.Tx) error {
 	var all []row
 	for rows.Next() {
 		var r row
-		var js string
+		var js []byte
 		if err := rows.Scan(&r.pk, &r.version, &js); err != nil {
 			rows.Close()
 			return err
 		}
-		if r.snap, err = snapshots.Unmarshal([]byte(js)); err != nil {
+		if r.snap, err = decodeSnapshot(js); err != nil {
 			rows.Close()
 			return fmt.Errorf("version %d of page %d: %w", r.version, r.pk, err)
 		}

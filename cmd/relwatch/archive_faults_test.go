@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"database/sql"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,7 +24,24 @@ func TestCorruptBaselineIsNeverDiffed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(`UPDATE versions SET snapshot = replace(snapshot, 'Kazakhstan', 'Kazakstan')`); err != nil {
+	// The snapshot is stored gzip-compressed (schema 5).
+	var stored []byte
+	if err := db.QueryRow(`SELECT snapshot FROM versions`).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(stored))
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var forged bytes.Buffer
+	zw := gzip.NewWriter(&forged)
+	zw.Write(bytes.ReplaceAll(js, []byte("Kazakhstan"), []byte("Kazakstan")))
+	zw.Close()
+	if _, err := db.Exec(`UPDATE versions SET snapshot = ?`, forged.Bytes()); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
