@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -192,7 +193,9 @@ func simulateYear(b *testing.B, path string, fixture []byte, pages, days, perDay
 	return fi.Size(), versions, checks, gzipSize
 }
 
-// yearCapture is a live capture with the headers the scraper keeps.
+// yearCapture is a live capture with the headers the scraper keeps, the
+// Date in the form servers send it (IMF-fixdate, "… GMT"; time.RFC1123
+// would say "UTC", which no server sends).
 func yearCapture(page snapshots.PageKey, at time.Time, body []byte, edition int) Capture {
 	url := "https://www.nato.int/cps/en/natohq/" + page.ID + ".htm"
 	return Capture{
@@ -200,7 +203,7 @@ func yearCapture(page snapshots.PageKey, at time.Time, body []byte, edition int)
 		Started: at, Finished: at.Add(300 * time.Millisecond), Status: 200, Body: body,
 		ContentType: "text/html;charset=UTF-8",
 		Header: map[string]string{
-			"Content-Type": "text/html;charset=UTF-8", "Date": at.Format(time.RFC1123), "Server": "Apache",
+			"Content-Type": "text/html;charset=UTF-8", "Date": at.Format(http.TimeFormat), "Server": "Apache",
 			"Content-Length": fmt.Sprint(len(body)), "ETag": fmt.Sprintf(`"%x-%d"`, len(body), edition),
 		},
 	}
