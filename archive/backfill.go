@@ -1,7 +1,6 @@
 package archive
 
 import (
-	"compress/gzip"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -43,7 +42,7 @@ func (a *Archive) RecordInOrder(ctx context.Context, c Capture, snap snapshots.S
 	if c.Source == "" || c.Source == SourceLive {
 		return p, fmt.Errorf("record capture of %s in time order: source %q is not a past capture", c.Page, c.Source)
 	}
-	b, err := a.prepareBody(ctx, c.Body, gzip.DefaultCompression)
+	b, err := a.prepareBody(ctx, c.Page, c.Body, true) // a past capture usually brings a version
 	if err != nil {
 		return p, err
 	}

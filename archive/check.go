@@ -30,7 +30,7 @@ func (a *Archive) Check(ctx context.Context) ([]Problem, error) {
 	}
 	err := a.readTx(ctx, "check archive", func(tx *sql.Tx) error {
 		steps := []func(context.Context, *sql.Tx, func(string, string, ...any)) error{
-			checkIntegrity, checkReferences, checkBodies, checkVersions, checkCaptures,
+			checkIntegrity, checkReferences, a.checkBodies, checkVersions, checkCaptures,
 		}
 		if a.schema >= 2 {
 			steps = append(steps, checkSearchIndex)
@@ -97,15 +97,17 @@ func checkReferences(ctx context.Context, tx *sql.Tx, add reporter) error {
 	})
 }
 
-func checkBodies(ctx context.Context, tx *sql.Tx, add reporter) error {
-	return eachRow(ctx, tx, "SELECT digest, size, data FROM raw_bodies ORDER BY digest", func(r *sql.Rows) error {
-		var digest string
-		var size int
-		var gz []byte
-		if err := r.Scan(&digest, &size, &gz); err != nil {
+func (a *Archive) checkBodies(ctx context.Context, tx *sql.Tx, add reporter) error {
+	q := qBody
+	if a.schema < 5 {
+		q = qBodyOld // read-only on an older archive
+	}
+	return eachRow(ctx, tx, q+"1 ORDER BY b.digest", func(r *sql.Rows) error {
+		var sb storedBody
+		if err := sb.scan(r); err != nil {
 			return err
 		}
-		if _, err := decodeBody(digest, size, gz); err != nil {
+		if _, err := sb.decode(); err != nil {
 			add("raw-body", "%v", err)
 		}
 		return nil

@@ -446,32 +446,90 @@ func (a *Archive) Change(ctx context.Context, page snapshots.PageKey, to int) (C
 // RawBody returns a stored raw body, checked against its digest. A body
 // that does not decompress or does not match is reported as ErrCorrupt.
 func (a *Archive) RawBody(ctx context.Context, digest string) ([]byte, error) {
-	var gz []byte
-	var size int
-	err := a.db.QueryRowContext(ctx, `SELECT data, size FROM raw_bodies WHERE digest = ?`, digest).Scan(&gz, &size)
+	q := qBody
+	if a.schema < 5 {
+		q = qBodyOld // read-only on an older archive
+	}
+	var sb storedBody
+	err := sb.scan(a.db.QueryRowContext(ctx, q+`b.digest = ?`, digest))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("raw body %s: %w", digest, ErrNotFound)
 	}
 	if err != nil {
 		return nil, a.wrap("read raw body", err)
 	}
-	return decodeBody(digest, size, gz)
+	return sb.decode()
+}
+
+// qBody reads a raw_bodies row (b) and its base, if it is a delta;
+// callers add the condition on b.
+const (
+	qBody = `SELECT b.digest, b.size, b.compression, b.data, base.digest, base.size, base.data
+		FROM raw_bodies b LEFT JOIN raw_bodies base ON base.body_id = b.base_id WHERE `
+	qBodyOld = `SELECT b.digest, b.size, b.compression, b.data, NULL, NULL, NULL FROM raw_bodies b WHERE `
+)
+
+// storedBody is a raw_bodies row as qBody reads it.
+type storedBody struct {
+	digest, compression string
+	size                int
+	data                []byte
+	baseDigest          sql.NullString
+	baseSize            sql.NullInt64
+	baseData            []byte
+}
+
+func (sb *storedBody) scan(row interface{ Scan(...any) error }) error {
+	return row.Scan(&sb.digest, &sb.size, &sb.compression, &sb.data, &sb.baseDigest, &sb.baseSize, &sb.baseData)
+}
+
+// decode decompresses the body (applying a delta to its base) and checks
+// it against its digest.
+func (sb *storedBody) decode() ([]byte, error) {
+	if sb.compression != "delta" {
+		return decodeBody(sb.digest, sb.size, sb.data)
+	}
+	if !sb.baseDigest.Valid {
+		return nil, fail(ErrCorrupt, "raw body %s is a delta against a missing body", sb.digest)
+	}
+	base, err := decodeBody(sb.baseDigest.String, int(sb.baseSize.Int64), sb.baseData)
+	if err != nil {
+		return nil, err
+	}
+	delta, err := gunzip(sb.data, 2*int64(sb.size)+64) // literals and copies: never much longer than the body
+	var raw []byte
+	if err == nil {
+		raw, err = applyDelta(base, delta, sb.size)
+	}
+	if err != nil {
+		return nil, fail(ErrCorrupt, "raw body %s does not decompress: %v", sb.digest, err)
+	}
+	return raw, verifyBody(sb.digest, sb.size, raw)
 }
 
 func decodeBody(digest string, size int, gz []byte) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	var raw []byte
-	if err == nil {
-		raw, err = io.ReadAll(io.LimitReader(zr, int64(size)+1))
-	}
+	raw, err := gunzip(gz, int64(size)+1)
 	if err != nil {
 		return nil, fail(ErrCorrupt, "raw body %s does not decompress: %v", digest, err)
 	}
+	return raw, verifyBody(digest, size, raw)
+}
+
+// gunzip decompresses at most limit bytes.
+func gunzip(gz []byte, limit int64) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(io.LimitReader(zr, limit))
+}
+
+func verifyBody(digest string, size int, raw []byte) error {
 	sum := sha256.Sum256(raw)
 	if got := "sha256:" + hex.EncodeToString(sum[:]); got != digest || len(raw) != size {
-		return nil, fail(ErrCorrupt, "raw body %s reads back as %s (%d bytes)", digest, got, len(raw))
+		return fail(ErrCorrupt, "raw body %s reads back as %s (%d bytes)", digest, got, len(raw))
 	}
-	return raw, nil
+	return nil
 }
 
 // StoredCapture is a capture as the archive holds it.

@@ -109,32 +109,84 @@ func (c *Capture) seen() time.Time {
 // body is a raw body ready to store: its digest, and its compressed bytes
 // unless the archive already has it.
 type body struct {
-	digest string
-	size   int
-	gz     []byte
+	digest      string
+	size        int
+	gz          []byte        // gzip of the body, or of its delta against base
+	compression string        // "gzip" or "delta"
+	base        sql.NullInt64 // for a delta, the body_id of its base
+	id          sql.NullInt64 // set when the archive already has the body
 }
 
 // prepareBody hashes and compresses outside the write transaction, so the
-// write lock is held only for the inserts. level is the gzip level: a new
-// version's body is compressed at the default level, smaller; a body that
-// comes with an unchanged check (the page embeds a fresh token) at
-// BestSpeed, so that the check stays cheap.
-func (a *Archive) prepareBody(ctx context.Context, raw []byte, level int) (*body, error) {
+// write lock is held only for the inserts.
+//
+// The body of a new version (newVersion) is compressed at the default gzip
+// level, and stored as a delta against the page's latest whole body when
+// that is smaller (see delta.go). A body that comes with an unchanged
+// check or a failure (the page embeds a fresh token; an error page) is
+// gzipped whole at BestSpeed, so that the check stays cheap.
+func (a *Archive) prepareBody(ctx context.Context, page snapshots.PageKey, raw []byte, newVersion bool) (*body, error) {
 	if raw == nil {
 		return nil, nil
 	}
 	sum := sha256.Sum256(raw)
-	b := &body{digest: "sha256:" + hex.EncodeToString(sum[:]), size: len(raw)}
-	var one int
-	err := a.db.QueryRowContext(ctx, "SELECT 1 FROM raw_bodies WHERE digest = ?", b.digest).Scan(&one)
+	b := &body{digest: "sha256:" + hex.EncodeToString(sum[:]), size: len(raw), compression: "gzip"}
+	// Bodies are never deleted and keep their id: one found now is there
+	// when the capture is written.
+	err := a.db.QueryRowContext(ctx, "SELECT body_id FROM raw_bodies WHERE digest = ?", b.digest).Scan(&b.id)
 	if err == nil {
 		return b, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return nil, a.wrap("look up raw body", err)
 	}
-	b.gz = gzipBytes(raw, level)
+	if !newVersion {
+		b.gz = gzipBytes(raw, gzip.BestSpeed)
+		return b, nil
+	}
+	baseID, base, err := a.deltaBase(ctx, page)
+	if err != nil {
+		return nil, err
+	}
+	var delta []byte
+	if base != nil {
+		delta = gzipBytes(encodeDelta(base, raw), gzip.DefaultCompression)
+		if len(delta) < len(raw)/20 { // far below what gzip makes of HTML (about 1/8): no need to compare
+			b.gz, b.compression, b.base = delta, "delta", sql.NullInt64{Int64: baseID, Valid: true}
+			return b, nil
+		}
+	}
+	b.gz = gzipBytes(raw, gzip.DefaultCompression)
+	if delta != nil && len(delta) < len(b.gz) {
+		b.gz, b.compression, b.base = delta, "delta", sql.NullInt64{Int64: baseID, Valid: true}
+	}
 	return b, nil
+}
+
+// deltaBase is the whole body a new body of the page may be a delta
+// against: the base of the body of its latest capture that kept one, or
+// that body itself. nil when there is none, or it does not read back.
+func (a *Archive) deltaBase(ctx context.Context, page snapshots.PageKey) (int64, []byte, error) {
+	var id int64
+	err := a.db.QueryRowContext(ctx, `SELECT coalesce(b.base_id, b.body_id)
+		FROM captures c JOIN raw_bodies b ON b.body_id = c.body_id
+		WHERE c.page_pk = (SELECT page_pk FROM pages WHERE id = ? AND lang = ?) AND c.body_id IS NOT NULL
+		ORDER BY c.capture_id DESC LIMIT 1`, page.ID, page.Lang).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil, nil
+	}
+	if err != nil {
+		return 0, nil, a.wrap("look up raw body", err)
+	}
+	var sb storedBody
+	if err := sb.scan(a.db.QueryRowContext(ctx, qBody+`b.body_id = ?`, id)); err != nil {
+		return 0, nil, a.wrap("read raw body", err)
+	}
+	raw, err := sb.decode()
+	if err != nil || sb.compression != "gzip" {
+		return 0, nil, nil // store the new body whole; Check reports a bad one
+	}
+	return id, raw, nil
 }
 
 func gzipBytes(raw []byte, level int) []byte {
@@ -309,14 +361,17 @@ func internResponse(ctx context.Context, tx *sql.Tx, r response) (int64, error) 
 
 // storeBody stores a raw body unless the archive has it, and returns its id.
 func storeBody(ctx context.Context, tx *sql.Tx, b *body) (sql.NullInt64, error) {
-	var id sql.NullInt64
-	if b.gz != nil {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO raw_bodies (digest, size, compression, data)
-			VALUES (?, ?, 'gzip', ?) ON CONFLICT DO NOTHING`, b.digest, b.size, b.gz); err != nil {
-			return id, err
-		}
+	if b.id.Valid {
+		return b.id, nil
 	}
-	err := tx.QueryRowContext(ctx, `SELECT body_id FROM raw_bodies WHERE digest = ?`, b.digest).Scan(&id)
+	// A body added since prepareBody looked (another writer, or an earlier
+	// capture of the same run) is not inserted again, and its id is read.
+	var id sql.NullInt64
+	err := tx.QueryRowContext(ctx, `INSERT INTO raw_bodies (digest, size, compression, base_id, data)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING body_id`, b.digest, b.size, b.compression, b.base, b.gz).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.QueryRowContext(ctx, `SELECT body_id FROM raw_bodies WHERE digest = ?`, b.digest).Scan(&id)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return id, fmt.Errorf("raw body %s: %w", b.digest, ErrNotFound)
 	}
@@ -326,7 +381,7 @@ func storeBody(ctx context.Context, tx *sql.Tx, b *body) (sql.NullInt64, error) 
 // RecordFailure records a failed fetch attempt. The raw body, if any (an
 // error page), is kept like any other.
 func (a *Archive) RecordFailure(ctx context.Context, c Capture) error {
-	b, err := a.prepareBody(ctx, c.Body, gzip.BestSpeed)
+	b, err := a.prepareBody(ctx, c.Page, c.Body, false)
 	if err != nil {
 		return err
 	}
@@ -348,7 +403,7 @@ func (a *Archive) RecordFailure(ctx context.Context, c Capture) error {
 // RecordUnchanged records a capture that saw an existing version and moves
 // that version's last_seen forward. The search index is not touched.
 func (a *Archive) RecordUnchanged(ctx context.Context, c Capture, version int) error {
-	b, err := a.prepareBody(ctx, c.Body, gzip.BestSpeed)
+	b, err := a.prepareBody(ctx, c.Page, c.Body, false)
 	if err != nil {
 		return err
 	}
@@ -382,7 +437,7 @@ func (a *Archive) RecordVersion(ctx context.Context, c Capture, snap snapshots.S
 	if snap.ContentHash == "" || !snap.VerifyHash() {
 		return 0, fmt.Errorf("record version of %s: snapshot is not sealed (content hash missing or wrong)", c.Page)
 	}
-	b, err := a.prepareBody(ctx, c.Body, gzip.DefaultCompression)
+	b, err := a.prepareBody(ctx, c.Page, c.Body, true)
 	if err != nil {
 		return 0, err
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -200,25 +201,19 @@ func reparsePage(ctx context.Context, tx *sql.Tx, pk int64, key snapshots.PageKe
 
 	type row struct {
 		reCapture
-		digest  sql.NullString
-		size    sql.NullInt64
-		gz      []byte
+		bodyID  sql.NullInt64
 		ct, url string
 		source  string
 	}
 	var rows []row
-	err = eachRow(ctx, tx, `SELECT c.capture_id, c.version, c.started, c.body_id, b.digest, r.content_type, r.final_url, c.source, b.size, b.data
-		FROM captures c JOIN responses r ON r.response_id = c.response_id LEFT JOIN raw_bodies b ON b.body_id = c.body_id
+	err = eachRow(ctx, tx, `SELECT c.capture_id, c.version, c.started, c.body_id, r.content_type, r.final_url, c.source
+		FROM captures c JOIN responses r ON r.response_id = c.response_id
 		WHERE c.page_pk = ? AND c.outcome != 'failed' ORDER BY c.capture_id`, func(r *sql.Rows) error {
 		var x row
 		var ov sql.NullInt64
 		var when int64
-		var bodyID sql.NullInt64
-		if err := r.Scan(&x.id, &ov, &when, &bodyID, &x.digest, &x.ct, &x.url, &x.source, &x.size, &x.gz); err != nil {
+		if err := r.Scan(&x.id, &ov, &when, &x.bodyID, &x.ct, &x.url, &x.source); err != nil {
 			return err
-		}
-		if bodyID.Valid && !x.digest.Valid {
-			return fail(ErrCorrupt, "capture %d refers to missing raw body %d", x.id, bodyID.Int64)
 		}
 		x.seen = unixNano(when)
 		x.oldVersion = int(ov.Int64)
@@ -245,26 +240,32 @@ func reparsePage(ctx context.Context, tx *sql.Tx, pk int64, key snapshots.PageKe
 		snap   snapshots.Snapshot
 		parser int
 	}
-	cache := map[string]parsed{}
+	cache := map[int64]parsed{}
 	caps := make([]reCapture, 0, len(rows))
 	for i, x := range rows {
 		c := x.reCapture
 		switch {
-		case x.digest.Valid && x.gz == nil:
-			return pr, fail(ErrCorrupt, "capture %d refers to missing raw body %s", c.id, x.digest.String)
-		case x.digest.Valid:
-			p, ok := cache[x.digest.String]
+		case x.bodyID.Valid:
+			p, ok := cache[x.bodyID.Int64]
 			if !ok {
-				raw, err := decodeBody(x.digest.String, int(x.size.Int64), x.gz)
+				var sb storedBody
+				err := sb.scan(tx.QueryRowContext(ctx, qBody+`b.body_id = ?`, x.bodyID.Int64))
+				if errors.Is(err, sql.ErrNoRows) {
+					return pr, fail(ErrCorrupt, "capture %d refers to missing raw body %d", c.id, x.bodyID.Int64)
+				}
+				if err != nil {
+					return pr, err
+				}
+				raw, err := sb.decode()
 				if err != nil {
 					return pr, err
 				}
 				p.snap, p.parser, err = parse(raw, x.ct, x.url)
 				if err != nil {
-					return pr, fmt.Errorf("parse capture %d (body %s): %w", c.id, x.digest.String, err)
+					return pr, fmt.Errorf("parse capture %d (body %s): %w", c.id, sb.digest, err)
 				}
 				p.snap.Seal()
-				cache[x.digest.String] = p
+				cache[x.bodyID.Int64] = p
 			}
 			c.snap, c.parser = p.snap, p.parser
 		case i > 0:

@@ -27,6 +27,9 @@ import (
 //   - New versions store their snapshot JSON gzip-compressed (a blob that
 //     starts with the gzip magic; rows written before stay text) and their
 //     raw body at the default gzip level.
+//   - A new raw body may be stored as a delta against an earlier whole body
+//     of the page (compression 'delta', base_id; see delta.go), when that
+//     is smaller than the body gzipped.
 //
 // Nothing is lost: every capture reads back with the same times, headers,
 // body and URLs (TestMigrateV4Fixture).
@@ -35,8 +38,10 @@ CREATE TABLE raw_bodies_5 (
 	body_id     INTEGER PRIMARY KEY,
 	digest      TEXT NOT NULL UNIQUE,  -- 'sha256:' || hex of the uncompressed body
 	size        INTEGER NOT NULL,      -- uncompressed length in bytes
-	compression TEXT NOT NULL CHECK (compression IN ('gzip')),
-	data        BLOB NOT NULL
+	compression TEXT NOT NULL CHECK (compression IN ('gzip', 'delta')),
+	base_id     INTEGER REFERENCES raw_bodies (body_id),  -- for 'delta': the whole ('gzip') body it applies to
+	data        BLOB NOT NULL,         -- gzip of the body, or of its delta against base_id (see delta.go)
+	CHECK ((compression = 'delta') = (base_id IS NOT NULL))
 );
 
 -- What repeats from one capture of a page to the next, stored once.
