@@ -85,3 +85,19 @@ func TestBodiesStoredAsDeltas(t *testing.T) {
 		t.Errorf("Check on a damaged delta = %v, %v", probs, err)
 	}
 }
+
+// FuzzDelta: any base and body round-trip through a delta, and applying
+// arbitrary bytes as a delta never panics nor exceeds the stated size.
+func FuzzDelta(f *testing.F) {
+	f.Add([]byte("a\nb\nc\n"), []byte("a\nB\nc\n"), []byte{0x03, 0x00})
+	f.Add([]byte("<p>same line, long enough to copy</p>\n"), []byte("x\n<p>same line, long enough to copy</p>\n"), []byte{})
+	f.Fuzz(func(t *testing.T, base, body, junk []byte) {
+		got, err := applyDelta(base, encodeDelta(base, body), len(body))
+		if err != nil || !bytes.Equal(got, body) {
+			t.Fatalf("round trip: %q, %v; want %q", got, err, body)
+		}
+		if out, err := applyDelta(base, junk, len(body)); err == nil && len(out) > len(body) {
+			t.Fatalf("junk delta gave %d bytes, more than %d", len(out), len(body))
+		}
+	})
+}
