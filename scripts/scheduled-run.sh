@@ -71,7 +71,8 @@ summary=$(tail -n 1 "$out")
 committed=""
 if [[ -n $(git status --porcelain --untracked-files=all -- "$export_dir") ]]; then
   git add -A -- "$export_dir"
-  git add -- "$db"
+  # -f: the archive is committed even where a .gitignore covers it (*.db).
+  git add -f -- "$db"
   git commit -q -m "relwatch: $summary" -- "$export_dir" "$db"
   committed=$(git rev-parse --short HEAD)
   log "committed $committed: $summary"

@@ -97,7 +97,12 @@ func TestScheduledRunScript(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(repo, "relwatch.yaml"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(repo, ".gitignore"), []byte("relwatch.db.lock\n"), 0o644); err != nil {
+	// The repository's own .gitignore: a fork runs the script under it.
+	gitignore, err := os.ReadFile(filepath.Join("..", "..", ".gitignore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(repo, ".gitignore"), gitignore, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	git("add", "relwatch.yaml", ".gitignore")
@@ -130,8 +135,10 @@ func TestScheduledRunScript(t *testing.T) {
 	if msg := git("--git-dir", remote, "log", "-1", "--format=%s", "main"); msg != "relwatch: 1 page: 1 changed" {
 		t.Fatalf("run 2: remote has %q", msg)
 	}
-	if status := git("status", "--porcelain", "--", "data"); status != "" {
-		t.Fatalf("run 2 left data/ uncommitted:\n%s", status)
+	// Nothing left over: data/ and the archive committed, the archive's
+	// companions (-wal, -shm, .lock) ignored.
+	if status := git("status", "--porcelain", "--untracked-files=all"); status != "" {
+		t.Fatalf("run 2 left the checkout unclean:\n%s", status)
 	}
 
 	// Run 3: nothing new. No byte of data/ moves, no commit (the weekly
@@ -164,5 +171,52 @@ func TestScheduledRunScript(t *testing.T) {
 	runScript(0, "RELWATCH_HEARTBEAT_DAYS=50")
 	if commits() != 5 || !strings.HasPrefix(git("log", "-1", "--format=%s"), "relwatch: heartbeat") || git("show", "--name-only", "--format=", "HEAD") != ".github/relwatch-heartbeat" {
 		t.Fatalf("run 5: %d commits, last %q, want a heartbeat commit", commits(), git("log", "-1", "--format=%s %n%b"))
+	}
+}
+
+// TestScheduledRunScriptIgnoredArchive: a repository whose own .gitignore
+// covers the archive (*.db, common in a user's repository) still gets it
+// committed: the archive is what the script is for.
+func TestScheduledRunScriptIgnoredArchive(t *testing.T) {
+	for _, tool := range []string{"bash", "git"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not found: %v", tool, err)
+		}
+	}
+	script, err := filepath.Abs(filepath.Join("..", "..", "scripts", "scheduled-run.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := relwatchBinary(t)
+	s := &site{}
+	s.serve(200, "kazakhstan-fr-v1.html")
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+
+	repo := t.TempDir()
+	env := append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, "GITHUB_STEP_SUMMARY=") || strings.HasPrefix(kv, "RELWATCH_") || strings.HasPrefix(kv, "GIT_")
+	}), "RELWATCH_BIN="+bin, "RELWATCH_CONFIG=relwatch.yaml", "GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_CONFIG_NOSYSTEM=1")
+	run := func(name string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command(name, args...)
+		cmd.Dir, cmd.Env = repo, env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	run("git", "init", "-q", "-b", "main")
+	cfg := fmt.Sprintf("delay: 0s\nretries: 0\ntargets:\n  - {id: kazakhstan, lang: fr, url: '%s/cps/fr/natohq/topics_49598.htm'}\n", srv.URL)
+	if err := os.WriteFile(filepath.Join(repo, "relwatch.yaml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(repo, ".gitignore"), []byte("*.db\n*.db-*\n*.db.lock\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run("bash", script)
+	if files := strings.Split(run("git", "ls-files"), "\n"); !slices.Contains(files, "relwatch.db") || slices.Contains(files, "relwatch.db.lock") {
+		t.Fatalf("committed: %q", files)
 	}
 }
