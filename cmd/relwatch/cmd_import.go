@@ -117,11 +117,14 @@ func runImport(ctx context.Context, g *globals, ref string, files []string, opts
 		}
 		seen[k] = true
 		abs, _ := filepath.Abs(p.path)
+		// As for a live check: the configured URL's credentials are
+		// never stored; the final URL has no user info at all.
+		shown := redactedURL(target.URL)
 		c := archive.Capture{
-			Page: target.Key(), URL: target.URL, FinalURL: target.URL,
+			Page: target.Key(), URL: shown, FinalURL: withoutCredentials(target.URL),
 			Source: archive.SourceImport, Started: p.at, Finished: p.at, Status: p.status,
 			Header: p.header, Body: p.body, ContentType: p.contentType,
-			OriginalURL: target.URL, Origin: abs, Retrieved: time.Now(),
+			OriginalURL: shown, Origin: abs, Retrieved: time.Now(),
 		}
 		placed, why, err := recordPast(ctx, arc, target, c)
 		if err != nil {

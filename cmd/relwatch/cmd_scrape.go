@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"time"
 
@@ -174,9 +175,12 @@ func scrapeRun(ctx context.Context, g *globals, cfg Config, targets []Target, op
 // is for the archive only: a page's own failure is in the result.
 func recordCapture(ctx context.Context, arc *archive.Archive, t Target, c scraper.Capture) (pageResult, error) {
 	key := t.Key()
-	res := pageResult{Page: key.String(), URL: t.URL}
+	// The configured URL may carry credentials: they are used to fetch
+	// (in the scraper's Target) and never stored or printed.
+	shown := redactedURL(t.URL)
+	res := pageResult{Page: key.String(), URL: shown}
 	capture := archive.Capture{
-		Page: key, URL: t.URL, FinalURL: c.FinalURL, CanonicalURL: scraper.CanonicalURL(c.FinalURL),
+		Page: key, URL: shown, FinalURL: c.FinalURL, CanonicalURL: scraper.CanonicalURL(c.FinalURL),
 		Source: "live", Started: c.Started, Finished: c.Finished, Status: c.Status,
 		Header: c.Header, Body: c.Body, ContentType: c.ContentType,
 	}
@@ -221,7 +225,7 @@ func recordCapture(ctx context.Context, arc *archive.Archive, t Target, c scrape
 	}
 	snap := parsed.Snapshot
 	res.Warnings = parsed.Warnings
-	snap.Page, snap.URL = key.String(), t.URL
+	snap.Page, snap.URL = key.String(), shown
 
 	res.UpdatedRaw = string(snap.UpdatedRaw)
 	if hasLatest && latest.ContentHash == snap.ContentHash {
@@ -348,6 +352,34 @@ func selectTargets(all []Target, only []string) ([]Target, error) {
 		}
 	}
 	return out, nil
+}
+
+// redactedURL is a configured URL as relwatch stores and prints it: a
+// password in it replaced by "xxxxx" (u:xxxxx@host), and a user name given
+// alone, which is then a token, too. The real URL is used only to fetch.
+// Text that does not parse is not echoed (config validation refuses it).
+func redactedURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	if u.User != nil {
+		if _, hasPassword := u.User.Password(); !hasPassword && u.User.Username() != "" {
+			u.User = url.User("xxxxx")
+		}
+	}
+	return u.Redacted()
+}
+
+// withoutCredentials is a configured URL with no user info at all, for
+// asking a third party (the Wayback Machine) about it.
+func withoutCredentials(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	u.User = nil
+	return u.String()
 }
 
 // policyFor merges a target's fetch settings over the config's defaults

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeTarget replaces the env's config with one target,
+// kazakhstan/fr at url, and the given extra top-level lines.
+func (e *testEnv) writeTarget(url, extra string) {
+	e.t.Helper()
+	yaml := fmt.Sprintf("archive: history.db\ndelay: 0s\nretries: 0\ntimeout: 5s\n%stargets:\n  - id: kazakhstan\n    lang: fr\n    url: '%s'\n", extra, url)
+	if err := os.WriteFile(e.cfg, []byte(yaml), 0o644); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// TestURLCredentialsNeverStored: a target URL with a password in it is
+// fetched, but the password reaches none of the archive's files, the
+// scrape's output, logs, reports and summary, nor what the read commands
+// print from the archive.
+func TestURLCredentialsNeverStored(t *testing.T) {
+	const secret = "sekret"
+	e := newTestEnv(t)
+	srv := httptest.NewServer(e.site)
+	t.Cleanup(srv.Close)
+	target := strings.Replace(srv.URL, "http://", "http://u:"+secret+"@", 1) + "/cps/fr/natohq/topics_49598.htm?selectedLocale=fr&token=abc"
+	e.writeTarget(target, "")
+
+	var outputs []string
+	runs := func(want int, args ...string) string {
+		t.Helper()
+		out, errOut, code := e.relwatch(args...)
+		if code != want {
+			t.Fatalf("relwatch %s: exit %d, want %d\n%s\n%s", strings.Join(args, " "), code, want, out, errOut)
+		}
+		outputs = append(outputs, "relwatch "+strings.Join(args, " ")+" stdout:\n"+out, "relwatch "+strings.Join(args, " ")+" stderr:\n"+errOut)
+		return out
+	}
+	reports, summary, export := filepath.Join(e.dir, "reports"), filepath.Join(e.dir, "summary.md"), filepath.Join(e.dir, "export")
+	first := scrapeJSON(t, runs(0, "--log-level", "debug", "scrape", "--json"))
+	if first.Status != statusNew || first.URL == "" {
+		t.Fatalf("first scrape: %+v", first)
+	}
+	if !strings.Contains(first.URL, "127.0.0.1") || !strings.Contains(first.URL, "topics_49598.htm") {
+		t.Errorf("scrape --json url %q should still name the page", first.URL)
+	}
+	e.site.serve(200, "kazakhstan-fr-v2.html")
+	runs(0, "--log-level", "debug", "scrape", "--report-dir", reports, "--summary", summary)
+	e.site.serve(503, "maintenance.html")
+	runs(exitFailed, "--log-level", "debug", "scrape", "--json")
+	runs(0, "import", "kazakhstan/fr", filepath.Join("testdata", "kazakhstan-fr-v1.html"), "--at", "2020-01-01T00:00:00Z")
+	runs(0, "show", "kazakhstan/fr", "--format", "json")
+	runs(0, "show", "kazakhstan/fr", "--version", "1", "--format", "markdown")
+	runs(0, "pages", "--json")
+	runs(0, "pages")
+	runs(0, "log", "kazakhstan/fr", "--json")
+	runs(0, "feed")
+	runs(0, "export", export)
+	runs(0, "diff", "kazakhstan/fr", "--format", "json")
+
+	for _, o := range outputs {
+		if strings.Contains(o, secret) {
+			t.Errorf("the password leaked into %s", o)
+		}
+	}
+	for _, dir := range []string{e.dir} {
+		for name, data := range readTree(t, dir) {
+			if name == "relwatch.yaml" {
+				continue // the user's own config
+			}
+			if strings.Contains(data, secret) {
+				t.Errorf("the password leaked into %s", name)
+			}
+		}
+	}
+	// The archive itself, main file and WAL, byte for byte.
+	for _, suffix := range []string{"", "-wal"} {
+		data, err := os.ReadFile(e.db + suffix)
+		if err != nil {
+			if suffix != "" && os.IsNotExist(err) {
+				continue
+			}
+			t.Fatal(err)
+		}
+		if strings.Contains(string(data), secret) {
+			t.Errorf("the password is in %s", filepath.Base(e.db+suffix))
+		}
+	}
+}
