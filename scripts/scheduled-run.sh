@@ -20,7 +20,8 @@
 # Exit status: 0 when every page was checked (changed or not); 3 when some
 # page failed or is stale: what succeeded is still exported, committed and
 # pushed first; any other code of relwatch (2 config, 4 archive unusable,
-# 130 interrupted) stops the run at once, before anything is committed.
+# 130 interrupted) stops the run at once, before anything is committed;
+# 1 when the commit could not be pushed (see step 5).
 set -euo pipefail
 
 db=${RELWATCH_DB:-relwatch.db}
@@ -95,10 +96,47 @@ if [[ -z $committed && $heartbeat_days -gt 0 ]]; then
   fi
 fi
 
-# 5. Push, when there is something to push and somewhere to push it.
+# 5. Push, when there is something to push and somewhere to push it. A
+#    push rejected because the branch moved meanwhile (someone else pushed)
+#    is retried on top of it: fetch, rebase, push, a few times. The archive
+#    is a binary file: when the other commits changed it (or the same export
+#    files), the rebase cannot merge them, and the run fails saying so.
+push_attempts=4
 if [[ -n $committed && $push != 0 && -n $(git remote) ]]; then
   remote=$(git remote | head -n 1)
-  git push -q "$remote" HEAD
+  branch=$(git symbolic-ref --short -q HEAD || true)
+  attempt=1
+  until git push -q "$remote" HEAD; do
+    if [[ -z $branch ]]; then
+      log "git push to $remote failed, and HEAD is not on a branch to rebase: giving up (commit $committed is not pushed)"
+      exit 1
+    fi
+    if (( attempt >= push_attempts )); then
+      log "git push to $remote/$branch failed $attempt times: giving up (commit $committed is not pushed)"
+      exit 1
+    fi
+    if ! git fetch -q "$remote" "$branch"; then
+      log "git push to $remote/$branch failed and so did git fetch: giving up (commit $committed is not pushed)"
+      exit 1
+    fi
+    if git merge-base --is-ancestor FETCH_HEAD HEAD; then
+      # Nothing new on the remote: not a race. Most often the token may not
+      # push (GitHub: permissions: contents: write, and Settings > Actions >
+      # General > Workflow permissions: Read and write permissions).
+      log "git push to $remote/$branch failed, and the remote branch has nothing new: check that this job may push (commit $committed is not pushed)"
+      exit 1
+    fi
+    log "git push to $remote/$branch rejected: the branch moved meanwhile; rebasing on it and retrying ($attempt/$((push_attempts - 1)))"
+    if ! git rebase -q FETCH_HEAD >/dev/null 2>&1; then
+      conflicts=$(git diff --name-only --diff-filter=U | paste -sd ' ' -)
+      git rebase --abort >/dev/null 2>&1 || true
+      log "cannot rebase commit $committed on $remote/$branch: a commit pushed meanwhile also changed ${conflicts:-the same files}; $db is a binary SQLite file and cannot be merged. Nothing was pushed: resolve by hand (keep one archive) or run again from a fresh checkout."
+      exit 1
+    fi
+    committed=$(git rev-parse --short HEAD)
+    attempt=$((attempt + 1))
+    sleep $(( (attempt - 2) * 2 ))
+  done
   log "pushed $committed"
 fi
 

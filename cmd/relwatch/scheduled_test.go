@@ -17,8 +17,10 @@ import (
 // local page: a first run commits the first version, an edit of the page
 // gives exactly one new change file, feed entry and commit (pushed to a
 // local remote), a run with nothing new changes no byte and commits
-// nothing, a failing page exits 3 without a commit, and after a long quiet
-// spell the heartbeat commit keeps the schedule alive.
+// nothing, a failing page exits 3 without a commit, after a long quiet
+// spell the heartbeat commit keeps the schedule alive, a push racing
+// another clone's is rebased and retried, and a race on the archive itself
+// fails clearly.
 func TestScheduledRunScript(t *testing.T) {
 	for _, tool := range []string{"bash", "git", "go"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -171,6 +173,47 @@ func TestScheduledRunScript(t *testing.T) {
 	runScript(0, "RELWATCH_HEARTBEAT_DAYS=50")
 	if commits() != 5 || !strings.HasPrefix(git("log", "-1", "--format=%s"), "relwatch: heartbeat") || git("show", "--name-only", "--format=", "HEAD") != ".github/relwatch-heartbeat" {
 		t.Fatalf("run 5: %d commits, last %q, want a heartbeat commit", commits(), git("log", "-1", "--format=%s %n%b"))
+	}
+
+	// pushFromElsewhere commits file to the remote from a second clone, as
+	// a concurrent push to the branch would.
+	pushFromElsewhere := func(file string, data []byte) {
+		t.Helper()
+		other := filepath.Join(t.TempDir(), "other")
+		git("clone", "-q", remote, other)
+		if err := os.WriteFile(filepath.Join(other, file), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		git("-C", other, "add", "-f", file)
+		git("-C", other, "-c", "user.name=o", "-c", "user.email=o@example.org", "commit", "-q", "-m", "elsewhere: "+file)
+		git("-C", other, "push", "-q", "origin", "main")
+	}
+
+	// Run 6: someone pushed another file meanwhile. The push is rejected,
+	// the script rebases on the remote branch and pushes again.
+	pushFromElsewhere("NOTES.md", []byte("notes\n"))
+	s.serve(200, "kazakhstan-fr-v1.html")
+	out = runScript(0)
+	if got := git("--git-dir", remote, "log", "-2", "--format=%s", "main"); got != "relwatch: 1 page: 1 changed\nelsewhere: NOTES.md" {
+		t.Fatalf("run 6: remote has\n%s\n%s", got, out)
+	}
+	if git("rev-parse", "HEAD") != git("--git-dir", remote, "rev-parse", "main") {
+		t.Fatalf("run 6: local HEAD is not the remote's\n%s", out)
+	}
+
+	// Run 7: someone pushed another archive meanwhile. Binary files cannot
+	// be merged: the script says so and fails, leaving no rebase going on.
+	pushFromElsewhere("relwatch.db", []byte("not the same archive"))
+	s.serve(200, "kazakhstan-fr-v2.html")
+	out = runScript(1)
+	if !strings.Contains(out, "cannot be merged") || !strings.Contains(out, "relwatch.db") {
+		t.Fatalf("run 7: no clear message about the conflict:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(repo, ".git", "rebase-merge")); err == nil {
+		t.Fatalf("run 7 left a rebase in progress")
+	}
+	if msg := git("--git-dir", remote, "log", "-1", "--format=%s", "main"); msg != "elsewhere: relwatch.db" {
+		t.Fatalf("run 7: remote has %q", msg)
 	}
 }
 
