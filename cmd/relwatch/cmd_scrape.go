@@ -184,8 +184,11 @@ func recordCapture(ctx context.Context, arc *archive.Archive, t Target, c scrape
 		Source: "live", Started: c.Started, Finished: c.Finished, Status: c.Status,
 		Header: c.Header, Body: c.Body, ContentType: c.ContentType,
 	}
-	fail := func(kind, msg string) (pageResult, error) {
-		res.Status, res.ErrorKind, res.Error = statusFailed, kind, msg
+	// fail records a failed check: shown is the whole error as scrape
+	// prints it, msg what the archive stores next to the kind, without it
+	// (the archive's readers put the kind in front of it).
+	fail := func(kind, shown, msg string) (pageResult, error) {
+		res.Status, res.ErrorKind, res.Error = statusFailed, kind, shown
 		capture.ErrorKind, capture.ErrorMessage = kind, msg
 		return res, arc.RecordFailure(ctx, capture)
 	}
@@ -195,7 +198,7 @@ func recordCapture(ctx context.Context, arc *archive.Archive, t Target, c scrape
 		return res, nil
 	}
 	if c.Err != nil {
-		return fail(c.Err.Kind, c.Err.Error())
+		return fail(c.Err.Kind, c.Err.Error(), c.Err.Msg)
 	}
 
 	latest, err := arc.Snapshot(ctx, key, 0)
@@ -205,11 +208,13 @@ func recordCapture(ctx context.Context, arc *archive.Archive, t Target, c scrape
 	case err != nil:
 		return res, err
 	case !latest.VerifyHash():
-		return fail("corrupt_baseline", fmt.Sprintf("latest archived version %d does not match its content hash; run relwatch check", latest.Version))
+		msg := fmt.Sprintf("latest archived version %d does not match its content hash; run relwatch check", latest.Version)
+		return fail("corrupt_baseline", msg, msg)
 	}
 	if c.NotModified {
 		if !hasLatest {
-			return fail("not_modified", "server answered 304 Not Modified but the archive has no version of this page")
+			const msg = "server answered 304 Not Modified but the archive has no version of this page"
+			return fail("not_modified", msg, msg)
 		}
 		res.Status, res.Version, res.PreviousVersion = statusUnchanged, latest.Version, latest.Version
 		return res, arc.RecordUnchanged(ctx, capture, latest.Version)
@@ -219,9 +224,9 @@ func recordCapture(ctx context.Context, arc *archive.Archive, t Target, c scrape
 	if err != nil {
 		var pe *scraper.ParseError
 		if errors.As(err, &pe) {
-			return fail(pe.Kind, err.Error())
+			return fail(pe.Kind, err.Error(), pe.Detail)
 		}
-		return fail("parse_error", err.Error())
+		return fail("parse_error", err.Error(), err.Error())
 	}
 	snap := parsed.Snapshot
 	res.Warnings = parsed.Warnings

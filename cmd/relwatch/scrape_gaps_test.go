@@ -1,12 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // writeTarget replaces the env's config with one target,
@@ -89,6 +91,49 @@ func TestURLCredentialsNeverStored(t *testing.T) {
 		}
 		if strings.Contains(string(data), secret) {
 			t.Errorf("the password is in %s", filepath.Base(e.db+suffix))
+		}
+	}
+}
+
+// TestPagesNamesTheErrorKindOnce: the archive stores a failed check's kind
+// and message apart, and pages joins them; scrape once stored the whole
+// error text, kind included, as the message ("http_status: http_status:
+// HTTP 503").
+func TestPagesNamesTheErrorKindOnce(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun(0, "scrape")
+	lastError := func() string {
+		t.Helper()
+		var pages []pageEntry
+		if err := json.Unmarshal([]byte(e.mustRun(0, "pages", "--json")), &pages); err != nil || len(pages) != 1 {
+			t.Fatalf("pages --json: %v %+v", err, pages)
+		}
+		return pages[0].LastError
+	}
+	for _, tt := range []struct {
+		name, kind string
+		prepare    func()
+		args       []string
+	}{
+		{"HTTP 503", "http_status", func() { e.site.serve(503, "kazakhstan-fr-v1.html") }, nil},
+		{"maintenance page", "no_title", func() { e.site.serve(200, "maintenance.html") }, nil},
+		{"deadline", "deadline", func() {
+			e.site.serve(200, "kazakhstan-fr-v1.html")
+			e.site.slow.Store(int64(3 * time.Second))
+		}, []string{"--deadline", "100ms"}},
+	} {
+		tt.prepare()
+		r := scrapeJSON(t, e.mustRun(exitFailed, append([]string{"scrape", "--json"}, tt.args...)...))
+		if r.ErrorKind != tt.kind {
+			t.Errorf("%s: scrape --json %+v, want error_kind %s", tt.name, r, tt.kind)
+		}
+		got := lastError()
+		rest, ok := strings.CutPrefix(got, tt.kind+": ")
+		if !ok || strings.HasPrefix(rest, tt.kind) || strings.HasPrefix(rest, strings.ReplaceAll(tt.kind, "_", " ")+":") {
+			t.Errorf("%s: pages last_error %q, want the kind %s once, then the message", tt.name, got, tt.kind)
+		}
+		if out := e.mustRun(0, "pages"); strings.Contains(out, tt.kind+": "+tt.kind) {
+			t.Errorf("%s: pages repeats the kind:\n%s", tt.name, out)
 		}
 	}
 }
