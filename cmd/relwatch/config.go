@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/andybalholm/cascadia"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/relwatch/relwatch/snapshots"
@@ -293,6 +294,17 @@ func validateTarget(t Target, node *yaml.Node, fail func(int, string, ...any) er
 	u, err := url.Parse(t.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fail(lineOf(node, "url"), "target %s: field url: %q is not an http(s) URL", t.Key(), t.URL)
+	}
+	// The selectors are compiled as the parser compiles them, so that a typo
+	// is a config error now rather than a failed check of the page on
+	// every scrape.
+	for _, f := range []struct{ key, sel string }{{"content", t.Content}, {"exclude", t.Exclude}} {
+		if strings.TrimSpace(f.sel) == "" {
+			continue
+		}
+		if _, err := cascadia.Compile(f.sel); err != nil {
+			return fail(lineOf(node, f.key), "target %s: field %s: %q is not a valid CSS selector: %v", t.Key(), f.key, f.sel, err)
+		}
 	}
 	if t.Parallel != nil {
 		return fail(lineOf(node, "parallel"), "target %s: parallel is a top-level setting", t.Key())

@@ -54,6 +54,10 @@ func TestParseConfigErrors(t *testing.T) {
 			"relwatch.yaml:3: target a/en: duplicate of the target on line 2"},
 		{"not http", "targets:\n  - id: a\n    lang: en\n    url: file:///etc/passwd\n", `relwatch.yaml:4: target a/en: field url: "file:///etc/passwd" is not an http(s) URL`},
 		{"bad duration", "delay: soon\ntargets:\n  - {id: a, lang: en, url: 'https://example.org/'}\n", `line 1: "soon" is not a duration`},
+		{"bad content selector", "targets:\n  - id: a\n    lang: en\n    url: https://example.org/\n    content: \"div[[\"\n",
+			`relwatch.yaml:5: target a/en: field content: "div[[" is not a valid CSS selector`},
+		{"bad exclude selector", "targets:\n  - id: a\n    urls: {en: 'https://example.org/'}\n    exclude: .share, >>\n",
+			`relwatch.yaml:4: target a/en: field exclude: ".share, >>" is not a valid CSS selector`},
 		{"no targets", "archive: x.db\n", "no targets"},
 		{"not yaml", "targets: [\n", "relwatch.yaml"},
 	}
@@ -228,6 +232,14 @@ func TestConfigCheckCommand(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("config check output lacks %q:\n%s", want, out.String())
 		}
+	}
+	badSel := filepath.Join(dir, "badsel.yaml")
+	if err := os.WriteFile(badSel, []byte("targets:\n  - id: a\n    lang: en\n    url: https://example.org/\n    content: \"div[[\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	errb.Reset()
+	if code := run(t.Context(), []string{"config", "check", badSel}, streams{Out: &out, Err: &errb}); code != exitUsage || !strings.Contains(errb.String(), "badsel.yaml:5: target a/en: field content") {
+		t.Fatalf("config check of an invalid selector: exit %d, stderr %q", code, errb.String())
 	}
 	bad := filepath.Join(dir, "bad.yaml")
 	if err := os.WriteFile(bad, []byte("targets:\n  - {id: a, lang: en}\n"), 0o644); err != nil {
