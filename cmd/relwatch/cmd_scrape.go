@@ -161,6 +161,9 @@ func scrapeRun(ctx context.Context, g *globals, cfg Config, targets []Target, op
 	if archiveErr != nil {
 		return nil, archiveErr
 	}
+	if err := fromArchive(writeCtx, arc, targets, results); err != nil {
+		return nil, err
+	}
 	if err := printResults(g.io, results, opts.json); err != nil {
 		return nil, err
 	}
@@ -217,6 +220,7 @@ func recordCapture(ctx context.Context, arc *archive.Archive, t Target, c scrape
 			return fail("not_modified", msg, msg)
 		}
 		res.Status, res.Version, res.PreviousVersion = statusUnchanged, latest.Version, latest.Version
+		res.UpdatedRaw = string(latest.UpdatedRaw)
 		return res, arc.RecordUnchanged(ctx, capture, latest.Version)
 	}
 
@@ -264,6 +268,26 @@ func recordCapture(ctx context.Context, arc *archive.Archive, t Target, c scrape
 		res.report.WindowStart, res.report.WindowEnd = latest.LastSeen, stored.FirstSeen
 	}
 	return res, nil
+}
+
+// fromArchive completes the results from the archive's state after the
+// run: a page whose check told nothing of its content (a failed check)
+// shows the stamp of its latest version.
+func fromArchive(ctx context.Context, arc *archive.Archive, targets []Target, results []pageResult) error {
+	pages, err := arc.Pages(ctx)
+	if err != nil {
+		return err
+	}
+	byKey := make(map[snapshots.PageKey]archive.PageStatus, len(pages))
+	for _, p := range pages {
+		byKey[p.Page] = p
+	}
+	for i, t := range targets {
+		if p, ok := byKey[t.Key()]; ok && results[i].UpdatedRaw == "" {
+			results[i].UpdatedRaw = p.UpdatedRaw
+		}
+	}
+	return nil
 }
 
 func printResults(io streams, results []pageResult, asJSON bool) error {

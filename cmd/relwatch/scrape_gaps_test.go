@@ -137,3 +137,38 @@ func TestPagesNamesTheErrorKindOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryStampAfter304AndFailure: the summary's page stamp is the
+// latest version's, also when the server answered 304 and when the check
+// failed but the page has versions.
+func TestSummaryStampAfter304AndFailure(t *testing.T) {
+	e, _ := newETagEnv(t)
+	e.mustRun(0, "scrape")
+	summary := filepath.Join(e.dir, "summary.md")
+	r := scrapeJSON(t, e.mustRun(0, "scrape", "--json", "--summary", summary))
+	if r.Status != statusUnchanged || r.UpdatedRaw != "23 May. 2022 15:38" {
+		t.Errorf("scrape --json after a 304: %+v, want updated_raw 23 May. 2022 15:38", r)
+	}
+	data, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "| kazakhstan/fr | unchanged | v1 | 23 May. 2022 15:38 |"; !strings.Contains(string(data), want) {
+		t.Errorf("summary after a 304 lacks %q:\n%s", want, data)
+	}
+
+	f := newTestEnv(t)
+	f.mustRun(0, "scrape")
+	f.site.serve(503, "kazakhstan-fr-v1.html")
+	summary = filepath.Join(f.dir, "summary.md")
+	r = scrapeJSON(t, f.mustRun(exitFailed, "scrape", "--json", "--summary", summary))
+	if r.Status != statusFailed || r.UpdatedRaw != "23 May. 2022 15:38" {
+		t.Errorf("scrape --json of a failed check: %+v, want updated_raw 23 May. 2022 15:38", r)
+	}
+	if data, err = os.ReadFile(summary); err != nil {
+		t.Fatal(err)
+	}
+	if want := "| kazakhstan/fr | failed | - | 23 May. 2022 15:38 |"; !strings.Contains(string(data), want) {
+		t.Errorf("summary after a failed check lacks %q:\n%s", want, data)
+	}
+}
