@@ -1,8 +1,13 @@
 package main
 
 import (
+	"strings"
+	"time"
+
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/relwatch/relwatch/scraper"
 )
 
 func newConfigCommand(g *globals) *cobra.Command {
@@ -16,8 +21,9 @@ func newConfigCommand(g *globals) *cobra.Command {
 		Use:   "check [FILE]",
 		Short: "Validate a config file and print the effective configuration",
 		Long: `Validate a config file (FILE, else the one relwatch would use) and print the
-effective configuration: the archive path and every target with its fetch
-settings after defaults are applied. Exits 2 on an invalid file.`,
+effective configuration: the archive path, the health and wayback: settings,
+and every target with its fetch settings, after defaults are applied. Exits
+2 on an invalid file.`,
 		Example: `  relwatch config check relwatch.yaml`,
 		Args:    maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -46,6 +52,46 @@ type effectiveTarget struct {
 	AllowPrivateNetworks bool   `yaml:"allow_private_networks"`
 }
 
+// effectiveWayback is the wayback: settings backfill will use.
+type effectiveWayback struct {
+	CDXURL          string `yaml:"cdx_url"`
+	ReplayURL       string `yaml:"replay_url"`
+	CDXInterval     string `yaml:"cdx_interval"`
+	CaptureInterval string `yaml:"capture_interval"`
+	Backoff         string `yaml:"backoff"`
+	MaxWait         string `yaml:"max_wait"`
+	Retries         int    `yaml:"retries"`
+}
+
+// effectiveWaybackOf fills in the scraper's defaults as scraper.NewWayback does.
+func effectiveWaybackOf(w WaybackSettings) effectiveWayback {
+	dur := func(d *Duration, def time.Duration) time.Duration {
+		if d == nil {
+			return def
+		}
+		return time.Duration(*d)
+	}
+	e := effectiveWayback{CDXURL: scraper.DefaultCDXURL, ReplayURL: scraper.DefaultReplayURL, Retries: scraper.DefaultWaybackRetries}
+	if w.CDXURL != nil {
+		e.CDXURL = *w.CDXURL
+	}
+	if w.ReplayURL != nil {
+		e.ReplayURL = *w.ReplayURL
+	}
+	if !strings.HasSuffix(e.ReplayURL, "/") {
+		e.ReplayURL += "/"
+	}
+	if w.Retries != nil {
+		e.Retries = *w.Retries
+	}
+	backoff := dur(w.Backoff, scraper.DefaultWaybackBackoff)
+	e.CDXInterval = dur(w.CDXInterval, scraper.DefaultCDXInterval).String()
+	e.CaptureInterval = dur(w.CaptureInterval, scraper.DefaultCaptureInterval).String()
+	e.Backoff = backoff.String()
+	e.MaxWait = max(dur(w.MaxWait, scraper.DefaultWaybackMaxWait), backoff).String()
+	return e
+}
+
 func runConfigCheck(g *globals) error {
 	cfg, err := g.config()
 	if err != nil {
@@ -57,9 +103,10 @@ func runConfigCheck(g *globals) error {
 		Parallel   int               `yaml:"parallel"`
 		StaleAfter string            `yaml:"stale_after"`
 		LagAfter   string            `yaml:"lag_after"`
+		Wayback    effectiveWayback  `yaml:"wayback"`
 		Targets    []effectiveTarget `yaml:"targets"`
 	}{Source: cfg.Source, Archive: g.archivePath(cfg), Parallel: parallelism(cfg.Fetch),
-		StaleAfter: cfg.StaleAfter.String(), LagAfter: cfg.LagAfter.String()}
+		StaleAfter: cfg.StaleAfter.String(), LagAfter: cfg.LagAfter.String(), Wayback: effectiveWaybackOf(cfg.Wayback)}
 	for _, t := range cfg.Targets {
 		p := policyFor(cfg.Fetch, t.FetchSettings)
 		out.Targets = append(out.Targets, effectiveTarget{
