@@ -310,7 +310,7 @@ func (h *hostWorker) fetchInto(ctx context.Context, t Target, c *Capture) *Fetch
 		}
 	} else if !h.robotsNoted {
 		h.robotsNoted = true
-		h.run.log.Info("robots.txt not consulted (respect_robots is off)", "host", hostPort(u), "page", t.Page)
+		h.run.log.Warn("robots.txt not consulted (respect_robots is off)", "host", hostPort(u), "page", t.Page)
 	}
 
 	validators := http.Header{}
