@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -74,6 +75,12 @@ type pageResult struct {
 	Suspect         string   `json:"suspect,omitempty"`
 	UpdatedRaw      string   `json:"updated_raw,omitempty"`
 	Warnings        []string `json:"warnings,omitempty"` // from the parser: an unreadable stamp, a language mismatch
+	// Stale is true when, after this run, the page has had no successful
+	// check for longer than stale_after; StaleSince is when that became
+	// so, LastSuccess the last successful check.
+	Stale       bool       `json:"stale"`
+	StaleSince  *time.Time `json:"stale_since,omitempty"`
+	LastSuccess *time.Time `json:"last_success,omitempty"`
 
 	report *diff.Report // the change into Version, when Status is changed
 }
@@ -87,11 +94,7 @@ func runScrape(ctx context.Context, g *globals, opts scrapeOptions) error {
 	if err != nil {
 		return err
 	}
-	stale, err := staleAfterScrape(ctx, g, cfg, targets, time.Now())
-	if err != nil {
-		return err
-	}
-	return withStale(scrapeExit(ctx, results, opts.exitCode), stale, cfg.StaleAfter)
+	return scrapeExit(ctx, results, opts.exitCode, cfg.StaleAfter)
 }
 
 // scrapeRun is one scrape: it opens the archive, holds the writer lock
@@ -161,8 +164,19 @@ func scrapeRun(ctx context.Context, g *globals, cfg Config, targets []Target, op
 	if archiveErr != nil {
 		return nil, archiveErr
 	}
-	if err := fromArchive(writeCtx, arc, targets, results); err != nil {
+	// Staleness is known before anything is printed, so that every output
+	// says which pages are stale. An interrupted run does not judge it.
+	staleAfter := time.Duration(0)
+	if ctx.Err() == nil {
+		staleAfter = cfg.StaleAfter
+	}
+	if err := fromArchive(writeCtx, arc, targets, results, time.Now(), staleAfter); err != nil {
 		return nil, err
+	}
+	for _, r := range results {
+		if r.Stale {
+			g.log.Warn("stale page", "page", r.Page, "last_success", r.LastSuccess, "stale_after", cfg.StaleAfter.String())
+		}
 	}
 	if err := printResults(g.io, results, opts.json); err != nil {
 		return nil, err
@@ -272,8 +286,10 @@ func recordCapture(ctx context.Context, arc *archive.Archive, t Target, c scrape
 
 // fromArchive completes the results from the archive's state after the
 // run: a page whose check told nothing of its content (a failed check)
-// shows the stamp of its latest version.
-func fromArchive(ctx context.Context, arc *archive.Archive, targets []Target, results []pageResult) error {
+// shows the stamp of its latest version, and a page with no successful
+// check for longer than staleAfter at now is marked stale (when
+// staleAfter is not 0).
+func fromArchive(ctx context.Context, arc *archive.Archive, targets []Target, results []pageResult, now time.Time, staleAfter time.Duration) error {
 	pages, err := arc.Pages(ctx)
 	if err != nil {
 		return err
@@ -283,8 +299,18 @@ func fromArchive(ctx context.Context, arc *archive.Archive, targets []Target, re
 		byKey[p.Page] = p
 	}
 	for i, t := range targets {
-		if p, ok := byKey[t.Key()]; ok && results[i].UpdatedRaw == "" {
-			results[i].UpdatedRaw = p.UpdatedRaw
+		p, ok := byKey[t.Key()]
+		if !ok {
+			continue
+		}
+		r := &results[i]
+		if r.UpdatedRaw == "" {
+			r.UpdatedRaw = p.UpdatedRaw
+		}
+		if staleAfter > 0 && isStale(p, now, staleAfter) {
+			since := p.LastSuccess.Add(staleAfter).UTC()
+			last := p.LastSuccess.UTC()
+			r.Stale, r.StaleSince, r.LastSuccess = true, &since, &last
 		}
 	}
 	return nil
@@ -308,6 +334,9 @@ func printResults(io streams, results []pageResult, asJSON bool) error {
 		if r.Status == statusChanged {
 			line += fmt.Sprintf(" (was v%d)", r.PreviousVersion)
 		}
+		if r.Stale {
+			line += " " + staleNote(r)
+		}
 		if r.Error != "" {
 			line += "  " + r.Error
 		}
@@ -320,12 +349,24 @@ func printResults(io streams, results []pageResult, asJSON bool) error {
 	return err
 }
 
-// scrapeExit picks the exit code: interrupted beats failed beats changed.
-func scrapeExit(ctx context.Context, results []pageResult, exitOnChange bool) error {
+// staleNote is how a stale page's line says so: "stale since
+// 2026-11-27 06:00 (last success 2026-11-20 06:00)", in UTC.
+func staleNote(r pageResult) string {
+	if !r.Stale || r.StaleSince == nil || r.LastSuccess == nil {
+		return ""
+	}
+	const layout = "2006-01-02 15:04"
+	return fmt.Sprintf("stale since %s (last success %s)", r.StaleSince.Format(layout), r.LastSuccess.Format(layout))
+}
+
+// scrapeExit picks the exit code: interrupted beats failed (or stale)
+// beats changed. The message names the stale pages.
+func scrapeExit(ctx context.Context, results []pageResult, exitOnChange bool, staleAfter time.Duration) error {
 	if ctx.Err() != nil {
 		return &exitError{code: exitInterrupted}
 	}
 	failed, changed := 0, 0
+	var stale []string
 	for _, r := range results {
 		switch r.Status {
 		case statusFailed:
@@ -333,14 +374,22 @@ func scrapeExit(ctx context.Context, results []pageResult, exitOnChange bool) er
 		case statusNew, statusChanged:
 			changed++
 		}
+		if r.Stale {
+			stale = append(stale, r.Page)
+		}
 	}
+	var exit error
 	switch {
 	case failed > 0:
-		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d pages failed", failed, len(results))}
+		msg := fmt.Sprintf("%d of %d pages failed", failed, len(results))
+		if len(stale) > 0 {
+			msg += fmt.Sprintf("; stale (no successful check for over %s): %s", staleAfter, strings.Join(stale, ", "))
+		}
+		return &exitError{code: exitFailed, err: errors.New(msg)}
 	case exitOnChange && changed > 0:
-		return &exitError{code: exitChanged}
+		exit = &exitError{code: exitChanged}
 	}
-	return nil
+	return withStale(exit, stale, staleAfter)
 }
 
 // targets loads the config and the targets --only selects.

@@ -102,7 +102,17 @@ func runSummary(results []pageResult) string {
 	if len(results) == 1 {
 		noun = "page"
 	}
-	return fmt.Sprintf("%d %s: %s", len(results), noun, strings.Join(parts, ", "))
+	line := fmt.Sprintf("%d %s: %s", len(results), noun, strings.Join(parts, ", "))
+	stale := 0
+	for _, r := range results {
+		if r.Stale {
+			stale++
+		}
+	}
+	if stale > 0 {
+		line += fmt.Sprintf(" (%d stale)", stale)
+	}
+	return line
 }
 
 // appendSummary appends a Markdown summary of the run to path: a table of
@@ -122,7 +132,12 @@ func appendSummary(path string, results []pageResult) error {
 		if r.Suspect != "" {
 			note = "suspect: " + r.Suspect
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", cell(r.Page), r.Status, version, cell(r.UpdatedRaw), cell(note))
+		status := r.Status
+		if r.Stale {
+			status += ", stale"
+			note = strings.TrimSuffix(staleNote(r)+"; "+note, "; ")
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", cell(r.Page), status, version, cell(r.UpdatedRaw), cell(note))
 	}
 	for _, r := range results {
 		if r.report == nil {

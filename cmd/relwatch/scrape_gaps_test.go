@@ -172,3 +172,55 @@ func TestSummaryStampAfter304AndFailure(t *testing.T) {
 		t.Errorf("summary after a failed check lacks %q:\n%s", want, data)
 	}
 }
+
+// TestScrapeShowsStalePages: a page whose last success is older than
+// stale_after is marked stale in scrape's text and JSON output, the run
+// summary line, the Markdown summary and the exit message, not only in the
+// exit code.
+func TestScrapeShowsStalePages(t *testing.T) {
+	e := newTestEnv(t)
+	srv := httptest.NewServer(e.site)
+	t.Cleanup(srv.Close)
+	e.writeTarget(srv.URL+"/cps/fr/natohq/topics_49598.htm?selectedLocale=fr", "stale_after: 50ms\n")
+	e.mustRun(0, "scrape")
+	time.Sleep(100 * time.Millisecond)
+	e.site.serve(503, "kazakhstan-fr-v1.html")
+
+	out, errOut, code := e.relwatch("scrape")
+	if code != exitFailed {
+		t.Fatalf("scrape of a stale page: exit %d, want %d\n%s%s", code, exitFailed, out, errOut)
+	}
+	if !strings.Contains(out, "failed    stale since ") || !strings.Contains(out, "(last success ") {
+		t.Errorf("scrape's line does not say the page is stale:\n%s", out)
+	}
+	if !strings.Contains(out, "1 page: 1 failed (1 stale)") {
+		t.Errorf("run summary line does not count the stale page:\n%s", out)
+	}
+	if !strings.Contains(errOut, "relwatch: 1 of 1 pages failed; stale (no successful check for over 50ms): kazakhstan/fr") {
+		t.Errorf("exit message does not name the stale page:\n%s", errOut)
+	}
+
+	summary := filepath.Join(e.dir, "summary.md")
+	jsonOut := e.mustRun(exitFailed, "scrape", "--json", "--summary", summary)
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(jsonOut), &raw); err != nil {
+		t.Fatal(err)
+	}
+	if raw["stale"] != true || raw["stale_since"] == nil || raw["last_success"] == nil {
+		t.Errorf("scrape --json of a stale page: %s", jsonOut)
+	}
+	data, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "| kazakhstan/fr | failed, stale | - |") || !strings.Contains(string(data), "stale since ") {
+		t.Errorf("Markdown summary does not mark the stale page:\n%s", data)
+	}
+
+	// A page checked successfully is not stale, and says so in JSON.
+	e.site.serve(200, "kazakhstan-fr-v1.html")
+	ok := e.mustRun(0, "scrape", "--json")
+	if !strings.Contains(ok, `"stale":false`) || strings.Contains(ok, "stale_since") {
+		t.Errorf("scrape --json of a fresh page: %s", ok)
+	}
+}
