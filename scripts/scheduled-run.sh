@@ -6,7 +6,10 @@
 # Run it from the top of the checkout that holds the archive and the export.
 # Environment (all optional):
 #   RELWATCH_BIN            relwatch binary to use (default: build ./cmd/relwatch
-#                           of the repository this script lives in)
+#                           of the repository this script lives in; in a
+#                           repository without it, go install
+#                           github.com/relwatch/relwatch/cmd/relwatch@$RELWATCH_VERSION)
+#   RELWATCH_VERSION        the version go install fetches then (default latest)
 #   RELWATCH_CONFIG         config file (relwatch's own variable; default ./relwatch.yaml)
 #   RELWATCH_DB             archive file to commit (default relwatch.db); passed as --db
 #   RELWATCH_EXPORT_DIR     export folder to commit (default data)
@@ -37,8 +40,16 @@ if [[ -z $bin ]]; then
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   bin=$tmp/relwatch
-  log "building relwatch from $src"
-  (cd "$src" && go build -o "$bin" ./cmd/relwatch)
+  if [[ -f $src/cmd/relwatch/main.go ]]; then
+    # A fork or clone of relwatch: build the code it holds.
+    log "building relwatch from $src"
+    (cd "$src" && go build -o "$bin" ./cmd/relwatch)
+  else
+    # The script copied into a repository of its own: install a release.
+    pkg=github.com/relwatch/relwatch/cmd/relwatch@${RELWATCH_VERSION:-latest}
+    log "installing $pkg"
+    GOBIN=$tmp go install "$pkg"
+  fi
 fi
 
 git rev-parse --is-inside-work-tree >/dev/null

@@ -263,3 +263,43 @@ func TestScheduledRunScriptIgnoredArchive(t *testing.T) {
 		t.Fatalf("committed: %q", files)
 	}
 }
+
+// TestScheduledRunScriptOutsideRelwatch: the script copied into a
+// repository that does not hold relwatch's code installs relwatch with go
+// install instead of building ./cmd/relwatch (here with the module proxy
+// off, so the install fails without touching the network).
+func TestScheduledRunScriptOutsideRelwatch(t *testing.T) {
+	for _, tool := range []string{"bash", "git", "go"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not found: %v", tool, err)
+		}
+	}
+	script, err := os.ReadFile(filepath.Join("..", "..", "scripts", "scheduled-run.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(repo, "scripts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(repo, "scripts", "scheduled-run.sh"), script, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, "RELWATCH_") || strings.HasPrefix(kv, "GOPROXY=") || strings.HasPrefix(kv, "GOFLAGS=")
+	}), "GOPROXY=off", "GOFLAGS=")
+	cmd := exec.Command("git", "init", "-q")
+	cmd.Dir, cmd.Env = repo, env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v\n%s", err, out)
+	}
+	cmd = exec.Command("bash", "scripts/scheduled-run.sh")
+	cmd.Dir, cmd.Env = repo, env
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("scheduled-run.sh succeeded with the module proxy off:\n%s", out)
+	}
+	if !strings.Contains(string(out), "installing github.com/relwatch/relwatch/cmd/relwatch@latest") || strings.Contains(string(out), "building relwatch") {
+		t.Fatalf("scheduled-run.sh did not go install relwatch:\n%s", out)
+	}
+}
