@@ -24,6 +24,9 @@ const (
 	statusChanged   = "changed"
 	statusUnchanged = "unchanged"
 	statusFailed    = "failed"
+	// statusSkipped is a page the run was stopped (Ctrl-C, SIGTERM) before
+	// it checked: not a failure, and not recorded.
+	statusSkipped = "skipped"
 )
 
 type scrapeOptions struct {
@@ -44,7 +47,8 @@ func newScrapeCommand(g *globals) *cobra.Command {
 		Long: `Fetch every configured page, parse it into a snapshot, and archive it.
 A page whose content equals its latest version adds no version: the check is
 still recorded. Prints one line per page: page, status (new, changed,
-unchanged, failed), version, and for failed the reason.`,
+unchanged, failed, or skipped when interrupted before the page was
+checked), version, and for failed the reason.`,
 		Example: `  relwatch scrape
   relwatch scrape --only kazakhstan/fr --json
   relwatch scrape --exit-code || echo "something changed or failed"`,
@@ -211,7 +215,7 @@ func recordCapture(ctx context.Context, arc *archive.Archive, t Target, c scrape
 	}
 	if c.Err != nil && c.Err.Kind == scraper.KindCanceled {
 		// Not a check of the page: relwatch was stopped before it finished.
-		res.Status, res.ErrorKind, res.Error = statusFailed, c.Err.Kind, "interrupted before this page was checked"
+		res.Status, res.ErrorKind, res.Error = statusSkipped, c.Err.Kind, "interrupted before this page was checked"
 		return res, nil
 	}
 	if c.Err != nil {

@@ -86,16 +86,22 @@ func summaryPath(flag string) string {
 	return os.Getenv("GITHUB_STEP_SUMMARY")
 }
 
-// runSummary is the one-line account of a run: "2 pages: 1 changed, 1 unchanged".
+// runSummary is the one-line account of a run: "2 pages: 1 changed, 1
+// unchanged"; pages an interrupted run did not check are "1 skipped
+// (interrupted)".
 func runSummary(results []pageResult) string {
 	counts := map[string]int{}
 	for _, r := range results {
 		counts[r.Status]++
 	}
 	var parts []string
-	for _, status := range []string{statusNew, statusChanged, statusUnchanged, statusFailed} {
+	for _, status := range []string{statusNew, statusChanged, statusUnchanged, statusFailed, statusSkipped} {
 		if counts[status] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", counts[status], status))
+			label := status
+			if status == statusSkipped {
+				label += " (interrupted)"
+			}
+			parts = append(parts, fmt.Sprintf("%d %s", counts[status], label))
 		}
 	}
 	noun := "pages"

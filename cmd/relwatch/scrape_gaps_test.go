@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
@@ -222,5 +224,71 @@ func TestScrapeShowsStalePages(t *testing.T) {
 	ok := e.mustRun(0, "scrape", "--json")
 	if !strings.Contains(ok, `"stale":false`) || strings.Contains(ok, "stale_since") {
 		t.Errorf("scrape --json of a fresh page: %s", ok)
+	}
+}
+
+// TestInterruptedPagesAreSkippedNotFailed: Ctrl-C during a run leaves the
+// pages not yet checked "skipped": not failed in the output, the summary
+// line or the Markdown summary, and not recorded; the exit is 130.
+func TestInterruptedPagesAreSkippedNotFailed(t *testing.T) {
+	e := newTestEnv(t)
+	fast := httptest.NewServer(e.site)
+	t.Cleanup(fast.Close)
+	slowSite := &site{}
+	slowSite.serve(200, "kazakhstan-fr-v1.html")
+	slow := httptest.NewServer(slowSite)
+	t.Cleanup(slow.Close)
+	yaml := fmt.Sprintf("archive: history.db\ndelay: 0s\nretries: 0\ntimeout: 10s\ntargets:\n"+
+		"  - {id: kazakhstan, lang: fr, url: '%s/cps/fr/natohq/topics_49598.htm?selectedLocale=fr'}\n"+
+		"  - {id: georgia, lang: fr, url: '%s/cps/fr/natohq/topics_38988.htm?selectedLocale=fr'}\n", fast.URL, slow.URL)
+	if err := os.WriteFile(e.cfg, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.mustRun(0, "scrape")
+	slowSite.slow.Store(int64(5 * time.Second))
+	summary := filepath.Join(e.dir, "summary.md")
+
+	interrupted := func(args ...string) string {
+		t.Helper()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		time.AfterFunc(300*time.Millisecond, cancel)
+		var out, errb bytes.Buffer
+		code := run(ctx, append([]string{"--config", e.cfg}, args...), streams{Out: &out, Err: &errb})
+		if code != exitInterrupted {
+			t.Fatalf("interrupted scrape: exit %d, want %d\n%s%s", code, exitInterrupted, out.String(), errb.String())
+		}
+		return out.String()
+	}
+	out := interrupted("scrape", "--summary", summary)
+	if !strings.Contains(out, "2 pages: 1 unchanged, 1 skipped (interrupted)") {
+		t.Errorf("run summary line:\n%s", out)
+	}
+	if !strings.Contains(out, "georgia/fr               skipped") || strings.Contains(out, "failed") {
+		t.Errorf("the page not checked should be skipped, not failed:\n%s", out)
+	}
+	data, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "| georgia/fr | skipped |") || strings.Contains(string(data), "failed") {
+		t.Errorf("Markdown summary:\n%s", data)
+	}
+
+	var statuses []string
+	for _, line := range strings.Split(strings.TrimSpace(interrupted("scrape", "--json")), "\n") {
+		statuses = append(statuses, scrapeJSON(t, line).Status)
+	}
+	if fmt.Sprint(statuses) != "[unchanged skipped]" {
+		t.Errorf("scrape --json statuses %v, want [unchanged skipped]", statuses)
+	}
+	var pages []pageEntry
+	if err := json.Unmarshal([]byte(e.mustRun(0, "pages", "--json")), &pages); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pages {
+		if p.ConsecutiveFailures != 0 {
+			t.Errorf("a skipped page was recorded as failed: %+v", p)
+		}
 	}
 }
