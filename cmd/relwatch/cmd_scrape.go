@@ -311,7 +311,10 @@ func fromArchive(ctx context.Context, arc *archive.Archive, targets []Target, re
 		if r.UpdatedRaw == "" {
 			r.UpdatedRaw = p.UpdatedRaw
 		}
-		if staleAfter > 0 && isStale(p, now, staleAfter) {
+		// A page checked successfully in this run is not stale, however
+		// long the run took since.
+		checked := r.Status == statusNew || r.Status == statusChanged || r.Status == statusUnchanged
+		if staleAfter > 0 && !checked && isStale(p, now, staleAfter) {
 			since := p.LastSuccess.Add(staleAfter).UTC()
 			last := p.LastSuccess.UTC()
 			r.Stale, r.StaleSince, r.LastSuccess = true, &since, &last
