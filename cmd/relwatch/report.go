@@ -150,9 +150,11 @@ func appendSummary(path string, results []pageResult) error {
 			continue
 		}
 		b.WriteString("\n")
-		if err := diff.Render(&b, "markdown", *r.report, diff.RenderOptions{}); err != nil {
+		var change bytes.Buffer
+		if err := diff.Render(&change, "markdown", *r.report, diff.RenderOptions{}); err != nil {
 			return fmt.Errorf("%s: render summary: %w", r.Page, err)
 		}
+		b.Write(nestHeadings(change.Bytes(), 2))
 	}
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
@@ -163,6 +165,27 @@ func appendSummary(path string, results []pageResult) error {
 		return fmt.Errorf("summary: %w", err)
 	}
 	return f.Close()
+}
+
+// nestHeadings moves every ATX heading of a Markdown document by levels
+// (# → ###), so that a whole report can sit under a heading of the
+// document it is part of. Page text in our Markdown escapes '#', so only
+// real headings start a line with it.
+func nestHeadings(md []byte, levels int) []byte {
+	prefix := []byte(strings.Repeat("#", levels))
+	lines := bytes.SplitAfter(md, []byte("\n"))
+	var out bytes.Buffer
+	for _, l := range lines {
+		n := 0
+		for n < len(l) && l[n] == '#' {
+			n++
+		}
+		if n > 0 && n+levels <= 6 && n < len(l) && (l[n] == ' ' || l[n] == '\n') {
+			out.Write(prefix)
+		}
+		out.Write(l)
+	}
+	return out.Bytes()
 }
 
 // cell makes text safe inside a Markdown table cell.

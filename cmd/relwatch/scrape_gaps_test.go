@@ -292,3 +292,36 @@ func TestInterruptedPagesAreSkippedNotFailed(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryChangeHeadingsNestUnderTheRunHeading: each change's report in
+// the Markdown summary is a part of the run's "## relwatch:" section, so
+// its headings are ### and deeper (they were # and ##, which broke the
+// job summary's outline).
+func TestSummaryChangeHeadingsNestUnderTheRunHeading(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun(0, "scrape")
+	e.site.serve(200, "kazakhstan-fr-v2.html")
+	summary := filepath.Join(e.dir, "summary.md")
+	e.mustRun(0, "scrape", "--summary", summary)
+	data, err := os.ReadFile(summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	if !strings.HasPrefix(lines[0], "## relwatch: ") {
+		t.Fatalf("summary starts with %q", lines[0])
+	}
+	headings := 0
+	for _, l := range lines[1:] {
+		if !strings.HasPrefix(l, "#") {
+			continue
+		}
+		headings++
+		if !strings.HasPrefix(l, "### ") && !strings.HasPrefix(l, "####") {
+			t.Errorf("heading %q is not below the run's ## heading", l)
+		}
+	}
+	if headings < 2 {
+		t.Errorf("summary has %d change headings, want the change's title and its sections:\n%s", headings, data)
+	}
+}
