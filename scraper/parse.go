@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -288,38 +289,146 @@ func walkRoot(root, title, content *html.Node) *html.Node {
 }
 
 // findTitle is the main heading: the first h1 with text inside the content
-// root, else the first one outside chrome (a menu, a sign-up dialog), else
-// the first one at all.
+// root; else, among the h1s outside chrome (a menu, a sign-up dialog), the
+// first inside the page's main content (<main>, <article>, role=main) that
+// is not a site logo, then the first that is not a logo, then the first in
+// the main content, then the first outside chrome; else the first h1 at all.
+// Sites that mark their logo up as an h1 ("<header><h1><a href=/>NATO</a>
+// </h1></header>") put it before the title.
 func findTitle(root, content *html.Node) *html.Node {
 	if content != nil {
-		if h := firstH1(content, false); h != nil {
+		if h := firstH1(content); h != nil {
 			return h
 		}
 	}
-	if h := firstH1(root, true); h != nil {
-		return h
+	var inMain, plain, mainLogo, first *html.Node
+	eachH1(root, func(h *html.Node) bool {
+		logo, main := isLogoH1(h)
+		switch {
+		case main && !logo:
+			inMain = h
+			return false
+		case !logo && plain == nil:
+			plain = h
+		case main && mainLogo == nil:
+			mainLogo = h
+		}
+		if first == nil {
+			first = h
+		}
+		return true
+	})
+	for _, h := range []*html.Node{inMain, plain, mainLogo, first} {
+		if h != nil {
+			return h
+		}
 	}
-	return firstH1(root, false)
+	return firstH1(root)
 }
 
-func firstH1(n *html.Node, skipChrome bool) *html.Node {
-	if n.Type == html.ElementNode {
-		if n.DataAtom == atom.H1 {
-			if hasText(n) {
-				return n
-			}
-			return nil
+// firstH1 is the first h1 with text under n, chrome or not.
+func firstH1(n *html.Node) *html.Node {
+	if n.Type == html.ElementNode && n.DataAtom == atom.H1 {
+		if hasText(n) {
+			return n
 		}
-		if skipChrome && isChrome(n) {
-			return nil
-		}
+		return nil
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if h := firstH1(c, skipChrome); h != nil {
+		if h := firstH1(c); h != nil {
 			return h
 		}
 	}
 	return nil
+}
+
+// eachH1 calls fn, in document order, for every h1 with text outside
+// chrome, until fn returns false.
+func eachH1(n *html.Node, fn func(*html.Node) bool) bool {
+	if n.Type == html.ElementNode {
+		if n.DataAtom == atom.H1 {
+			return !hasText(n) || fn(n)
+		}
+		if isChrome(n) {
+			return true
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if !eachH1(c, fn) {
+			return false
+		}
+	}
+	return true
+}
+
+// isLogoH1 reports whether the h1 looks like a site logo rather than the
+// page title, and whether it sits in the page's main content. A logo is an
+// h1 whose text is all a link to the site's home page, an h1 marked as a
+// logo or brand (on itself or its parent), or one in the site banner: a
+// <header> or role=banner that is not inside the main content (an
+// <article>'s own <header> holds its title).
+func isLogoH1(h *html.Node) (logo, main bool) {
+	banner := false
+	for n := h.Parent; n != nil; n = n.Parent {
+		if n.Type != html.ElementNode {
+			continue
+		}
+		switch role := strings.ToLower(attr(n, "role")); {
+		case n.DataAtom == atom.Main || n.DataAtom == atom.Article || role == "main":
+			main = true
+		case n.DataAtom == atom.Header || role == "banner":
+			banner = true
+		}
+	}
+	logo = banner && !main || homeLinkOnly(h) || hasLogoWord(h) || h.Parent != nil && hasLogoWord(h.Parent)
+	return logo, main
+}
+
+var logoWords = map[string]bool{"logo": true, "brand": true, "branding": true, "masthead": true}
+
+func hasLogoWord(n *html.Node) bool {
+	found := false
+	eachWord(n, func(w string) { found = found || logoWords[w] })
+	return found
+}
+
+// homeLinkOnly: all of the h1's text is inside links, and every link goes
+// to a home page: "/", a host root ("https://www.nato.int/"), or a
+// language's home ("/en/").
+func homeLinkOnly(h *html.Node) bool {
+	if hasLetterOrDigit(text(true, h)) {
+		return false
+	}
+	links := 0
+	ok := true
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil && ok; c = c.NextSibling {
+			if isLink(c) {
+				links++
+				ok = isHomeHref(attr(c, "href"))
+				continue
+			}
+			walk(c)
+		}
+	}
+	walk(h)
+	return ok && links > 0
+}
+
+func isHomeHref(href string) bool {
+	u, err := url.Parse(strings.TrimSpace(href))
+	if err != nil || u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https" || u.RawQuery != "" {
+		return false
+	}
+	if u.Scheme == "" && u.Host == "" && !strings.HasPrefix(u.Path, "/") {
+		return false // relative: a page, not the home
+	}
+	p := strings.Trim(u.Path, "/")
+	for _, index := range []string{"index.html", "index.htm", "index.php"} {
+		p = strings.Trim(strings.TrimSuffix(p, index), "/")
+	}
+	return p == "" || !strings.Contains(p, "/") && len(langTag(p)) == len(p)
 }
 
 func ancestors(n *html.Node) map[*html.Node]bool {

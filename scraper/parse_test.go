@@ -47,6 +47,9 @@ var fixtures = []fixture{
 	{"layout4-2022-en-newchrome", newEN, htmlUTF8, ""},
 	{"layout5-2025-en", newEN, htmlUTF8, ""},
 	{"layout5-2025-fr", newFR, htmlUTF8, ""},
+	// The 2025 English page with the site logo marked up as an h1 in the
+	// header, before the title's h1.
+	{"layout5-2025-en-logoh1", newEN, htmlUTF8, ""},
 	{"malformed-2013-en", "https://www.nato.int/cps/en/natolive/topics_49598.htm", "", ""},
 	// windows-1252 declared only in <meta>; the header has no charset.
 	{"win1252-meta", "https://www.nato.int/cps/fr/natolive/topics_49598.htm", "text/html", ""},
@@ -283,6 +286,46 @@ func TestSameContentDifferentChrome(t *testing.T) {
 		if a.ContentHash != b.ContentHash {
 			t.Errorf("%s: content hash differs from layout4-2022-en:\n%s\n%s", other, snapshots.Marshal(a), snapshots.Marshal(b))
 		}
+	}
+}
+
+// TestLogoH1: a site logo marked up as an h1 in the header is not the
+// title; the page is the same as without it.
+func TestLogoH1(t *testing.T) {
+	if !bytes.Contains(readFixture(t, "layout5-2025-en-logoh1"), []byte(`<h1 class="cmp-header__title"><a href="/en/">`)) {
+		t.Fatal("fixture lost its logo h1")
+	}
+	a := parseFixture(t, "layout5-2025-en").Snapshot
+	b := parseFixture(t, "layout5-2025-en-logoh1").Snapshot
+	if b.Title != "Relations with Kazakhstan" || a.ContentHash != b.ContentHash {
+		t.Errorf("title %q; content hash differs from layout5-2025-en:\n%s\n%s", b.Title, snapshots.Marshal(a), snapshots.Marshal(b))
+	}
+}
+
+func TestTitleChoice(t *testing.T) {
+	const body = `<p>Lead.</p><h2>Key areas</h2><p>Body.</p>`
+	tests := []struct{ name, page, title string }{
+		{"logo h1 in a header", `<header><h1 class=logo><a href=/>NATO</a></h1></header><main><h1>Relations with Kazakhstan</h1>` + body + `</main>`, "Relations with Kazakhstan"},
+		{"logo h1 in a brand div, link to the host root", `<div class=brand><h1><a href="https://www.nato.int/">NATO</a></h1></div><div><h1>Relations with Kazakhstan</h1>` + body + `</div>`, "Relations with Kazakhstan"},
+		{"h1 linking to the home page, no main", `<div><h1><a href="/en/">NATO</a></h1></div><h1>Relations with Kazakhstan</h1>` + body, "Relations with Kazakhstan"},
+		{"role=banner", `<div role=banner><h1>NATO OTAN</h1></div><div role=main><h1>Relations with Kazakhstan</h1>` + body + `</div>`, "Relations with Kazakhstan"},
+		{"h1 in main preferred", `<div><h1>Partnerships</h1></div><main><h1>Relations with Kazakhstan</h1>` + body + `</main>`, "Relations with Kazakhstan"},
+		{"article header holds the title", `<article><header><h1>Relations with Kazakhstan</h1></header>` + body + `</article>`, "Relations with Kazakhstan"},
+		{"the only h1 is in the header", `<header><h1>Relations with Kazakhstan</h1></header>` + body, "Relations with Kazakhstan"},
+		{"the only h1 links home", `<h1><a href="/">Relations with Kazakhstan</a></h1>` + body, "Relations with Kazakhstan"},
+		{"a linked title that is not the home page", `<header><h1><a href=/>NATO</a></h1></header><h1><a href="/cps/en/natohq/topics_49598.htm">Relations with Kazakhstan</a></h1>` + body, "Relations with Kazakhstan"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Parse([]byte(tt.page), "text/html", newEN, ParseOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := p.Snapshot
+			if s.Title != tt.title || s.Lead != "Lead." || len(s.Sections) != 1 || s.Sections[0].Heading != "Key areas" {
+				t.Errorf("%s", snapshots.Marshal(s))
+			}
+		})
 	}
 }
 

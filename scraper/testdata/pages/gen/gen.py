@@ -189,7 +189,7 @@ def wayback_toolbar(r):
             '<p>%d captures<br>12 Mar 2009 - 02 Nov 2026</p><table><tr><td><a href="/web/20220501000000*/nato.int">MAY</a></td><td>JUN</td><td>JUL</td></tr></table>'
             '<p><a href="https://archive.org/account/login">Log in</a> | <a href="https://archive.org/about">About this capture</a></p></div></div></div>') % r.randint(100, 900)
 
-def new_site(name, lang, c, r):
+def new_site(name, lang, c, r, logo_h1=False):
     mm = {"en": ("NATO MULTIMEDIA ACCOUNT", "Create your NATO Multimedia account to download high-resolution photos and videos, save your favourite items and receive our newsletter.", "Email address", "Password", "Your password must contain:", ["at least 12 characters", "one uppercase and one lowercase letter", "one number", "one special character (for example ! or #)"], "Forgot your password?", "Newsletter", "Subscribe to receive NATO news and multimedia updates in your inbox.", "Log in", "Create an account"),
           "fr": ("COMPTE MULTIMÉDIA DE L'OTAN", "Créez votre compte multimédia de l'OTAN pour télécharger des photos et des vidéos en haute résolution, enregistrer vos contenus favoris et recevoir notre lettre d'information.", "Adresse électronique", "Mot de passe", "Votre mot de passe doit contenir :", ["au moins 12 caractères", "une majuscule et une minuscule", "un chiffre", "un caractère spécial (par exemple ! ou #)"], "Mot de passe oublié ?", "Lettre d'information", "Abonnez-vous pour recevoir les actualités et les nouveautés multimédias de l'OTAN.", "Se connecter", "Créer un compte")}[lang]
     h = ["<!DOCTYPE html>", '<html lang="%s" dir="ltr">' % lang, "<head>", '<meta charset="UTF-8">', "<title>%s | NATO</title>" % c["title"],
@@ -200,7 +200,11 @@ def new_site(name, lang, c, r):
     h.append(scripts(r, lang))
     h.append('</head><body class="page basicpage" id="page-%08x">' % r.getrandbits(32))
     h.append('<div class="root container responsivegrid"><div id="container-%08x" class="cmp-container">' % r.getrandbits(32))
-    h.append('<div class="experiencefragment"><div class="cmp-experiencefragment cmp-experiencefragment--header"><header class="cmp-header"><a href="/%s/"><img src="/content/dam/nato/logo.svg" alt="NATO OTAN"></a>' % lang)
+    logo = '<a href="/%s/"><img src="/content/dam/nato/logo.svg" alt="NATO OTAN"></a>' % lang
+    if logo_h1:
+        # A site logo marked up as an h1, before the page's own h1.
+        logo = '<h1 class="cmp-header__title"><a href="/%s/"><img src="/content/dam/nato/logo.svg" alt="NATO OTAN"> <span>NATO</span></a></h1>' % lang
+    h.append('<div class="experiencefragment"><div class="cmp-experiencefragment cmp-experiencefragment--header"><header class="cmp-header">%s' % logo)
     h.append('<ul class="cmp-languagenavigation">' + "".join('<li><a href="/%s/what-we-do/partnerships-and-cooperation/relations-with-kazakhstan" hreflang="%s">%s</a></li>' % (l, l, n) for l, n in [("en", "English"), ("fr", "Français")]) + '</ul>')
     h.append('<nav class="cmp-navigation" role="navigation">%s</nav>' % mega_menu(r, lang))
     h.append('<div class="cmp-navigation__topics">%s</div>' % az_index(r, lang))
@@ -253,5 +257,7 @@ def main():
     new_site("layout4-2022-en-newchrome.html", "en", layout4("en"), R(13))
     new_site("layout5-2025-en.html", "en", layout5("en"), R(11))
     new_site("layout5-2025-fr.html", "fr", layout5("fr"), R(12))
+    # The 2025 English page again, with the site logo in an h1 of its own.
+    new_site("layout5-2025-en-logoh1.html", "en", layout5("en"), R(11), logo_h1=True)
 
 main()
