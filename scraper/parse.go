@@ -96,7 +96,7 @@ func Parse(raw []byte, contentType, pageURL string, opts ParseOptions) (Parsed, 
 		return Parsed{}, err
 	}
 
-	decoded, charsetName, certain := decode(raw, contentType)
+	decoded, charsetName, declared := decode(raw, contentType)
 	root, err := html.Parse(bytes.NewReader(decoded))
 	if err != nil {
 		return Parsed{}, &ParseError{Kind: ErrKindMalformed, Detail: err.Error()}
@@ -106,9 +106,9 @@ func Parse(raw []byte, contentType, pageURL string, opts ParseOptions) (Parsed, 
 	warn := func(format string, args ...any) {
 		out.Warnings = append(out.Warnings, fmt.Sprintf(format, args...))
 	}
-	// An undeclared ASCII body also ends up as "windows-1252, not certain";
-	// only a body with other bytes was really guessed.
-	if !certain && charsetName == "windows-1252" && !isASCII(raw) {
+	// An undeclared ASCII body also ends up as windows-1252; only a body
+	// with other bytes was really guessed.
+	if !declared && charsetName == "windows-1252" && !isASCII(raw) {
 		warn("charset: none declared and the body is not UTF-8; decoded as windows-1252")
 	}
 	htmlLang := documentLang(root)
@@ -195,9 +195,15 @@ func Suspect(prev, cur snapshots.Snapshot) (reason string, suspect bool) {
 // decode converts the body to UTF-8 with the encoding HTML's rules pick
 // (BOM, Content-Type charset, <meta> prescan, UTF-8 check, windows-1252)
 // and drops a leading BOM. Valid UTF-8 is used as is: most pages are, and
-// the transform would only copy them.
-func decode(raw []byte, contentType string) (out []byte, name string, certain bool) {
+// the transform would only copy them. declared reports whether the page
+// named its encoding (a BOM, the header or a <meta>) rather than leaving it
+// to a guess.
+func decode(raw []byte, contentType string) (out []byte, name string, declared bool) {
 	enc, name, certain := charset.DetermineEncoding(raw, contentType)
+	// DetermineEncoding calls a <meta> charset "not certain" (the header
+	// may contradict it, and the HTML standard lets a parser switch), but
+	// for us it is a declaration all the same.
+	declared = certain || metaCharset(raw)
 	if name == "utf-8" && utf8.Valid(raw) {
 		out = raw
 	} else {
@@ -206,7 +212,83 @@ func decode(raw []byte, contentType string) (out []byte, name string, certain bo
 			out = raw // decoders replace bad bytes; this cannot happen
 		}
 	}
-	return bytes.TrimPrefix(out, []byte("\uFEFF")), name, certain
+	return bytes.TrimPrefix(out, []byte("\uFEFF")), name, declared
+}
+
+// metaCharset reports whether the first 1024 bytes hold a <meta charset>
+// or a <meta http-equiv="Content-Type" content="...; charset=..."> naming
+// an encoding charset.Lookup knows: the prescan charset.DetermineEncoding
+// runs, which does not say whether it found one.
+func metaCharset(raw []byte) bool {
+	z := html.NewTokenizer(bytes.NewReader(raw[:min(len(raw), 1024)]))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return false
+		case html.StartTagToken, html.SelfClosingTagToken:
+			tag, more := z.TagName()
+			if string(tag) != "meta" {
+				continue
+			}
+			var pragma bool
+			var fromCharset, fromContent string
+			seen := map[string]bool{}
+			for more {
+				var k, v []byte
+				k, v, more = z.TagAttr()
+				key := string(k)
+				if seen[key] {
+					continue // the first of a repeated attribute counts
+				}
+				seen[key] = true
+				val := strings.ToLower(string(v))
+				switch key {
+				case "http-equiv":
+					pragma = val == "content-type"
+				case "charset":
+					fromCharset = val
+				case "content":
+					fromContent = charsetParam(val)
+				}
+			}
+			if e, _ := charset.Lookup(fromCharset); fromCharset != "" && e != nil {
+				return true
+			}
+			if e, _ := charset.Lookup(fromContent); pragma && fromContent != "" && e != nil {
+				return true
+			}
+		}
+	}
+}
+
+// charsetParam is the value after "charset=" in a <meta> content
+// attribute, as the HTML standard extracts it, or "".
+func charsetParam(s string) string {
+	for {
+		i := strings.Index(s, "charset")
+		if i < 0 {
+			return ""
+		}
+		s = strings.TrimLeft(s[i+len("charset"):], " \t\n\f\r")
+		if !strings.HasPrefix(s, "=") {
+			continue
+		}
+		s = strings.TrimLeft(s[1:], " \t\n\f\r")
+		if s == "" {
+			return ""
+		}
+		if q := s[0]; q == '"' || q == '\'' {
+			v, _, ok := strings.Cut(s[1:], string(q))
+			if !ok {
+				return ""
+			}
+			return v
+		}
+		if end := strings.IndexAny(s, "; \t\n\f\r"); end >= 0 {
+			return s[:end]
+		}
+		return s
+	}
 }
 
 func isASCII(b []byte) bool {

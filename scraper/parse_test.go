@@ -391,6 +391,47 @@ func TestWindows1252Meta(t *testing.T) {
 	if !strings.Contains(allText(s), "Coût : 0 € pour les Alliés… ou presque.") {
 		t.Errorf("euro sign or ellipsis lost: %s", allText(s))
 	}
+	// The encoding is declared, in the <meta>: nothing was guessed.
+	if len(p.Warnings) != 0 {
+		t.Errorf("warnings %q, want none", p.Warnings)
+	}
+}
+
+// TestCharsetWarning: a body decoded as windows-1252 is warned about only
+// when nothing declared that encoding: not the header, not a <meta>.
+func TestCharsetWarning(t *testing.T) {
+	const body = "<h1>R\xe9formes</h1><p>Caf\xe9 \x96 d\xe9but.</p><p>Suite.</p></body></html>"
+	tests := []struct {
+		name, head, contentType string
+		warn                    bool
+	}{
+		{"meta charset", `<meta charset="windows-1252">`, "text/html", false},
+		{"meta charset unquoted, upper case", `<META CHARSET=Windows-1252>`, "text/html", false},
+		{"meta http-equiv", `<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">`, "text/html", false},
+		{"meta http-equiv, content first", `<meta content="text/html;charset='windows-1252'" http-equiv=content-type>`, "", false},
+		{"header", "", "text/html; charset=windows-1252", false},
+		{"nothing", "", "text/html", true},
+		{"no content type at all", "", "", true},
+		{"meta content without http-equiv", `<meta content="text/html; charset=windows-1252">`, "text/html", true},
+		{"unknown meta charset", `<meta charset="x-bogus">`, "text/html", true},
+		{"meta past the prescan", "<!--" + strings.Repeat("x", 1100) + `--><meta charset="windows-1252">`, "text/html", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := []byte("<html><head>" + tt.head + "</head><body>" + body)
+			p, err := Parse(raw, tt.contentType, oldFR, ParseOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Charset != "windows-1252" || p.Snapshot.Title != "Réformes" || p.Snapshot.Lead != "Café – début." {
+				t.Errorf("charset %q title %q lead %q", p.Charset, p.Snapshot.Title, p.Snapshot.Lead)
+			}
+			warned := slices.ContainsFunc(p.Warnings, func(w string) bool { return strings.HasPrefix(w, "charset:") })
+			if warned != tt.warn || len(p.Warnings) > 1 {
+				t.Errorf("warnings %q, want a charset warning: %v", p.Warnings, tt.warn)
+			}
+		})
+	}
 }
 
 func TestUndeclaredWindows1252(t *testing.T) {
