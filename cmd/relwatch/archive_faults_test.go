@@ -105,3 +105,43 @@ func TestSecondScrapeIsRefusedWhileLocked(t *testing.T) {
 		t.Fatalf("readers must not be blocked by the writer: %q", out)
 	}
 }
+
+// TestReparseDryRunWhileLocked: --dry-run reads the archive without the
+// writer lock, so it works while a scrape holds it, and changes nothing;
+// a real reparse is refused (exit 4).
+func TestReparseDryRunWhileLocked(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun(0, "scrape")
+	e.site.serve(200, "kazakhstan-fr-v2.html")
+	e.mustRun(0, "scrape")
+	before, err := os.ReadFile(e.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arc, err := archive.Open(t.Context(), e.db, archive.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer arc.Close()
+	unlock, err := arc.Lock(t.Context(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // where the scratch copy goes
+
+	out := e.mustRun(0, "reparse", "--dry-run")
+	if !strings.Contains(out, "kazakhstan/fr: 2 captures, 2 versions: unchanged") {
+		t.Errorf("reparse --dry-run while a scrape holds the lock: %q", out)
+	}
+	if _, stderr, code := e.relwatch("reparse"); code != exitUnusable || !strings.Contains(stderr, "locked by pid") {
+		t.Errorf("reparse while locked: exit %d, stderr %q", code, stderr)
+	}
+	if after, _ := os.ReadFile(e.db); !bytes.Equal(before, after) {
+		t.Error("reparse --dry-run changed the archive file")
+	}
+	if got, _ := filepath.Glob(filepath.Join(tmp, "*")); len(got) > 0 {
+		t.Errorf("reparse --dry-run left its scratch copy behind: %v", got)
+	}
+}

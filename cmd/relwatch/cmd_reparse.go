@@ -22,7 +22,10 @@ func newReparseCommand(g *globals) *cobra.Command {
 every page) and rebuild its versions and changes in one transaction. A
 version that exists only because the parser now reads the page differently
 is marked as a parser change, never reported as an edit of the page.
---dry-run prints what would change and changes nothing.`,
+--dry-run prints what would change and changes nothing: it reads the
+archive without the writer lock (a running scrape does not stop it) and
+rebuilds a temporary copy of it, as large as the archive. Like the read
+commands, reparse never creates an archive: a missing one is exit 4.`,
 		Example: `  relwatch reparse --dry-run
   relwatch reparse kazakhstan/fr`,
 		Args: maxArgs(1),
@@ -39,16 +42,35 @@ func runReparse(ctx context.Context, g *globals, args []string, dryRun bool) err
 	if err != nil {
 		return err
 	}
-	arc, err := archive.Open(ctx, g.archivePath(cfg), archive.ReadWrite)
+	// Like every command that reads an archive, reparse never creates one:
+	// a missing file is refused (exit 4) before anything is written.
+	arc, err := archive.Open(ctx, g.archivePath(cfg), archive.ReadOnly)
 	if err != nil {
 		return err
 	}
-	defer arc.Close()
-	unlock, err := arc.Lock(ctx, 0)
-	if err != nil {
-		return err
+	if dryRun {
+		// Read-only, no writer lock: the rebuild runs on a private copy
+		// and is rolled back there, so a running scrape neither blocks
+		// nor is blocked by a dry run.
+		defer arc.Close()
+		scratch, discard, err := arc.ScratchCopy(ctx)
+		if err != nil {
+			return err
+		}
+		defer discard()
+		arc = scratch
+	} else {
+		arc.Close()
+		if arc, err = archive.Open(ctx, g.archivePath(cfg), archive.ReadWrite); err != nil {
+			return err
+		}
+		defer arc.Close()
+		unlock, err := arc.Lock(ctx, 0)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 	}
-	defer unlock()
 
 	pages, err := arc.Pages(ctx)
 	if err != nil {

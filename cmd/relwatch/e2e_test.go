@@ -232,13 +232,19 @@ func TestScrapeFailuresLeaveArchiveAlone(t *testing.T) {
 
 func TestReadOnlyCommandsNeverCreateAnArchive(t *testing.T) {
 	e := newTestEnv(t)
-	for _, args := range [][]string{{"log", "kazakhstan/fr"}, {"show", "kazakhstan/fr"}, {"diff", "kazakhstan/fr"}, {"pages"}} {
+	for _, args := range [][]string{
+		{"log", "kazakhstan/fr"}, {"show", "kazakhstan/fr"}, {"diff", "kazakhstan/fr"}, {"pages"},
+		{"reparse", "--dry-run"}, {"reparse"}, {"reparse", "kazakhstan/fr"}, {"search", "Kazakhstan"},
+		{"check"}, {"export", filepath.Join(e.dir, "export")}, {"feed"},
+	} {
 		_, stderr, code := e.relwatch(args...)
 		if code != exitUnusable || !strings.Contains(stderr, "history.db") {
 			t.Errorf("relwatch %v on a missing archive: exit %d, stderr %q", args, code, stderr)
 		}
-		if _, err := os.Stat(e.db); !os.IsNotExist(err) {
-			t.Fatalf("relwatch %v created the archive", args)
+		for _, f := range []string{e.db, e.db + ".lock", e.db + "-wal", filepath.Join(e.dir, "export")} {
+			if _, err := os.Stat(f); !os.IsNotExist(err) {
+				t.Fatalf("relwatch %v created %s", args, filepath.Base(f))
+			}
 		}
 	}
 }
