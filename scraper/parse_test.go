@@ -621,6 +621,35 @@ func TestStructure(t *testing.T) {
 			t.Errorf("%s %q", snapshots.Marshal(p.Snapshot), p.Warnings)
 		}
 	})
+	t.Run("garbage stamp is kept with a warning, not taken as text", func(t *testing.T) {
+		for _, body := range []string{
+			`<p>Last updated: 99 Foo. 20222</p><p>Lead.</p><p>Body.</p>`,
+			`<ul class="meta-list"><li>Last updated: 99 Foo. 20222</li><li><a href="#">Print</a></li></ul><p>Lead.</p><p>Body.</p>`,
+			`<p>Lead.</p><ul><li>Mis à jour le: 99 Foo. 20222</li></ul><p>Body.</p>`,
+		} {
+			p, err := Parse(page(body), "text/html", oldEN, ParseOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := p.Snapshot
+			if s.UpdatedRaw != "99 Foo. 20222" || s.UpdatedOn != "" || s.UpdatedAt != "" || s.Lead != "Lead." ||
+				len(s.Sections) != 1 || len(s.Sections[0].Blocks) != 1 || s.Sections[0].Blocks[0].Text != "Body." {
+				t.Errorf("%s", snapshots.Marshal(s))
+			}
+			if !slices.ContainsFunc(p.Warnings, func(w string) bool { return strings.Contains(w, `"99 Foo. 20222" not understood`) }) {
+				t.Errorf("warnings %q", p.Warnings)
+			}
+		}
+	})
+	t.Run("stamp with a day of the week", func(t *testing.T) {
+		p, err := Parse(page(`<p>Last updated: Monday 23 May 2022</p><p>Lead.</p><p>Body.</p>`), "text/html", oldEN, ParseOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := p.Snapshot; s.UpdatedRaw != "Monday 23 May 2022" || s.UpdatedOn != "2022-05-23" || s.UpdatedAt != "" || s.Lead != "Lead." || len(p.Warnings) != 0 {
+			t.Errorf("%s %q", snapshots.Marshal(s), p.Warnings)
+		}
+	})
 	t.Run("data table rows", func(t *testing.T) {
 		s := parseBody(t, `<p>Lead.</p><table><tr><th>Year</th><th>Event</th></tr><tr><td>1992</td><td>NACC</td></tr><tr><td>1995</td><td><b>PfP</b></td></tr></table>`)
 		want := []snapshots.Block{{Kind: "paragraph", Text: "Year Event"}, {Kind: "paragraph", Text: "1992 NACC"}, {Kind: "paragraph", Text: "1995 PfP"}}

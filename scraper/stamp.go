@@ -54,7 +54,9 @@ var months = map[string]time.Month{
 // ParseStamp parses a stamp value (label already removed) into the local
 // date "YYYY-MM-DD" and, when the stamp has a time of day, the UTC instant
 // (RFC 3339) of that Europe/Brussels wall-clock time. ok is false when raw
-// is not a date in a known format.
+// is not a date in a known format. A leading day of the week ("Monday 23
+// May 2022", "lun. 23 mai 2022") is allowed and ignored: the date says
+// which day it is.
 //
 // A wall-clock time that does not exist (the spring-forward gap, e.g.
 // 27 Mar. 2022 02:30) or exists twice (the autumn fall-back hour, e.g.
@@ -62,6 +64,7 @@ var months = map[string]time.Month{
 // deterministic: see the table test.
 func ParseStamp(raw string) (on, at string, ok bool) {
 	s := strings.TrimSpace(strings.Join(strings.Fields(raw), " "))
+	s = trimWeekday(s)
 	var y, d, hh, mm, ss int
 	var mon time.Month
 	hasTime := false
@@ -102,6 +105,26 @@ func ParseStamp(raw string) (on, at string, ok bool) {
 	return on, at, true
 }
 
+var weekdays = map[string]bool{
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true,
+	"mon": true, "tue": true, "tues": true, "wed": true, "thu": true, "thur": true, "thurs": true, "fri": true, "sat": true, "sun": true,
+	"lundi": true, "mardi": true, "mercredi": true, "jeudi": true, "vendredi": true, "samedi": true, "dimanche": true,
+	"lun": true, "mer": true, "jeu": true, "ven": true, "sam": true, "dim": true,
+}
+
+// trimWeekday drops a leading day of the week, with its period or comma,
+// from a space-normalised stamp: "Monday, 23 May 2022" → "23 May 2022".
+func trimWeekday(s string) string {
+	word, rest, ok := strings.Cut(s, " ")
+	if !ok {
+		return s
+	}
+	if w := strings.TrimRight(word, ".,"); weekdays[strings.ToLower(w)] {
+		return rest
+	}
+	return s
+}
+
 // stampLabels are the labels the site prints before its update stamp, with
 // the language each one implies. Longer labels first so that "Last updated"
 // is not read as "updated".
@@ -132,7 +155,9 @@ func stampLine(text string, anyLabel bool) (value, lang string, ok bool) {
 		if !found {
 			continue
 		}
-		rest = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(rest), ":"))
+		rest = strings.TrimSpace(rest)
+		colon := strings.HasPrefix(rest, ":")
+		rest = strings.TrimSpace(strings.TrimLeft(rest, ":"))
 		if _, _, ok := ParseStamp(rest); ok || dateShaped(rest) {
 			return rest, l.lang, true
 		}
@@ -144,6 +169,13 @@ func stampLine(text string, anyLabel bool) (value, lang string, ok bool) {
 			if _, _, ok := ParseStamp(v); ok {
 				return v, l.lang, true
 			}
+		}
+		// "Last updated: <anything short with a number>" is the stamp line
+		// even when its value is not a date we can read ("99 Foo. 20222"):
+		// the value is kept raw (Parse warns), rather than the line passing
+		// for text. Without the colon, the label may start a sentence.
+		if colon && utf8.RuneCountInString(rest) <= maxRawStamp && strings.ContainsAny(rest, "0123456789") {
+			return rest, l.lang, true
 		}
 		return "", "", false
 	}
@@ -157,6 +189,11 @@ func stampLine(text string, anyLabel bool) (value, lang string, ok bool) {
 	}
 	return rest, "", true
 }
+
+// maxRawStamp is the longest value, in characters, a labelled stamp line
+// ("Last updated: …") keeps as an unparseable stamp. The longest real
+// stamp, "Monday 30 September 2025 15:38", has 30.
+const maxRawStamp = 40
 
 // cutPrefixFold is strings.CutPrefix ignoring case. It compares rune by
 // rune because lower-casing can change a string's length in bytes.

@@ -40,7 +40,15 @@ func TestParseStamp(t *testing.T) {
 		// time.Date does, pinned here so that a change shows.
 		{"in the spring gap", "27 Mar. 2022 02:30", "2022-03-27", "2022-03-27T01:30:00Z", true},
 		{"in the repeated hour", "30 Oct. 2022 02:30", "2022-10-30", "2022-10-30T01:30:00Z", true},
+		// A day of the week before the date is ignored.
+		{"weekday", "Monday 23 May 2022", "2022-05-23", "", true},
+		{"weekday with a comma", "Monday, 23 May. 2022 15:32", "2022-05-23", "2022-05-23T13:32:00Z", true},
+		{"short weekday", "Mon. 23 May 2022", "2022-05-23", "", true},
+		{"french weekday", "lundi 23 mai 2022", "2022-05-23", "", true},
+		{"weekday before iso", "Mon 2022-05-23", "2022-05-23", "", true},
 		// Not stamps.
+		{"weekday alone", "Monday", "", "", false},
+		{"weekday, bad date", "Monday 99 Foo. 20222", "", "", false},
 		{"empty", "", "", "", false},
 		{"words", "yesterday", "", "", false},
 		{"unknown month", "23 Foo. 2022 15:32", "", "", false},
@@ -95,6 +103,19 @@ func TestStampLine(t *testing.T) {
 		{"a sentence starting with a year", "Updated 2019 figures show growth.", false, "", "", false},
 		{"too long", "Last updated: 23 May. 2022 15:32 " + string(make([]byte, 80)), false, "", "", false},
 		{"label alone", "Last updated:", false, "", "", false},
+		// A known label and a colon make the stamp line whatever the value,
+		// kept raw for Parse to warn about.
+		{"known label, garbage value", "Last updated: 99 Foo. 20222", false, "99 Foo. 20222", "en", true},
+		{"french label, garbage value", "Mis à jour le : 99 Foo. 20222", false, "99 Foo. 20222", "fr", true},
+		{"russian label, garbage value", "Обновлено: 99 Foo. 20222", false, "99 Foo. 20222", "ru", true},
+		{"ukrainian label, garbage value", "Оновлено: 99 Foo. 20222", false, "99 Foo. 20222", "uk", true},
+		{"updated, garbage value", "Updated: 2022/99/99 ??", false, "2022/99/99 ??", "en", true},
+		{"weekday", "Last updated: Monday 23 May 2022", false, "Monday 23 May 2022", "en", true},
+		{"weekday with a trailer", "Last updated: Monday 23 May 2022 | Print", false, "Monday 23 May 2022", "en", true},
+		{"label and colon, no number", "Updated: new partnership goals", false, "", "", false},
+		{"label and colon, long value", "Updated: 2022 saw 14 new partnership goals agreed with Astana", false, "", "", false},
+		{"label, no colon, garbage", "Last updated 99 Foo. 20222", false, "", "", false},
+		{"label is only the start of a word", "Updatedness: 99 Foo. 20222", false, "", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
