@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -286,6 +287,35 @@ func TestSameContentDifferentChrome(t *testing.T) {
 		if a.ContentHash != b.ContentHash {
 			t.Errorf("%s: content hash differs from layout4-2022-en:\n%s\n%s", other, snapshots.Marshal(a), snapshots.Marshal(b))
 		}
+	}
+}
+
+// TestShareLinksAreChrome: every layout fixture carries share links with a
+// per-request token, as the real pages do; a new token (the next request)
+// gives the same snapshot, and the links never reach it.
+func TestShareLinksAreChrome(t *testing.T) {
+	token := regexp.MustCompile(`([?&](?:amp;)?rt=)[0-9a-f]+`)
+	for _, f := range fixtures {
+		if !strings.HasPrefix(f.name, "layout") {
+			continue
+		}
+		t.Run(f.name, func(t *testing.T) {
+			raw := readFixture(t, f.name)
+			if n := len(token.FindAll(raw, -1)); n < 4 || !bytes.Contains(raw, []byte("facebook.com/sharer")) {
+				t.Fatalf("%d share links with a token, want 4", n)
+			}
+			a := parseFixture(t, f.name).Snapshot
+			p, err := Parse(token.ReplaceAll(raw, []byte("${1}0123456789abcdef01234567")), f.contentType, f.url, ParseOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Snapshot.ContentHash != a.ContentHash {
+				t.Errorf("another share token changes the snapshot:\n%s\n%s", snapshots.Marshal(a), snapshots.Marshal(p.Snapshot))
+			}
+			if text := allText(a); strings.Contains(text, "Facebook") || strings.Contains(text, "LinkedIn") {
+				t.Errorf("share links in the snapshot:\n%s", text)
+			}
+		})
 	}
 }
 

@@ -163,6 +163,7 @@ def old_site(name, lang, layout, c, year, r, wayback=False):
         h.append('<h1 class="fs-huge">%s</h1>' % c["title"])
         if stamp:
             h.append('<p class="date">%s</p>' % stamp)
+        h.append(share(r, lang))
         h.append(render_blocks(c["body"], layout))
         h.append('<p>&nbsp;</p><p><a href="#top">Top of page</a></p>')
         h.append('</td><td class="rightcol" valign="top">%s</td></tr></table>' % related_box(r, lang))
