@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -20,7 +21,17 @@ type Hit struct {
 	Versions  []int     // ascending; gaps mean the text vanished and came back
 	FirstSeen time.Time // first_seen of the first version containing the text
 	LastSeen  time.Time // last_seen of the last version containing the text
+	// VanishedIn is the first version after the last one containing the
+	// text, 0 while the page's latest version still contains it;
+	// VanishedSeen is that version's first_seen (nil with VanishedIn 0):
+	// the text vanished between LastSeen and VanishedSeen.
+	VanishedIn   int
+	VanishedSeen *time.Time
 }
+
+// qVanished is the version after a given one: where a block that the
+// given version was the last to contain vanished.
+const qVanished = `SELECT version, first_seen FROM versions WHERE page_pk = ? AND version > ? ORDER BY version LIMIT 1`
 
 // textBlock is one indexed unit of a snapshot.
 type textBlock struct {
@@ -191,7 +202,7 @@ func (a *Archive) Search(ctx context.Context, query string, page *snapshots.Page
 	}
 	defer tx.Rollback()
 
-	q := `SELECT b.block_id, p.id, p.lang, b.path, b.text
+	q := `SELECT b.block_id, b.page_pk, p.id, p.lang, b.path, b.text
 		FROM text_fts JOIN text_blocks b ON b.block_id = text_fts.rowid JOIN pages p ON p.page_pk = b.page_pk
 		WHERE text_fts MATCH ?`
 	args := []any{ftsPhrase(query)}
@@ -205,12 +216,12 @@ func (a *Archive) Search(ctx context.Context, query string, page *snapshots.Page
 		return nil, a.wrap("search", err)
 	}
 	var hits []Hit
-	var ids []int64
+	var ids, pks []int64
 	for rows.Next() {
 		var h Hit
-		var id int64
+		var id, pk int64
 		var id_, lang, path string
-		if err := rows.Scan(&id, &id_, &lang, &path, &h.Text); err != nil {
+		if err := rows.Scan(&id, &pk, &id_, &lang, &path, &h.Text); err != nil {
 			rows.Close()
 			return nil, a.wrap("search", err)
 		}
@@ -220,7 +231,7 @@ func (a *Archive) Search(ctx context.Context, query string, page *snapshots.Page
 			return nil, fail(ErrCorrupt, "block %d has a bad path: %v", id, err)
 		}
 		hits = append(hits, h)
-		ids = append(ids, id)
+		ids, pks = append(ids, id), append(pks, pk)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -230,8 +241,33 @@ func (a *Archive) Search(ctx context.Context, query string, page *snapshots.Page
 		if err := blockVersions(ctx, tx, ids[i], &hits[i]); err != nil {
 			return nil, a.wrap("search", err)
 		}
+		if err := vanished(ctx, tx, pks[i], &hits[i]); err != nil {
+			return nil, a.wrap("search", err)
+		}
 	}
 	return hits, nil
+}
+
+// vanished fills in when the hit's text vanished: the version after the
+// last one containing it, if there is one.
+func vanished(ctx context.Context, tx *sql.Tx, pk int64, h *Hit) error {
+	if len(h.Versions) == 0 {
+		return nil
+	}
+	var first string
+	err := tx.QueryRowContext(ctx, qVanished, pk, h.Versions[len(h.Versions)-1]).Scan(&h.VanishedIn, &first)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // still in the latest version
+	}
+	if err != nil {
+		return err
+	}
+	t, err := parseTime(first)
+	if err != nil {
+		return fail(ErrCorrupt, "version %d has bad times", h.VanishedIn)
+	}
+	h.VanishedSeen = &t
+	return nil
 }
 
 func blockVersions(ctx context.Context, tx *sql.Tx, id int64, h *Hit) error {

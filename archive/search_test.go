@@ -21,8 +21,9 @@ func TestSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	vanished := at(96)
 	want := []Hit{{Page: "kazakhstan/fr", Path: []string{"Highlights"}, Text: sec, Versions: []int{2, 3},
-		FirstSeen: at(24), LastSeen: at(72)}}
+		FirstSeen: at(24), LastSeen: at(72), VanishedIn: 4, VanishedSeen: &vanished}}
 	if !reflect.DeepEqual(hits, want) {
 		t.Errorf("Search(securite) =\n%+v\nwant\n%+v", hits, want)
 	}
@@ -40,7 +41,7 @@ func TestSearch(t *testing.T) {
 	// The title is indexed once per page, in every version.
 	hits, _ = a.Search(ctx, "relations with kazakhstan", &kzFR)
 	if len(hits) != 1 || len(hits[0].Path) != 0 || !reflect.DeepEqual(hits[0].Versions, []int{1, 2, 3, 4}) ||
-		!hits[0].LastSeen.Equal(at(96)) {
+		!hits[0].LastSeen.Equal(at(96)) || hits[0].VanishedIn != 0 || hits[0].VanishedSeen != nil {
 		t.Errorf("title hit = %+v", hits)
 	}
 
@@ -78,3 +79,6 @@ func TestSearchQueryIsNeverSyntax(t *testing.T) {
 		t.Errorf("pages = %d", n)
 	}
 }
+
+// qVanished is a history query too: TestQueryPlans holds it to an index.
+func init() { planQueries["qVanished"] = qVanished }

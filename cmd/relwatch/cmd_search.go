@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -24,7 +25,11 @@ func newSearchCommand(g *globals) *cobra.Command {
 		Long: `Search the text of every archived version for TEXT, as a phrase, ignoring
 case and accents ("securite" finds "sécurité"). Each hit is a distinct
 paragraph, bullet, heading or lead with its page, section path, the versions
-that contain it, and when it was first and last seen.`,
+that contain it, when it was first and last seen, and the version it
+vanished in ("appeared in version 2 and vanished in version 4"), or "still
+present" when the latest version has it. --json gives the same as
+vanished_in and vanished_seen (that version's first sighting), both null
+while the text is still there.`,
 		Example: `  relwatch search "Steppe Eagle"
   relwatch search securite --page kazakhstan/fr --json`,
 		Args: exactArgs(1),
@@ -45,6 +50,11 @@ type searchHit struct {
 	Versions  []int     `json:"versions"`
 	FirstSeen time.Time `json:"first_seen"`
 	LastSeen  time.Time `json:"last_seen"`
+	// VanishedIn is the first version after the last one containing the
+	// text and VanishedSeen its first_seen; both null while the latest
+	// version still contains it.
+	VanishedIn   *int       `json:"vanished_in"`
+	VanishedSeen *time.Time `json:"vanished_seen"`
 }
 
 func runSearch(ctx context.Context, g *globals, query string, opts searchOptions) error {
@@ -76,6 +86,10 @@ func runSearch(ctx context.Context, g *globals, query string, opts searchOptions
 				path = []string{}
 			}
 			out[i] = searchHit{Page: h.Page, Path: path, Text: h.Text, Versions: h.Versions, FirstSeen: h.FirstSeen.UTC(), LastSeen: h.LastSeen.UTC()}
+			if h.VanishedIn > 0 && h.VanishedSeen != nil {
+				v, t := h.VanishedIn, h.VanishedSeen.UTC()
+				out[i].VanishedIn, out[i].VanishedSeen = &v, &t
+			}
 		}
 		return writeJSON(g.io, out)
 	}
@@ -84,12 +98,21 @@ func runSearch(ctx context.Context, g *globals, query string, opts searchOptions
 		if len(h.Path) > 0 {
 			where += " › " + strings.Join(h.Path, " › ")
 		}
-		fmt.Fprintf(g.io.Out, "%s\n  %s\n  in %s; first seen %s, last seen %s\n\n", where, h.Text, versionList(h.Versions), shortTime(h.FirstSeen), shortTime(h.LastSeen))
+		fmt.Fprintf(g.io.Out, "%s\n  %s\n  in %s; first seen %s, last seen %s; %s\n\n", where, h.Text, versionList(h.Versions), shortTime(h.FirstSeen), shortTime(h.LastSeen), vanishedText(h))
 	}
 	if len(hits) == 0 {
 		fmt.Fprintf(g.io.Err, "no match for %q\n", query)
 	}
 	return nil
+}
+
+// vanishedText says when a hit's text vanished: "vanished in version 4
+// (2026-11-27 06:00)", or "still present" when the latest version has it.
+func vanishedText(h archive.Hit) string {
+	if h.VanishedIn == 0 || h.VanishedSeen == nil {
+		return "still present"
+	}
+	return fmt.Sprintf("vanished in version %d (%s)", h.VanishedIn, shortTime(*h.VanishedSeen))
 }
 
 // versionList says "version 2" or "versions 2-4, 6".
