@@ -68,6 +68,43 @@ func TestCheckFindsEditedVersion(t *testing.T) {
 	}
 }
 
+// TestCheckNamesTheDifferingBlock: an edit that keeps the number of blocks
+// is reported with the blocks that differ, not only with equal counts.
+func TestCheckNamesTheDifferingBlock(t *testing.T) {
+	a := TestArchive(t)
+	mustVersion(t, a, capture(kzEN, 0, "b"), snap(kzEN, "", "original", "kept"), nil)
+	var stored []byte
+	if err := a.db.QueryRow(`SELECT snapshot FROM versions`).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	js, err := snapshotJSON(stored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := gzipBytes(bytes.ReplaceAll(js, []byte("original"), []byte("forged")), gzip.DefaultCompression)
+	if _, err := a.db.Exec(`UPDATE versions SET snapshot = ?`, forged); err != nil {
+		t.Fatal(err)
+	}
+	probs, err := a.Check(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var detail string
+	for _, p := range probs {
+		if p.Kind == "search-index" {
+			detail = p.Detail
+		}
+	}
+	for _, want := range []string{
+		`the snapshot's block ["Highlights"] "forged" is not in the index`,
+		`the index's block ["Highlights"] "original" is not in the snapshot`,
+	} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("search-index problem %q lacks %q", detail, want)
+		}
+	}
+}
+
 func TestCheckFindsBrokenReferences(t *testing.T) {
 	a := TestArchive(t)
 	mustVersion(t, a, capture(kzEN, 0, "b"), snap(kzEN, "", "x"), nil)
