@@ -95,6 +95,8 @@ func runDiff(ctx context.Context, g *globals, ref string, opts diffOptions) erro
 		return usageError(fmt.Errorf("--from %s (version %d) is newer than --to %s (version %d): diff shows what changed from an older version to a newer one; swap them: --from %d --to %d",
 			opts.from, older.Version, cmp.Or(opts.to, "latest"), newer.Version, newer.Version, older.Version))
 	}
+	warnBadHash(g.io, key, older)
+	warnBadHash(g.io, key, newer)
 	report := diff.NewReport(key.String(), older, newer)
 	report.WindowEnd = newer.FirstSeen
 	if older.Version+1 == newer.Version {

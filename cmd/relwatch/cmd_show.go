@@ -87,6 +87,7 @@ func runShow(ctx context.Context, g *globals, ref string, opts showOptions) erro
 	if err != nil {
 		return err
 	}
+	warnBadHash(g.io, key, snap)
 	prov, err := provenanceOf(ctx, arc, key, snap.Version)
 	if err != nil {
 		return err
@@ -106,6 +107,16 @@ func runShow(ctx context.Context, g *globals, ref string, opts showOptions) erro
 		_, err = fmt.Fprintf(g.io.Out, "\n%s\n", line)
 	}
 	return err
+}
+
+// warnBadHash warns on stderr when a stored snapshot no longer matches its
+// content hash (edited by hand, or damaged): what is shown is not what
+// relwatch recorded. The command goes on and its exit code is unchanged.
+func warnBadHash(io streams, key snapshots.PageKey, s snapshots.Snapshot) {
+	if !s.VerifyHash() {
+		fmt.Fprintf(io.Err, "warning: %s version %d does not match its content hash %s: the archive was changed outside relwatch or is damaged; run relwatch check\n",
+			key, s.Version, s.ContentHash)
+	}
 }
 
 // versionRef resolves a --version, --from or --to value: a version number,
