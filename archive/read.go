@@ -99,34 +99,41 @@ func captureTimePtr(v any) (*time.Time, error) {
 // Pages lists every page series, ordered by id and language.
 func (a *Archive) Pages(ctx context.Context) ([]PageStatus, error) {
 	var out []PageStatus
-	err := a.readTx(ctx, "list pages", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT page_pk, id, lang, url, canonical_url FROM pages ORDER BY id, lang`)
-		if err != nil {
-			return err
-		}
-		var pks []int64
-		for rows.Next() {
-			var ps PageStatus
-			var pk int64
-			if err := rows.Scan(&pk, &ps.Page.ID, &ps.Page.Lang, &ps.URL, &ps.CanonicalURL); err != nil {
-				rows.Close()
-				return err
-			}
-			out = append(out, ps)
-			pks = append(pks, pk)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for i := range out {
-			if err := pageStatus(ctx, tx, pks[i], &out[i]); err != nil {
-				return err
-			}
-		}
-		return nil
+	err := a.readTx(ctx, "list pages", func(tx *sql.Tx) (err error) {
+		out, err = pagesTx(ctx, tx)
+		return err
 	})
 	return out, err
+}
+
+// pagesTx is Pages in a transaction.
+func pagesTx(ctx context.Context, tx *sql.Tx) ([]PageStatus, error) {
+	var out []PageStatus
+	rows, err := tx.QueryContext(ctx, `SELECT page_pk, id, lang, url, canonical_url FROM pages ORDER BY id, lang`)
+	if err != nil {
+		return nil, err
+	}
+	var pks []int64
+	for rows.Next() {
+		var ps PageStatus
+		var pk int64
+		if err := rows.Scan(&pk, &ps.Page.ID, &ps.Page.Lang, &ps.URL, &ps.CanonicalURL); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, ps)
+		pks = append(pks, pk)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if err := pageStatus(ctx, tx, pks[i], &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // pageStatus fills the derived fields. Every query walks captures_by_page or
@@ -220,53 +227,60 @@ func (a *Archive) ResolvePage(ctx context.Context, ref snapshots.PageKey) (snaps
 // Versions lists a page's versions, oldest first.
 func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]VersionInfo, error) {
 	var out []VersionInfo
-	err := a.readTx(ctx, "list versions", func(tx *sql.Tx) error {
-		pk, err := pagePK(ctx, tx, page)
-		if err != nil {
-			return err
-		}
-		q := qVersions
-		if a.schema < 4 {
-			q = qVersionsOld // read-only on an older archive: no version_facts
-		}
-		if a.schema < 3 {
-			// Read-only on an older archive: its captures are all live.
-			q = strings.Replace(q, "c.source, c.final_url, c.original_url, c.origin", "c.source, c.final_url, '', ''", 1)
-		}
-		rows, err := tx.QueryContext(ctx, q, pk)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var vi VersionInfo
-			var first, last string
-			var raw, on, at, summary, window sql.NullString
-			var stampOnly, parserChange sql.NullBool
-			if err := rows.Scan(&vi.Version, &vi.ContentHash, &first, &last, &vi.Checks, &raw, &on, &at,
-				&vi.ParserVersion, &vi.Suspect, &summary, &stampOnly, &parserChange, &window,
-				&vi.Source, &vi.FinalURL, &vi.OriginalURL, &vi.Origin); err != nil {
-				return err
-			}
-			vi.UpdatedRaw, vi.UpdatedOn, vi.UpdatedAt = raw.String, on.String, at.String
-			vi.StampOnly, vi.ParserChange = stampOnly.Bool, parserChange.Bool
-			var e1, e2, e3 error
-			vi.FirstSeen, e1 = parseTime(first)
-			vi.LastSeen, e2 = parseTime(last)
-			vi.WindowStart, e3 = timePtr(window)
-			if e1 != nil || e2 != nil || e3 != nil {
-				return fail(ErrCorrupt, "version %d of %s has bad times", vi.Version, page)
-			}
-			if summary.Valid {
-				if err := json.Unmarshal([]byte(summary.String), &vi.Summary); err != nil {
-					return fail(ErrCorrupt, "change into version %d of %s: bad summary", vi.Version, page)
-				}
-			}
-			out = append(out, vi)
-		}
-		return rows.Err()
+	err := a.readTx(ctx, "list versions", func(tx *sql.Tx) (err error) {
+		out, err = a.versionsTx(ctx, tx, page)
+		return err
 	})
 	return out, err
+}
+
+// versionsTx is Versions in a transaction.
+func (a *Archive) versionsTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey) ([]VersionInfo, error) {
+	var out []VersionInfo
+	pk, err := pagePK(ctx, tx, page)
+	if err != nil {
+		return nil, err
+	}
+	q := qVersions
+	if a.schema < 4 {
+		q = qVersionsOld // read-only on an older archive: no version_facts
+	}
+	if a.schema < 3 {
+		// Read-only on an older archive: its captures are all live.
+		q = strings.Replace(q, "c.source, c.final_url, c.original_url, c.origin", "c.source, c.final_url, '', ''", 1)
+	}
+	rows, err := tx.QueryContext(ctx, q, pk)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var vi VersionInfo
+		var first, last string
+		var raw, on, at, summary, window sql.NullString
+		var stampOnly, parserChange sql.NullBool
+		if err := rows.Scan(&vi.Version, &vi.ContentHash, &first, &last, &vi.Checks, &raw, &on, &at,
+			&vi.ParserVersion, &vi.Suspect, &summary, &stampOnly, &parserChange, &window,
+			&vi.Source, &vi.FinalURL, &vi.OriginalURL, &vi.Origin); err != nil {
+			return nil, err
+		}
+		vi.UpdatedRaw, vi.UpdatedOn, vi.UpdatedAt = raw.String, on.String, at.String
+		vi.StampOnly, vi.ParserChange = stampOnly.Bool, parserChange.Bool
+		var e1, e2, e3 error
+		vi.FirstSeen, e1 = parseTime(first)
+		vi.LastSeen, e2 = parseTime(last)
+		vi.WindowStart, e3 = timePtr(window)
+		if e1 != nil || e2 != nil || e3 != nil {
+			return nil, fail(ErrCorrupt, "version %d of %s has bad times", vi.Version, page)
+		}
+		if summary.Valid {
+			if err := json.Unmarshal([]byte(summary.String), &vi.Summary); err != nil {
+				return nil, fail(ErrCorrupt, "change into version %d of %s: bad summary", vi.Version, page)
+			}
+		}
+		out = append(out, vi)
+	}
+	return out, rows.Err()
 }
 
 // VersionProvenance says where version v of a page came from: the
@@ -274,25 +288,32 @@ func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]Versi
 // the page's whole history.
 func (a *Archive) VersionProvenance(ctx context.Context, page snapshots.PageKey, v int) (Provenance, error) {
 	var p Provenance
-	err := a.readTx(ctx, "read provenance", func(tx *sql.Tx) error {
-		pk, err := pagePK(ctx, tx, page)
-		if err != nil {
-			return err
-		}
-		q := qProvenance
-		if a.schema < 5 {
-			q = qProvenanceOld // read-only on an older archive
-		}
-		if a.schema < 3 {
-			// Read-only on an older archive: its captures are all live.
-			q = strings.Replace(q, "c.original_url, c.origin", "'', ''", 1)
-		}
-		err = tx.QueryRowContext(ctx, q, pk, v).Scan(&p.Source, &p.FinalURL, &p.OriginalURL, &p.Origin)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("page %s has no version %d: %w", page, v, ErrNotFound)
-		}
+	err := a.readTx(ctx, "read provenance", func(tx *sql.Tx) (err error) {
+		p, err = a.provenanceTx(ctx, tx, page, v)
 		return err
 	})
+	return p, err
+}
+
+// provenanceTx is VersionProvenance in a transaction.
+func (a *Archive) provenanceTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey, v int) (Provenance, error) {
+	var p Provenance
+	pk, err := pagePK(ctx, tx, page)
+	if err != nil {
+		return p, err
+	}
+	q := qProvenance
+	if a.schema < 5 {
+		q = qProvenanceOld // read-only on an older archive
+	}
+	if a.schema < 3 {
+		// Read-only on an older archive: its captures are all live.
+		q = strings.Replace(q, "c.original_url, c.origin", "'', ''", 1)
+	}
+	err = tx.QueryRowContext(ctx, q, pk, v).Scan(&p.Source, &p.FinalURL, &p.OriginalURL, &p.Origin)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, fmt.Errorf("page %s has no version %d: %w", page, v, ErrNotFound)
+	}
 	return p, err
 }
 
@@ -300,21 +321,26 @@ func (a *Archive) VersionProvenance(ctx context.Context, page snapshots.PageKey,
 // Version, FirstSeen, LastSeen and ParserVersion filled in.
 func (a *Archive) Snapshot(ctx context.Context, page snapshots.PageKey, version int) (snapshots.Snapshot, error) {
 	var s snapshots.Snapshot
-	err := a.readTx(ctx, "read snapshot", func(tx *sql.Tx) error {
-		pk, err := pagePK(ctx, tx, page)
-		if err != nil {
-			return err
-		}
-		q := qSnapshot
-		args := []any{pk, version}
-		if version == 0 {
-			q = qSnapshotLatest
-			args = args[:1]
-		}
-		s, err = scanSnapshot(tx.QueryRowContext(ctx, q, args...), page, version)
+	err := a.readTx(ctx, "read snapshot", func(tx *sql.Tx) (err error) {
+		s, err = snapshotTx(ctx, tx, page, version)
 		return err
 	})
 	return s, err
+}
+
+// snapshotTx is Snapshot in a transaction.
+func snapshotTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey, version int) (snapshots.Snapshot, error) {
+	pk, err := pagePK(ctx, tx, page)
+	if err != nil {
+		return snapshots.Snapshot{}, err
+	}
+	q := qSnapshot
+	args := []any{pk, version}
+	if version == 0 {
+		q = qSnapshotLatest
+		args = args[:1]
+	}
+	return scanSnapshot(tx.QueryRowContext(ctx, q, args...), page, version)
 }
 
 // SnapshotAt returns the version of a page that was current at t: the
@@ -419,27 +445,34 @@ func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag,
 func (a *Archive) Change(ctx context.Context, page snapshots.PageKey, to int) (ChangeRecord, *time.Time, error) {
 	var cr ChangeRecord
 	var window *time.Time
-	err := a.readTx(ctx, "read change", func(tx *sql.Tx) error {
-		pk, err := pagePK(ctx, tx, page)
-		if err != nil {
-			return err
-		}
-		var diff, summary string
-		var ws sql.NullString
-		err = tx.QueryRowContext(ctx, qChange, pk, to).Scan(&diff, &summary, &cr.StampOnly, &cr.ParserChange, &ws)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("page %s has no recorded change into version %d: %w", page, to, ErrNotFound)
-		}
-		if err != nil {
-			return err
-		}
-		cr.DiffJSON = []byte(diff)
-		if err := json.Unmarshal([]byte(summary), &cr.Summary); err != nil {
-			return fail(ErrCorrupt, "change into version %d of %s: bad summary", to, page)
-		}
-		window, err = timePtr(ws)
+	err := a.readTx(ctx, "read change", func(tx *sql.Tx) (err error) {
+		cr, window, err = changeTx(ctx, tx, page, to)
 		return err
 	})
+	return cr, window, err
+}
+
+// changeTx is Change in a transaction.
+func changeTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey, to int) (ChangeRecord, *time.Time, error) {
+	var cr ChangeRecord
+	pk, err := pagePK(ctx, tx, page)
+	if err != nil {
+		return cr, nil, err
+	}
+	var diff, summary string
+	var ws sql.NullString
+	err = tx.QueryRowContext(ctx, qChange, pk, to).Scan(&diff, &summary, &cr.StampOnly, &cr.ParserChange, &ws)
+	if errors.Is(err, sql.ErrNoRows) {
+		return cr, nil, fmt.Errorf("page %s has no recorded change into version %d: %w", page, to, ErrNotFound)
+	}
+	if err != nil {
+		return cr, nil, err
+	}
+	cr.DiffJSON = []byte(diff)
+	if err := json.Unmarshal([]byte(summary), &cr.Summary); err != nil {
+		return cr, nil, fail(ErrCorrupt, "change into version %d of %s: bad summary", to, page)
+	}
+	window, err := timePtr(ws)
 	return cr, window, err
 }
 

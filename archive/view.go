@@ -8,6 +8,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"time"
+
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 // ScratchCopy copies the archive into a private temporary file and opens
@@ -53,4 +56,65 @@ func (a *Archive) ScratchCopy(ctx context.Context) (scratch *Archive, discard fu
 	return scratch, func() error {
 		return errors.Join(scratch.Close(), os.RemoveAll(dir))
 	}, nil
+}
+
+// View answers reads from one read transaction: one consistent snapshot of
+// the archive (SQLite's WAL), whatever is written meanwhile. It is valid
+// only inside the ReadView call that made it, and not for concurrent use.
+type View struct {
+	a  *Archive
+	tx *sql.Tx
+}
+
+// ReadView runs fn with a View: every read fn makes through it sees the
+// archive as it was at the view's first read, so reads made one after the
+// other (pages, then each page's versions, snapshots and changes) fit
+// together even while a scrape, backfill, import or reparse writes. It
+// never waits for a writer nor makes one wait. fn's error is returned as
+// it is.
+func (a *Archive) ReadView(ctx context.Context, fn func(v *View) error) error {
+	tx, err := a.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return a.wrap("read archive", err)
+	}
+	defer tx.Rollback()
+	return fn(&View{a: a, tx: tx})
+}
+
+// readErr is readTx's wrapping for a View's reads.
+func (v *View) readErr(doing string, err error) error {
+	if err == nil || errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnusable) {
+		return err
+	}
+	return v.a.wrap(doing, err)
+}
+
+// Pages is Archive.Pages in the view.
+func (v *View) Pages(ctx context.Context) ([]PageStatus, error) {
+	out, err := pagesTx(ctx, v.tx)
+	return out, v.readErr("list pages", err)
+}
+
+// Versions is Archive.Versions in the view.
+func (v *View) Versions(ctx context.Context, page snapshots.PageKey) ([]VersionInfo, error) {
+	out, err := v.a.versionsTx(ctx, v.tx, page)
+	return out, v.readErr("list versions", err)
+}
+
+// Snapshot is Archive.Snapshot in the view.
+func (v *View) Snapshot(ctx context.Context, page snapshots.PageKey, version int) (snapshots.Snapshot, error) {
+	s, err := snapshotTx(ctx, v.tx, page, version)
+	return s, v.readErr("read snapshot", err)
+}
+
+// Change is Archive.Change in the view.
+func (v *View) Change(ctx context.Context, page snapshots.PageKey, to int) (ChangeRecord, *time.Time, error) {
+	cr, window, err := changeTx(ctx, v.tx, page, to)
+	return cr, window, v.readErr("read change", err)
+}
+
+// VersionProvenance is Archive.VersionProvenance in the view.
+func (v *View) VersionProvenance(ctx context.Context, page snapshots.PageKey, version int) (Provenance, error) {
+	p, err := v.a.provenanceTx(ctx, v.tx, page, version)
+	return p, v.readErr("read provenance", err)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 type feedCmdOptions struct {
@@ -47,27 +48,37 @@ func runFeed(ctx context.Context, g *globals, opts feedCmdOptions) error {
 		return err
 	}
 	defer arc.Close()
-	pages, err := arc.Pages(ctx)
-	if err != nil {
-		return err
-	}
 	id := "tag:relwatch,2026:feed"
+	var only *snapshots.PageKey
 	if opts.page != "" {
 		key, err := resolvePage(ctx, arc, opts.page)
 		if err != nil {
 			return err
 		}
-		pages = filterPages(pages, key)
+		only = &key
 		id += ":" + key.String()
 	}
-	changes, err := loadChanges(ctx, arc, pages)
-	if err != nil {
+	// One read transaction: the pages and every snapshot and change fit
+	// together, whatever is written meanwhile.
+	var feed atomFeed
+	err = arc.ReadView(ctx, func(v *archive.View) error {
+		pages, err := v.Pages(ctx)
+		if err != nil {
+			return err
+		}
+		if only != nil {
+			pages = filterPages(pages, *only)
+		}
+		changes, err := loadChanges(ctx, v, pages)
+		if err != nil {
+			return err
+		}
+		if opts.limit > 0 && len(changes) > opts.limit {
+			changes = changes[:opts.limit]
+		}
+		feed, err = buildFeed(changes, feedOptions{ID: id, Title: feedTitle(pages), Fallback: newestChange(pages)})
 		return err
-	}
-	if opts.limit > 0 && len(changes) > opts.limit {
-		changes = changes[:opts.limit]
-	}
-	feed, err := buildFeed(changes, feedOptions{ID: id, Title: feedTitle(pages), Fallback: newestChange(pages)})
+	})
 	if err != nil {
 		return err
 	}

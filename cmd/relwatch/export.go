@@ -76,23 +76,20 @@ type exportOptions struct {
 	feedLimit int    // entries in feed.atom; 0 for all
 }
 
-// planExport renders the whole export tree from the archive. The archive
-// answers each read in its own transaction, so the tree is rendered from
-// one list of pages and checked against it: each latest snapshot is the
-// Latest of that list (a scrape appending meanwhile is left for the next
-// export), changes are read as loadChanges checks them, and the list read
-// again at the end must not have moved; if it did (a backfill, import or
-// reparse ran), the tree is rendered again.
-func planExport(ctx context.Context, arc archiveReader, opts exportOptions) ([]exportFile, error) {
-	for attempt := 1; ; attempt++ {
-		files, err := planExportOnce(ctx, arc, opts)
-		if !errors.Is(err, errArchiveMoved) || attempt == readAttempts {
-			return files, err
-		}
-	}
+// planExport renders the whole export tree from the archive, all of it
+// from one read transaction (archive.ReadView): a scrape, backfill, import
+// or reparse writing meanwhile is left for the next export, never mixed in.
+func planExport(ctx context.Context, arc *archive.Archive, opts exportOptions) ([]exportFile, error) {
+	var files []exportFile
+	err := arc.ReadView(ctx, func(v *archive.View) (err error) {
+		files, err = planExportFrom(ctx, v, opts)
+		return err
+	})
+	return files, err
 }
 
-func planExportOnce(ctx context.Context, arc archiveReader, opts exportOptions) ([]exportFile, error) {
+// planExportFrom renders the export tree from one view of the archive.
+func planExportFrom(ctx context.Context, arc archiveReader, opts exportOptions) ([]exportFile, error) {
 	all, err := arc.Pages(ctx)
 	if err != nil {
 		return nil, err
@@ -114,9 +111,6 @@ func planExportOnce(ctx context.Context, arc archiveReader, opts exportOptions) 
 	latest := make([]snapshots.Snapshot, len(pages))
 	for i, p := range pages {
 		snap, err := arc.Snapshot(ctx, p.Page, p.Latest)
-		if errors.Is(err, archive.ErrNotFound) || err == nil && snap.ContentHash != p.LatestHash {
-			return nil, fmt.Errorf("export %s: latest version: %w", p.Page, errArchiveMoved)
-		}
 		if err != nil {
 			return nil, fmt.Errorf("export %s: latest version: %w", p.Page, err)
 		}
@@ -135,15 +129,6 @@ func planExportOnce(ctx context.Context, arc archiveReader, opts exportOptions) 
 	changes, err := loadChanges(ctx, arc, pages)
 	if err != nil {
 		return nil, err
-	}
-	// loadChanges reads a moved page again from a fresh status; the rest
-	// of the tree would then be from the old one.
-	again, err := arc.Pages(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !samePages(all, again) {
-		return nil, fmt.Errorf("export: %w", errArchiveMoved)
 	}
 	for _, c := range changes {
 		var md bytes.Buffer
@@ -185,14 +170,6 @@ func planExportOnce(ctx context.Context, arc archiveReader, opts exportOptions) 
 		seen[k] = true
 	}
 	return files, nil
-}
-
-// samePages reports whether two reads of the page list show the same
-// versions: same pages, same latest version and content, same last change.
-func samePages(a, b []archive.PageStatus) bool {
-	return slices.EqualFunc(a, b, func(x, y archive.PageStatus) bool {
-		return x.Page == y.Page && x.Latest == y.Latest && x.LatestHash == y.LatestHash && sameTime(x.LastChange, y.LastChange)
-	})
 }
 
 func snapshotPath(k snapshots.PageKey, ext string) string {

@@ -5,10 +5,8 @@ import (
 	"cmp"
 	"context"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -32,42 +30,23 @@ type changeEntry struct {
 	Report  diff.Report // N-1 → N, with its window
 }
 
-// archiveReader is what the feed and the export read from the archive
-// (an *archive.Archive; tests wrap it).
+// archiveReader is what the feed and the export read from the archive:
+// an *archive.View, so that every read is from one transaction and what
+// is read fits together, however the archive is written meanwhile (tests
+// wrap it).
 type archiveReader interface {
 	Pages(ctx context.Context) ([]archive.PageStatus, error)
-	Versions(ctx context.Context, page snapshots.PageKey) ([]archive.VersionInfo, error)
 	Snapshot(ctx context.Context, page snapshots.PageKey, version int) (snapshots.Snapshot, error)
 	Change(ctx context.Context, page snapshots.PageKey, to int) (archive.ChangeRecord, *time.Time, error)
 }
 
-// errArchiveMoved means the archive changed under a read made of several
-// transactions (a backfill, import or reparse renumbered the versions):
-// what was read does not fit together, and the read is done again.
-var errArchiveMoved = errors.New("the archive changed while it was being read (a backfill, import or reparse ran meanwhile); run again")
-
-// readAttempts bounds how often a read that the archive moved under is
-// done again.
-const readAttempts = 4
-
-// loadChanges reads every change (every version N > 1) of the given pages
-// from the archive, newest first.
-//
-// The archive answers each question in its own transaction, so a page is
-// read against its version list (one transaction): every snapshot and
-// change read after it must match it (content hash, first sighting,
-// summary, flags, window), else the page was renumbered meanwhile and is
-// read again, from a fresh page status. A scrape only appends versions and
-// is not seen past the Latest of the status read.
+// loadChanges reads every change (every version N > 1, up to each page's
+// Latest) of the given pages, newest first. pages must come from the same
+// view as arc.
 func loadChanges(ctx context.Context, arc archiveReader, pages []archive.PageStatus) ([]changeEntry, error) {
 	var out []changeEntry
 	for _, p := range pages {
 		entries, err := loadPageChanges(ctx, arc, p)
-		for attempt := 1; errors.Is(err, errArchiveMoved) && attempt < readAttempts; attempt++ {
-			if p, err = freshStatus(ctx, arc, p.Page); err == nil {
-				entries, err = loadPageChanges(ctx, arc, p)
-			}
-		}
 		if err != nil {
 			return nil, err
 		}
@@ -79,66 +58,24 @@ func loadChanges(ctx context.Context, arc archiveReader, pages []archive.PageSta
 	return out, nil
 }
 
-// freshStatus reads a page's status again.
-func freshStatus(ctx context.Context, arc archiveReader, page snapshots.PageKey) (archive.PageStatus, error) {
-	all, err := arc.Pages(ctx)
-	if err != nil {
-		return archive.PageStatus{}, err
-	}
-	for _, p := range all {
-		if p.Page == page {
-			return p, nil
-		}
-	}
-	return archive.PageStatus{}, fmt.Errorf("page %s: %w", page, archive.ErrNotFound)
-}
-
-// loadPageChanges reads the changes of one page up to p.Latest, checked
-// against the page's version list; errArchiveMoved when they do not match.
+// loadPageChanges reads the changes of one page up to p.Latest.
 func loadPageChanges(ctx context.Context, arc archiveReader, p archive.PageStatus) ([]changeEntry, error) {
 	if p.Latest < 2 {
 		return nil, nil
 	}
-	vs, err := arc.Versions(ctx, p.Page)
+	prev, err := arc.Snapshot(ctx, p.Page, 1)
 	if err != nil {
-		return nil, err
-	}
-	if len(vs) < p.Latest || (p.LatestHash != "" && vs[p.Latest-1].ContentHash != p.LatestHash) {
-		return nil, fmt.Errorf("%s: %w", p.Page, errArchiveMoved)
-	}
-	snapshot := func(n int) (snapshots.Snapshot, error) {
-		s, err := arc.Snapshot(ctx, p.Page, n)
-		if errors.Is(err, archive.ErrNotFound) {
-			return s, fmt.Errorf("%s: version %d: %w", p.Page, n, errArchiveMoved)
-		}
-		if err != nil {
-			return s, fmt.Errorf("%s: version %d: %w", p.Page, n, err)
-		}
-		if v := vs[n-1]; s.Version != n || s.ContentHash != v.ContentHash || s.FirstSeen == nil || !s.FirstSeen.Equal(v.FirstSeen) {
-			return s, fmt.Errorf("%s: version %d: %w", p.Page, n, errArchiveMoved)
-		}
-		return s, nil
-	}
-	prev, err := snapshot(1)
-	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: version 1: %w", p.Page, err)
 	}
 	var out []changeEntry
 	for n := 2; n <= p.Latest; n++ {
-		cur, err := snapshot(n)
+		cur, err := arc.Snapshot(ctx, p.Page, n)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: version %d: %w", p.Page, n, err)
 		}
 		record, start, err := arc.Change(ctx, p.Page, n)
-		if errors.Is(err, archive.ErrNotFound) {
-			return nil, fmt.Errorf("%s: change into version %d: %w", p.Page, n, errArchiveMoved)
-		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: change into version %d: %w", p.Page, n, err)
-		}
-		if v := vs[n-1]; !maps.Equal(record.Summary, v.Summary) || record.StampOnly != v.StampOnly ||
-			record.ParserChange != v.ParserChange || !sameTime(start, v.WindowStart) {
-			return nil, fmt.Errorf("%s: change into version %d: %w", p.Page, n, errArchiveMoved)
 		}
 		report := diff.NewReport(p.Page.String(), prev, cur)
 		report.WindowStart, report.WindowEnd = start, cur.FirstSeen
@@ -146,10 +83,6 @@ func loadPageChanges(ctx context.Context, arc archiveReader, p archive.PageStatu
 		prev = cur
 	}
 	return out, nil
-}
-
-func sameTime(a, b *time.Time) bool {
-	return a == nil && b == nil || a != nil && b != nil && a.Equal(*b)
 }
 
 // Title is the change in one line: "kazakhstan/fr v2: 1 block changed,
