@@ -25,9 +25,13 @@ first: one entry per new version of a page, titled like
 "kazakhstan/fr v2: 1 block changed, 1 stamp changed", dated when relwatch
 first saw the version, with the change as text and a link to the page.
 
-Entry ids are stable (tag:relwatch,<date>:<id>/<lang>/v<N>) and the feed's
-<updated> is the newest change's time, so the same archive always gives the
-same feed.`,
+Entry ids are stable: tag:relwatch,<date>:<page>/sha256:<16 hex>/<first-seen>,
+the page (<id>/<lang>), the first 16 hex digits of the new version's content
+hash and when relwatch first saw it (UTC, RFC 3339; <date> is its day), e.g.
+tag:relwatch,2026-11-28:kazakhstan/fr/sha256:2a511bf7bff7c2d1/2026-11-28T06:00:00Z.
+Version numbers are not part of them: a backfill or import renumbers
+versions, and the same change keeps its id. The feed's <updated> is the
+newest change's time, so the same archive always gives the same feed.`,
 		Example: `  relwatch feed > changes.atom
   relwatch feed --page kazakhstan/fr --limit 10`,
 		Args: exactArgs(0),
