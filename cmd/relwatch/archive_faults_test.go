@@ -4,15 +4,24 @@ import (
 	"bytes"
 	"compress/gzip"
 	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	_ "modernc.org/sqlite"
 
 	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 func TestCorruptBaselineIsNeverDiffed(t *testing.T) {
@@ -143,5 +152,179 @@ func TestReparseDryRunWhileLocked(t *testing.T) {
 	}
 	if got, _ := filepath.Glob(filepath.Join(tmp, "*")); len(got) > 0 {
 		t.Errorf("reparse --dry-run left its scratch copy behind: %v", got)
+	}
+}
+
+// runBinary runs the relwatch binary against the env's config and returns
+// its stdout, stderr and exit code.
+func runBinary(t *testing.T, bin string, e *testEnv, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"--config", e.cfg}, args...)...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return out.String(), errb.String(), 0
+	case errors.As(err, &ee) && ee.Exited():
+		return out.String(), errb.String(), ee.ExitCode()
+	}
+	t.Errorf("relwatch %v: %v\n%s", args, err, errb.String()) // not Fatal: readers run in goroutines
+	return out.String(), errb.String(), -1
+}
+
+// TestTwoScrapesStartedTogether: two scrape processes started at the same
+// moment against one slow page. Exactly one archives the change; the other
+// is refused at once (exit 4) naming the holder of the writer lock. The
+// archive is sound afterwards and holds the change once.
+func TestTwoScrapesStartedTogether(t *testing.T) {
+	bin := relwatchBinary(t)
+	for _, fresh := range []bool{false, true} {
+		name := "existing archive"
+		if fresh {
+			name = "no archive yet"
+		}
+		t.Run(name, func(t *testing.T) {
+			e := newTestEnv(t)
+			want := 1
+			if !fresh {
+				e.mustRun(0, "scrape")
+				e.site.serve(200, "kazakhstan-fr-v2.html")
+				want = 2
+			}
+			e.site.slow.Store(int64(time.Second))
+			type result struct {
+				out, stderr string
+				code        int
+			}
+			results := make(chan result, 2)
+			start := make(chan struct{})
+			for range 2 {
+				go func() {
+					<-start
+					out, stderr, code := runBinary(t, bin, e, "scrape", "--json")
+					results <- result{out, stderr, code}
+				}()
+			}
+			close(start)
+			var codes []int
+			var won, lost result
+			for range 2 {
+				r := <-results
+				codes = append(codes, r.code)
+				if r.code == exitOK {
+					won = r
+				} else {
+					lost = r
+				}
+			}
+			slices.Sort(codes)
+			if !slices.Equal(codes, []int{exitOK, exitUnusable}) {
+				t.Fatalf("exit codes %v, want one 0 and one 4\nfirst: %+v\nsecond: %+v", codes, won, lost)
+			}
+			if !strings.Contains(lost.stderr, "is locked by pid") {
+				t.Errorf("the refused scrape's stderr %q does not name the lock holder", lost.stderr)
+			}
+			if lost.out != "" {
+				t.Errorf("the refused scrape printed %q", lost.out)
+			}
+			r := scrapeJSON(t, won.out)
+			if r.Version != want || (r.Status != statusNew && r.Status != statusChanged) {
+				t.Errorf("the scrape that ran: %+v, want version %d", r, want)
+			}
+			if out, stderr, code := runBinary(t, bin, e, "check"); code != exitOK {
+				t.Fatalf("check after two concurrent scrapes: exit %d\n%s%s", code, out, stderr)
+			}
+			if n := len(e.versionsOf("kazakhstan/fr")); n != want {
+				t.Errorf("%d versions, want %d", n, want)
+			}
+		})
+	}
+}
+
+// TestReadersDuringScrapes: while a writer process scrapes again and
+// again (the page changing every time), readers run `log` and `show` as
+// processes in a loop. Every reader run exits 0 with complete output (a
+// log whose versions run 1..N, a snapshot whose content matches its hash),
+// and the archive is sound afterwards.
+func TestReadersDuringScrapes(t *testing.T) {
+	bin := relwatchBinary(t)
+	e := newTestEnv(t)
+	e.mustRun(0, "scrape")
+	e.site.slow.Store(int64(20 * time.Millisecond))
+	fixtures := []string{"kazakhstan-fr-v1.html", "kazakhstan-fr-v2.html"}
+	const scrapes = 8
+
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	var reads atomic.Int64
+	var mu sync.Mutex
+	var failures []string
+	fail := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(failures) < 10 {
+			failures = append(failures, fmt.Sprintf(format, args...))
+		}
+	}
+	reader := func(args ...string) {
+		defer wg.Done()
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			out, stderr, code := runBinary(t, bin, e, args...)
+			reads.Add(1)
+			if code != exitOK || stderr != "" {
+				fail("relwatch %v: exit %d, stderr %q", args, code, stderr)
+				continue
+			}
+			switch args[0] {
+			case "log":
+				var log []logEntry
+				if err := json.Unmarshal([]byte(out), &log); err != nil || len(log) == 0 {
+					fail("log --json printed %q: %v", out, err)
+					continue
+				}
+				for i, v := range log {
+					if v.Version != i+1 || v.ContentHash == "" {
+						fail("log --json: entry %d is %+v", i, v)
+					}
+				}
+			case "show":
+				s, err := snapshots.Unmarshal([]byte(out))
+				if err != nil || s.Version == 0 || !s.VerifyHash() || !strings.Contains(out, `"source": "live"`) {
+					fail("show --format json printed an incomplete snapshot (%v):\n%s", err, out)
+				}
+			}
+		}
+	}
+	wg.Add(2)
+	go reader("log", "kazakhstan/fr", "--json")
+	go reader("show", "kazakhstan/fr", "--format", "json")
+
+	for i := range scrapes {
+		e.site.serve(200, fixtures[(i+1)%2])
+		if out, stderr, code := runBinary(t, bin, e, "scrape"); code != exitOK {
+			fail("scrape %d: exit %d\n%s%s", i+1, code, out, stderr)
+		}
+	}
+	close(done)
+	wg.Wait()
+	for _, f := range failures {
+		t.Error(f)
+	}
+	t.Logf("%d reader runs during %d scrapes", reads.Load(), scrapes)
+	if reads.Load() < 4 {
+		t.Errorf("only %d reads ran during the scrapes", reads.Load())
+	}
+	if out, stderr, code := runBinary(t, bin, e, "check"); code != exitOK {
+		t.Fatalf("check after the scrapes: exit %d\n%s%s", code, out, stderr)
+	}
+	if n := len(e.versionsOf("kazakhstan/fr")); n != scrapes+1 {
+		t.Errorf("%d versions, want %d", n, scrapes+1)
 	}
 }
