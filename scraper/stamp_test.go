@@ -1,6 +1,11 @@
 package scraper
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/relwatch/relwatch/snapshots"
+)
 
 func TestParseStamp(t *testing.T) {
 	tests := []struct {
@@ -128,7 +133,7 @@ func TestStampLine(t *testing.T) {
 }
 
 func FuzzParseStamp(f *testing.F) {
-	for _, s := range []string{"23 May. 2022 15:32", "02-Mar-2012 15:38", "09-May-2006", "09 May 2025", "2022-05-23 15:32", "30 Oct. 2022 02:30"} {
+	for _, s := range []string{"Last updated: 99 Foo. 20222", "Mis à jour le : lundi 23 mai 2022", "23 May. 2022 15:32", "02-Mar-2012 15:38", "09-May-2006", "09 May 2025", "2022-05-23 15:32", "30 Oct. 2022 02:30"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -138,6 +143,15 @@ func FuzzParseStamp(f *testing.F) {
 		}
 		if ok && len(on) != len("2006-01-02") {
 			t.Fatalf("on %q", on)
+		}
+		// A stamp line's value is a non-empty piece of the line (which the
+		// parser has normalised).
+		line := snapshots.NormalizeText(s)
+		for _, anyLabel := range []bool{false, true} {
+			v, _, ok := stampLine(line, anyLabel)
+			if ok && (v == "" || !strings.Contains(line, v)) || !ok && v != "" {
+				t.Fatalf("stampLine(%q, %v) = %q, %v", line, anyLabel, v, ok)
+			}
 		}
 	})
 }
