@@ -124,7 +124,7 @@ func TestMigrateV1Fixture(t *testing.T) {
 
 	a := openRW(t, path)
 	defer a.Close()
-	if a.Schema() != SchemaVersion || SchemaVersion != 6 {
+	if a.Schema() != SchemaVersion || SchemaVersion != 5 {
 		t.Fatalf("schema after migration = %d, want %d", a.Schema(), SchemaVersion)
 	}
 	mustCheckClean(t, a)
@@ -308,7 +308,7 @@ func TestMigrateV4Fixture(t *testing.T) {
 
 	a := openRW(t, path)
 	defer a.Close()
-	if a.Schema() != SchemaVersion {
+	if a.Schema() != 5 {
 		t.Fatalf("schema after migration = %d", a.Schema())
 	}
 	mustCheckClean(t, a)

@@ -40,10 +40,6 @@ type Capture struct {
 	OriginalDigest string    // Wayback's digest of the capture (base32 SHA-1), "" otherwise
 	Origin         string    // where relwatch read the bytes: the replay URL, or the imported file
 	Retrieved      time.Time // when relwatch read them; zero for live captures
-
-	// ParseKey, when set, sums up what the body was parsed from (see
-	// ParseMemo); the page remembers it with the version it gave.
-	ParseKey string
 }
 
 // Sources stored in captures.source.
@@ -428,7 +424,7 @@ func (a *Archive) RecordUnchanged(ctx context.Context, c Capture, version int) e
 		if n, _ := res.RowsAffected(); n != 1 {
 			return fmt.Errorf("page %s has no version %d: %w", c.Page, version, ErrNotFound)
 		}
-		return rememberParse(ctx, tx, pk, &c, version)
+		return nil
 	})
 }
 
@@ -452,10 +448,7 @@ func (a *Archive) RecordVersion(ctx context.Context, c Capture, snap snapshots.S
 			return err
 		}
 		version, err = insertVersion(ctx, tx, pk, &c, b, snap, parserVersion, change)
-		if err != nil {
-			return err
-		}
-		return rememberParse(ctx, tx, pk, &c, version)
+		return err
 	})
 	if err != nil {
 		return 0, err

@@ -17,7 +17,6 @@ var migrations = []migration{
 	execMigration(schema3),
 	execMigration(schema4),
 	migrateTo5,
-	execMigration(schema6),
 }
 
 // SchemaVersion is the schema this relwatch writes.
@@ -255,13 +254,6 @@ func brokenKeys(ctx context.Context, tx *sql.Tx) (int, error) {
 	err := eachRow(ctx, tx, "PRAGMA foreign_key_check", func(*sql.Rows) error { n++; return nil })
 	return n, err
 }
-
-// schema6 adds the parse memo (see ParseMemo): per page, the inputs of the
-// last parse a check made and the content hash they gave.
-const schema6 = `
-ALTER TABLE pages ADD COLUMN parse_key TEXT NOT NULL DEFAULT '';  -- scraper.ParseKey of the last parsed body
-ALTER TABLE pages ADD COLUMN parse_hash TEXT NOT NULL DEFAULT ''; -- the content hash that parse gave
-`
 
 func migrateTo2(ctx context.Context, tx *sql.Tx) error {
 	if _, err := tx.ExecContext(ctx, schema2); err != nil {
