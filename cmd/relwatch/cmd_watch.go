@@ -38,7 +38,7 @@ finishes the page in hand, then exits 0; between runs it exits at once.`,
 	f.StringArrayVar(&opts.only, "only", nil, "watch only this page (<id> or <id>/<lang>); repeatable")
 	f.BoolVar(&opts.json, "json", false, "print one JSON object per page per run (JSON Lines)")
 	f.DurationVar(&opts.lockTimeout, "lock-timeout", time.Minute, "how long each run waits for another scrape holding the archive")
-	f.StringVar(&opts.reportDir, "report-dir", "", "write each new version's diff to DIR/<id>-<lang>-<version>.{md,html,json}")
+	f.StringVar(&opts.reportDir, "report-dir", "", "write each new version's diff to DIR/<id>/<lang>-v<version>.{md,html,json}")
 	f.StringVar(&opts.summary, "summary", "", "append a Markdown summary of each run to this file")
 	return cmd
 }
