@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -38,30 +37,6 @@ func staleTargets(pages []archive.PageStatus, targets []Target, now time.Time, s
 		}
 	}
 	return stale
-}
-
-// staleAfterScrape reads the archive after a scrape and returns the stale
-// targets among those scraped, logging each with its last success.
-func staleAfterScrape(ctx context.Context, g *globals, cfg Config, targets []Target, now time.Time) ([]string, error) {
-	if ctx.Err() != nil {
-		return nil, nil // interrupted: the exit code already says so
-	}
-	arc, err := archive.Open(ctx, g.archivePath(cfg), archive.ReadOnly)
-	if err != nil {
-		return nil, fmt.Errorf("stale check: %w", err)
-	}
-	defer arc.Close()
-	pages, err := arc.Pages(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("stale check: %w", err)
-	}
-	stale := staleTargets(pages, targets, now, cfg.StaleAfter)
-	for _, p := range pages {
-		if slices.Contains(stale, p.Page.String()) {
-			g.log.Warn("stale page", "page", p.Page.String(), "last_success", p.LastSuccess, "stale_after", cfg.StaleAfter.String())
-		}
-	}
-	return stale, nil
 }
 
 // withStale folds stale pages into a scrape's exit: an interrupted or

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -153,9 +152,8 @@ func TestLanguageLags(t *testing.T) {
 }
 
 // TestPagesHealthAndScrapeStale runs the real commands: pages --json has
-// the health fields, and staleAfterScrape, the check scrape runs after
-// its pages, finds the page stale once the clock is moved past
-// stale_after.
+// the health fields, and staleTargets finds the page stale once the clock
+// is moved past stale_after.
 func TestPagesHealthAndScrapeStale(t *testing.T) {
 	e := newTestEnv(t)
 	e.mustRun(0, "scrape")
@@ -176,15 +174,20 @@ func TestPagesHealthAndScrapeStale(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &globals{log: slog.New(slog.DiscardHandler)}
+	arc, err := archive.Open(t.Context(), e.db, archive.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer arc.Close()
+	archived, err := arc.Pages(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		after time.Duration
 		want  string
 	}{{time.Hour, "[]"}, {8 * 24 * time.Hour, "[kazakhstan/fr]"}} {
-		stale, err := staleAfterScrape(t.Context(), g, cfg, cfg.Targets, time.Now().Add(tt.after))
-		if err != nil {
-			t.Fatal(err)
-		}
+		stale := staleTargets(archived, cfg.Targets, time.Now().Add(tt.after), cfg.StaleAfter)
 		if fmt.Sprint(stale) != tt.want {
 			t.Errorf("%v after the scrape: stale %v, want %v", tt.after, stale, tt.want)
 		}
