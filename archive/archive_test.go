@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -30,7 +32,7 @@ func TestRecordSequence(t *testing.T) {
 	if err := a.RecordFailure(ctx, fail); err != nil {
 		t.Fatal(err)
 	}
-	change := &ChangeRecord{DiffJSON: []byte(`{"added":1}`), Summary: map[string]int{"added": 1}}
+	change := &relwatch.ChangeRecord{DiffJSON: []byte(`{"added":1}`), Summary: map[string]int{"added": 1}}
 	if v := mustVersion(t, a, capture(kzEN, 4, "<html>2</html>"), s2, change); v != 2 {
 		t.Fatalf("second version = %d, want 2", v)
 	}
@@ -74,8 +76,8 @@ func TestRecordSequence(t *testing.T) {
 	if err != nil || got.Version != 1 || !got.LastSeen.Equal(at(2)) || got.Sections[0].Blocks[0].Text != "First paragraph." {
 		t.Errorf("snapshot 1 = %+v, %v", got, err)
 	}
-	if _, err := a.Snapshot(ctx, kzEN, 3); !errors.Is(err, ErrNotFound) {
-		t.Errorf("snapshot 3: err = %v, want ErrNotFound", err)
+	if _, err := a.Snapshot(ctx, kzEN, 3); !errors.Is(err, relwatch.ErrNotFound) {
+		t.Errorf("snapshot 3: err = %v, want relwatch.ErrNotFound", err)
 	}
 
 	for _, tc := range []struct {
@@ -87,16 +89,16 @@ func TestRecordSequence(t *testing.T) {
 			t.Errorf("SnapshotAt(%v) = version %d, %v; want %d", tc.t, s.Version, err, tc.want)
 		}
 	}
-	if _, err := a.SnapshotAt(ctx, kzEN, at(-1)); !errors.Is(err, ErrNotFound) {
-		t.Errorf("SnapshotAt before first: err = %v, want ErrNotFound", err)
+	if _, err := a.SnapshotAt(ctx, kzEN, at(-1)); !errors.Is(err, relwatch.ErrNotFound) {
+		t.Errorf("SnapshotAt before first: err = %v, want relwatch.ErrNotFound", err)
 	}
 
 	cr, ws, err := a.Change(ctx, kzEN, 2)
 	if err != nil || string(cr.DiffJSON) != `{"added":1}` || ws == nil || !ws.Equal(at(2)) {
 		t.Errorf("Change(2) = %+v, %v, %v", cr, ws, err)
 	}
-	if _, _, err := a.Change(ctx, kzEN, 1); !errors.Is(err, ErrNotFound) {
-		t.Errorf("Change(1): err = %v, want ErrNotFound", err)
+	if _, _, err := a.Change(ctx, kzEN, 1); !errors.Is(err, relwatch.ErrNotFound) {
+		t.Errorf("Change(1): err = %v, want relwatch.ErrNotFound", err)
 	}
 
 	pages, err := a.Pages(ctx)
@@ -154,8 +156,8 @@ func TestRecordUnchangedUnknownVersion(t *testing.T) {
 	a := TestArchive(t)
 	mustVersion(t, a, capture(kzEN, 0, "b"), snap(kzEN, "", "x"), nil)
 	err := a.RecordUnchanged(context.Background(), capture(kzEN, 1, "b"), 7)
-	if !errors.Is(err, ErrNotFound) {
-		t.Fatalf("err = %v, want ErrNotFound", err)
+	if !errors.Is(err, relwatch.ErrNotFound) {
+		t.Fatalf("err = %v, want relwatch.ErrNotFound", err)
 	}
 	if n := count(t, a, "captures"); n != 1 {
 		t.Errorf("captures = %d after a refused write, want 1 (rolled back)", n)
@@ -207,8 +209,8 @@ func TestResolvePage(t *testing.T) {
 	if k, err := a.ResolvePage(ctx, kzEN); err != nil || k != kzEN {
 		t.Errorf("ResolvePage(kazakhstan/en) = %v, %v", k, err)
 	}
-	if _, err := a.ResolvePage(ctx, kzFR); !errors.Is(err, ErrNotFound) {
-		t.Errorf("ResolvePage(kazakhstan/fr): %v, want ErrNotFound", err)
+	if _, err := a.ResolvePage(ctx, kzFR); !errors.Is(err, relwatch.ErrNotFound) {
+		t.Errorf("ResolvePage(kazakhstan/fr): %v, want relwatch.ErrNotFound", err)
 	}
 	mustVersion(t, a, capture(kzFR, 0, "b"), snap(kzFR, "", "x"), nil)
 	_, err := a.ResolvePage(ctx, snapshots.PageKey{ID: "kazakhstan"})
@@ -247,8 +249,8 @@ func TestReopenAndReadOnly(t *testing.T) {
 	if err := ro.RecordFailure(ctx, capture(kzEN, 1, "")); err == nil {
 		t.Error("a read-only archive accepted a write")
 	}
-	if _, err := Open(ctx, filepath.Join(t.TempDir(), "missing.db"), ReadOnly); !errors.Is(err, ErrNoArchive) || !errors.Is(err, ErrUnusable) {
-		t.Errorf("missing archive: %v, want ErrNoArchive", err)
+	if _, err := Open(ctx, filepath.Join(t.TempDir(), "missing.db"), ReadOnly); !errors.Is(err, relwatch.ErrNoArchive) || !errors.Is(err, relwatch.ErrUnusable) {
+		t.Errorf("missing archive: %v, want relwatch.ErrNoArchive", err)
 	}
 }
 
@@ -258,7 +260,7 @@ func TestSuspectIsArchived(t *testing.T) {
 	mustVersion(t, a, capture(kzEN, 0, "b"), snap(kzEN, "", "x", "y", "z"), nil)
 	c := capture(kzEN, 1, "short")
 	c.Suspect = "text shrank by 90%"
-	mustVersion(t, a, c, snap(kzEN, "", "x"), &ChangeRecord{})
+	mustVersion(t, a, c, snap(kzEN, "", "x"), &relwatch.ChangeRecord{})
 	vs, err := a.Versions(ctx, kzEN)
 	if err != nil || len(vs) != 2 || vs[0].Suspect != "" || vs[1].Suspect != "text shrank by 90%" {
 		t.Errorf("Versions = %+v, %v", vs, err)

@@ -10,15 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/snapshots"
 )
-
-// Placed says where RecordInOrder put a capture.
-type Placed struct {
-	Version int    // the version the capture now belongs to
-	Outcome string // OutcomeNew, OutcomeChanged (it starts its version) or OutcomeUnchanged
-	Shifted bool   // versions after it were renumbered
-}
 
 // RecordInOrder stores a successful capture that was not made live just
 // now (a Wayback Machine capture, an imported file) at its own time,
@@ -34,12 +29,12 @@ type Placed struct {
 // re-parsed; a change between two contents that the archive already holds
 // is kept as it is, and compare diffs only the new neighbours.
 // snap must be sealed.
-func (a *Archive) RecordInOrder(ctx context.Context, c Capture, snap snapshots.Snapshot, parserVersion int, compare CompareFunc) (Placed, error) {
-	var p Placed
+func (a *Archive) RecordInOrder(ctx context.Context, c relwatch.Capture, snap snapshots.Snapshot, parserVersion int, compare relwatch.CompareFunc) (relwatch.Placed, error) {
+	var p relwatch.Placed
 	if snap.ContentHash == "" || !snap.VerifyHash() {
 		return p, fmt.Errorf("record capture of %s: snapshot is not sealed (content hash missing or wrong)", c.Page)
 	}
-	if c.Source == "" || c.Source == SourceLive {
+	if c.Source == "" || c.Source == relwatch.SourceLive {
 		return p, fmt.Errorf("record capture of %s in time order: source %q is not a past capture", c.Page, c.Source)
 	}
 	b, err := a.prepareBody(ctx, c.Page, c.Body, true) // a past capture usually brings a version
@@ -51,7 +46,7 @@ func (a *Archive) RecordInOrder(ctx context.Context, c Capture, snap snapshots.S
 		if err != nil {
 			return err
 		}
-		c.Outcome = OutcomeUnchanged // the rebuild below sets it
+		c.Outcome = relwatch.OutcomeUnchanged // the rebuild below sets it
 		id, err := insertCapture(ctx, tx, pk, &c, b, nil)
 		if err != nil {
 			return err
@@ -66,7 +61,7 @@ func (a *Archive) RecordInOrder(ctx context.Context, c Capture, snap snapshots.S
 // ensurePage returns the page's key, creating the page when it is new. A
 // past capture never changes the URLs of a page that exists: those are the
 // latest live ones.
-func ensurePage(ctx context.Context, tx *sql.Tx, c *Capture) (int64, error) {
+func ensurePage(ctx context.Context, tx *sql.Tx, c *relwatch.Capture) (int64, error) {
 	var pk int64
 	err := tx.QueryRowContext(ctx, qPagePK, c.Page.ID, c.Page.Lang).Scan(&pk)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -113,7 +108,7 @@ func inTimeOrder(entries []timelineEntry) []int {
 
 // rebuildInOrder rebuilds a page's timeline after capture newID (whose
 // content is snap) was inserted.
-func rebuildInOrder(ctx context.Context, tx *sql.Tx, pk, newID int64, snap snapshots.Snapshot, compare CompareFunc) (Placed, error) {
+func rebuildInOrder(ctx context.Context, tx *sql.Tx, pk, newID int64, snap snapshots.Snapshot, compare relwatch.CompareFunc) (relwatch.Placed, error) {
 	type stored struct {
 		snap   snapshots.Snapshot
 		parser int
@@ -127,36 +122,36 @@ func rebuildInOrder(ctx context.Context, tx *sql.Tx, pk, newID int64, snap snaps
 		}
 		s, err := decodeSnapshot(js)
 		if err != nil {
-			return fail(ErrCorrupt, "version %d: %v", v, err)
+			return fail(relwatch.ErrCorrupt, "version %d: %v", v, err)
 		}
 		versions[v] = stored{s, parser}
 		return nil
 	}, pk)
 	if err != nil {
-		return Placed{}, err
+		return relwatch.Placed{}, err
 	}
 
 	// Changes already stored, by the contents they link.
-	known := map[[2]string]ChangeRecord{}
+	known := map[[2]string]relwatch.ChangeRecord{}
 	err = eachRow(ctx, tx, `SELECT f.content_hash, t.content_hash, ch.diff, ch.summary, ch.stamp_only, ch.parser_change
 		FROM changes ch
 		JOIN versions f ON f.page_pk = ch.page_pk AND f.version = ch.from_version
 		JOIN versions t ON t.page_pk = ch.page_pk AND t.version = ch.to_version
 		WHERE ch.page_pk = ?`, func(r *sql.Rows) error {
 		var from, to, diff, summary string
-		var cr ChangeRecord
+		var cr relwatch.ChangeRecord
 		if err := r.Scan(&from, &to, &diff, &summary, &cr.StampOnly, &cr.ParserChange); err != nil {
 			return err
 		}
 		cr.DiffJSON = []byte(diff)
 		if err := json.Unmarshal([]byte(summary), &cr.Summary); err != nil {
-			return fail(ErrCorrupt, "change %s → %s: bad summary", from, to)
+			return fail(relwatch.ErrCorrupt, "change %s → %s: bad summary", from, to)
 		}
 		known[[2]string{from, to}] = cr
 		return nil
 	}, pk)
 	if err != nil {
-		return Placed{}, err
+		return relwatch.Placed{}, err
 	}
 
 	var entries []timelineEntry
@@ -178,7 +173,7 @@ func rebuildInOrder(ctx context.Context, tx *sql.Tx, pk, newID int64, snap snaps
 		} else {
 			s, ok := versions[c.oldVersion]
 			if !ok {
-				return fail(ErrCorrupt, "capture %d refers to missing version %d", c.id, c.oldVersion)
+				return fail(relwatch.ErrCorrupt, "capture %d refers to missing version %d", c.id, c.oldVersion)
 			}
 			c.snap, c.parser = s.snap, s.parser
 			// The version's JSON names its first capture's URLs; this
@@ -191,11 +186,11 @@ func rebuildInOrder(ctx context.Context, tx *sql.Tx, pk, newID int64, snap snaps
 			}
 		}
 		caps = append(caps, c)
-		entries = append(entries, timelineEntry{id: c.id, live: source == SourceLive, seen: c.seen})
+		entries = append(entries, timelineEntry{id: c.id, live: source == relwatch.SourceLive, seen: c.seen})
 		return nil
 	}, pk)
 	if err != nil {
-		return Placed{}, err
+		return relwatch.Placed{}, err
 	}
 	order := inTimeOrder(entries)
 	ordered := make([]reCapture, len(caps))
@@ -204,27 +199,27 @@ func rebuildInOrder(ctx context.Context, tx *sql.Tx, pk, newID int64, snap snaps
 	}
 
 	if err := clearTimeline(ctx, tx, pk); err != nil {
-		return Placed{}, err
+		return relwatch.Placed{}, err
 	}
-	_, err = writeTimeline(ctx, tx, pk, ordered, func(prev, cur *reCapture) ChangeRecord {
+	_, err = writeTimeline(ctx, tx, pk, ordered, func(prev, cur *reCapture) relwatch.ChangeRecord {
 		if cr, ok := known[[2]string{prev.snap.ContentHash, cur.snap.ContentHash}]; ok {
 			return cr
 		}
 		return compare(prev.snap, cur.snap)
 	})
 	if err != nil {
-		return Placed{}, err
+		return relwatch.Placed{}, err
 	}
-	var p Placed
+	var p relwatch.Placed
 	for i, c := range ordered {
 		if c.id != newID {
 			continue
 		}
-		p.Version, p.Outcome = c.newVersion, OutcomeUnchanged
+		p.Version, p.Outcome = c.newVersion, relwatch.OutcomeUnchanged
 		if c.startsGroup {
-			p.Outcome = OutcomeChanged
+			p.Outcome = relwatch.OutcomeChanged
 			if c.newVersion == 1 {
-				p.Outcome = OutcomeNew
+				p.Outcome = relwatch.OutcomeNew
 			}
 		}
 		for _, later := range ordered[i+1:] {
@@ -236,27 +231,13 @@ func rebuildInOrder(ctx context.Context, tx *sql.Tx, pk, newID int64, snap snaps
 	return p, nil
 }
 
-// PastCapture is a capture from the Wayback Machine or an imported file, as
-// backfill and import need to know it to skip what is already archived.
-type PastCapture struct {
-	Started        time.Time
-	Source         string
-	OriginalURL    string
-	OriginalDigest string
-	Origin         string
-	BodyDigest     string // "sha256:…", "" when no body was kept
-	ContentType    string
-	Outcome        string
-	Error          string // error_kind: error_message, for failed captures
-}
-
-// PastCaptures lists a page's captures from source (SourceWayback or
-// SourceImport), oldest first. A page not in the archive has none.
-func (a *Archive) PastCaptures(ctx context.Context, page snapshots.PageKey, source string) ([]PastCapture, error) {
-	var out []PastCapture
+// PastCaptures lists a page's captures from source (relwatch.SourceWayback or
+// relwatch.SourceImport), oldest first. A page not in the archive has none.
+func (a *Archive) PastCaptures(ctx context.Context, page snapshots.PageKey, source string) ([]relwatch.PastCapture, error) {
+	var out []relwatch.PastCapture
 	err := a.readTx(ctx, "list "+source+" captures of "+page.String(), func(tx *sql.Tx) error {
 		pk, err := pagePK(ctx, tx, page)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, relwatch.ErrNotFound) {
 			return nil
 		}
 		if err != nil {
@@ -270,13 +251,13 @@ func (a *Archive) PastCaptures(ctx context.Context, page snapshots.PageKey, sour
 			q = qPastCapturesOld // read-only on an older archive
 		}
 		return eachRow(ctx, tx, q, func(r *sql.Rows) error {
-			var p PastCapture
+			var p relwatch.PastCapture
 			var when any
 			if err := r.Scan(&when, &p.Source, &p.OriginalURL, &p.OriginalDigest, &p.Origin, &p.BodyDigest, &p.ContentType, &p.Outcome, &p.Error); err != nil {
 				return err
 			}
 			if p.Started, err = captureTime(when); err != nil {
-				return fail(ErrCorrupt, "capture of %s has a bad time %v", page, when)
+				return fail(relwatch.ErrCorrupt, "capture of %s has a bad time %v", page, when)
 			}
 			out = append(out, p)
 			return nil
@@ -289,7 +270,7 @@ func (a *Archive) PastCaptures(ctx context.Context, page snapshots.PageKey, sour
 // with prefix ("sha256:2a511b…" or "2a511b…"), oldest first. The same
 // content can come back after an edit is reverted, so one hash may name
 // several versions.
-func (a *Archive) VersionsByHash(ctx context.Context, page snapshots.PageKey, prefix string) ([]VersionInfo, error) {
+func (a *Archive) VersionsByHash(ctx context.Context, page snapshots.PageKey, prefix string) ([]relwatch.VersionInfo, error) {
 	if !strings.HasPrefix(prefix, "sha256:") {
 		prefix = "sha256:" + prefix
 	}
@@ -298,7 +279,7 @@ func (a *Archive) VersionsByHash(ctx context.Context, page snapshots.PageKey, pr
 	if err != nil {
 		return nil, err
 	}
-	var out []VersionInfo
+	var out []relwatch.VersionInfo
 	for _, v := range vs {
 		if strings.HasPrefix(v.ContentHash, prefix) {
 			out = append(out, v)

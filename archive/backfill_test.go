@@ -6,13 +6,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/snapshots"
 )
 
 // past is a Wayback capture of kzEN made at hour n.
-func past(n int, body string) Capture {
+func past(n int, body string) relwatch.Capture {
 	c := capture(kzEN, n, body)
-	c.Source, c.Header = SourceWayback, nil
+	c.Source, c.Header = relwatch.SourceWayback, nil
 	c.OriginalURL = "http://www.nato.int/cps/en/natolive/topics_49598.htm"
 	c.OriginalDigest = "DIGEST" + body
 	c.Origin = "https://web.archive.org/web/" + at(n).Format("20060102150405") + "id_/" + c.OriginalURL
@@ -20,7 +22,7 @@ func past(n int, body string) Capture {
 	return c
 }
 
-func recordPast(t *testing.T, a *Archive, n int, body string, s snapshots.Snapshot) Placed {
+func recordPast(t *testing.T, a *Archive, n int, body string, s snapshots.Snapshot) relwatch.Placed {
 	t.Helper()
 	p, err := a.RecordInOrder(context.Background(), past(n, body), s, 1, fakeCompare)
 	if err != nil {
@@ -56,13 +58,13 @@ func TestRecordInOrder(t *testing.T) {
 	mustVersion(t, a, capture(kzEN, 102, "d"), sD, &cr)
 
 	// The past arrives out of order: B (hour 20), A (hour 10), C (hour 50).
-	if p := recordPast(t, a, 20, "b", sB); p.Version != 1 || p.Outcome != OutcomeNew || !p.Shifted {
+	if p := recordPast(t, a, 20, "b", sB); p.Version != 1 || p.Outcome != relwatch.OutcomeNew || !p.Shifted {
 		t.Errorf("B before the live versions: %+v", p)
 	}
-	if p := recordPast(t, a, 10, "a", sA); p.Version != 1 || p.Outcome != OutcomeNew {
+	if p := recordPast(t, a, 10, "a", sA); p.Version != 1 || p.Outcome != relwatch.OutcomeNew {
 		t.Errorf("A before B: %+v", p)
 	}
-	if p := recordPast(t, a, 50, "c0", sC); p.Version != 3 || p.Outcome != OutcomeChanged || p.Shifted {
+	if p := recordPast(t, a, 50, "c0", sC); p.Version != 3 || p.Outcome != relwatch.OutcomeChanged || p.Shifted {
 		t.Errorf("C's earlier sighting: %+v", p)
 	}
 	got, firsts := hashes(t, a)
@@ -74,7 +76,7 @@ func TestRecordInOrder(t *testing.T) {
 		t.Errorf("first seen %v", firsts)
 	}
 	vs, _ := a.Versions(ctx, kzEN)
-	if vs[0].Source != SourceWayback || vs[2].Source != SourceWayback || vs[3].Source != SourceLive || vs[2].Checks != 3 {
+	if vs[0].Source != relwatch.SourceWayback || vs[2].Source != relwatch.SourceWayback || vs[3].Source != relwatch.SourceLive || vs[2].Checks != 3 {
 		t.Errorf("provenance %+v", vs)
 	}
 	if vs[1].WindowStart == nil || !vs[1].WindowStart.Equal(at(10)) {
@@ -95,7 +97,7 @@ func TestRecordInOrder(t *testing.T) {
 	if pages[0].LastCheck == nil || !pages[0].LastCheck.Equal(at(103)) {
 		t.Errorf("last check %v", pages[0].LastCheck)
 	}
-	pc, err := a.PastCaptures(ctx, kzEN, SourceWayback)
+	pc, err := a.PastCaptures(ctx, kzEN, relwatch.SourceWayback)
 	if err != nil || len(pc) != 3 || !pc[0].Started.Equal(at(10)) || pc[0].OriginalDigest != "DIGESTa" {
 		t.Errorf("PastCaptures = %+v, %v", pc, err)
 	}

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -167,9 +169,9 @@ func simulateYear(b *testing.B, path string, fixture []byte, pages, days, perDay
 				page := bytes.ReplaceAll(fixture, []byte("Kazakhstan"), []byte(fmt.Sprintf("Partner %d", p)))
 				s.body = bytes.Replace(page, []byte("Practical cooperation began in 1995"), []byte(fmt.Sprintf("Practical cooperation began in 1995 (edition %d)", edition)), 1)
 				s.version, s.edition = s.version+1, edition
-				var change *ChangeRecord
+				var change *relwatch.ChangeRecord
 				if s.version > 1 {
-					change = &ChangeRecord{DiffJSON: []byte(`{"summary":{"block_changed":1,"stamp_changed":1}}`), Summary: map[string]int{"block_changed": 1, "stamp_changed": 1}}
+					change = &relwatch.ChangeRecord{DiffJSON: []byte(`{"summary":{"block_changed":1,"stamp_changed":1}}`), Summary: map[string]int{"block_changed": 1, "stamp_changed": 1}}
 				}
 				if v := mustVersion(b, a, yearCapture(s.key, at, s.body, s.version), s.snap, change); v != s.version {
 					b.Fatalf("%s: version %d, want %d", s.key, v, s.version)
@@ -196,9 +198,9 @@ func simulateYear(b *testing.B, path string, fixture []byte, pages, days, perDay
 // yearCapture is a live capture with the headers the scraper keeps, the
 // Date in the form servers send it (IMF-fixdate, "… GMT"; time.RFC1123
 // would say "UTC", which no server sends).
-func yearCapture(page snapshots.PageKey, at time.Time, body []byte, edition int) Capture {
+func yearCapture(page snapshots.PageKey, at time.Time, body []byte, edition int) relwatch.Capture {
 	url := "https://www.nato.int/cps/en/natohq/" + page.ID + ".htm"
-	return Capture{
+	return relwatch.Capture{
 		Page: page, URL: url, FinalURL: url, CanonicalURL: url, Source: "live",
 		Started: at, Finished: at.Add(300 * time.Millisecond), Status: 200, Body: body,
 		ContentType: "text/html;charset=UTF-8",

@@ -7,15 +7,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/relwatch/relwatch"
 )
-
-// Problem is one thing Check found wrong.
-type Problem struct {
-	Kind   string // "integrity", "reference", "raw-body", "version", "change", "capture", "search-index"
-	Detail string
-}
-
-func (p Problem) String() string { return p.Kind + ": " + p.Detail }
 
 // Check verifies the whole archive in one read transaction: SQLite's own
 // integrity_check and foreign keys, every raw body re-hashed, every
@@ -23,11 +17,11 @@ func (p Problem) String() string { return p.Kind + ": " + p.Detail }
 // the search index against the versions, and version_facts against the
 // tables it copies (schema 4). Problems are returned in a
 // fixed order. The error is non-nil only when the check itself could not
-// run; a file too damaged to read gives an error wrapping ErrCorrupt.
-func (a *Archive) Check(ctx context.Context) ([]Problem, error) {
-	var probs []Problem
+// run; a file too damaged to read gives an error wrapping relwatch.ErrCorrupt.
+func (a *Archive) Check(ctx context.Context) ([]relwatch.Problem, error) {
+	var probs []relwatch.Problem
 	add := func(kind, format string, args ...any) {
-		probs = append(probs, Problem{kind, fmt.Sprintf(format, args...)})
+		probs = append(probs, relwatch.Problem{Kind: kind, Detail: fmt.Sprintf(format, args...)})
 	}
 	err := a.readTx(ctx, "check archive", func(tx *sql.Tx) error {
 		steps := []func(context.Context, *sql.Tx, func(string, string, ...any)) error{
@@ -49,8 +43,8 @@ func (a *Archive) Check(ctx context.Context) ([]Problem, error) {
 		}
 		return nil
 	})
-	if err != nil && !errors.Is(err, ErrUnusable) {
-		err = fail(ErrCorrupt, "%v", err)
+	if err != nil && !errors.Is(err, relwatch.ErrUnusable) {
+		err = fail(relwatch.ErrCorrupt, "%v", err)
 	}
 	return probs, err
 }
@@ -151,7 +145,7 @@ func checkVersions(ctx context.Context, tx *sql.Tx, add reporter) error {
 		case !s.VerifyHash():
 			add("version", "%s version %d: content does not match its hash %s", k.page, k.version, hash)
 		}
-		if !samePage.Bool || cv.Int64 != int64(k.version) || (outcome.String != OutcomeNew && outcome.String != OutcomeChanged) {
+		if !samePage.Bool || cv.Int64 != int64(k.version) || (outcome.String != relwatch.OutcomeNew && outcome.String != relwatch.OutcomeChanged) {
 			add("version", "%s version %d: its capture does not record it (capture version %d, outcome %q)",
 				k.page, k.version, cv.Int64, outcome.String)
 		}

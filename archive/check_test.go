@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/relwatch/relwatch"
 )
 
 func TestCheckFindsFlippedRawBodyByte(t *testing.T) {
@@ -33,8 +35,8 @@ func TestCheckFindsFlippedRawBodyByte(t *testing.T) {
 	if len(probs) != 1 || probs[0].Kind != "raw-body" || !strings.Contains(probs[0].Detail, digest) {
 		t.Errorf("Check = %v, want one raw-body problem naming %s", probs, digest)
 	}
-	if _, err := a.RawBody(ctx, digest); !errors.Is(err, ErrCorrupt) {
-		t.Errorf("RawBody of a damaged body: %v, want ErrCorrupt", err)
+	if _, err := a.RawBody(ctx, digest); !errors.Is(err, relwatch.ErrCorrupt) {
+		t.Errorf("RawBody of a damaged body: %v, want relwatch.ErrCorrupt", err)
 	}
 }
 
@@ -150,8 +152,8 @@ func TestTruncatedArchive(t *testing.T) {
 			_, err = b.Check(ctx)
 			b.Close()
 		}
-		if !errors.Is(err, ErrCorrupt) {
-			t.Errorf("mode %d: truncated archive: %v, want ErrCorrupt", mode, err)
+		if !errors.Is(err, relwatch.ErrCorrupt) {
+			t.Errorf("mode %d: truncated archive: %v, want relwatch.ErrCorrupt", mode, err)
 		}
 	}
 }

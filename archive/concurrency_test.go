@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+
+	"github.com/relwatch/relwatch"
 )
 
 // TestReaderDuringWrites reads versions in a loop, through a second handle
@@ -30,7 +32,7 @@ func TestReaderDuringWrites(t *testing.T) {
 		defer close(done)
 		for i := 1; i <= n; i++ {
 			c := capture(kzEN, i*2, fmt.Sprint("body ", i))
-			if _, err := w.RecordVersion(ctx, c, snap(kzEN, "", fmt.Sprint("p", i)), 1, &ChangeRecord{Summary: map[string]int{"changed": 1}}); err != nil {
+			if _, err := w.RecordVersion(ctx, c, snap(kzEN, "", fmt.Sprint("p", i)), 1, &relwatch.ChangeRecord{Summary: map[string]int{"changed": 1}}); err != nil {
 				t.Error(err)
 				return
 			}
@@ -103,7 +105,7 @@ func BenchmarkRecordUnchanged(b *testing.B) {
 func BenchmarkRecordVersion(b *testing.B) {
 	a := TestArchive(b)
 	body := benchBody()
-	change := &ChangeRecord{DiffJSON: []byte(`[{"op":"changed"}]`), Summary: map[string]int{"changed": 1}}
+	change := &relwatch.ChangeRecord{DiffJSON: []byte(`[{"op":"changed"}]`), Summary: map[string]int{"changed": 1}}
 	snaps := make([]snapshotsSnapshot, b.N)
 	for i := range snaps {
 		snaps[i] = benchSnap(i)

@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -79,14 +81,14 @@ func writeLoop(ctx context.Context, a *Archive) error {
 		latest := 0
 		if vs, err := a.Versions(ctx, kzEN); err == nil {
 			latest = len(vs)
-		} else if !errors.Is(err, ErrNotFound) {
+		} else if !errors.Is(err, relwatch.ErrNotFound) {
 			return err
 		}
 		c := capture(kzEN, i, fmt.Sprint(body, i))
 		var err error
 		switch {
 		case latest == 0 || i%3 == 0:
-			_, err = a.RecordVersion(ctx, c, snap(kzEN, "", fmt.Sprintf("pid %d edit %d", pid, i)), 1, &ChangeRecord{Summary: map[string]int{"changed": 1}})
+			_, err = a.RecordVersion(ctx, c, snap(kzEN, "", fmt.Sprintf("pid %d edit %d", pid, i)), 1, &relwatch.ChangeRecord{Summary: map[string]int{"changed": 1}})
 		case i%3 == 1:
 			err = a.RecordUnchanged(ctx, c, latest)
 		default:
@@ -173,9 +175,9 @@ func TestLockAcrossProcesses(t *testing.T) {
 		t.Fatalf("child said %q, %v", line, err)
 	}
 	_, err = a.Lock(ctx, 50*time.Millisecond)
-	var le *LockedError
+	var le *relwatch.LockedError
 	if !errors.As(err, &le) || le.PID != cmd.Process.Pid {
-		t.Fatalf("Lock while the child holds it: %v, want *LockedError with pid %d", err, cmd.Process.Pid)
+		t.Fatalf("Lock while the child holds it: %v, want *relwatch.LockedError with pid %d", err, cmd.Process.Pid)
 	}
 	if !strings.Contains(err.Error(), fmt.Sprintf("locked by pid %d since ", cmd.Process.Pid)) {
 		t.Errorf("message %q", err)
@@ -262,9 +264,9 @@ func writeV1(t *testing.T, path string, n int) {
 		digest := "sha256:" + hex.EncodeToString(sum[:])
 		exec(`INSERT INTO raw_bodies (digest, size, compression, data) VALUES (?, ?, 'gzip', ?)`,
 			digest, len(body), gzipBytes([]byte(body), gzip.BestSpeed))
-		outcome := OutcomeNew
+		outcome := relwatch.OutcomeNew
 		if i > 0 {
-			outcome = OutcomeChanged
+			outcome = relwatch.OutcomeChanged
 		}
 		exec(`INSERT INTO captures (capture_id, page_pk, source, started, finished, status, final_url, headers,
 				content_type, body_digest, outcome, version)

@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"regexp"
 	"testing"
+
+	"github.com/relwatch/relwatch"
 )
 
 // TestDocQueries runs every SQL example in docs/archive.md against a small
@@ -20,8 +22,8 @@ func TestDocQueries(t *testing.T) {
 	}
 	a := TestArchive(t)
 	mustVersion(t, a, capture(kzFR, 0, "1"), snap(kzFR, "", "Sécurité."), nil)
-	mustVersion(t, a, capture(kzFR, 1, "2"), snap(kzFR, "", "Paix."), &ChangeRecord{Summary: map[string]int{"changed": 1}})
-	mustVersion(t, a, capture(kzFR, 2, "3"), snap(kzFR, "", "Paix.", "Sécurité."), &ChangeRecord{})
+	mustVersion(t, a, capture(kzFR, 1, "2"), snap(kzFR, "", "Paix."), &relwatch.ChangeRecord{Summary: map[string]int{"changed": 1}})
+	mustVersion(t, a, capture(kzFR, 2, "3"), snap(kzFR, "", "Paix.", "Sécurité."), &relwatch.ChangeRecord{})
 	for _, b := range blocks {
 		for _, q := range regexp.MustCompile(`;\s*\n`).Split(string(b[1]), -1) {
 			if regexp.MustCompile(`^\s*$`).MatchString(q) {

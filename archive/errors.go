@@ -1,32 +1,21 @@
 package archive
 
 import (
-	"errors"
 	"fmt"
-	"time"
+
+	"github.com/relwatch/relwatch"
 )
 
-// ErrUnusable is wrapped by every error that means "this archive cannot be
-// used as it is": missing, not ours, too new, corrupt or locked. The CLI
-// maps it to its own exit code.
-var ErrUnusable = errors.New("archive unusable")
-
-// Sentinels for the ways an archive can be unusable. Each wraps ErrUnusable.
-// The errors returned wrap one of them and carry their own message, which
-// says what the file actually is ("x.db is not a relwatch archive (it is a
-// directory)"); test for them with errors.Is.
+// SQLite-specific ways an archive can be unusable; each wraps
+// relwatch.ErrUnusable like the store-independent ones.
 var (
-	ErrNoArchive   = fmt.Errorf("no archive: %w", ErrUnusable)
-	ErrNotArchive  = fmt.Errorf("not a relwatch archive: %w", ErrUnusable)
-	ErrNewerSchema = fmt.Errorf("archive schema is newer than this relwatch: %w", ErrUnusable)
-	ErrCorrupt     = fmt.Errorf("archive corrupt: %w", ErrUnusable)
 	// ErrNetworkFS refuses an archive on NFS, SMB and the like, where
 	// SQLite's WAL and flock(2) are unreliable (see docs/archive.md).
-	ErrNetworkFS = fmt.Errorf("archive on a network filesystem: %w", ErrUnusable)
+	ErrNetworkFS = fmt.Errorf("archive on a network filesystem: %w", relwatch.ErrUnusable)
 	// ErrOldSchema is returned in ReadOnly mode by the few reads that need
 	// a newer schema (Search needs schema 2). Running a scrape, which opens
 	// the archive ReadWrite, upgrades it.
-	ErrOldSchema = fmt.Errorf("archive schema is too old for this command, run scrape once to upgrade it: %w", ErrUnusable)
+	ErrOldSchema = fmt.Errorf("archive schema is too old for this command, run scrape once to upgrade it: %w", relwatch.ErrUnusable)
 )
 
 // kindError is an error of one of the kinds above with its own message.
@@ -42,29 +31,8 @@ func (e *kindError) Unwrap() error { return e.kind }
 // message; the other kinds' messages say it themselves.
 func fail(kind error, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
-	if kind == ErrCorrupt {
+	if kind == relwatch.ErrCorrupt {
 		msg = "archive corrupt: " + msg
 	}
 	return &kindError{kind, msg}
 }
-
-// ErrNotFound means a page or version is not in the archive. It is not an
-// ErrUnusable: the archive is fine, the question has no answer.
-var ErrNotFound = errors.New("not found")
-
-// LockedError is returned by Lock when another run holds the writer lock.
-type LockedError struct {
-	Path  string    // the archive
-	PID   int       // the holder's process id, 0 if unknown
-	Since time.Time // when the holder took the lock, zero if unknown
-}
-
-func (e *LockedError) Error() string {
-	if e.PID == 0 {
-		return fmt.Sprintf("archive %s is locked by another process", e.Path)
-	}
-	return fmt.Sprintf("archive %s is locked by pid %d since %s", e.Path, e.PID, e.Since.UTC().Format(time.RFC3339))
-}
-
-// Is makes errors.Is(err, ErrUnusable) true for a lock conflict.
-func (e *LockedError) Is(target error) bool { return target == ErrUnusable }

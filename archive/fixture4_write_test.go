@@ -6,6 +6,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/relwatch/relwatch"
 )
 
 // TestWriteFixtureV4 wrote testdata/schema4.db (WRITE_FIXTURE_V4=1) at
@@ -58,7 +60,7 @@ func TestWriteFixtureV4(t *testing.T) {
 	c.CanonicalURL = "https://www.nato.int/cps/en/natohq/topics_49598.htm"
 	c.Suspect = "shrank by 90%"
 	mustVersion(t, a, c, snap(kzEN, "13 Feb. 2018", "Partnership for Peace.", "Security."),
-		&ChangeRecord{DiffJSON: []byte(`[]`), Summary: map[string]int{"added": 1}})
+		&relwatch.ChangeRecord{DiffJSON: []byte(`[]`), Summary: map[string]int{"added": 1}})
 	recordPast(t, a, -5, "<html>wayback</html>", snap(kzEN, "1 Jan. 2016", "Old."))
 	mustVersion(t, a, capture(kzFR, 0, "<html>fr 1</html>"), snap(kzFR, "12 déc. 2017", "Le partenariat pour la paix."), nil)
 	mustUnchanged(t, a, capture(kzFR, 1, "<html>fr 1 again</html>"), 1)

@@ -19,6 +19,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -43,7 +45,7 @@ type GenerateOptions struct {
 	// Compare, when set, diffs each version against the one before and its
 	// result is stored as the change, as a live scrape would. Without it the
 	// change row carries the generator's own summary and a null diff.
-	Compare CompareFunc
+	Compare relwatch.CompareFunc
 }
 
 // GenerateStats says what Generate wrote.
@@ -174,7 +176,7 @@ type genEvent struct {
 	snapGz   []byte // gzip-compressed snapshot JSON, as stored
 	snap     *snapshots.Snapshot
 	body     *body
-	change   ChangeRecord
+	change   relwatch.ChangeRecord
 	window   string // last_seen of the previous version
 	stampWas string
 	blocks   []textBlock
@@ -263,7 +265,7 @@ func (p *genPage) next(tick int, opts GenerateOptions) (genEvent, bool) {
 		if opts.Compare != nil {
 			e.change = opts.Compare(prev, snap)
 		} else {
-			e.change = ChangeRecord{Summary: map[string]int{"stamp_changed": 1}, StampOnly: kind == ""}
+			e.change = relwatch.ChangeRecord{Summary: map[string]int{"stamp_changed": 1}, StampOnly: kind == ""}
 			if kind != "" {
 				e.change.Summary[kind] = 1
 			}
@@ -536,7 +538,7 @@ func (w *genWriter) write(ctx context.Context, st *[len(genStatements)]*sql.Stmt
 	id := w.nextCapture
 	w.nextCapture++
 	if !e.changed {
-		if _, err := st[stCapture].ExecContext(ctx, id, p.pk, started, p.response, date, p.bodyID, OutcomeUnchanged, e.version); err != nil {
+		if _, err := st[stCapture].ExecContext(ctx, id, p.pk, started, p.response, date, p.bodyID, relwatch.OutcomeUnchanged, e.version); err != nil {
 			return err
 		}
 		_, err := st[stCheck].ExecContext(ctx, at, p.pk, e.version)
@@ -549,9 +551,9 @@ func (w *genWriter) write(ctx context.Context, st *[len(genStatements)]*sql.Stmt
 	if err := st[stBodyID].QueryRowContext(ctx, e.body.digest).Scan(&p.bodyID); err != nil {
 		return err
 	}
-	outcome := OutcomeNew
+	outcome := relwatch.OutcomeNew
 	if e.version > 1 {
-		outcome = OutcomeChanged
+		outcome = relwatch.OutcomeChanged
 	}
 	if _, err := st[stCapture].ExecContext(ctx, id, p.pk, started, p.response, date, p.bodyID, outcome, e.version); err != nil {
 		return err

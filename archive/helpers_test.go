@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -35,8 +37,8 @@ func snap(page snapshots.PageKey, stamp string, paras ...string) snapshots.Snaps
 	return s
 }
 
-func capture(page snapshots.PageKey, n int, body string) Capture {
-	c := Capture{
+func capture(page snapshots.PageKey, n int, body string) relwatch.Capture {
+	c := relwatch.Capture{
 		Page: page, URL: "https://www.nato.int/cps/" + page.Lang + "/natohq/topics_49598.htm",
 		FinalURL: "https://www.nato.int/cps/" + page.Lang + "/natohq/topics_49598.htm",
 		Source:   "live", Started: at(n), Finished: at(n).Add(time.Second), Status: 200,
@@ -49,7 +51,7 @@ func capture(page snapshots.PageKey, n int, body string) Capture {
 	return c
 }
 
-func mustVersion(t testing.TB, a *Archive, c Capture, s snapshots.Snapshot, change *ChangeRecord) int {
+func mustVersion(t testing.TB, a *Archive, c relwatch.Capture, s snapshots.Snapshot, change *relwatch.ChangeRecord) int {
 	t.Helper()
 	v, err := a.RecordVersion(context.Background(), c, s, 1, change)
 	if err != nil {
@@ -58,7 +60,7 @@ func mustVersion(t testing.TB, a *Archive, c Capture, s snapshots.Snapshot, chan
 	return v
 }
 
-func mustUnchanged(t testing.TB, a *Archive, c Capture, v int) {
+func mustUnchanged(t testing.TB, a *Archive, c relwatch.Capture, v int) {
 	t.Helper()
 	if err := a.RecordUnchanged(context.Background(), c, v); err != nil {
 		t.Fatalf("RecordUnchanged: %v", err)

@@ -7,6 +7,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/gofrs/flock"
 )
 
@@ -14,7 +16,7 @@ import (
 // "<archive>.lock", which the kernel releases when the holder exits, however
 // it exits. The holder's pid and start time are written into the file so
 // that the loser can say who holds it. Lock waits up to wait, then returns
-// a *LockedError.
+// a *relwatch.LockedError.
 //
 // SQLite serialises writes on its own; the lock exists so that two runs do
 // not interleave their captures and both announce the same change.
@@ -48,8 +50,8 @@ func (a *Archive) Lock(ctx context.Context, wait time.Duration) (unlock func() e
 	return fl.Unlock, nil
 }
 
-func readHolder(archive, path string) *LockedError {
-	le := &LockedError{Path: archive}
+func readHolder(archive, path string) *relwatch.LockedError {
+	le := &relwatch.LockedError{Path: archive}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return le

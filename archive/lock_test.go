@@ -6,6 +6,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/relwatch/relwatch"
 )
 
 func TestLock(t *testing.T) {
@@ -23,14 +25,14 @@ func TestLock(t *testing.T) {
 	}
 	start := time.Now()
 	_, err = b.Lock(ctx, 100*time.Millisecond)
-	var le *LockedError
+	var le *relwatch.LockedError
 	if !errors.As(err, &le) {
-		t.Fatalf("second Lock: %v, want *LockedError", err)
+		t.Fatalf("second Lock: %v, want *relwatch.LockedError", err)
 	}
 	if waited := time.Since(start); waited < 100*time.Millisecond {
 		t.Errorf("second Lock gave up after %v, want it to wait 100ms", waited)
 	}
-	if le.PID != os.Getpid() || time.Since(le.Since) > time.Minute || !errors.Is(err, ErrUnusable) {
+	if le.PID != os.Getpid() || time.Since(le.Since) > time.Minute || !errors.Is(err, relwatch.ErrUnusable) {
 		t.Errorf("LockedError = %+v (%v), want our pid %d and a recent time", le, err, os.Getpid())
 	}
 	if err := unlock(); err != nil {

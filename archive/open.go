@@ -13,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/relwatch/relwatch"
+
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -68,7 +70,7 @@ func Open(ctx context.Context, path string, mode Mode) (*Archive, error) {
 		}
 	} else {
 		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
-			return nil, fail(ErrNoArchive, "create directory for archive %s: %v", path, err)
+			return nil, fail(relwatch.ErrNoArchive, "create directory for archive %s: %v", path, err)
 		}
 		if err := checkLocalFS(abs); err != nil {
 			return nil, err
@@ -96,10 +98,10 @@ func Open(ctx context.Context, path string, mode Mode) (*Archive, error) {
 // the archive from opening (a read-only file, a permission) makes it
 // unusable for this run.
 func unusable(err error) error {
-	if errors.Is(err, ErrUnusable) {
+	if errors.Is(err, relwatch.ErrUnusable) {
 		return err
 	}
-	return fmt.Errorf("%w: %w", ErrUnusable, err)
+	return fmt.Errorf("%w: %w", relwatch.ErrUnusable, err)
 }
 
 // dsn builds the connection string. The pragmas go in the DSN because
@@ -128,33 +130,33 @@ func sniff(path, abs string, mode Mode) (bool, error) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if mode == ReadOnly {
-			return false, fail(ErrNoArchive, "archive %s does not exist (run relwatch scrape to create it)", path)
+			return false, fail(relwatch.ErrNoArchive, "archive %s does not exist (run relwatch scrape to create it)", path)
 		}
 		return false, nil
 	case err != nil:
-		return false, fail(ErrNoArchive, "archive %s: %v", path, err)
+		return false, fail(relwatch.ErrNoArchive, "archive %s: %v", path, err)
 	case fi.IsDir():
-		return false, fail(ErrNotArchive, "%s is not a relwatch archive (it is a directory)", path)
+		return false, fail(relwatch.ErrNotArchive, "%s is not a relwatch archive (it is a directory)", path)
 	case !fi.Mode().IsRegular():
-		return false, fail(ErrNotArchive, "%s is not a relwatch archive (it is not a regular file)", path)
+		return false, fail(relwatch.ErrNotArchive, "%s is not a relwatch archive (it is not a regular file)", path)
 	case fi.Size() == 0:
 		if mode == ReadOnly {
-			return false, fail(ErrNotArchive, "%s is not a relwatch archive (it is an empty file)", path)
+			return false, fail(relwatch.ErrNotArchive, "%s is not a relwatch archive (it is an empty file)", path)
 		}
 		return true, nil
 	}
 	f, err := os.Open(abs)
 	if err != nil {
-		return false, fail(ErrNoArchive, "%s: %v", path, err)
+		return false, fail(relwatch.ErrNoArchive, "%s: %v", path, err)
 	}
 	defer f.Close()
 	hdr := make([]byte, 100)
 	n, _ := io.ReadFull(f, hdr)
 	if n < len(sqliteMagic) || !bytes.Equal(hdr[:len(sqliteMagic)], sqliteMagic) {
-		return false, fail(ErrNotArchive, "%s is not a relwatch archive (it is not a SQLite file)", path)
+		return false, fail(relwatch.ErrNotArchive, "%s is not a relwatch archive (it is not a SQLite file)", path)
 	}
 	if n < 100 {
-		return false, fail(ErrCorrupt, "%s is truncated (%d bytes, shorter than a SQLite header)", path, fi.Size())
+		return false, fail(relwatch.ErrCorrupt, "%s is truncated (%d bytes, shorter than a SQLite header)", path, fi.Size())
 	}
 	return true, checkTruncated(path, abs, hdr, fi.Size())
 }
@@ -179,7 +181,7 @@ func checkTruncated(path, abs string, hdr []byte, size int64) error {
 		return nil
 	}
 	if size < pages*pageSize {
-		return fail(ErrCorrupt, "%s is truncated (%d bytes, header says %d)", path, size, pages*pageSize)
+		return fail(relwatch.ErrCorrupt, "%s is truncated (%d bytes, header says %d)", path, size, pages*pageSize)
 	}
 	return nil
 }
@@ -212,27 +214,27 @@ func probe(ctx context.Context, path, abs string, mode Mode) error {
 	case tables == 0 && version == 0 && mode == ReadWrite:
 		return nil // an empty database: a fresh archive, interrupted before its first commit
 	case tables == 0 && version == 0:
-		return fail(ErrNotArchive, "%s is not a relwatch archive (it is an empty SQLite database)", path)
+		return fail(relwatch.ErrNotArchive, "%s is not a relwatch archive (it is an empty SQLite database)", path)
 	case ours != 3 || version == 0:
-		return fail(ErrNotArchive, "%s is not a relwatch archive (it is a SQLite database without relwatch's tables)", path)
+		return fail(relwatch.ErrNotArchive, "%s is not a relwatch archive (it is a SQLite database without relwatch's tables)", path)
 	case version > len(migrations):
-		return fail(ErrNewerSchema, "archive %s has schema %d, newer than this relwatch (schema %d): upgrade relwatch", path, version, len(migrations))
+		return fail(relwatch.ErrNewerSchema, "archive %s has schema %d, newer than this relwatch (schema %d): upgrade relwatch", path, version, len(migrations))
 	}
 	return nil
 }
 
 // classify wraps a SQLite error so that corruption and foreign files are
-// recognisable as ErrUnusable.
+// recognisable as relwatch.ErrUnusable.
 func classify(path, doing string, err error) error {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_CORRUPT:
-			return fail(ErrCorrupt, "%s: %s: %v", path, doing, err)
+			return fail(relwatch.ErrCorrupt, "%s: %s: %v", path, doing, err)
 		case sqlite3.SQLITE_NOTADB:
-			return fail(ErrNotArchive, "%s is not a relwatch archive (it is not a SQLite file: %v)", path, err)
+			return fail(relwatch.ErrNotArchive, "%s is not a relwatch archive (it is not a SQLite file: %v)", path, err)
 		case sqlite3.SQLITE_CANTOPEN:
-			return fail(ErrNoArchive, "archive %s cannot be opened: %v", path, err)
+			return fail(relwatch.ErrNoArchive, "archive %s cannot be opened: %v", path, err)
 		}
 	}
 	return fmt.Errorf("%s: %w", doing, err)
@@ -256,3 +258,9 @@ func (a *Archive) Close() error {
 	}
 	return errors.Join(err, a.db.Close())
 }
+
+// The SQLite archive is a relwatch.Store; a View is a relwatch.Reader.
+var (
+	_ relwatch.Store  = (*Archive)(nil)
+	_ relwatch.Reader = (*View)(nil)
+)

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -35,9 +37,9 @@ func TestWriteFixtureV1(t *testing.T) {
 	mustVersion(t, a, capture(kzFR, 0, "<html>fr 1</html>"), snap(kzFR, "12 déc. 2017", "Le partenariat pour la paix."), nil)
 	mustUnchanged(t, a, capture(kzFR, 1, "<html>fr 1</html>"), 1)
 	mustVersion(t, a, capture(kzFR, 2, "<html>fr 2</html>"), snap(kzFR, "13 févr. 2018", "Le partenariat pour la paix.", "Coopération en matière de sécurité."),
-		&ChangeRecord{DiffJSON: []byte(`[]`), Summary: map[string]int{"added": 1}})
+		&relwatch.ChangeRecord{DiffJSON: []byte(`[]`), Summary: map[string]int{"added": 1}})
 	mustVersion(t, a, capture(kzFR, 3, "<html>fr 3</html>"), snap(kzFR, "1 mars 2019", "Le partenariat pour la paix."),
-		&ChangeRecord{DiffJSON: []byte(`[]`), Summary: map[string]int{"removed": 1}})
+		&relwatch.ChangeRecord{DiffJSON: []byte(`[]`), Summary: map[string]int{"removed": 1}})
 	mustVersion(t, a, capture(kzEN, 0, "<html>en 1</html>"), snap(kzEN, "12 Dec. 2017", "Partnership for Peace."), nil)
 	downgradeToV1(t, a)
 	if err := a.Close(); err != nil {
@@ -159,8 +161,8 @@ func TestNewerSchemaRefusedUntouched(t *testing.T) {
 	before, _ := os.ReadFile(path)
 	for _, mode := range []Mode{ReadOnly, ReadWrite} {
 		_, err := Open(ctx, path, mode)
-		if !errors.Is(err, ErrNewerSchema) || !errors.Is(err, ErrUnusable) {
-			t.Errorf("mode %d: %v, want ErrNewerSchema", mode, err)
+		if !errors.Is(err, relwatch.ErrNewerSchema) || !errors.Is(err, relwatch.ErrUnusable) {
+			t.Errorf("mode %d: %v, want relwatch.ErrNewerSchema", mode, err)
 		}
 	}
 	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
@@ -203,10 +205,10 @@ func TestNotAnArchiveRefusedUntouched(t *testing.T) {
 		want       error
 		says       string
 	}{
-		{"sqlite without our tables", foreign, ErrNotArchive, "SQLite database without relwatch's tables"},
-		{"text file", text, ErrNotArchive, "is not a SQLite file"},
-		{"directory", dir, ErrNotArchive, "is a directory"},
-		{"cut-off header", short, ErrCorrupt, "truncated"},
+		{"sqlite without our tables", foreign, relwatch.ErrNotArchive, "SQLite database without relwatch's tables"},
+		{"text file", text, relwatch.ErrNotArchive, "is not a SQLite file"},
+		{"directory", dir, relwatch.ErrNotArchive, "is a directory"},
+		{"cut-off header", short, relwatch.ErrCorrupt, "truncated"},
 	} {
 		for _, mode := range []Mode{ReadOnly, ReadWrite} {
 			t.Run(tc.name, func(t *testing.T) {
@@ -215,7 +217,7 @@ func TestNotAnArchiveRefusedUntouched(t *testing.T) {
 					before, _ = os.ReadFile(tc.path)
 				}
 				_, err := Open(ctx, tc.path, mode)
-				if !errors.Is(err, tc.want) || !errors.Is(err, ErrUnusable) || !strings.Contains(err.Error(), tc.says) {
+				if !errors.Is(err, tc.want) || !errors.Is(err, relwatch.ErrUnusable) || !strings.Contains(err.Error(), tc.says) {
 					t.Errorf("mode %d: %v, want %v saying %q", mode, err, tc.want, tc.says)
 				}
 				if tc.path != dir {
@@ -234,8 +236,8 @@ func TestEmptyFileBecomesArchive(t *testing.T) {
 	// empty file; ReadWrite takes it over, ReadOnly refuses it.
 	path := tempPath(t)
 	os.WriteFile(path, nil, 0o644)
-	if _, err := Open(context.Background(), path, ReadOnly); !errors.Is(err, ErrNotArchive) {
-		t.Errorf("read-only on an empty file: %v, want ErrNotArchive", err)
+	if _, err := Open(context.Background(), path, ReadOnly); !errors.Is(err, relwatch.ErrNotArchive) {
+		t.Errorf("read-only on an empty file: %v, want relwatch.ErrNotArchive", err)
 	}
 	a := openRW(t, path)
 	defer a.Close()

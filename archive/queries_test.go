@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/relwatch/relwatch"
 )
 
 // planQueries are checked by TestQueryPlans.
@@ -106,7 +108,7 @@ func TestVersionFactsFollowWrites(t *testing.T) {
 	same("unchanged")
 	c := capture(kzEN, 2, "b1")
 	c.Suspect = "too short"
-	mustVersion(t, a, c, snap(kzEN, "", "y"), &ChangeRecord{Summary: map[string]int{"changed": 1}, StampOnly: true})
+	mustVersion(t, a, c, snap(kzEN, "", "y"), &relwatch.ChangeRecord{Summary: map[string]int{"changed": 1}, StampOnly: true})
 	same("second version")
 	if _, err := a.db.Exec(`UPDATE changes SET summary = '{"added":2}' WHERE to_version = 2`); err != nil {
 		t.Fatal(err)

@@ -14,47 +14,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/snapshots"
 )
-
-// PageStatus is the state of one page series.
-type PageStatus struct {
-	Page                snapshots.PageKey
-	URL, CanonicalURL   string
-	Latest              int // latest version, 0 when none yet
-	LatestHash          string
-	UpdatedRaw          string // the page's own update stamp in the latest version
-	LastCheck           *time.Time
-	LastSuccess         *time.Time
-	LastChange          *time.Time // first_seen of the latest version
-	LastError           string     // of the latest capture, when it failed
-	ConsecutiveFailures int        // failed captures since the last good one
-}
-
-// VersionInfo describes one version without its content.
-type VersionInfo struct {
-	Version                          int
-	ContentHash                      string
-	FirstSeen, LastSeen              time.Time
-	Checks                           int // successful captures that saw this version
-	UpdatedRaw, UpdatedOn, UpdatedAt string
-	ParserVersion                    int
-	Summary                          map[string]int // of the change into this version; nil for version 1
-	StampOnly                        bool
-	ParserChange                     bool
-	WindowStart                      *time.Time // last capture that still saw the previous version
-	Suspect                          string     // of the capture this version came from
-	Provenance                                  // of the capture this version came from (its first sighting)
-}
-
-// Provenance says where a capture came from: the live site, the Wayback
-// Machine or an imported file.
-type Provenance struct {
-	Source      string // SourceLive, SourceWayback or SourceImport
-	FinalURL    string // the URL the bytes were served for (live: after redirects)
-	OriginalURL string // Wayback's "original" URL, or an imported file's page URL
-	Origin      string // where relwatch read the bytes: a replay URL or a file; "" for live
-}
 
 // readTx runs fn in a read transaction: one consistent WAL snapshot, never
 // waiting for a writer.
@@ -65,7 +28,7 @@ func (a *Archive) readTx(ctx context.Context, doing string, fn func(tx *sql.Tx) 
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnusable) {
+		if errors.Is(err, relwatch.ErrNotFound) || errors.Is(err, relwatch.ErrUnusable) {
 			return err
 		}
 		return a.wrap(doing, err)
@@ -79,7 +42,7 @@ func timePtr(s sql.NullString) (*time.Time, error) {
 	}
 	t, err := parseTime(s.String)
 	if err != nil {
-		return nil, fail(ErrCorrupt, "bad time %q", s.String)
+		return nil, fail(relwatch.ErrCorrupt, "bad time %q", s.String)
 	}
 	return &t, nil
 }
@@ -91,14 +54,14 @@ func captureTimePtr(v any) (*time.Time, error) {
 	}
 	t, err := captureTime(v)
 	if err != nil {
-		return nil, fail(ErrCorrupt, "%v", err)
+		return nil, fail(relwatch.ErrCorrupt, "%v", err)
 	}
 	return &t, nil
 }
 
 // Pages lists every page series, ordered by id and language.
-func (a *Archive) Pages(ctx context.Context) ([]PageStatus, error) {
-	var out []PageStatus
+func (a *Archive) Pages(ctx context.Context) ([]relwatch.PageStatus, error) {
+	var out []relwatch.PageStatus
 	err := a.readTx(ctx, "list pages", func(tx *sql.Tx) (err error) {
 		out, err = pagesTx(ctx, tx)
 		return err
@@ -107,15 +70,15 @@ func (a *Archive) Pages(ctx context.Context) ([]PageStatus, error) {
 }
 
 // pagesTx is Pages in a transaction.
-func pagesTx(ctx context.Context, tx *sql.Tx) ([]PageStatus, error) {
-	var out []PageStatus
+func pagesTx(ctx context.Context, tx *sql.Tx) ([]relwatch.PageStatus, error) {
+	var out []relwatch.PageStatus
 	rows, err := tx.QueryContext(ctx, `SELECT page_pk, id, lang, url, canonical_url FROM pages ORDER BY id, lang`)
 	if err != nil {
 		return nil, err
 	}
 	var pks []int64
 	for rows.Next() {
-		var ps PageStatus
+		var ps relwatch.PageStatus
 		var pk int64
 		if err := rows.Scan(&pk, &ps.Page.ID, &ps.Page.Lang, &ps.URL, &ps.CanonicalURL); err != nil {
 			rows.Close()
@@ -138,7 +101,7 @@ func pagesTx(ctx context.Context, tx *sql.Tx) ([]PageStatus, error) {
 
 // pageStatus fills the derived fields. Every query walks captures_by_page or
 // the versions primary key backwards from the newest row.
-func pageStatus(ctx context.Context, tx *sql.Tx, pk int64, ps *PageStatus) error {
+func pageStatus(ctx context.Context, tx *sql.Tx, pk int64, ps *relwatch.PageStatus) error {
 	var hash, stamp, first sql.NullString
 	err := tx.QueryRowContext(ctx, qLatestVersion, pk).Scan(&ps.Latest, &hash, &stamp, &first)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -158,7 +121,7 @@ func pageStatus(ctx context.Context, tx *sql.Tx, pk int64, ps *PageStatus) error
 	if ps.LastCheck, err = captureTimePtr(lastCheck); err != nil {
 		return err
 	}
-	if lastOutcome.String == OutcomeFailed {
+	if lastOutcome.String == relwatch.OutcomeFailed {
 		ps.LastError = lastErr.String
 	}
 
@@ -182,7 +145,7 @@ func pagePK(ctx context.Context, q interface {
 	var pk int64
 	err := q.QueryRowContext(ctx, qPagePK, page.ID, page.Lang).Scan(&pk)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("page %s: %w", page, ErrNotFound)
+		return 0, fmt.Errorf("page %s: %w", page, relwatch.ErrNotFound)
 	}
 	return pk, err
 }
@@ -216,7 +179,7 @@ func (a *Archive) ResolvePage(ctx context.Context, ref snapshots.PageKey) (snaps
 	case ref.Lang != "":
 		return ref, nil
 	case len(langs) == 0:
-		return snapshots.PageKey{}, fmt.Errorf("page %s: %w", ref.ID, ErrNotFound)
+		return snapshots.PageKey{}, fmt.Errorf("page %s: %w", ref.ID, relwatch.ErrNotFound)
 	case len(langs) > 1:
 		return snapshots.PageKey{}, fmt.Errorf("page %s is archived in several languages (%s): say which, e.g. %s/%s",
 			ref.ID, strings.Join(langs, ", "), ref.ID, langs[0])
@@ -225,8 +188,8 @@ func (a *Archive) ResolvePage(ctx context.Context, ref snapshots.PageKey) (snaps
 }
 
 // Versions lists a page's versions, oldest first.
-func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]VersionInfo, error) {
-	var out []VersionInfo
+func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]relwatch.VersionInfo, error) {
+	var out []relwatch.VersionInfo
 	err := a.readTx(ctx, "list versions", func(tx *sql.Tx) (err error) {
 		out, err = a.versionsTx(ctx, tx, page)
 		return err
@@ -235,8 +198,8 @@ func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]Versi
 }
 
 // versionsTx is Versions in a transaction.
-func (a *Archive) versionsTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey) ([]VersionInfo, error) {
-	var out []VersionInfo
+func (a *Archive) versionsTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey) ([]relwatch.VersionInfo, error) {
+	var out []relwatch.VersionInfo
 	pk, err := pagePK(ctx, tx, page)
 	if err != nil {
 		return nil, err
@@ -255,7 +218,7 @@ func (a *Archive) versionsTx(ctx context.Context, tx *sql.Tx, page snapshots.Pag
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var vi VersionInfo
+		var vi relwatch.VersionInfo
 		var first, last string
 		var raw, on, at, summary, window sql.NullString
 		var stampOnly, parserChange sql.NullBool
@@ -271,11 +234,11 @@ func (a *Archive) versionsTx(ctx context.Context, tx *sql.Tx, page snapshots.Pag
 		vi.LastSeen, e2 = parseTime(last)
 		vi.WindowStart, e3 = timePtr(window)
 		if e1 != nil || e2 != nil || e3 != nil {
-			return nil, fail(ErrCorrupt, "version %d of %s has bad times", vi.Version, page)
+			return nil, fail(relwatch.ErrCorrupt, "version %d of %s has bad times", vi.Version, page)
 		}
 		if summary.Valid {
 			if err := json.Unmarshal([]byte(summary.String), &vi.Summary); err != nil {
-				return nil, fail(ErrCorrupt, "change into version %d of %s: bad summary", vi.Version, page)
+				return nil, fail(relwatch.ErrCorrupt, "change into version %d of %s: bad summary", vi.Version, page)
 			}
 		}
 		out = append(out, vi)
@@ -286,8 +249,8 @@ func (a *Archive) versionsTx(ctx context.Context, tx *sql.Tx, page snapshots.Pag
 // VersionProvenance says where version v of a page came from: the
 // capture of its first sighting. It reads one row, where Versions reads
 // the page's whole history.
-func (a *Archive) VersionProvenance(ctx context.Context, page snapshots.PageKey, v int) (Provenance, error) {
-	var p Provenance
+func (a *Archive) VersionProvenance(ctx context.Context, page snapshots.PageKey, v int) (relwatch.Provenance, error) {
+	var p relwatch.Provenance
 	err := a.readTx(ctx, "read provenance", func(tx *sql.Tx) (err error) {
 		p, err = a.provenanceTx(ctx, tx, page, v)
 		return err
@@ -296,8 +259,8 @@ func (a *Archive) VersionProvenance(ctx context.Context, page snapshots.PageKey,
 }
 
 // provenanceTx is VersionProvenance in a transaction.
-func (a *Archive) provenanceTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey, v int) (Provenance, error) {
-	var p Provenance
+func (a *Archive) provenanceTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey, v int) (relwatch.Provenance, error) {
+	var p relwatch.Provenance
 	pk, err := pagePK(ctx, tx, page)
 	if err != nil {
 		return p, err
@@ -312,7 +275,7 @@ func (a *Archive) provenanceTx(ctx context.Context, tx *sql.Tx, page snapshots.P
 	}
 	err = tx.QueryRowContext(ctx, q, pk, v).Scan(&p.Source, &p.FinalURL, &p.OriginalURL, &p.Origin)
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, fmt.Errorf("page %s has no version %d: %w", page, v, ErrNotFound)
+		return p, fmt.Errorf("page %s has no version %d: %w", page, v, relwatch.ErrNotFound)
 	}
 	return p, err
 }
@@ -356,8 +319,8 @@ func (a *Archive) SnapshotAt(ctx context.Context, page snapshots.PageKey, t time
 		// first seen at the same instant, the higher number.
 		s, err = scanSnapshot(tx.QueryRowContext(ctx, qSnapshotAt,
 			pk, fmtTime(t)), page, -1)
-		if errors.Is(err, ErrNotFound) {
-			return fmt.Errorf("page %s had no version yet at %s: %w", page, t.UTC().Format(time.RFC3339), ErrNotFound)
+		if errors.Is(err, relwatch.ErrNotFound) {
+			return fmt.Errorf("page %s had no version yet at %s: %w", page, t.UTC().Format(time.RFC3339), relwatch.ErrNotFound)
 		}
 		return err
 	})
@@ -371,21 +334,21 @@ func scanSnapshot(row *sql.Row, page snapshots.PageKey, asked int) (snapshots.Sn
 	err := row.Scan(&version, &js, &parser, &first, &last)
 	if errors.Is(err, sql.ErrNoRows) {
 		if asked > 0 {
-			return snapshots.Snapshot{}, fmt.Errorf("page %s has no version %d: %w", page, asked, ErrNotFound)
+			return snapshots.Snapshot{}, fmt.Errorf("page %s has no version %d: %w", page, asked, relwatch.ErrNotFound)
 		}
-		return snapshots.Snapshot{}, fmt.Errorf("page %s has no versions: %w", page, ErrNotFound)
+		return snapshots.Snapshot{}, fmt.Errorf("page %s has no versions: %w", page, relwatch.ErrNotFound)
 	}
 	if err != nil {
 		return snapshots.Snapshot{}, err
 	}
 	s, err := decodeSnapshot(js)
 	if err != nil {
-		return s, fail(ErrCorrupt, "version %d of %s: %v", version, page, err)
+		return s, fail(relwatch.ErrCorrupt, "version %d of %s: %v", version, page, err)
 	}
 	f, e1 := parseTime(first)
 	l, e2 := parseTime(last)
 	if e1 != nil || e2 != nil {
-		return s, fail(ErrCorrupt, "version %d of %s has bad times", version, page)
+		return s, fail(relwatch.ErrCorrupt, "version %d of %s has bad times", version, page)
 	}
 	s.Version, s.ParserVersion, s.FirstSeen, s.LastSeen = version, parser, &f, &l
 	return s, nil
@@ -424,7 +387,7 @@ func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag,
 		}
 		h, err := joinDate(hj, date)
 		if err != nil {
-			return fail(ErrCorrupt, "capture headers of %s: %v", page, err)
+			return fail(relwatch.ErrCorrupt, "capture headers of %s: %v", page, err)
 		}
 		for k, v := range h {
 			switch strings.ToLower(k) {
@@ -442,8 +405,8 @@ func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag,
 // Change returns the stored change into version `to` of a page and the
 // start of its window (the last capture that still saw the previous
 // version).
-func (a *Archive) Change(ctx context.Context, page snapshots.PageKey, to int) (ChangeRecord, *time.Time, error) {
-	var cr ChangeRecord
+func (a *Archive) Change(ctx context.Context, page snapshots.PageKey, to int) (relwatch.ChangeRecord, *time.Time, error) {
+	var cr relwatch.ChangeRecord
 	var window *time.Time
 	err := a.readTx(ctx, "read change", func(tx *sql.Tx) (err error) {
 		cr, window, err = changeTx(ctx, tx, page, to)
@@ -453,8 +416,8 @@ func (a *Archive) Change(ctx context.Context, page snapshots.PageKey, to int) (C
 }
 
 // changeTx is Change in a transaction.
-func changeTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey, to int) (ChangeRecord, *time.Time, error) {
-	var cr ChangeRecord
+func changeTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey, to int) (relwatch.ChangeRecord, *time.Time, error) {
+	var cr relwatch.ChangeRecord
 	pk, err := pagePK(ctx, tx, page)
 	if err != nil {
 		return cr, nil, err
@@ -463,21 +426,21 @@ func changeTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey, to int) (
 	var ws sql.NullString
 	err = tx.QueryRowContext(ctx, qChange, pk, to).Scan(&diff, &summary, &cr.StampOnly, &cr.ParserChange, &ws)
 	if errors.Is(err, sql.ErrNoRows) {
-		return cr, nil, fmt.Errorf("page %s has no recorded change into version %d: %w", page, to, ErrNotFound)
+		return cr, nil, fmt.Errorf("page %s has no recorded change into version %d: %w", page, to, relwatch.ErrNotFound)
 	}
 	if err != nil {
 		return cr, nil, err
 	}
 	cr.DiffJSON = []byte(diff)
 	if err := json.Unmarshal([]byte(summary), &cr.Summary); err != nil {
-		return cr, nil, fail(ErrCorrupt, "change into version %d of %s: bad summary", to, page)
+		return cr, nil, fail(relwatch.ErrCorrupt, "change into version %d of %s: bad summary", to, page)
 	}
 	window, err := timePtr(ws)
 	return cr, window, err
 }
 
 // RawBody returns a stored raw body, checked against its digest. A body
-// that does not decompress or does not match is reported as ErrCorrupt.
+// that does not decompress or does not match is reported as relwatch.ErrCorrupt.
 func (a *Archive) RawBody(ctx context.Context, digest string) ([]byte, error) {
 	q := qBody
 	if a.schema < 5 {
@@ -486,7 +449,7 @@ func (a *Archive) RawBody(ctx context.Context, digest string) ([]byte, error) {
 	var sb storedBody
 	err := sb.scan(a.db.QueryRowContext(ctx, q+`b.digest = ?`, digest))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("raw body %s: %w", digest, ErrNotFound)
+		return nil, fmt.Errorf("raw body %s: %w", digest, relwatch.ErrNotFound)
 	}
 	if err != nil {
 		return nil, a.wrap("read raw body", err)
@@ -523,7 +486,7 @@ func (sb *storedBody) decode() ([]byte, error) {
 		return decodeBody(sb.digest, sb.size, sb.data)
 	}
 	if !sb.baseDigest.Valid {
-		return nil, fail(ErrCorrupt, "raw body %s is a delta against a missing body", sb.digest)
+		return nil, fail(relwatch.ErrCorrupt, "raw body %s is a delta against a missing body", sb.digest)
 	}
 	base, err := decodeBody(sb.baseDigest.String, int(sb.baseSize.Int64), sb.baseData)
 	if err != nil {
@@ -535,7 +498,7 @@ func (sb *storedBody) decode() ([]byte, error) {
 		raw, err = applyDelta(base, delta, sb.size)
 	}
 	if err != nil {
-		return nil, fail(ErrCorrupt, "raw body %s does not decompress: %v", sb.digest, err)
+		return nil, fail(relwatch.ErrCorrupt, "raw body %s does not decompress: %v", sb.digest, err)
 	}
 	return raw, verifyBody(sb.digest, sb.size, raw)
 }
@@ -543,7 +506,7 @@ func (sb *storedBody) decode() ([]byte, error) {
 func decodeBody(digest string, size int, gz []byte) ([]byte, error) {
 	raw, err := gunzip(gz, int64(size)+1)
 	if err != nil {
-		return nil, fail(ErrCorrupt, "raw body %s does not decompress: %v", digest, err)
+		return nil, fail(relwatch.ErrCorrupt, "raw body %s does not decompress: %v", digest, err)
 	}
 	return raw, verifyBody(digest, size, raw)
 }
@@ -560,42 +523,30 @@ func gunzip(gz []byte, limit int64) ([]byte, error) {
 func verifyBody(digest string, size int, raw []byte) error {
 	sum := sha256.Sum256(raw)
 	if got := "sha256:" + hex.EncodeToString(sum[:]); got != digest || len(raw) != size {
-		return fail(ErrCorrupt, "raw body %s reads back as %s (%d bytes)", digest, got, len(raw))
+		return fail(relwatch.ErrCorrupt, "raw body %s reads back as %s (%d bytes)", digest, got, len(raw))
 	}
 	return nil
 }
 
-// StoredCapture is a capture as the archive holds it.
-type StoredCapture struct {
-	ID int64
-	// Capture as recorded: URLs, source, times, status, headers (the Date
-	// header put back), content type, outcome, error, suspect and
-	// provenance. Its Page and URL are the page's; Body is nil (BodyDigest
-	// names it, RawBody reads it).
-	Capture
-	BodyDigest string // "" when no body was kept
-	Version    int    // the version it saw; 0 when it failed
-}
-
 // Captures lists every capture of a page in the order they were recorded
 // (capture_id), with the headers and times each had. It needs schema 5.
-func (a *Archive) Captures(ctx context.Context, page snapshots.PageKey) ([]StoredCapture, error) {
+func (a *Archive) Captures(ctx context.Context, page snapshots.PageKey) ([]relwatch.StoredCapture, error) {
 	if a.schema < 5 {
 		return nil, ErrOldSchema
 	}
-	var out []StoredCapture
+	var out []relwatch.StoredCapture
 	err := a.readTx(ctx, "list captures", func(tx *sql.Tx) error {
 		var pk int64
 		var url string
 		err := tx.QueryRowContext(ctx, `SELECT page_pk, url FROM pages WHERE id = ? AND lang = ?`, page.ID, page.Lang).Scan(&pk, &url)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("page %s: %w", page, ErrNotFound)
+			return fmt.Errorf("page %s: %w", page, relwatch.ErrNotFound)
 		}
 		if err != nil {
 			return err
 		}
 		return eachRow(ctx, tx, qCaptures, func(r *sql.Rows) error {
-			c := StoredCapture{Capture: Capture{Page: page, URL: url}}
+			c := relwatch.StoredCapture{Capture: relwatch.Capture{Page: page, URL: url}}
 			var started, duration int64
 			var date, version, retrieved sql.NullInt64
 			var headers string
@@ -611,7 +562,7 @@ func (a *Archive) Captures(ctx context.Context, page snapshots.PageKey) ([]Store
 			}
 			c.Version = int(version.Int64)
 			if c.Header, err = joinDate(headers, date); err != nil {
-				return fail(ErrCorrupt, "capture %d: headers: %v", c.ID, err)
+				return fail(relwatch.ErrCorrupt, "capture %d: headers: %v", c.ID, err)
 			}
 			out = append(out, c)
 			return nil

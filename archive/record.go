@@ -15,59 +15,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/snapshots"
-)
-
-// Capture is one fetch attempt as the scraper saw it.
-type Capture struct {
-	Page              snapshots.PageKey
-	URL               string // the configured URL
-	CanonicalURL      string
-	FinalURL          string
-	Source            string    // SourceLive, SourceWayback or SourceImport
-	Started, Finished time.Time // for a Wayback capture or an imported file: when the page was captured
-	Status            int
-	Header            map[string]string // selected response headers, stored as JSON
-	Body              []byte            // raw body, may be nil; stored once per distinct content
-	ContentType       string
-	Outcome           string // set by the Record* methods
-	ErrorKind         string // for failed captures
-	ErrorMessage      string
-	Suspect           string // non-empty: why this capture looks wrong; it is archived all the same
-
-	// Provenance of a capture not made live (schema 3).
-	OriginalURL    string    // the URL as captured: Wayback's "original", or the page URL of an imported file
-	OriginalDigest string    // Wayback's digest of the capture (base32 SHA-1), "" otherwise
-	Origin         string    // where relwatch read the bytes: the replay URL, or the imported file
-	Retrieved      time.Time // when relwatch read them; zero for live captures
-}
-
-// Sources stored in captures.source.
-const (
-	SourceLive    = "live"
-	SourceWayback = "wayback"
-	SourceImport  = "import"
-)
-
-// ChangeRecord is what the caller's differ says about a change from one
-// version to the next.
-type ChangeRecord struct {
-	DiffJSON  []byte
-	Summary   map[string]int
-	StampOnly bool
-	// ParserChange marks a change that comes from a new parser rather than
-	// from an edit of the page. Reparse sets it; a caller that knows (for
-	// example, because it re-parsed the previous raw body with the new
-	// parser and got the new snapshot) may set it too.
-	ParserChange bool
-}
-
-// Outcomes stored in captures.outcome.
-const (
-	OutcomeNew       = "new"
-	OutcomeChanged   = "changed"
-	OutcomeUnchanged = "unchanged"
-	OutcomeFailed    = "failed"
 )
 
 // timeFormat is RFC 3339 in UTC with a fixed nine-digit fraction, so that
@@ -93,17 +43,6 @@ func captureTime(v any) (time.Time, error) {
 		return parseTime(string(x))
 	}
 	return time.Time{}, fmt.Errorf("bad capture time %v", v)
-}
-
-// seen is the instant a capture counts for: when the request started.
-func (c *Capture) seen() time.Time {
-	switch {
-	case !c.Started.IsZero():
-		return c.Started
-	case !c.Finished.IsZero():
-		return c.Finished
-	}
-	return time.Now()
 }
 
 // body is a raw body ready to store: its digest, and its compressed bytes
@@ -219,7 +158,7 @@ func (a *Archive) write(ctx context.Context, doing string, fn func(tx *sql.Tx) e
 }
 
 // upsertPage records the page and its current URLs and returns its key.
-func upsertPage(ctx context.Context, tx *sql.Tx, c *Capture) (int64, error) {
+func upsertPage(ctx context.Context, tx *sql.Tx, c *relwatch.Capture) (int64, error) {
 	if c.Page.ID == "" || c.Page.Lang == "" {
 		return 0, fmt.Errorf("capture page %q: id and lang are required", c.Page)
 	}
@@ -234,12 +173,12 @@ func upsertPage(ctx context.Context, tx *sql.Tx, c *Capture) (int64, error) {
 
 // insertCapture stores the body (if new), the capture's response (if new)
 // and the capture row.
-func insertCapture(ctx context.Context, tx *sql.Tx, pk int64, c *Capture, b *body, version any) (int64, error) {
+func insertCapture(ctx context.Context, tx *sql.Tx, pk int64, c *relwatch.Capture, b *body, version any) (int64, error) {
 	s := storedCapture{pk: pk, source: c.Source, outcome: c.Outcome, errorKind: c.ErrorKind,
 		errorMessage: c.ErrorMessage, suspect: c.Suspect, originalURL: c.OriginalURL,
 		originalDigest: c.OriginalDigest, origin: c.Origin}
 	if s.source == "" {
-		s.source = SourceLive
+		s.source = relwatch.SourceLive
 	}
 	if v, ok := version.(int); ok {
 		s.version = sql.NullInt64{Int64: int64(v), Valid: true}
@@ -249,7 +188,7 @@ func insertCapture(ctx context.Context, tx *sql.Tx, pk int64, c *Capture, b *bod
 	}
 	started, finished := c.Started, c.Finished
 	if started.IsZero() {
-		started = c.seen()
+		started = c.Seen()
 	}
 	if finished.IsZero() {
 		finished = started
@@ -373,22 +312,22 @@ func storeBody(ctx context.Context, tx *sql.Tx, b *body) (sql.NullInt64, error) 
 		err = tx.QueryRowContext(ctx, `SELECT body_id FROM raw_bodies WHERE digest = ?`, b.digest).Scan(&id)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return id, fmt.Errorf("raw body %s: %w", b.digest, ErrNotFound)
+		return id, fmt.Errorf("raw body %s: %w", b.digest, relwatch.ErrNotFound)
 	}
 	return id, err
 }
 
 // RecordFailure records a failed fetch attempt. The raw body, if any (an
 // error page), is kept like any other.
-func (a *Archive) RecordFailure(ctx context.Context, c Capture) error {
+func (a *Archive) RecordFailure(ctx context.Context, c relwatch.Capture) error {
 	b, err := a.prepareBody(ctx, c.Page, c.Body, false)
 	if err != nil {
 		return err
 	}
-	c.Outcome = OutcomeFailed
+	c.Outcome = relwatch.OutcomeFailed
 	return a.write(ctx, "record failure", func(tx *sql.Tx) error {
 		page := upsertPage
-		if c.Source != "" && c.Source != SourceLive {
+		if c.Source != "" && c.Source != relwatch.SourceLive {
 			page = ensurePage // a past capture leaves the page's URLs alone
 		}
 		pk, err := page(ctx, tx, &c)
@@ -402,12 +341,12 @@ func (a *Archive) RecordFailure(ctx context.Context, c Capture) error {
 
 // RecordUnchanged records a capture that saw an existing version and moves
 // that version's last_seen forward. The search index is not touched.
-func (a *Archive) RecordUnchanged(ctx context.Context, c Capture, version int) error {
+func (a *Archive) RecordUnchanged(ctx context.Context, c relwatch.Capture, version int) error {
 	b, err := a.prepareBody(ctx, c.Page, c.Body, false)
 	if err != nil {
 		return err
 	}
-	c.Outcome = OutcomeUnchanged
+	c.Outcome = relwatch.OutcomeUnchanged
 	return a.write(ctx, "record unchanged capture", func(tx *sql.Tx) error {
 		pk, err := upsertPage(ctx, tx, &c)
 		if err != nil {
@@ -417,12 +356,12 @@ func (a *Archive) RecordUnchanged(ctx context.Context, c Capture, version int) e
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE versions SET checks = checks + 1, last_seen = max(last_seen, ?)
-			WHERE page_pk = ? AND version = ?`, fmtTime(c.seen()), pk, version)
+			WHERE page_pk = ? AND version = ?`, fmtTime(c.Seen()), pk, version)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return fmt.Errorf("page %s has no version %d: %w", c.Page, version, ErrNotFound)
+			return fmt.Errorf("page %s has no version %d: %w", c.Page, version, relwatch.ErrNotFound)
 		}
 		return nil
 	})
@@ -433,7 +372,7 @@ func (a *Archive) RecordUnchanged(ctx context.Context, c Capture, version int) e
 // the previous version. A nil change stores a null diff, but still the
 // window in which the edit happened. snap must be sealed. It returns the
 // new version number.
-func (a *Archive) RecordVersion(ctx context.Context, c Capture, snap snapshots.Snapshot, parserVersion int, change *ChangeRecord) (int, error) {
+func (a *Archive) RecordVersion(ctx context.Context, c relwatch.Capture, snap snapshots.Snapshot, parserVersion int, change *relwatch.ChangeRecord) (int, error) {
 	if snap.ContentHash == "" || !snap.VerifyHash() {
 		return 0, fmt.Errorf("record version of %s: snapshot is not sealed (content hash missing or wrong)", c.Page)
 	}
@@ -457,7 +396,7 @@ func (a *Archive) RecordVersion(ctx context.Context, c Capture, snap snapshots.S
 }
 
 // insertVersion is RecordVersion's transaction body, shared with Reparse.
-func insertVersion(ctx context.Context, tx *sql.Tx, pk int64, c *Capture, b *body, snap snapshots.Snapshot, parserVersion int, change *ChangeRecord) (int, error) {
+func insertVersion(ctx context.Context, tx *sql.Tx, pk int64, c *relwatch.Capture, b *body, snap snapshots.Snapshot, parserVersion int, change *relwatch.ChangeRecord) (int, error) {
 	var prev int
 	var prevLastSeen, prevStamp sql.NullString
 	err := tx.QueryRowContext(ctx, `SELECT version, last_seen, updated_raw FROM versions
@@ -466,15 +405,15 @@ func insertVersion(ctx context.Context, tx *sql.Tx, pk int64, c *Capture, b *bod
 		return 0, err
 	}
 	version := prev + 1
-	c.Outcome = OutcomeNew
+	c.Outcome = relwatch.OutcomeNew
 	if prev > 0 {
-		c.Outcome = OutcomeChanged
+		c.Outcome = relwatch.OutcomeChanged
 	}
 	captureID, err := insertCapture(ctx, tx, pk, c, b, version)
 	if err != nil {
 		return 0, err
 	}
-	seen := c.seen()
+	seen := c.Seen()
 	if err := putVersion(ctx, tx, pk, version, captureID, snap, parserVersion, seen, seen, 1); err != nil {
 		return 0, err
 	}
@@ -482,7 +421,7 @@ func insertVersion(ctx context.Context, tx *sql.Tx, pk int64, c *Capture, b *bod
 	// which the edit happened is kept even when the caller has no diff.
 	if prev > 0 {
 		if change == nil {
-			change = &ChangeRecord{}
+			change = &relwatch.ChangeRecord{}
 		}
 		var window *string
 		if prevLastSeen.Valid {
@@ -515,7 +454,7 @@ func putVersion(ctx context.Context, tx *sql.Tx, pk int64, version int, captureI
 }
 
 // putChange inserts the change from version-1 into version.
-func putChange(ctx context.Context, tx *sql.Tx, pk int64, version int, change *ChangeRecord, observed time.Time,
+func putChange(ctx context.Context, tx *sql.Tx, pk int64, version int, change *relwatch.ChangeRecord, observed time.Time,
 	windowStart *string, stampBefore, stampAfter string) error {
 	summary := change.Summary
 	if summary == nil {

@@ -10,38 +10,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/snapshots"
 )
-
-// ParseFunc parses a stored raw body into a snapshot and says which parser
-// version did it. Reparse seals the snapshot.
-type ParseFunc func(raw []byte, contentType, url string) (snapshots.Snapshot, int, error)
-
-// CompareFunc diffs two consecutive versions.
-type CompareFunc func(old, new snapshots.Snapshot) ChangeRecord
-
-// ReparseReport says what Reparse changed, or would change.
-type ReparseReport struct {
-	DryRun bool
-	Pages  []PageReparse // ordered by page
-}
-
-// PageReparse is one page's part of a ReparseReport.
-type PageReparse struct {
-	Page     snapshots.PageKey
-	Captures int // successful captures re-parsed
-	Before   int // versions before
-	After    int // versions after
-	// Rewritten lists the new versions whose content differs from what the
-	// old parser stored for the same first capture (or that start at a
-	// different capture).
-	Rewritten []int
-	// ParserChanges lists the new versions that only the new parser tells
-	// apart from their predecessor: the old parser saw no change there.
-	// They are stored with changes.parser_change = 1, never as page edits.
-	ParserChanges []int
-	Changed       bool // anything stored for the page differs
-}
 
 // Reparse runs parse over the raw bodies of every successful capture of one
 // page (or of all pages when page is nil) and rebuilds versions, changes,
@@ -52,8 +24,8 @@ type PageReparse struct {
 // Consecutive captures whose parse gives the same content hash make one
 // version, as they would have in a live run. A capture without a body (a
 // 304 answer) saw whatever the capture before it saw.
-func (a *Archive) Reparse(ctx context.Context, page *snapshots.PageKey, parse ParseFunc, compare CompareFunc, dryRun bool) (ReparseReport, error) {
-	rep := ReparseReport{DryRun: dryRun}
+func (a *Archive) Reparse(ctx context.Context, page *snapshots.PageKey, parse relwatch.ParseFunc, compare relwatch.CompareFunc, dryRun bool) (relwatch.ReparseReport, error) {
+	rep := relwatch.ReparseReport{DryRun: dryRun}
 	if a.mode != ReadWrite {
 		return rep, fmt.Errorf("reparse: archive %s is open read-only", a.path)
 	}
@@ -84,7 +56,7 @@ func (a *Archive) Reparse(ctx context.Context, page *snapshots.PageKey, parse Pa
 		return rep, a.wrap("reparse", err)
 	}
 	if page != nil && len(pages) == 0 {
-		return rep, fmt.Errorf("reparse: page %s: %w", page, ErrNotFound)
+		return rep, fmt.Errorf("reparse: page %s: %w", page, relwatch.ErrNotFound)
 	}
 	for _, p := range pages {
 		pr, err := reparsePage(ctx, tx, p.pk, p.key, parse, compare)
@@ -127,7 +99,7 @@ func clearTimeline(ctx context.Context, tx *sql.Tx, pk int64) error {
 // gets the last capture of the previous version and the first of the new
 // one), indexes the versions for search and returns the versions whose
 // change is a parser change. The page's old derived rows must be cleared.
-func writeTimeline(ctx context.Context, tx *sql.Tx, pk int64, caps []reCapture, changeFor func(prev, cur *reCapture) ChangeRecord) ([]int, error) {
+func writeTimeline(ctx context.Context, tx *sql.Tx, pk int64, caps []reCapture, changeFor func(prev, cur *reCapture) relwatch.ChangeRecord) ([]int, error) {
 	n := 0
 	for i := range caps {
 		caps[i].startsGroup = i == 0 || caps[i].snap.ContentHash != caps[i-1].snap.ContentHash
@@ -162,11 +134,11 @@ func writeTimeline(ctx context.Context, tx *sql.Tx, pk int64, caps []reCapture, 
 			return nil, err
 		}
 		for k := i; k < j; k++ {
-			outcome := OutcomeUnchanged
+			outcome := relwatch.OutcomeUnchanged
 			if k == i {
-				outcome = OutcomeChanged
+				outcome = relwatch.OutcomeChanged
 				if v == 1 {
-					outcome = OutcomeNew
+					outcome = relwatch.OutcomeNew
 				}
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE captures SET version = ?, outcome = ? WHERE capture_id = ?`,
@@ -191,8 +163,8 @@ type reCapture struct {
 	startsGroup bool
 }
 
-func reparsePage(ctx context.Context, tx *sql.Tx, pk int64, key snapshots.PageKey, parse ParseFunc, compare CompareFunc) (PageReparse, error) {
-	pr := PageReparse{Page: key}
+func reparsePage(ctx context.Context, tx *sql.Tx, pk int64, key snapshots.PageKey, parse relwatch.ParseFunc, compare relwatch.CompareFunc) (relwatch.PageReparse, error) {
+	pr := relwatch.PageReparse{Page: key}
 	before, err := versionFingerprints(ctx, tx, pk)
 	if err != nil {
 		return pr, err
@@ -227,7 +199,7 @@ func reparsePage(ctx context.Context, tx *sql.Tx, pk int64, key snapshots.PageKe
 	// in time among the live ones.
 	entries := make([]timelineEntry, len(rows))
 	for i, x := range rows {
-		entries[i] = timelineEntry{id: x.id, live: x.source == SourceLive, seen: x.seen}
+		entries[i] = timelineEntry{id: x.id, live: x.source == relwatch.SourceLive, seen: x.seen}
 	}
 	ordered := make([]row, len(rows))
 	for i, j := range inTimeOrder(entries) {
@@ -251,7 +223,7 @@ func reparsePage(ctx context.Context, tx *sql.Tx, pk int64, key snapshots.PageKe
 				var sb storedBody
 				err := sb.scan(tx.QueryRowContext(ctx, qBody+`b.body_id = ?`, x.bodyID.Int64))
 				if errors.Is(err, sql.ErrNoRows) {
-					return pr, fail(ErrCorrupt, "capture %d refers to missing raw body %d", c.id, x.bodyID.Int64)
+					return pr, fail(relwatch.ErrCorrupt, "capture %d refers to missing raw body %d", c.id, x.bodyID.Int64)
 				}
 				if err != nil {
 					return pr, err
@@ -280,7 +252,7 @@ func reparsePage(ctx context.Context, tx *sql.Tx, pk int64, key snapshots.PageKe
 	if err := clearTimeline(ctx, tx, pk); err != nil {
 		return pr, err
 	}
-	pr.ParserChanges, err = writeTimeline(ctx, tx, pk, caps, func(prev, cur *reCapture) ChangeRecord {
+	pr.ParserChanges, err = writeTimeline(ctx, tx, pk, caps, func(prev, cur *reCapture) relwatch.ChangeRecord {
 		cr := compare(prev.snap, cur.snap)
 		// The old parser put this capture and the one before it in the
 		// same version: the page was not edited there, the parser moved.
@@ -337,7 +309,7 @@ func versionFingerprints(ctx context.Context, tx *sql.Tx, pk int64) ([]versionFi
 		}
 		js, err := snapshotJSON(stored) // rows from before schema 5 hold the JSON uncompressed
 		if err != nil {
-			return fail(ErrCorrupt, "version %d: %v", f.version, err)
+			return fail(relwatch.ErrCorrupt, "version %d: %v", f.version, err)
 		}
 		h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", js, parser))
 		f.snapshot = hex.EncodeToString(h[:])

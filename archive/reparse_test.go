@@ -9,12 +9,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/snapshots"
 )
 
 // Raw bodies in these tests are "para;para#extra". Parser 1 ignores what
 // follows '#'; parser 2 reads it as one more paragraph.
-func fakeParse(version int) ParseFunc {
+func fakeParse(version int) relwatch.ParseFunc {
 	return func(raw []byte, _, _ string) (snapshots.Snapshot, int, error) {
 		main, extra, _ := strings.Cut(string(raw), "#")
 		paras := strings.Split(main, ";")
@@ -25,14 +27,14 @@ func fakeParse(version int) ParseFunc {
 	}
 }
 
-func fakeCompare(old, new snapshots.Snapshot) ChangeRecord {
+func fakeCompare(old, new snapshots.Snapshot) relwatch.ChangeRecord {
 	d := len(new.Sections[0].Blocks) - len(old.Sections[0].Blocks)
-	return ChangeRecord{DiffJSON: fmt.Appendf(nil, `{"delta":%d}`, d), Summary: map[string]int{"delta": d}}
+	return relwatch.ChangeRecord{DiffJSON: fmt.Appendf(nil, `{"delta":%d}`, d), Summary: map[string]int{"delta": d}}
 }
 
 // record plays a live run with the given parser over a list of bodies ("" =
 // a failed capture).
-func record(t *testing.T, a *Archive, parse ParseFunc, bodies ...string) {
+func record(t *testing.T, a *Archive, parse relwatch.ParseFunc, bodies ...string) {
 	t.Helper()
 	ctx := context.Background()
 	var prev snapshots.Snapshot
@@ -86,8 +88,8 @@ func TestReparse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := PageReparse{Page: kzEN, Captures: 5, Before: 2, After: 3, Rewritten: []int{1, 2, 3}, ParserChanges: []int{3}, Changed: true}
-	if !rep.DryRun || !reflect.DeepEqual(rep.Pages, []PageReparse{want}) {
+	want := relwatch.PageReparse{Page: kzEN, Captures: 5, Before: 2, After: 3, Rewritten: []int{1, 2, 3}, ParserChanges: []int{3}, Changed: true}
+	if !rep.DryRun || !reflect.DeepEqual(rep.Pages, []relwatch.PageReparse{want}) {
 		t.Errorf("dry run = %+v\nwant %+v", rep, want)
 	}
 	if vs, _ := a.Versions(ctx, kzEN); len(vs) != 2 {
@@ -100,7 +102,7 @@ func TestReparse(t *testing.T) {
 	a = openRW(t, a.Path())
 
 	rep, err = a.Reparse(ctx, &kzEN, fakeParse(2), fakeCompare, false)
-	if err != nil || !reflect.DeepEqual(rep.Pages, []PageReparse{want}) {
+	if err != nil || !reflect.DeepEqual(rep.Pages, []relwatch.PageReparse{want}) {
 		t.Fatalf("reparse = %+v, %v", rep, err)
 	}
 	vs, err := a.Versions(ctx, kzEN)

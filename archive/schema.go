@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/relwatch/relwatch"
 )
 
 // migration brings the schema from version i to i+1 (migrations[i]). They
@@ -291,7 +293,7 @@ func migrate(ctx context.Context, db *sql.DB) (int, error) {
 		return 0, err
 	}
 	if v > len(migrations) {
-		return 0, fail(ErrNewerSchema, "schema %d, this relwatch knows up to %d", v, len(migrations))
+		return 0, fail(relwatch.ErrNewerSchema, "schema %d, this relwatch knows up to %d", v, len(migrations))
 	}
 	if v == len(migrations) {
 		return v, tx.Commit()

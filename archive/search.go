@@ -7,27 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
+
+	"github.com/relwatch/relwatch"
 
 	"github.com/relwatch/relwatch/snapshots"
 )
-
-// Hit is one distinct block of text that matched a search, with the
-// versions of its page that contain it.
-type Hit struct {
-	Page      string   // "<id>/<lang>"
-	Path      []string // section headings from the top; empty for title, lead and captions
-	Text      string
-	Versions  []int     // ascending; gaps mean the text vanished and came back
-	FirstSeen time.Time // first_seen of the first version containing the text
-	LastSeen  time.Time // last_seen of the last version containing the text
-	// VanishedIn is the first version after the last one containing the
-	// text, 0 while the page's latest version still contains it;
-	// VanishedSeen is that version's first_seen (nil with VanishedIn 0):
-	// the text vanished between LastSeen and VanishedSeen.
-	VanishedIn   int
-	VanishedSeen *time.Time
-}
 
 // qVanished is the version after a given one: where a block that the
 // given version was the last to contain vanished.
@@ -188,7 +172,7 @@ func ftsPhrase(q string) string {
 // Search finds the blocks of text containing query as a phrase, ignoring
 // case and accents, in one page or in all. Hits are ordered by page, then by
 // when the text first appeared.
-func (a *Archive) Search(ctx context.Context, query string, page *snapshots.PageKey) ([]Hit, error) {
+func (a *Archive) Search(ctx context.Context, query string, page *snapshots.PageKey) ([]relwatch.Hit, error) {
 	if a.schema < 2 {
 		return nil, fmt.Errorf("search %s: %w", a.path, ErrOldSchema)
 	}
@@ -215,10 +199,10 @@ func (a *Archive) Search(ctx context.Context, query string, page *snapshots.Page
 	if err != nil {
 		return nil, a.wrap("search", err)
 	}
-	var hits []Hit
+	var hits []relwatch.Hit
 	var ids, pks []int64
 	for rows.Next() {
-		var h Hit
+		var h relwatch.Hit
 		var id, pk int64
 		var id_, lang, path string
 		if err := rows.Scan(&id, &pk, &id_, &lang, &path, &h.Text); err != nil {
@@ -228,7 +212,7 @@ func (a *Archive) Search(ctx context.Context, query string, page *snapshots.Page
 		h.Page = snapshots.PageKey{ID: id_, Lang: lang}.String()
 		if err := json.Unmarshal([]byte(path), &h.Path); err != nil {
 			rows.Close()
-			return nil, fail(ErrCorrupt, "block %d has a bad path: %v", id, err)
+			return nil, fail(relwatch.ErrCorrupt, "block %d has a bad path: %v", id, err)
 		}
 		hits = append(hits, h)
 		ids, pks = append(ids, id), append(pks, pk)
@@ -250,7 +234,7 @@ func (a *Archive) Search(ctx context.Context, query string, page *snapshots.Page
 
 // vanished fills in when the hit's text vanished: the version after the
 // last one containing it, if there is one.
-func vanished(ctx context.Context, tx *sql.Tx, pk int64, h *Hit) error {
+func vanished(ctx context.Context, tx *sql.Tx, pk int64, h *relwatch.Hit) error {
 	if len(h.Versions) == 0 {
 		return nil
 	}
@@ -264,13 +248,13 @@ func vanished(ctx context.Context, tx *sql.Tx, pk int64, h *Hit) error {
 	}
 	t, err := parseTime(first)
 	if err != nil {
-		return fail(ErrCorrupt, "version %d has bad times", h.VanishedIn)
+		return fail(relwatch.ErrCorrupt, "version %d has bad times", h.VanishedIn)
 	}
 	h.VanishedSeen = &t
 	return nil
 }
 
-func blockVersions(ctx context.Context, tx *sql.Tx, id int64, h *Hit) error {
+func blockVersions(ctx context.Context, tx *sql.Tx, id int64, h *relwatch.Hit) error {
 	rows, err := tx.QueryContext(ctx, qBlockVersions, id)
 	if err != nil {
 		return err
@@ -285,7 +269,7 @@ func blockVersions(ctx context.Context, tx *sql.Tx, id int64, h *Hit) error {
 		f, err1 := parseTime(first)
 		l, err2 := parseTime(last)
 		if err1 != nil || err2 != nil {
-			return fail(ErrCorrupt, "version %d has bad times", v)
+			return fail(relwatch.ErrCorrupt, "version %d has bad times", v)
 		}
 		if len(h.Versions) == 0 {
 			h.FirstSeen = f

@@ -4,6 +4,8 @@ import (
 	"context"
 	"reflect"
 	"testing"
+
+	"github.com/relwatch/relwatch"
 )
 
 func TestSearch(t *testing.T) {
@@ -22,7 +24,7 @@ func TestSearch(t *testing.T) {
 		t.Fatal(err)
 	}
 	vanished := at(96)
-	want := []Hit{{Page: "kazakhstan/fr", Path: []string{"Highlights"}, Text: sec, Versions: []int{2, 3},
+	want := []relwatch.Hit{{Page: "kazakhstan/fr", Path: []string{"Highlights"}, Text: sec, Versions: []int{2, 3},
 		FirstSeen: at(24), LastSeen: at(72), VanishedIn: 4, VanishedSeen: &vanished}}
 	if !reflect.DeepEqual(hits, want) {
 		t.Errorf("Search(securite) =\n%+v\nwant\n%+v", hits, want)

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -72,7 +74,7 @@ type View struct {
 // together even while a scrape, backfill, import or reparse writes. It
 // never waits for a writer nor makes one wait. fn's error is returned as
 // it is.
-func (a *Archive) ReadView(ctx context.Context, fn func(v *View) error) error {
+func (a *Archive) ReadView(ctx context.Context, fn func(relwatch.Reader) error) error {
 	tx, err := a.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return a.wrap("read archive", err)
@@ -83,20 +85,20 @@ func (a *Archive) ReadView(ctx context.Context, fn func(v *View) error) error {
 
 // readErr is readTx's wrapping for a View's reads.
 func (v *View) readErr(doing string, err error) error {
-	if err == nil || errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnusable) {
+	if err == nil || errors.Is(err, relwatch.ErrNotFound) || errors.Is(err, relwatch.ErrUnusable) {
 		return err
 	}
 	return v.a.wrap(doing, err)
 }
 
 // Pages is Archive.Pages in the view.
-func (v *View) Pages(ctx context.Context) ([]PageStatus, error) {
+func (v *View) Pages(ctx context.Context) ([]relwatch.PageStatus, error) {
 	out, err := pagesTx(ctx, v.tx)
 	return out, v.readErr("list pages", err)
 }
 
 // Versions is Archive.Versions in the view.
-func (v *View) Versions(ctx context.Context, page snapshots.PageKey) ([]VersionInfo, error) {
+func (v *View) Versions(ctx context.Context, page snapshots.PageKey) ([]relwatch.VersionInfo, error) {
 	out, err := v.a.versionsTx(ctx, v.tx, page)
 	return out, v.readErr("list versions", err)
 }
@@ -108,13 +110,13 @@ func (v *View) Snapshot(ctx context.Context, page snapshots.PageKey, version int
 }
 
 // Change is Archive.Change in the view.
-func (v *View) Change(ctx context.Context, page snapshots.PageKey, to int) (ChangeRecord, *time.Time, error) {
+func (v *View) Change(ctx context.Context, page snapshots.PageKey, to int) (relwatch.ChangeRecord, *time.Time, error) {
 	cr, window, err := changeTx(ctx, v.tx, page, to)
 	return cr, window, v.readErr("read change", err)
 }
 
 // VersionProvenance is Archive.VersionProvenance in the view.
-func (v *View) VersionProvenance(ctx context.Context, page snapshots.PageKey, version int) (Provenance, error) {
+func (v *View) VersionProvenance(ctx context.Context, page snapshots.PageKey, version int) (relwatch.Provenance, error) {
 	p, err := v.a.provenanceTx(ctx, v.tx, page, version)
 	return p, v.readErr("read provenance", err)
 }

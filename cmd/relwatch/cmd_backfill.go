@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
@@ -90,7 +92,7 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 	}
 	arc, err := archive.Open(ctx, g.archivePath(cfg), mode)
 	switch {
-	case opts.dryRun && errors.Is(err, archive.ErrNoArchive):
+	case opts.dryRun && errors.Is(err, relwatch.ErrNoArchive):
 		arc = nil // nothing archived yet
 	case err != nil:
 		return err
@@ -217,12 +219,12 @@ func listWayback(ctx context.Context, g *globals, wb *scraper.Wayback, key snaps
 // archivedWayback is what earlier backfills of the page archived, by
 // (timestamp, URL), the bodies stored by Wayback digest, and how many
 // versions the page has. arc may be nil (a dry run without an archive).
-func archivedWayback(ctx context.Context, arc *archive.Archive, key snapshots.PageKey) (map[string]bool, map[string]archive.PastCapture, int, error) {
-	done, bodies := map[string]bool{}, map[string]archive.PastCapture{}
+func archivedWayback(ctx context.Context, arc *archive.Archive, key snapshots.PageKey) (map[string]bool, map[string]relwatch.PastCapture, int, error) {
+	done, bodies := map[string]bool{}, map[string]relwatch.PastCapture{}
 	if arc == nil {
 		return done, bodies, 0, nil
 	}
-	past, err := arc.PastCaptures(ctx, key, archive.SourceWayback)
+	past, err := arc.PastCaptures(ctx, key, relwatch.SourceWayback)
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -246,7 +248,7 @@ func versionCount(ctx context.Context, arc *archive.Archive, key snapshots.PageK
 		return 0, nil
 	}
 	vs, err := arc.Versions(ctx, key)
-	if errors.Is(err, archive.ErrNotFound) {
+	if errors.Is(err, relwatch.ErrNotFound) {
 		return 0, nil
 	}
 	return len(vs), err
@@ -257,8 +259,8 @@ type backfillRun struct {
 	arc    *archive.Archive
 	wb     *scraper.Wayback
 	target Target
-	done   map[string]bool                // (timestamp, URL) archived
-	bodies map[string]archive.PastCapture // by Wayback digest: the bytes are already here
+	done   map[string]bool                 // (timestamp, URL) archived
+	bodies map[string]relwatch.PastCapture // by Wayback digest: the bytes are already here
 
 	archived, skipped int
 	shifted           bool
@@ -301,7 +303,7 @@ func (r *backfillRun) one(ctx context.Context, c scraper.WaybackCapture) (string
 	r.done[waybackKey(m.Timestamp, m.Original)] = true
 	if m.Exact() && c.Digest != "" {
 		if _, ok := r.bodies[c.Digest]; !ok {
-			r.bodies[c.Digest] = archive.PastCapture{BodyDigest: sha256Digest(m.Body), ContentType: m.ContentType}
+			r.bodies[c.Digest] = relwatch.PastCapture{BodyDigest: sha256Digest(m.Body), ContentType: m.ContentType}
 		}
 	}
 	if why != "" {
@@ -354,15 +356,15 @@ func gone(fe *scraper.FetchError) bool {
 
 // recordMemento parses a fetched capture and archives it in time order. A
 // capture that does not parse is recorded as failed; why says why.
-func recordMemento(ctx context.Context, arc *archive.Archive, t Target, m scraper.Memento) (archive.Placed, string, error) {
+func recordMemento(ctx context.Context, arc *archive.Archive, t Target, m scraper.Memento) (relwatch.Placed, string, error) {
 	return recordPast(ctx, arc, t, mementoCapture(t, m))
 }
 
 // mementoCapture is a fetched Wayback capture as the archive stores it.
-func mementoCapture(t Target, m scraper.Memento) archive.Capture {
-	c := archive.Capture{
+func mementoCapture(t Target, m scraper.Memento) relwatch.Capture {
+	c := relwatch.Capture{
 		Page: t.Key(), URL: redactedURL(t.URL), FinalURL: m.Original, CanonicalURL: scraper.CanonicalURL(m.Original),
-		Source: archive.SourceWayback, Started: m.Time, Finished: m.Time, Status: m.Status,
+		Source: relwatch.SourceWayback, Started: m.Time, Finished: m.Time, Status: m.Status,
 		Header: m.Header, Body: m.Body, ContentType: m.ContentType,
 		// Origin is the replay URL asked for, even when the replay server
 		// redirected to another capture, so that a re-run skips it.
@@ -376,7 +378,7 @@ func mementoCapture(t Target, m scraper.Memento) archive.Capture {
 
 // recordPast parses a past capture (Wayback, import) and archives it in
 // time order, or as a failed capture when it does not parse.
-func recordPast(ctx context.Context, arc *archive.Archive, t Target, c archive.Capture) (archive.Placed, string, error) {
+func recordPast(ctx context.Context, arc *archive.Archive, t Target, c relwatch.Capture) (relwatch.Placed, string, error) {
 	parsed, err := scraper.Parse(c.Body, c.ContentType, c.FinalURL, scraper.ParseOptions{Content: t.Content, Exclude: t.Exclude})
 	if err != nil {
 		c.ErrorKind = "parse_error"
@@ -385,7 +387,7 @@ func recordPast(ctx context.Context, arc *archive.Archive, t Target, c archive.C
 			c.ErrorKind = pe.Kind
 		}
 		c.ErrorMessage = err.Error()
-		return archive.Placed{}, err.Error(), arc.RecordFailure(ctx, c)
+		return relwatch.Placed{}, err.Error(), arc.RecordFailure(ctx, c)
 	}
 	snap := parsed.Snapshot
 	snap.Page, snap.URL = t.Key().String(), redactedURL(t.URL)

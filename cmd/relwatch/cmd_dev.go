@@ -6,6 +6,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
@@ -63,7 +65,7 @@ func runGenArchive(ctx context.Context, g *globals, opts genArchiveOptions) erro
 	}
 	gen := archive.GenerateOptions{Pages: opts.pages, Versions: opts.versions, Seed: opts.seed}
 	if !opts.noDiff {
-		gen.Compare = func(old, new snapshots.Snapshot) archive.ChangeRecord { return changeRecord(diff.Compare(old, new)) }
+		gen.Compare = func(old, new snapshots.Snapshot) relwatch.ChangeRecord { return changeRecord(diff.Compare(old, new)) }
 	}
 	start := time.Now()
 	stats, err := archive.Generate(ctx, g.dbFlag, gen)

@@ -10,9 +10,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/spf13/cobra"
 
-	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/snapshots"
 )
@@ -108,7 +109,7 @@ func runDiff(ctx context.Context, g *globals, ref string, opts diffOptions) erro
 	if err := diff.Render(&buf, opts.format, report, diff.RenderOptions{Color: g.io.colorOut()}); err != nil {
 		return err
 	}
-	var sides [2]archive.Provenance
+	var sides [2]relwatch.Provenance
 	for i, s := range []snapshots.Snapshot{older, newer} {
 		if sides[i], err = provenanceOf(ctx, arc, key, s.Version); err != nil {
 			return err
@@ -125,7 +126,7 @@ func runDiff(ctx context.Context, g *globals, ref string, opts diffOptions) erro
 // withProvenance adds to a rendered diff report where each side came from:
 // "from_source" and "to_source" in JSON; in the other formats a closing
 // line for each side that is not a live check.
-func withProvenance(format string, report []byte, p [2]archive.Provenance, sides [2]snapshots.Snapshot) ([]byte, error) {
+func withProvenance(format string, report []byte, p [2]relwatch.Provenance, sides [2]snapshots.Snapshot) ([]byte, error) {
 	if format == "json" {
 		body := bytes.TrimRight(report, "\n")
 		body = bytes.TrimRight(bytes.TrimSuffix(body, []byte("}")), "\n")
@@ -136,7 +137,7 @@ func withProvenance(format string, report []byte, p [2]archive.Provenance, sides
 				Source      string `json:"source"`
 				OriginalURL string `json:"original_url,omitempty"`
 				Origin      string `json:"origin,omitempty"`
-			}{cmp.Or(p[i].Source, archive.SourceLive), p[i].OriginalURL, p[i].Origin}
+			}{cmp.Or(p[i].Source, relwatch.SourceLive), p[i].OriginalURL, p[i].Origin}
 			js, err := json.MarshalIndent(v, "  ", "  ")
 			if err != nil {
 				return nil, err

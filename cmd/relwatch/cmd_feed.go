@@ -4,9 +4,10 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/spf13/cobra"
 
-	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -65,7 +66,7 @@ func runFeed(ctx context.Context, g *globals, opts feedCmdOptions) error {
 	// One read transaction: the pages and every snapshot and change fit
 	// together, whatever is written meanwhile.
 	var feed atomFeed
-	err = arc.ReadView(ctx, func(v *archive.View) error {
+	err = arc.ReadView(ctx, func(v relwatch.Reader) error {
 		pages, err := v.Pages(ctx)
 		if err != nil {
 			return err
@@ -89,7 +90,7 @@ func runFeed(ctx context.Context, g *globals, opts feedCmdOptions) error {
 	return writeFeed(g.io.Out, feed)
 }
 
-func feedTitle(pages []archive.PageStatus) string {
+func feedTitle(pages []relwatch.PageStatus) string {
 	if len(pages) == 0 {
 		return "relwatch: changes"
 	}

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
@@ -95,7 +97,7 @@ func runImport(ctx context.Context, g *globals, ref string, files []string, opts
 		return err
 	}
 	defer unlock()
-	past, err := arc.PastCaptures(ctx, target.Key(), archive.SourceImport)
+	past, err := arc.PastCaptures(ctx, target.Key(), relwatch.SourceImport)
 	if err != nil {
 		return err
 	}
@@ -120,9 +122,9 @@ func runImport(ctx context.Context, g *globals, ref string, files []string, opts
 		// As for a live check: the configured URL's credentials are
 		// never stored; the final URL has no user info at all.
 		shown := redactedURL(target.URL)
-		c := archive.Capture{
+		c := relwatch.Capture{
 			Page: target.Key(), URL: shown, FinalURL: withoutCredentials(target.URL),
-			Source: archive.SourceImport, Started: p.at, Finished: p.at, Status: p.status,
+			Source: relwatch.SourceImport, Started: p.at, Finished: p.at, Status: p.status,
 			Header: p.header, Body: p.body, ContentType: p.contentType,
 			OriginalURL: shown, Origin: abs, Retrieved: time.Now(),
 		}

@@ -11,9 +11,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/spf13/cobra"
+	"github.com/relwatch/relwatch"
 
-	"github.com/relwatch/relwatch/archive"
+	"github.com/spf13/cobra"
 )
 
 func newLogCommand(g *globals) *cobra.Command {
@@ -79,7 +79,7 @@ func runLog(ctx context.Context, g *globals, ref string, asJSON bool) error {
 	return out.Flush()
 }
 
-func writeLog(out io.Writer, versions []archive.VersionInfo, asJSON bool) error {
+func writeLog(out io.Writer, versions []relwatch.VersionInfo, asJSON bool) error {
 	if asJSON {
 		entries := make([]logEntry, len(versions))
 		for i, v := range versions {
@@ -100,7 +100,7 @@ func writeLog(out io.Writer, versions []archive.VersionInfo, asJSON bool) error 
 // two spaces, widths in runes, the last column as is) but formats each
 // row straight into one buffer: on a page with thousands of versions,
 // fmt and tabwriter were most of log's own time.
-func writeLogTable(out io.Writer, versions []archive.VersionInfo) error {
+func writeLogTable(out io.Writer, versions []relwatch.VersionInfo) error {
 	const cols = 5 // aligned columns; CHANGE, the last, is not padded
 	header := [cols + 1]string{"VERSION", "FIRST SEEN", "LAST SEEN", "CHECKS", "PAGE STAMP", "CHANGE"}
 	var width [cols]int
@@ -208,10 +208,10 @@ func appendShortTime(b []byte, t time.Time) []byte {
 }
 
 // changeLine says in one line what a version changed and when.
-func changeLine(v archive.VersionInfo) string { return string(appendChangeLine(nil, v)) }
+func changeLine(v relwatch.VersionInfo) string { return string(appendChangeLine(nil, v)) }
 
 // appendChangeLine appends changeLine(v) to b.
-func appendChangeLine(b []byte, v archive.VersionInfo) []byte {
+func appendChangeLine(b []byte, v relwatch.VersionInfo) []byte {
 	if v.Version == 1 {
 		b = append(b, "first version"...)
 		return appendSourceNote(b, v)
@@ -262,12 +262,12 @@ func appendChangeLine(b []byte, v archive.VersionInfo) []byte {
 
 // appendSourceNote appends where a version came from when not from a
 // live check: "; from the Wayback Machine capture of 2016-04-12".
-func appendSourceNote(b []byte, v archive.VersionInfo) []byte {
+func appendSourceNote(b []byte, v relwatch.VersionInfo) []byte {
 	switch v.Source {
-	case archive.SourceWayback:
+	case relwatch.SourceWayback:
 		b = append(b, "; from the Wayback Machine capture of "...)
 		return v.FirstSeen.UTC().AppendFormat(b, time.DateOnly)
-	case archive.SourceImport:
+	case relwatch.SourceImport:
 		b = append(b, "; imported from "...)
 		return append(b, filepath.Base(v.Origin)...)
 	}

@@ -7,6 +7,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
@@ -113,7 +115,7 @@ func runPages(ctx context.Context, g *globals, asJSON bool) error {
 
 // healthLine is the HEALTH column: ok, stale, and the failures in a row
 // with the last error.
-func healthLine(p archive.PageStatus, now time.Time, staleAfter time.Duration) string {
+func healthLine(p relwatch.PageStatus, now time.Time, staleAfter time.Duration) string {
 	var parts []string
 	if isStale(p, now, staleAfter) {
 		parts = append(parts, "stale")

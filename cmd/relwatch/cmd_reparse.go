@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
@@ -104,10 +106,10 @@ func runReparse(ctx context.Context, g *globals, args []string, dryRun bool) err
 	return nil
 }
 
-func filterPages(pages []archive.PageStatus, key snapshots.PageKey) []archive.PageStatus {
+func filterPages(pages []relwatch.PageStatus, key snapshots.PageKey) []relwatch.PageStatus {
 	for _, p := range pages {
 		if p.Page == key {
-			return []archive.PageStatus{p}
+			return []relwatch.PageStatus{p}
 		}
 	}
 	return nil
@@ -115,7 +117,7 @@ func filterPages(pages []archive.PageStatus, key snapshots.PageKey) []archive.Pa
 
 // parserFor parses a page's stored captures as scrape would now, with the
 // page's content/exclude selectors from the config.
-func parserFor(cfg Config, p archive.PageStatus) archive.ParseFunc {
+func parserFor(cfg Config, p relwatch.PageStatus) relwatch.ParseFunc {
 	var opts scraper.ParseOptions
 	for _, t := range cfg.Targets {
 		if t.Key() == p.Page {
@@ -134,15 +136,15 @@ func parserFor(cfg Config, p archive.PageStatus) archive.ParseFunc {
 }
 
 // compareForArchive is diff.Compare in the shape the archive stores.
-func compareForArchive(old, new snapshots.Snapshot) archive.ChangeRecord {
+func compareForArchive(old, new snapshots.Snapshot) relwatch.ChangeRecord {
 	return changeRecord(diff.Compare(old, new))
 }
 
 // changeRecord is a diff result as the archive stores it.
-func changeRecord(result diff.Result) archive.ChangeRecord {
+func changeRecord(result diff.Result) relwatch.ChangeRecord {
 	data, err := json.Marshal(result)
 	if err != nil {
 		panic("encode diff result: " + err.Error()) // plain data: cannot fail
 	}
-	return archive.ChangeRecord{DiffJSON: data, Summary: result.Summary, StampOnly: result.StampOnly}
+	return relwatch.ChangeRecord{DiffJSON: data, Summary: result.Summary, StampOnly: result.StampOnly}
 }

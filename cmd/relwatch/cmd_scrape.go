@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
@@ -126,7 +128,7 @@ func scrapeRun(ctx context.Context, g *globals, cfg Config, targets []Target, op
 	for i, t := range targets {
 		requests[i] = scraper.Target{Page: t.Key().String(), URL: t.URL, Policy: policyFor(cfg.Fetch, t.FetchSettings)}
 		etag, lastMod, err := arc.Validators(ctx, t.Key())
-		if err != nil && !errors.Is(err, archive.ErrNotFound) {
+		if err != nil && !errors.Is(err, relwatch.ErrNotFound) {
 			return nil, err
 		}
 		requests[i].ETag, requests[i].LastModified = etag, lastMod
@@ -200,7 +202,7 @@ func recordCapture(ctx context.Context, arc *archive.Archive, t Target, c scrape
 	// (in the scraper's Target) and never stored or printed.
 	shown := redactedURL(t.URL)
 	res := pageResult{Page: key.String(), URL: shown}
-	capture := archive.Capture{
+	capture := relwatch.Capture{
 		Page: key, URL: shown, FinalURL: c.FinalURL, CanonicalURL: scraper.CanonicalURL(c.FinalURL),
 		Source: "live", Started: c.Started, Finished: c.Finished, Status: c.Status,
 		Header: c.Header, Body: c.Body, ContentType: c.ContentType,
@@ -225,7 +227,7 @@ func recordCapture(ctx context.Context, arc *archive.Archive, t Target, c scrape
 	latest, err := arc.Snapshot(ctx, key, 0)
 	hasLatest := err == nil
 	switch {
-	case errors.Is(err, archive.ErrNotFound):
+	case errors.Is(err, relwatch.ErrNotFound):
 	case err != nil:
 		return res, err
 	case !latest.VerifyHash():
@@ -259,7 +261,7 @@ func recordCapture(ctx context.Context, arc *archive.Archive, t Target, c scrape
 		res.Status, res.Version, res.PreviousVersion = statusUnchanged, latest.Version, latest.Version
 		return res, arc.RecordUnchanged(ctx, capture, latest.Version)
 	}
-	var change *archive.ChangeRecord
+	var change *relwatch.ChangeRecord
 	res.Status = statusNew
 	if hasLatest {
 		res.Status, res.PreviousVersion = statusChanged, latest.Version
@@ -298,7 +300,7 @@ func fromArchive(ctx context.Context, arc *archive.Archive, targets []Target, re
 	if err != nil {
 		return err
 	}
-	byKey := make(map[snapshots.PageKey]archive.PageStatus, len(pages))
+	byKey := make(map[snapshots.PageKey]relwatch.PageStatus, len(pages))
 	for _, p := range pages {
 		byKey[p.Page] = p
 	}

@@ -6,9 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/spf13/cobra"
 
-	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -108,7 +109,7 @@ func runSearch(ctx context.Context, g *globals, query string, opts searchOptions
 
 // vanishedText says when a hit's text vanished: "vanished in version 4
 // (2026-11-27 06:00)", or "still present" when the latest version has it.
-func vanishedText(h archive.Hit) string {
+func vanishedText(h relwatch.Hit) string {
 	if h.VanishedIn == 0 || h.VanishedSeen == nil {
 		return "still present"
 	}

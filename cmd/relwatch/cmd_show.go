@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
@@ -155,7 +157,7 @@ func versionRef(ctx context.Context, arc *archive.Archive, key snapshots.PageKey
 
 // versionRefAll is versionRef's lookup: the version number given, or every
 // version with the one content the hash prefix names, oldest first.
-func versionRefAll(ctx context.Context, arc *archive.Archive, key snapshots.PageKey, flag, ref string) (int, []archive.VersionInfo, error) {
+func versionRefAll(ctx context.Context, arc *archive.Archive, key snapshots.PageKey, flag, ref string) (int, []relwatch.VersionInfo, error) {
 	hex := strings.TrimPrefix(strings.ToLower(ref), "sha256:")
 	switch {
 	case ref == "":
@@ -174,7 +176,7 @@ func versionRefAll(ctx context.Context, arc *archive.Archive, key snapshots.Page
 		return 0, nil, err
 	}
 	if len(vs) == 0 {
-		return 0, nil, fmt.Errorf("%s %s: no version of %s has a content hash starting with %s: %w", flag, ref, key, hex, archive.ErrNotFound)
+		return 0, nil, fmt.Errorf("%s %s: no version of %s has a content hash starting with %s: %w", flag, ref, key, hex, relwatch.ErrNotFound)
 	}
 	for _, v := range vs[1:] {
 		if v.ContentHash != vs[0].ContentHash {
@@ -190,25 +192,25 @@ func versionRefAll(ctx context.Context, arc *archive.Archive, key snapshots.Page
 }
 
 // provenanceOf is where version v of a page came from.
-func provenanceOf(ctx context.Context, arc *archive.Archive, key snapshots.PageKey, v int) (archive.Provenance, error) {
+func provenanceOf(ctx context.Context, arc *archive.Archive, key snapshots.PageKey, v int) (relwatch.Provenance, error) {
 	p, err := arc.VersionProvenance(ctx, key, v)
-	if errors.Is(err, archive.ErrNotFound) {
-		return archive.Provenance{Source: archive.SourceLive}, nil
+	if errors.Is(err, relwatch.ErrNotFound) {
+		return relwatch.Provenance{Source: relwatch.SourceLive}, nil
 	}
 	return p, err
 }
 
 // provenanceLine says where a version came from when it was not a live
 // check: "from the Wayback Machine capture of 2016-04-12 (http://…)".
-func provenanceLine(p archive.Provenance, first *time.Time) string {
+func provenanceLine(p relwatch.Provenance, first *time.Time) string {
 	day := ""
 	if first != nil {
 		day = first.UTC().Format(time.DateOnly)
 	}
 	switch p.Source {
-	case archive.SourceWayback:
+	case relwatch.SourceWayback:
 		return fmt.Sprintf("from the Wayback Machine capture of %s (%s)", day, p.OriginalURL)
-	case archive.SourceImport:
+	case relwatch.SourceImport:
 		return fmt.Sprintf("imported from %s (dated %s)", p.Origin, day)
 	}
 	return ""
@@ -224,12 +226,12 @@ func capitalize(s string) string {
 // writeSnapshotJSON is the snapshot contract with where it came from
 // appended: "source", and for Wayback and imported versions
 // "original_url" and "origin".
-func writeSnapshotJSON(io streams, s snapshots.Snapshot, p archive.Provenance) error {
+func writeSnapshotJSON(io streams, s snapshots.Snapshot, p relwatch.Provenance) error {
 	js := bytes.TrimRight(snapshots.MarshalIndent(s), "\n")
 	js = bytes.TrimSuffix(js, []byte("}"))
 	js = bytes.TrimRight(js, "\n")
-	extra := map[string]string{"source": cmp.Or(p.Source, archive.SourceLive)}
-	if p.Source != "" && p.Source != archive.SourceLive {
+	extra := map[string]string{"source": cmp.Or(p.Source, relwatch.SourceLive)}
+	if p.Source != "" && p.Source != relwatch.SourceLive {
 		extra["original_url"], extra["origin"] = p.OriginalURL, p.Origin
 	}
 	var buf bytes.Buffer

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch"
 )
 
 // Exit codes, in one place: cron jobs and CI branch on them.
@@ -55,9 +55,9 @@ func exitCode(err error) int {
 		return ee.code
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
-	case errors.As(err, &ce), errors.Is(err, archive.ErrNotFound):
+	case errors.As(err, &ce), errors.Is(err, relwatch.ErrNotFound):
 		return exitUsage // a bad config, or a page or version the archive does not have
-	case errors.Is(err, archive.ErrUnusable):
+	case errors.Is(err, relwatch.ErrUnusable):
 		return exitUnusable
 	default:
 		return exitFailed

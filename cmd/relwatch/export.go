@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/snapshots"
@@ -81,7 +83,7 @@ type exportOptions struct {
 // or reparse writing meanwhile is left for the next export, never mixed in.
 func planExport(ctx context.Context, arc *archive.Archive, opts exportOptions) ([]exportFile, error) {
 	var files []exportFile
-	err := arc.ReadView(ctx, func(v *archive.View) (err error) {
+	err := arc.ReadView(ctx, func(v relwatch.Reader) (err error) {
 		files, err = planExportFrom(ctx, v, opts)
 		return err
 	})
@@ -89,12 +91,12 @@ func planExport(ctx context.Context, arc *archive.Archive, opts exportOptions) (
 }
 
 // planExportFrom renders the export tree from one view of the archive.
-func planExportFrom(ctx context.Context, arc archiveReader, opts exportOptions) ([]exportFile, error) {
+func planExportFrom(ctx context.Context, arc relwatch.Reader, opts exportOptions) ([]exportFile, error) {
 	all, err := arc.Pages(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var pages []archive.PageStatus
+	var pages []relwatch.PageStatus
 	for _, p := range all {
 		if err := checkSegment("page id", p.Page.ID); err != nil {
 			return nil, fmt.Errorf("export %s: %w", p.Page, err)
@@ -191,7 +193,7 @@ func feedLinks(baseURL string) []atomLink {
 
 // exportReadme is the index of the export: every page with its version,
 // stamp and snapshot files, then the latest changes.
-func exportReadme(pages []archive.PageStatus, latest []snapshots.Snapshot, changes []changeEntry) []byte {
+func exportReadme(pages []relwatch.PageStatus, latest []snapshots.Snapshot, changes []changeEntry) []byte {
 	var b bytes.Buffer
 	b.WriteString("# relwatch export\n\n")
 	b.WriteString("Written by `relwatch export` from the archive: every file here is rewritten by the next export, so edit nothing by hand. ")

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/scraper"
@@ -49,8 +51,8 @@ func fixtureArchive(t *testing.T, dir string) (cfgPath string) {
 		s.Seal()
 		return s
 	}
-	capture := func(key snapshots.PageKey, url string, when time.Time) archive.Capture {
-		return archive.Capture{Page: key, URL: url, FinalURL: url, CanonicalURL: url, Source: "live",
+	capture := func(key snapshots.PageKey, url string, when time.Time) relwatch.Capture {
+		return relwatch.Capture{Page: key, URL: url, FinalURL: url, CanonicalURL: url, Source: "live",
 			Started: when, Finished: when.Add(2 * time.Second), Status: 200, ContentType: "text/html; charset=utf-8"}
 	}
 	en := snapshots.PageKey{ID: "kazakhstan", Lang: "en"}

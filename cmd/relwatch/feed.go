@@ -11,7 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/snapshots"
 )
@@ -26,24 +27,14 @@ type changeEntry struct {
 	URL     string    // the page's configured URL
 	At      time.Time // first seen of Version, UTC
 	Hash    string    // content hash of Version
-	Record  archive.ChangeRecord
+	Record  relwatch.ChangeRecord
 	Report  diff.Report // N-1 → N, with its window
-}
-
-// archiveReader is what the feed and the export read from the archive:
-// an *archive.View, so that every read is from one transaction and what
-// is read fits together, however the archive is written meanwhile (tests
-// wrap it).
-type archiveReader interface {
-	Pages(ctx context.Context) ([]archive.PageStatus, error)
-	Snapshot(ctx context.Context, page snapshots.PageKey, version int) (snapshots.Snapshot, error)
-	Change(ctx context.Context, page snapshots.PageKey, to int) (archive.ChangeRecord, *time.Time, error)
 }
 
 // loadChanges reads every change (every version N > 1, up to each page's
 // Latest) of the given pages, newest first. pages must come from the same
 // view as arc.
-func loadChanges(ctx context.Context, arc archiveReader, pages []archive.PageStatus) ([]changeEntry, error) {
+func loadChanges(ctx context.Context, arc relwatch.Reader, pages []relwatch.PageStatus) ([]changeEntry, error) {
 	var out []changeEntry
 	for _, p := range pages {
 		entries, err := loadPageChanges(ctx, arc, p)
@@ -59,7 +50,7 @@ func loadChanges(ctx context.Context, arc archiveReader, pages []archive.PageSta
 }
 
 // loadPageChanges reads the changes of one page up to p.Latest.
-func loadPageChanges(ctx context.Context, arc archiveReader, p archive.PageStatus) ([]changeEntry, error) {
+func loadPageChanges(ctx context.Context, arc relwatch.Reader, p relwatch.PageStatus) ([]changeEntry, error) {
 	if p.Latest < 2 {
 		return nil, nil
 	}
@@ -261,7 +252,7 @@ func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // newestChange is the latest first-seen time of any page's latest version,
 // the feed's <updated> when there is no change yet; the Unix epoch when the
 // archive has no version at all.
-func newestChange(pages []archive.PageStatus) time.Time {
+func newestChange(pages []relwatch.PageStatus) time.Time {
 	newest := time.Unix(0, 0).UTC()
 	for _, p := range pages {
 		if p.LastChange != nil && p.LastChange.After(newest) {
@@ -272,7 +263,7 @@ func newestChange(pages []archive.PageStatus) time.Time {
 }
 
 // pageNames lists pages as "kazakhstan/en, kazakhstan/fr".
-func pageNames(pages []archive.PageStatus) string {
+func pageNames(pages []relwatch.PageStatus) string {
 	names := make([]string, len(pages))
 	for i, p := range pages {
 		names[i] = p.Page.String()

@@ -9,7 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/snapshots"
 )
@@ -149,7 +150,7 @@ func TestFeedEscapesPageText(t *testing.T) {
 	}}
 	c := changeEntry{
 		Page: snapshots.PageKey{ID: "kazakhstan", Lang: "fr"}, Version: 2, URL: "https://example.org/?a=1&b=<2>", At: at,
-		Record: archive.ChangeRecord{Summary: report.Summary}, Report: report,
+		Record: relwatch.ChangeRecord{Summary: report.Summary}, Report: report,
 	}
 	f, err := buildFeed([]changeEntry{c}, feedOptions{ID: "tag:relwatch,2026:test", Title: "t <&>"})
 	if err != nil {

@@ -8,7 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -19,14 +20,14 @@ import (
 // isStale reports whether a page has had no successful check for longer
 // than staleAfter at now. A page that was never checked successfully is not
 // stale (there is no success to be stale relative to): it shows as failing.
-func isStale(p archive.PageStatus, now time.Time, staleAfter time.Duration) bool {
+func isStale(p relwatch.PageStatus, now time.Time, staleAfter time.Duration) bool {
 	return p.LastSuccess != nil && now.Sub(*p.LastSuccess) > staleAfter
 }
 
 // staleTargets lists, in target order, the targets whose page is stale at
 // now. Targets the archive has never seen are not stale.
-func staleTargets(pages []archive.PageStatus, targets []Target, now time.Time, staleAfter time.Duration) []string {
-	byKey := make(map[snapshots.PageKey]archive.PageStatus, len(pages))
+func staleTargets(pages []relwatch.PageStatus, targets []Target, now time.Time, staleAfter time.Duration) []string {
+	byKey := make(map[snapshots.PageKey]relwatch.PageStatus, len(pages))
 	for _, p := range pages {
 		byKey[p.Page] = p
 	}
@@ -69,7 +70,7 @@ type langState struct {
 // the first capture, which for a language just added to the config is
 // today, whatever the page's age), so a page with no real change yet gives
 // zero and is left out of lag detection.
-func lastContentChange(versions []archive.VersionInfo) time.Time {
+func lastContentChange(versions []relwatch.VersionInfo) time.Time {
 	for i := len(versions) - 1; i >= 0; i-- {
 		v := versions[i]
 		if v.Version > 1 && !v.StampOnly && !v.ParserChange {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/snapshots"
 )
@@ -23,15 +25,15 @@ func TestIsStale(t *testing.T) {
 	const week = 7 * 24 * time.Hour
 	tests := []struct {
 		name string
-		page archive.PageStatus
+		page relwatch.PageStatus
 		want bool
 	}{
-		{"FreshSuccess", archive.PageStatus{LastSuccess: ago(6 * time.Hour), LastCheck: ago(6 * time.Hour)}, false},
-		{"ExactlyStaleAfter", archive.PageStatus{LastSuccess: ago(week)}, false},
-		{"JustOverStaleAfter", archive.PageStatus{LastSuccess: ago(week + time.Second)}, true},
-		{"FailingSinceLongAgo", archive.PageStatus{LastSuccess: ago(30 * 24 * time.Hour), LastCheck: ago(time.Hour), ConsecutiveFailures: 120}, true},
-		{"NeverSucceeded", archive.PageStatus{LastCheck: ago(time.Hour), ConsecutiveFailures: 3}, false},
-		{"NeverChecked", archive.PageStatus{}, false},
+		{"FreshSuccess", relwatch.PageStatus{LastSuccess: ago(6 * time.Hour), LastCheck: ago(6 * time.Hour)}, false},
+		{"ExactlyStaleAfter", relwatch.PageStatus{LastSuccess: ago(week)}, false},
+		{"JustOverStaleAfter", relwatch.PageStatus{LastSuccess: ago(week + time.Second)}, true},
+		{"FailingSinceLongAgo", relwatch.PageStatus{LastSuccess: ago(30 * 24 * time.Hour), LastCheck: ago(time.Hour), ConsecutiveFailures: 120}, true},
+		{"NeverSucceeded", relwatch.PageStatus{LastCheck: ago(time.Hour), ConsecutiveFailures: 3}, false},
+		{"NeverChecked", relwatch.PageStatus{}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,7 +47,7 @@ func TestIsStale(t *testing.T) {
 func TestStaleTargets(t *testing.T) {
 	en := snapshots.PageKey{ID: "kazakhstan", Lang: "en"}
 	fr := snapshots.PageKey{ID: "kazakhstan", Lang: "fr"}
-	pages := []archive.PageStatus{
+	pages := []relwatch.PageStatus{
 		{Page: en, LastSuccess: ago(time.Hour)},
 		{Page: fr, LastSuccess: ago(9 * 24 * time.Hour)},
 		{Page: snapshots.PageKey{ID: "georgia", Lang: "en"}, LastSuccess: ago(90 * 24 * time.Hour)}, // not a target
@@ -89,15 +91,15 @@ func TestLastContentChange(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2026, 1, d, 6, 0, 0, 0, time.UTC) }
 	tests := []struct {
 		name     string
-		versions []archive.VersionInfo
+		versions []relwatch.VersionInfo
 		want     time.Time
 	}{
 		{"NoVersion", nil, time.Time{}},
-		{"OnlyFirstIsNoChange", []archive.VersionInfo{{Version: 1, FirstSeen: day(1)}}, time.Time{}},
-		{"ContentChange", []archive.VersionInfo{{Version: 1, FirstSeen: day(1)}, {Version: 2, FirstSeen: day(5)}}, day(5)},
-		{"StampOnlySkipped", []archive.VersionInfo{{Version: 1, FirstSeen: day(1)}, {Version: 2, FirstSeen: day(5)}, {Version: 3, FirstSeen: day(9), StampOnly: true}}, day(5)},
-		{"ParserChangeSkipped", []archive.VersionInfo{{Version: 1, FirstSeen: day(1)}, {Version: 2, FirstSeen: day(5)}, {Version: 3, FirstSeen: day(9), ParserChange: true}}, day(5)},
-		{"ParserChangeAfterFirstIsNoChange", []archive.VersionInfo{{Version: 1, FirstSeen: day(1)}, {Version: 2, FirstSeen: day(9), ParserChange: true}}, time.Time{}},
+		{"OnlyFirstIsNoChange", []relwatch.VersionInfo{{Version: 1, FirstSeen: day(1)}}, time.Time{}},
+		{"ContentChange", []relwatch.VersionInfo{{Version: 1, FirstSeen: day(1)}, {Version: 2, FirstSeen: day(5)}}, day(5)},
+		{"StampOnlySkipped", []relwatch.VersionInfo{{Version: 1, FirstSeen: day(1)}, {Version: 2, FirstSeen: day(5)}, {Version: 3, FirstSeen: day(9), StampOnly: true}}, day(5)},
+		{"ParserChangeSkipped", []relwatch.VersionInfo{{Version: 1, FirstSeen: day(1)}, {Version: 2, FirstSeen: day(5)}, {Version: 3, FirstSeen: day(9), ParserChange: true}}, day(5)},
+		{"ParserChangeAfterFirstIsNoChange", []relwatch.VersionInfo{{Version: 1, FirstSeen: day(1)}, {Version: 2, FirstSeen: day(9), ParserChange: true}}, time.Time{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

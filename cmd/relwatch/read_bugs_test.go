@@ -15,6 +15,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/snapshots"
@@ -52,13 +54,13 @@ func addVersion(t *testing.T, dir string, page snapshots.PageKey, title string, 
 	}
 	s.Seal()
 	url := latest.URL
-	c := archive.Capture{Page: page, URL: url, FinalURL: url, CanonicalURL: url, Source: "live",
+	c := relwatch.Capture{Page: page, URL: url, FinalURL: url, CanonicalURL: url, Source: "live",
 		Started: when, Finished: when.Add(2 * time.Second), Status: 200, ContentType: "text/html; charset=utf-8"}
 	if inOrder {
-		c.Source = archive.SourceImport
+		c.Source = relwatch.SourceImport
 		c.Origin = "saved.html"
 		c.OriginalURL = url
-		if _, err := arc.RecordInOrder(ctx, c, s, 1, func(a, b snapshots.Snapshot) archive.ChangeRecord {
+		if _, err := arc.RecordInOrder(ctx, c, s, 1, func(a, b snapshots.Snapshot) relwatch.ChangeRecord {
 			return changeRecord(diff.Compare(a, b))
 		}); err != nil {
 			t.Fatal(err)
@@ -79,8 +81,8 @@ func addVersion(t *testing.T, dir string, page snapshots.PageKey, title string, 
 func TestNewLanguageRaisesNoLagAlarm(t *testing.T) {
 	now := time.Date(2026, 12, 6, 6, 0, 0, 0, time.UTC)
 	daysAgo := func(d int) time.Time { return now.Add(-time.Duration(d) * 24 * time.Hour) }
-	en := []archive.VersionInfo{{Version: 1, FirstSeen: daysAgo(300)}, {Version: 2, FirstSeen: daysAgo(40)}}
-	fr := []archive.VersionInfo{{Version: 1, FirstSeen: daysAgo(0)}} // newly configured
+	en := []relwatch.VersionInfo{{Version: 1, FirstSeen: daysAgo(300)}, {Version: 2, FirstSeen: daysAgo(40)}}
+	fr := []relwatch.VersionInfo{{Version: 1, FirstSeen: daysAgo(0)}} // newly configured
 	states := []langState{
 		{Key: snapshots.PageKey{ID: "kazakhstan", Lang: "en"}, LastContentChange: lastContentChange(en)},
 		{Key: snapshots.PageKey{ID: "kazakhstan", Lang: "fr"}, LastContentChange: lastContentChange(fr)},
@@ -162,7 +164,7 @@ func TestLogReportsWriteErrors(t *testing.T) {
 
 // refLogTable is log's text table as it was written before it was
 // optimised: fmt and text/tabwriter. writeLogTable must give the same bytes.
-func refLogTable(versions []archive.VersionInfo) string {
+func refLogTable(versions []relwatch.VersionInfo) string {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "VERSION\tFIRST SEEN\tLAST SEEN\tCHECKS\tPAGE STAMP\tCHANGE")
@@ -177,12 +179,12 @@ func refLogTable(versions []archive.VersionInfo) string {
 	return b.String()
 }
 
-func refChangeLine(v archive.VersionInfo) string {
+func refChangeLine(v relwatch.VersionInfo) string {
 	note := ""
 	switch v.Source {
-	case archive.SourceWayback:
+	case relwatch.SourceWayback:
 		note = "; from the Wayback Machine capture of " + v.FirstSeen.UTC().Format(time.DateOnly)
-	case archive.SourceImport:
+	case relwatch.SourceImport:
 		note = "; imported from " + filepath.Base(v.Origin)
 	}
 	if v.Version == 1 {
@@ -216,12 +218,12 @@ func TestLogTableMatchesTabwriter(t *testing.T) {
 	paris := time.FixedZone("CET", 3600)
 	at := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 7, 0, 0, paris) }
 	win := at(3, 23)
-	versions := []archive.VersionInfo{
-		{Version: 1, FirstSeen: at(1, 0), LastSeen: at(2, 5), Checks: 3, UpdatedRaw: "23 mai 2022 15:38", Provenance: archive.Provenance{Source: archive.SourceWayback}},
+	versions := []relwatch.VersionInfo{
+		{Version: 1, FirstSeen: at(1, 0), LastSeen: at(2, 5), Checks: 3, UpdatedRaw: "23 mai 2022 15:38", Provenance: relwatch.Provenance{Source: relwatch.SourceWayback}},
 		{Version: 2, FirstSeen: at(4, 6), LastSeen: at(4, 6), Checks: 1, Summary: map[string]int{"block_changed": 1, "stamp_changed": 1}, WindowStart: &win},
 		{Version: 3, FirstSeen: at(5, 6), LastSeen: at(9, 6), Checks: 12345, UpdatedRaw: "14 déc. 2026 10:05", StampOnly: true, Summary: map[string]int{"stamp_changed": 1}},
 		{Version: 4, FirstSeen: at(10, 6), LastSeen: at(10, 6), Checks: 1, ParserChange: true, Summary: map[string]int{"block_added": 2}, Suspect: "text shrank by 90%"},
-		{Version: 5, FirstSeen: at(11, 6), LastSeen: at(11, 6), Checks: 1, Provenance: archive.Provenance{Source: archive.SourceImport, Origin: "/tmp/saved/ümlaut page.html"}},
+		{Version: 5, FirstSeen: at(11, 6), LastSeen: at(11, 6), Checks: 1, Provenance: relwatch.Provenance{Source: relwatch.SourceImport, Origin: "/tmp/saved/ümlaut page.html"}},
 		{Version: 1000, FirstSeen: time.Date(1999, 1, 2, 3, 4, 0, 0, time.UTC), LastSeen: time.Date(12345, 1, 1, 0, 0, 0, 0, time.UTC), UpdatedRaw: "Привет мир, long stamp"},
 	}
 	for _, n := range []int{0, 1, 2, len(versions)} {
@@ -415,14 +417,14 @@ func (s *syncBuffer) String() string {
 // movingView is a view of the archive that, the first time a change is
 // read, runs hook: another process writing between the reader's reads.
 type movingView struct {
-	*archive.View
+	relwatch.Reader
 	once sync.Once
 	hook func()
 }
 
-func (m *movingView) Change(ctx context.Context, page snapshots.PageKey, to int) (archive.ChangeRecord, *time.Time, error) {
+func (m *movingView) Change(ctx context.Context, page snapshots.PageKey, to int) (relwatch.ChangeRecord, *time.Time, error) {
 	m.once.Do(m.hook)
-	return m.View.Change(ctx, page, to)
+	return m.Reader.Change(ctx, page, to)
 }
 
 // entrySummary is what a feed entry says, for comparing two reads.
@@ -456,10 +458,10 @@ func TestFeedAndExportReadAConsistentArchive(t *testing.T) {
 			read := func(hook func()) string {
 				t.Helper()
 				var got []string
-				err := arc.ReadView(ctx, func(v *archive.View) error {
-					var r archiveReader = v
+				err := arc.ReadView(ctx, func(v relwatch.Reader) error {
+					var r relwatch.Reader = v
 					if hook != nil {
-						r = &movingView{View: v, hook: hook}
+						r = &movingView{Reader: v, hook: hook}
 					}
 					switch what {
 					case "feed":

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/relwatch/relwatch"
+
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
@@ -87,7 +89,7 @@ func resolvePage(ctx context.Context, a *archive.Archive, ref string) (snapshots
 		return key, usageError(err)
 	}
 	got, err := a.ResolvePage(ctx, key)
-	if err == nil || key.Lang != "" || errors.Is(err, archive.ErrNotFound) || errors.Is(err, archive.ErrUnusable) || ctx.Err() != nil {
+	if err == nil || key.Lang != "" || errors.Is(err, relwatch.ErrNotFound) || errors.Is(err, relwatch.ErrUnusable) || ctx.Err() != nil {
 		return got, err
 	}
 	// The archive has no sentinel for "several languages": list them.

@@ -1,0 +1,85 @@
+package relwatch
+
+import (
+	"context"
+	"time"
+
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// Reader answers the reads that must fit together: a feed or an export
+// reads pages, then each page's versions, snapshots and changes, and they
+// must all come from the same moment of the archive. A Reader handed out
+// by History.ReadView is such a moment; a History is one too, read by
+// read.
+//
+// Reads of a page or version that is not there return an error wrapping
+// ErrNotFound. Version 0 means the latest.
+type Reader interface {
+	Pages(ctx context.Context) ([]PageStatus, error)
+	Versions(ctx context.Context, page snapshots.PageKey) ([]VersionInfo, error)
+	Snapshot(ctx context.Context, page snapshots.PageKey, version int) (snapshots.Snapshot, error)
+	// Change is the change into version to, and the start of its window
+	// (the last check that still saw the version before).
+	Change(ctx context.Context, page snapshots.PageKey, to int) (ChangeRecord, *time.Time, error)
+	VersionProvenance(ctx context.Context, page snapshots.PageKey, version int) (Provenance, error)
+}
+
+// History is the read side of a whole archive.
+type History interface {
+	Reader
+	// ResolvePage completes a page reference: an id alone names the page's
+	// only language.
+	ResolvePage(ctx context.Context, ref snapshots.PageKey) (snapshots.PageKey, error)
+	// SnapshotAt is the version current at t: the last one first seen at
+	// or before t.
+	SnapshotAt(ctx context.Context, page snapshots.PageKey, t time.Time) (snapshots.Snapshot, error)
+	// VersionsByHash lists the versions whose content hash starts with
+	// prefix.
+	VersionsByHash(ctx context.Context, page snapshots.PageKey, prefix string) ([]VersionInfo, error)
+	// Search finds text in every version (of one page when page is not
+	// nil), accent- and case-insensitively.
+	Search(ctx context.Context, query string, page *snapshots.PageKey) ([]Hit, error)
+	// ReadView runs fn with a Reader that sees one consistent moment of the
+	// archive, whatever is written meanwhile. It never waits for a writer.
+	ReadView(ctx context.Context, fn func(Reader) error) error
+	// RawBody is a stored raw body, by its digest ("sha256:…").
+	RawBody(ctx context.Context, digest string) ([]byte, error)
+	// Captures lists every capture of a page in the order recorded.
+	Captures(ctx context.Context, page snapshots.PageKey) ([]StoredCapture, error)
+}
+
+// Recorder records checks: the write side that track drives. Every method
+// is one transaction: a crash leaves the archive as it was before or as
+// it is after.
+type Recorder interface {
+	// Validators are the ETag and Last-Modified of the capture that saw
+	// the page's latest version live, for a conditional request.
+	Validators(ctx context.Context, page snapshots.PageKey) (etag, lastModified string, err error)
+	RecordFailure(ctx context.Context, c Capture) error
+	RecordUnchanged(ctx context.Context, c Capture, version int) error
+	// RecordVersion stores a new version of the page and the change into
+	// it (nil for the first), and returns its number. snap must be sealed.
+	RecordVersion(ctx context.Context, c Capture, snap snapshots.Snapshot, parserVersion int, change *ChangeRecord) (int, error)
+	// RecordInOrder stores a past capture (Wayback, import) at its own time
+	// among the page's captures, renumbering later versions.
+	RecordInOrder(ctx context.Context, c Capture, snap snapshots.Snapshot, parserVersion int, compare CompareFunc) (Placed, error)
+	// PastCaptures lists a page's captures from one source, oldest first.
+	PastCaptures(ctx context.Context, page snapshots.PageKey, source string) ([]PastCapture, error)
+}
+
+// Store is a whole archive as the CLI opens it.
+type Store interface {
+	History
+	Recorder
+	// Lock takes the archive's writer lock, waiting up to wait; it fails
+	// with a *LockedError when another run holds it.
+	Lock(ctx context.Context, wait time.Duration) (unlock func() error, err error)
+	// Check verifies the whole archive; problems are not errors.
+	Check(ctx context.Context) ([]Problem, error)
+	// Reparse rebuilds versions and changes from the stored raw bodies.
+	Reparse(ctx context.Context, page *snapshots.PageKey, parse ParseFunc, compare CompareFunc, dryRun bool) (ReparseReport, error)
+	// Path names the archive in messages (a file, or a redacted DSN).
+	Path() string
+	Close() error
+}
