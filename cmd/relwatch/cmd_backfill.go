@@ -113,7 +113,7 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 	}
 	defer wb.Close()
 
-	variants := scraper.WaybackVariants(withoutCredentials(target.URL), target.Lang)
+	variants := scraper.WaybackVariants(relwatch.WithoutCredentials(target.URL), target.Lang)
 	listed, listErrs := listWayback(ctx, g, wb, key, variants, from, to)
 	if ctx.Err() != nil {
 		return &exitError{code: exitInterrupted, err: fmt.Errorf("backfill %s: interrupted while listing captures", key)}
@@ -363,7 +363,7 @@ func recordMemento(ctx context.Context, arc *archive.Archive, t Target, m scrape
 // mementoCapture is a fetched Wayback capture as the archive stores it.
 func mementoCapture(t Target, m scraper.Memento) relwatch.Capture {
 	c := relwatch.Capture{
-		Page: t.Key(), URL: redactedURL(t.URL), FinalURL: m.Original, CanonicalURL: scraper.CanonicalURL(m.Original),
+		Page: t.Key(), URL: relwatch.RedactURL(t.URL), FinalURL: m.Original, CanonicalURL: scraper.CanonicalURL(m.Original),
 		Source: relwatch.SourceWayback, Started: m.Time, Finished: m.Time, Status: m.Status,
 		Header: m.Header, Body: m.Body, ContentType: m.ContentType,
 		// Origin is the replay URL asked for, even when the replay server
@@ -390,7 +390,7 @@ func recordPast(ctx context.Context, arc *archive.Archive, t Target, c relwatch.
 		return relwatch.Placed{}, err.Error(), arc.RecordFailure(ctx, c)
 	}
 	snap := parsed.Snapshot
-	snap.Page, snap.URL = t.Key().String(), redactedURL(t.URL)
+	snap.Page, snap.URL = t.Key().String(), relwatch.RedactURL(t.URL)
 	placed, err := arc.RecordInOrder(ctx, c, snap, scraper.ParserVersion, compareForArchive)
 	return placed, "", err
 }

@@ -121,9 +121,9 @@ func runImport(ctx context.Context, g *globals, ref string, files []string, opts
 		abs, _ := filepath.Abs(p.path)
 		// As for a live check: the configured URL's credentials are
 		// never stored; the final URL has no user info at all.
-		shown := redactedURL(target.URL)
+		shown := relwatch.RedactURL(target.URL)
 		c := relwatch.Capture{
-			Page: target.Key(), URL: shown, FinalURL: withoutCredentials(target.URL),
+			Page: target.Key(), URL: shown, FinalURL: relwatch.WithoutCredentials(target.URL),
 			Source: relwatch.SourceImport, Started: p.at, Finished: p.at, Status: p.status,
 			Header: p.header, Body: p.body, ContentType: p.contentType,
 			OriginalURL: shown, Origin: abs, Retrieved: time.Now(),

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -200,7 +199,7 @@ func recordCapture(ctx context.Context, arc *archive.Archive, t Target, c scrape
 	key := t.Key()
 	// The configured URL may carry credentials: they are used to fetch
 	// (in the scraper's Target) and never stored or printed.
-	shown := redactedURL(t.URL)
+	shown := relwatch.RedactURL(t.URL)
 	res := pageResult{Page: key.String(), URL: shown}
 	capture := relwatch.Capture{
 		Page: key, URL: shown, FinalURL: c.FinalURL, CanonicalURL: scraper.CanonicalURL(c.FinalURL),
@@ -439,34 +438,6 @@ func selectTargets(all []Target, only []string) ([]Target, error) {
 		}
 	}
 	return out, nil
-}
-
-// redactedURL is a configured URL as relwatch stores and prints it: a
-// password in it replaced by "xxxxx" (u:xxxxx@host), and a user name given
-// alone, which is then a token, too. The real URL is used only to fetch.
-// Text that does not parse is not echoed (config validation refuses it).
-func redactedURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return ""
-	}
-	if u.User != nil {
-		if _, hasPassword := u.User.Password(); !hasPassword && u.User.Username() != "" {
-			u.User = url.User("xxxxx")
-		}
-	}
-	return u.Redacted()
-}
-
-// withoutCredentials is a configured URL with no user info at all, for
-// asking a third party (the Wayback Machine) about it.
-func withoutCredentials(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return ""
-	}
-	u.User = nil
-	return u.String()
 }
 
 // policyFor merges a target's fetch settings over the config's defaults
