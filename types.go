@@ -195,3 +195,25 @@ type PageReparse struct {
 	ParserChanges []int
 	Changed       bool // anything stored for the page differs
 }
+
+// Statuses of one page in one run, as scrape prints them.
+const (
+	StatusNew       = "new"
+	StatusChanged   = "changed"
+	StatusUnchanged = "unchanged"
+	StatusFailed    = "failed"
+	// StatusSkipped is a page the run was stopped (Ctrl-C, SIGTERM) before
+	// it checked: not a failure, and not recorded.
+	StatusSkipped = "skipped"
+)
+
+// Error kinds the pipeline adds to the scraper's fetch and parse kinds.
+const (
+	// KindCorruptBaseline: the latest archived version fails its content
+	// hash, so nothing can be compared with it.
+	KindCorruptBaseline = "corrupt_baseline"
+	// KindNotModified: a 304 answer for a page the archive has no version of.
+	KindNotModified = "not_modified"
+	// KindDeadline: the run's --deadline passed before the page was fetched.
+	KindDeadline = "deadline"
+)

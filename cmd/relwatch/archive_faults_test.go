@@ -20,6 +20,7 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/snapshots"
 )
@@ -61,7 +62,7 @@ func TestCorruptBaselineIsNeverDiffed(t *testing.T) {
 	}
 	e.site.serve(200, "kazakhstan-fr-v2.html")
 	r := scrapeJSON(t, e.mustRun(exitFailed, "scrape", "--json"))
-	if r.Status != statusFailed || r.ErrorKind != "corrupt_baseline" || !strings.Contains(r.Error, "relwatch check") {
+	if r.Status != relwatch.StatusFailed || r.ErrorKind != "corrupt_baseline" || !strings.Contains(r.Error, "relwatch check") {
 		t.Fatalf("scrape against a corrupt baseline: %+v", r)
 	}
 }
@@ -230,7 +231,7 @@ func TestTwoScrapesStartedTogether(t *testing.T) {
 				t.Errorf("the refused scrape printed %q", lost.out)
 			}
 			r := scrapeJSON(t, won.out)
-			if r.Version != want || (r.Status != statusNew && r.Status != statusChanged) {
+			if r.Version != want || (r.Status != relwatch.StatusNew && r.Status != relwatch.StatusChanged) {
 				t.Errorf("the scrape that ran: %+v, want version %d", r, want)
 			}
 			if out, stderr, code := runBinary(t, bin, e, "check"); code != exitOK {

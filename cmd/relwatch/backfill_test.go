@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/archive"
 )
 
@@ -440,7 +441,7 @@ func TestBackfillBeforeLiveVersions(t *testing.T) {
 
 	// Live checks carry on after the backfill; health ignores past captures.
 	r := scrapeJSON(t, e.mustRun(0, "scrape", "--json"))
-	if r.Status != statusUnchanged || r.Version != 6 {
+	if r.Status != relwatch.StatusUnchanged || r.Version != 6 {
 		t.Errorf("scrape after backfill: %+v", r)
 	}
 	var pages []pageEntry

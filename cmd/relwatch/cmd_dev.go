@@ -13,6 +13,7 @@ import (
 	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/snapshots"
+	"github.com/relwatch/relwatch/track"
 )
 
 // newDevCommand groups the developer tools; it is hidden from help.
@@ -65,7 +66,9 @@ func runGenArchive(ctx context.Context, g *globals, opts genArchiveOptions) erro
 	}
 	gen := archive.GenerateOptions{Pages: opts.pages, Versions: opts.versions, Seed: opts.seed}
 	if !opts.noDiff {
-		gen.Compare = func(old, new snapshots.Snapshot) relwatch.ChangeRecord { return changeRecord(diff.Compare(old, new)) }
+		gen.Compare = func(old, new snapshots.Snapshot) relwatch.ChangeRecord {
+			return track.ChangeRecord(diff.Compare(old, new))
+		}
 	}
 	start := time.Now()
 	stats, err := archive.Generate(ctx, g.dbFlag, gen)

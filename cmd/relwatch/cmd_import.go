@@ -1,23 +1,14 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
-	"net/http"
-	"os"
-	"path/filepath"
 	"time"
-
-	"github.com/relwatch/relwatch"
 
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/track"
 )
 
 type importOptions struct {
@@ -54,16 +45,6 @@ a file already imported at the same time is skipped.`,
 	return cmd
 }
 
-// savedPage is one FILE read and dated.
-type savedPage struct {
-	path        string
-	at          time.Time
-	body        []byte
-	contentType string
-	header      map[string]string
-	status      int
-}
-
 func runImport(ctx context.Context, g *globals, ref string, files []string, opts importOptions) error {
 	cfg, err := g.config()
 	if err != nil {
@@ -80,9 +61,9 @@ func runImport(ctx context.Context, g *globals, ref string, files []string, opts
 		}
 	}
 	// Read and date every file before touching the archive.
-	pages := make([]savedPage, len(files))
+	pages := make([]track.SavedPage, len(files))
 	for i, f := range files {
-		if pages[i], err = readSaved(f, at); err != nil {
+		if pages[i], err = track.ReadSaved(f, at); err != nil {
 			return usageError(fmt.Errorf("import %s: %w", target.Key(), err))
 		}
 	}
@@ -97,95 +78,33 @@ func runImport(ctx context.Context, g *globals, ref string, files []string, opts
 		return err
 	}
 	defer unlock()
-	past, err := arc.PastCaptures(ctx, target.Key(), relwatch.SourceImport)
+	im, err := track.NewImport(ctx, arc, target.page(cfg))
 	if err != nil {
 		return err
 	}
-	seen := map[string]bool{}
-	for _, p := range past {
-		seen[p.BodyDigest+" "+p.Started.UTC().Format(time.RFC3339Nano)] = true
-	}
-
 	failed := 0
 	for _, p := range pages {
 		if ctx.Err() != nil {
 			return &exitError{code: exitInterrupted}
 		}
-		sum := sha256.Sum256(p.body)
-		k := "sha256:" + hex.EncodeToString(sum[:]) + " " + p.at.UTC().Format(time.RFC3339Nano)
-		if seen[k] {
-			fmt.Fprintf(g.io.Out, "%s  %s  already imported\n", p.path, p.at.UTC().Format(time.DateTime))
-			continue
-		}
-		seen[k] = true
-		abs, _ := filepath.Abs(p.path)
-		// As for a live check: the configured URL's credentials are
-		// never stored; the final URL has no user info at all.
-		shown := relwatch.RedactURL(target.URL)
-		c := relwatch.Capture{
-			Page: target.Key(), URL: shown, FinalURL: relwatch.WithoutCredentials(target.URL),
-			Source: relwatch.SourceImport, Started: p.at, Finished: p.at, Status: p.status,
-			Header: p.header, Body: p.body, ContentType: p.contentType,
-			OriginalURL: shown, Origin: abs, Retrieved: time.Now(),
-		}
-		placed, why, err := recordPast(ctx, arc, target, c)
+		placed, why, already, err := im.One(ctx, p)
 		if err != nil {
-			return fmt.Errorf("import %s into %s: %w", p.path, target.Key(), err)
+			return fmt.Errorf("import %s into %s: %w", p.Path, target.Key(), err)
 		}
 		status := fmt.Sprintf("%s v%d", placed.Outcome, placed.Version)
-		if why != "" {
+		switch {
+		case already:
+			status = "already imported"
+		case why != "":
 			failed++
 			status = "failed: " + why
 		}
-		fmt.Fprintf(g.io.Out, "%s  %s  %s\n", p.path, p.at.UTC().Format(time.DateTime), status)
+		fmt.Fprintf(g.io.Out, "%s  %s  %s\n", p.Path, p.At.UTC().Format(time.DateTime), status)
 	}
 	if failed > 0 {
 		return &exitError{code: exitFailed, err: fmt.Errorf("import %s: %d of %d files did not parse as the page", target.Key(), failed, len(pages))}
 	}
 	return nil
-}
-
-// readSaved reads one FILE: raw HTML, or a saved HTTP response whose
-// headers can date it. at, when not zero, is its time whatever it says.
-func readSaved(path string, at time.Time) (savedPage, error) {
-	p := savedPage{path: path, at: at, status: http.StatusOK}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return p, err
-	}
-	p.body = data
-	if bytes.HasPrefix(data, []byte("HTTP/1.")) {
-		resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(data)), nil)
-		if err != nil {
-			return p, fmt.Errorf("%s starts like a saved HTTP response but does not read as one: %v", path, err)
-		}
-		defer resp.Body.Close()
-		if p.body, err = io.ReadAll(resp.Body); err != nil {
-			return p, fmt.Errorf("%s: body of the saved HTTP response: %v", path, err)
-		}
-		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			return p, fmt.Errorf("%s is a saved HTTP %d response, not a page", path, resp.StatusCode)
-		}
-		p.status, p.contentType = resp.StatusCode, resp.Header.Get("Content-Type")
-		p.header = map[string]string{}
-		for _, k := range []string{"Content-Type", "Date", "Last-Modified", "ETag", "Server"} {
-			if v := resp.Header.Get(k); v != "" {
-				p.header[k] = v
-			}
-		}
-		for _, k := range []string{"Date", "Last-Modified"} {
-			if !p.at.IsZero() {
-				break
-			}
-			if t, err := http.ParseTime(resp.Header.Get(k)); err == nil {
-				p.at = t
-			}
-		}
-	}
-	if p.at.IsZero() {
-		return p, fmt.Errorf("%s: no capture time: give --at TIME (only a saved HTTP response with a Date or Last-Modified header dates itself)", path)
-	}
-	return p, nil
 }
 
 // parseImportTime reads --at: RFC 3339, or a date meaning its start in UTC.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/relwatch/relwatch"
@@ -10,9 +9,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
-	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
+	"github.com/relwatch/relwatch/track"
 )
 
 func newReparseCommand(g *globals) *cobra.Command {
@@ -86,7 +85,7 @@ func runReparse(ctx context.Context, g *globals, args []string, dryRun bool) err
 		pages = filterPages(pages, key)
 	}
 	for _, p := range pages {
-		report, err := arc.Reparse(ctx, &p.Page, parserFor(cfg, p), compareForArchive, dryRun)
+		report, err := arc.Reparse(ctx, &p.Page, track.Parser(reparsePage(cfg, p)), track.Compare, dryRun)
 		if err != nil {
 			return fmt.Errorf("reparse %s: %w", p.Page, err)
 		}
@@ -115,36 +114,14 @@ func filterPages(pages []relwatch.PageStatus, key snapshots.PageKey) []relwatch.
 	return nil
 }
 
-// parserFor parses a page's stored captures as scrape would now, with the
-// page's content/exclude selectors from the config.
-func parserFor(cfg Config, p relwatch.PageStatus) relwatch.ParseFunc {
-	var opts scraper.ParseOptions
+// reparsePage is a page as reparse parses it: with the content/exclude
+// selectors the config now has for it, and the URL the archive stored.
+func reparsePage(cfg Config, p relwatch.PageStatus) track.Page {
+	page := track.Page{Key: p.Page, URL: p.URL}
 	for _, t := range cfg.Targets {
 		if t.Key() == p.Page {
-			opts = scraper.ParseOptions{Content: t.Content, Exclude: t.Exclude}
+			page.Parse = scraper.ParseOptions{Content: t.Content, Exclude: t.Exclude}
 		}
 	}
-	return func(raw []byte, contentType, finalURL string) (snapshots.Snapshot, int, error) {
-		parsed, err := scraper.Parse(raw, contentType, finalURL, opts)
-		if err != nil {
-			return snapshots.Snapshot{}, 0, err
-		}
-		snap := parsed.Snapshot
-		snap.Page, snap.URL = p.Page.String(), p.URL
-		return snap, scraper.ParserVersion, nil
-	}
-}
-
-// compareForArchive is diff.Compare in the shape the archive stores.
-func compareForArchive(old, new snapshots.Snapshot) relwatch.ChangeRecord {
-	return changeRecord(diff.Compare(old, new))
-}
-
-// changeRecord is a diff result as the archive stores it.
-func changeRecord(result diff.Result) relwatch.ChangeRecord {
-	data, err := json.Marshal(result)
-	if err != nil {
-		panic("encode diff result: " + err.Error()) // plain data: cannot fail
-	}
-	return relwatch.ChangeRecord{DiffJSON: data, Summary: result.Summary, StampOnly: result.StampOnly}
+	return page
 }

@@ -14,6 +14,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/track"
 )
 
 // site is a local stand-in for nato.int whose page can be edited between
@@ -106,9 +109,9 @@ func (e *testEnv) mustRun(wantCode int, args ...string) string {
 	return out
 }
 
-func scrapeJSON(t *testing.T, out string) pageResult {
+func scrapeJSON(t *testing.T, out string) track.Result {
 	t.Helper()
-	var r pageResult
+	var r track.Result
 	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &r); err != nil {
 		t.Fatalf("scrape --json printed %q: %v", out, err)
 	}
@@ -121,11 +124,11 @@ func TestScrapeArchiveDiff(t *testing.T) {
 	e := newTestEnv(t)
 
 	r := scrapeJSON(t, e.mustRun(0, "scrape", "--json"))
-	if r.Page != "kazakhstan/fr" || r.Status != statusNew || r.Version != 1 {
+	if r.Page != "kazakhstan/fr" || r.Status != relwatch.StatusNew || r.Version != 1 {
 		t.Fatalf("first scrape: %+v", r)
 	}
 	r = scrapeJSON(t, e.mustRun(0, "scrape", "--json"))
-	if r.Status != statusUnchanged || r.Version != 1 {
+	if r.Status != relwatch.StatusUnchanged || r.Version != 1 {
 		t.Fatalf("same page, new chrome tokens: %+v, want unchanged v1", r)
 	}
 
@@ -207,17 +210,17 @@ func TestScrapeFailuresLeaveArchiveAlone(t *testing.T) {
 	e.mustRun(0, "scrape")
 	e.site.serve(500, "kazakhstan-fr-v2.html")
 	r := scrapeJSON(t, e.mustRun(exitFailed, "scrape", "--json"))
-	if r.Status != statusFailed || r.Error == "" || r.Version != 0 {
+	if r.Status != relwatch.StatusFailed || r.Error == "" || r.Version != 0 {
 		t.Fatalf("500: %+v", r)
 	}
 	e.site.serve(200, "maintenance.html")
 	r = scrapeJSON(t, e.mustRun(exitFailed, "scrape", "--json"))
-	if r.Status != statusFailed || !strings.Contains(r.Error, "title") {
+	if r.Status != relwatch.StatusFailed || !strings.Contains(r.Error, "title") {
 		t.Fatalf("maintenance page: %+v, want a failure saying the title is missing", r)
 	}
 	e.site.serve(200, "kazakhstan-fr-v1.html")
 	r = scrapeJSON(t, e.mustRun(0, "scrape", "--json"))
-	if r.Status != statusUnchanged || r.Version != 1 {
+	if r.Status != relwatch.StatusUnchanged || r.Version != 1 {
 		t.Fatalf("after failures the baseline must still be v1: %+v", r)
 	}
 
@@ -354,7 +357,7 @@ func TestScrapeDeadline(t *testing.T) {
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("scrape --deadline 200ms took %v", took)
 	}
-	if r.Status != statusFailed || r.ErrorKind != "deadline" {
+	if r.Status != relwatch.StatusFailed || r.ErrorKind != "deadline" {
 		t.Fatalf("page not fetched by the deadline: %+v", r)
 	}
 	var pages []pageEntry
@@ -399,7 +402,7 @@ func TestScrapeFlagsAShrunkPageAsSuspect(t *testing.T) {
 		t.Errorf("scrape --json must always carry its keys: %s", out)
 	}
 	r := scrapeJSON(t, out)
-	if r.Status != statusChanged || r.Version != 2 || r.Suspect == "" {
+	if r.Status != relwatch.StatusChanged || r.Version != 2 || r.Suspect == "" {
 		t.Fatalf("a page that lost most of its text: %+v, want changed v2 flagged suspect", r)
 	}
 	if log := e.mustRun(0, "log", "kazakhstan/fr"); !strings.Contains(log, "suspect") {

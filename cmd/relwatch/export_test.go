@@ -18,6 +18,7 @@ import (
 	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
+	"github.com/relwatch/relwatch/track"
 )
 
 // update rewrites the golden files of this package's tests:
@@ -70,7 +71,7 @@ func fixtureArchive(t *testing.T, dir string) (cfgPath string) {
 	mustRecord(err)
 	mustRecord(arc.RecordUnchanged(ctx, capture(fr, frURL, at(27)), 1))
 	v2 := parse("kazakhstan-fr-v2.html", fr, frURL)
-	record := changeRecord(diff.Compare(v1, v2))
+	record := track.ChangeRecord(diff.Compare(v1, v2))
 	_, err = arc.RecordVersion(ctx, capture(fr, frURL, at(28)), v2, scraper.ParserVersion, &record)
 	mustRecord(err)
 	_, err = arc.RecordVersion(ctx, capture(en, enURL, at(20)), parse("kazakhstan-fr-v1.html", en, enURL), scraper.ParserVersion, nil)

@@ -16,6 +16,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/track"
 )
 
 // faultSite is a loopback stand-in for nato.int whose answers (to the
@@ -269,7 +272,7 @@ func (e *faultEnv) pages() pageEntry {
 }
 
 // scrape runs `scrape --json` and checks the exit code.
-func (e *faultEnv) scrape(wantCode int) pageResult {
+func (e *faultEnv) scrape(wantCode int) track.Result {
 	e.t.Helper()
 	return scrapeJSON(e.t, e.mustRun(wantCode, "scrape", "--json"))
 }
@@ -394,7 +397,7 @@ func TestScrapeFaults(t *testing.T) {
 		t.Run(row.name, func(t *testing.T) {
 			t.Parallel()
 			e := newFaultEnv(t)
-			if r := e.scrape(0); r.Status != statusNew || r.Version != 1 {
+			if r := e.scrape(0); r.Status != relwatch.StatusNew || r.Version != 1 {
 				t.Fatalf("good scrape of A: %+v", r)
 			}
 			before, _ := e.log()
@@ -403,7 +406,7 @@ func TestScrapeFaults(t *testing.T) {
 			e.fs.set(row.page(e.fs), row.robots)
 			if row.kind == "" {
 				r := e.scrape(0)
-				if r.Status != statusUnchanged || r.Version != 1 || r.ErrorKind != "" {
+				if r.Status != relwatch.StatusUnchanged || r.Version != 1 || r.ErrorKind != "" {
 					t.Fatalf("scrape --json: %+v, want unchanged v1", r)
 				}
 				_, entries := e.log()
@@ -412,7 +415,7 @@ func TestScrapeFaults(t *testing.T) {
 				}
 			} else {
 				r := e.scrape(exitFailed)
-				if r.Status != statusFailed || r.ErrorKind != row.kind || r.Version != 0 || r.Error == "" {
+				if r.Status != relwatch.StatusFailed || r.ErrorKind != row.kind || r.Version != 0 || r.Error == "" {
 					t.Fatalf("scrape --json: %+v, want failed with error_kind %s", r, row.kind)
 				}
 				if after, _ := e.log(); after != before {
@@ -437,7 +440,7 @@ func TestScrapeFaults(t *testing.T) {
 			// The baseline did not move: A again is unchanged v1.
 			e.configure("")
 			e.fs.set(e.fs.fixture("kazakhstan-fr-v1.html"), nil)
-			if r := e.scrape(0); r.Status != statusUnchanged || r.Version != 1 {
+			if r := e.scrape(0); r.Status != relwatch.StatusUnchanged || r.Version != 1 {
 				t.Fatalf("A after the fault: %+v, want unchanged v1", r)
 			}
 		})
@@ -477,7 +480,7 @@ func TestScrapeFaults(t *testing.T) {
 		failedAt := time.Now()
 		e.scrape(exitFailed)
 		e.fs.set(e.fs.fixture("kazakhstan-fr-v2.html"), nil)
-		if r := e.scrape(0); r.Status != statusChanged || r.Version != 2 || r.PreviousVersion != 1 {
+		if r := e.scrape(0); r.Status != relwatch.StatusChanged || r.Version != 2 || r.PreviousVersion != 1 {
 			t.Fatalf("B after the 500: %+v, want changed v2 (was v1)", r)
 		}
 		_, entries := e.log()
@@ -508,7 +511,7 @@ func TestScrapeFaults(t *testing.T) {
 			t.Fatalf("429: %+v", r)
 		}
 		e.fs.set(e.fs.fixture("kazakhstan-fr-v1.html"), nil)
-		if r := e.scrape(0); r.Status != statusUnchanged || r.Version != 1 {
+		if r := e.scrape(0); r.Status != relwatch.StatusUnchanged || r.Version != 1 {
 			t.Fatalf("A after the 429: %+v, want unchanged v1", r)
 		}
 		_, entries := e.log()

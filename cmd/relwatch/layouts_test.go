@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/relwatch/relwatch"
 )
 
 // TestLayoutsFromTheCLI scrapes every layout fixture of the parser through
@@ -67,12 +69,12 @@ func TestLayoutsFromTheCLI(t *testing.T) {
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		r := scrapeJSON(t, line)
 		if strings.HasPrefix(r.Page, "maintenance-200") || strings.HasPrefix(r.Page, "error-page-200") {
-			if r.Status != statusFailed || r.ErrorKind != "no_content" {
+			if r.Status != relwatch.StatusFailed || r.ErrorKind != "no_content" {
 				t.Errorf("%s: %+v, want failed with no_content", r.Page, r)
 			}
 			continue
 		}
-		if r.Status != statusNew {
+		if r.Status != relwatch.StatusNew {
 			t.Errorf("%s: %+v, want new", r.Page, r)
 		}
 	}

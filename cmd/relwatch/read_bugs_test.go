@@ -20,6 +20,7 @@ import (
 	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/snapshots"
+	"github.com/relwatch/relwatch/track"
 )
 
 var frKey = snapshots.PageKey{ID: "kazakhstan", Lang: "fr"}
@@ -61,13 +62,13 @@ func addVersion(t *testing.T, dir string, page snapshots.PageKey, title string, 
 		c.Origin = "saved.html"
 		c.OriginalURL = url
 		if _, err := arc.RecordInOrder(ctx, c, s, 1, func(a, b snapshots.Snapshot) relwatch.ChangeRecord {
-			return changeRecord(diff.Compare(a, b))
+			return track.ChangeRecord(diff.Compare(a, b))
 		}); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	rec := changeRecord(diff.Compare(latest, s))
+	rec := track.ChangeRecord(diff.Compare(latest, s))
 	rec.ParserChange = parserChange
 	if _, err := arc.RecordVersion(ctx, c, s, 1, &rec); err != nil {
 		t.Fatal(err)

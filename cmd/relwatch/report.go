@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/snapshots"
+	"github.com/relwatch/relwatch/track"
 )
 
 // reportExt maps a diff format to the extension of its report file.
@@ -44,12 +46,12 @@ func reportBase(dir string, page snapshots.PageKey, version int) string {
 // writeReports writes each change of this run as Markdown, HTML and JSON
 // files in dir, at reportBase. File names come only from the page id,
 // language and version number, never from page text.
-func writeReports(dir string, results []pageResult) error {
+func writeReports(dir string, results []track.Result) error {
 	if dir == "" {
 		return nil
 	}
 	for _, r := range results {
-		if r.report == nil {
+		if r.Report == nil {
 			continue
 		}
 		key, err := snapshots.ParsePageRef(r.Page)
@@ -65,7 +67,7 @@ func writeReports(dir string, results []pageResult) error {
 		}
 		for _, format := range []string{"markdown", "html", "json"} {
 			var buf bytes.Buffer
-			if err := diff.Render(&buf, format, *r.report, diff.RenderOptions{}); err != nil {
+			if err := diff.Render(&buf, format, *r.Report, diff.RenderOptions{}); err != nil {
 				return fmt.Errorf("%s: render %s report: %w", r.Page, format, err)
 			}
 			path := base + "." + reportExt[format]
@@ -89,16 +91,16 @@ func summaryPath(flag string) string {
 // runSummary is the one-line account of a run: "2 pages: 1 changed, 1
 // unchanged"; pages an interrupted run did not check are "1 skipped
 // (interrupted)".
-func runSummary(results []pageResult) string {
+func runSummary(results []track.Result) string {
 	counts := map[string]int{}
 	for _, r := range results {
 		counts[r.Status]++
 	}
 	var parts []string
-	for _, status := range []string{statusNew, statusChanged, statusUnchanged, statusFailed, statusSkipped} {
+	for _, status := range []string{relwatch.StatusNew, relwatch.StatusChanged, relwatch.StatusUnchanged, relwatch.StatusFailed, relwatch.StatusSkipped} {
 		if counts[status] > 0 {
 			label := status
-			if status == statusSkipped {
+			if status == relwatch.StatusSkipped {
 				label += " (interrupted)"
 			}
 			parts = append(parts, fmt.Sprintf("%d %s", counts[status], label))
@@ -123,7 +125,7 @@ func runSummary(results []pageResult) string {
 
 // appendSummary appends a Markdown summary of the run to path: a table of
 // pages, then the Markdown diff of each change.
-func appendSummary(path string, results []pageResult) error {
+func appendSummary(path string, results []track.Result) error {
 	if path == "" {
 		return nil
 	}
@@ -146,12 +148,12 @@ func appendSummary(path string, results []pageResult) error {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", cell(r.Page), status, version, cell(r.UpdatedRaw), cell(note))
 	}
 	for _, r := range results {
-		if r.report == nil {
+		if r.Report == nil {
 			continue
 		}
 		b.WriteString("\n")
 		var change bytes.Buffer
-		if err := diff.Render(&change, "markdown", *r.report, diff.RenderOptions{}); err != nil {
+		if err := diff.Render(&change, "markdown", *r.Report, diff.RenderOptions{}); err != nil {
 			return fmt.Errorf("%s: render summary: %w", r.Page, err)
 		}
 		b.Write(nestHeadings(change.Bytes(), 2))

@@ -6,8 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/snapshots"
+	"github.com/relwatch/relwatch/track"
 )
 
 // TestSummaryGolden pins the Markdown run summary that goes to
@@ -29,10 +31,10 @@ func TestSummaryGolden(t *testing.T) {
 	report := diff.NewReport("kazakhstan/fr", old, new)
 	report.WindowStart, report.WindowEnd = seen(27), seen(28)
 
-	results := []pageResult{
-		{Page: "kazakhstan/en", Status: statusUnchanged, Version: 3, PreviousVersion: 3, UpdatedRaw: "14 Nov. 2026 10:02"},
-		{Page: "kazakhstan/fr", Status: statusChanged, Version: 2, PreviousVersion: 1, UpdatedRaw: "14 Nov. 2026 10:05", report: &report},
-		{Page: "georgia/en", Status: statusFailed, Error: "http_status: HTTP 503 | Service Unavailable"},
+	results := []track.Result{
+		{Page: "kazakhstan/en", Status: relwatch.StatusUnchanged, Version: 3, PreviousVersion: 3, UpdatedRaw: "14 Nov. 2026 10:02"},
+		{Page: "kazakhstan/fr", Status: relwatch.StatusChanged, Version: 2, PreviousVersion: 1, UpdatedRaw: "14 Nov. 2026 10:05", Report: &report},
+		{Page: "georgia/en", Status: relwatch.StatusFailed, Error: "http_status: HTTP 503 | Service Unavailable"},
 	}
 	got := filepath.Join(t.TempDir(), "summary.md")
 	if err := appendSummary(got, results); err != nil {

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/relwatch/relwatch"
 )
 
 // etagSite serves one fixture with an ETag and answers a matching
@@ -84,11 +86,11 @@ targets:
 // never served. It must fetch the page and record what it really holds.
 func TestNoValidatorsAfterANewerImportedVersion(t *testing.T) {
 	e, s := newETagEnv(t)
-	if r := scrapeJSON(t, e.mustRun(0, "scrape", "--json")); r.Status != statusNew || r.Version != 1 {
+	if r := scrapeJSON(t, e.mustRun(0, "scrape", "--json")); r.Status != relwatch.StatusNew || r.Version != 1 {
 		t.Fatalf("first scrape: %+v", r)
 	}
 	// While the live capture's version is the latest, validators are sent.
-	if r := scrapeJSON(t, e.mustRun(0, "scrape", "--json")); r.Status != statusUnchanged || r.Version != 1 {
+	if r := scrapeJSON(t, e.mustRun(0, "scrape", "--json")); r.Status != relwatch.StatusUnchanged || r.Version != 1 {
 		t.Fatalf("second scrape: %+v", r)
 	}
 	if got := s.lastIfNoneMatch(t); got != `"e1"` {
@@ -114,7 +116,7 @@ func TestNoValidatorsAfterANewerImportedVersion(t *testing.T) {
 	if got := s.lastIfNoneMatch(t); got != "" {
 		t.Errorf("scrape after the import sent If-None-Match %q; want no validators", got)
 	}
-	if r.Status != statusChanged || r.Version != 3 || r.PreviousVersion != 2 {
+	if r.Status != relwatch.StatusChanged || r.Version != 3 || r.PreviousVersion != 2 {
 		t.Errorf("scrape after the import: %+v, want changed v3 (was v2)", r)
 	}
 	l := e.versionsOf("kazakhstan/fr")
@@ -123,7 +125,7 @@ func TestNoValidatorsAfterANewerImportedVersion(t *testing.T) {
 	}
 
 	// The new live capture saw the latest version: validators again.
-	if r := scrapeJSON(t, e.mustRun(0, "scrape", "--json")); r.Status != statusUnchanged || r.Version != 3 {
+	if r := scrapeJSON(t, e.mustRun(0, "scrape", "--json")); r.Status != relwatch.StatusUnchanged || r.Version != 3 {
 		t.Errorf("scrape after that: %+v", r)
 	}
 	if got := s.lastIfNoneMatch(t); got != `"e1"` {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/relwatch/relwatch"
 )
 
 // writeTarget replaces the env's config with one target,
@@ -47,7 +49,7 @@ func TestURLCredentialsNeverStored(t *testing.T) {
 	}
 	reports, summary, export := filepath.Join(e.dir, "reports"), filepath.Join(e.dir, "summary.md"), filepath.Join(e.dir, "export")
 	first := scrapeJSON(t, runs(0, "--log-level", "debug", "scrape", "--json"))
-	if first.Status != statusNew || first.URL == "" {
+	if first.Status != relwatch.StatusNew || first.URL == "" {
 		t.Fatalf("first scrape: %+v", first)
 	}
 	if !strings.Contains(first.URL, "127.0.0.1") || !strings.Contains(first.URL, "topics_49598.htm") {
@@ -148,7 +150,7 @@ func TestSummaryStampAfter304AndFailure(t *testing.T) {
 	e.mustRun(0, "scrape")
 	summary := filepath.Join(e.dir, "summary.md")
 	r := scrapeJSON(t, e.mustRun(0, "scrape", "--json", "--summary", summary))
-	if r.Status != statusUnchanged || r.UpdatedRaw != "23 May. 2022 15:38" {
+	if r.Status != relwatch.StatusUnchanged || r.UpdatedRaw != "23 May. 2022 15:38" {
 		t.Errorf("scrape --json after a 304: %+v, want updated_raw 23 May. 2022 15:38", r)
 	}
 	data, err := os.ReadFile(summary)
@@ -164,7 +166,7 @@ func TestSummaryStampAfter304AndFailure(t *testing.T) {
 	f.site.serve(503, "kazakhstan-fr-v1.html")
 	summary = filepath.Join(f.dir, "summary.md")
 	r = scrapeJSON(t, f.mustRun(exitFailed, "scrape", "--json", "--summary", summary))
-	if r.Status != statusFailed || r.UpdatedRaw != "23 May. 2022 15:38" {
+	if r.Status != relwatch.StatusFailed || r.UpdatedRaw != "23 May. 2022 15:38" {
 		t.Errorf("scrape --json of a failed check: %+v, want updated_raw 23 May. 2022 15:38", r)
 	}
 	if data, err = os.ReadFile(summary); err != nil {

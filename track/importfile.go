@@ -1,0 +1,117 @@
+package track
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/relwatch/relwatch"
+)
+
+// SavedPage is one saved copy of a page, read and dated.
+type SavedPage struct {
+	Path        string
+	At          time.Time // when the page was captured
+	Body        []byte
+	ContentType string
+	Header      map[string]string
+	Status      int
+}
+
+// ReadSaved reads one saved file: raw HTML, or a saved HTTP response
+// (starting with "HTTP/1.x") whose Date or else Last-Modified header dates
+// it. at, when not zero, is its time whatever it says.
+func ReadSaved(path string, at time.Time) (SavedPage, error) {
+	p := SavedPage{Path: path, At: at, Status: http.StatusOK}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return p, err
+	}
+	p.Body = data
+	if bytes.HasPrefix(data, []byte("HTTP/1.")) {
+		resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(data)), nil)
+		if err != nil {
+			return p, fmt.Errorf("%s starts like a saved HTTP response but does not read as one: %v", path, err)
+		}
+		defer resp.Body.Close()
+		if p.Body, err = io.ReadAll(resp.Body); err != nil {
+			return p, fmt.Errorf("%s: body of the saved HTTP response: %v", path, err)
+		}
+		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+			return p, fmt.Errorf("%s is a saved HTTP %d response, not a page", path, resp.StatusCode)
+		}
+		p.Status, p.ContentType = resp.StatusCode, resp.Header.Get("Content-Type")
+		p.Header = map[string]string{}
+		for _, k := range []string{"Content-Type", "Date", "Last-Modified", "ETag", "Server"} {
+			if v := resp.Header.Get(k); v != "" {
+				p.Header[k] = v
+			}
+		}
+		for _, k := range []string{"Date", "Last-Modified"} {
+			if !p.At.IsZero() {
+				break
+			}
+			if t, err := http.ParseTime(resp.Header.Get(k)); err == nil {
+				p.At = t
+			}
+		}
+	}
+	if p.At.IsZero() {
+		return p, fmt.Errorf("%s: no capture time: give --at TIME (only a saved HTTP response with a Date or Last-Modified header dates itself)", path)
+	}
+	return p, nil
+}
+
+// Import archives saved copies of one page as past captures, each at its
+// own time, skipping a file already imported at the same time.
+type Import struct {
+	arc  Archive
+	page Page
+	seen map[string]bool // body digest and time of every imported capture
+}
+
+// NewImport reads what earlier imports of the page archived.
+func NewImport(ctx context.Context, arc Archive, p Page) (*Import, error) {
+	past, err := arc.PastCaptures(ctx, p.Key, relwatch.SourceImport)
+	if err != nil {
+		return nil, err
+	}
+	im := &Import{arc: arc, page: p, seen: map[string]bool{}}
+	for _, pc := range past {
+		im.seen[importKey(pc.BodyDigest, pc.Started)] = true
+	}
+	return im, nil
+}
+
+func importKey(digest string, at time.Time) string {
+	return digest + " " + at.UTC().Format(time.RFC3339Nano)
+}
+
+// One archives one saved page. already says it was imported before (and
+// nothing was done); why, that it did not parse as the page (it was
+// recorded as a failed capture). The error is for the archive only.
+func (im *Import) One(ctx context.Context, sp SavedPage) (placed relwatch.Placed, why string, already bool, err error) {
+	k := importKey(sha256Digest(sp.Body), sp.At)
+	if im.seen[k] {
+		return placed, "", true, nil
+	}
+	im.seen[k] = true
+	abs, _ := filepath.Abs(sp.Path)
+	// As for a live check: the configured URL's credentials are never
+	// stored; the final URL has no user info at all.
+	shown := im.page.ShownURL()
+	c := relwatch.Capture{
+		Page: im.page.Key, URL: shown, FinalURL: relwatch.WithoutCredentials(im.page.URL),
+		Source: relwatch.SourceImport, Started: sp.At, Finished: sp.At, Status: sp.Status,
+		Header: sp.Header, Body: sp.Body, ContentType: sp.ContentType,
+		OriginalURL: shown, Origin: abs, Retrieved: time.Now(),
+	}
+	placed, why, err = Past(ctx, im.arc, im.page, c)
+	return placed, why, false, err
+}

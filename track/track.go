@@ -1,0 +1,225 @@
+// Package track is relwatch's one pipeline from a capture to the archive:
+// parse the body, compare it with the page's latest version, judge whether
+// it looks wrong, diff it, and record the outcome in one transaction. Every
+// way a capture arrives goes through it: a live scrape (Run, Live), a
+// Wayback Machine capture (Backfill), an imported file (Import) and a
+// re-parse of stored bodies (Parser, Compare).
+//
+// track writes through relwatch.Recorder and reads the baseline through a
+// few reads; it knows nothing of the engine behind them, nor of flags,
+// output or exit codes.
+package track
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/diff"
+	"github.com/relwatch/relwatch/scraper"
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// Archive is what the pipeline needs of a store: the write side, and the
+// reads that give it the baseline to compare with.
+type Archive interface {
+	relwatch.Recorder
+	Snapshot(ctx context.Context, page snapshots.PageKey, version int) (snapshots.Snapshot, error)
+	Versions(ctx context.Context, page snapshots.PageKey) ([]relwatch.VersionInfo, error)
+	RawBody(ctx context.Context, digest string) ([]byte, error)
+}
+
+// Page is one tracked page: its key, its URL and how to parse it.
+type Page struct {
+	Key snapshots.PageKey
+	// URL is the configured URL. It may carry credentials: they are used
+	// to fetch and never stored or printed (ShownURL is).
+	URL   string
+	Parse scraper.ParseOptions
+	Fetch scraper.Policy // how to fetch it live
+}
+
+// ShownURL is the page's URL as relwatch stores and prints it.
+func (p Page) ShownURL() string { return relwatch.RedactURL(p.URL) }
+
+// Result is the outcome of one page in one run; its JSON form is what
+// `scrape --json` prints.
+type Result struct {
+	Page            string   `json:"page"`
+	URL             string   `json:"url"`
+	Status          string   `json:"status"`
+	Version         int      `json:"version"`          // 0 when the page has no version yet
+	PreviousVersion int      `json:"previous_version"` // 0 when there was none
+	Error           string   `json:"error"`            // why the check failed; "" otherwise
+	ErrorKind       string   `json:"error_kind,omitempty"`
+	Suspect         string   `json:"suspect,omitempty"`
+	UpdatedRaw      string   `json:"updated_raw,omitempty"`
+	Warnings        []string `json:"warnings,omitempty"` // from the parser: an unreadable stamp, a language mismatch
+	// Stale is true when, after this run, the page has had no successful
+	// check for longer than stale_after; StaleSince is when that became
+	// so, LastSuccess the last successful check. The caller judges it
+	// after the run.
+	Stale       bool       `json:"stale"`
+	StaleSince  *time.Time `json:"stale_since,omitempty"`
+	LastSuccess *time.Time `json:"last_success,omitempty"`
+
+	// Report is the change into Version, when Status is changed.
+	Report *diff.Report `json:"-"`
+}
+
+// Checked reports whether the run checked the page successfully.
+func (r Result) Checked() bool {
+	return r.Status == relwatch.StatusNew || r.Status == relwatch.StatusChanged || r.Status == relwatch.StatusUnchanged
+}
+
+// Live parses one live capture, compares it with the page's latest version
+// and archives the outcome in one transaction. The returned error is for
+// the archive only: a page's own failure is in the result.
+func Live(ctx context.Context, arc Archive, p Page, c scraper.Capture) (Result, error) {
+	key := p.Key
+	shown := p.ShownURL()
+	res := Result{Page: key.String(), URL: shown}
+	capture := relwatch.Capture{
+		Page: key, URL: shown, FinalURL: c.FinalURL, CanonicalURL: scraper.CanonicalURL(c.FinalURL),
+		Source: relwatch.SourceLive, Started: c.Started, Finished: c.Finished, Status: c.Status,
+		Header: c.Header, Body: c.Body, ContentType: c.ContentType,
+	}
+	// fail records a failed check: shown is the whole error as scrape
+	// prints it, msg what the archive stores next to the kind, without it
+	// (the archive's readers put the kind in front of it).
+	fail := func(kind, shown, msg string) (Result, error) {
+		res.Status, res.ErrorKind, res.Error = relwatch.StatusFailed, kind, shown
+		capture.ErrorKind, capture.ErrorMessage = kind, msg
+		return res, arc.RecordFailure(ctx, capture)
+	}
+	if c.Err != nil && c.Err.Kind == scraper.KindCanceled {
+		// Not a check of the page: relwatch was stopped before it finished.
+		res.Status, res.ErrorKind, res.Error = relwatch.StatusSkipped, c.Err.Kind, "interrupted before this page was checked"
+		return res, nil
+	}
+	if c.Err != nil {
+		return fail(c.Err.Kind, c.Err.Error(), c.Err.Msg)
+	}
+
+	latest, err := arc.Snapshot(ctx, key, 0)
+	hasLatest := err == nil
+	switch {
+	case errors.Is(err, relwatch.ErrNotFound):
+	case err != nil:
+		return res, err
+	case !latest.VerifyHash():
+		msg := fmt.Sprintf("latest archived version %d does not match its content hash; run relwatch check", latest.Version)
+		return fail(relwatch.KindCorruptBaseline, msg, msg)
+	}
+	if c.NotModified {
+		if !hasLatest {
+			const msg = "server answered 304 Not Modified but the archive has no version of this page"
+			return fail(relwatch.KindNotModified, msg, msg)
+		}
+		res.Status, res.Version, res.PreviousVersion = relwatch.StatusUnchanged, latest.Version, latest.Version
+		res.UpdatedRaw = string(latest.UpdatedRaw)
+		return res, arc.RecordUnchanged(ctx, capture, latest.Version)
+	}
+
+	snap, warnings, err := p.parse(c.Body, c.ContentType, c.FinalURL)
+	if err != nil {
+		kind, detail := parseFailure(err)
+		return fail(kind, err.Error(), detail)
+	}
+	res.Warnings = warnings
+	res.UpdatedRaw = string(snap.UpdatedRaw)
+	if hasLatest && latest.ContentHash == snap.ContentHash {
+		res.Status, res.Version, res.PreviousVersion = relwatch.StatusUnchanged, latest.Version, latest.Version
+		return res, arc.RecordUnchanged(ctx, capture, latest.Version)
+	}
+	var change *relwatch.ChangeRecord
+	res.Status = relwatch.StatusNew
+	if hasLatest {
+		res.Status, res.PreviousVersion = relwatch.StatusChanged, latest.Version
+		if reason, suspect := scraper.Suspect(latest, snap); suspect {
+			res.Suspect, capture.Suspect = reason, reason
+		}
+		report := diff.NewReport(key.String(), latest, snap)
+		record := ChangeRecord(report.Result)
+		change, res.Report = &record, &report
+	}
+	res.Version, err = arc.RecordVersion(ctx, capture, snap, scraper.ParserVersion, change)
+	if err != nil {
+		return res, err
+	}
+	if res.Report != nil {
+		// The new version's number and dates exist only now it is stored:
+		// read them back, so that the report dates the version as log, show
+		// and diff do (the archive takes a capture's start, not its end).
+		stored, err := arc.Snapshot(ctx, key, res.Version)
+		if err != nil {
+			return res, err
+		}
+		res.Report.To.Version, res.Report.To.FirstSeen = res.Version, stored.FirstSeen
+		res.Report.WindowStart, res.Report.WindowEnd = latest.LastSeen, stored.FirstSeen
+	}
+	return res, nil
+}
+
+// parse is scraper.Parse with the page's options, giving a sealed snapshot
+// named after the page, and the parser's warnings.
+func (p Page) parse(body []byte, contentType, finalURL string) (snapshots.Snapshot, []string, error) {
+	parsed, err := scraper.Parse(body, contentType, finalURL, p.Parse)
+	if err != nil {
+		return snapshots.Snapshot{}, nil, err
+	}
+	snap := parsed.Snapshot
+	snap.Page, snap.URL = p.Key.String(), p.ShownURL()
+	return snap, parsed.Warnings, nil
+}
+
+// parseFailure is a parse error's kind and the detail stored next to it.
+func parseFailure(err error) (kind, detail string) {
+	var pe *scraper.ParseError
+	if errors.As(err, &pe) {
+		return pe.Kind, pe.Detail
+	}
+	return scraper.ErrKindMalformed, err.Error()
+}
+
+// Past parses a past capture (Wayback, import) and archives it in time
+// order, or as a failed capture when it does not parse; why says why.
+func Past(ctx context.Context, arc Archive, p Page, c relwatch.Capture) (placed relwatch.Placed, why string, err error) {
+	snap, _, err := p.parse(c.Body, c.ContentType, c.FinalURL)
+	if err != nil {
+		c.ErrorKind, _ = parseFailure(err)
+		c.ErrorMessage = err.Error()
+		return relwatch.Placed{}, err.Error(), arc.RecordFailure(ctx, c)
+	}
+	placed, err = arc.RecordInOrder(ctx, c, snap, scraper.ParserVersion, Compare)
+	return placed, "", err
+}
+
+// Parser parses a page's stored captures as a live check would now, for
+// reparse.
+func Parser(p Page) relwatch.ParseFunc {
+	return func(raw []byte, contentType, finalURL string) (snapshots.Snapshot, int, error) {
+		snap, _, err := p.parse(raw, contentType, finalURL)
+		if err != nil {
+			return snapshots.Snapshot{}, 0, err
+		}
+		return snap, scraper.ParserVersion, nil
+	}
+}
+
+// Compare is diff.Compare in the shape the archive stores.
+func Compare(old, new snapshots.Snapshot) relwatch.ChangeRecord {
+	return ChangeRecord(diff.Compare(old, new))
+}
+
+// ChangeRecord is a diff result as the archive stores it.
+func ChangeRecord(result diff.Result) relwatch.ChangeRecord {
+	data, err := json.Marshal(result)
+	if err != nil {
+		panic("encode diff result: " + err.Error()) // plain data: cannot fail
+	}
+	return relwatch.ChangeRecord{DiffJSON: data, Summary: result.Summary, StampOnly: result.StampOnly}
+}
