@@ -2,72 +2,156 @@
 # End-to-end benchmark of the built binary (not run in CI); the figures are
 # in docs/performance.md.
 #
-#   1. Serves N pages (default 200) from one process on 127.0.0.1
-#      (scripts/benchserver) and times, with /usr/bin/time -v (wall, CPU,
-#      peak RSS), three scrapes: the first, one with nothing changed, one
-#      after a tenth of the pages changed. Then the same three runs of
-#      urlwatch on the same pages, for the ratio.
-#   2. Times log, show --at and search on a 200 pages × 5,000 versions
-#      archive, whole process (hyperfine if installed, else a loop).
+#   1. Writes N pages of about 94 KB (scripts/benchpages) and serves them
+#      with nginx on 127.0.0.1, twice: with validators off (`etag off;
+#      if_modified_since off;`, every request answered 200 with the whole
+#      page) and with nginx's defaults (ETag and Last-Modified, 304 to a
+#      conditional request). For each, REPEAT rounds from an empty archive
+#      and an empty urlwatch cache: relwatch and urlwatch (html2text filter)
+#      each run first, unchanged, and after a tenth of the pages changed,
+#      taking turns, under /usr/bin/time -v (wall, CPU, peak RSS); the
+#      floor is one curl process fetching the same pages. `relwatch check`
+#      runs on the archive after every round, and once after a scrape
+#      killed with SIGKILL half-way; the script stops if it is not clean.
+#      Prints a table of the fastest round of each run (wall time, its CPU
+#      time), the highest peak RSS, and the ratios.
+#   2. Times log (text and --json), show --at and search on a generated
+#      archive, whole process (hyperfine).
 #
-# Needs go, curl, /usr/bin/time and urlwatch
-# (apt-get install -y urlwatch time hyperfine).
+# Installs nothing. Needs go, curl, nginx, urlwatch, hyperfine and GNU time:
+#   apt-get install -y nginx-light urlwatch hyperfine time curl
 #
-# Environment: N (pages, 200), HOSTS (ports the pages are spread over, 1),
-# VALIDATORS=true (pages carry ETag and Last-Modified and answer 304),
-# PORT (first port, 18080), REPEAT (fresh rounds of the three scrapes, 3),
-# BIG (the 1 M-version archive, generated when missing:
-# /tmp/relwatch-bench-1m.db), SKIP_SCRAPE=1 or SKIP_ARCHIVE=1 to do one half.
+# Environment: N (pages, 200), SIZE (bytes a page, 96256), HOSTS (ports the
+# pages are spread over, 1), VALIDATORS (off, on or both: both), PORT (first
+# port, 18080), REPEAT (rounds, 3), BIG (the archive for part 2, generated
+# when missing: /tmp/relwatch-bench-4x5000.db, 4 pages × 5,000 versions;
+# GEN (gen-archive flags for it, "--pages 4 --versions 5000 --no-diff"),
+# PAGE (the page to log and show, topic-001/en), SKIP_SCRAPE=1 or SKIP_ARCHIVE=1 to do one half, SKIP_KILL=1 to leave out
+# the kill -9 check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 N=${N:-200}
+SIZE=${SIZE:-96256}
 HOSTS=${HOSTS:-1}
 PORT=${PORT:-18080}
 REPEAT=${REPEAT:-3}
-BIG=${BIG:-/tmp/relwatch-bench-1m.db}
+VALIDATORS=${VALIDATORS:-both}
+BIG=${BIG:-/tmp/relwatch-bench-4x5000.db}
+GEN=${GEN:---pages 4 --versions 5000 --no-diff}
+
+missing=()
+for tool in go curl nginx urlwatch hyperfine; do
+  command -v "$tool" >/dev/null || missing+=("$tool")
+done
+[[ -x /usr/bin/time ]] || missing+=("/usr/bin/time")
+if ((${#missing[@]})); then
+  echo "bench.sh: missing ${missing[*]}; install with: apt-get install -y nginx-light urlwatch hyperfine time curl (and Go 1.26)" >&2
+  exit 2
+fi
+case $VALIDATORS in off) modes=(off) ;; on) modes=(on) ;; both) modes=(off on) ;; *)
+  echo "bench.sh: VALIDATORS must be off, on or both" >&2
+  exit 2
+  ;;
+esac
 
 work=$(mktemp -d /tmp/relwatch-bench.XXXXXX)
-trap '[[ -n ${server:-} ]] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
+chmod 755 "$work" # nginx's workers run as nobody
+nginx_pid=
+stop_nginx() {
+  [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+  nginx_pid=
+}
+trap 'stop_nginx; rm -rf "$work"' EXIT
 
 go build -o "$work/relwatch" ./cmd/relwatch
-go build -o "$work/benchserver" ./scripts/benchserver
+go build -o "$work/benchpages" ./scripts/benchpages
+rw_bin=$work/relwatch
 
 echo "## machine"
 echo "date:   $(date -u +%Y-%m-%dT%H:%MZ)   commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (dirty tree)')"
 echo "cpu:    $(nproc) × $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "memory: $(free -h | awk '/^Mem:/ {print $2}')"
 echo "disk:   $(df -h "$work" | awk 'NR == 2 {print $1, $2}')  rotational=$(lsblk -dno ROTA "$(df "$work" | awk 'NR == 2 {print $1}')" 2>/dev/null || echo '?')"
-echo "go:     $(go version | cut -d' ' -f3)   urlwatch: $(urlwatch --version 2>/dev/null || echo missing)"
+echo "go:     $(go version | cut -d' ' -f3)   urlwatch: $(urlwatch --version 2>/dev/null)   $(nginx -v 2>&1)   $(curl --version | head -1 | cut -d' ' -f1-2)"
 echo "load:   $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# timed LABEL CMD...: runs CMD under /usr/bin/time -v and prints one row:
-# label, wall seconds, CPU seconds (user + system), peak RSS in MB.
+results=$work/results # one line a timed run: mode tool run round wall cpu rss
+
+# timed MODE TOOL RUN ROUND CMD...: runs CMD under /usr/bin/time -v, prints
+# its figures and appends them to $results.
 timed() {
-  local label=$1
-  shift
+  local mode=$1 tool=$2 run=$3 round=$4
+  shift 4
   /usr/bin/time -v -o "$work/time" "$@" >"$work/out" 2>&1 || {
-    echo "$label failed:" >&2
+    # relwatch exits 1 when a page changed only with --exit-code; anything
+    # else is a failure of the run.
+    echo "$tool $run failed:" >&2
     tail -5 "$work/out" >&2
+    exit 1
   }
-  awk -v label="$label" -F': ' '
+  awk -v m="$mode" -v tool="$tool" -v run="$run" -v r="$round" -F': ' '
     /Elapsed \(wall clock\)/ { n = split($2, t, ":"); wall = (n == 3) ? t[1] * 3600 + t[2] * 60 + t[3] : t[1] * 60 + t[2] }
     /User time/ { cpu += $2 }
     /System time/ { cpu += $2 }
     /Maximum resident set size/ { rss = $2 / 1024 }
-    END { printf "%-28s wall %6.2f s  cpu %6.2f s  rss %6.1f MB\n", label, wall, cpu, rss }' "$work/time"
+    END { printf "%s %s %s %s %.3f %.3f %.1f\n", m, tool, run, r, wall, cpu, rss }' "$work/time" | tee -a "$results" |
+    awk '{printf "  validators %-3s round %s  %-8s %-10s wall %6.3f s  cpu %6.3f s  rss %6.1f MB\n", $1, $4, $2, $3, $5, $6, $7}'
 }
 
 url() { echo "http://127.0.0.1:$((PORT + $1 % HOSTS))/pages/$1.htm"; }
 
-if [[ -z ${SKIP_SCRAPE:-} ]]; then
-  "$work/benchserver" -n "$N" -port "$PORT" -hosts "$HOSTS" -validators="${VALIDATORS:-false}" >"$work/server.log" 2>&1 &
-  server=$!
+# check_archive WHEN: relwatch check must find nothing wrong.
+check_archive() {
+  if ! "$rw_bin" --db "$work/rw.db" check >"$work/check" 2>&1; then
+    echo "relwatch check is not clean $1:" >&2
+    cat "$work/check" >&2
+    exit 1
+  fi
+}
+
+# start_nginx MODE: serves $work/www on the ports, validators on or off.
+start_nginx() {
+  local listen="" v=""
+  for h in $(seq 0 $((HOSTS - 1))); do
+    listen+="    listen 127.0.0.1:$((PORT + h));"$'\n'
+  done
+  [[ $1 == off ]] && v="    etag off;
+    if_modified_since off;"
+  mkdir -p "$work/nginx"
+  cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 256; }
+http {
+  access_log off;
+  types { text/html htm; text/plain txt; }
+  default_type application/octet-stream;
+  charset utf-8;
+  server {
+$listen    root $work/www;
+$v
+  }
+}
+CONF
+  mkdir -p "$work/www"
+  echo ready >"$work/www/ready.txt"
+  nginx -p "$work/nginx/" -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" &
+  nginx_pid=$!
   for _ in $(seq 100); do
-    curl -fs "$(url 0)" >/dev/null 2>&1 && break
+    curl -fs "http://127.0.0.1:$PORT/ready.txt" >/dev/null 2>&1 && return
     sleep 0.05
   done
+  echo "nginx did not start:" >&2
+  cat "$work/nginx/error.log" >&2
+  exit 1
+}
 
+pages() { "$work/benchpages" -dir "$work/www" -n "$N" -size "$SIZE" "$@" >/dev/null; }
+
+if [[ -z ${SKIP_SCRAPE:-} ]]; then
   {
     echo "delay: 0s"
     echo "stale_after: 87600h"
@@ -88,62 +172,96 @@ report:
   html: {diff: unified}
   markdown: {details: true, footer: false, minimal: false}
 YAML
+  for i in $(seq 0 $((N - 1))); do
+    printf 'url = "%s"\noutput = "/dev/null"\n' "$(url "$i")"
+  done >"$work/curl.cfg"
 
-  change() { curl -fsS -X POST "http://127.0.0.1:$PORT/_change?every=10" >/dev/null; }
-  rw=("$work/relwatch" --config "$work/relwatch.yaml" --db "$work/rw.db" scrape)
+  rw=("$rw_bin" --config "$work/relwatch.yaml" --db "$work/rw.db" scrape)
   uw=(urlwatch --urls "$work/urls.yaml" --config "$work/urlwatch.yaml" --cache "$work/uw-cache.db" --hooks "$work/hooks.py")
+  floor=(curl -sf --config "$work/curl.cfg")
 
   echo
-  echo "## $N pages on $HOSTS host(s), delay 0, validators ${VALIDATORS:-false}, $REPEAT rounds"
-  for r in $(seq "$REPEAT"); do
-    rm -f "$work"/rw.db* "$work"/uw-cache.db*
-    timed "relwatch first" "${rw[@]}"
-    timed "relwatch unchanged" "${rw[@]}"
-    change
-    timed "relwatch 10% changed" "${rw[@]}"
-    echo "relwatch said: $(tail -1 "$work/out")"
-    timed "urlwatch first" "${uw[@]}"
-    timed "urlwatch unchanged" "${uw[@]}"
-    change
-    timed "urlwatch 10% changed" "${uw[@]}"
-    echo "urlwatch reported $(grep -c '^CHANGED: ' "$work/out" || true) changed pages"
+  echo "## $N pages of $SIZE bytes on $HOSTS host(s), nginx, delay 0, $REPEAT rounds"
+  edition=0
+  for mode in "${modes[@]}"; do
+    start_nginx "$mode"
+    for r in $(seq "$REPEAT"); do
+      rm -rf "$work"/rw.db* "$work"/uw-cache.db* "$work/www"
+      pages
+      timed "$mode" curl floor "$r" "${floor[@]}"
+      timed "$mode" relwatch first "$r" "${rw[@]}"
+      timed "$mode" urlwatch first "$r" "${uw[@]}"
+      timed "$mode" relwatch unchanged "$r" "${rw[@]}"
+      timed "$mode" urlwatch unchanged "$r" "${uw[@]}"
+      edition=$((edition + 1))
+      pages -every 10 -edition "$edition"
+      timed "$mode" relwatch changed "$r" "${rw[@]}"
+      echo "  relwatch said: $(tail -1 "$work/out")"
+      timed "$mode" urlwatch changed "$r" "${uw[@]}"
+      echo "  urlwatch reported $(grep -c '^CHANGED: ' "$work/out" || true) changed pages"
+      check_archive "after round $r"
+    done
+    stop_nginx
   done
   du -b "$work/rw.db" "$work/uw-cache.db" | awk '{printf "size after 3 runs: %s %d bytes\n", $2, $1}'
-  kill "$server"
-  unset server
+
+  if [[ -z ${SKIP_KILL:-} ]]; then
+    # A scrape killed half-way (SIGKILL, no chance to clean up) must leave
+    # an archive that check finds clean, and the next scrape must finish.
+    start_nginx off
+    edition=$((edition + 1))
+    pages -edition "$edition"
+    "${rw[@]}" >/dev/null 2>&1 &
+    victim=$!
+    sleep "0.$((RANDOM % 5 + 2))"
+    kill -9 "$victim" 2>/dev/null || true
+    wait "$victim" 2>/dev/null || true
+    check_archive "after kill -9 during a scrape"
+    "${rw[@]}" >/dev/null 2>&1 || true
+    check_archive "after the scrape that followed kill -9"
+    stop_nginx
+    echo "kill -9 during a scrape: relwatch check clean, before and after the next scrape"
+  fi
+
+  echo
+  echo "## summary: fastest of $REPEAT rounds (its CPU time), highest peak RSS"
+  echo
+  echo "| validators | run | relwatch wall | CPU | peak RSS | urlwatch wall | CPU | peak RSS | urlwatch ÷ relwatch | relwatch ÷ curl floor | curl floor |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  awk '
+    { k = $1 " " $2 " " $3
+      if (!(k in wall) || $5 < wall[k]) { wall[k] = $5; cpu[k] = $6 }
+      if ($7 > rss[k]) rss[k] = $7 }
+    END {
+      n = split("off on", modes, " "); split("first unchanged changed", runs, " ")
+      name["first"] = "first (all new)"; name["unchanged"] = "nothing changed"; name["changed"] = "10 % changed"
+      for (i = 1; i <= n; i++) {
+        m = modes[i]; f = m " curl floor"
+        if (!(f in wall)) continue
+        for (j = 1; j <= 3; j++) {
+          r = runs[j]; a = m " relwatch " r; b = m " urlwatch " r
+          printf "| %s | %s | %.3f s | %.3f s | %.0f MB | %.3f s | %.3f s | %.0f MB | %.1f× | %.1f× | %.3f s |\n",
+            m, name[r], wall[a], cpu[a], rss[a], wall[b], cpu[b], rss[b], wall[b] / wall[a], wall[a] / wall[f], wall[f]
+        }
+      }
+    }' "$results"
 fi
 
 if [[ -z ${SKIP_ARCHIVE:-} ]]; then
   echo
-  echo "## 200 pages × 5,000 versions archive"
+  echo "## generated archive $BIG"
   if [[ ! -f $BIG ]]; then
-    timed "gen-archive 200 × 5000" "$work/relwatch" dev gen-archive --pages 200 --versions 5000 --db "$BIG"
-    cat "$work/out"
+    # shellcheck disable=SC2086 # GEN is a list of flags
+    timed - relwatch gen-archive 1 "$rw_bin" dev gen-archive $GEN --db "$BIG"
   fi
   ls -l "$BIG"
-  page=topic-100/en
-  at=$("$work/relwatch" --db "$BIG" log "$page" --json | awk -F'"' '/"first_seen"/ {n++; if (n == 2500) print $4}')
+  page=${PAGE:-topic-001/en}
+  at=$("$rw_bin" --db "$BIG" log "$page" --json | awk -F'"' '/"first_seen"/ {n++; if (n == 2500) print $4}')
   phrase="Baikonur tramway timetable"
-  cmds=(
-    "$work/relwatch --db $BIG log $page"
-    "$work/relwatch --db $BIG show $page --at $at"
-    "$work/relwatch --db $BIG search '$phrase'"
-    "$work/relwatch --db $BIG log $page --json"
-  )
-  "$work/relwatch" --db "$BIG" log "$page" | wc -l | xargs echo "log lines:"
-  "$work/relwatch" --db "$BIG" search "$phrase" | head -3
-  if command -v hyperfine >/dev/null; then
-    hyperfine -N --warmup 3 --runs 30 --style basic "${cmds[@]}" 2>&1 | grep -E 'Benchmark|Time|Range'
-  else
-    for c in "${cmds[@]}"; do
-      for _ in $(seq 21); do
-        s=$(date +%s%N)
-        eval "$c" >/dev/null
-        echo $((($(date +%s%N) - s) / 1000))
-      done | sort -n | awk -v c="$c" '{a[NR] = $1} END {printf "%-70s median %.1f ms\n", c, a[int((NR + 1) / 2)] / 1000}'
-    done
-  fi
-  for c in "${cmds[@]:0:3}"; do
-    timed "${c#"$work/"}" bash -c "$c >/dev/null"
-  done
+  "$rw_bin" --db "$BIG" log "$page" | wc -l | xargs echo "log $page lines:"
+  hyperfine -N --warmup 3 --runs 40 --style basic \
+    "$rw_bin --db $BIG log $page" \
+    "$rw_bin --db $BIG log $page --json" \
+    "$rw_bin --db $BIG show $page --at $at" \
+    "$rw_bin --db $BIG search '$phrase'" 2>&1 | grep -E 'Benchmark|Time|Range'
 fi
