@@ -77,7 +77,7 @@ func Open(ctx context.Context, path string, mode Mode) (*Archive, error) {
 		}
 	}
 
-	db, err := sql.Open("sqlite", dsn(abs, mode))
+	db, err := sql.Open(driverName, dsn(abs, mode))
 	if err != nil {
 		return nil, unusable(fmt.Errorf("open archive %s: %w", path, err))
 	}

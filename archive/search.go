@@ -67,36 +67,25 @@ func blocksOf(s *snapshots.Snapshot) []textBlock {
 // known for the page only gain a block_versions row; new ones go into the
 // FTS table too.
 func indexVersion(ctx context.Context, tx *sql.Tx, pk int64, version int, s *snapshots.Snapshot) error {
-	// A page has a few dozen blocks: prepare each statement once, not once
-	// per block (parsing SQL was a quarter of RecordVersion's CPU time).
-	var stmts [4]*sql.Stmt
-	for i, q := range []string{
-		qFindBlock,
-		`INSERT INTO text_blocks (page_pk, path, text) VALUES (?, ?, ?) RETURNING block_id`,
-		`INSERT INTO text_fts (rowid, text) VALUES (?, ?)`,
-		`INSERT INTO block_versions (block_id, page_pk, version) VALUES (?, ?, ?)`,
-	} {
-		st, err := tx.PrepareContext(ctx, q)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		stmts[i] = st
-	}
-	find, insBlock, insFTS, insVersion := stmts[0], stmts[1], stmts[2], stmts[3]
+	// The statements are prepared once per connection (stmtcache.go).
+	const (
+		insBlock   = `INSERT INTO text_blocks (page_pk, path, text) VALUES (?, ?, ?) RETURNING block_id`
+		insFTS     = `INSERT INTO text_fts (rowid, text) VALUES (?, ?)`
+		insVersion = `INSERT INTO block_versions (block_id, page_pk, version) VALUES (?, ?, ?)`
+	)
 	for _, b := range blocksOf(s) {
 		var id int64
-		err := find.QueryRowContext(ctx, pk, b.path, b.text).Scan(&id)
+		err := tx.QueryRowContext(ctx, qFindBlock, pk, b.path, b.text).Scan(&id)
 		if err == sql.ErrNoRows {
-			err = insBlock.QueryRowContext(ctx, pk, b.path, b.text).Scan(&id)
+			err = tx.QueryRowContext(ctx, insBlock, pk, b.path, b.text).Scan(&id)
 			if err == nil {
-				_, err = insFTS.ExecContext(ctx, id, b.text)
+				_, err = tx.ExecContext(ctx, insFTS, id, b.text)
 			}
 		}
 		if err != nil {
 			return err
 		}
-		if _, err := insVersion.ExecContext(ctx, id, pk, version); err != nil {
+		if _, err := tx.ExecContext(ctx, insVersion, id, pk, version); err != nil {
 			return err
 		}
 	}
