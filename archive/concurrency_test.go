@@ -151,7 +151,8 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 // TestConcurrentWriters: four handles (four pools, as four processes would
 // have) write at once, each alternating RecordVersion with a transaction
 // that reads before it writes. With deferred transactions the latter fail
-// at once with SQLITE_BUSY (reliability.md §1.6); every write of the
+// at once with SQLITE_BUSY (a deferred transaction cannot upgrade its read
+// lock while another connection writes); every write of the
 // package goes through write(), whose BEGIN IMMEDIATE makes them all wait
 // their turn instead.
 func TestConcurrentWriters(t *testing.T) {

@@ -4,7 +4,7 @@
 // changes between consecutive versions and a full-text index over the
 // blocks of text that ever appeared.
 //
-// The design follows two rules from docs/reliability.md. First, every write
+// The design follows two rules. First, every write
 // is one SQLite transaction begun IMMEDIATE, so a crash at any point leaves
 // the archive as it was before or as it is after, and a writer never fails
 // with SQLITE_BUSY halfway through. Second, the file is only ever touched

@@ -467,7 +467,6 @@ type genWriter struct {
 	conn        *sql.Conn
 	nextCapture int64
 	nextBlock   int64
-	pending     []genEvent // taken from the channel but not yet written
 }
 
 var genStatements = [...]string{

@@ -19,7 +19,8 @@ import (
 )
 
 // faultServer is a scripted, fault-injecting loopback HTTP server
-// (reliability.md §4). Each path has a sequence of steps; request n gets
+// (every failure mode the fetcher must survive is served from loopback).
+// Each path has a sequence of steps; request n gets
 // step n and the last step repeats. Every request is recorded with its
 // arrival time, for politeness assertions. Unscripted paths, robots.txt
 // included, answer 404.

@@ -22,7 +22,9 @@ import (
 //
 // Fetching is built on colly (one Collector per Fetch call), with our own
 // RoundTripper, redirect handler, robots layer, pacing and retry loop around
-// the traps listed in reliability.md §3.1.
+// colly's traps: it ignores robots.txt unless told, converts charsets in
+// place, re-encodes queries and retries nothing (see transport.go and
+// robots.go).
 type Fetcher struct {
 	parallel int
 	log      *slog.Logger

@@ -15,7 +15,7 @@ import (
 // robots.txt handling (RFC 9309), done by us rather than colly: colly
 // ignores robots.txt by default, allows crawling after a 5xx robots.txt,
 // re-encodes the query before matching, fetches without our limits and
-// ignores Crawl-delay (reliability.md §3.1). temoto/robotstxt parses.
+// ignores Crawl-delay. temoto/robotstxt parses.
 
 // robotsVerdict is what one host's robots.txt says, cached for the run.
 type robotsVerdict struct {

@@ -21,7 +21,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 )
 
-// The transport is where colly's traps are guarded (reliability.md §3.1):
+// The transport is where colly's traps are guarded:
 // colly hands every request to our RoundTripper, which enforces the
 // per-attempt deadline, the connect-time address check, the body limit after
 // decompression and the encoding rules, and keeps the raw body bytes before
@@ -218,7 +218,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // shellFor is the response colly sees. The bytes we keep are a.body; colly's
-// copy may be charset-converted in place (reliability.md §3.1, colly #777),
+// copy may be charset-converted in place (colly #777),
 // and it must not find anything to gunzip (colly #923): we already decoded,
 // and an encoded body was refused.
 func shellFor(resp *http.Response, body []byte) *http.Response {

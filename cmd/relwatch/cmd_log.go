@@ -207,10 +207,8 @@ func appendShortTime(b []byte, t time.Time) []byte {
 	return two(b, mi)
 }
 
-// changeLine says in one line what a version changed and when.
-func changeLine(v relwatch.VersionInfo) string { return string(appendChangeLine(nil, v)) }
-
-// appendChangeLine appends changeLine(v) to b.
+// appendChangeLine appends to b, in one line, what a version changed and
+// when.
 func appendChangeLine(b []byte, v relwatch.VersionInfo) []byte {
 	if v.Version == 1 {
 		b = append(b, "first version"...)

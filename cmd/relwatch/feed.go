@@ -115,8 +115,6 @@ func (c changeEntry) ID() string {
 }
 
 // Atom 1.0 (RFC 4287), as much of it as relwatch needs.
-const atomNS = "http://www.w3.org/2005/Atom"
-
 type atomFeed struct {
 	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
 	ID      string      `xml:"id"`

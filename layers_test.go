@@ -1,0 +1,86 @@
+package relwatch_test
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/relwatch/relwatch"
+
+// layers is the map of the code: a package may import packages of lower
+// layers only, never one of its own layer or above (pairs in sameLayerOK
+// excepted). Imports therefore point inward, to the domain and the data
+// model, and the stores, the scraper and the differ never depend on each
+// other. A new package gets a line here.
+var layers = map[string]int{
+	"snapshots":           0, // the data model: imports none of ours
+	"":                    1, // the domain (package relwatch): types and small interfaces
+	"scraper":             2, // network + HTML → snapshot
+	"diff":                2, // two snapshots → a change set, and its renderers
+	"archive":             2, // the SQLite store
+	"postgres":            2, // the PostgreSQL store
+	"track":               3, // capture → archive, once for every front end
+	"history":             3, // the read side
+	"notify":              3, // telling people, from the outbox
+	"archivetest":         3, // the contract tests every store passes
+	"serve":               4, // HTTP front end
+	"worker":              4, // queue front end
+	"cmd/relwatch":        5,
+	"scripts/benchserver": 5,
+}
+
+// sameLayerOK lists the imports allowed within one layer.
+var sameLayerOK = map[[2]string]bool{
+	{"notify", "history"}: true, // messages say what history says
+}
+
+func TestImportLayers(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("the go command is not on PATH: cannot list the packages")
+	}
+	out, err := exec.Command(goBin, "list", "-json", module+"/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for {
+		var p struct {
+			ImportPath string
+			Imports    []string
+		}
+		if err := dec.Decode(&p); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		name := rel(p.ImportPath)
+		layer, ok := layers[name]
+		if !ok {
+			t.Errorf("package %q has no layer: add it to layers in layers_test.go", p.ImportPath)
+			continue
+		}
+		for _, imp := range p.Imports {
+			if !strings.HasPrefix(imp, module) {
+				continue
+			}
+			dep := rel(imp)
+			depLayer, ok := layers[dep]
+			switch {
+			case !ok:
+				t.Errorf("%s imports %s, which has no layer", p.ImportPath, imp)
+			case depLayer > layer, depLayer == layer && !sameLayerOK[[2]string{name, dep}]:
+				t.Errorf("%s (layer %d) imports %s (layer %d): imports must point to lower layers", p.ImportPath, layer, imp, depLayer)
+			}
+		}
+	}
+}
+
+// rel is an import path relative to the module: "" for the root package.
+func rel(path string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(path, module), "/")
+}
