@@ -22,6 +22,7 @@ import (
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -91,7 +92,7 @@ func TestSecondScrapeIsRefusedWhileLocked(t *testing.T) {
 	e := newTestEnv(t)
 	e.mustRun(0, "scrape")
 	// Hold the writer lock as a running scrape would, from another handle.
-	cfg, err := LoadConfig(e.cfg)
+	cfg, err := config.Load(e.cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
@@ -96,7 +97,7 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 		defer unlock()
 	}
 
-	wb, err := scraper.NewWayback(ctx, waybackOptions(cfg, target), g.log)
+	wb, err := scraper.NewWayback(ctx, cfg.WaybackOptions(target, userAgent()), g.log)
 	if err != nil {
 		return usageError(err)
 	}
@@ -111,7 +112,7 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 	if arc != nil {
 		store = arc
 	}
-	run, err := track.NewBackfill(ctx, store, wb, target.page(cfg))
+	run, err := track.NewBackfill(ctx, store, wb, trackPage(cfg, target))
 	if err != nil {
 		return err
 	}
@@ -178,12 +179,12 @@ func listExit(key snapshots.PageKey, listErrs []string) error {
 
 // configTarget finds the target a PAGE argument names in the config:
 // backfill and import may run before the page has any version.
-func configTarget(cfg Config, ref string) (Target, error) {
+func configTarget(cfg config.Config, ref string) (config.Target, error) {
 	key, err := snapshots.ParsePageRef(ref)
 	if err != nil {
-		return Target{}, err
+		return config.Target{}, err
 	}
-	var found []Target
+	var found []config.Target
 	for _, t := range cfg.Targets {
 		if t.ID == key.ID && (key.Lang == "" || t.Lang == key.Lang) {
 			found = append(found, t)
@@ -191,11 +192,11 @@ func configTarget(cfg Config, ref string) (Target, error) {
 	}
 	switch len(found) {
 	case 0:
-		return Target{}, fmt.Errorf("page %s is not a target in the config (%s)", ref, cfg.Source)
+		return config.Target{}, fmt.Errorf("page %s is not a target in the config (%s)", ref, cfg.Source)
 	case 1:
 		return found[0], nil
 	}
-	return Target{}, fmt.Errorf("page %s has several languages in the config: say which, e.g. %s", ref, found[0].Key())
+	return config.Target{}, fmt.Errorf("page %s has several languages in the config: say which, e.g. %s", ref, found[0].Key())
 }
 
 var cdxDigits = regexp.MustCompile(`^[0-9]{1,14}$`)
@@ -212,32 +213,4 @@ func cdxBound(flag, v string) (string, error) {
 		return v, nil
 	}
 	return "", fmt.Errorf("%s %q: want a date (2016-04-12) or digits of yyyyMMddhhmmss", flag, v)
-}
-
-// waybackOptions is the wayback: config over the scraper's defaults, with
-// the target's User-Agent, timeout and body limit.
-func waybackOptions(cfg Config, t Target) scraper.WaybackOptions {
-	w := cfg.Wayback
-	o := scraper.WaybackOptions{Policy: policyFor(cfg.Fetch, t.FetchSettings)}
-	if w.CDXURL != nil {
-		o.CDXURL = *w.CDXURL
-	}
-	if w.ReplayURL != nil {
-		o.ReplayURL = *w.ReplayURL
-	}
-	for _, d := range []struct {
-		src *Duration
-		dst *time.Duration
-	}{{w.CDXInterval, &o.CDXInterval}, {w.CaptureInterval, &o.CaptureInterval}, {w.Backoff, &o.Backoff}, {w.MaxWait, &o.MaxWait}} {
-		if d.src != nil {
-			*d.dst = time.Duration(*d.src)
-		}
-	}
-	if w.Retries != nil {
-		o.Retries = *w.Retries
-		if o.Retries == 0 {
-			o.Retries = -1 // none
-		}
-	}
-	return o
 }

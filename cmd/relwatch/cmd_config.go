@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/scraper"
 )
 
@@ -64,8 +65,8 @@ type effectiveWayback struct {
 }
 
 // effectiveWaybackOf fills in the scraper's defaults as scraper.NewWayback does.
-func effectiveWaybackOf(w WaybackSettings) effectiveWayback {
-	dur := func(d *Duration, def time.Duration) time.Duration {
+func effectiveWaybackOf(w config.WaybackSettings) effectiveWayback {
+	dur := func(d *config.Duration, def time.Duration) time.Duration {
 		if d == nil {
 			return def
 		}
@@ -105,10 +106,10 @@ func runConfigCheck(g *globals) error {
 		LagAfter   string            `yaml:"lag_after"`
 		Wayback    effectiveWayback  `yaml:"wayback"`
 		Targets    []effectiveTarget `yaml:"targets"`
-	}{Source: cfg.Source, Archive: g.archivePath(cfg), Parallel: parallelism(cfg.Fetch),
+	}{Source: cfg.Source, Archive: g.archivePath(cfg), Parallel: cfg.Parallel(),
 		StaleAfter: cfg.StaleAfter.String(), LagAfter: cfg.LagAfter.String(), Wayback: effectiveWaybackOf(cfg.Wayback)}
 	for _, t := range cfg.Targets {
-		p := policyFor(cfg.Fetch, t.FetchSettings)
+		p := cfg.Policy(t, userAgent())
 		out.Targets = append(out.Targets, effectiveTarget{
 			Page: t.Key().String(), URL: t.URL, Content: t.Content, Exclude: t.Exclude,
 			UserAgent: p.UserAgent, Delay: p.Delay.String(), Timeout: p.Timeout.String(),

@@ -78,7 +78,7 @@ func runImport(ctx context.Context, g *globals, ref string, files []string, opts
 		return err
 	}
 	defer unlock()
-	im, err := track.NewImport(ctx, arc, target.page(cfg))
+	im, err := track.NewImport(ctx, arc, trackPage(cfg, target))
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
@@ -116,7 +117,7 @@ func filterPages(pages []relwatch.PageStatus, key snapshots.PageKey) []relwatch.
 
 // reparsePage is a page as reparse parses it: with the content/exclude
 // selectors the config now has for it, and the URL the archive stored.
-func reparsePage(cfg Config, p relwatch.PageStatus) track.Page {
+func reparsePage(cfg config.Config, p relwatch.PageStatus) track.Page {
 	page := track.Page{Key: p.Page, URL: p.URL}
 	for _, t := range cfg.Targets {
 		if t.Key() == p.Page {

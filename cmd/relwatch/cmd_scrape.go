@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
@@ -72,7 +73,7 @@ func runScrape(ctx context.Context, g *globals, opts scrapeOptions) error {
 // while it fetches and records every target, then prints the results and
 // writes the reports. afterPage, when not nil, runs after each page is
 // recorded (watch uses it to stop between pages).
-func scrapeRun(ctx context.Context, g *globals, cfg Config, targets []Target, opts scrapeOptions, afterPage func()) ([]track.Result, error) {
+func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []config.Target, opts scrapeOptions, afterPage func()) ([]track.Result, error) {
 	if opts.reportDir != "" {
 		if err := checkReportNames(targets); err != nil {
 			return nil, usageError(err)
@@ -91,7 +92,7 @@ func scrapeRun(ctx context.Context, g *globals, cfg Config, targets []Target, op
 
 	progress := isTerminal(g.io.Err)
 	results, err := track.Run(ctx, arc, trackPages(cfg, targets), track.RunOptions{
-		Parallel: parallelism(cfg.Fetch), Deadline: opts.deadline, Log: g.log,
+		Parallel: cfg.Parallel(), Deadline: opts.deadline, Log: g.log,
 		AfterPage: func(done int, r track.Result) {
 			if progress {
 				fmt.Fprintf(g.io.Err, "[%d/%d] %s %s\n", done, len(targets), r.Page, r.Status)
@@ -133,7 +134,7 @@ func scrapeRun(ctx context.Context, g *globals, cfg Config, targets []Target, op
 // shows the stamp of its latest version, and a page with no successful
 // check for longer than staleAfter at now is marked stale (when
 // staleAfter is not 0).
-func fromArchive(ctx context.Context, arc *archive.Archive, targets []Target, results []track.Result, now time.Time, staleAfter time.Duration) error {
+func fromArchive(ctx context.Context, arc *archive.Archive, targets []config.Target, results []track.Result, now time.Time, staleAfter time.Duration) error {
 	pages, err := arc.Pages(ctx)
 	if err != nil {
 		return err
@@ -239,7 +240,7 @@ func scrapeExit(ctx context.Context, results []track.Result, exitOnChange bool, 
 }
 
 // targets loads the config and the targets --only selects.
-func (g *globals) targets(only []string) (Config, []Target, error) {
+func (g *globals) targets(only []string) (config.Config, []config.Target, error) {
 	cfg, err := g.config()
 	if err != nil {
 		return cfg, nil, err
@@ -252,11 +253,11 @@ func (g *globals) targets(only []string) (Config, []Target, error) {
 }
 
 // selectTargets keeps the targets named by --only (all when none is given).
-func selectTargets(all []Target, only []string) ([]Target, error) {
+func selectTargets(all []config.Target, only []string) ([]config.Target, error) {
 	if len(only) == 0 {
 		return all, nil
 	}
-	var out []Target
+	var out []config.Target
 	for _, ref := range only {
 		key, err := snapshots.ParsePageRef(ref)
 		if err != nil {
@@ -265,7 +266,7 @@ func selectTargets(all []Target, only []string) ([]Target, error) {
 		n := 0
 		for _, t := range all {
 			if t.ID == key.ID && (key.Lang == "" || t.Lang == key.Lang) {
-				if !slices.ContainsFunc(out, func(o Target) bool { return o.Key() == t.Key() }) {
+				if !slices.ContainsFunc(out, func(o config.Target) bool { return o.Key() == t.Key() }) {
 					out = append(out, t)
 				}
 				n++
@@ -279,57 +280,19 @@ func selectTargets(all []Target, only []string) ([]Target, error) {
 }
 
 // trackPages are the targets as the pipeline takes them.
-func trackPages(cfg Config, targets []Target) []track.Page {
+func trackPages(cfg config.Config, targets []config.Target) []track.Page {
 	pages := make([]track.Page, len(targets))
 	for i, t := range targets {
-		pages[i] = t.page(cfg)
+		pages[i] = trackPage(cfg, t)
 	}
 	return pages
 }
 
-// page is the target as the pipeline takes it, with its fetch policy.
-func (t Target) page(cfg Config) track.Page {
+// trackPage is a target as the pipeline takes it, with its fetch policy.
+func trackPage(cfg config.Config, t config.Target) track.Page {
 	return track.Page{
 		Key: t.Key(), URL: t.URL,
 		Parse: scraper.ParseOptions{Content: t.Content, Exclude: t.Exclude},
-		Fetch: policyFor(cfg.Fetch, t.FetchSettings),
+		Fetch: cfg.Policy(t, userAgent()),
 	}
-}
-
-// policyFor merges a target's fetch settings over the config's defaults
-// over the scraper's.
-func policyFor(defaults, own FetchSettings) scraper.Policy {
-	p := scraper.DefaultPolicy()
-	p.UserAgent = scraper.UserAgent(relwatchVersion())
-	for _, s := range []FetchSettings{defaults, own} {
-		if s.UserAgent != nil {
-			p.UserAgent = *s.UserAgent
-		}
-		if s.Delay != nil {
-			p.Delay = time.Duration(*s.Delay)
-		}
-		if s.Timeout != nil {
-			p.Timeout = time.Duration(*s.Timeout)
-		}
-		if s.Retries != nil {
-			p.Retries = *s.Retries
-		}
-		if s.MaxBody != nil {
-			p.MaxBody = *s.MaxBody
-		}
-		if s.RespectRobots != nil {
-			p.RespectRobots = *s.RespectRobots
-		}
-		if s.AllowPrivateNetworks != nil {
-			p.AllowPrivateNetworks = *s.AllowPrivateNetworks
-		}
-	}
-	return p
-}
-
-func parallelism(f FetchSettings) int {
-	if f.Parallel != nil {
-		return *f.Parallel
-	}
-	return scraper.DefaultParallel
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/config"
 )
 
 type watchOptions struct {
@@ -116,7 +117,7 @@ func watchSchedule(every time.Duration, spec string) (func(time.Time) time.Time,
 // run to take. (The run's own wait cannot be interrupted by a stop signal,
 // as its context outlives the signal; a run that grabs the lock in
 // between makes it wait as before.)
-func awaitWriterLock(ctx context.Context, g *globals, cfg Config, wait time.Duration) error {
+func awaitWriterLock(ctx context.Context, g *globals, cfg config.Config, wait time.Duration) error {
 	arc, err := archive.Open(ctx, g.archivePath(cfg), archive.ReadWrite)
 	if err != nil {
 		return err

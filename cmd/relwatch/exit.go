@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/config"
 )
 
 // Exit codes, in one place: cron jobs and CI branch on them.
@@ -47,7 +48,7 @@ func usageError(err error) error { return &exitError{code: exitUsage, err: err} 
 // exitCode maps an error returned by a command to the process exit code.
 func exitCode(err error) int {
 	var ee *exitError
-	var ce *ConfigError
+	var ce *config.Error
 	switch {
 	case err == nil:
 		return exitOK

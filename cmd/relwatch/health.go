@@ -10,6 +10,7 @@ import (
 
 	"github.com/relwatch/relwatch"
 
+	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -26,7 +27,7 @@ func isStale(p relwatch.PageStatus, now time.Time, staleAfter time.Duration) boo
 
 // staleTargets lists, in target order, the targets whose page is stale at
 // now. Targets the archive has never seen are not stale.
-func staleTargets(pages []relwatch.PageStatus, targets []Target, now time.Time, staleAfter time.Duration) []string {
+func staleTargets(pages []relwatch.PageStatus, targets []config.Target, now time.Time, staleAfter time.Duration) []string {
 	byKey := make(map[snapshots.PageKey]relwatch.PageStatus, len(pages))
 	for _, p := range pages {
 		byKey[p.Page] = p

@@ -11,6 +11,7 @@ import (
 	"github.com/relwatch/relwatch"
 
 	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -52,7 +53,7 @@ func TestStaleTargets(t *testing.T) {
 		{Page: fr, LastSuccess: ago(9 * 24 * time.Hour)},
 		{Page: snapshots.PageKey{ID: "georgia", Lang: "en"}, LastSuccess: ago(90 * 24 * time.Hour)}, // not a target
 	}
-	targets := []Target{{ID: "kazakhstan", Lang: "fr"}, {ID: "kazakhstan", Lang: "en"}, {ID: "armenia", Lang: "en"}}
+	targets := []config.Target{{ID: "kazakhstan", Lang: "fr"}, {ID: "kazakhstan", Lang: "en"}, {ID: "armenia", Lang: "en"}}
 	got := staleTargets(pages, targets, healthNow, 7*24*time.Hour)
 	if fmt.Sprint(got) != "[kazakhstan/fr]" {
 		t.Fatalf("staleTargets = %v, want [kazakhstan/fr]", got)
@@ -172,7 +173,7 @@ func TestPagesHealthAndScrapeStale(t *testing.T) {
 		t.Errorf("pages text lacks health:\n%s", out)
 	}
 
-	cfg, err := LoadConfig(e.cfg)
+	cfg, err := config.Load(e.cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

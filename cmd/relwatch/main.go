@@ -10,6 +10,8 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+
+	"github.com/relwatch/relwatch/scraper"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -43,3 +45,6 @@ func run(ctx context.Context, args []string, io streams) int {
 	}
 	return exitCode(err)
 }
+
+// userAgent is relwatch's honest User-Agent, unless the config sets one.
+func userAgent() string { return scraper.UserAgent(relwatchVersion()) }

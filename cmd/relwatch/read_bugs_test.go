@@ -18,6 +18,7 @@ import (
 	"github.com/relwatch/relwatch"
 
 	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
@@ -363,7 +364,7 @@ func TestFeedIDsSurviveABackfill(t *testing.T) {
 func TestWatchStopsWhileWaitingForTheLock(t *testing.T) {
 	e := newTestEnv(t)
 	e.mustRun(0, "scrape") // creates the archive
-	cfg, err := LoadConfig(e.cfg)
+	cfg, err := config.Load(e.cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
@@ -19,7 +20,7 @@ var reportExt = map[string]string{"markdown": "md", "html": "html", "json": "jso
 // checkReportNames refuses, before anything is fetched, a target whose id
 // or language cannot be a plain file name under the report dir (an id
 // such as ".." would write outside it).
-func checkReportNames(targets []Target) error {
+func checkReportNames(targets []config.Target) error {
 	for _, t := range targets {
 		if err := checkReportName(t.Key()); err != nil {
 			return err

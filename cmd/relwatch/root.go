@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -40,19 +41,19 @@ type globals struct {
 }
 
 // config loads the configuration the flags and environment point at.
-func (g *globals) config() (Config, error) {
-	return LoadConfig(findConfig(g.configFlag))
+func (g *globals) config() (config.Config, error) {
+	return config.Load(config.Find(g.configFlag))
 }
 
 // archivePath is --db, else the config's archive, else ./relwatch.db.
-func (g *globals) archivePath(cfg Config) string {
+func (g *globals) archivePath(cfg config.Config) string {
 	switch {
 	case g.dbFlag != "":
 		return g.dbFlag
 	case cfg.Archive != "":
 		return cfg.Archive
 	default:
-		return defaultArchive
+		return config.DefaultArchive
 	}
 }
 

@@ -1,4 +1,7 @@
-package main
+// Package config reads relwatch's config file: what to watch, how politely
+// to fetch it, and where the archive is. Every front end (the CLI, serve,
+// worker) loads it through Load, so a file means the same to all of them.
+package config
 
 import (
 	"bytes"
@@ -14,6 +17,7 @@ import (
 	"github.com/andybalholm/cascadia"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -97,16 +101,16 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 // The built-in targets: NATO's "Relations with Kazakhstan" in English and
 // French.
 const (
-	defaultArchive = "relwatch.db"
+	DefaultArchive = "relwatch.db"
 	kazakhstanEN   = "https://www.nato.int/cps/en/natohq/topics_49598.htm"
 	kazakhstanFR   = "https://www.nato.int/cps/fr/natohq/topics_49598.htm?selectedLocale=fr"
 )
 
-// DefaultConfig is used when no config file is given or found.
-func DefaultConfig() Config {
+// Default is used when no config file is given or found.
+func Default() Config {
 	return Config{
 		Source:  "built-in defaults",
-		Archive: defaultArchive,
+		Archive: DefaultArchive,
 		Targets: []Target{
 			{ID: "kazakhstan", Lang: "en", URL: kazakhstanEN},
 			{ID: "kazakhstan", Lang: "fr", URL: kazakhstanFR},
@@ -116,23 +120,23 @@ func DefaultConfig() Config {
 	}
 }
 
-// ConfigError is a problem in a config file: exit code 2.
-type ConfigError struct {
+// Error is a problem in a config file: exit code 2.
+type Error struct {
 	File string
 	Line int
 	Msg  string
 }
 
-func (e *ConfigError) Error() string {
+func (e *Error) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("config %s:%d: %s", e.File, e.Line, e.Msg)
 	}
 	return fmt.Sprintf("config %s: %s", e.File, e.Msg)
 }
 
-// findConfig picks the config file: the flag, else $RELWATCH_CONFIG, else
+// Find picks the config file: the flag, else $RELWATCH_CONFIG, else
 // ./relwatch.yaml if present. An empty result means the built-in defaults.
-func findConfig(flag string) string {
+func Find(flag string) string {
 	if flag != "" {
 		return flag
 	}
@@ -145,17 +149,17 @@ func findConfig(flag string) string {
 	return ""
 }
 
-// LoadConfig reads and validates the config file at path, or returns the
+// Load reads and validates the config file at path, or returns the
 // built-in defaults when path is empty.
-func LoadConfig(path string) (Config, error) {
+func Load(path string) (Config, error) {
 	if path == "" {
-		return DefaultConfig(), nil
+		return Default(), nil
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return Config{}, &ConfigError{File: path, Msg: fmt.Sprintf("cannot read: %v", errors.Unwrap(err))}
+		return Config{}, &Error{File: path, Msg: fmt.Sprintf("cannot read: %v", errors.Unwrap(err))}
 	}
-	cfg, err := ParseConfig(path, data)
+	cfg, err := Parse(path, data)
 	if err != nil {
 		return Config{}, err
 	}
@@ -173,11 +177,11 @@ var (
 	targetKeys  = append([]string{"id", "lang", "url", "urls", "content", "exclude"}, fetchKeys...)
 )
 
-// ParseConfig parses and validates a config file's bytes; file names the
+// Parse parses and validates a config file's bytes; file names the
 // source in error messages.
-func ParseConfig(file string, data []byte) (Config, error) {
+func Parse(file string, data []byte) (Config, error) {
 	fail := func(line int, format string, args ...any) error {
-		return &ConfigError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
+		return &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
 	}
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
@@ -381,4 +385,71 @@ func lineOf(m *yaml.Node, key string) int {
 		return v.Line
 	}
 	return m.Line
+}
+
+// Policy is how to fetch target t: its fetch settings over the config's
+// defaults over the scraper's, with userAgent unless the config sets one.
+func (c Config) Policy(t Target, userAgent string) scraper.Policy {
+	p := scraper.DefaultPolicy()
+	p.UserAgent = userAgent
+	for _, s := range []FetchSettings{c.Fetch, t.FetchSettings} {
+		if s.UserAgent != nil {
+			p.UserAgent = *s.UserAgent
+		}
+		if s.Delay != nil {
+			p.Delay = time.Duration(*s.Delay)
+		}
+		if s.Timeout != nil {
+			p.Timeout = time.Duration(*s.Timeout)
+		}
+		if s.Retries != nil {
+			p.Retries = *s.Retries
+		}
+		if s.MaxBody != nil {
+			p.MaxBody = *s.MaxBody
+		}
+		if s.RespectRobots != nil {
+			p.RespectRobots = *s.RespectRobots
+		}
+		if s.AllowPrivateNetworks != nil {
+			p.AllowPrivateNetworks = *s.AllowPrivateNetworks
+		}
+	}
+	return p
+}
+
+// Parallel is how many hosts are fetched at once.
+func (c Config) Parallel() int {
+	if c.Fetch.Parallel != nil {
+		return *c.Fetch.Parallel
+	}
+	return scraper.DefaultParallel
+}
+
+// WaybackOptions is the wayback: config over the scraper's defaults, with
+// the target's User-Agent, timeout and body limit.
+func (c Config) WaybackOptions(t Target, userAgent string) scraper.WaybackOptions {
+	w := c.Wayback
+	o := scraper.WaybackOptions{Policy: c.Policy(t, userAgent)}
+	if w.CDXURL != nil {
+		o.CDXURL = *w.CDXURL
+	}
+	if w.ReplayURL != nil {
+		o.ReplayURL = *w.ReplayURL
+	}
+	for _, d := range []struct {
+		src *Duration
+		dst *time.Duration
+	}{{w.CDXInterval, &o.CDXInterval}, {w.CaptureInterval, &o.CaptureInterval}, {w.Backoff, &o.Backoff}, {w.MaxWait, &o.MaxWait}} {
+		if d.src != nil {
+			*d.dst = time.Duration(*d.src)
+		}
+	}
+	if w.Retries != nil {
+		o.Retries = *w.Retries
+		if o.Retries == 0 {
+			o.Retries = -1 // none
+		}
+	}
+	return o
 }

@@ -1,7 +1,6 @@
-package main
+package config
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -11,7 +10,7 @@ import (
 )
 
 func TestParseConfigValid(t *testing.T) {
-	cfg, err := ParseConfig("relwatch.yaml", []byte(`
+	cfg, err := Parse("relwatch.yaml", []byte(`
 archive: data/relwatch.db
 delay: 500ms
 parallel: 2
@@ -31,14 +30,14 @@ targets:
 	if len(cfg.Targets) != 2 || cfg.Targets[1].Key().String() != "kazakhstan/fr" || cfg.Targets[1].Content != "section.content" {
 		t.Fatalf("targets parsed wrong: %+v", cfg.Targets)
 	}
-	if p := policyFor(cfg.Fetch, cfg.Targets[0].FetchSettings); p.Delay != 500*time.Millisecond {
+	if p := cfg.Policy(cfg.Targets[0], ""); p.Delay != 500*time.Millisecond {
 		t.Errorf("top-level delay not applied: %v", p.Delay)
 	}
-	if p := policyFor(cfg.Fetch, cfg.Targets[1].FetchSettings); p.Delay != 3*time.Second {
+	if p := cfg.Policy(cfg.Targets[1], ""); p.Delay != 3*time.Second {
 		t.Errorf("per-target delay not applied: %v", p.Delay)
 	}
-	if parallelism(cfg.Fetch) != 2 {
-		t.Errorf("parallel = %d", parallelism(cfg.Fetch))
+	if cfg.Parallel() != 2 {
+		t.Errorf("parallel = %d", cfg.Parallel())
 	}
 }
 
@@ -63,16 +62,13 @@ func TestParseConfigErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseConfig("relwatch.yaml", []byte(tt.yaml))
-			var ce *ConfigError
+			_, err := Parse("relwatch.yaml", []byte(tt.yaml))
+			var ce *Error
 			if !errors.As(err, &ce) {
-				t.Fatalf("got %v, want a *ConfigError", err)
+				t.Fatalf("got %v, want a *Error", err)
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error %q does not contain %q", err, tt.want)
-			}
-			if exitCode(err) != exitUsage {
-				t.Fatalf("exit code %d, want %d", exitCode(err), exitUsage)
 			}
 		})
 	}
@@ -82,20 +78,20 @@ func TestFindConfigOrder(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	t.Setenv("RELWATCH_CONFIG", "")
-	if got := findConfig(""); got != "" {
+	if got := Find(""); got != "" {
 		t.Fatalf("no config anywhere: got %q, want built-in defaults", got)
 	}
 	if err := os.WriteFile("relwatch.yaml", []byte("targets: []\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if got := findConfig(""); got != "relwatch.yaml" {
+	if got := Find(""); got != "relwatch.yaml" {
 		t.Fatalf("got %q, want ./relwatch.yaml", got)
 	}
 	t.Setenv("RELWATCH_CONFIG", "/etc/relwatch.yaml")
-	if got := findConfig(""); got != "/etc/relwatch.yaml" {
+	if got := Find(""); got != "/etc/relwatch.yaml" {
 		t.Fatalf("got %q, want $RELWATCH_CONFIG", got)
 	}
-	if got := findConfig("mine.yaml"); got != "mine.yaml" {
+	if got := Find("mine.yaml"); got != "mine.yaml" {
 		t.Fatalf("got %q, want the flag", got)
 	}
 }
@@ -106,7 +102,7 @@ func TestArchivePathRelativeToConfig(t *testing.T) {
 	if err := os.WriteFile(path, []byte("archive: history.db\ntargets:\n  - {id: a, lang: en, url: 'https://example.org/'}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := LoadConfig(path)
+	cfg, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +112,7 @@ func TestArchivePathRelativeToConfig(t *testing.T) {
 }
 
 func TestDefaultConfigTargets(t *testing.T) {
-	cfg := DefaultConfig()
+	cfg := Default()
 	var keys []string
 	for _, tg := range cfg.Targets {
 		keys = append(keys, tg.Key().String()+" "+tg.URL)
@@ -128,7 +124,7 @@ func TestDefaultConfigTargets(t *testing.T) {
 }
 
 func TestParseConfigURLsPerLanguage(t *testing.T) {
-	cfg, err := ParseConfig("relwatch.yaml", []byte(`
+	cfg, err := Parse("relwatch.yaml", []byte(`
 targets:
   - id: kazakhstan
     urls:
@@ -147,10 +143,10 @@ targets:
 	if strings.Join(got, " ") != "kazakhstan/fr kazakhstan/en georgia/en" {
 		t.Fatalf("targets %v", got)
 	}
-	if p := policyFor(cfg.Fetch, cfg.Targets[1].FetchSettings); p.Delay != 5*time.Second {
+	if p := cfg.Policy(cfg.Targets[1], ""); p.Delay != 5*time.Second {
 		t.Errorf("settings of a urls: entry not shared by its languages: delay %v", p.Delay)
 	}
-	_, err = ParseConfig("relwatch.yaml", []byte("targets:\n  - id: a\n    lang: en\n    urls: {en: 'https://example.org/'}\n"))
+	_, err = Parse("relwatch.yaml", []byte("targets:\n  - id: a\n    lang: en\n    urls: {en: 'https://example.org/'}\n"))
 	if err == nil || !strings.Contains(err.Error(), "relwatch.yaml:4: target a: give either lang: and url:, or urls:") {
 		t.Fatalf("lang with urls: %v", err)
 	}
@@ -158,17 +154,17 @@ targets:
 
 func TestParseConfigHealthKeys(t *testing.T) {
 	targets := "targets:\n  - {id: a, lang: en, url: 'https://example.org/'}\n"
-	cfg, err := ParseConfig("relwatch.yaml", []byte(targets))
+	cfg, err := Parse("relwatch.yaml", []byte(targets))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.StaleAfter != 168*time.Hour || cfg.LagAfter != 336*time.Hour {
 		t.Fatalf("defaults: stale_after %v lag_after %v, want 168h and 336h", cfg.StaleAfter, cfg.LagAfter)
 	}
-	if d := DefaultConfig(); d.StaleAfter != 168*time.Hour || d.LagAfter != 336*time.Hour {
+	if d := Default(); d.StaleAfter != 168*time.Hour || d.LagAfter != 336*time.Hour {
 		t.Fatalf("built-in defaults: stale_after %v lag_after %v", d.StaleAfter, d.LagAfter)
 	}
-	cfg, err = ParseConfig("relwatch.yaml", []byte("stale_after: 36h\nlag_after: 720h\n"+targets))
+	cfg, err = Parse("relwatch.yaml", []byte("stale_after: 36h\nlag_after: 720h\n"+targets))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,16 +172,16 @@ func TestParseConfigHealthKeys(t *testing.T) {
 		t.Fatalf("set: stale_after %v lag_after %v", cfg.StaleAfter, cfg.LagAfter)
 	}
 	for _, bad := range []string{"stale_after: 0s\n", "lag_after: soon\n", "stale_after: -1h\n"} {
-		_, err := ParseConfig("relwatch.yaml", []byte(bad+targets))
-		var ce *ConfigError
+		_, err := Parse("relwatch.yaml", []byte(bad+targets))
+		var ce *Error
 		if !errors.As(err, &ce) || !strings.Contains(err.Error(), ":1: ") && !strings.Contains(err.Error(), "line 1:") {
-			t.Errorf("%q: got %v, want a *ConfigError naming line 1", bad, err)
+			t.Errorf("%q: got %v, want a *Error naming line 1", bad, err)
 		}
 	}
 }
 
 func TestParseConfigWayback(t *testing.T) {
-	cfg, err := ParseConfig("relwatch.yaml", []byte(`
+	cfg, err := Parse("relwatch.yaml", []byte(`
 wayback:
   cdx_url: http://127.0.0.1:9/cdx
   capture_interval: 2s
@@ -196,11 +192,11 @@ targets:
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := waybackOptions(cfg, cfg.Targets[0])
+	o := cfg.WaybackOptions(cfg.Targets[0], "relwatch/test")
 	if o.CDXURL != "http://127.0.0.1:9/cdx" || o.ReplayURL != "" || o.CaptureInterval != 2*time.Second || o.CDXInterval != 0 || o.Retries != -1 {
 		t.Errorf("wayback options %+v", o)
 	}
-	if def := waybackOptions(DefaultConfig(), DefaultConfig().Targets[0]); def.CDXURL != "" || def.Retries != 0 || !strings.HasPrefix(def.Policy.UserAgent, "relwatch/") {
+	if def := Default().WaybackOptions(Default().Targets[0], "relwatch/test"); def.CDXURL != "" || def.Retries != 0 || !strings.HasPrefix(def.Policy.UserAgent, "relwatch/") {
 		t.Errorf("default wayback options %+v", def)
 	}
 
@@ -211,76 +207,16 @@ targets:
 		"wayback:\n  retries: -1\n":          "wayback: field retries: want 0 or more",
 		"wayback:\n  backoff: soon\n":        `"soon" is not a duration`,
 	} {
-		_, err := ParseConfig("relwatch.yaml", []byte(yaml+"targets:\n  - {id: a, lang: en, url: 'https://example.org/'}\n"))
-		if err == nil || !strings.Contains(err.Error(), want) || exitCode(err) != exitUsage {
+		_, err := Parse("relwatch.yaml", []byte(yaml+"targets:\n  - {id: a, lang: en, url: 'https://example.org/'}\n"))
+		if err == nil || !strings.Contains(err.Error(), want) || !isConfigError(err) {
 			t.Errorf("%q: got %v, want %q", yaml, err, want)
 		}
 	}
 }
 
-func TestConfigCheckCommand(t *testing.T) {
-	dir := t.TempDir()
-	good := filepath.Join(dir, "good.yaml")
-	if err := os.WriteFile(good, []byte("delay: 5s\nstale_after: 48h\ntargets:\n  - {id: a, lang: en, url: 'https://example.org/', retries: 1}\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var out, errb bytes.Buffer
-	if code := run(t.Context(), []string{"config", "check", good}, streams{Out: &out, Err: &errb}); code != exitOK {
-		t.Fatalf("config check: exit %d: %s", code, errb.String())
-	}
-	for _, want := range []string{"page: a/en", "delay: 5s", "retries: 1", "stale_after: 48h0m0s", "respect_robots: true"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("config check output lacks %q:\n%s", want, out.String())
-		}
-	}
-	badSel := filepath.Join(dir, "badsel.yaml")
-	if err := os.WriteFile(badSel, []byte("targets:\n  - id: a\n    lang: en\n    url: https://example.org/\n    content: \"div[[\"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	errb.Reset()
-	if code := run(t.Context(), []string{"config", "check", badSel}, streams{Out: &out, Err: &errb}); code != exitUsage || !strings.Contains(errb.String(), "badsel.yaml:5: target a/en: field content") {
-		t.Fatalf("config check of an invalid selector: exit %d, stderr %q", code, errb.String())
-	}
-	bad := filepath.Join(dir, "bad.yaml")
-	if err := os.WriteFile(bad, []byte("targets:\n  - {id: a, lang: en}\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	errb.Reset()
-	if code := run(t.Context(), []string{"config", "check", bad}, streams{Out: &out, Err: &errb}); code != exitUsage || !strings.Contains(errb.String(), "bad.yaml:2") {
-		t.Fatalf("config check of a bad file: exit %d, stderr %q", code, errb.String())
-	}
-}
-
-// TestConfigCheckWayback: config check prints the effective wayback:
-// settings, defaults filled in, next to the fetch settings.
-func TestConfigCheckWayback(t *testing.T) {
-	dir := t.TempDir()
-	targets := "targets:\n  - {id: a, lang: en, url: 'https://example.org/'}\n"
-	for _, tt := range []struct {
-		name, yaml string
-		want       []string
-	}{
-		{"defaults", targets, []string{
-			"wayback:\n  cdx_url: https://web.archive.org/cdx/search/cdx\n  replay_url: https://web.archive.org/web/\n  cdx_interval: 3s\n  capture_interval: 1s\n  backoff: 30s\n  max_wait: 5m0s\n  retries: 5\n",
-		}},
-		{"set", "wayback:\n  replay_url: http://127.0.0.1:9/web\n  capture_interval: 2s\n  backoff: 10m\n  retries: 0\n" + targets, []string{
-			"replay_url: http://127.0.0.1:9/web/\n", "capture_interval: 2s\n", "backoff: 10m0s\n  max_wait: 10m0s\n  retries: 0\n",
-		}},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join(dir, tt.name+".yaml")
-			if err := os.WriteFile(path, []byte(tt.yaml), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			var out, errb bytes.Buffer
-			if code := run(t.Context(), []string{"config", "check", path}, streams{Out: &out, Err: &errb}); code != exitOK {
-				t.Fatalf("config check: exit %d: %s", code, errb.String())
-			}
-			for _, want := range tt.want {
-				if !strings.Contains(out.String(), want) {
-					t.Errorf("config check output lacks %q:\n%s", want, out.String())
-				}
-			}
-		})
-	}
+// isConfigError reports whether err is a config problem, which the CLI
+// maps to exit 2.
+func isConfigError(err error) bool {
+	var ce *Error
+	return errors.As(err, &ce)
 }
