@@ -1,0 +1,47 @@
+package postgres
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+
+	"github.com/relwatch/relwatch/archive"
+)
+
+// storedBody is a raw_bodies row as qBody reads it.
+type storedBody struct {
+	digest, compression string
+	size                int
+	data                []byte
+}
+
+func (sb *storedBody) scan(row interface{ Scan(...any) error }) error {
+	return row.Scan(&sb.digest, &sb.size, &sb.compression, &sb.data)
+}
+
+// decode decompresses the body and checks it against its digest.
+func (sb *storedBody) decode() ([]byte, error) {
+	if sb.compression != "gzip" {
+		return nil, fail(archive.ErrCorrupt, "raw body %s has an unknown compression %q", sb.digest, sb.compression)
+	}
+	raw, err := gunzip(sb.data, int64(sb.size)+1)
+	if err != nil {
+		return nil, fail(archive.ErrCorrupt, "raw body %s does not decompress: %v", sb.digest, err)
+	}
+	sum := sha256.Sum256(raw)
+	if got := "sha256:" + hex.EncodeToString(sum[:]); got != sb.digest || len(raw) != sb.size {
+		return nil, fail(archive.ErrCorrupt, "raw body %s reads back as %s (%d bytes)", sb.digest, got, len(raw))
+	}
+	return raw, nil
+}
+
+// gunzip decompresses at most limit bytes.
+func gunzip(gz []byte, limit int64) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(io.LimitReader(zr, limit))
+}

@@ -1,0 +1,278 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/relwatch/relwatch/archive"
+)
+
+// Check verifies the whole archive in one read transaction, as the SQLite
+// archive's Check does: references between the tables, every raw body
+// re-hashed, every version's content hash recomputed, version numbering
+// and change rows, the captures' versions, every stored header set, and the
+// search index against the versions (and each block's tsvector against its
+// text). PostgreSQL checks its own pages and indexes as it reads them; a
+// damaged one is an error of the check. Problems come in a fixed order.
+func (a *Archive) Check(ctx context.Context) ([]archive.Problem, error) {
+	var probs []archive.Problem
+	add := func(kind, format string, args ...any) {
+		probs = append(probs, archive.Problem{Kind: kind, Detail: fmt.Sprintf(format, args...)})
+	}
+	err := a.readTx(ctx, "check archive", func(tx pgx.Tx) error {
+		for _, step := range []func(context.Context, pgx.Tx, reporter) error{
+			checkReferences, checkBodies, checkVersions, checkCaptures, checkSearchIndex, checkResponses,
+		} {
+			if err := step(ctx, tx, add); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, archive.ErrUnusable) {
+		err = fail(archive.ErrCorrupt, "%v", err)
+	}
+	return probs, err
+}
+
+type reporter = func(kind, format string, args ...any)
+
+// checkReferences looks for rows whose keys point nowhere. The foreign keys
+// prevent them, unless they were disabled (session_replication_role) while
+// someone edited the tables by hand.
+func checkReferences(ctx context.Context, tx pgx.Tx, add reporter) error {
+	for _, ref := range []struct{ table, parent, sql string }{
+		{"captures", "pages", `SELECT c.capture_id FROM captures c LEFT JOIN pages p ON p.page_pk = c.page_pk WHERE p.page_pk IS NULL`},
+		{"captures", "responses", `SELECT c.capture_id FROM captures c LEFT JOIN responses r ON r.response_id = c.response_id WHERE r.response_id IS NULL`},
+		{"captures", "raw_bodies", `SELECT c.capture_id FROM captures c LEFT JOIN raw_bodies b ON b.body_id = c.body_id WHERE c.body_id IS NOT NULL AND b.body_id IS NULL`},
+		{"versions", "captures", `SELECT v.version FROM versions v LEFT JOIN captures c ON c.capture_id = v.capture_id WHERE c.capture_id IS NULL`},
+		{"changes", "versions", `SELECT ch.to_version FROM changes ch LEFT JOIN versions v ON v.page_pk = ch.page_pk AND v.version = ch.to_version WHERE v.version IS NULL`},
+		{"block_versions", "text_blocks", `SELECT bv.version FROM block_versions bv LEFT JOIN text_blocks b ON b.block_id = bv.block_id WHERE b.block_id IS NULL`},
+	} {
+		err := eachRow(ctx, tx, ref.sql+` ORDER BY 1`, func(r pgx.Rows) error {
+			var id int64
+			if err := r.Scan(&id); err != nil {
+				return err
+			}
+			add("reference", "%s row %d refers to a missing %s row", ref.table, id, ref.parent)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkBodies(ctx context.Context, tx pgx.Tx, add reporter) error {
+	return eachRow(ctx, tx, qBody+`true ORDER BY b.digest COLLATE "C"`, func(r pgx.Rows) error {
+		var sb storedBody
+		if err := sb.scan(r); err != nil {
+			return err
+		}
+		if _, err := sb.decode(); err != nil {
+			add("raw-body", "%v", err)
+		}
+		return nil
+	})
+}
+
+// checkVersions recomputes each content hash and checks that versions are
+// numbered 1..N, that each came from a capture that says so, and that each
+// change links consecutive versions.
+func checkVersions(ctx context.Context, tx pgx.Tx, add reporter) error {
+	last := map[string]int{}
+	err := eachRow(ctx, tx, `SELECT p.id || '/' || p.lang, v.version, v.content_hash, v.snapshot,
+			c.version, c.outcome, c.page_pk = v.page_pk
+		FROM versions v JOIN pages p ON p.page_pk = v.page_pk
+		LEFT JOIN captures c ON c.capture_id = v.capture_id
+		ORDER BY p.id COLLATE "C", p.lang COLLATE "C", v.version`, func(r pgx.Rows) error {
+		var page, hash string
+		var version int
+		var js []byte
+		var cv *int
+		var outcome *string
+		var samePage *bool
+		if err := r.Scan(&page, &version, &hash, &js, &cv, &outcome, &samePage); err != nil {
+			return err
+		}
+		if want := last[page] + 1; version != want {
+			add("version", "%s: version %d follows version %d", page, version, want-1)
+		}
+		last[page] = version
+		s, err := decodeSnapshot(js)
+		switch {
+		case err != nil:
+			add("version", "%s version %d: snapshot does not decode: %v", page, version, err)
+		case s.ContentHash != hash:
+			add("version", "%s version %d: snapshot hash %s differs from the row's %s", page, version, s.ContentHash, hash)
+		case !s.VerifyHash():
+			add("version", "%s version %d: content does not match its hash %s", page, version, hash)
+		}
+		o := deref(outcome)
+		if !deref(samePage) || deref(cv) != version || (o != archive.OutcomeNew && o != archive.OutcomeChanged) {
+			add("version", "%s version %d: its capture does not record it (capture version %d, outcome %q)",
+				page, version, deref(cv), o)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return eachRow(ctx, tx, `SELECT p.id || '/' || p.lang, ch.from_version, ch.to_version
+		FROM changes ch JOIN pages p ON p.page_pk = ch.page_pk
+		WHERE ch.from_version != ch.to_version - 1 ORDER BY p.id COLLATE "C", p.lang COLLATE "C", ch.to_version`, func(r pgx.Rows) error {
+		var page string
+		var from, to int
+		if err := r.Scan(&page, &from, &to); err != nil {
+			return err
+		}
+		add("change", "%s: change into version %d starts from version %d", page, to, from)
+		return nil
+	})
+}
+
+func checkCaptures(ctx context.Context, tx pgx.Tx, add reporter) error {
+	return eachRow(ctx, tx, `SELECT c.capture_id, c.outcome, c.version
+		FROM captures c LEFT JOIN versions v ON v.page_pk = c.page_pk AND v.version = c.version
+		WHERE (c.outcome = 'failed') != (c.version IS NULL) OR (c.version IS NOT NULL AND v.version IS NULL)
+		ORDER BY c.capture_id`, func(r pgx.Rows) error {
+		var id int64
+		var outcome string
+		var v *int
+		if err := r.Scan(&id, &outcome, &v); err != nil {
+			return err
+		}
+		add("capture", "capture %d (%s) refers to version %d, which does not exist or does not fit", id, outcome, deref(v))
+		return nil
+	})
+}
+
+// checkResponses decodes every stored header set and recomputes each
+// response's identity.
+func checkResponses(ctx context.Context, tx pgx.Tx, add reporter) error {
+	return eachRow(ctx, tx, `SELECT response_id, status, final_url, canonical_url, content_type, headers, identity
+		FROM responses ORDER BY response_id`, func(r pgx.Rows) error {
+		var id int64
+		var rs response
+		var identity string
+		if err := r.Scan(&id, &rs.status, &rs.finalURL, &rs.canonicalURL, &rs.contentType, &rs.headers, &identity); err != nil {
+			return err
+		}
+		if _, err := joinDate(rs.headers, nil); err != nil {
+			add("capture", "response %d: headers do not decode: %v", id, err)
+		}
+		if rs.identity() != identity {
+			add("capture", "response %d: its identity does not match its columns", id)
+		}
+		return nil
+	})
+}
+
+// checkSearchIndex compares every block's tsvector and key with its text,
+// then recomputes every version's blocks and compares them with the index.
+func checkSearchIndex(ctx context.Context, tx pgx.Tx, add reporter) error {
+	var stale int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM text_blocks
+		WHERE tsv IS DISTINCT FROM to_tsvector('relwatch_search', text)`).Scan(&stale); err != nil {
+		return err
+	}
+	if stale > 0 {
+		add("search-index", "%d full-text rows disagree with text_blocks", stale)
+	}
+	err := eachRow(ctx, tx, `SELECT block_id, path, text, block_key FROM text_blocks ORDER BY block_id`, func(r pgx.Rows) error {
+		var id int64
+		var b textBlock
+		var key string
+		if err := r.Scan(&id, &b.path, &b.text, &key); err != nil {
+			return err
+		}
+		if b.key() != key {
+			add("search-index", "block %d: its key does not match its path and text", id)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	type pv struct {
+		pk      int64
+		page    string
+		version int
+		js      []byte
+	}
+	var vs []pv
+	err = eachRow(ctx, tx, `SELECT v.page_pk, p.id || '/' || p.lang, v.version, v.snapshot FROM versions v
+		JOIN pages p ON p.page_pk = v.page_pk ORDER BY p.id COLLATE "C", p.lang COLLATE "C", v.version`, func(r pgx.Rows) error {
+		var x pv
+		err := r.Scan(&x.pk, &x.page, &x.version, &x.js)
+		vs = append(vs, x)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, x := range vs {
+		s, err := decodeSnapshot(x.js)
+		if err != nil {
+			continue // reported by checkVersions
+		}
+		var want, got []string
+		for _, b := range blocksOf(&s) {
+			want = append(want, b.path+"\x00"+b.text)
+		}
+		err = eachRow(ctx, tx, `SELECT b.path, b.text FROM block_versions bv JOIN text_blocks b ON b.block_id = bv.block_id
+			WHERE bv.page_pk = $1 AND bv.version = $2`, func(r pgx.Rows) error {
+			var p, t string
+			if err := r.Scan(&p, &t); err != nil {
+				return err
+			}
+			got = append(got, p+"\x00"+t)
+			return nil
+		}, x.pk, x.version)
+		if err != nil {
+			return err
+		}
+		slices.Sort(want)
+		slices.Sort(got)
+		if !slices.Equal(want, got) {
+			add("search-index", "%s version %d: index has %d blocks, the snapshot %d%s", x.page, x.version, len(got), len(want), blockDifference(want, got))
+		}
+	}
+	return nil
+}
+
+// blockDifference names the first block (in sorted order) that the snapshot
+// has and the index lacks, and the first the index has and the snapshot
+// lacks, in the SQLite archive's words.
+func blockDifference(want, got []string) string {
+	var b strings.Builder
+	for _, side := range []struct {
+		from, other []string
+		what        string
+	}{{want, got, "the snapshot's block %s %q is not in the index"}, {got, want, "the index's block %s %q is not in the snapshot"}} {
+		left := map[string]int{}
+		for _, k := range side.other {
+			left[k]++
+		}
+		for _, k := range side.from {
+			if left[k] > 0 {
+				left[k]--
+				continue
+			}
+			path, text, _ := strings.Cut(k, "\x00")
+			if r := []rune(text); len(r) > 80 {
+				text = string(r[:79]) + "…"
+			}
+			b.WriteString("; ")
+			fmt.Fprintf(&b, side.what, path, text)
+			break
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,209 @@
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/relwatch/relwatch/archive"
+)
+
+// The migrations are numbered SQL files, applied in order: NNN_name.sql.
+// A released file never changes; a new layout is a new file.
+//
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+type migration struct {
+	number int
+	name   string
+	sql    string
+}
+
+// migrations lists the embedded files in order, and panics on a gap or a
+// duplicate in their numbering (TestMigrationsNumbered).
+var migrations = loadMigrations()
+
+// SchemaVersion is the layout this relwatch writes: the last migration's
+// number.
+var SchemaVersion = len(migrations)
+
+func loadMigrations() []migration {
+	entries, err := migrationFiles.ReadDir("migrations")
+	if err != nil {
+		panic(err)
+	}
+	var out []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		n, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
+			panic("postgres: migration file " + e.Name() + " is not named NNN_name.sql")
+		}
+		b, err := migrationFiles.ReadFile(path.Join("migrations", e.Name()))
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, migration{n, e.Name(), string(b)})
+	}
+	slices.SortFunc(out, func(x, y migration) int { return x.number - y.number })
+	for i, m := range out {
+		if m.number != i+1 {
+			panic(fmt.Sprintf("postgres: migration %s: expected number %d", m.name, i+1))
+		}
+	}
+	return out
+}
+
+// migrateLockKey is the advisory lock held while migrating: one for the
+// whole database, as CREATE EXTENSION is database-wide.
+const migrateLockKey = `hashtext('relwatch migrate')`
+
+// state is what the database holds in its current schema.
+type state struct {
+	schemaName string   // current_schema(); "" when the search path names no existing schema
+	version    int      // relwatch's schema version, 0 when not an archive
+	ours       bool     // relwatch_meta exists
+	others     []string // tables that are not relwatch's, when !ours
+}
+
+func readState(ctx context.Context, q querier) (state, error) {
+	var s state
+	var schema *string
+	if err := q.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		return s, err
+	}
+	if schema == nil {
+		return s, nil
+	}
+	s.schemaName = *schema
+	err := q.QueryRow(ctx, `SELECT to_regclass(quote_ident(current_schema()) || '.relwatch_meta') IS NOT NULL`).Scan(&s.ours)
+	if err != nil {
+		return s, err
+	}
+	if s.ours {
+		var v string
+		err := q.QueryRow(ctx, `SELECT value FROM relwatch_meta WHERE key = 'schema'`).Scan(&v)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return s, err
+		}
+		if s.version, err = strconv.Atoi(v); err != nil && v != "" {
+			return s, fmt.Errorf("relwatch_meta has a bad schema version %q", v)
+		}
+		return s, nil
+	}
+	err = eachRow(ctx, q, `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`,
+		func(r pgx.Rows) error {
+			var t string
+			err := r.Scan(&t)
+			s.others = append(s.others, t)
+			return err
+		})
+	return s, err
+}
+
+// check refuses what this relwatch must not touch.
+func (a *Archive) check(s state, mode archive.Mode) error {
+	switch {
+	case s.schemaName == "":
+		return a.failf(archive.ErrNoArchive, "archive %s: the search_path names no schema that exists", a.name)
+	case !s.ours && len(s.others) > 0:
+		list := s.others
+		if len(list) > 5 {
+			list = append(list[:5:5], "…")
+		}
+		return a.failf(archive.ErrNotArchive, "%s is not a relwatch archive (schema %s holds %d tables of another program: %s)",
+			a.name, s.schemaName, len(s.others), strings.Join(list, ", "))
+	case !s.ours && mode == archive.ReadOnly:
+		return a.failf(archive.ErrNoArchive, "archive %s is empty (run relwatch scrape to create it)", a.name)
+	case s.version > len(migrations):
+		return a.failf(archive.ErrNewerSchema, "archive %s has schema %d, newer than this relwatch (schema %d): upgrade relwatch",
+			a.name, s.version, len(migrations))
+	}
+	return nil
+}
+
+// prepare checks what the database holds and, in ReadWrite mode, creates
+// or migrates the archive.
+func (a *Archive) prepare(ctx context.Context) error {
+	s, err := readState(ctx, a.pool)
+	if err != nil {
+		return a.wrap("open archive", err)
+	}
+	if err := a.check(s, a.mode); err != nil {
+		return err
+	}
+	a.schema = s.version
+	if a.mode == archive.ReadOnly || s.version == len(migrations) {
+		return nil
+	}
+	a.schema, err = a.migrate(ctx)
+	return err
+}
+
+// migrate applies the missing migrations in one transaction, holding the
+// migration advisory lock, and returns the resulting version. Whoever
+// waited for the lock finds the work done.
+func (a *Archive) migrate(ctx context.Context) (int, error) {
+	tx, err := a.pool.Begin(ctx)
+	if err != nil {
+		return 0, a.wrap("migrate archive", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(`+migrateLockKey+`)`); err != nil {
+		return 0, a.wrap("migrate archive", err)
+	}
+	s, err := readState(ctx, tx)
+	if err != nil {
+		return 0, a.wrap("migrate archive", err)
+	}
+	if err := a.check(s, archive.ReadWrite); err != nil {
+		return 0, err
+	}
+	if s.version == len(migrations) {
+		return s.version, tx.Commit(ctx)
+	}
+	unaccent, err := ensureUnaccent(ctx, tx)
+	if err != nil {
+		return 0, a.wrap("migrate archive: create extension unaccent", err)
+	}
+	for _, m := range migrations[s.version:] {
+		sql := strings.ReplaceAll(m.sql, "{{unaccent}}", pgx.Identifier{unaccent}.Sanitize())
+		if _, err := tx.Exec(ctx, sql); err != nil {
+			return 0, a.wrap(fmt.Sprintf("migrate archive to schema %d (%s)", m.number, m.name), err)
+		}
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO relwatch_meta (key, value) VALUES ('schema', $1)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.Itoa(len(migrations)))
+	if err != nil {
+		return 0, a.wrap("migrate archive", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return 0, a.wrap("migrate archive", err)
+	}
+	return len(migrations), nil
+}
+
+// ensureUnaccent creates the unaccent extension unless the database has it,
+// and returns the schema it is in.
+func ensureUnaccent(ctx context.Context, tx pgx.Tx) (string, error) {
+	var schema string
+	err := tx.QueryRow(ctx, `SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'unaccent'`).Scan(&schema)
+	if err == nil {
+		return strings.Trim(schema, `"`), nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return "", err
+	}
+	if _, err := tx.Exec(ctx, `CREATE EXTENSION unaccent SCHEMA public`); err != nil {
+		return "", err
+	}
+	return "public", nil
+}

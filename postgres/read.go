@@ -1,0 +1,532 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// The queries behind the history commands, as in the SQLite archive
+// (archive/queries.go): health counts live captures only, and each query
+// is answered from an index on its page.
+const (
+	qLatestVersion = `SELECT version, content_hash, updated_raw, first_seen FROM versions
+		WHERE page_pk = $1 ORDER BY version DESC LIMIT 1`
+	qLastCapture = `SELECT started, outcome, error_kind || CASE WHEN error_kind != '' AND error_message != '' THEN ': ' ELSE '' END || error_message
+		FROM captures WHERE page_pk = $1 AND source = 'live' ORDER BY capture_id DESC LIMIT 1`
+	qLastGoodCapture = `SELECT capture_id, started FROM captures
+		WHERE page_pk = $1 AND source = 'live' AND outcome != 'failed' ORDER BY capture_id DESC LIMIT 1`
+	qFailuresSince = `SELECT count(*) FROM captures WHERE page_pk = $1 AND capture_id > $2 AND source = 'live'`
+	qPagePK        = `SELECT page_pk FROM pages WHERE id = $1 AND lang = $2`
+	qVersions      = `SELECT v.version, v.content_hash, v.first_seen, v.last_seen, v.checks,
+		v.updated_raw, v.updated_on, v.updated_at, v.parser_version, coalesce(c.suspect, ''),
+		ch.summary, ch.stamp_only, ch.parser_change, ch.window_start,
+		coalesce(c.source, ''), coalesce(r.final_url, ''), coalesce(c.original_url, ''), coalesce(c.origin, '')
+		FROM versions v
+		LEFT JOIN captures c ON c.capture_id = v.capture_id
+		LEFT JOIN responses r ON r.response_id = c.response_id
+		LEFT JOIN changes ch ON ch.page_pk = v.page_pk AND ch.to_version = v.version
+		WHERE v.page_pk = $1 ORDER BY v.version`
+	qSnapshot       = `SELECT version, snapshot, parser_version, first_seen, last_seen FROM versions WHERE page_pk = $1 AND version = $2`
+	qSnapshotLatest = `SELECT version, snapshot, parser_version, first_seen, last_seen FROM versions WHERE page_pk = $1 ORDER BY version DESC LIMIT 1`
+	qSnapshotAt     = `SELECT version, snapshot, parser_version, first_seen, last_seen
+		FROM versions WHERE page_pk = $1 AND first_seen <= $2 ORDER BY first_seen DESC, version DESC LIMIT 1`
+	qValidators = `SELECT r.headers, c.http_date, c.version FROM captures c JOIN responses r ON r.response_id = c.response_id
+		WHERE c.page_pk = $1 AND c.source = 'live' AND c.outcome != 'failed' ORDER BY c.capture_id DESC LIMIT 1`
+	qMaxVersion = `SELECT max(version) FROM versions WHERE page_pk = $1`
+	qProvenance = `SELECT c.source, r.final_url, c.original_url, c.origin
+		FROM versions v JOIN captures c ON c.capture_id = v.capture_id JOIN responses r ON r.response_id = c.response_id
+		WHERE v.page_pk = $1 AND v.version = $2`
+	qPastCaptures = `SELECT c.started, c.source, c.original_url, c.original_digest, c.origin,
+			coalesce(b.digest, ''), r.content_type, c.outcome, c.error_kind || CASE WHEN c.error_message != '' THEN ': ' || c.error_message ELSE '' END
+		FROM captures c JOIN responses r ON r.response_id = c.response_id LEFT JOIN raw_bodies b ON b.body_id = c.body_id
+		WHERE c.page_pk = $1 AND c.source = $2 ORDER BY c.started, c.capture_id`
+	qCaptures = `SELECT c.capture_id, c.source, c.started, c.duration, r.status, r.final_url, r.canonical_url,
+			r.content_type, r.headers, c.http_date, coalesce(b.digest, ''), c.outcome, c.error_kind, c.error_message,
+			c.suspect, c.version, c.original_url, c.original_digest, c.origin, c.retrieved
+		FROM captures c JOIN responses r ON r.response_id = c.response_id LEFT JOIN raw_bodies b ON b.body_id = c.body_id
+		WHERE c.page_pk = $1 ORDER BY c.capture_id`
+	qChange = `SELECT diff, summary, stamp_only, parser_change, window_start FROM changes
+		WHERE page_pk = $1 AND to_version = $2`
+	qBody = `SELECT b.digest, b.size, b.compression, b.data FROM raw_bodies b WHERE `
+)
+
+// Pages lists every page series, ordered by id and language.
+func (a *Archive) Pages(ctx context.Context) ([]archive.PageStatus, error) {
+	var out []archive.PageStatus
+	err := a.readTx(ctx, "list pages", func(tx pgx.Tx) (err error) {
+		out, err = pagesTx(ctx, tx)
+		return err
+	})
+	return out, err
+}
+
+func pagesTx(ctx context.Context, q querier) ([]archive.PageStatus, error) {
+	var out []archive.PageStatus
+	var pks []int64
+	err := eachRow(ctx, q, `SELECT page_pk, id, lang, url, canonical_url FROM pages ORDER BY id COLLATE "C", lang COLLATE "C"`,
+		func(r pgx.Rows) error {
+			var ps archive.PageStatus
+			var pk int64
+			if err := r.Scan(&pk, &ps.Page.ID, &ps.Page.Lang, &ps.URL, &ps.CanonicalURL); err != nil {
+				return err
+			}
+			out = append(out, ps)
+			pks = append(pks, pk)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if err := pageStatus(ctx, q, pks[i], &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// pageStatus fills the derived fields.
+func pageStatus(ctx context.Context, q querier, pk int64, ps *archive.PageStatus) error {
+	var hash, stamp *string
+	var first *int64
+	err := q.QueryRow(ctx, qLatestVersion, pk).Scan(&ps.Latest, &hash, &stamp, &first)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	ps.LatestHash, ps.UpdatedRaw = deref(hash), deref(stamp)
+	ps.LastChange = fromNSPtr(first)
+
+	var lastCheck *int64
+	var lastOutcome, lastErr *string
+	err = q.QueryRow(ctx, qLastCapture, pk).Scan(&lastCheck, &lastOutcome, &lastErr)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	ps.LastCheck = fromNSPtr(lastCheck)
+	if deref(lastOutcome) == archive.OutcomeFailed {
+		ps.LastError = deref(lastErr)
+	}
+
+	var okID, okTime *int64
+	err = q.QueryRow(ctx, qLastGoodCapture, pk).Scan(&okID, &okTime)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	ps.LastSuccess = fromNSPtr(okTime)
+	var since int64
+	if okID != nil {
+		since = *okID
+	}
+	return q.QueryRow(ctx, qFailuresSince, pk, since).Scan(&ps.ConsecutiveFailures)
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// pagePK looks a page up by its full key.
+func pagePK(ctx context.Context, q querier, page snapshots.PageKey) (int64, error) {
+	var pk int64
+	err := q.QueryRow(ctx, qPagePK, page.ID, page.Lang).Scan(&pk)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Errorf("page %s: %w", page, archive.ErrNotFound)
+	}
+	return pk, err
+}
+
+// ResolvePage turns a user's reference into a full key. With Lang empty,
+// the page id must have exactly one language in the archive.
+func (a *Archive) ResolvePage(ctx context.Context, ref snapshots.PageKey) (snapshots.PageKey, error) {
+	var langs []string
+	err := a.readTx(ctx, "resolve page", func(tx pgx.Tx) error {
+		if ref.Lang != "" {
+			_, err := pagePK(ctx, tx, ref)
+			return err
+		}
+		return eachRow(ctx, tx, `SELECT lang FROM pages WHERE id = $1 ORDER BY lang COLLATE "C"`, func(r pgx.Rows) error {
+			var l string
+			err := r.Scan(&l)
+			langs = append(langs, l)
+			return err
+		}, ref.ID)
+	})
+	switch {
+	case err != nil:
+		return snapshots.PageKey{}, err
+	case ref.Lang != "":
+		return ref, nil
+	case len(langs) == 0:
+		return snapshots.PageKey{}, fmt.Errorf("page %s: %w", ref.ID, archive.ErrNotFound)
+	case len(langs) > 1:
+		return snapshots.PageKey{}, fmt.Errorf("page %s is archived in several languages (%s): say which, e.g. %s/%s",
+			ref.ID, strings.Join(langs, ", "), ref.ID, langs[0])
+	}
+	return snapshots.PageKey{ID: ref.ID, Lang: langs[0]}, nil
+}
+
+// Versions lists a page's versions, oldest first.
+func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]archive.VersionInfo, error) {
+	var out []archive.VersionInfo
+	err := a.readTx(ctx, "list versions", func(tx pgx.Tx) (err error) {
+		out, err = versionsTx(ctx, tx, page)
+		return err
+	})
+	return out, err
+}
+
+func versionsTx(ctx context.Context, q querier, page snapshots.PageKey) ([]archive.VersionInfo, error) {
+	pk, err := pagePK(ctx, q, page)
+	if err != nil {
+		return nil, err
+	}
+	var out []archive.VersionInfo
+	err = eachRow(ctx, q, qVersions, func(r pgx.Rows) error {
+		var vi archive.VersionInfo
+		var first, last int64
+		var window *int64
+		var raw, on, at, summary *string
+		var stampOnly, parserChange *bool
+		if err := r.Scan(&vi.Version, &vi.ContentHash, &first, &last, &vi.Checks, &raw, &on, &at,
+			&vi.ParserVersion, &vi.Suspect, &summary, &stampOnly, &parserChange, &window,
+			&vi.Source, &vi.FinalURL, &vi.OriginalURL, &vi.Origin); err != nil {
+			return err
+		}
+		vi.UpdatedRaw, vi.UpdatedOn, vi.UpdatedAt = deref(raw), deref(on), deref(at)
+		vi.StampOnly, vi.ParserChange = deref(stampOnly), deref(parserChange)
+		vi.FirstSeen, vi.LastSeen, vi.WindowStart = fromNS(first), fromNS(last), fromNSPtr(window)
+		if summary != nil {
+			if err := json.Unmarshal([]byte(*summary), &vi.Summary); err != nil {
+				return fail(archive.ErrCorrupt, "change into version %d of %s: bad summary", vi.Version, page)
+			}
+		}
+		out = append(out, vi)
+		return nil
+	}, pk)
+	return out, err
+}
+
+// VersionsByHash returns the versions of a page whose content hash starts
+// with prefix ("sha256:2a511b…" or "2a511b…"), oldest first.
+func (a *Archive) VersionsByHash(ctx context.Context, page snapshots.PageKey, prefix string) ([]archive.VersionInfo, error) {
+	if !strings.HasPrefix(prefix, "sha256:") {
+		prefix = "sha256:" + prefix
+	}
+	prefix = strings.ToLower(prefix)
+	vs, err := a.Versions(ctx, page)
+	if err != nil {
+		return nil, err
+	}
+	var out []archive.VersionInfo
+	for _, v := range vs {
+		if strings.HasPrefix(v.ContentHash, prefix) {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// VersionProvenance says where version v of a page came from: the capture
+// of its first sighting.
+func (a *Archive) VersionProvenance(ctx context.Context, page snapshots.PageKey, v int) (archive.Provenance, error) {
+	var p archive.Provenance
+	err := a.readTx(ctx, "read provenance", func(tx pgx.Tx) (err error) {
+		p, err = provenanceTx(ctx, tx, page, v)
+		return err
+	})
+	return p, err
+}
+
+func provenanceTx(ctx context.Context, q querier, page snapshots.PageKey, v int) (archive.Provenance, error) {
+	var p archive.Provenance
+	pk, err := pagePK(ctx, q, page)
+	if err != nil {
+		return p, err
+	}
+	err = q.QueryRow(ctx, qProvenance, pk, v).Scan(&p.Source, &p.FinalURL, &p.OriginalURL, &p.Origin)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, fmt.Errorf("page %s has no version %d: %w", page, v, archive.ErrNotFound)
+	}
+	return p, err
+}
+
+// Snapshot returns one version of a page (0 means the latest), with
+// Version, FirstSeen, LastSeen and ParserVersion filled in.
+func (a *Archive) Snapshot(ctx context.Context, page snapshots.PageKey, version int) (snapshots.Snapshot, error) {
+	var s snapshots.Snapshot
+	err := a.readTx(ctx, "read snapshot", func(tx pgx.Tx) (err error) {
+		s, err = snapshotTx(ctx, tx, page, version)
+		return err
+	})
+	return s, err
+}
+
+func snapshotTx(ctx context.Context, q querier, page snapshots.PageKey, version int) (snapshots.Snapshot, error) {
+	pk, err := pagePK(ctx, q, page)
+	if err != nil {
+		return snapshots.Snapshot{}, err
+	}
+	if version == 0 {
+		return scanSnapshot(q.QueryRow(ctx, qSnapshotLatest, pk), page, version)
+	}
+	return scanSnapshot(q.QueryRow(ctx, qSnapshot, pk, version), page, version)
+}
+
+// SnapshotAt returns the version of a page that was current at t: the
+// latest one first seen at or before t.
+func (a *Archive) SnapshotAt(ctx context.Context, page snapshots.PageKey, t time.Time) (snapshots.Snapshot, error) {
+	var s snapshots.Snapshot
+	err := a.readTx(ctx, "read snapshot", func(tx pgx.Tx) error {
+		pk, err := pagePK(ctx, tx, page)
+		if err != nil {
+			return err
+		}
+		s, err = scanSnapshot(tx.QueryRow(ctx, qSnapshotAt, pk, ns(t)), page, -1)
+		if errors.Is(err, archive.ErrNotFound) {
+			return fmt.Errorf("page %s had no version yet at %s: %w", page, t.UTC().Format(time.RFC3339), archive.ErrNotFound)
+		}
+		return err
+	})
+	return s, err
+}
+
+func scanSnapshot(row pgx.Row, page snapshots.PageKey, asked int) (snapshots.Snapshot, error) {
+	var version, parser int
+	var js []byte
+	var first, last int64
+	err := row.Scan(&version, &js, &parser, &first, &last)
+	if errors.Is(err, pgx.ErrNoRows) {
+		if asked > 0 {
+			return snapshots.Snapshot{}, fmt.Errorf("page %s has no version %d: %w", page, asked, archive.ErrNotFound)
+		}
+		return snapshots.Snapshot{}, fmt.Errorf("page %s has no versions: %w", page, archive.ErrNotFound)
+	}
+	if err != nil {
+		return snapshots.Snapshot{}, err
+	}
+	s, err := decodeSnapshot(js)
+	if err != nil {
+		return s, fail(archive.ErrCorrupt, "version %d of %s: %v", version, page, err)
+	}
+	f, l := fromNS(first), fromNS(last)
+	s.Version, s.ParserVersion, s.FirstSeen, s.LastSeen = version, parser, &f, &l
+	return s, nil
+}
+
+// Validators returns the ETag and Last-Modified of the page's latest
+// successful live capture, for a conditional request; both empty when that
+// capture did not see the page's latest version (see archive.Validators).
+func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag, lastModified string, err error) {
+	err = a.readTx(ctx, "read validators", func(tx pgx.Tx) error {
+		pk, err := pagePK(ctx, tx, page)
+		if err != nil {
+			return err
+		}
+		var hj string
+		var date *int64
+		var seen, latest *int
+		err = tx.QueryRow(ctx, qValidators, pk).Scan(&hj, &date, &seen)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, qMaxVersion, pk).Scan(&latest); err != nil {
+			return err
+		}
+		if seen == nil || latest == nil || *seen != *latest {
+			return nil
+		}
+		h, err := joinDate(hj, date)
+		if err != nil {
+			return fail(archive.ErrCorrupt, "capture headers of %s: %v", page, err)
+		}
+		for k, v := range h {
+			switch strings.ToLower(k) {
+			case "etag":
+				etag = v
+			case "last-modified":
+				lastModified = v
+			}
+		}
+		return nil
+	})
+	return etag, lastModified, err
+}
+
+// Change returns the stored change into version `to` of a page and the
+// start of its window.
+func (a *Archive) Change(ctx context.Context, page snapshots.PageKey, to int) (archive.ChangeRecord, *time.Time, error) {
+	var cr archive.ChangeRecord
+	var window *time.Time
+	err := a.readTx(ctx, "read change", func(tx pgx.Tx) (err error) {
+		cr, window, err = changeTx(ctx, tx, page, to)
+		return err
+	})
+	return cr, window, err
+}
+
+func changeTx(ctx context.Context, q querier, page snapshots.PageKey, to int) (archive.ChangeRecord, *time.Time, error) {
+	var cr archive.ChangeRecord
+	pk, err := pagePK(ctx, q, page)
+	if err != nil {
+		return cr, nil, err
+	}
+	var diff, summary string
+	var ws *int64
+	err = q.QueryRow(ctx, qChange, pk, to).Scan(&diff, &summary, &cr.StampOnly, &cr.ParserChange, &ws)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return cr, nil, fmt.Errorf("page %s has no recorded change into version %d: %w", page, to, archive.ErrNotFound)
+	}
+	if err != nil {
+		return cr, nil, err
+	}
+	cr.DiffJSON = []byte(diff)
+	if err := json.Unmarshal([]byte(summary), &cr.Summary); err != nil {
+		return cr, nil, fail(archive.ErrCorrupt, "change into version %d of %s: bad summary", to, page)
+	}
+	return cr, fromNSPtr(ws), nil
+}
+
+// RawBody returns a stored raw body, checked against its digest.
+func (a *Archive) RawBody(ctx context.Context, digest string) ([]byte, error) {
+	var sb storedBody
+	err := sb.scan(a.pool.QueryRow(ctx, qBody+`b.digest = $1`, digest))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("raw body %s: %w", digest, archive.ErrNotFound)
+	}
+	if err != nil {
+		return nil, a.wrap("read raw body", err)
+	}
+	return sb.decode()
+}
+
+// Captures lists every capture of a page in the order they were recorded,
+// with the headers and times each had.
+func (a *Archive) Captures(ctx context.Context, page snapshots.PageKey) ([]archive.StoredCapture, error) {
+	var out []archive.StoredCapture
+	err := a.readTx(ctx, "list captures", func(tx pgx.Tx) error {
+		var pk int64
+		var url string
+		err := tx.QueryRow(ctx, `SELECT page_pk, url FROM pages WHERE id = $1 AND lang = $2`, page.ID, page.Lang).Scan(&pk, &url)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("page %s: %w", page, archive.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		return eachRow(ctx, tx, qCaptures, func(r pgx.Rows) error {
+			c := archive.StoredCapture{Capture: archive.Capture{Page: page, URL: url}}
+			var started, duration int64
+			var date, retrieved *int64
+			var version *int
+			var headers string
+			if err := r.Scan(&c.ID, &c.Source, &started, &duration, &c.Status, &c.FinalURL, &c.CanonicalURL,
+				&c.ContentType, &headers, &date, &c.BodyDigest, &c.Outcome, &c.ErrorKind, &c.ErrorMessage,
+				&c.Suspect, &version, &c.OriginalURL, &c.OriginalDigest, &c.Origin, &retrieved); err != nil {
+				return err
+			}
+			c.Started = fromNS(started)
+			c.Finished = fromNS(started + duration)
+			if retrieved != nil {
+				c.Retrieved = fromNS(*retrieved)
+			}
+			c.Version = deref(version)
+			var err error
+			if c.Header, err = joinDate(headers, date); err != nil {
+				return fail(archive.ErrCorrupt, "capture %d: headers: %v", c.ID, err)
+			}
+			out = append(out, c)
+			return nil
+		}, pk)
+	})
+	return out, err
+}
+
+// PastCaptures lists a page's captures from source (SourceWayback or
+// SourceImport), oldest first. A page not in the archive has none.
+func (a *Archive) PastCaptures(ctx context.Context, page snapshots.PageKey, source string) ([]archive.PastCapture, error) {
+	var out []archive.PastCapture
+	err := a.readTx(ctx, "list "+source+" captures of "+page.String(), func(tx pgx.Tx) error {
+		pk, err := pagePK(ctx, tx, page)
+		if errors.Is(err, archive.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return eachRow(ctx, tx, qPastCaptures, func(r pgx.Rows) error {
+			var p archive.PastCapture
+			var when int64
+			if err := r.Scan(&when, &p.Source, &p.OriginalURL, &p.OriginalDigest, &p.Origin, &p.BodyDigest, &p.ContentType, &p.Outcome, &p.Error); err != nil {
+				return err
+			}
+			p.Started = fromNS(when)
+			out = append(out, p)
+			return nil
+		}, pk, source)
+	})
+	return out, err
+}
+
+// View answers reads from one read transaction: one consistent snapshot of
+// the archive whatever is written meanwhile. It is valid only inside the
+// ReadView call that made it, and not for concurrent use.
+type View struct {
+	a  *Archive
+	tx pgx.Tx
+}
+
+// ReadView runs fn with a View (see archive.Archive.ReadView). fn's error
+// is returned as it is.
+func (a *Archive) ReadView(ctx context.Context, fn func(v *View) error) error {
+	tx, err := a.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return a.wrap("read archive", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	return fn(&View{a: a, tx: tx})
+}
+
+// Pages is Archive.Pages in the view.
+func (v *View) Pages(ctx context.Context) ([]archive.PageStatus, error) {
+	out, err := pagesTx(ctx, v.tx)
+	return out, v.a.wrap("list pages", err)
+}
+
+// Versions is Archive.Versions in the view.
+func (v *View) Versions(ctx context.Context, page snapshots.PageKey) ([]archive.VersionInfo, error) {
+	out, err := versionsTx(ctx, v.tx, page)
+	return out, v.a.wrap("list versions", err)
+}
+
+// Snapshot is Archive.Snapshot in the view.
+func (v *View) Snapshot(ctx context.Context, page snapshots.PageKey, version int) (snapshots.Snapshot, error) {
+	s, err := snapshotTx(ctx, v.tx, page, version)
+	return s, v.a.wrap("read snapshot", err)
+}
+
+// Change is Archive.Change in the view.
+func (v *View) Change(ctx context.Context, page snapshots.PageKey, to int) (archive.ChangeRecord, *time.Time, error) {
+	cr, window, err := changeTx(ctx, v.tx, page, to)
+	return cr, window, v.a.wrap("read change", err)
+}
+
+// VersionProvenance is Archive.VersionProvenance in the view.
+func (v *View) VersionProvenance(ctx context.Context, page snapshots.PageKey, version int) (archive.Provenance, error) {
+	p, err := provenanceTx(ctx, v.tx, page, version)
+	return p, v.a.wrap("read provenance", err)
+}

@@ -1,0 +1,451 @@
+package postgres
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// ns is a time as the archive stores it: Unix nanoseconds.
+func ns(t time.Time) int64 { return t.UnixNano() }
+
+// fromNS reads a stored time.
+func fromNS(n int64) time.Time { return time.Unix(0, n).UTC() }
+
+func fromNSPtr(n *int64) *time.Time {
+	if n == nil {
+		return nil
+	}
+	t := fromNS(*n)
+	return &t
+}
+
+// seen is the instant a capture counts for: when the request started.
+func seen(c *archive.Capture) time.Time {
+	switch {
+	case !c.Started.IsZero():
+		return c.Started
+	case !c.Finished.IsZero():
+		return c.Finished
+	}
+	return time.Now()
+}
+
+// body is a raw body ready to store: its digest, and its compressed bytes
+// unless the archive already has it.
+type body struct {
+	digest string
+	size   int
+	gz     []byte
+	id     *int64 // set when the archive already has the body
+}
+
+// prepareBody hashes and compresses outside the write transaction. The
+// body of a new version is compressed at the default gzip level; one that
+// comes with an unchanged check or a failure at BestSpeed, so that the
+// check stays cheap (as the SQLite archive does; bodies are not stored as
+// deltas here).
+func (a *Archive) prepareBody(ctx context.Context, raw []byte, newVersion bool) (*body, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	sum := sha256.Sum256(raw)
+	b := &body{digest: "sha256:" + hex.EncodeToString(sum[:]), size: len(raw)}
+	var id int64
+	err := a.pool.QueryRow(ctx, "SELECT body_id FROM raw_bodies WHERE digest = $1", b.digest).Scan(&id)
+	if err == nil {
+		b.id = &id
+		return b, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return nil, a.wrap("look up raw body", err)
+	}
+	level := gzip.BestSpeed
+	if newVersion {
+		level = gzip.DefaultCompression
+	}
+	b.gz = gzipBytes(raw, level)
+	return b, nil
+}
+
+func gzipBytes(raw []byte, level int) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, level)
+	zw.Write(raw) // writes to a bytes.Buffer do not fail
+	zw.Close()
+	return buf.Bytes()
+}
+
+// upsertPage records the page and its current URLs and returns its key.
+// The upsert locks the page's row until the transaction ends: writes to
+// one page, from any process, take their turn.
+func upsertPage(ctx context.Context, tx pgx.Tx, c *archive.Capture) (int64, error) {
+	if c.Page.ID == "" || c.Page.Lang == "" {
+		return 0, fmt.Errorf("capture page %q: id and lang are required", c.Page)
+	}
+	var pk int64
+	err := tx.QueryRow(ctx, `INSERT INTO pages AS p (id, lang, url, canonical_url) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (id, lang) DO UPDATE SET
+			url = CASE WHEN excluded.url = '' THEN p.url ELSE excluded.url END,
+			canonical_url = CASE WHEN excluded.canonical_url = '' THEN p.canonical_url ELSE excluded.canonical_url END
+		RETURNING page_pk`, c.Page.ID, c.Page.Lang, c.URL, c.CanonicalURL).Scan(&pk)
+	return pk, err
+}
+
+// ensurePage returns the page's key, creating the page when it is new, and
+// locks its row. A past capture never changes the URLs of a page that
+// exists: those are the latest live ones.
+func ensurePage(ctx context.Context, tx pgx.Tx, c *archive.Capture) (int64, error) {
+	var pk int64
+	err := tx.QueryRow(ctx, `SELECT page_pk FROM pages WHERE id = $1 AND lang = $2 FOR UPDATE`, c.Page.ID, c.Page.Lang).Scan(&pk)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// A new page: its canonical URL is left for its first live
+		// capture (a past capture's may be an old alias).
+		page := *c
+		page.CanonicalURL = ""
+		return upsertPage(ctx, tx, &page)
+	}
+	return pk, err
+}
+
+// storedCapture is a captures row.
+type storedCapture struct {
+	id, pk                                    int64 // id 0: the next capture_id
+	source                                    string
+	started, duration                         int64
+	resp                                      response
+	httpDate                                  *int64
+	bodyID                                    *int64
+	outcome, errorKind, errorMessage, suspect string
+	version                                   *int
+	originalURL, originalDigest, origin       string
+	retrieved                                 *int64
+}
+
+// response is what repeats from one capture of a page to the next, stored
+// once in responses.
+type response struct {
+	status                                       int
+	finalURL, canonicalURL, contentType, headers string
+}
+
+// identity is the responses.identity of r: a digest of all its columns.
+func (r response) identity() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%s", r.status, r.finalURL, r.canonicalURL, r.contentType, r.headers)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// insertCapture stores the body (if new), the capture's response (if new)
+// and the capture row, and returns the capture's id.
+func insertCapture(ctx context.Context, tx pgx.Tx, pk int64, c *archive.Capture, b *body, version *int) (int64, error) {
+	s := storedCapture{pk: pk, source: c.Source, outcome: c.Outcome, errorKind: c.ErrorKind,
+		errorMessage: c.ErrorMessage, suspect: c.Suspect, originalURL: c.OriginalURL,
+		originalDigest: c.OriginalDigest, origin: c.Origin, version: version}
+	if s.source == "" {
+		s.source = archive.SourceLive
+	}
+	if !c.Retrieved.IsZero() {
+		r := ns(c.Retrieved)
+		s.retrieved = &r
+	}
+	started, finished := c.Started, c.Finished
+	if started.IsZero() {
+		started = seen(c)
+	}
+	if finished.IsZero() {
+		finished = started
+	}
+	s.started, s.duration = ns(started), ns(finished)-ns(started)
+	if b != nil {
+		id, err := storeBody(ctx, tx, b)
+		if err != nil {
+			return 0, err
+		}
+		s.bodyID = &id
+	}
+	s.resp = response{status: c.Status, finalURL: c.FinalURL, canonicalURL: c.CanonicalURL, contentType: c.ContentType}
+	s.resp.headers, s.httpDate = splitDate(c.Header)
+	rid, err := internResponse(ctx, tx, s.resp)
+	if err != nil {
+		return 0, err
+	}
+	return s.insert(ctx, tx, rid)
+}
+
+func (s *storedCapture) insert(ctx context.Context, tx pgx.Tx, responseID int64) (int64, error) {
+	const cols = `page_pk, source, started, duration, response_id, http_date, body_id, outcome, error_kind,
+		error_message, suspect, version, original_url, original_digest, origin, retrieved`
+	args := []any{s.pk, s.source, s.started, s.duration, responseID, s.httpDate, s.bodyID, s.outcome,
+		s.errorKind, s.errorMessage, s.suspect, s.version, s.originalURL, s.originalDigest, s.origin, s.retrieved}
+	q := `INSERT INTO captures (` + cols + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING capture_id`
+	if s.id != 0 {
+		q = `INSERT INTO captures (capture_id, ` + cols + `) VALUES ($17, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING capture_id`
+		args = append(args, s.id)
+	}
+	var id int64
+	err := tx.QueryRow(ctx, q, args...).Scan(&id)
+	return id, err
+}
+
+// splitDate encodes headers as stored: a JSON object with sorted keys,
+// without the Date header when it is in IMF-fixdate form (what servers
+// send), which is returned as Unix seconds instead. A Date in any other
+// form stays in the JSON as it was sent. The same encoding as the SQLite
+// archive's, so that a copy between them keeps every header.
+func splitDate(h map[string]string) (string, *int64) {
+	var date *int64
+	rest := h
+	if v, ok := h["Date"]; ok {
+		if t, err := time.Parse(http.TimeFormat, v); err == nil && t.UTC().Format(http.TimeFormat) == v {
+			u := t.Unix()
+			date = &u
+			rest = maps.Clone(h)
+			delete(rest, "Date")
+		}
+	}
+	if rest == nil {
+		rest = map[string]string{}
+	}
+	hj, _ := json.Marshal(rest) // map keys come out sorted; strings always encode
+	return string(hj), date
+}
+
+// joinDate is the inverse of splitDate: the headers as the capture got them.
+func joinDate(headers string, date *int64) (map[string]string, error) {
+	h := map[string]string{}
+	if err := json.Unmarshal([]byte(headers), &h); err != nil {
+		return nil, err
+	}
+	if date != nil {
+		h["Date"] = time.Unix(*date, 0).UTC().Format(http.TimeFormat)
+	}
+	return h, nil
+}
+
+// internResponse returns the id of r in responses, adding it if new.
+func internResponse(ctx context.Context, tx pgx.Tx, r response) (int64, error) {
+	key := r.identity()
+	var id int64
+	err := tx.QueryRow(ctx, `INSERT INTO responses (final_url, status, content_type, headers, canonical_url, identity)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (identity) DO NOTHING RETURNING response_id`,
+		r.finalURL, r.status, r.contentType, r.headers, r.canonicalURL, key).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = tx.QueryRow(ctx, `SELECT response_id FROM responses WHERE identity = $1`, key).Scan(&id)
+	}
+	return id, err
+}
+
+// storeBody stores a raw body unless the archive has it, and returns its
+// id. A body another writer added meanwhile is found, not added again.
+func storeBody(ctx context.Context, tx pgx.Tx, b *body) (int64, error) {
+	if b.id != nil {
+		return *b.id, nil
+	}
+	var id int64
+	err := tx.QueryRow(ctx, `INSERT INTO raw_bodies (digest, size, compression, data)
+		VALUES ($1, $2, 'gzip', $3) ON CONFLICT (digest) DO NOTHING RETURNING body_id`, b.digest, b.size, b.gz).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = tx.QueryRow(ctx, `SELECT body_id FROM raw_bodies WHERE digest = $1`, b.digest).Scan(&id)
+	}
+	return id, err
+}
+
+// RecordFailure records a failed fetch attempt. The raw body, if any (an
+// error page), is kept like any other.
+func (a *Archive) RecordFailure(ctx context.Context, c archive.Capture) error {
+	b, err := a.prepareBody(ctx, c.Body, false)
+	if err != nil {
+		return err
+	}
+	c.Outcome = archive.OutcomeFailed
+	return a.write(ctx, "record failure", func(tx pgx.Tx) error {
+		page := upsertPage
+		if c.Source != "" && c.Source != archive.SourceLive {
+			page = ensurePage // a past capture leaves the page's URLs alone
+		}
+		pk, err := page(ctx, tx, &c)
+		if err != nil {
+			return err
+		}
+		_, err = insertCapture(ctx, tx, pk, &c, b, nil)
+		return err
+	})
+}
+
+// RecordUnchanged records a capture that saw an existing version and moves
+// that version's last_seen forward.
+func (a *Archive) RecordUnchanged(ctx context.Context, c archive.Capture, version int) error {
+	b, err := a.prepareBody(ctx, c.Body, false)
+	if err != nil {
+		return err
+	}
+	c.Outcome = archive.OutcomeUnchanged
+	return a.write(ctx, "record unchanged capture", func(tx pgx.Tx) error {
+		pk, err := upsertPage(ctx, tx, &c)
+		if err != nil {
+			return err
+		}
+		if _, err := insertCapture(ctx, tx, pk, &c, b, &version); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE versions SET checks = checks + 1, last_seen = greatest(last_seen, $1)
+			WHERE page_pk = $2 AND version = $3`, ns(seen(&c)), pk, version)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return fmt.Errorf("page %s has no version %d: %w", c.Page, version, archive.ErrNotFound)
+		}
+		return nil
+	})
+}
+
+// RecordVersion stores a new version of the page: the capture, its raw
+// body, the version (numbered latest+1) and, from version 2 on, the change
+// from the previous version. snap must be sealed. It returns the new
+// version number.
+func (a *Archive) RecordVersion(ctx context.Context, c archive.Capture, snap snapshots.Snapshot, parserVersion int, change *archive.ChangeRecord) (int, error) {
+	if snap.ContentHash == "" || !snap.VerifyHash() {
+		return 0, fmt.Errorf("record version of %s: snapshot is not sealed (content hash missing or wrong)", c.Page)
+	}
+	b, err := a.prepareBody(ctx, c.Body, true)
+	if err != nil {
+		return 0, err
+	}
+	var version int
+	err = a.write(ctx, "record version", func(tx pgx.Tx) error {
+		pk, err := upsertPage(ctx, tx, &c)
+		if err != nil {
+			return err
+		}
+		version, err = insertVersion(ctx, tx, pk, &c, b, snap, parserVersion, change)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return version, nil
+}
+
+func insertVersion(ctx context.Context, tx pgx.Tx, pk int64, c *archive.Capture, b *body, snap snapshots.Snapshot,
+	parserVersion int, change *archive.ChangeRecord) (int, error) {
+	var prev int
+	var prevLastSeen *int64
+	var prevStamp *string
+	err := tx.QueryRow(ctx, `SELECT version, last_seen, updated_raw FROM versions
+		WHERE page_pk = $1 ORDER BY version DESC LIMIT 1`, pk).Scan(&prev, &prevLastSeen, &prevStamp)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return 0, err
+	}
+	version := prev + 1
+	c.Outcome = archive.OutcomeNew
+	if prev > 0 {
+		c.Outcome = archive.OutcomeChanged
+	}
+	captureID, err := insertCapture(ctx, tx, pk, c, b, &version)
+	if err != nil {
+		return 0, err
+	}
+	at := seen(c)
+	if err := putVersion(ctx, tx, pk, version, captureID, snap, parserVersion, at, at, 1); err != nil {
+		return 0, err
+	}
+	if prev > 0 {
+		if change == nil {
+			change = &archive.ChangeRecord{}
+		}
+		stamp := ""
+		if prevStamp != nil {
+			stamp = *prevStamp
+		}
+		if err := putChange(ctx, tx, pk, version, change, at, prevLastSeen, stamp, string(snap.UpdatedRaw)); err != nil {
+			return 0, err
+		}
+	}
+	if err := indexVersion(ctx, tx, pk, version, &snap); err != nil {
+		return 0, fmt.Errorf("index version %d: %w", version, err)
+	}
+	return version, nil
+}
+
+// putVersion inserts a version row. The stored JSON leaves out what the
+// row's columns hold (version number, first and last seen) and is
+// gzip-compressed, byte for byte what the SQLite archive stores.
+func putVersion(ctx context.Context, tx pgx.Tx, pk int64, version int, captureID int64, snap snapshots.Snapshot,
+	parserVersion int, first, last time.Time, checks int) error {
+	snap.ParserVersion = parserVersion
+	snap.Version, snap.FirstSeen, snap.LastSeen = 0, nil, nil
+	_, err := tx.Exec(ctx, `INSERT INTO versions (page_pk, version, content_hash, snapshot, parser_version,
+			capture_id, first_seen, last_seen, checks, updated_raw, updated_on, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		pk, version, snap.ContentHash, gzipBytes(snapshots.Marshal(snap), gzip.DefaultCompression), parserVersion, captureID,
+		ns(first), ns(last), checks,
+		nullable(string(snap.UpdatedRaw)), nullable(string(snap.UpdatedOn)), nullable(string(snap.UpdatedAt)))
+	return err
+}
+
+// putChange inserts the change from version-1 into version.
+func putChange(ctx context.Context, tx pgx.Tx, pk int64, version int, change *archive.ChangeRecord, observed time.Time,
+	windowStart *int64, stampBefore, stampAfter string) error {
+	summary := change.Summary
+	if summary == nil {
+		summary = map[string]int{}
+	}
+	sj, err := json.Marshal(summary)
+	if err != nil {
+		return err
+	}
+	diff := change.DiffJSON
+	if diff == nil {
+		diff = []byte("null")
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO changes (page_pk, from_version, to_version, diff, summary,
+			stamp_only, parser_change, observed, window_start, stamp_before, stamp_after)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		pk, version-1, version, string(diff), string(sj), change.StampOnly, change.ParserChange, ns(observed),
+		windowStart, nullable(stampBefore), nullable(stampAfter))
+	return err
+}
+
+// decodeSnapshot reads versions.snapshot (gzip-compressed JSON).
+func decodeSnapshot(stored []byte) (snapshots.Snapshot, error) {
+	js, err := snapshotJSON(stored)
+	if err != nil {
+		return snapshots.Snapshot{}, err
+	}
+	return snapshots.Unmarshal(js)
+}
+
+func snapshotJSON(stored []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(stored))
+	var js []byte
+	if err == nil {
+		js, err = io.ReadAll(zr)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("snapshot does not decompress: %v", err)
+	}
+	return js, nil
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
