@@ -133,52 +133,6 @@ func TestVersionFactsFollowWrites(t *testing.T) {
 	same("capture's response replaced")
 }
 
-// TestValidatorsOnlyForTheLatestVersion: validators come from the latest
-// live capture only while that capture saw the page's latest version. A
-// Wayback capture placed after it with other content makes a newer
-// version the server was never asked about, so no validators are given;
-// an older one (placed before it) changes nothing.
-func TestValidatorsOnlyForTheLatestVersion(t *testing.T) {
-	ctx := t.Context()
-	a := TestArchive(t)
-	mustVersion(t, a, capture(kzEN, 2, "b2"), snap(kzEN, "", "x"), nil)
-	recordPast(t, a, 1, "w1", snap(kzEN, "", "old"))
-	if etag, lm, err := a.Validators(ctx, kzEN); err != nil || etag != `"e2"` || lm == "" {
-		t.Fatalf("after an older backfill: Validators = %q %q %v, want the live capture's", etag, lm, err)
-	}
-	recordPast(t, a, 3, "w3", snap(kzEN, "", "newer"))
-	if etag, lm, err := a.Validators(ctx, kzEN); err != nil || etag != "" || lm != "" {
-		t.Errorf("after a newer backfill: Validators = %q %q %v, want none", etag, lm, err)
-	}
-	mustVersion(t, a, capture(kzEN, 4, "b4"), snap(kzEN, "", "x"), nil)
-	if etag, _, err := a.Validators(ctx, kzEN); err != nil || etag != `"e4"` {
-		t.Errorf("after a live capture of the latest version: Validators = %q %v", etag, err)
-	}
-}
-
-// TestChecksCountEverySighting pins what versions.checks (log's CHECKS)
-// counts: every successful capture that saw the version, live or past,
-// as first_seen and last_seen do; failed checks are not counted.
-func TestChecksCountEverySighting(t *testing.T) {
-	ctx := t.Context()
-	a := TestArchive(t)
-	mustVersion(t, a, capture(kzEN, 2, "b2"), snap(kzEN, "", "x"), nil)
-	mustUnchanged(t, a, capture(kzEN, 3, "b3"), 1)
-	failed := capture(kzEN, 4, "")
-	failed.ErrorKind, failed.ErrorMessage = "timeout", "no answer"
-	if err := a.RecordFailure(ctx, failed); err != nil {
-		t.Fatal(err)
-	}
-	recordPast(t, a, 1, "w1", snap(kzEN, "", "x"))
-	vs, err := a.Versions(ctx, kzEN)
-	if err != nil || len(vs) != 1 {
-		t.Fatalf("Versions = %+v, %v", vs, err)
-	}
-	if vs[0].Checks != 3 || !vs[0].FirstSeen.Equal(at(1)) || !vs[0].LastSeen.Equal(at(3)) {
-		t.Errorf("checks %d, first %s, last %s; want 3 sightings from hour 1 to hour 3", vs[0].Checks, vs[0].FirstSeen, vs[0].LastSeen)
-	}
-}
-
 // eachRowDB runs a query on the archive outside a transaction.
 func eachRowDB(a *Archive, q string, scan func(*sql.Rows) error) error {
 	rows, err := a.db.Query(q)

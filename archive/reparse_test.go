@@ -135,23 +135,3 @@ func TestReparse(t *testing.T) {
 	}
 	mustCheckClean(t, a)
 }
-
-func TestReparseParseErrorChangesNothing(t *testing.T) {
-	ctx := context.Background()
-	a := TestArchive(t)
-	record(t, a, fakeParse(1), "a#x", "b#x")
-	n := 0
-	failing := func(raw []byte, ct, url string) (snapshots.Snapshot, int, error) {
-		if n++; n == 2 {
-			return snapshots.Snapshot{}, 0, fmt.Errorf("boom")
-		}
-		return fakeParse(2)(raw, ct, url)
-	}
-	if _, err := a.Reparse(ctx, nil, failing, fakeCompare, false); err == nil || !strings.Contains(err.Error(), "boom") {
-		t.Fatalf("Reparse = %v, want the parse error", err)
-	}
-	if vs, _ := a.Versions(ctx, kzEN); len(vs) != 2 || vs[0].ParserVersion != 1 {
-		t.Errorf("versions after a failed reparse = %+v", vs)
-	}
-	mustCheckClean(t, a)
-}

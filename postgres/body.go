@@ -7,7 +7,7 @@ import (
 	"encoding/hex"
 	"io"
 
-	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch"
 )
 
 // storedBody is a raw_bodies row as qBody reads it.
@@ -24,15 +24,15 @@ func (sb *storedBody) scan(row interface{ Scan(...any) error }) error {
 // decode decompresses the body and checks it against its digest.
 func (sb *storedBody) decode() ([]byte, error) {
 	if sb.compression != "gzip" {
-		return nil, fail(archive.ErrCorrupt, "raw body %s has an unknown compression %q", sb.digest, sb.compression)
+		return nil, fail(relwatch.ErrCorrupt, "raw body %s has an unknown compression %q", sb.digest, sb.compression)
 	}
 	raw, err := gunzip(sb.data, int64(sb.size)+1)
 	if err != nil {
-		return nil, fail(archive.ErrCorrupt, "raw body %s does not decompress: %v", sb.digest, err)
+		return nil, fail(relwatch.ErrCorrupt, "raw body %s does not decompress: %v", sb.digest, err)
 	}
 	sum := sha256.Sum256(raw)
 	if got := "sha256:" + hex.EncodeToString(sum[:]); got != sb.digest || len(raw) != sb.size {
-		return nil, fail(archive.ErrCorrupt, "raw body %s reads back as %s (%d bytes)", sb.digest, got, len(raw))
+		return nil, fail(relwatch.ErrCorrupt, "raw body %s reads back as %s (%d bytes)", sb.digest, got, len(raw))
 	}
 	return raw, nil
 }

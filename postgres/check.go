@@ -9,7 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch"
 )
 
 // Check verifies the whole archive in one read transaction, as the SQLite
@@ -19,10 +19,10 @@ import (
 // search index against the versions (and each block's tsvector against its
 // text). PostgreSQL checks its own pages and indexes as it reads them; a
 // damaged one is an error of the check. Problems come in a fixed order.
-func (a *Archive) Check(ctx context.Context) ([]archive.Problem, error) {
-	var probs []archive.Problem
+func (a *Archive) Check(ctx context.Context) ([]relwatch.Problem, error) {
+	var probs []relwatch.Problem
 	add := func(kind, format string, args ...any) {
-		probs = append(probs, archive.Problem{Kind: kind, Detail: fmt.Sprintf(format, args...)})
+		probs = append(probs, relwatch.Problem{Kind: kind, Detail: fmt.Sprintf(format, args...)})
 	}
 	err := a.readTx(ctx, "check archive", func(tx pgx.Tx) error {
 		for _, step := range []func(context.Context, pgx.Tx, reporter) error{
@@ -34,8 +34,8 @@ func (a *Archive) Check(ctx context.Context) ([]archive.Problem, error) {
 		}
 		return nil
 	})
-	if err != nil && !errors.Is(err, archive.ErrUnusable) {
-		err = fail(archive.ErrCorrupt, "%v", err)
+	if err != nil && !errors.Is(err, relwatch.ErrUnusable) {
+		err = fail(relwatch.ErrCorrupt, "%v", err)
 	}
 	return probs, err
 }
@@ -115,7 +115,7 @@ func checkVersions(ctx context.Context, tx pgx.Tx, add reporter) error {
 			add("version", "%s version %d: content does not match its hash %s", page, version, hash)
 		}
 		o := deref(outcome)
-		if !deref(samePage) || deref(cv) != version || (o != archive.OutcomeNew && o != archive.OutcomeChanged) {
+		if !deref(samePage) || deref(cv) != version || (o != relwatch.OutcomeNew && o != relwatch.OutcomeChanged) {
 			add("version", "%s version %d: its capture does not record it (capture version %d, outcome %q)",
 				page, version, deref(cv), o)
 		}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -27,12 +27,12 @@ const writerKey = 0
 // Lock takes the whole-archive writer lock, as the SQLite archive's Lock
 // does for a file: a session advisory lock held on a connection of its own
 // until unlock is called, or until the process dies and the server drops
-// the connection. It waits up to wait, then returns a *archive.LockedError
+// the connection. It waits up to wait, then returns a *relwatch.LockedError
 // naming the holder's pid (from its application_name) and since when it
 // holds the lock. Concurrent scrapes on PostgreSQL do not need it: they
 // claim pages (Claim).
 func (a *Archive) Lock(ctx context.Context, wait time.Duration) (unlock func() error, err error) {
-	if a.mode != archive.ReadWrite {
+	if a.mode != ReadWrite {
 		return nil, fmt.Errorf("lock archive %s: open read-only", a.name)
 	}
 	c, ok, err := a.tryLock(ctx, writerKey, wait)
@@ -98,8 +98,8 @@ func (a *Archive) release(c *pgxpool.Conn, key int32) error {
 }
 
 // holder says who holds the lock (lockSpace, key).
-func (a *Archive) holder(ctx context.Context, key int32) *archive.LockedError {
-	le := &archive.LockedError{Path: a.name}
+func (a *Archive) holder(ctx context.Context, key int32) *relwatch.LockedError {
+	le := &relwatch.LockedError{Path: a.name}
 	var app string
 	err := a.pool.QueryRow(ctx, `SELECT coalesce(s.application_name, '') FROM pg_locks l
 		JOIN pg_stat_activity s ON s.pid = l.pid
@@ -131,7 +131,7 @@ var ErrClaimed = errors.New("page claimed by another process")
 // with who holds it. release gives the claim up; a process that dies loses
 // its claims with its connections.
 func (a *Archive) Claim(ctx context.Context, page snapshots.PageKey) (release func() error, err error) {
-	if a.mode != archive.ReadWrite {
+	if a.mode != ReadWrite {
 		return nil, fmt.Errorf("claim page %s: archive %s is open read-only", page, a.name)
 	}
 	key, err := a.pageKey(ctx, page)

@@ -12,7 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch"
 )
 
 // The migrations are numbered SQL files, applied in order: NNN_name.sql.
@@ -84,7 +84,10 @@ func readState(ctx context.Context, q querier) (state, error) {
 		return s, nil
 	}
 	s.schemaName = *schema
-	err := q.QueryRow(ctx, `SELECT to_regclass(quote_ident(current_schema()) || '.relwatch_meta') IS NOT NULL`).Scan(&s.ours)
+	// A scan of pg_tables, not to_regclass: the latter answers from a
+	// cache that may not yet know of a migration committed while we
+	// waited for the lock.
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'relwatch_meta')`).Scan(&s.ours)
 	if err != nil {
 		return s, err
 	}
@@ -110,21 +113,21 @@ func readState(ctx context.Context, q querier) (state, error) {
 }
 
 // check refuses what this relwatch must not touch.
-func (a *Archive) check(s state, mode archive.Mode) error {
+func (a *Archive) check(s state, mode Mode) error {
 	switch {
 	case s.schemaName == "":
-		return a.failf(archive.ErrNoArchive, "archive %s: the search_path names no schema that exists", a.name)
+		return a.failf(relwatch.ErrNoArchive, "archive %s: the search_path names no schema that exists", a.name)
 	case !s.ours && len(s.others) > 0:
 		list := s.others
 		if len(list) > 5 {
 			list = append(list[:5:5], "…")
 		}
-		return a.failf(archive.ErrNotArchive, "%s is not a relwatch archive (schema %s holds %d tables of another program: %s)",
+		return a.failf(relwatch.ErrNotArchive, "%s is not a relwatch archive (schema %s holds %d tables of another program: %s)",
 			a.name, s.schemaName, len(s.others), strings.Join(list, ", "))
-	case !s.ours && mode == archive.ReadOnly:
-		return a.failf(archive.ErrNoArchive, "archive %s is empty (run relwatch scrape to create it)", a.name)
+	case !s.ours && mode == ReadOnly:
+		return a.failf(relwatch.ErrNoArchive, "archive %s is empty (run relwatch scrape to create it)", a.name)
 	case s.version > len(migrations):
-		return a.failf(archive.ErrNewerSchema, "archive %s has schema %d, newer than this relwatch (schema %d): upgrade relwatch",
+		return a.failf(relwatch.ErrNewerSchema, "archive %s has schema %d, newer than this relwatch (schema %d): upgrade relwatch",
 			a.name, s.version, len(migrations))
 	}
 	return nil
@@ -133,7 +136,15 @@ func (a *Archive) check(s state, mode archive.Mode) error {
 // prepare checks what the database holds and, in ReadWrite mode, creates
 // or migrates the archive.
 func (a *Archive) prepare(ctx context.Context) error {
-	s, err := readState(ctx, a.pool)
+	// One snapshot for all of readState's queries: a migration that
+	// commits between them would otherwise look like another program's
+	// tables without relwatch_meta.
+	var s state
+	err := pgx.BeginTxFunc(ctx, a.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+		func(tx pgx.Tx) (err error) {
+			s, err = readState(ctx, tx)
+			return err
+		})
 	if err != nil {
 		return a.wrap("open archive", err)
 	}
@@ -141,7 +152,7 @@ func (a *Archive) prepare(ctx context.Context) error {
 		return err
 	}
 	a.schema = s.version
-	if a.mode == archive.ReadOnly || s.version == len(migrations) {
+	if a.mode == ReadOnly || s.version == len(migrations) {
 		return nil
 	}
 	a.schema, err = a.migrate(ctx)
@@ -164,7 +175,7 @@ func (a *Archive) migrate(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, a.wrap("migrate archive", err)
 	}
-	if err := a.check(s, archive.ReadWrite); err != nil {
+	if err := a.check(s, ReadWrite); err != nil {
 		return 0, err
 	}
 	if s.version == len(migrations) {

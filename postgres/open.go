@@ -18,17 +18,25 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch"
 )
 
 // Errors of a connection that cannot be used. Each wraps
-// archive.ErrUnusable, so that the CLI exits 4 on them as on an unusable
+// relwatch.ErrUnusable, so that the CLI exits 4 on them as on an unusable
 // archive file.
 var (
 	// ErrUnreachable: no PostgreSQL server answers at the address.
-	ErrUnreachable = fmt.Errorf("database server unreachable: %w", archive.ErrUnusable)
+	ErrUnreachable = fmt.Errorf("database server unreachable: %w", relwatch.ErrUnusable)
 	// ErrAuth: the server refused the role or its password.
-	ErrAuth = fmt.Errorf("database login refused: %w", archive.ErrUnusable)
+	ErrAuth = fmt.Errorf("database login refused: %w", relwatch.ErrUnusable)
+)
+
+// Mode says whether Open may create and write the archive.
+type Mode int
+
+const (
+	ReadOnly Mode = iota
+	ReadWrite
 )
 
 // Archive is an open PostgreSQL archive. Its methods are safe for
@@ -38,7 +46,7 @@ type Archive struct {
 	cfg    *pgxpool.Config
 	name   string // the connection string without its password, for messages
 	secret string // the password, scrubbed from every error message
-	mode   archive.Mode
+	mode   Mode
 	schema int
 }
 
@@ -88,12 +96,12 @@ func (a *Archive) Schema() int { return a.schema }
 // creates or changes anything (every transaction is read-only). Both
 // refuse, before writing anything, a database that holds another program's
 // tables or a schema newer than this relwatch knows.
-func Open(ctx context.Context, dsn string, mode archive.Mode) (*Archive, error) {
+func Open(ctx context.Context, dsn string, mode Mode) (*Archive, error) {
 	a := &Archive{name: Redact(dsn), mode: mode}
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		// pgx's message may quote the string; say only what is wrong.
-		return nil, fail(archive.ErrNoArchive, "archive %s: not a valid PostgreSQL connection string", a.name)
+		return nil, fail(relwatch.ErrNoArchive, "archive %s: not a valid PostgreSQL connection string", a.name)
 	}
 	a.secret = cfg.ConnConfig.Password
 	a.cfg = cfg
@@ -104,7 +112,7 @@ func Open(ctx context.Context, dsn string, mode archive.Mode) (*Archive, error) 
 	if rp["application_name"] == "" {
 		rp["application_name"] = fmt.Sprintf("relwatch pid=%d", os.Getpid())
 	}
-	if mode == archive.ReadOnly {
+	if mode == ReadOnly {
 		rp["default_transaction_read_only"] = "on"
 	}
 	// Timeline rebuilds and reparse hold a page's row for their whole
@@ -144,11 +152,11 @@ func (a *Archive) connectError(err error) error {
 		case "28P01", "28000": // invalid_password, invalid_authorization_specification
 			return a.failf(ErrAuth, "archive %s: the server refused the login: %s (check the role and its password)", a.name, pe.Message)
 		case "3D000": // invalid_catalog_name
-			return a.failf(archive.ErrNoArchive, "archive %s: %s (create it first, e.g. createdb)", a.name, pe.Message)
+			return a.failf(relwatch.ErrNoArchive, "archive %s: %s (create it first, e.g. createdb)", a.name, pe.Message)
 		case "42501": // insufficient_privilege
 			return a.failf(ErrAuth, "archive %s: %s", a.name, pe.Message)
 		}
-		return a.failf(archive.ErrNoArchive, "archive %s: %s", a.name, pe.Message)
+		return a.failf(relwatch.ErrNoArchive, "archive %s: %s", a.name, pe.Message)
 	}
 	var ce *pgconn.ConnectError
 	if errors.As(err, &ce) || errors.Is(err, context.DeadlineExceeded) {
@@ -185,7 +193,7 @@ func (a *Archive) wrap(doing string, err error) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, archive.ErrUnusable) || errors.Is(err, archive.ErrNotFound) {
+	if errors.Is(err, relwatch.ErrUnusable) || errors.Is(err, relwatch.ErrNotFound) {
 		return err
 	}
 	var ce *pgconn.ConnectError
@@ -210,7 +218,7 @@ func (e *kindError) Unwrap() error { return e.kind }
 
 func fail(kind error, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
-	if kind == archive.ErrCorrupt {
+	if kind == relwatch.ErrCorrupt {
 		msg = "archive corrupt: " + msg
 	}
 	return &kindError{kind, msg}
@@ -240,7 +248,7 @@ func (a *Archive) readTx(ctx context.Context, doing string, fn func(tx pgx.Tx) e
 // write runs fn in one READ COMMITTED transaction. Writes to one page
 // serialise on the page's row, which every write locks first (lockPage).
 func (a *Archive) write(ctx context.Context, doing string, fn func(tx pgx.Tx) error) error {
-	if a.mode != archive.ReadWrite {
+	if a.mode != ReadWrite {
 		return fmt.Errorf("%s: archive %s is open read-only", doing, a.name)
 	}
 	tx, err := a.pool.Begin(ctx)

@@ -10,7 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -60,8 +60,8 @@ const (
 )
 
 // Pages lists every page series, ordered by id and language.
-func (a *Archive) Pages(ctx context.Context) ([]archive.PageStatus, error) {
-	var out []archive.PageStatus
+func (a *Archive) Pages(ctx context.Context) ([]relwatch.PageStatus, error) {
+	var out []relwatch.PageStatus
 	err := a.readTx(ctx, "list pages", func(tx pgx.Tx) (err error) {
 		out, err = pagesTx(ctx, tx)
 		return err
@@ -69,12 +69,12 @@ func (a *Archive) Pages(ctx context.Context) ([]archive.PageStatus, error) {
 	return out, err
 }
 
-func pagesTx(ctx context.Context, q querier) ([]archive.PageStatus, error) {
-	var out []archive.PageStatus
+func pagesTx(ctx context.Context, q querier) ([]relwatch.PageStatus, error) {
+	var out []relwatch.PageStatus
 	var pks []int64
 	err := eachRow(ctx, q, `SELECT page_pk, id, lang, url, canonical_url FROM pages ORDER BY id COLLATE "C", lang COLLATE "C"`,
 		func(r pgx.Rows) error {
-			var ps archive.PageStatus
+			var ps relwatch.PageStatus
 			var pk int64
 			if err := r.Scan(&pk, &ps.Page.ID, &ps.Page.Lang, &ps.URL, &ps.CanonicalURL); err != nil {
 				return err
@@ -95,7 +95,7 @@ func pagesTx(ctx context.Context, q querier) ([]archive.PageStatus, error) {
 }
 
 // pageStatus fills the derived fields.
-func pageStatus(ctx context.Context, q querier, pk int64, ps *archive.PageStatus) error {
+func pageStatus(ctx context.Context, q querier, pk int64, ps *relwatch.PageStatus) error {
 	var hash, stamp *string
 	var first *int64
 	err := q.QueryRow(ctx, qLatestVersion, pk).Scan(&ps.Latest, &hash, &stamp, &first)
@@ -112,7 +112,7 @@ func pageStatus(ctx context.Context, q querier, pk int64, ps *archive.PageStatus
 		return err
 	}
 	ps.LastCheck = fromNSPtr(lastCheck)
-	if deref(lastOutcome) == archive.OutcomeFailed {
+	if deref(lastOutcome) == relwatch.OutcomeFailed {
 		ps.LastError = deref(lastErr)
 	}
 
@@ -142,7 +142,7 @@ func pagePK(ctx context.Context, q querier, page snapshots.PageKey) (int64, erro
 	var pk int64
 	err := q.QueryRow(ctx, qPagePK, page.ID, page.Lang).Scan(&pk)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, fmt.Errorf("page %s: %w", page, archive.ErrNotFound)
+		return 0, fmt.Errorf("page %s: %w", page, relwatch.ErrNotFound)
 	}
 	return pk, err
 }
@@ -169,7 +169,7 @@ func (a *Archive) ResolvePage(ctx context.Context, ref snapshots.PageKey) (snaps
 	case ref.Lang != "":
 		return ref, nil
 	case len(langs) == 0:
-		return snapshots.PageKey{}, fmt.Errorf("page %s: %w", ref.ID, archive.ErrNotFound)
+		return snapshots.PageKey{}, fmt.Errorf("page %s: %w", ref.ID, relwatch.ErrNotFound)
 	case len(langs) > 1:
 		return snapshots.PageKey{}, fmt.Errorf("page %s is archived in several languages (%s): say which, e.g. %s/%s",
 			ref.ID, strings.Join(langs, ", "), ref.ID, langs[0])
@@ -178,8 +178,8 @@ func (a *Archive) ResolvePage(ctx context.Context, ref snapshots.PageKey) (snaps
 }
 
 // Versions lists a page's versions, oldest first.
-func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]archive.VersionInfo, error) {
-	var out []archive.VersionInfo
+func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]relwatch.VersionInfo, error) {
+	var out []relwatch.VersionInfo
 	err := a.readTx(ctx, "list versions", func(tx pgx.Tx) (err error) {
 		out, err = versionsTx(ctx, tx, page)
 		return err
@@ -187,14 +187,14 @@ func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]archi
 	return out, err
 }
 
-func versionsTx(ctx context.Context, q querier, page snapshots.PageKey) ([]archive.VersionInfo, error) {
+func versionsTx(ctx context.Context, q querier, page snapshots.PageKey) ([]relwatch.VersionInfo, error) {
 	pk, err := pagePK(ctx, q, page)
 	if err != nil {
 		return nil, err
 	}
-	var out []archive.VersionInfo
+	var out []relwatch.VersionInfo
 	err = eachRow(ctx, q, qVersions, func(r pgx.Rows) error {
-		var vi archive.VersionInfo
+		var vi relwatch.VersionInfo
 		var first, last int64
 		var window *int64
 		var raw, on, at, summary *string
@@ -209,7 +209,7 @@ func versionsTx(ctx context.Context, q querier, page snapshots.PageKey) ([]archi
 		vi.FirstSeen, vi.LastSeen, vi.WindowStart = fromNS(first), fromNS(last), fromNSPtr(window)
 		if summary != nil {
 			if err := json.Unmarshal([]byte(*summary), &vi.Summary); err != nil {
-				return fail(archive.ErrCorrupt, "change into version %d of %s: bad summary", vi.Version, page)
+				return fail(relwatch.ErrCorrupt, "change into version %d of %s: bad summary", vi.Version, page)
 			}
 		}
 		out = append(out, vi)
@@ -220,7 +220,7 @@ func versionsTx(ctx context.Context, q querier, page snapshots.PageKey) ([]archi
 
 // VersionsByHash returns the versions of a page whose content hash starts
 // with prefix ("sha256:2a511b…" or "2a511b…"), oldest first.
-func (a *Archive) VersionsByHash(ctx context.Context, page snapshots.PageKey, prefix string) ([]archive.VersionInfo, error) {
+func (a *Archive) VersionsByHash(ctx context.Context, page snapshots.PageKey, prefix string) ([]relwatch.VersionInfo, error) {
 	if !strings.HasPrefix(prefix, "sha256:") {
 		prefix = "sha256:" + prefix
 	}
@@ -229,7 +229,7 @@ func (a *Archive) VersionsByHash(ctx context.Context, page snapshots.PageKey, pr
 	if err != nil {
 		return nil, err
 	}
-	var out []archive.VersionInfo
+	var out []relwatch.VersionInfo
 	for _, v := range vs {
 		if strings.HasPrefix(v.ContentHash, prefix) {
 			out = append(out, v)
@@ -240,8 +240,8 @@ func (a *Archive) VersionsByHash(ctx context.Context, page snapshots.PageKey, pr
 
 // VersionProvenance says where version v of a page came from: the capture
 // of its first sighting.
-func (a *Archive) VersionProvenance(ctx context.Context, page snapshots.PageKey, v int) (archive.Provenance, error) {
-	var p archive.Provenance
+func (a *Archive) VersionProvenance(ctx context.Context, page snapshots.PageKey, v int) (relwatch.Provenance, error) {
+	var p relwatch.Provenance
 	err := a.readTx(ctx, "read provenance", func(tx pgx.Tx) (err error) {
 		p, err = provenanceTx(ctx, tx, page, v)
 		return err
@@ -249,15 +249,15 @@ func (a *Archive) VersionProvenance(ctx context.Context, page snapshots.PageKey,
 	return p, err
 }
 
-func provenanceTx(ctx context.Context, q querier, page snapshots.PageKey, v int) (archive.Provenance, error) {
-	var p archive.Provenance
+func provenanceTx(ctx context.Context, q querier, page snapshots.PageKey, v int) (relwatch.Provenance, error) {
+	var p relwatch.Provenance
 	pk, err := pagePK(ctx, q, page)
 	if err != nil {
 		return p, err
 	}
 	err = q.QueryRow(ctx, qProvenance, pk, v).Scan(&p.Source, &p.FinalURL, &p.OriginalURL, &p.Origin)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return p, fmt.Errorf("page %s has no version %d: %w", page, v, archive.ErrNotFound)
+		return p, fmt.Errorf("page %s has no version %d: %w", page, v, relwatch.ErrNotFound)
 	}
 	return p, err
 }
@@ -294,8 +294,8 @@ func (a *Archive) SnapshotAt(ctx context.Context, page snapshots.PageKey, t time
 			return err
 		}
 		s, err = scanSnapshot(tx.QueryRow(ctx, qSnapshotAt, pk, ns(t)), page, -1)
-		if errors.Is(err, archive.ErrNotFound) {
-			return fmt.Errorf("page %s had no version yet at %s: %w", page, t.UTC().Format(time.RFC3339), archive.ErrNotFound)
+		if errors.Is(err, relwatch.ErrNotFound) {
+			return fmt.Errorf("page %s had no version yet at %s: %w", page, t.UTC().Format(time.RFC3339), relwatch.ErrNotFound)
 		}
 		return err
 	})
@@ -309,16 +309,16 @@ func scanSnapshot(row pgx.Row, page snapshots.PageKey, asked int) (snapshots.Sna
 	err := row.Scan(&version, &js, &parser, &first, &last)
 	if errors.Is(err, pgx.ErrNoRows) {
 		if asked > 0 {
-			return snapshots.Snapshot{}, fmt.Errorf("page %s has no version %d: %w", page, asked, archive.ErrNotFound)
+			return snapshots.Snapshot{}, fmt.Errorf("page %s has no version %d: %w", page, asked, relwatch.ErrNotFound)
 		}
-		return snapshots.Snapshot{}, fmt.Errorf("page %s has no versions: %w", page, archive.ErrNotFound)
+		return snapshots.Snapshot{}, fmt.Errorf("page %s has no versions: %w", page, relwatch.ErrNotFound)
 	}
 	if err != nil {
 		return snapshots.Snapshot{}, err
 	}
 	s, err := decodeSnapshot(js)
 	if err != nil {
-		return s, fail(archive.ErrCorrupt, "version %d of %s: %v", version, page, err)
+		return s, fail(relwatch.ErrCorrupt, "version %d of %s: %v", version, page, err)
 	}
 	f, l := fromNS(first), fromNS(last)
 	s.Version, s.ParserVersion, s.FirstSeen, s.LastSeen = version, parser, &f, &l
@@ -327,7 +327,7 @@ func scanSnapshot(row pgx.Row, page snapshots.PageKey, asked int) (snapshots.Sna
 
 // Validators returns the ETag and Last-Modified of the page's latest
 // successful live capture, for a conditional request; both empty when that
-// capture did not see the page's latest version (see archive.Validators).
+// capture did not see the page's latest version (see archive.Archive.Validators).
 func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag, lastModified string, err error) {
 	err = a.readTx(ctx, "read validators", func(tx pgx.Tx) error {
 		pk, err := pagePK(ctx, tx, page)
@@ -352,7 +352,7 @@ func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag,
 		}
 		h, err := joinDate(hj, date)
 		if err != nil {
-			return fail(archive.ErrCorrupt, "capture headers of %s: %v", page, err)
+			return fail(relwatch.ErrCorrupt, "capture headers of %s: %v", page, err)
 		}
 		for k, v := range h {
 			switch strings.ToLower(k) {
@@ -369,8 +369,8 @@ func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag,
 
 // Change returns the stored change into version `to` of a page and the
 // start of its window.
-func (a *Archive) Change(ctx context.Context, page snapshots.PageKey, to int) (archive.ChangeRecord, *time.Time, error) {
-	var cr archive.ChangeRecord
+func (a *Archive) Change(ctx context.Context, page snapshots.PageKey, to int) (relwatch.ChangeRecord, *time.Time, error) {
+	var cr relwatch.ChangeRecord
 	var window *time.Time
 	err := a.readTx(ctx, "read change", func(tx pgx.Tx) (err error) {
 		cr, window, err = changeTx(ctx, tx, page, to)
@@ -379,8 +379,8 @@ func (a *Archive) Change(ctx context.Context, page snapshots.PageKey, to int) (a
 	return cr, window, err
 }
 
-func changeTx(ctx context.Context, q querier, page snapshots.PageKey, to int) (archive.ChangeRecord, *time.Time, error) {
-	var cr archive.ChangeRecord
+func changeTx(ctx context.Context, q querier, page snapshots.PageKey, to int) (relwatch.ChangeRecord, *time.Time, error) {
+	var cr relwatch.ChangeRecord
 	pk, err := pagePK(ctx, q, page)
 	if err != nil {
 		return cr, nil, err
@@ -389,14 +389,14 @@ func changeTx(ctx context.Context, q querier, page snapshots.PageKey, to int) (a
 	var ws *int64
 	err = q.QueryRow(ctx, qChange, pk, to).Scan(&diff, &summary, &cr.StampOnly, &cr.ParserChange, &ws)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return cr, nil, fmt.Errorf("page %s has no recorded change into version %d: %w", page, to, archive.ErrNotFound)
+		return cr, nil, fmt.Errorf("page %s has no recorded change into version %d: %w", page, to, relwatch.ErrNotFound)
 	}
 	if err != nil {
 		return cr, nil, err
 	}
 	cr.DiffJSON = []byte(diff)
 	if err := json.Unmarshal([]byte(summary), &cr.Summary); err != nil {
-		return cr, nil, fail(archive.ErrCorrupt, "change into version %d of %s: bad summary", to, page)
+		return cr, nil, fail(relwatch.ErrCorrupt, "change into version %d of %s: bad summary", to, page)
 	}
 	return cr, fromNSPtr(ws), nil
 }
@@ -406,7 +406,7 @@ func (a *Archive) RawBody(ctx context.Context, digest string) ([]byte, error) {
 	var sb storedBody
 	err := sb.scan(a.pool.QueryRow(ctx, qBody+`b.digest = $1`, digest))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, fmt.Errorf("raw body %s: %w", digest, archive.ErrNotFound)
+		return nil, fmt.Errorf("raw body %s: %w", digest, relwatch.ErrNotFound)
 	}
 	if err != nil {
 		return nil, a.wrap("read raw body", err)
@@ -416,20 +416,20 @@ func (a *Archive) RawBody(ctx context.Context, digest string) ([]byte, error) {
 
 // Captures lists every capture of a page in the order they were recorded,
 // with the headers and times each had.
-func (a *Archive) Captures(ctx context.Context, page snapshots.PageKey) ([]archive.StoredCapture, error) {
-	var out []archive.StoredCapture
+func (a *Archive) Captures(ctx context.Context, page snapshots.PageKey) ([]relwatch.StoredCapture, error) {
+	var out []relwatch.StoredCapture
 	err := a.readTx(ctx, "list captures", func(tx pgx.Tx) error {
 		var pk int64
 		var url string
 		err := tx.QueryRow(ctx, `SELECT page_pk, url FROM pages WHERE id = $1 AND lang = $2`, page.ID, page.Lang).Scan(&pk, &url)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("page %s: %w", page, archive.ErrNotFound)
+			return fmt.Errorf("page %s: %w", page, relwatch.ErrNotFound)
 		}
 		if err != nil {
 			return err
 		}
 		return eachRow(ctx, tx, qCaptures, func(r pgx.Rows) error {
-			c := archive.StoredCapture{Capture: archive.Capture{Page: page, URL: url}}
+			c := relwatch.StoredCapture{Capture: relwatch.Capture{Page: page, URL: url}}
 			var started, duration int64
 			var date, retrieved *int64
 			var version *int
@@ -447,7 +447,7 @@ func (a *Archive) Captures(ctx context.Context, page snapshots.PageKey) ([]archi
 			c.Version = deref(version)
 			var err error
 			if c.Header, err = joinDate(headers, date); err != nil {
-				return fail(archive.ErrCorrupt, "capture %d: headers: %v", c.ID, err)
+				return fail(relwatch.ErrCorrupt, "capture %d: headers: %v", c.ID, err)
 			}
 			out = append(out, c)
 			return nil
@@ -458,18 +458,18 @@ func (a *Archive) Captures(ctx context.Context, page snapshots.PageKey) ([]archi
 
 // PastCaptures lists a page's captures from source (SourceWayback or
 // SourceImport), oldest first. A page not in the archive has none.
-func (a *Archive) PastCaptures(ctx context.Context, page snapshots.PageKey, source string) ([]archive.PastCapture, error) {
-	var out []archive.PastCapture
+func (a *Archive) PastCaptures(ctx context.Context, page snapshots.PageKey, source string) ([]relwatch.PastCapture, error) {
+	var out []relwatch.PastCapture
 	err := a.readTx(ctx, "list "+source+" captures of "+page.String(), func(tx pgx.Tx) error {
 		pk, err := pagePK(ctx, tx, page)
-		if errors.Is(err, archive.ErrNotFound) {
+		if errors.Is(err, relwatch.ErrNotFound) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
 		return eachRow(ctx, tx, qPastCaptures, func(r pgx.Rows) error {
-			var p archive.PastCapture
+			var p relwatch.PastCapture
 			var when int64
 			if err := r.Scan(&when, &p.Source, &p.OriginalURL, &p.OriginalDigest, &p.Origin, &p.BodyDigest, &p.ContentType, &p.Outcome, &p.Error); err != nil {
 				return err
@@ -492,7 +492,7 @@ type View struct {
 
 // ReadView runs fn with a View (see archive.Archive.ReadView). fn's error
 // is returned as it is.
-func (a *Archive) ReadView(ctx context.Context, fn func(v *View) error) error {
+func (a *Archive) ReadView(ctx context.Context, fn func(relwatch.Reader) error) error {
 	tx, err := a.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return a.wrap("read archive", err)
@@ -502,13 +502,13 @@ func (a *Archive) ReadView(ctx context.Context, fn func(v *View) error) error {
 }
 
 // Pages is Archive.Pages in the view.
-func (v *View) Pages(ctx context.Context) ([]archive.PageStatus, error) {
+func (v *View) Pages(ctx context.Context) ([]relwatch.PageStatus, error) {
 	out, err := pagesTx(ctx, v.tx)
 	return out, v.a.wrap("list pages", err)
 }
 
 // Versions is Archive.Versions in the view.
-func (v *View) Versions(ctx context.Context, page snapshots.PageKey) ([]archive.VersionInfo, error) {
+func (v *View) Versions(ctx context.Context, page snapshots.PageKey) ([]relwatch.VersionInfo, error) {
 	out, err := versionsTx(ctx, v.tx, page)
 	return out, v.a.wrap("list versions", err)
 }
@@ -520,13 +520,19 @@ func (v *View) Snapshot(ctx context.Context, page snapshots.PageKey, version int
 }
 
 // Change is Archive.Change in the view.
-func (v *View) Change(ctx context.Context, page snapshots.PageKey, to int) (archive.ChangeRecord, *time.Time, error) {
+func (v *View) Change(ctx context.Context, page snapshots.PageKey, to int) (relwatch.ChangeRecord, *time.Time, error) {
 	cr, window, err := changeTx(ctx, v.tx, page, to)
 	return cr, window, v.a.wrap("read change", err)
 }
 
 // VersionProvenance is Archive.VersionProvenance in the view.
-func (v *View) VersionProvenance(ctx context.Context, page snapshots.PageKey, version int) (archive.Provenance, error) {
+func (v *View) VersionProvenance(ctx context.Context, page snapshots.PageKey, version int) (relwatch.Provenance, error) {
 	p, err := provenanceTx(ctx, v.tx, page, version)
 	return p, v.a.wrap("read provenance", err)
 }
+
+// The archive is a whole store, and a view a consistent reader.
+var (
+	_ relwatch.Store  = (*Archive)(nil)
+	_ relwatch.Reader = (*View)(nil)
+)

@@ -16,7 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -32,17 +32,6 @@ func fromNSPtr(n *int64) *time.Time {
 	}
 	t := fromNS(*n)
 	return &t
-}
-
-// seen is the instant a capture counts for: when the request started.
-func seen(c *archive.Capture) time.Time {
-	switch {
-	case !c.Started.IsZero():
-		return c.Started
-	case !c.Finished.IsZero():
-		return c.Finished
-	}
-	return time.Now()
 }
 
 // body is a raw body ready to store: its digest, and its compressed bytes
@@ -93,7 +82,7 @@ func gzipBytes(raw []byte, level int) []byte {
 // upsertPage records the page and its current URLs and returns its key.
 // The upsert locks the page's row until the transaction ends: writes to
 // one page, from any process, take their turn.
-func upsertPage(ctx context.Context, tx pgx.Tx, c *archive.Capture) (int64, error) {
+func upsertPage(ctx context.Context, tx pgx.Tx, c *relwatch.Capture) (int64, error) {
 	if c.Page.ID == "" || c.Page.Lang == "" {
 		return 0, fmt.Errorf("capture page %q: id and lang are required", c.Page)
 	}
@@ -109,7 +98,7 @@ func upsertPage(ctx context.Context, tx pgx.Tx, c *archive.Capture) (int64, erro
 // ensurePage returns the page's key, creating the page when it is new, and
 // locks its row. A past capture never changes the URLs of a page that
 // exists: those are the latest live ones.
-func ensurePage(ctx context.Context, tx pgx.Tx, c *archive.Capture) (int64, error) {
+func ensurePage(ctx context.Context, tx pgx.Tx, c *relwatch.Capture) (int64, error) {
 	var pk int64
 	err := tx.QueryRow(ctx, `SELECT page_pk FROM pages WHERE id = $1 AND lang = $2 FOR UPDATE`, c.Page.ID, c.Page.Lang).Scan(&pk)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -152,12 +141,12 @@ func (r response) identity() string {
 
 // insertCapture stores the body (if new), the capture's response (if new)
 // and the capture row, and returns the capture's id.
-func insertCapture(ctx context.Context, tx pgx.Tx, pk int64, c *archive.Capture, b *body, version *int) (int64, error) {
+func insertCapture(ctx context.Context, tx pgx.Tx, pk int64, c *relwatch.Capture, b *body, version *int) (int64, error) {
 	s := storedCapture{pk: pk, source: c.Source, outcome: c.Outcome, errorKind: c.ErrorKind,
 		errorMessage: c.ErrorMessage, suspect: c.Suspect, originalURL: c.OriginalURL,
 		originalDigest: c.OriginalDigest, origin: c.Origin, version: version}
 	if s.source == "" {
-		s.source = archive.SourceLive
+		s.source = relwatch.SourceLive
 	}
 	if !c.Retrieved.IsZero() {
 		r := ns(c.Retrieved)
@@ -165,7 +154,7 @@ func insertCapture(ctx context.Context, tx pgx.Tx, pk int64, c *archive.Capture,
 	}
 	started, finished := c.Started, c.Finished
 	if started.IsZero() {
-		started = seen(c)
+		started = c.Seen()
 	}
 	if finished.IsZero() {
 		finished = started
@@ -267,15 +256,15 @@ func storeBody(ctx context.Context, tx pgx.Tx, b *body) (int64, error) {
 
 // RecordFailure records a failed fetch attempt. The raw body, if any (an
 // error page), is kept like any other.
-func (a *Archive) RecordFailure(ctx context.Context, c archive.Capture) error {
+func (a *Archive) RecordFailure(ctx context.Context, c relwatch.Capture) error {
 	b, err := a.prepareBody(ctx, c.Body, false)
 	if err != nil {
 		return err
 	}
-	c.Outcome = archive.OutcomeFailed
+	c.Outcome = relwatch.OutcomeFailed
 	return a.write(ctx, "record failure", func(tx pgx.Tx) error {
 		page := upsertPage
-		if c.Source != "" && c.Source != archive.SourceLive {
+		if c.Source != "" && c.Source != relwatch.SourceLive {
 			page = ensurePage // a past capture leaves the page's URLs alone
 		}
 		pk, err := page(ctx, tx, &c)
@@ -289,12 +278,12 @@ func (a *Archive) RecordFailure(ctx context.Context, c archive.Capture) error {
 
 // RecordUnchanged records a capture that saw an existing version and moves
 // that version's last_seen forward.
-func (a *Archive) RecordUnchanged(ctx context.Context, c archive.Capture, version int) error {
+func (a *Archive) RecordUnchanged(ctx context.Context, c relwatch.Capture, version int) error {
 	b, err := a.prepareBody(ctx, c.Body, false)
 	if err != nil {
 		return err
 	}
-	c.Outcome = archive.OutcomeUnchanged
+	c.Outcome = relwatch.OutcomeUnchanged
 	return a.write(ctx, "record unchanged capture", func(tx pgx.Tx) error {
 		pk, err := upsertPage(ctx, tx, &c)
 		if err != nil {
@@ -304,12 +293,12 @@ func (a *Archive) RecordUnchanged(ctx context.Context, c archive.Capture, versio
 			return err
 		}
 		tag, err := tx.Exec(ctx, `UPDATE versions SET checks = checks + 1, last_seen = greatest(last_seen, $1)
-			WHERE page_pk = $2 AND version = $3`, ns(seen(&c)), pk, version)
+			WHERE page_pk = $2 AND version = $3`, ns(c.Seen()), pk, version)
 		if err != nil {
 			return err
 		}
 		if tag.RowsAffected() != 1 {
-			return fmt.Errorf("page %s has no version %d: %w", c.Page, version, archive.ErrNotFound)
+			return fmt.Errorf("page %s has no version %d: %w", c.Page, version, relwatch.ErrNotFound)
 		}
 		return nil
 	})
@@ -319,7 +308,7 @@ func (a *Archive) RecordUnchanged(ctx context.Context, c archive.Capture, versio
 // body, the version (numbered latest+1) and, from version 2 on, the change
 // from the previous version. snap must be sealed. It returns the new
 // version number.
-func (a *Archive) RecordVersion(ctx context.Context, c archive.Capture, snap snapshots.Snapshot, parserVersion int, change *archive.ChangeRecord) (int, error) {
+func (a *Archive) RecordVersion(ctx context.Context, c relwatch.Capture, snap snapshots.Snapshot, parserVersion int, change *relwatch.ChangeRecord) (int, error) {
 	if snap.ContentHash == "" || !snap.VerifyHash() {
 		return 0, fmt.Errorf("record version of %s: snapshot is not sealed (content hash missing or wrong)", c.Page)
 	}
@@ -342,8 +331,8 @@ func (a *Archive) RecordVersion(ctx context.Context, c archive.Capture, snap sna
 	return version, nil
 }
 
-func insertVersion(ctx context.Context, tx pgx.Tx, pk int64, c *archive.Capture, b *body, snap snapshots.Snapshot,
-	parserVersion int, change *archive.ChangeRecord) (int, error) {
+func insertVersion(ctx context.Context, tx pgx.Tx, pk int64, c *relwatch.Capture, b *body, snap snapshots.Snapshot,
+	parserVersion int, change *relwatch.ChangeRecord) (int, error) {
 	var prev int
 	var prevLastSeen *int64
 	var prevStamp *string
@@ -353,21 +342,21 @@ func insertVersion(ctx context.Context, tx pgx.Tx, pk int64, c *archive.Capture,
 		return 0, err
 	}
 	version := prev + 1
-	c.Outcome = archive.OutcomeNew
+	c.Outcome = relwatch.OutcomeNew
 	if prev > 0 {
-		c.Outcome = archive.OutcomeChanged
+		c.Outcome = relwatch.OutcomeChanged
 	}
 	captureID, err := insertCapture(ctx, tx, pk, c, b, &version)
 	if err != nil {
 		return 0, err
 	}
-	at := seen(c)
+	at := c.Seen()
 	if err := putVersion(ctx, tx, pk, version, captureID, snap, parserVersion, at, at, 1); err != nil {
 		return 0, err
 	}
 	if prev > 0 {
 		if change == nil {
-			change = &archive.ChangeRecord{}
+			change = &relwatch.ChangeRecord{}
 		}
 		stamp := ""
 		if prevStamp != nil {
@@ -400,7 +389,7 @@ func putVersion(ctx context.Context, tx pgx.Tx, pk int64, version int, captureID
 }
 
 // putChange inserts the change from version-1 into version.
-func putChange(ctx context.Context, tx pgx.Tx, pk int64, version int, change *archive.ChangeRecord, observed time.Time,
+func putChange(ctx context.Context, tx pgx.Tx, pk int64, version int, change *relwatch.ChangeRecord, observed time.Time,
 	windowStart *int64, stampBefore, stampAfter string) error {
 	summary := change.Summary
 	if summary == nil {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -134,12 +134,12 @@ const (
 // case and accents, in one page or in all, with PostgreSQL's full-text
 // search (a GIN index over the blocks' tsvectors). Hits are ordered by
 // page, then by when the text first appeared.
-func (a *Archive) Search(ctx context.Context, query string, page *snapshots.PageKey) ([]archive.Hit, error) {
+func (a *Archive) Search(ctx context.Context, query string, page *snapshots.PageKey) ([]relwatch.Hit, error) {
 	query = strings.TrimSpace(query)
 	if query == "" {
 		return nil, fmt.Errorf("search: empty query")
 	}
-	var hits []archive.Hit
+	var hits []relwatch.Hit
 	err := a.readTx(ctx, "search", func(tx pgx.Tx) error {
 		q := qSearch
 		args := []any{searchable(query)}
@@ -150,7 +150,7 @@ func (a *Archive) Search(ctx context.Context, query string, page *snapshots.Page
 		q += ` ORDER BY p.id COLLATE "C", p.lang COLLATE "C", b.block_id`
 		var ids, pks []int64
 		err := eachRow(ctx, tx, q, func(r pgx.Rows) error {
-			var h archive.Hit
+			var h relwatch.Hit
 			var id, pk int64
 			var pid, lang, path string
 			if err := r.Scan(&id, &pk, &pid, &lang, &path, &h.Text); err != nil {
@@ -158,7 +158,7 @@ func (a *Archive) Search(ctx context.Context, query string, page *snapshots.Page
 			}
 			h.Page = snapshots.PageKey{ID: pid, Lang: lang}.String()
 			if err := json.Unmarshal([]byte(path), &h.Path); err != nil {
-				return fail(archive.ErrCorrupt, "block %d has a bad path: %v", id, err)
+				return fail(relwatch.ErrCorrupt, "block %d has a bad path: %v", id, err)
 			}
 			hits = append(hits, h)
 			ids, pks = append(ids, id), append(pks, pk)
@@ -180,7 +180,7 @@ func (a *Archive) Search(ctx context.Context, query string, page *snapshots.Page
 	return hits, err
 }
 
-func blockVersions(ctx context.Context, tx pgx.Tx, id int64, h *archive.Hit) error {
+func blockVersions(ctx context.Context, tx pgx.Tx, id int64, h *relwatch.Hit) error {
 	return eachRow(ctx, tx, qBlockVersions, func(r pgx.Rows) error {
 		var v int
 		var first, last int64
@@ -198,7 +198,7 @@ func blockVersions(ctx context.Context, tx pgx.Tx, id int64, h *archive.Hit) err
 
 // vanished fills in when the hit's text vanished: the version after the
 // last one containing it, if there is one.
-func vanished(ctx context.Context, tx pgx.Tx, pk int64, h *archive.Hit) error {
+func vanished(ctx context.Context, tx pgx.Tx, pk int64, h *relwatch.Hit) error {
 	if len(h.Versions) == 0 {
 		return nil
 	}

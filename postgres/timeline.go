@@ -12,7 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -22,12 +22,12 @@ import (
 // capture outcomes and search index in that order, in one transaction that
 // holds the page's row: the same time order as the SQLite archive's (see
 // docs/archive.md, "Time order").
-func (a *Archive) RecordInOrder(ctx context.Context, c archive.Capture, snap snapshots.Snapshot, parserVersion int, compare archive.CompareFunc) (archive.Placed, error) {
-	var p archive.Placed
+func (a *Archive) RecordInOrder(ctx context.Context, c relwatch.Capture, snap snapshots.Snapshot, parserVersion int, compare relwatch.CompareFunc) (relwatch.Placed, error) {
+	var p relwatch.Placed
 	if snap.ContentHash == "" || !snap.VerifyHash() {
 		return p, fmt.Errorf("record capture of %s: snapshot is not sealed (content hash missing or wrong)", c.Page)
 	}
-	if c.Source == "" || c.Source == archive.SourceLive {
+	if c.Source == "" || c.Source == relwatch.SourceLive {
 		return p, fmt.Errorf("record capture of %s in time order: source %q is not a past capture", c.Page, c.Source)
 	}
 	b, err := a.prepareBody(ctx, c.Body, true)
@@ -39,7 +39,7 @@ func (a *Archive) RecordInOrder(ctx context.Context, c archive.Capture, snap sna
 		if err != nil {
 			return err
 		}
-		c.Outcome = archive.OutcomeUnchanged // the rebuild below sets it
+		c.Outcome = relwatch.OutcomeUnchanged // the rebuild below sets it
 		id, err := insertCapture(ctx, tx, pk, &c, b, nil)
 		if err != nil {
 			return err
@@ -95,7 +95,7 @@ type reCapture struct {
 	startsGroup bool
 }
 
-func rebuildInOrder(ctx context.Context, tx pgx.Tx, pk, newID int64, snap snapshots.Snapshot, compare archive.CompareFunc) (archive.Placed, error) {
+func rebuildInOrder(ctx context.Context, tx pgx.Tx, pk, newID int64, snap snapshots.Snapshot, compare relwatch.CompareFunc) (relwatch.Placed, error) {
 	type stored struct {
 		snap   snapshots.Snapshot
 		parser int
@@ -109,36 +109,36 @@ func rebuildInOrder(ctx context.Context, tx pgx.Tx, pk, newID int64, snap snapsh
 		}
 		s, err := decodeSnapshot(js)
 		if err != nil {
-			return fail(archive.ErrCorrupt, "version %d: %v", v, err)
+			return fail(relwatch.ErrCorrupt, "version %d: %v", v, err)
 		}
 		versions[v] = stored{s, parser}
 		return nil
 	}, pk)
 	if err != nil {
-		return archive.Placed{}, err
+		return relwatch.Placed{}, err
 	}
 
 	// Changes already stored, by the contents they link.
-	known := map[[2]string]archive.ChangeRecord{}
+	known := map[[2]string]relwatch.ChangeRecord{}
 	err = eachRow(ctx, tx, `SELECT f.content_hash, t.content_hash, ch.diff, ch.summary, ch.stamp_only, ch.parser_change
 		FROM changes ch
 		JOIN versions f ON f.page_pk = ch.page_pk AND f.version = ch.from_version
 		JOIN versions t ON t.page_pk = ch.page_pk AND t.version = ch.to_version
 		WHERE ch.page_pk = $1`, func(r pgx.Rows) error {
 		var from, to, diff, summary string
-		var cr archive.ChangeRecord
+		var cr relwatch.ChangeRecord
 		if err := r.Scan(&from, &to, &diff, &summary, &cr.StampOnly, &cr.ParserChange); err != nil {
 			return err
 		}
 		cr.DiffJSON = []byte(diff)
 		if err := json.Unmarshal([]byte(summary), &cr.Summary); err != nil {
-			return fail(archive.ErrCorrupt, "change %s → %s: bad summary", from, to)
+			return fail(relwatch.ErrCorrupt, "change %s → %s: bad summary", from, to)
 		}
 		known[[2]string{from, to}] = cr
 		return nil
 	}, pk)
 	if err != nil {
-		return archive.Placed{}, err
+		return relwatch.Placed{}, err
 	}
 
 	var entries []timelineEntry
@@ -160,7 +160,7 @@ func rebuildInOrder(ctx context.Context, tx pgx.Tx, pk, newID int64, snap snapsh
 		} else {
 			s, ok := versions[c.oldVersion]
 			if !ok {
-				return fail(archive.ErrCorrupt, "capture %d refers to missing version %d", c.id, c.oldVersion)
+				return fail(relwatch.ErrCorrupt, "capture %d refers to missing version %d", c.id, c.oldVersion)
 			}
 			c.snap, c.parser = s.snap, s.parser
 			// The version's JSON names its first capture's URLs; this
@@ -173,11 +173,11 @@ func rebuildInOrder(ctx context.Context, tx pgx.Tx, pk, newID int64, snap snapsh
 			}
 		}
 		caps = append(caps, c)
-		entries = append(entries, timelineEntry{id: c.id, live: source == archive.SourceLive, seen: c.seen})
+		entries = append(entries, timelineEntry{id: c.id, live: source == relwatch.SourceLive, seen: c.seen})
 		return nil
 	}, pk)
 	if err != nil {
-		return archive.Placed{}, err
+		return relwatch.Placed{}, err
 	}
 	order := inTimeOrder(entries)
 	ordered := make([]reCapture, len(caps))
@@ -186,27 +186,27 @@ func rebuildInOrder(ctx context.Context, tx pgx.Tx, pk, newID int64, snap snapsh
 	}
 
 	if err := clearTimeline(ctx, tx, pk); err != nil {
-		return archive.Placed{}, err
+		return relwatch.Placed{}, err
 	}
-	_, err = writeTimeline(ctx, tx, pk, ordered, func(prev, cur *reCapture) archive.ChangeRecord {
+	_, err = writeTimeline(ctx, tx, pk, ordered, func(prev, cur *reCapture) relwatch.ChangeRecord {
 		if cr, ok := known[[2]string{prev.snap.ContentHash, cur.snap.ContentHash}]; ok {
 			return cr
 		}
 		return compare(prev.snap, cur.snap)
 	})
 	if err != nil {
-		return archive.Placed{}, err
+		return relwatch.Placed{}, err
 	}
-	var p archive.Placed
+	var p relwatch.Placed
 	for i, c := range ordered {
 		if c.id != newID {
 			continue
 		}
-		p.Version, p.Outcome = c.newVersion, archive.OutcomeUnchanged
+		p.Version, p.Outcome = c.newVersion, relwatch.OutcomeUnchanged
 		if c.startsGroup {
-			p.Outcome = archive.OutcomeChanged
+			p.Outcome = relwatch.OutcomeChanged
 			if c.newVersion == 1 {
-				p.Outcome = archive.OutcomeNew
+				p.Outcome = relwatch.OutcomeNew
 			}
 		}
 		for _, later := range ordered[i+1:] {
@@ -241,7 +241,7 @@ func clearTimeline(ctx context.Context, tx pgx.Tx, pk int64) error {
 // and outcomes, stores a change into every version after the first,
 // indexes the versions and returns the versions whose change is a parser
 // change. The page's old derived rows must be cleared.
-func writeTimeline(ctx context.Context, tx pgx.Tx, pk int64, caps []reCapture, changeFor func(prev, cur *reCapture) archive.ChangeRecord) ([]int, error) {
+func writeTimeline(ctx context.Context, tx pgx.Tx, pk int64, caps []reCapture, changeFor func(prev, cur *reCapture) relwatch.ChangeRecord) ([]int, error) {
 	n := 0
 	for i := range caps {
 		caps[i].startsGroup = i == 0 || caps[i].snap.ContentHash != caps[i-1].snap.ContentHash
@@ -279,11 +279,11 @@ func writeTimeline(ctx context.Context, tx pgx.Tx, pk int64, caps []reCapture, c
 			return nil, err
 		}
 		for k := i; k < j; k++ {
-			outcome := archive.OutcomeUnchanged
+			outcome := relwatch.OutcomeUnchanged
 			if k == i {
-				outcome = archive.OutcomeChanged
+				outcome = relwatch.OutcomeChanged
 				if v == 1 {
-					outcome = archive.OutcomeNew
+					outcome = relwatch.OutcomeNew
 				}
 			}
 			ids, vs, outcomes = append(ids, caps[k].id), append(vs, int32(v)), append(outcomes, outcome)
@@ -306,9 +306,9 @@ func writeTimeline(ctx context.Context, tx pgx.Tx, pk int64, caps []reCapture, c
 // the captures' outcomes and the search index from the results, all in one
 // transaction that holds the pages' rows. With dryRun the transaction is
 // rolled back: the report says exactly what a real run would do.
-func (a *Archive) Reparse(ctx context.Context, page *snapshots.PageKey, parse archive.ParseFunc, compare archive.CompareFunc, dryRun bool) (archive.ReparseReport, error) {
-	rep := archive.ReparseReport{DryRun: dryRun}
-	if a.mode != archive.ReadWrite {
+func (a *Archive) Reparse(ctx context.Context, page *snapshots.PageKey, parse relwatch.ParseFunc, compare relwatch.CompareFunc, dryRun bool) (relwatch.ReparseReport, error) {
+	rep := relwatch.ReparseReport{DryRun: dryRun}
+	if a.mode != ReadWrite {
 		return rep, fmt.Errorf("reparse: archive %s is open read-only", a.name)
 	}
 	tx, err := a.pool.Begin(ctx)
@@ -338,7 +338,7 @@ func (a *Archive) Reparse(ctx context.Context, page *snapshots.PageKey, parse ar
 		return rep, a.wrap("reparse", err)
 	}
 	if page != nil && len(pages) == 0 {
-		return rep, fmt.Errorf("reparse: page %s: %w", page, archive.ErrNotFound)
+		return rep, fmt.Errorf("reparse: page %s: %w", page, relwatch.ErrNotFound)
 	}
 	for _, p := range pages {
 		pr, err := reparsePage(ctx, tx, p.pk, p.key, parse, compare)
@@ -356,8 +356,8 @@ func (a *Archive) Reparse(ctx context.Context, page *snapshots.PageKey, parse ar
 	return rep, nil
 }
 
-func reparsePage(ctx context.Context, tx pgx.Tx, pk int64, key snapshots.PageKey, parse archive.ParseFunc, compare archive.CompareFunc) (archive.PageReparse, error) {
-	pr := archive.PageReparse{Page: key}
+func reparsePage(ctx context.Context, tx pgx.Tx, pk int64, key snapshots.PageKey, parse relwatch.ParseFunc, compare relwatch.CompareFunc) (relwatch.PageReparse, error) {
+	pr := relwatch.PageReparse{Page: key}
 	before, err := versionFingerprints(ctx, tx, pk)
 	if err != nil {
 		return pr, err
@@ -390,7 +390,7 @@ func reparsePage(ctx context.Context, tx pgx.Tx, pk int64, key snapshots.PageKey
 	}
 	entries := make([]timelineEntry, len(rows))
 	for i, x := range rows {
-		entries[i] = timelineEntry{id: x.id, live: x.source == archive.SourceLive, seen: x.seen}
+		entries[i] = timelineEntry{id: x.id, live: x.source == relwatch.SourceLive, seen: x.seen}
 	}
 	ordered := make([]row, len(rows))
 	for i, j := range inTimeOrder(entries) {
@@ -414,7 +414,7 @@ func reparsePage(ctx context.Context, tx pgx.Tx, pk int64, key snapshots.PageKey
 				var sb storedBody
 				err := sb.scan(tx.QueryRow(ctx, qBody+`b.body_id = $1`, *x.bodyID))
 				if errors.Is(err, pgx.ErrNoRows) {
-					return pr, fail(archive.ErrCorrupt, "capture %d refers to missing raw body %d", c.id, *x.bodyID)
+					return pr, fail(relwatch.ErrCorrupt, "capture %d refers to missing raw body %d", c.id, *x.bodyID)
 				}
 				if err != nil {
 					return pr, err
@@ -443,7 +443,7 @@ func reparsePage(ctx context.Context, tx pgx.Tx, pk int64, key snapshots.PageKey
 	if err := clearTimeline(ctx, tx, pk); err != nil {
 		return pr, err
 	}
-	pr.ParserChanges, err = writeTimeline(ctx, tx, pk, caps, func(prev, cur *reCapture) archive.ChangeRecord {
+	pr.ParserChanges, err = writeTimeline(ctx, tx, pk, caps, func(prev, cur *reCapture) relwatch.ChangeRecord {
 		cr := compare(prev.snap, cur.snap)
 		// The old parser put this capture and the one before it in the
 		// same version: the page was not edited there, the parser moved.
@@ -501,7 +501,7 @@ func versionFingerprints(ctx context.Context, tx pgx.Tx, pk int64) ([]versionFin
 		}
 		js, err := snapshotJSON(stored)
 		if err != nil {
-			return fail(archive.ErrCorrupt, "version %d: %v", f.version, err)
+			return fail(relwatch.ErrCorrupt, "version %d: %v", f.version, err)
 		}
 		h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", js, parser))
 		f.snapshot = hex.EncodeToString(h[:])
