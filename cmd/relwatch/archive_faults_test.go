@@ -23,6 +23,7 @@ import (
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/config"
+	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -286,7 +287,7 @@ func TestReadersDuringScrapes(t *testing.T) {
 			}
 			switch args[0] {
 			case "log":
-				var log []logEntry
+				var log []history.LogEntry
 				if err := json.Unmarshal([]byte(out), &log); err != nil || len(log) == 0 {
 					fail("log --json printed %q: %v", out, err)
 					continue

@@ -17,6 +17,7 @@ import (
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/history"
 )
 
 // fakeCapture is one capture held by the fake Wayback Machine.
@@ -221,7 +222,7 @@ targets:
 }
 
 // backfillLog is `log --json`, decoded.
-type backfillLog []logEntry
+type backfillLog []history.LogEntry
 
 func readLog(t *testing.T, e *testEnv, extra ...string) (backfillLog, string) {
 	t.Helper()
@@ -444,7 +445,7 @@ func TestBackfillBeforeLiveVersions(t *testing.T) {
 	if r.Status != relwatch.StatusUnchanged || r.Version != 6 {
 		t.Errorf("scrape after backfill: %+v", r)
 	}
-	var pages []pageEntry
+	var pages []history.PageEntry
 	if err := json.Unmarshal([]byte(e.mustRun(0, "pages", "--json")), &pages); err != nil || len(pages) != 1 || pages[0].ConsecutiveFailures != 0 {
 		t.Errorf("pages after backfill: %v %+v", err, pages)
 	}

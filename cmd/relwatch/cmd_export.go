@@ -7,10 +7,12 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/relwatch/relwatch/history"
 )
 
 func newExportCommand(g *globals) *cobra.Command {
-	var opts exportOptions
+	var opts history.ExportOptions
 	cmd := &cobra.Command{
 		Use:   "export DIR",
 		Short: "Write the archive as a git-friendly tree of JSON, Markdown and Atom",
@@ -36,30 +38,30 @@ Prints one line per file written or removed, then a count.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runExport(cmd.Context(), g, args[0], opts) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.baseURL, "base-url", "", "URL where DIR is published, for absolute links in feed.atom (default: relative links)")
-	f.IntVar(&opts.feedLimit, "feed-limit", 50, "entries in feed.atom, newest first (0: all)")
+	f.StringVar(&opts.BaseURL, "base-url", "", "URL where DIR is published, for absolute links in feed.atom (default: relative links)")
+	f.IntVar(&opts.FeedLimit, "feed-limit", 50, "entries in feed.atom, newest first (0: all)")
 	return cmd
 }
 
-func runExport(ctx context.Context, g *globals, dir string, opts exportOptions) error {
-	if opts.baseURL != "" {
-		u, err := url.Parse(opts.baseURL)
+func runExport(ctx context.Context, g *globals, dir string, opts history.ExportOptions) error {
+	if opts.BaseURL != "" {
+		u, err := url.Parse(opts.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return usageError(fmt.Errorf("--base-url %q: want an http(s) URL", opts.baseURL))
+			return usageError(fmt.Errorf("--base-url %q: want an http(s) URL", opts.BaseURL))
 		}
-		if !strings.HasSuffix(opts.baseURL, "/") {
-			opts.baseURL += "/"
+		if !strings.HasSuffix(opts.BaseURL, "/") {
+			opts.BaseURL += "/"
 		}
 	}
-	if opts.feedLimit < 0 {
-		return usageError(fmt.Errorf("--feed-limit %d: want 0 or more", opts.feedLimit))
+	if opts.FeedLimit < 0 {
+		return usageError(fmt.Errorf("--feed-limit %d: want 0 or more", opts.FeedLimit))
 	}
 	arc, err := g.openArchive(ctx)
 	if err != nil {
 		return err
 	}
 	defer arc.Close()
-	files, err := planExport(ctx, arc, opts)
+	files, err := history.PlanExport(ctx, arc, opts)
 	if err != nil {
 		return err
 	}

@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/relwatch/relwatch"
-
 	"github.com/spf13/cobra"
 
-	"github.com/relwatch/relwatch/snapshots"
+	"github.com/relwatch/relwatch/history"
 )
 
 type feedCmdOptions struct {
@@ -53,46 +51,17 @@ func runFeed(ctx context.Context, g *globals, opts feedCmdOptions) error {
 		return err
 	}
 	defer arc.Close()
-	id := "tag:relwatch,2026:feed"
-	var only *snapshots.PageKey
+	q := history.FeedQuery{Limit: opts.limit}
 	if opts.page != "" {
 		key, err := resolvePage(ctx, arc, opts.page)
 		if err != nil {
 			return err
 		}
-		only = &key
-		id += ":" + key.String()
+		q.Page = &key
 	}
-	// One read transaction: the pages and every snapshot and change fit
-	// together, whatever is written meanwhile.
-	var feed atomFeed
-	err = arc.ReadView(ctx, func(v relwatch.Reader) error {
-		pages, err := v.Pages(ctx)
-		if err != nil {
-			return err
-		}
-		if only != nil {
-			pages = filterPages(pages, *only)
-		}
-		changes, err := loadChanges(ctx, v, pages)
-		if err != nil {
-			return err
-		}
-		if opts.limit > 0 && len(changes) > opts.limit {
-			changes = changes[:opts.limit]
-		}
-		feed, err = buildFeed(changes, feedOptions{ID: id, Title: feedTitle(pages), Fallback: newestChange(pages)})
-		return err
-	})
+	feed, err := history.ReadFeed(ctx, arc, q)
 	if err != nil {
 		return err
 	}
-	return writeFeed(g.io.Out, feed)
-}
-
-func feedTitle(pages []relwatch.PageStatus) string {
-	if len(pages) == 0 {
-		return "relwatch: changes"
-	}
-	return "relwatch: changes to " + pageNames(pages)
+	return history.WriteFeed(g.io.Out, feed)
 }

@@ -7,11 +7,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/relwatch/relwatch"
-
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/history"
 )
 
 func newPagesCommand(g *globals) *cobra.Command {
@@ -37,24 +36,6 @@ default 336h) is flagged after the table, e.g.
 	return cmd
 }
 
-// pageEntry is one page in `pages --json`.
-type pageEntry struct {
-	Page                string     `json:"page"`
-	URL                 string     `json:"url"`
-	CanonicalURL        string     `json:"canonical_url,omitempty"`
-	LatestVersion       int        `json:"latest_version"`
-	ContentHash         string     `json:"content_hash,omitempty"`
-	UpdatedRaw          *string    `json:"updated_raw"`
-	LastCheck           *time.Time `json:"last_check"`
-	LastSuccess         *time.Time `json:"last_success"`
-	LastChange          *time.Time `json:"last_change"`
-	LastError           string     `json:"last_error,omitempty"`
-	ConsecutiveFailures int        `json:"consecutive_failures"`
-	LastContentChange   *time.Time `json:"last_content_change"`
-	Stale               bool       `json:"stale"`
-	Lag                 string     `json:"lag"` // "" or e.g. "last changed 38 days before kazakhstan/en"
-}
-
 func runPages(ctx context.Context, g *globals, asJSON bool) error {
 	cfg, err := g.config()
 	if err != nil {
@@ -65,94 +46,48 @@ func runPages(ctx context.Context, g *globals, asJSON bool) error {
 		return err
 	}
 	defer arc.Close()
-	pages, err := arc.Pages(ctx)
+	pages, err := history.Overview(ctx, arc, time.Now(), cfg.StaleAfter, cfg.LagAfter)
 	if err != nil {
 		return err
 	}
-	states := make([]langState, len(pages))
-	for i, p := range pages {
-		states[i] = langState{Key: p.Page, Stamp: p.UpdatedRaw}
-		if p.Latest == 0 {
-			continue
-		}
-		versions, err := arc.Versions(ctx, p.Page)
-		if err != nil {
-			return fmt.Errorf("%s: versions: %w", p.Page, err)
-		}
-		states[i].LastContentChange = lastContentChange(versions)
-	}
-	lags := languageLags(states, cfg.LagAfter)
-	now := time.Now()
-
 	if asJSON {
-		entries := make([]pageEntry, len(pages))
-		for i, p := range pages {
-			entries[i] = pageEntry{
-				Page: p.Page.String(), URL: p.URL, CanonicalURL: p.CanonicalURL, LatestVersion: p.Latest, ContentHash: p.LatestHash,
-				UpdatedRaw: nullable(p.UpdatedRaw), LastCheck: p.LastCheck, LastSuccess: p.LastSuccess, LastChange: p.LastChange,
-				LastError: p.LastError, ConsecutiveFailures: p.ConsecutiveFailures,
-				LastContentChange: optional(states[i].LastContentChange), Stale: isStale(p, now, cfg.StaleAfter), Lag: lags[p.Page],
-			}
-		}
-		return writeJSON(g.io, entries)
+		return history.WriteJSON(g.io.Out, history.PageEntries(pages))
 	}
 	tw := tabwriter.NewWriter(g.io.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PAGE\tVERSION\tPAGE STAMP\tLAST CHECK\tLAST SUCCESS\tLAST CHANGE\tHEALTH")
-	for _, p := range pages {
+	for _, h := range pages {
+		p := h.Status
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", p.Page, p.Latest, orDash(p.UpdatedRaw),
-			optTime(p.LastCheck), optTime(p.LastSuccess), optTime(p.LastChange), healthLine(p, now, cfg.StaleAfter))
+			optTime(p.LastCheck), optTime(p.LastSuccess), optTime(p.LastChange), h.Health())
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	for _, s := range states {
-		if lag := lags[s.Key]; lag != "" {
-			fmt.Fprintf(g.io.Out, "lag: %s %s%s\n", s.Key, lag, stampsOf(states, s.Key.ID))
+	for _, h := range pages {
+		if h.Lag != "" {
+			fmt.Fprintf(g.io.Out, "lag: %s %s%s\n", h.Status.Page, h.Lag, stampsOf(pages, h.Status.Page.ID))
 		}
 	}
 	return nil
 }
 
-// healthLine is the HEALTH column: ok, stale, and the failures in a row
-// with the last error.
-func healthLine(p relwatch.PageStatus, now time.Time, staleAfter time.Duration) string {
-	var parts []string
-	if isStale(p, now, staleAfter) {
-		parts = append(parts, "stale")
-	}
-	if p.ConsecutiveFailures > 0 {
-		parts = append(parts, fmt.Sprintf("%d failed in a row: %s", p.ConsecutiveFailures, orDash(p.LastError)))
-	}
-	if len(parts) == 0 {
-		return "ok"
-	}
-	return strings.Join(parts, "; ")
-}
-
 // stampsOf lists the declared stamps of every language of a page id:
 // " (stamps: en 14 Nov. 2026 10:05, fr 23 May. 2022 15:38)".
-func stampsOf(states []langState, id string) string {
+func stampsOf(pages []history.PageHealth, id string) string {
 	var parts []string
-	for _, s := range states {
-		if s.Key.ID == id {
-			parts = append(parts, s.Key.Lang+" "+orDash(s.Stamp))
+	for _, h := range pages {
+		if h.Status.Page.ID == id {
+			parts = append(parts, h.Status.Page.Lang+" "+orDash(h.Status.UpdatedRaw))
 		}
 	}
 	return " (stamps: " + strings.Join(parts, ", ") + ")"
-}
-
-func optional(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
 }
 
 func optTime(t *time.Time) string {
 	if t == nil {
 		return "-"
 	}
-	return shortTime(*t)
+	return history.ShortTime(*t)
 }
 
 func orDash(s string) string {

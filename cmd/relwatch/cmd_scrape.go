@@ -15,6 +15,7 @@ import (
 
 	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/config"
+	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
@@ -154,7 +155,7 @@ func fromArchive(ctx context.Context, arc *archive.Archive, targets []config.Tar
 		}
 		// A page checked successfully in this run is not stale, however
 		// long the run took since.
-		if staleAfter > 0 && !r.Checked() && isStale(p, now, staleAfter) {
+		if staleAfter > 0 && !r.Checked() && history.IsStale(p, now, staleAfter) {
 			since := p.LastSuccess.Add(staleAfter).UTC()
 			last := p.LastSuccess.UTC()
 			r.Stale, r.StaleSince, r.LastSuccess = true, &since, &last

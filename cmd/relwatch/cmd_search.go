@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
-
-	"github.com/relwatch/relwatch"
 
 	"github.com/spf13/cobra"
 
+	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -43,21 +41,6 @@ while the text is still there.`,
 	return cmd
 }
 
-// searchHit is one hit in `search --json`.
-type searchHit struct {
-	Page      string    `json:"page"`
-	Path      []string  `json:"path"`
-	Text      string    `json:"text"`
-	Versions  []int     `json:"versions"`
-	FirstSeen time.Time `json:"first_seen"`
-	LastSeen  time.Time `json:"last_seen"`
-	// VanishedIn is the first version after the last one containing the
-	// text and VanishedSeen its first_seen; both null while the latest
-	// version still contains it.
-	VanishedIn   *int       `json:"vanished_in"`
-	VanishedSeen *time.Time `json:"vanished_seen"`
-}
-
 func runSearch(ctx context.Context, g *globals, query string, opts searchOptions) error {
 	if strings.TrimSpace(query) == "" {
 		return usageError(fmt.Errorf("search: empty TEXT"))
@@ -80,59 +63,17 @@ func runSearch(ctx context.Context, g *globals, query string, opts searchOptions
 		return err
 	}
 	if opts.asJSON {
-		out := make([]searchHit, len(hits))
-		for i, h := range hits {
-			path := h.Path
-			if path == nil {
-				path = []string{}
-			}
-			out[i] = searchHit{Page: h.Page, Path: path, Text: h.Text, Versions: h.Versions, FirstSeen: h.FirstSeen.UTC(), LastSeen: h.LastSeen.UTC()}
-			if h.VanishedIn > 0 && h.VanishedSeen != nil {
-				v, t := h.VanishedIn, h.VanishedSeen.UTC()
-				out[i].VanishedIn, out[i].VanishedSeen = &v, &t
-			}
-		}
-		return writeJSON(g.io, out)
+		return history.WriteJSON(g.io.Out, history.SearchHits(hits))
 	}
 	for _, h := range hits {
 		where := h.Page
 		if len(h.Path) > 0 {
 			where += " › " + strings.Join(h.Path, " › ")
 		}
-		fmt.Fprintf(g.io.Out, "%s\n  %s\n  in %s; first seen %s, last seen %s; %s\n\n", where, h.Text, versionList(h.Versions), shortTime(h.FirstSeen), shortTime(h.LastSeen), vanishedText(h))
+		fmt.Fprintf(g.io.Out, "%s\n  %s\n  in %s; first seen %s, last seen %s; %s\n\n", where, h.Text, history.VersionList(h.Versions), history.ShortTime(h.FirstSeen), history.ShortTime(h.LastSeen), history.VanishedText(h))
 	}
 	if len(hits) == 0 {
 		fmt.Fprintf(g.io.Err, "no match for %q\n", query)
 	}
 	return nil
-}
-
-// vanishedText says when a hit's text vanished: "vanished in version 4
-// (2026-11-27 06:00)", or "still present" when the latest version has it.
-func vanishedText(h relwatch.Hit) string {
-	if h.VanishedIn == 0 || h.VanishedSeen == nil {
-		return "still present"
-	}
-	return fmt.Sprintf("vanished in version %d (%s)", h.VanishedIn, shortTime(*h.VanishedSeen))
-}
-
-// versionList says "version 2" or "versions 2-4, 6".
-func versionList(vs []int) string {
-	var parts []string
-	for i := 0; i < len(vs); {
-		j := i
-		for j+1 < len(vs) && vs[j+1] == vs[j]+1 {
-			j++
-		}
-		if i == j {
-			parts = append(parts, fmt.Sprint(vs[i]))
-		} else {
-			parts = append(parts, fmt.Sprintf("%d-%d", vs[i], vs[j]))
-		}
-		i = j + 1
-	}
-	if len(vs) == 1 {
-		return "version " + parts[0]
-	}
-	return "versions " + strings.Join(parts, ", ")
 }

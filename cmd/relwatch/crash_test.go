@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/relwatch/relwatch/history"
 )
 
 // TestScrapeSurvivesKill9 kills `relwatch scrape` inside its write path
@@ -91,7 +93,7 @@ func TestScrapeSurvivesKill9(t *testing.T) {
 		committed++ // killed or not, the content differs from the last version
 		assertArchive("after a random kill")
 	}
-	var log []logEntry
+	var log []history.LogEntry
 	if err := json.Unmarshal([]byte(e.mustRun(0, "log", "kazakhstan/fr", "--json")), &log); err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/track"
 )
 
@@ -138,7 +139,7 @@ func TestScrapeArchiveDiff(t *testing.T) {
 		t.Fatalf("edited page: %q", out)
 	}
 
-	var log []logEntry
+	var log []history.LogEntry
 	if err := json.Unmarshal([]byte(e.mustRun(0, "log", "kazakhstan/fr", "--json")), &log); err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +225,7 @@ func TestScrapeFailuresLeaveArchiveAlone(t *testing.T) {
 		t.Fatalf("after failures the baseline must still be v1: %+v", r)
 	}
 
-	var pages []pageEntry
+	var pages []history.PageEntry
 	if err := json.Unmarshal([]byte(e.mustRun(0, "pages", "--json")), &pages); err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +295,7 @@ func TestCheckSearchReparse(t *testing.T) {
 		t.Fatalf("check on a healthy archive: %q", out)
 	}
 
-	var hits []searchHit
+	var hits []history.SearchHit
 	if err := json.Unmarshal([]byte(e.mustRun(0, "search", "Steppe Eagle", "--json")), &hits); err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +314,7 @@ func TestCheckSearchReparse(t *testing.T) {
 	if out := e.mustRun(0, "reparse", "--dry-run"); !strings.Contains(out, "kazakhstan/fr") || !strings.Contains(out, "unchanged") {
 		t.Fatalf("reparse with the same parser should change nothing: %q", out)
 	}
-	var log []logEntry
+	var log []history.LogEntry
 	if err := json.Unmarshal([]byte(e.mustRun(0, "log", "kazakhstan/fr", "--json")), &log); err != nil || len(log) != 2 {
 		t.Fatalf("versions after reparse: %v %+v", err, log)
 	}
@@ -360,7 +361,7 @@ func TestScrapeDeadline(t *testing.T) {
 	if r.Status != relwatch.StatusFailed || r.ErrorKind != "deadline" {
 		t.Fatalf("page not fetched by the deadline: %+v", r)
 	}
-	var pages []pageEntry
+	var pages []history.PageEntry
 	if err := json.Unmarshal([]byte(e.mustRun(0, "pages", "--json")), &pages); err != nil {
 		t.Fatal(err)
 	}
@@ -384,7 +385,7 @@ func TestScrapeInterrupted(t *testing.T) {
 	if took := time.Since(start); took > 1200*time.Millisecond {
 		t.Errorf("interrupted scrape took %v to stop", took)
 	}
-	var pages []pageEntry
+	var pages []history.PageEntry
 	if err := json.Unmarshal([]byte(e.mustRun(0, "pages", "--json")), &pages); err != nil {
 		t.Fatal(err)
 	}

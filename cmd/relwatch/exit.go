@@ -3,9 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
+	"time"
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/config"
+	"github.com/relwatch/relwatch/history"
 )
 
 // Exit codes, in one place: cron jobs and CI branch on them.
@@ -56,11 +60,25 @@ func exitCode(err error) int {
 		return ee.code
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
-	case errors.As(err, &ce), errors.Is(err, relwatch.ErrNotFound):
-		return exitUsage // a bad config, or a page or version the archive does not have
+	case errors.As(err, &ce), errors.Is(err, history.ErrBadInput), errors.Is(err, relwatch.ErrNotFound):
+		return exitUsage // a bad config, a bad page or version reference, or one the archive does not have
 	case errors.Is(err, relwatch.ErrUnusable):
 		return exitUnusable
 	default:
 		return exitFailed
 	}
+}
+
+// withStale folds stale pages into a scrape's exit: an interrupted or
+// failed run keeps its exit, anything else becomes exit 3 naming the stale
+// pages.
+func withStale(exit error, stale []string, staleAfter time.Duration) error {
+	if len(stale) == 0 {
+		return exit
+	}
+	var ee *exitError
+	if errors.As(exit, &ee) && (ee.code == exitInterrupted || ee.code == exitFailed) {
+		return exit
+	}
+	return &exitError{code: exitFailed, err: fmt.Errorf("stale (no successful check for over %s): %s", staleAfter, strings.Join(stale, ", "))}
 }

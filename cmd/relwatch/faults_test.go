@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/track"
 )
 
@@ -249,19 +250,19 @@ targets:
 }
 
 // log returns `log kazakhstan/fr --json`, raw and decoded.
-func (e *faultEnv) log() (string, []logEntry) {
+func (e *faultEnv) log() (string, []history.LogEntry) {
 	e.t.Helper()
 	raw := e.mustRun(0, "log", "kazakhstan/fr", "--json")
-	var entries []logEntry
+	var entries []history.LogEntry
 	if err := json.Unmarshal([]byte(raw), &entries); err != nil {
 		e.t.Fatalf("log --json: %v\n%s", err, raw)
 	}
 	return raw, entries
 }
 
-func (e *faultEnv) pages() pageEntry {
+func (e *faultEnv) pages() history.PageEntry {
 	e.t.Helper()
-	var pages []pageEntry
+	var pages []history.PageEntry
 	if err := json.Unmarshal([]byte(e.mustRun(0, "pages", "--json")), &pages); err != nil {
 		e.t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 )
 
 // TestFeedHelpDescribesEntryIDs: the id format in `feed --help` is the one
-// changeEntry.ID makes.
+// history.ChangeEntry.ID makes.
 func TestFeedHelpDescribesEntryIDs(t *testing.T) {
 	e := newTestEnv(t)
 	help := e.mustRun(0, "feed", "--help")

@@ -12,6 +12,7 @@ import (
 	"github.com/relwatch/relwatch"
 
 	"github.com/relwatch/relwatch/diff"
+	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -140,7 +141,7 @@ func TestFeedIsValidAtom(t *testing.T) {
 }
 
 // TestFeedEscapesPageText feeds page text that is hostile to XML through
-// buildFeed and reads it back unchanged (control characters replaced).
+// history.BuildFeed and reads it back unchanged (control characters replaced).
 func TestFeedEscapesPageText(t *testing.T) {
 	at := time.Date(2026, 11, 28, 6, 0, 0, 0, time.UTC)
 	old, new := "a ]]> b <script>&amp;", "a ]]> b <script>&amp; \x01 c"
@@ -148,16 +149,16 @@ func TestFeedEscapesPageText(t *testing.T) {
 		Summary: map[string]int{diff.BlockChanged: 1},
 		Changes: []diff.Change{{Kind: diff.BlockChanged, Old: old, New: new, Inline: diff.Inline(old, new)}},
 	}}
-	c := changeEntry{
+	c := history.ChangeEntry{
 		Page: snapshots.PageKey{ID: "kazakhstan", Lang: "fr"}, Version: 2, URL: "https://example.org/?a=1&b=<2>", At: at,
 		Record: relwatch.ChangeRecord{Summary: report.Summary}, Report: report,
 	}
-	f, err := buildFeed([]changeEntry{c}, feedOptions{ID: "tag:relwatch,2026:test", Title: "t <&>"})
+	f, err := history.BuildFeed([]history.ChangeEntry{c}, history.FeedOptions{ID: "tag:relwatch,2026:test", Title: "t <&>"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := writeFeed(&b, f); err != nil {
+	if err := history.WriteFeed(&b, f); err != nil {
 		t.Fatal(err)
 	}
 	got := checkAtom(t, b.Bytes())

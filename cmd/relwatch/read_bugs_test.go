@@ -16,10 +16,10 @@ import (
 	"time"
 
 	"github.com/relwatch/relwatch"
-
 	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/diff"
+	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
 )
@@ -73,24 +73,6 @@ func addVersion(t *testing.T, dir string, page snapshots.PageKey, title string, 
 	rec.ParserChange = parserChange
 	if _, err := arc.RecordVersion(ctx, c, s, 1, &rec); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// TestNewLanguageRaisesNoLagAlarm: a language just added to the config has
-// only its first capture, today. That is not a change of the page, so the
-// language tracked for months (last real change 40 days ago) must not be
-// flagged as lagging behind it.
-func TestNewLanguageRaisesNoLagAlarm(t *testing.T) {
-	now := time.Date(2026, 12, 6, 6, 0, 0, 0, time.UTC)
-	daysAgo := func(d int) time.Time { return now.Add(-time.Duration(d) * 24 * time.Hour) }
-	en := []relwatch.VersionInfo{{Version: 1, FirstSeen: daysAgo(300)}, {Version: 2, FirstSeen: daysAgo(40)}}
-	fr := []relwatch.VersionInfo{{Version: 1, FirstSeen: daysAgo(0)}} // newly configured
-	states := []langState{
-		{Key: snapshots.PageKey{ID: "kazakhstan", Lang: "en"}, LastContentChange: lastContentChange(en)},
-		{Key: snapshots.PageKey{ID: "kazakhstan", Lang: "fr"}, LastContentChange: lastContentChange(fr)},
-	}
-	if lags := languageLags(states, 14*24*time.Hour); len(lags) != 0 {
-		t.Errorf("false lag alarm for a newly added language: %v", lags)
 	}
 }
 
@@ -175,7 +157,7 @@ func refLogTable(versions []relwatch.VersionInfo) string {
 		if stamp == "" {
 			stamp = "-"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\n", v.Version, shortTime(v.FirstSeen), shortTime(v.LastSeen), v.Checks, stamp, refChangeLine(v))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\n", v.Version, history.ShortTime(v.FirstSeen), history.ShortTime(v.LastSeen), v.Checks, stamp, refChangeLine(v))
 	}
 	tw.Flush()
 	return b.String()
@@ -208,7 +190,7 @@ func refChangeLine(v relwatch.VersionInfo) string {
 		line = "parser update, not an edit of the page: " + line
 	}
 	if v.WindowStart != nil {
-		line += fmt.Sprintf(" (between %s and %s)", shortTime(*v.WindowStart), shortTime(v.FirstSeen))
+		line += fmt.Sprintf(" (between %s and %s)", history.ShortTime(*v.WindowStart), history.ShortTime(v.FirstSeen))
 	}
 	if v.Suspect != "" {
 		line += "; suspect: " + v.Suspect
@@ -282,7 +264,7 @@ func TestShowFullHashOfARevertedPage(t *testing.T) {
 	dir := t.TempDir()
 	cfg := fixtureArchive(t, dir)
 	addVersion(t, dir, frKey, "", time.Date(2026, 11, 29, 6, 0, 0, 0, time.UTC), false, false)
-	var log []logEntry
+	var log []history.LogEntry
 	if err := json.Unmarshal([]byte(runCLI(t, 0, "--config", cfg, "log", "kazakhstan/fr", "--json")), &log); err != nil {
 		t.Fatal(err)
 	}
@@ -430,7 +412,7 @@ func (m *movingView) Change(ctx context.Context, page snapshots.PageKey, to int)
 }
 
 // entrySummary is what a feed entry says, for comparing two reads.
-func entrySummary(cs []changeEntry) []string {
+func entrySummary(cs []history.ChangeEntry) []string {
 	var out []string
 	for _, c := range cs {
 		out = append(out, fmt.Sprintf("%s %s %s→%s window %v", c.ID(), c.Title(), c.Report.From.ContentHash, c.Report.To.ContentHash, c.Report.WindowStart))
@@ -461,7 +443,7 @@ func TestFeedAndExportReadAConsistentArchive(t *testing.T) {
 				t.Helper()
 				var got []string
 				err := arc.ReadView(ctx, func(v relwatch.Reader) error {
-					var r relwatch.Reader = v
+					r := v
 					if hook != nil {
 						r = &movingView{Reader: v, hook: hook}
 					}
@@ -471,11 +453,11 @@ func TestFeedAndExportReadAConsistentArchive(t *testing.T) {
 						if err != nil {
 							return err
 						}
-						cs, err := loadChanges(ctx, r, pages)
+						cs, err := history.LoadChanges(ctx, r, pages)
 						got = entrySummary(cs)
 						return err
 					default:
-						files, err := planExportFrom(ctx, r, exportOptions{})
+						files, err := history.PlanExportView(ctx, r, history.ExportOptions{})
 						for _, f := range files {
 							got = append(got, f.Path+"\n"+string(f.Data))
 						}

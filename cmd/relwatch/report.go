@@ -10,6 +10,7 @@ import (
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/diff"
+	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
 )
@@ -30,10 +31,10 @@ func checkReportNames(targets []config.Target) error {
 }
 
 func checkReportName(page snapshots.PageKey) error {
-	if err := checkSegment("--report-dir: page id", page.ID); err != nil {
+	if err := history.CheckSegment("--report-dir: page id", page.ID); err != nil {
 		return err
 	}
-	return checkSegment("--report-dir: language", page.Lang)
+	return history.CheckSegment("--report-dir: language", page.Lang)
 }
 
 // reportBase is where the reports of one version of a page go, without

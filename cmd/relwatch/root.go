@@ -2,20 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"slices"
-	"strings"
-
-	"github.com/relwatch/relwatch"
 
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/config"
+	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -81,37 +77,11 @@ func (g *globals) openPage(ctx context.Context, ref string) (*archive.Archive, s
 	return arc, key, nil
 }
 
-// resolvePage turns a PAGE argument into a page key known to the archive.
-// An id alone that the archive has in several languages is a usage error
+// resolvePage turns a PAGE argument into a page key known to the archive;
+// an id alone that the archive has in several languages is a usage error
 // (exit 2) naming the languages.
 func resolvePage(ctx context.Context, a *archive.Archive, ref string) (snapshots.PageKey, error) {
-	key, err := snapshots.ParsePageRef(ref)
-	if err != nil {
-		return key, usageError(err)
-	}
-	got, err := a.ResolvePage(ctx, key)
-	if err == nil || key.Lang != "" || errors.Is(err, relwatch.ErrNotFound) || errors.Is(err, relwatch.ErrUnusable) || ctx.Err() != nil {
-		return got, err
-	}
-	// The archive has no sentinel for "several languages": list them.
-	pages, perr := a.Pages(ctx)
-	if perr != nil {
-		return got, err
-	}
-	var langs, refs []string
-	for _, p := range pages {
-		if p.Page.ID == key.ID {
-			langs = append(langs, p.Page.Lang)
-			refs = append(refs, p.Page.String())
-		}
-	}
-	if len(langs) < 2 {
-		return got, err
-	}
-	slices.Sort(langs)
-	slices.Sort(refs)
-	return got, usageError(fmt.Errorf("page %s is archived in several languages (%s): say which, e.g. %s",
-		key.ID, strings.Join(langs, ", "), strings.Join(refs, " or ")))
+	return history.ResolvePage(ctx, a, ref)
 }
 
 func newRootCommand(io streams) *cobra.Command {

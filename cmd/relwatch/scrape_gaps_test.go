@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/history"
 )
 
 // writeTarget replaces the env's config with one target,
@@ -108,7 +109,7 @@ func TestPagesNamesTheErrorKindOnce(t *testing.T) {
 	e.mustRun(0, "scrape")
 	lastError := func() string {
 		t.Helper()
-		var pages []pageEntry
+		var pages []history.PageEntry
 		if err := json.Unmarshal([]byte(e.mustRun(0, "pages", "--json")), &pages); err != nil || len(pages) != 1 {
 			t.Fatalf("pages --json: %v %+v", err, pages)
 		}
@@ -284,7 +285,7 @@ func TestInterruptedPagesAreSkippedNotFailed(t *testing.T) {
 	if fmt.Sprint(statuses) != "[unchanged skipped]" {
 		t.Errorf("scrape --json statuses %v, want [unchanged skipped]", statuses)
 	}
-	var pages []pageEntry
+	var pages []history.PageEntry
 	if err := json.Unmarshal([]byte(e.mustRun(0, "pages", "--json")), &pages); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/relwatch/relwatch/history"
 )
 
 // TestSearchSaysWhenTextVanished: a hit says the version its text vanished
@@ -18,7 +20,7 @@ func TestSearchSaysWhenTextVanished(t *testing.T) {
 	e.site.serve(200, "kazakhstan-fr-v1.html")
 	e.mustRun(0, "scrape") // v3: back to the old wording
 
-	var log []logEntry
+	var log []history.LogEntry
 	if err := json.Unmarshal([]byte(e.mustRun(0, "log", "kazakhstan/fr", "--json")), &log); err != nil || len(log) != 3 {
 		t.Fatalf("log: %v %+v", err, log)
 	}
@@ -34,7 +36,7 @@ func TestSearchSaysWhenTextVanished(t *testing.T) {
 			t.Errorf("hit without vanished_in/vanished_seen: %v", h)
 		}
 	}
-	var hits []searchHit
+	var hits []history.SearchHit
 	if err := json.Unmarshal([]byte(out), &hits); err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +60,7 @@ func TestSearchSaysWhenTextVanished(t *testing.T) {
 		t.Errorf("hit in the latest version:\n%s", blocks[0])
 	}
 	want := fmt.Sprintf("in version 2; first seen %s, last seen %s; vanished in version 3 (%s)",
-		shortTime(log[1].FirstSeen), shortTime(log[1].LastSeen), shortTime(log[2].FirstSeen))
+		history.ShortTime(log[1].FirstSeen), history.ShortTime(log[1].LastSeen), history.ShortTime(log[2].FirstSeen))
 	if !strings.HasSuffix(blocks[1], want) {
 		t.Errorf("hit that vanished:\n%s\nwant it to end with %q", blocks[1], want)
 	}

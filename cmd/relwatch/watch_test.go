@@ -10,16 +10,18 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/relwatch/relwatch/history"
 )
 
 // versionsOf reads the page's versions through the CLI.
-func (e *testEnv) versionsOf(page string) []logEntry {
+func (e *testEnv) versionsOf(page string) []history.LogEntry {
 	e.t.Helper()
 	out, _, code := e.relwatch("log", page, "--json")
 	if code != exitOK {
 		return nil
 	}
-	var log []logEntry
+	var log []history.LogEntry
 	if err := json.Unmarshal([]byte(out), &log); err != nil {
 		e.t.Fatal(err)
 	}

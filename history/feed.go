@@ -1,4 +1,4 @@
-package main
+package history
 
 import (
 	"bytes"
@@ -12,16 +12,15 @@ import (
 	"time"
 
 	"github.com/relwatch/relwatch"
-
 	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
-// changeEntry is one change of one page: version N against version N-1,
+// ChangeEntry is one change of one page: version N against version N-1,
 // with everything the feed and the export say about it. It holds archive
 // dates only, never the time of the run, so the same archive always gives
 // the same bytes.
-type changeEntry struct {
+type ChangeEntry struct {
 	Page    snapshots.PageKey
 	Version int
 	URL     string    // the page's configured URL
@@ -31,11 +30,11 @@ type changeEntry struct {
 	Report  diff.Report // N-1 → N, with its window
 }
 
-// loadChanges reads every change (every version N > 1, up to each page's
+// LoadChanges reads every change (every version N > 1, up to each page's
 // Latest) of the given pages, newest first. pages must come from the same
 // view as arc.
-func loadChanges(ctx context.Context, arc relwatch.Reader, pages []relwatch.PageStatus) ([]changeEntry, error) {
-	var out []changeEntry
+func LoadChanges(ctx context.Context, arc relwatch.Reader, pages []relwatch.PageStatus) ([]ChangeEntry, error) {
+	var out []ChangeEntry
 	for _, p := range pages {
 		entries, err := loadPageChanges(ctx, arc, p)
 		if err != nil {
@@ -43,14 +42,14 @@ func loadChanges(ctx context.Context, arc relwatch.Reader, pages []relwatch.Page
 		}
 		out = append(out, entries...)
 	}
-	slices.SortStableFunc(out, func(a, b changeEntry) int {
+	slices.SortStableFunc(out, func(a, b ChangeEntry) int {
 		return cmp.Or(b.At.Compare(a.At), cmp.Compare(a.Page.String(), b.Page.String()), cmp.Compare(b.Version, a.Version))
 	})
 	return out, nil
 }
 
 // loadPageChanges reads the changes of one page up to p.Latest.
-func loadPageChanges(ctx context.Context, arc relwatch.Reader, p relwatch.PageStatus) ([]changeEntry, error) {
+func loadPageChanges(ctx context.Context, arc relwatch.Reader, p relwatch.PageStatus) ([]ChangeEntry, error) {
 	if p.Latest < 2 {
 		return nil, nil
 	}
@@ -58,7 +57,7 @@ func loadPageChanges(ctx context.Context, arc relwatch.Reader, p relwatch.PageSt
 	if err != nil {
 		return nil, fmt.Errorf("%s: version 1: %w", p.Page, err)
 	}
-	var out []changeEntry
+	var out []ChangeEntry
 	for n := 2; n <= p.Latest; n++ {
 		cur, err := arc.Snapshot(ctx, p.Page, n)
 		if err != nil {
@@ -70,7 +69,7 @@ func loadPageChanges(ctx context.Context, arc relwatch.Reader, p relwatch.PageSt
 		}
 		report := diff.NewReport(p.Page.String(), prev, cur)
 		report.WindowStart, report.WindowEnd = start, cur.FirstSeen
-		out = append(out, changeEntry{Page: p.Page, Version: n, URL: p.URL, At: cur.FirstSeen.UTC(), Hash: cur.ContentHash, Record: record, Report: report})
+		out = append(out, ChangeEntry{Page: p.Page, Version: n, URL: p.URL, At: cur.FirstSeen.UTC(), Hash: cur.ContentHash, Record: record, Report: report})
 		prev = cur
 	}
 	return out, nil
@@ -78,7 +77,7 @@ func loadPageChanges(ctx context.Context, arc relwatch.Reader, p relwatch.PageSt
 
 // Title is the change in one line: "kazakhstan/fr v2: 1 block changed,
 // 1 stamp changed".
-func (c changeEntry) Title() string {
+func (c ChangeEntry) Title() string {
 	kinds := make([]string, 0, len(c.Record.Summary))
 	for k := range c.Record.Summary {
 		kinds = append(kinds, k)
@@ -106,7 +105,7 @@ func (c changeEntry) Title() string {
 // renumbers the versions after the ones it inserts, and readers would see
 // the same change vanish and come back under another id. The time tells
 // apart the versions of a page that came back to earlier content.
-func (c changeEntry) ID() string {
+func (c ChangeEntry) ID() string {
 	hash := c.Hash
 	if i := strings.IndexByte(hash, ':'); i >= 0 && len(hash) > i+17 {
 		hash = hash[:i+17]
@@ -114,14 +113,14 @@ func (c changeEntry) ID() string {
 	return fmt.Sprintf("tag:relwatch,%s:%s/%s/%s", c.At.Format(time.DateOnly), c.Page, hash, c.At.Format(time.RFC3339))
 }
 
-// Atom 1.0 (RFC 4287), as much of it as relwatch needs.
-type atomFeed struct {
+// Feed is an Atom 1.0 feed (RFC 4287), as much of it as relwatch needs.
+type Feed struct {
 	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
 	ID      string      `xml:"id"`
 	Title   string      `xml:"title"`
 	Updated string      `xml:"updated"`
 	Author  atomPerson  `xml:"author"`
-	Links   []atomLink  `xml:"link"`
+	Links   []Link      `xml:"link"`
 	Entries []atomEntry `xml:"entry"`
 }
 
@@ -129,7 +128,8 @@ type atomPerson struct {
 	Name string `xml:"name"`
 }
 
-type atomLink struct {
+// Link is an Atom link: rel "alternate", "self" or "related".
+type Link struct {
 	Rel  string `xml:"rel,attr,omitempty"`
 	Href string `xml:"href,attr"`
 	Type string `xml:"type,attr,omitempty"`
@@ -148,43 +148,43 @@ type atomBlock struct {
 }
 
 type atomEntry struct {
-	ID      string     `xml:"id"`
-	Title   string     `xml:"title"`
-	Updated string     `xml:"updated"`
-	Links   []atomLink `xml:"link"`
-	Summary atomText   `xml:"summary"`
-	Content atomBlock  `xml:"content"`
+	ID      string    `xml:"id"`
+	Title   string    `xml:"title"`
+	Updated string    `xml:"updated"`
+	Links   []Link    `xml:"link"`
+	Summary atomText  `xml:"summary"`
+	Content atomBlock `xml:"content"`
 }
 
-// feedOptions shape a feed: its id and title, and the links of the feed
+// FeedOptions shape a feed: its id and title, and the links of the feed
 // and of each entry.
-type feedOptions struct {
+type FeedOptions struct {
 	ID, Title string
-	Links     []atomLink
+	Links     []Link
 	// EntryLinks gives an entry's links; nil links each entry to its page.
-	EntryLinks func(changeEntry) []atomLink
+	EntryLinks func(ChangeEntry) []Link
 	// Fallback is the feed's <updated> when there is no change: an archive
 	// date, never the time of the run.
 	Fallback time.Time
 }
 
-// buildFeed makes the Atom feed of changes (already newest first). The
+// BuildFeed makes the Atom feed of changes (already newest first). The
 // feed's <updated> is the newest change's time.
-func buildFeed(changes []changeEntry, opts feedOptions) (atomFeed, error) {
+func BuildFeed(changes []ChangeEntry, opts FeedOptions) (Feed, error) {
 	updated := opts.Fallback
 	if len(changes) > 0 {
 		updated = changes[0].At
 	}
-	f := atomFeed{
+	f := Feed{
 		ID: opts.ID, Title: opts.Title, Updated: atomTime(updated),
 		Author: atomPerson{Name: "relwatch"}, Links: opts.Links,
 	}
 	for _, c := range changes {
 		var text bytes.Buffer
 		if err := diff.Render(&text, "text", c.Report, diff.RenderOptions{}); err != nil {
-			return atomFeed{}, fmt.Errorf("%s v%d: render change: %w", c.Page, c.Version, err)
+			return Feed{}, fmt.Errorf("%s v%d: render change: %w", c.Page, c.Version, err)
 		}
-		links := []atomLink{{Rel: "alternate", Href: c.URL, Type: "text/html"}}
+		links := []Link{{Rel: "alternate", Href: c.URL, Type: "text/html"}}
 		if opts.EntryLinks != nil {
 			links = opts.EntryLinks(c)
 		}
@@ -199,13 +199,13 @@ func buildFeed(changes []changeEntry, opts feedOptions) (atomFeed, error) {
 
 // changeSummary says when a change happened and what the page's stamp
 // became, in one sentence.
-func changeSummary(c changeEntry) string {
+func changeSummary(c ChangeEntry) string {
 	var b strings.Builder
 	switch r := c.Report; {
 	case r.WindowStart != nil && r.WindowEnd != nil:
-		fmt.Fprintf(&b, "%s changed between %s and %s UTC", c.Page, shortTime(*r.WindowStart), shortTime(*r.WindowEnd))
+		fmt.Fprintf(&b, "%s changed between %s and %s UTC", c.Page, ShortTime(*r.WindowStart), ShortTime(*r.WindowEnd))
 	default:
-		fmt.Fprintf(&b, "%s changed by %s UTC", c.Page, shortTime(c.At))
+		fmt.Fprintf(&b, "%s changed by %s UTC", c.Page, ShortTime(c.At))
 	}
 	if stamp := c.Report.To.UpdatedRaw; stamp != "" {
 		fmt.Fprintf(&b, "; page stamp %s", stamp)
@@ -214,9 +214,9 @@ func changeSummary(c changeEntry) string {
 	return b.String()
 }
 
-// writeFeed writes the feed as indented XML with a declaration and a final
+// WriteFeed writes the feed as indented XML with a declaration and a final
 // newline.
-func writeFeed(w io.Writer, f atomFeed) error {
+func WriteFeed(w io.Writer, f Feed) error {
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	enc := xml.NewEncoder(&b)
@@ -247,10 +247,10 @@ func xmlSafe(s string) string {
 
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// newestChange is the latest first-seen time of any page's latest version,
+// NewestChange is the latest first-seen time of any page's latest version,
 // the feed's <updated> when there is no change yet; the Unix epoch when the
 // archive has no version at all.
-func newestChange(pages []relwatch.PageStatus) time.Time {
+func NewestChange(pages []relwatch.PageStatus) time.Time {
 	newest := time.Unix(0, 0).UTC()
 	for _, p := range pages {
 		if p.LastChange != nil && p.LastChange.After(newest) {
@@ -260,11 +260,56 @@ func newestChange(pages []relwatch.PageStatus) time.Time {
 	return newest
 }
 
-// pageNames lists pages as "kazakhstan/en, kazakhstan/fr".
-func pageNames(pages []relwatch.PageStatus) string {
+// FeedTitle is "relwatch: changes to kazakhstan/en, kazakhstan/fr".
+func FeedTitle(pages []relwatch.PageStatus) string {
+	if len(pages) == 0 {
+		return "relwatch: changes"
+	}
 	names := make([]string, len(pages))
 	for i, p := range pages {
 		names[i] = p.Page.String()
 	}
-	return strings.Join(names, ", ")
+	return "relwatch: changes to " + strings.Join(names, ", ")
+}
+
+// FeedQuery says which changes a feed holds and how it links.
+type FeedQuery struct {
+	Page  *snapshots.PageKey // only this page; nil for every page
+	Limit int                // at most this many entries, newest first; 0 for all
+	// Links and EntryLinks are as in FeedOptions.
+	Links      []Link
+	EntryLinks func(ChangeEntry) []Link
+}
+
+// ReadFeed reads the feed of changes q asks for. Its id is
+// tag:relwatch,2026:feed, with ":<id>/<lang>" for one page. It reads in one
+// view, so the pages and every snapshot and change fit together, whatever
+// is written meanwhile.
+func ReadFeed(ctx context.Context, r relwatch.History, q FeedQuery) (Feed, error) {
+	id := "tag:relwatch,2026:feed"
+	if q.Page != nil {
+		id += ":" + q.Page.String()
+	}
+	var feed Feed
+	err := r.ReadView(ctx, func(v relwatch.Reader) error {
+		pages, err := v.Pages(ctx)
+		if err != nil {
+			return err
+		}
+		if q.Page != nil {
+			pages = filterPages(pages, *q.Page)
+		}
+		changes, err := LoadChanges(ctx, v, pages)
+		if err != nil {
+			return err
+		}
+		if q.Limit > 0 && len(changes) > q.Limit {
+			changes = changes[:q.Limit]
+		}
+		feed, err = BuildFeed(changes, FeedOptions{
+			ID: id, Title: FeedTitle(pages), Fallback: NewestChange(pages), Links: q.Links, EntryLinks: q.EntryLinks,
+		})
+		return err
+	})
+	return feed, err
 }

@@ -1,0 +1,157 @@
+package history
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"slices"
+
+	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/diff"
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// Comparison is what changed between two versions of a page, older first.
+type Comparison struct {
+	Page         snapshots.PageKey
+	Older, Newer snapshots.Snapshot
+	// Report is Older → Newer; its window (when the change happened) is
+	// known when Newer directly follows Older.
+	Report diff.Report
+	// Sources are where Older and Newer came from.
+	Sources [2]relwatch.Provenance
+	// Notes say which versions content hashes in several versions were
+	// taken to mean.
+	Notes []string
+}
+
+// Compare compares two versions of a page: to defaults to the latest,
+// from to the version before to. A content hash in several versions means,
+// for from, the newest of them before to. from must be older than to: the
+// other way round every addition would read as a removal.
+func Compare(ctx context.Context, r relwatch.History, page snapshots.PageKey, from, to Ref) (Comparison, error) {
+	c := Comparison{Page: page}
+	toN, note, err := ResolveVersion(ctx, r, page, to, 0)
+	if err != nil {
+		return c, err
+	}
+	c.addNote(note)
+	if c.Newer, err = r.Snapshot(ctx, page, toN); err != nil {
+		return c, err
+	}
+	fromN, note, err := ResolveVersion(ctx, r, page, from, c.Newer.Version)
+	if err != nil {
+		return c, err
+	}
+	c.addNote(note)
+	switch {
+	case fromN == 0 && c.Newer.Version == 1 && to.Value == "":
+		return c, badInput("%s has only version 1: nothing to compare with", page)
+	case fromN == 0 && c.Newer.Version == 1:
+		return c, badInput("%s %s is version 1, the first version of %s: there is no version before it to compare with (give %s 2 or later, or a %s)",
+			to.Name, to.Value, page, to.Name, from.Name)
+	case fromN == 0:
+		fromN = c.Newer.Version - 1
+	}
+	if c.Older, err = r.Snapshot(ctx, page, fromN); err != nil {
+		return c, err
+	}
+	if c.Older.Version > c.Newer.Version {
+		return c, badInput("%s %s (version %d) is newer than %s %s (version %d): diff shows what changed from an older version to a newer one; swap them: %s %d %s %d",
+			from.Name, from.Value, c.Older.Version, to.Name, cmp.Or(to.Value, "latest"), c.Newer.Version, from.Name, c.Newer.Version, to.Name, c.Older.Version)
+	}
+	c.Report = diff.NewReport(page.String(), c.Older, c.Newer)
+	c.Report.WindowEnd = c.Newer.FirstSeen
+	if c.Older.Version+1 == c.Newer.Version {
+		if _, start, err := r.Change(ctx, page, c.Newer.Version); err == nil {
+			c.Report.WindowStart = start
+		}
+	}
+	for i, s := range []snapshots.Snapshot{c.Older, c.Newer} {
+		if c.Sources[i], err = ProvenanceOf(ctx, r, page, s.Version); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+func (c *Comparison) addNote(note string) {
+	if note != "" {
+		c.Notes = append(c.Notes, note)
+	}
+}
+
+// Render writes the comparison in one of diff.Formats, with where each
+// side came from: "from_source" and "to_source" in JSON; in the other
+// formats a closing line for each side that is not a live check.
+func (c Comparison) Render(w io.Writer, format string, opts diff.RenderOptions) error {
+	var buf bytes.Buffer
+	if err := diff.Render(&buf, format, c.Report, opts); err != nil {
+		return err
+	}
+	out, err := withProvenance(format, buf.Bytes(), c.Sources, [2]snapshots.Snapshot{c.Older, c.Newer})
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out)
+	return err
+}
+
+// withProvenance adds the sources of both sides to a rendered report.
+func withProvenance(format string, report []byte, p [2]relwatch.Provenance, sides [2]snapshots.Snapshot) ([]byte, error) {
+	if format == "json" {
+		body := bytes.TrimRight(report, "\n")
+		body = bytes.TrimRight(bytes.TrimSuffix(body, []byte("}")), "\n")
+		var out bytes.Buffer
+		out.Write(body)
+		for i, name := range []string{"from_source", "to_source"} {
+			v := struct {
+				Source      string `json:"source"`
+				OriginalURL string `json:"original_url,omitempty"`
+				Origin      string `json:"origin,omitempty"`
+			}{cmp.Or(p[i].Source, relwatch.SourceLive), p[i].OriginalURL, p[i].Origin}
+			js, err := json.MarshalIndent(v, "  ", "  ")
+			if err != nil {
+				return nil, err
+			}
+			fmt.Fprintf(&out, ",\n  %q: %s", name, js)
+		}
+		out.WriteString("\n}\n")
+		return out.Bytes(), nil
+	}
+	var lines []string
+	for i, s := range sides {
+		if line := ProvenanceLine(p[i], s.FirstSeen); line != "" {
+			lines = append(lines, fmt.Sprintf("Version %d: %s", s.Version, line))
+		}
+	}
+	if len(lines) == 0 {
+		return report, nil
+	}
+	var extra bytes.Buffer
+	switch format {
+	case "html":
+		for _, l := range lines {
+			fmt.Fprintf(&extra, "<p class=\"source\">%s</p>\n", html.EscapeString(l))
+		}
+		if i := bytes.LastIndex(report, []byte("</body>")); i >= 0 {
+			return slices.Concat(report[:i], extra.Bytes(), report[i:]), nil
+		}
+		return append(report, extra.Bytes()...), nil
+	case "markdown":
+		extra.WriteString("\n")
+		for _, l := range lines {
+			fmt.Fprintf(&extra, "_%s_  \n", snapshots.EscapeMarkdown(l))
+		}
+	default:
+		extra.WriteString("\n")
+		for _, l := range lines {
+			fmt.Fprintln(&extra, l)
+		}
+	}
+	return append(report, extra.Bytes()...), nil
+}

@@ -1,0 +1,175 @@
+package history
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// The JSON views: what `relwatch pages --json`, `log PAGE --json`,
+// `show --format json` and `search --json` print, and what an HTTP API
+// returns for the same questions. Encode them with WriteJSON so that both
+// give the same bytes.
+
+// WriteJSON writes v as indented JSON (two spaces, HTML characters not
+// escaped) and a newline.
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// LogEntry is one version in `log --json`.
+type LogEntry struct {
+	Version       int            `json:"version"`
+	ContentHash   string         `json:"content_hash"`
+	FirstSeen     time.Time      `json:"first_seen"`
+	LastSeen      time.Time      `json:"last_seen"`
+	Checks        int            `json:"checks"`
+	UpdatedRaw    *string        `json:"updated_raw"`
+	UpdatedOn     *string        `json:"updated_on"`
+	UpdatedAt     *string        `json:"updated_at"`
+	ParserVersion int            `json:"parser_version"`
+	ChangedAfter  *time.Time     `json:"changed_after,omitempty"`
+	Summary       map[string]int `json:"summary,omitempty"`
+	StampOnly     bool           `json:"stamp_only"`
+	// ParserChange marks a version that exists only because a new parser
+	// reads the same capture differently (relwatch reparse): not an edit
+	// of the page.
+	ParserChange bool   `json:"parser_change"`
+	Suspect      string `json:"suspect,omitempty"`
+	// Where the version's first capture came from.
+	Source      string `json:"source"`                 // live, wayback or import
+	OriginalURL string `json:"original_url,omitempty"` // the URL as captured, for wayback and import
+	Origin      string `json:"origin,omitempty"`       // the replay URL or file the bytes were read from
+}
+
+// LogEntries is the `log --json` view of a page's versions.
+func LogEntries(versions []relwatch.VersionInfo) []LogEntry {
+	entries := make([]LogEntry, len(versions))
+	for i, v := range versions {
+		entries[i] = LogEntry{
+			Version: v.Version, ContentHash: v.ContentHash, FirstSeen: v.FirstSeen.UTC(), LastSeen: v.LastSeen.UTC(),
+			Checks: v.Checks, UpdatedRaw: nullable(v.UpdatedRaw), UpdatedOn: nullable(v.UpdatedOn), UpdatedAt: nullable(v.UpdatedAt),
+			ParserVersion: v.ParserVersion, ChangedAfter: v.WindowStart, Summary: v.Summary, StampOnly: v.StampOnly, ParserChange: v.ParserChange, Suspect: v.Suspect,
+			Source: v.Source, OriginalURL: v.OriginalURL, Origin: v.Origin,
+		}
+	}
+	return entries
+}
+
+// PageEntry is one page in `pages --json`.
+type PageEntry struct {
+	Page                string     `json:"page"`
+	URL                 string     `json:"url"`
+	CanonicalURL        string     `json:"canonical_url,omitempty"`
+	LatestVersion       int        `json:"latest_version"`
+	ContentHash         string     `json:"content_hash,omitempty"`
+	UpdatedRaw          *string    `json:"updated_raw"`
+	LastCheck           *time.Time `json:"last_check"`
+	LastSuccess         *time.Time `json:"last_success"`
+	LastChange          *time.Time `json:"last_change"`
+	LastError           string     `json:"last_error,omitempty"`
+	ConsecutiveFailures int        `json:"consecutive_failures"`
+	LastContentChange   *time.Time `json:"last_content_change"`
+	Stale               bool       `json:"stale"`
+	Lag                 string     `json:"lag"` // "" or e.g. "last changed 38 days before kazakhstan/en"
+}
+
+// PageEntries is the `pages --json` view of the pages' health.
+func PageEntries(pages []PageHealth) []PageEntry {
+	entries := make([]PageEntry, len(pages))
+	for i, h := range pages {
+		p := h.Status
+		entries[i] = PageEntry{
+			Page: p.Page.String(), URL: p.URL, CanonicalURL: p.CanonicalURL, LatestVersion: p.Latest, ContentHash: p.LatestHash,
+			UpdatedRaw: nullable(p.UpdatedRaw), LastCheck: p.LastCheck, LastSuccess: p.LastSuccess, LastChange: p.LastChange,
+			LastError: p.LastError, ConsecutiveFailures: p.ConsecutiveFailures,
+			LastContentChange: optional(h.LastContentChange), Stale: h.Stale, Lag: h.Lag,
+		}
+	}
+	return entries
+}
+
+// SearchHit is one hit in `search --json`.
+type SearchHit struct {
+	Page      string    `json:"page"`
+	Path      []string  `json:"path"`
+	Text      string    `json:"text"`
+	Versions  []int     `json:"versions"`
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+	// VanishedIn is the first version after the last one containing the
+	// text and VanishedSeen its first_seen; both null while the latest
+	// version still contains it.
+	VanishedIn   *int       `json:"vanished_in"`
+	VanishedSeen *time.Time `json:"vanished_seen"`
+}
+
+// SearchHits is the `search --json` view of search hits.
+func SearchHits(hits []relwatch.Hit) []SearchHit {
+	out := make([]SearchHit, len(hits))
+	for i, h := range hits {
+		path := h.Path
+		if path == nil {
+			path = []string{}
+		}
+		out[i] = SearchHit{Page: h.Page, Path: path, Text: h.Text, Versions: h.Versions, FirstSeen: h.FirstSeen.UTC(), LastSeen: h.LastSeen.UTC()}
+		if h.VanishedIn > 0 && h.VanishedSeen != nil {
+			v, t := h.VanishedIn, h.VanishedSeen.UTC()
+			out[i].VanishedIn, out[i].VanishedSeen = &v, &t
+		}
+	}
+	return out
+}
+
+// SnapshotJSON is `show --format json`: the snapshot contract
+// (snapshots.MarshalIndent) with where the version came from appended:
+// "source", and for Wayback and imported versions "original_url" and
+// "origin".
+func SnapshotJSON(v Version) ([]byte, error) {
+	s, p := v.Snapshot, v.Source
+	js := bytes.TrimRight(snapshots.MarshalIndent(s), "\n")
+	js = bytes.TrimSuffix(js, []byte("}"))
+	js = bytes.TrimRight(js, "\n")
+	extra := map[string]string{"source": cmp.Or(p.Source, relwatch.SourceLive)}
+	if p.Source != "" && p.Source != relwatch.SourceLive {
+		extra["original_url"], extra["origin"] = p.OriginalURL, p.Origin
+	}
+	var buf bytes.Buffer
+	buf.Write(js)
+	for _, k := range []string{"source", "original_url", "origin"} {
+		v, ok := extra[k]
+		if !ok {
+			continue
+		}
+		val, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&buf, ",\n  %q: %s", k, val)
+	}
+	buf.WriteString("\n}\n")
+	return buf.Bytes(), nil
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func optional(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}

@@ -1,0 +1,138 @@
+package history
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/relwatch/relwatch"
+)
+
+// How the history is worded for people, the same in every front end.
+
+// ShortTime is t in UTC to the minute: "2006-01-02 15:04".
+func ShortTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }
+
+// AppendShortTime appends ShortTime(t) to b, without fmt: a log of
+// thousands of versions formats thousands of times.
+func AppendShortTime(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	y, mo, d := t.Date()
+	h, mi, _ := t.Clock()
+	if y < 0 || y > 9999 {
+		return append(b, ShortTime(t)...)
+	}
+	two := func(b []byte, n int) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
+	b = two(b, y/100)
+	b = two(b, y%100)
+	b = append(b, '-')
+	b = two(b, int(mo))
+	b = append(b, '-')
+	b = two(b, d)
+	b = append(b, ' ')
+	b = two(b, h)
+	b = append(b, ':')
+	return two(b, mi)
+}
+
+// ChangeLine says in one line what a version changed and when:
+// "1 block changed (between 2026-11-27 06:00 and 2026-11-28 06:00)".
+func ChangeLine(v relwatch.VersionInfo) string { return string(AppendChangeLine(nil, v)) }
+
+// AppendChangeLine appends ChangeLine(v) to b.
+func AppendChangeLine(b []byte, v relwatch.VersionInfo) []byte {
+	if v.Version == 1 {
+		b = append(b, "first version"...)
+		return appendSourceNote(b, v)
+	}
+	if v.ParserChange {
+		// relwatch reparse: the same capture read by a newer parser.
+		b = append(b, "parser update, not an edit of the page: "...)
+	}
+	switch {
+	case v.StampOnly:
+		b = append(b, "stamp only"...)
+	case len(v.Summary) == 0:
+		b = append(b, "changed"...)
+	default:
+		var small [8]string
+		kinds := small[:0]
+		for k := range v.Summary {
+			kinds = append(kinds, k)
+		}
+		slices.Sort(kinds)
+		for i, k := range kinds {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = strconv.AppendInt(b, int64(v.Summary[k]), 10)
+			b = append(b, ' ')
+			for _, c := range []byte(k) {
+				if c == '_' {
+					c = ' '
+				}
+				b = append(b, c)
+			}
+		}
+	}
+	if v.WindowStart != nil {
+		b = append(b, " (between "...)
+		b = AppendShortTime(b, *v.WindowStart)
+		b = append(b, " and "...)
+		b = AppendShortTime(b, v.FirstSeen)
+		b = append(b, ')')
+	}
+	if v.Suspect != "" {
+		b = append(b, "; suspect: "...)
+		b = append(b, v.Suspect...)
+	}
+	return appendSourceNote(b, v)
+}
+
+// appendSourceNote appends where a version came from when not from a
+// live check: "; from the Wayback Machine capture of 2016-04-12".
+func appendSourceNote(b []byte, v relwatch.VersionInfo) []byte {
+	switch v.Source {
+	case relwatch.SourceWayback:
+		b = append(b, "; from the Wayback Machine capture of "...)
+		return v.FirstSeen.UTC().AppendFormat(b, time.DateOnly)
+	case relwatch.SourceImport:
+		b = append(b, "; imported from "...)
+		return append(b, filepath.Base(v.Origin)...)
+	}
+	return b
+}
+
+// VanishedText says when a search hit's text vanished: "vanished in
+// version 4 (2026-11-27 06:00)", or "still present" when the latest
+// version has it.
+func VanishedText(h relwatch.Hit) string {
+	if h.VanishedIn == 0 || h.VanishedSeen == nil {
+		return "still present"
+	}
+	return fmt.Sprintf("vanished in version %d (%s)", h.VanishedIn, ShortTime(*h.VanishedSeen))
+}
+
+// VersionList says "version 2" or "versions 2-4, 6".
+func VersionList(vs []int) string {
+	var parts []string
+	for i := 0; i < len(vs); {
+		j := i
+		for j+1 < len(vs) && vs[j+1] == vs[j]+1 {
+			j++
+		}
+		if i == j {
+			parts = append(parts, fmt.Sprint(vs[i]))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d-%d", vs[i], vs[j]))
+		}
+		i = j + 1
+	}
+	if len(vs) == 1 {
+		return "version " + parts[0]
+	}
+	return "versions " + strings.Join(parts, ", ")
+}
