@@ -263,6 +263,8 @@ func TestUsageErrors(t *testing.T) {
 		{"show", "kazakhstan/fr", "--format", "pdf"},
 		{"show", "kazakhstan/fr", "--at", "yesterday"},
 		{"show", "kazakhstan/fr", "--version", "1", "--at", "2026-01-01"},
+		{"show", "kazakhstan/fr", "--version", "0"}, // versions are numbered from 1
+		{"show", "kazakhstan/fr", "--version", "sha256:12"},
 		{"diff", "kazakhstan/fr"}, // only one version
 		{"scrape", "--only", "georgia/en"},
 	} {
