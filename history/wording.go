@@ -16,9 +16,9 @@ import (
 // ShortTime is t in UTC to the minute: "2006-01-02 15:04".
 func ShortTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }
 
-// AppendShortTime appends ShortTime(t) to b, without fmt: a log of
+// appendShortTime appends ShortTime(t) to b, without fmt: a log of
 // thousands of versions formats thousands of times.
-func AppendShortTime(b []byte, t time.Time) []byte {
+func appendShortTime(b []byte, t time.Time) []byte {
 	t = t.UTC()
 	y, mo, d := t.Date()
 	h, mi, _ := t.Clock()
@@ -40,10 +40,10 @@ func AppendShortTime(b []byte, t time.Time) []byte {
 
 // ChangeLine says in one line what a version changed and when:
 // "1 block changed (between 2026-11-27 06:00 and 2026-11-28 06:00)".
-func ChangeLine(v relwatch.VersionInfo) string { return string(AppendChangeLine(nil, v)) }
+func ChangeLine(v relwatch.VersionInfo) string { return string(appendChangeLine(nil, v)) }
 
-// AppendChangeLine appends ChangeLine(v) to b.
-func AppendChangeLine(b []byte, v relwatch.VersionInfo) []byte {
+// appendChangeLine appends ChangeLine(v) to b.
+func appendChangeLine(b []byte, v relwatch.VersionInfo) []byte {
 	if v.Version == 1 {
 		b = append(b, "first version"...)
 		return appendSourceNote(b, v)
@@ -80,9 +80,9 @@ func AppendChangeLine(b []byte, v relwatch.VersionInfo) []byte {
 	}
 	if v.WindowStart != nil {
 		b = append(b, " (between "...)
-		b = AppendShortTime(b, *v.WindowStart)
+		b = appendShortTime(b, *v.WindowStart)
 		b = append(b, " and "...)
-		b = AppendShortTime(b, v.FirstSeen)
+		b = appendShortTime(b, v.FirstSeen)
 		b = append(b, ')')
 	}
 	if v.Suspect != "" {

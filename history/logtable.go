@@ -1,0 +1,101 @@
+package history
+
+import (
+	"io"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/relwatch/relwatch"
+)
+
+// WriteLogTable writes the text table of `relwatch log`: one row per
+// version, with ChangeLine last. It lays the columns out as
+// text/tabwriter would (cells padded to the widest in their column plus
+// two spaces, widths in runes, the last column as is) but formats each
+// row straight into one buffer: on a page with thousands of versions,
+// fmt and tabwriter were most of log's own time.
+func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo) error {
+	const cols = 5 // aligned columns; CHANGE, the last, is not padded
+	header := [cols + 1]string{"VERSION", "FIRST SEEN", "LAST SEEN", "CHECKS", "PAGE STAMP", "CHANGE"}
+	var width [cols]int
+	for j := range cols {
+		width[j] = utf8.RuneCountInString(header[j])
+	}
+	// Rows, each cell an end offset into buf.
+	buf := make([]byte, 0, len(versions)*128)
+	ends := make([][cols + 1]int, len(versions))
+	for i, v := range versions {
+		row := &ends[i]
+		start := len(buf)
+		buf = strconv.AppendInt(buf, int64(v.Version), 10)
+		row[0] = len(buf)
+		buf = appendShortTime(buf, v.FirstSeen)
+		row[1] = len(buf)
+		buf = appendShortTime(buf, v.LastSeen)
+		row[2] = len(buf)
+		buf = strconv.AppendInt(buf, int64(v.Checks), 10)
+		row[3] = len(buf)
+		if v.UpdatedRaw == "" {
+			buf = append(buf, '-')
+		} else {
+			buf = append(buf, v.UpdatedRaw...)
+		}
+		row[4] = len(buf)
+		buf = appendChangeLine(buf, v)
+		row[5] = len(buf)
+		for j := range cols {
+			w := row[j] - start
+			if !isASCII(buf[start:row[j]]) {
+				w = utf8.RuneCount(buf[start:row[j]])
+			}
+			width[j] = max(width[j], w)
+			start = row[j]
+		}
+	}
+	const padding = 2
+	line := make([]byte, 0, 256)
+	pad := func(w int) {
+		for range w {
+			line = append(line, ' ')
+		}
+	}
+	for j := range cols {
+		line = append(line, header[j]...)
+		pad(width[j] + padding - utf8.RuneCountInString(header[j]))
+	}
+	line = append(line, header[cols]...)
+	line = append(line, '\n')
+	if _, err := out.Write(line); err != nil {
+		return err
+	}
+	start := 0
+	for i := range ends {
+		line = line[:0]
+		for j := range cols {
+			cell := buf[start:ends[i][j]]
+			w := len(cell)
+			if !isASCII(cell) {
+				w = utf8.RuneCount(cell)
+			}
+			line = append(line, cell...)
+			pad(width[j] + padding - w)
+			start = ends[i][j]
+		}
+		line = append(line, buf[start:ends[i][cols]]...)
+		line = append(line, '\n')
+		start = ends[i][cols]
+		if _, err := out.Write(line); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,89 @@
+package history
+
+import (
+	"fmt"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"text/tabwriter"
+	"time"
+
+	"github.com/relwatch/relwatch"
+)
+
+// refLogTable is log's text table as it was written before it was
+// optimised: fmt and text/tabwriter. WriteLogTable must give the same bytes.
+func refLogTable(versions []relwatch.VersionInfo) string {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "VERSION\tFIRST SEEN\tLAST SEEN\tCHECKS\tPAGE STAMP\tCHANGE")
+	for _, v := range versions {
+		stamp := v.UpdatedRaw
+		if stamp == "" {
+			stamp = "-"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\n", v.Version, ShortTime(v.FirstSeen), ShortTime(v.LastSeen), v.Checks, stamp, refChangeLine(v))
+	}
+	tw.Flush()
+	return b.String()
+}
+
+func refChangeLine(v relwatch.VersionInfo) string {
+	note := ""
+	switch v.Source {
+	case relwatch.SourceWayback:
+		note = "; from the Wayback Machine capture of " + v.FirstSeen.UTC().Format(time.DateOnly)
+	case relwatch.SourceImport:
+		note = "; imported from " + filepath.Base(v.Origin)
+	}
+	if v.Version == 1 {
+		return "first version" + note
+	}
+	var parts []string
+	kinds := slices.Sorted(maps.Keys(v.Summary))
+	for _, k := range kinds {
+		parts = append(parts, fmt.Sprintf("%d %s", v.Summary[k], strings.ReplaceAll(k, "_", " ")))
+	}
+	line := strings.Join(parts, ", ")
+	if v.StampOnly {
+		line = "stamp only"
+	}
+	if line == "" {
+		line = "changed"
+	}
+	if v.ParserChange {
+		line = "parser update, not an edit of the page: " + line
+	}
+	if v.WindowStart != nil {
+		line += fmt.Sprintf(" (between %s and %s)", ShortTime(*v.WindowStart), ShortTime(v.FirstSeen))
+	}
+	if v.Suspect != "" {
+		line += "; suspect: " + v.Suspect
+	}
+	return line + note
+}
+
+func TestLogTableMatchesTabwriter(t *testing.T) {
+	paris := time.FixedZone("CET", 3600)
+	at := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 7, 0, 0, paris) }
+	win := at(3, 23)
+	versions := []relwatch.VersionInfo{
+		{Version: 1, FirstSeen: at(1, 0), LastSeen: at(2, 5), Checks: 3, UpdatedRaw: "23 mai 2022 15:38", Provenance: relwatch.Provenance{Source: relwatch.SourceWayback}},
+		{Version: 2, FirstSeen: at(4, 6), LastSeen: at(4, 6), Checks: 1, Summary: map[string]int{"block_changed": 1, "stamp_changed": 1}, WindowStart: &win},
+		{Version: 3, FirstSeen: at(5, 6), LastSeen: at(9, 6), Checks: 12345, UpdatedRaw: "14 déc. 2026 10:05", StampOnly: true, Summary: map[string]int{"stamp_changed": 1}},
+		{Version: 4, FirstSeen: at(10, 6), LastSeen: at(10, 6), Checks: 1, ParserChange: true, Summary: map[string]int{"block_added": 2}, Suspect: "text shrank by 90%"},
+		{Version: 5, FirstSeen: at(11, 6), LastSeen: at(11, 6), Checks: 1, Provenance: relwatch.Provenance{Source: relwatch.SourceImport, Origin: "/tmp/saved/ümlaut page.html"}},
+		{Version: 1000, FirstSeen: time.Date(1999, 1, 2, 3, 4, 0, 0, time.UTC), LastSeen: time.Date(12345, 1, 1, 0, 0, 0, 0, time.UTC), UpdatedRaw: "Привет мир, long stamp"},
+	}
+	for _, n := range []int{0, 1, 2, len(versions)} {
+		var b strings.Builder
+		if err := WriteLogTable(&b, versions[:n]); err != nil {
+			t.Fatal(err)
+		}
+		if want := refLogTable(versions[:n]); b.String() != want {
+			t.Errorf("%d versions: got\n%s\nwant\n%s", n, b.String(), want)
+		}
+	}
+}
