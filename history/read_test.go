@@ -12,11 +12,12 @@ import (
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/diff"
+	"github.com/relwatch/relwatch/relwatchtest"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
-// The read side against the in-memory fake: no SQLite, only what history
-// makes of what a store answers.
+// The read side against the in-memory relwatchtest.History: no SQLite,
+// only what history makes of what a store answers.
 
 var (
 	day1  = time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC)
@@ -39,17 +40,17 @@ func onDay(n int) time.Time { return day1.Add(time.Duration(n) * 24 * time.Hour)
 
 // historyFake: kazakhstan in en (4 versions: an edit, a revert to v1, a
 // Wayback version's source) and fr (1 version), georgia in en (2).
-func historyFake() *fakeArchive {
-	f := newFake()
+func historyFake() *relwatchtest.History {
+	f := relwatchtest.New()
 	live := relwatch.Provenance{}
-	f.add("kazakhstan/en", page("Relations with Kazakhstan", "1 Nov. 2026", "Steppe Eagle exercise."), onDay(0), live)
-	f.add("kazakhstan/en", page("Relations with Kazakhstan", "5 Nov. 2026", "Steppe Eagle exercise, twice a year."), onDay(4), live)
-	f.add("kazakhstan/en", page("Relations with Kazakhstan", "1 Nov. 2026", "Steppe Eagle exercise."), onDay(8), live)
-	f.add("kazakhstan/en", page("Relations with Kazakhstan", "9 Nov. 2026", "Partnership for Peace."), onDay(9),
+	f.Add("kazakhstan/en", page("Relations with Kazakhstan", "1 Nov. 2026", "Steppe Eagle exercise."), onDay(0), live)
+	f.Add("kazakhstan/en", page("Relations with Kazakhstan", "5 Nov. 2026", "Steppe Eagle exercise, twice a year."), onDay(4), live)
+	f.Add("kazakhstan/en", page("Relations with Kazakhstan", "1 Nov. 2026", "Steppe Eagle exercise."), onDay(8), live)
+	f.Add("kazakhstan/en", page("Relations with Kazakhstan", "9 Nov. 2026", "Partnership for Peace."), onDay(9),
 		relwatch.Provenance{Source: relwatch.SourceWayback, OriginalURL: "http://nato.int/kz", Origin: "https://web.archive.org/web/2026/kz"})
-	f.add("kazakhstan/fr", page("Relations avec le Kazakhstan", "1 nov. 2026", "Sécurité."), onDay(0), live)
-	f.add("georgia/en", page("Relations with Georgia", "", "Black Sea."), onDay(1), live)
-	f.add("georgia/en", page("Relations with Georgia", "", "Black Sea security."), onDay(30), live)
+	f.Add("kazakhstan/fr", page("Relations avec le Kazakhstan", "1 nov. 2026", "Sécurité."), onDay(0), live)
+	f.Add("georgia/en", page("Relations with Georgia", "", "Black Sea."), onDay(1), live)
+	f.Add("georgia/en", page("Relations with Georgia", "", "Black Sea security."), onDay(30), live)
 	return f
 }
 
@@ -81,8 +82,11 @@ func TestResolvePage(t *testing.T) {
 func TestResolveVersion(t *testing.T) {
 	ctx := t.Context()
 	f := historyFake()
-	v1 := f.pages[kzEN].versions[0].info.ContentHash
-	v2 := f.pages[kzEN].versions[1].info.ContentHash
+	versions, err := f.Versions(ctx, kzEN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, v2 := versions[0].ContentHash, versions[1].ContentHash
 	ref := func(s string) Ref { return Ref{Name: "--version", Value: s} }
 
 	for _, tt := range []struct {
@@ -119,17 +123,17 @@ func TestResolveVersion(t *testing.T) {
 	}
 
 	var nf *HashNotFoundError
-	_, _, err := ResolveVersion(ctx, f, kzEN, ref("ffffff0"), 0)
+	_, _, err = ResolveVersion(ctx, f, kzEN, ref("ffffff0"), 0)
 	if !errors.As(err, &nf) || !errors.Is(err, relwatch.ErrNotFound) || errors.Is(err, ErrBadInput) {
 		t.Errorf("unknown hash: %v, want a *HashNotFoundError (not found)", err)
 	}
 
 	// Two contents sharing a prefix: the fake lets the test choose hashes.
-	g := newFake()
+	g := relwatchtest.New()
 	for i, h := range []string{"sha256:abcdef01", "sha256:abcdef02"} {
 		s := page("T", "", "text "+h)
 		s.ContentHash = h
-		g.add("georgia/en", s, onDay(i), relwatch.Provenance{})
+		g.Add("georgia/en", s, onDay(i), relwatch.Provenance{})
 	}
 	var ah *AmbiguousHashError
 	_, _, err = ResolveVersion(ctx, g, geoEN, ref("abcdef"), 0)
@@ -226,8 +230,8 @@ func TestCompare(t *testing.T) {
 
 func TestOverview(t *testing.T) {
 	f := historyFake()
-	fr := f.pages[kzFR]
-	fr.status.ConsecutiveFailures, fr.status.LastError = 2, "HTTP 503"
+	f.Fail("kazakhstan/fr", onDay(35), "HTTP 503")
+	f.Fail("kazakhstan/fr", onDay(36), "HTTP 503")
 	now := onDay(40)
 	pages, err := Overview(t.Context(), f, now, 20*24*time.Hour, 14*24*time.Hour)
 	if err != nil {
@@ -303,8 +307,8 @@ func TestFeedAndExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.views != 1 {
-		t.Errorf("the feed read in %d views, want 1", f.views)
+	if f.Views != 1 {
+		t.Errorf("the feed read in %d views, want 1", f.Views)
 	}
 	var titles []string
 	for _, e := range feed.Entries {
@@ -329,7 +333,11 @@ func TestFeedAndExport(t *testing.T) {
 	if err := xml.Unmarshal(b.Bytes(), &back); err != nil || len(back.Entries) != 4 {
 		t.Fatalf("feed XML (%v):\n%s", err, b.String())
 	}
-	v4 := f.pages[kzEN].versions[3].info
+	versions, err := f.Versions(ctx, kzEN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v4 := versions[3]
 	if want := "tag:relwatch,2026-11-10:kazakhstan/en/" + v4.ContentHash[:23] + "/2026-11-10T06:00:00Z"; back.Entries[1].ID != want {
 		t.Errorf("entry id %q, want %q", back.Entries[1].ID, want)
 	}

@@ -1,4 +1,8 @@
-package history
+// Package relwatchtest has an in-memory relwatch.History for tests: pages
+// and their versions as a store would hold them, without a database, for
+// testing what reads history (the history package, front ends) apart from
+// any store.
+package relwatchtest
 
 import (
 	"cmp"
@@ -13,11 +17,13 @@ import (
 	"github.com/relwatch/relwatch/snapshots"
 )
 
-// fakeArchive is an in-memory relwatch.History: pages with their versions, as the
-// SQLite archive would hold them, without SQLite. Build it with add.
-type fakeArchive struct {
+// History is an in-memory relwatch.History: pages with their versions,
+// as a store would hold them. Build it with Add and Fail. It is not safe
+// for concurrent use while being built.
+type History struct {
 	pages map[snapshots.PageKey]*fakePage
-	views int // ReadView calls
+	// Views counts ReadView calls, for tests of what reads in one view.
+	Views int
 }
 
 type fakePage struct {
@@ -32,23 +38,19 @@ type fakeVersion struct {
 	window *time.Time
 }
 
-var _ relwatch.History = (*fakeArchive)(nil)
+var _ relwatch.History = (*History)(nil)
 
-func newFake() *fakeArchive { return &fakeArchive{pages: map[snapshots.PageKey]*fakePage{}} }
+// New returns an empty History.
+func New() *History { return &History{pages: map[snapshots.PageKey]*fakePage{}} }
 
-// add archives a new version of a page, first seen at, whose change from
-// the version before is what diff.Compare says; the previous version was
-// last seen an hour before. It returns the version number.
-func (f *fakeArchive) add(ref string, s snapshots.Snapshot, at time.Time, src relwatch.Provenance) int {
-	key, err := snapshots.ParsePageRef(ref)
-	if err != nil {
-		panic(err)
-	}
-	p := f.pages[key]
-	if p == nil {
-		p = &fakePage{status: relwatch.PageStatus{Page: key, URL: "https://example.org/" + key.ID + "/" + key.Lang}}
-		f.pages[key] = p
-	}
+// Add archives a new version of a page (ref is <id>/<lang>), first seen
+// at, whose change from the version before is what diff.Compare says; the
+// previous version was last seen an hour before. A snapshot with a
+// content hash keeps it (so a test can make hashes share a prefix); one
+// without is sealed. src "" is a live check. It returns the version
+// number.
+func (f *History) Add(ref string, s snapshots.Snapshot, at time.Time, src relwatch.Provenance) int {
+	key, p := f.pageOf(ref)
 	s.Page, s.Lang, s.URL = key.String(), key.Lang, p.status.URL
 	if s.ContentHash == "" {
 		s.Seal()
@@ -72,14 +74,38 @@ func (f *fakeArchive) add(ref string, s snapshots.Snapshot, at time.Time, src re
 	p.versions = append(p.versions, v)
 	p.status.Latest, p.status.LatestHash, p.status.UpdatedRaw = n, s.ContentHash, string(s.UpdatedRaw)
 	p.status.LastChange, p.status.LastCheck, p.status.LastSuccess = &first, &last, &last
+	p.status.LastError, p.status.ConsecutiveFailures = "", 0
 	return n
+}
+
+// Fail records a failed check of a page at a time, with its error.
+func (f *History) Fail(ref string, at time.Time, message string) {
+	_, p := f.pageOf(ref)
+	p.status.LastCheck = &at
+	p.status.LastError = message
+	p.status.ConsecutiveFailures++
+}
+
+// pageOf is the page ref names, added when new. A bad ref is the test's
+// own mistake: it panics.
+func (f *History) pageOf(ref string) (snapshots.PageKey, *fakePage) {
+	key, err := snapshots.ParsePageRef(ref)
+	if err != nil || key.Lang == "" {
+		panic(fmt.Sprintf("relwatchtest: page %q: want <id>/<lang>", ref))
+	}
+	p := f.pages[key]
+	if p == nil {
+		p = &fakePage{status: relwatch.PageStatus{Page: key, URL: "https://example.org/" + key.ID + "/" + key.Lang}}
+		f.pages[key] = p
+	}
+	return key, p
 }
 
 func notFound(format string, args ...any) error {
 	return fmt.Errorf(format+": %w", append(args, relwatch.ErrNotFound)...)
 }
 
-func (f *fakeArchive) page(key snapshots.PageKey) (*fakePage, error) {
+func (f *History) page(key snapshots.PageKey) (*fakePage, error) {
 	p := f.pages[key]
 	if p == nil {
 		return nil, notFound("page %s", key)
@@ -87,7 +113,7 @@ func (f *fakeArchive) page(key snapshots.PageKey) (*fakePage, error) {
 	return p, nil
 }
 
-func (f *fakeArchive) version(key snapshots.PageKey, n int) (*fakeVersion, error) {
+func (f *History) version(key snapshots.PageKey, n int) (*fakeVersion, error) {
 	p, err := f.page(key)
 	if err != nil {
 		return nil, err
@@ -101,7 +127,7 @@ func (f *fakeArchive) version(key snapshots.PageKey, n int) (*fakeVersion, error
 	return &p.versions[n-1], nil
 }
 
-func (f *fakeArchive) Pages(context.Context) ([]relwatch.PageStatus, error) {
+func (f *History) Pages(context.Context) ([]relwatch.PageStatus, error) {
 	var out []relwatch.PageStatus
 	for _, p := range f.pages {
 		out = append(out, p.status)
@@ -113,8 +139,8 @@ func (f *fakeArchive) Pages(context.Context) ([]relwatch.PageStatus, error) {
 }
 
 // ResolvePage answers an id in several languages with a plain error, as
-// the SQLite archive does: history must find the languages itself.
-func (f *fakeArchive) ResolvePage(ctx context.Context, ref snapshots.PageKey) (snapshots.PageKey, error) {
+// the SQLite archive does: the caller finds the languages itself.
+func (f *History) ResolvePage(ctx context.Context, ref snapshots.PageKey) (snapshots.PageKey, error) {
 	if ref.Lang != "" {
 		_, err := f.page(ref)
 		return ref, err
@@ -134,7 +160,7 @@ func (f *fakeArchive) ResolvePage(ctx context.Context, ref snapshots.PageKey) (s
 	return snapshots.PageKey{}, fmt.Errorf("page %s is in several languages", ref.ID)
 }
 
-func (f *fakeArchive) Versions(_ context.Context, key snapshots.PageKey) ([]relwatch.VersionInfo, error) {
+func (f *History) Versions(_ context.Context, key snapshots.PageKey) ([]relwatch.VersionInfo, error) {
 	p, err := f.page(key)
 	if err != nil {
 		return nil, err
@@ -146,7 +172,7 @@ func (f *fakeArchive) Versions(_ context.Context, key snapshots.PageKey) ([]relw
 	return out, nil
 }
 
-func (f *fakeArchive) VersionsByHash(ctx context.Context, key snapshots.PageKey, prefix string) ([]relwatch.VersionInfo, error) {
+func (f *History) VersionsByHash(ctx context.Context, key snapshots.PageKey, prefix string) ([]relwatch.VersionInfo, error) {
 	all, err := f.Versions(ctx, key)
 	var out []relwatch.VersionInfo
 	for _, v := range all {
@@ -157,7 +183,7 @@ func (f *fakeArchive) VersionsByHash(ctx context.Context, key snapshots.PageKey,
 	return out, err
 }
 
-func (f *fakeArchive) Snapshot(_ context.Context, key snapshots.PageKey, n int) (snapshots.Snapshot, error) {
+func (f *History) Snapshot(_ context.Context, key snapshots.PageKey, n int) (snapshots.Snapshot, error) {
 	v, err := f.version(key, n)
 	if err != nil {
 		return snapshots.Snapshot{}, err
@@ -165,7 +191,7 @@ func (f *fakeArchive) Snapshot(_ context.Context, key snapshots.PageKey, n int) 
 	return v.snap, nil
 }
 
-func (f *fakeArchive) SnapshotAt(_ context.Context, key snapshots.PageKey, t time.Time) (snapshots.Snapshot, error) {
+func (f *History) SnapshotAt(_ context.Context, key snapshots.PageKey, t time.Time) (snapshots.Snapshot, error) {
 	p, err := f.page(key)
 	if err != nil {
 		return snapshots.Snapshot{}, err
@@ -178,7 +204,7 @@ func (f *fakeArchive) SnapshotAt(_ context.Context, key snapshots.PageKey, t tim
 	return snapshots.Snapshot{}, notFound("page %s has no version at %s", key, t)
 }
 
-func (f *fakeArchive) VersionProvenance(_ context.Context, key snapshots.PageKey, n int) (relwatch.Provenance, error) {
+func (f *History) VersionProvenance(_ context.Context, key snapshots.PageKey, n int) (relwatch.Provenance, error) {
 	v, err := f.version(key, n)
 	if err != nil {
 		return relwatch.Provenance{}, err
@@ -186,7 +212,7 @@ func (f *fakeArchive) VersionProvenance(_ context.Context, key snapshots.PageKey
 	return v.info.Provenance, nil
 }
 
-func (f *fakeArchive) Change(_ context.Context, key snapshots.PageKey, to int) (relwatch.ChangeRecord, *time.Time, error) {
+func (f *History) Change(_ context.Context, key snapshots.PageKey, to int) (relwatch.ChangeRecord, *time.Time, error) {
 	v, err := f.version(key, to)
 	if err != nil || to < 2 {
 		return relwatch.ChangeRecord{}, nil, cmp.Or(err, notFound("page %s: no change into version %d", key, to))
@@ -196,7 +222,7 @@ func (f *fakeArchive) Change(_ context.Context, key snapshots.PageKey, to int) (
 
 // Search finds the paragraphs and bullets containing query (case
 // sensitive: the fake does not fold accents), one hit per distinct text.
-func (f *fakeArchive) Search(_ context.Context, query string, only *snapshots.PageKey) ([]relwatch.Hit, error) {
+func (f *History) Search(_ context.Context, query string, only *snapshots.PageKey) ([]relwatch.Hit, error) {
 	var hits []relwatch.Hit
 	for key, p := range f.pages {
 		if only != nil && key != *only {
@@ -226,17 +252,17 @@ func (f *fakeArchive) Search(_ context.Context, query string, only *snapshots.Pa
 	return hits, nil
 }
 
-func (f *fakeArchive) ReadView(_ context.Context, fn func(relwatch.Reader) error) error {
-	f.views++
+func (f *History) ReadView(_ context.Context, fn func(relwatch.Reader) error) error {
+	f.Views++
 	return fn(f)
 }
 
-// The fake keeps no raw captures: history never reads them.
+// The fake keeps no raw captures.
 
-func (f *fakeArchive) RawBody(_ context.Context, digest string) ([]byte, error) {
+func (f *History) RawBody(_ context.Context, digest string) ([]byte, error) {
 	return nil, notFound("raw body %s", digest)
 }
 
-func (f *fakeArchive) Captures(_ context.Context, page snapshots.PageKey) ([]relwatch.StoredCapture, error) {
+func (f *History) Captures(_ context.Context, page snapshots.PageKey) ([]relwatch.StoredCapture, error) {
 	return nil, notFound("captures of %s", page)
 }
