@@ -7,16 +7,20 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/andybalholm/cascadia"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
 )
@@ -178,14 +182,24 @@ var (
 )
 
 // Parse parses and validates a config file's bytes; file names the
-// source in error messages.
+// source in error messages. It reports every problem it finds, not only
+// the first: the error joins one *Error per problem.
 func Parse(file string, data []byte) (Config, error) {
+	var errs []error
 	fail := func(line int, format string, args ...any) error {
 		return &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
 	}
+	// report keeps a problem and lets validation go on.
+	report := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
 	var doc yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
-		return Config{}, fail(0, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); errors.Is(err, io.EOF) {
+		return Config{}, fail(0, "empty config: want a mapping with targets: (and optionally archive:)")
+	} else if err != nil {
+		return Config{}, yamlError(file, err)
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return Config{}, fail(doc.Line, "want a mapping with archive: and targets:")
@@ -202,18 +216,14 @@ func Parse(file string, data []byte) (Config, error) {
 		FetchSettings `yaml:",inline"`
 	}
 	if w := valueOf(root, "wayback"); w != nil {
-		if err := checkKeys(w, waybackKeys, "wayback", fail); err != nil {
-			return Config{}, err
-		}
+		report(checkKeys(w, waybackKeys, "wayback", fail))
 	}
 	if err := root.Decode(&raw); err != nil {
-		return Config{}, fail(0, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+		return Config{}, yamlError(file, err)
 	}
 	cfg := Config{Source: file, Archive: raw.Archive, Fetch: raw.FetchSettings, StaleAfter: defaultStaleAfter, LagAfter: defaultLagAfter,
 		Wayback: raw.Wayback}
-	if err := validateWayback(raw.Wayback, valueOf(root, "wayback"), fail); err != nil {
-		return Config{}, err
-	}
+	report(validateWayback(raw.Wayback, valueOf(root, "wayback"), fail))
 	for _, d := range []struct {
 		key string
 		val *Duration
@@ -223,39 +233,68 @@ func Parse(file string, data []byte) (Config, error) {
 			continue
 		}
 		if *d.val == 0 {
-			return Config{}, fail(lineOf(root, d.key), "field %s: want a positive duration like 168h", d.key)
+			report(fail(lineOf(root, d.key), "field %s: want a positive duration like 168h", d.key))
+			continue
 		}
 		*d.dst = time.Duration(*d.val)
 	}
+	report(validateFetch(cfg.Fetch, root, fail))
 
 	targets := valueOf(root, "targets")
-	if targets == nil || len(targets.Content) == 0 {
-		return Config{}, fail(root.Line, "no targets: list at least one page under targets:")
+	switch {
+	case targets == nil || len(targets.Content) == 0:
+		report(fail(root.Line, "no targets: list at least one page under targets:"))
+	case targets.Kind != yaml.SequenceNode:
+		report(fail(targets.Line, "targets: want a list"))
+	default:
+		cfg.Targets = parseTargets(targets, fail, report)
 	}
-	if targets.Kind != yaml.SequenceNode {
-		return Config{}, fail(targets.Line, "targets: want a list")
-	}
-	seen := map[snapshots.PageKey]int{}
+	return cfg, errors.Join(errs...)
+}
+
+// parseTargets decodes and validates every entry of targets:, reporting
+// each bad one and keeping the good ones.
+func parseTargets(targets *yaml.Node, fail func(int, string, ...any) error, report func(error)) []Target {
+	var out []Target
+	seen := make(map[snapshots.PageKey]int, len(targets.Content))
 	for _, node := range targets.Content {
 		if err := checkKeys(node, targetKeys, "target", fail); err != nil {
-			return Config{}, err
+			report(err)
+			continue
 		}
 		expanded, err := decodeTarget(node, fail)
 		if err != nil {
-			return Config{}, err
+			report(err)
+			continue
 		}
 		for _, t := range expanded {
 			if err := validateTarget(t, node, fail); err != nil {
-				return Config{}, err
+				report(err)
+				continue
 			}
 			if first, dup := seen[t.Key()]; dup {
-				return Config{}, fail(node.Line, "target %s: duplicate of the target on line %d", t.Key(), first)
+				report(fail(node.Line, "target %s: duplicate of the target on line %d", t.Key(), first))
+				continue
 			}
 			seen[t.Key()] = node.Line
-			cfg.Targets = append(cfg.Targets, t)
+			out = append(out, t)
 		}
 	}
-	return cfg, validateFetch(cfg.Fetch, root, fail)
+	return out
+}
+
+// yamlLine finds the "line N:" that yaml.v3 puts in its messages.
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?(?:unmarshal errors:\n\s*)?line (\d+): `)
+
+// yamlError is a YAML syntax or type error as a config error, with the
+// line the YAML library names in its own field rather than in the text.
+func yamlError(file string, err error) error {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &Error{File: file, Line: line, Msg: strings.TrimSpace(msg[len(m[0]):])}
+	}
+	return &Error{File: file, Msg: strings.TrimPrefix(msg, "yaml: ")}
 }
 
 // decodeTarget decodes one entry of targets:. An entry with urls: (a map
@@ -292,8 +331,8 @@ func validateTarget(t Target, node *yaml.Node, fail func(int, string, ...any) er
 			return fail(node.Line, "target: missing field %s", f.key)
 		}
 	}
-	if strings.Contains(t.ID, "/") || strings.Contains(t.Lang, "/") {
-		return fail(node.Line, "target %s: id and lang may not contain /", t.Key())
+	if err := relwatch.ValidatePageKey(t.Key()); err != nil {
+		return fail(lineOf(node, "id"), "target %s: %v", quoteKey(t.Key()), err)
 	}
 	u, err := url.Parse(t.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -314,6 +353,16 @@ func validateTarget(t Target, node *yaml.Node, fail func(int, string, ...any) er
 		return fail(lineOf(node, "parallel"), "target %s: parallel is a top-level setting", t.Key())
 	}
 	return validateFetch(t.FetchSettings, node, fail)
+}
+
+// quoteKey shows a page key that failed validation without printing its
+// control characters raw.
+func quoteKey(k snapshots.PageKey) string {
+	s := k.String()
+	if q := strconv.Quote(s); q[1:len(q)-1] != s {
+		return q
+	}
+	return s
 }
 
 func validateFetch(f FetchSettings, node *yaml.Node, fail func(int, string, ...any) error) error {

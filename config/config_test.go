@@ -52,7 +52,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"duplicate", "targets:\n  - {id: a, lang: en, url: 'https://example.org/'}\n  - {id: a, lang: en, url: 'https://example.org/b'}\n",
 			"relwatch.yaml:3: target a/en: duplicate of the target on line 2"},
 		{"not http", "targets:\n  - id: a\n    lang: en\n    url: file:///etc/passwd\n", `relwatch.yaml:4: target a/en: field url: "file:///etc/passwd" is not an http(s) URL`},
-		{"bad duration", "delay: soon\ntargets:\n  - {id: a, lang: en, url: 'https://example.org/'}\n", `line 1: "soon" is not a duration`},
+		{"bad duration", "delay: soon\ntargets:\n  - {id: a, lang: en, url: 'https://example.org/'}\n", `relwatch.yaml:1: "soon" is not a duration`},
 		{"bad content selector", "targets:\n  - id: a\n    lang: en\n    url: https://example.org/\n    content: \"div[[\"\n",
 			`relwatch.yaml:5: target a/en: field content: "div[[" is not a valid CSS selector`},
 		{"bad exclude selector", "targets:\n  - id: a\n    urls: {en: 'https://example.org/'}\n    exclude: .share, >>\n",
@@ -219,4 +219,61 @@ targets:
 func isConfigError(err error) bool {
 	var ce *Error
 	return errors.As(err, &ce)
+}
+
+// TestParseReportsEveryProblem: one pass over a config names each bad
+// target and setting with its line, not only the first.
+func TestParseReportsEveryProblem(t *testing.T) {
+	yaml := "delay: soon\nretries: -1\ntargets:\n" +
+		"  - {id: 'kz en', lang: en, url: 'https://example.org/a'}\n" +
+		"  - {id: changes, lang: en, url: 'https://example.org/b'}\n" +
+		"  - {id: ok, lang: en, url: 'https://example.org/c'}\n" +
+		"  - {id: \"bad\\e[31m\", lang: en, url: 'https://example.org/d'}\n" +
+		"  - {id: ok, lang: en, url: 'https://example.org/e'}\n"
+	_, err := Parse("relwatch.yaml", []byte(yaml))
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		`relwatch.yaml:1: "soon" is not a duration`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error lacks %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "\x1b") {
+		t.Errorf("error prints a control character raw:\n%q", msg)
+	}
+	// The duration error stops decoding; fix it and every target problem shows.
+	_, err = Parse("relwatch.yaml", []byte(strings.Replace(yaml, "delay: soon\n", "", 1)))
+	msg = err.Error()
+	for _, want := range []string{
+		"relwatch.yaml:1: field retries: want 0 or more",
+		`relwatch.yaml:3: target kz en/en: page id "kz en"`,
+		`relwatch.yaml:4: target changes/en: page id "changes" is a name relwatch's export uses itself`,
+		`relwatch.yaml:6: target "bad\x1b[31m/en"`,
+		"relwatch.yaml:7: target ok/en: duplicate of the target on line 5",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error lacks %q:\n%s", want, msg)
+		}
+	}
+	if n := strings.Count(msg, "\n") + 1; n != 5 {
+		t.Errorf("%d problems reported, want 5:\n%s", n, msg)
+	}
+}
+
+func TestParseEmptyAndSyntaxErrors(t *testing.T) {
+	for yaml, want := range map[string]string{
+		"":                            "relwatch.yaml: empty config",
+		"# only a comment\n":          "relwatch.yaml: empty config",
+		"targets: []\nb: 2\n  c: 3\n": "relwatch.yaml:3: mapping values are not allowed",
+		"retries: abc\ntargets: []\n": "relwatch.yaml:1: cannot unmarshal",
+	} {
+		_, err := Parse("relwatch.yaml", []byte(yaml))
+		if err == nil || !strings.HasPrefix(err.Error(), "config "+want) {
+			t.Errorf("%q: got %v, want %q", yaml, err, want)
+		}
+	}
 }

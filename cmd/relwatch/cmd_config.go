@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"io"
 	"strings"
 	"time"
 
@@ -98,27 +101,51 @@ func runConfigCheck(g *globals) error {
 	if err != nil {
 		return err
 	}
-	out := struct {
-		Source     string            `yaml:"source"`
-		Archive    string            `yaml:"archive"`
-		Parallel   int               `yaml:"parallel"`
-		StaleAfter string            `yaml:"stale_after"`
-		LagAfter   string            `yaml:"lag_after"`
-		Wayback    effectiveWayback  `yaml:"wayback"`
-		Targets    []effectiveTarget `yaml:"targets"`
+	head := struct {
+		Source     string           `yaml:"source"`
+		Archive    string           `yaml:"archive"`
+		Parallel   int              `yaml:"parallel"`
+		StaleAfter string           `yaml:"stale_after"`
+		LagAfter   string           `yaml:"lag_after"`
+		Wayback    effectiveWayback `yaml:"wayback"`
 	}{Source: cfg.Source, Archive: g.archivePath(cfg), Parallel: cfg.Parallel(),
 		StaleAfter: cfg.StaleAfter.String(), LagAfter: cfg.LagAfter.String(), Wayback: effectiveWaybackOf(cfg.Wayback)}
+	w := bufio.NewWriter(g.io.Out)
+	if err := encodeYAML(w, head); err != nil {
+		return err
+	}
+	// The targets are written one at a time, as a YAML list under
+	// targets:, so that a config of any size prints in linear time and
+	// memory rather than as one document built whole.
+	w.WriteString("targets:\n")
+	var item bytes.Buffer
 	for _, t := range cfg.Targets {
 		p := cfg.Policy(t, userAgent())
-		out.Targets = append(out.Targets, effectiveTarget{
+		item.Reset()
+		if err := encodeYAML(&item, effectiveTarget{
 			Page: t.Key().String(), URL: t.URL, Content: t.Content, Exclude: t.Exclude,
 			UserAgent: p.UserAgent, Delay: p.Delay.String(), Timeout: p.Timeout.String(),
 			Retries: p.Retries, MaxBody: p.MaxBody, RespectRobots: p.RespectRobots, AllowPrivateNetworks: p.AllowPrivateNetworks,
-		})
+		}); err != nil {
+			return err
+		}
+		for i, line := range strings.SplitAfter(strings.TrimSuffix(item.String(), "\n"), "\n") {
+			prefix := "    "
+			if i == 0 {
+				prefix = "  - "
+			}
+			w.WriteString(prefix + line)
+		}
+		w.WriteString("\n")
 	}
-	enc := yaml.NewEncoder(g.io.Out)
+	return w.Flush()
+}
+
+// encodeYAML writes v as YAML with two-space indents.
+func encodeYAML(w io.Writer, v any) error {
+	enc := yaml.NewEncoder(w)
 	enc.SetIndent(2)
-	if err := enc.Encode(out); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
 	return enc.Close()

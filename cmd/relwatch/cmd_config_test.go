@@ -74,3 +74,29 @@ func TestConfigCheckWayback(t *testing.T) {
 		})
 	}
 }
+
+// TestConfigCheckEveryProblem: config check names every bad target with
+// its line, exits 2, and prints no control character raw.
+func TestConfigCheckEveryProblem(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "relwatch.yaml")
+	yaml := "targets:\n" +
+		"  - {id: 'kz en', lang: en, url: 'https://example.org/a'}\n" +
+		"  - {id: \"kz\\e[2J\", lang: en, url: 'https://example.org/b'}\n" +
+		"  - {id: changes, lang: en, url: 'https://example.org/c'}\n"
+	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	code := run(t.Context(), []string{"config", "check", path}, streams{Out: &out, Err: &errb})
+	if code != exitUsage {
+		t.Fatalf("exit %d, want %d; stderr %q", code, exitUsage, errb.String())
+	}
+	for _, want := range []string{"relwatch.yaml:2: target kz en/en", "relwatch.yaml:3: target \"kz\\x1b[2J/en\"", "relwatch.yaml:4: target changes/en"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errb.String())
+		}
+	}
+	if strings.Contains(errb.String(), "\x1b") {
+		t.Errorf("stderr has a raw escape: %q", errb.String())
+	}
+}
