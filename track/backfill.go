@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -152,7 +151,7 @@ func (b *Backfill) One(ctx context.Context, c scraper.WaybackCapture) (string, e
 		b.Skipped++
 		return "skipped: served capture " + m.Timestamp + ", already archived", nil
 	}
-	placed, why, err := Past(ctx, b.arc, b.page, MementoCapture(b.page, m))
+	out, err := record(ctx, b.arc, b.page, MementoCapture(b.page, m))
 	if err != nil {
 		return "", ignoreCancel(ctx, err)
 	}
@@ -162,13 +161,13 @@ func (b *Backfill) One(ctx context.Context, c scraper.WaybackCapture) (string, e
 			b.bodies[c.Digest] = relwatch.PastCapture{BodyDigest: sha256Digest(m.Body), ContentType: m.ContentType}
 		}
 	}
-	if why != "" {
-		b.Failures = append(b.Failures, BackfillFailure{At: m.Time, URL: m.Original, Why: why, Recorded: true})
-		return "failed: " + why, nil
+	if out.Why != "" {
+		b.Failures = append(b.Failures, BackfillFailure{At: m.Time, URL: m.Original, Why: out.Why, Recorded: true})
+		return out.String(), nil
 	}
 	b.Archived++
-	b.Shifted = b.Shifted || placed.Shifted
-	return fmt.Sprintf("%s v%d", placed.Outcome, placed.Version), nil
+	b.Shifted = b.Shifted || out.Shifted
+	return out.String(), nil
 }
 
 // fetch gets a capture's bytes: from the archive when it already holds a

@@ -26,10 +26,13 @@ type SavedPage struct {
 
 // ReadSaved reads one saved file: raw HTML, or a saved HTTP response
 // (starting with "HTTP/1.x") whose Date or else Last-Modified header dates
-// it. at, when not zero, is its time whatever it says.
-func ReadSaved(path string, at time.Time) (SavedPage, error) {
+// it. at, when not zero, is its time whatever it says. A file larger than
+// maxBody bytes (the page's max_body, as for a live fetch) is refused
+// without being read whole, and so is a capture time in the future: the
+// next live check would otherwise seem to go back in time.
+func ReadSaved(path string, at time.Time, maxBody int64) (SavedPage, error) {
 	p := SavedPage{Path: path, At: at, Status: http.StatusOK}
-	data, err := os.ReadFile(path)
+	data, err := readAtMost(path, maxBody)
 	if err != nil {
 		return p, err
 	}
@@ -65,7 +68,31 @@ func ReadSaved(path string, at time.Time) (SavedPage, error) {
 	if p.At.IsZero() {
 		return p, fmt.Errorf("%s: no capture time: give --at TIME (only a saved HTTP response with a Date or Last-Modified header dates itself)", path)
 	}
+	if now := time.Now(); p.At.After(now) {
+		return p, fmt.Errorf("%s: capture time %s is in the future (now %s)", path, p.At.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
 	return p, nil
+}
+
+// readAtMost reads a file of at most limit bytes (no limit when limit is
+// not positive), refusing a larger one after reading limit+1 bytes.
+func readAtMost(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if limit <= 0 {
+		return io.ReadAll(f)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is larger than max_body (%d bytes)", path, limit)
+	}
+	return data, nil
 }
 
 // Import archives saved copies of one page as past captures, each at its
@@ -93,13 +120,12 @@ func importKey(digest string, at time.Time) string {
 	return digest + " " + at.UTC().Format(time.RFC3339Nano)
 }
 
-// One archives one saved page. already says it was imported before (and
-// nothing was done); why, that it did not parse as the page (it was
-// recorded as a failed capture). The error is for the archive only.
-func (im *Import) One(ctx context.Context, sp SavedPage) (placed relwatch.Placed, why string, already bool, err error) {
+// One archives one saved page and says what became of it. The error is
+// for the archive only.
+func (im *Import) One(ctx context.Context, sp SavedPage) (PastOutcome, error) {
 	k := importKey(sha256Digest(sp.Body), sp.At)
 	if im.seen[k] {
-		return placed, "", true, nil
+		return PastOutcome{Already: true}, nil
 	}
 	im.seen[k] = true
 	abs, _ := filepath.Abs(sp.Path)
@@ -112,6 +138,5 @@ func (im *Import) One(ctx context.Context, sp SavedPage) (placed relwatch.Placed
 		Header: sp.Header, Body: sp.Body, ContentType: sp.ContentType,
 		OriginalURL: shown, Origin: abs, Retrieved: time.Now(),
 	}
-	placed, why, err = Past(ctx, im.arc, im.page, c)
-	return placed, why, false, err
+	return record(ctx, im.arc, im.page, c)
 }

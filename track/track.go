@@ -188,6 +188,9 @@ func parseFailure(err error) (kind, detail string) {
 // Past parses a past capture (Wayback, import) and archives it in time
 // order, or as a failed capture when it does not parse; why says why.
 func Past(ctx context.Context, arc Archive, p Page, c relwatch.Capture) (placed relwatch.Placed, why string, err error) {
+	if now := time.Now(); c.Started.After(now) {
+		return placed, "", fmt.Errorf("capture of %s at %s is in the future (now %s)", p.Key, c.Started.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
 	snap, _, err := p.parse(c.Body, c.ContentType, c.FinalURL)
 	if err != nil {
 		c.ErrorKind, _ = parseFailure(err)
@@ -196,6 +199,52 @@ func Past(ctx context.Context, arc Archive, p Page, c relwatch.Capture) (placed 
 	}
 	placed, err = arc.RecordInOrder(ctx, c, snap, scraper.ParserVersion, Compare)
 	return placed, "", err
+}
+
+// PastOutcome is what archiving one past capture did.
+type PastOutcome struct {
+	relwatch.Placed
+	Why        string    // the capture did not parse as the page: recorded as failed
+	Already    bool      // archived by an earlier run: nothing done
+	NewVersion bool      // the page has one version more
+	At         time.Time // the capture's time
+}
+
+// String says it for a person: "new v1", "changed v3 (later versions
+// renumbered)", "same content as v2: first seen moved to 2016-04-12",
+// "same content as v2", "failed: …", "already imported".
+func (o PastOutcome) String() string {
+	switch {
+	case o.Already:
+		return "already imported"
+	case o.Why != "":
+		return "failed: " + o.Why
+	case o.NewVersion:
+		s := fmt.Sprintf("%s v%d", o.Outcome, o.Version)
+		if o.Shifted {
+			s += " (later versions renumbered)"
+		}
+		return s
+	case o.Outcome == relwatch.OutcomeNew || o.Outcome == relwatch.OutcomeChanged:
+		// It starts a version the archive already had: that version was
+		// seen earlier than the archive knew.
+		return fmt.Sprintf("same content as v%d: first seen moved to %s", o.Version, o.At.UTC().Format(time.DateTime))
+	}
+	return fmt.Sprintf("same content as v%d", o.Version)
+}
+
+// record archives a past capture with Past and says what it did.
+func record(ctx context.Context, arc Archive, p Page, c relwatch.Capture) (PastOutcome, error) {
+	before, err := VersionCount(ctx, arc, p.Key)
+	if err != nil {
+		return PastOutcome{}, err
+	}
+	placed, why, err := Past(ctx, arc, p, c)
+	if err != nil {
+		return PastOutcome{}, err
+	}
+	after, err := VersionCount(ctx, arc, p.Key)
+	return PastOutcome{Placed: placed, Why: why, NewVersion: after > before, At: c.Started}, err
 }
 
 // Parser parses a page's stored captures as a live check would now, for

@@ -557,3 +557,34 @@ func TestBackfillTakesTheWriterLock(t *testing.T) {
 		t.Error("a locked-out backfill fetched captures")
 	}
 }
+
+// TestImportSaysWhatHappened: an import that adds no version says so, and
+// a capture time in the future is refused before the archive is touched.
+func TestImportSaysWhatHappened(t *testing.T) {
+	e, _ := newBackfillEnv(t)
+	page := filepath.Join("testdata", "wayback", "layout3-2017-en.html")
+	e.mustRun(0, "import", "kazakhstan/en", page, "--at", "2017-10-05T08:00:00Z")
+	out := e.mustRun(0, "import", "kazakhstan/en", page, "--at", "2016-03-15T00:00:00Z")
+	if !strings.Contains(out, "same content as v1: first seen moved to 2016-03-15 00:00:00") || strings.Contains(out, "new v1") {
+		t.Errorf("import of an earlier copy of v1: %s", out)
+	}
+	out = e.mustRun(0, "import", "kazakhstan/en", page, "--at", "2018-01-01T00:00:00Z")
+	if !strings.Contains(out, "same content as v1") || strings.Contains(out, "moved") {
+		t.Errorf("import of a later copy of v1: %s", out)
+	}
+	older := filepath.Join("testdata", "wayback", "layout2-2012-en.html")
+	out = e.mustRun(0, "import", "kazakhstan/en", older, "--at", "2012-01-01T00:00:00Z")
+	if !strings.Contains(out, "new v1 (later versions renumbered)") || !strings.Contains(out, "renumbered; content_hash is the stable reference") {
+		t.Errorf("import before every version: %s", out)
+	}
+	_, stderr, code := e.relwatch("import", "kazakhstan/en", page, "--at", "2099-01-01")
+	if code != exitUsage || !strings.Contains(stderr, "is in the future") {
+		t.Errorf("import --at 2099: exit %d, stderr %q", code, stderr)
+	}
+	if l, _ := readLog(t, e); len(l) != 2 {
+		t.Errorf("the refused import changed the history: %+v", l)
+	}
+	if out := e.mustRun(0, "check"); !strings.Contains(out, "ok") {
+		t.Errorf("check: %s", out)
+	}
+}

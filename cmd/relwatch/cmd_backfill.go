@@ -149,7 +149,7 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 	}
 	fmt.Fprintf(out, "%s: archived %d captures (%d new versions), %d failed, %d skipped\n", key, run.Archived, after-run.Before, len(run.Failures), run.Skipped)
 	if run.Shifted {
-		fmt.Fprintf(out, "note: versions after the backfilled ones were renumbered; content_hash is the stable reference\n")
+		fmt.Fprintln(out, renumberedNote)
 	}
 	if len(run.Failures) > 0 {
 		fmt.Fprintln(out, "failed captures:")
@@ -169,6 +169,10 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 	}
 	return listExit(key, listErrs)
 }
+
+// renumberedNote is what backfill and import say when a past capture
+// renumbered the versions after it.
+const renumberedNote = "note: versions after the past captures archived here were renumbered; content_hash is the stable reference"
 
 func listExit(key snapshots.PageKey, listErrs []string) error {
 	if len(listErrs) == 0 {

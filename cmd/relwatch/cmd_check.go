@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/relwatch/relwatch/history"
 	"github.com/spf13/cobra"
 )
 
@@ -12,8 +13,9 @@ func newCheckCommand(g *globals) *cobra.Command {
 		Use:   "check",
 		Short: "Verify the archive: integrity, raw body digests, content hashes, references",
 		Long: `Verify the whole archive: SQLite's integrity check, every raw body's SHA-256
-recomputed, every version's content hash recomputed from its snapshot, and
-every reference between tables intact. Prints each problem found and exits 4
+recomputed, every version's content hash recomputed from its snapshot,
+every reference between tables intact, and every page's versions in the
+order they were first seen. Prints each problem found and exits 4
 if there is any; prints "ok" and exits 0 otherwise.`,
 		Example: `  relwatch check --db relwatch.db`,
 		Args:    exactArgs(0),
@@ -31,6 +33,11 @@ func runCheck(ctx context.Context, g *globals) error {
 	if err != nil {
 		return err
 	}
+	timeline, err := history.TimelineProblems(ctx, arc)
+	if err != nil {
+		return err
+	}
+	problems = append(problems, timeline...)
 	for _, p := range problems {
 		fmt.Fprintln(g.io.Out, p)
 	}

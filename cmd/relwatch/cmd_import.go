@@ -63,7 +63,7 @@ func runImport(ctx context.Context, g *globals, ref string, files []string, opts
 	// Read and date every file before touching the archive.
 	pages := make([]track.SavedPage, len(files))
 	for i, f := range files {
-		if pages[i], err = track.ReadSaved(f, at); err != nil {
+		if pages[i], err = track.ReadSaved(f, at, cfg.Policy(target, "").MaxBody); err != nil {
 			return usageError(fmt.Errorf("import %s: %w", target.Key(), err))
 		}
 	}
@@ -82,24 +82,23 @@ func runImport(ctx context.Context, g *globals, ref string, files []string, opts
 	if err != nil {
 		return err
 	}
-	failed := 0
+	failed, shifted := 0, false
 	for _, p := range pages {
 		if ctx.Err() != nil {
 			return &exitError{code: exitInterrupted}
 		}
-		placed, why, already, err := im.One(ctx, p)
+		out, err := im.One(ctx, p)
 		if err != nil {
 			return fmt.Errorf("import %s into %s: %w", p.Path, target.Key(), err)
 		}
-		status := fmt.Sprintf("%s v%d", placed.Outcome, placed.Version)
-		switch {
-		case already:
-			status = "already imported"
-		case why != "":
+		if out.Why != "" {
 			failed++
-			status = "failed: " + why
 		}
-		fmt.Fprintf(g.io.Out, "%s  %s  %s\n", p.Path, p.At.UTC().Format(time.DateTime), status)
+		shifted = shifted || out.Shifted
+		fmt.Fprintf(g.io.Out, "%s  %s  %s\n", p.Path, p.At.UTC().Format(time.DateTime), out)
+	}
+	if shifted {
+		fmt.Fprintln(g.io.Out, renumberedNote)
 	}
 	if failed > 0 {
 		return &exitError{code: exitFailed, err: fmt.Errorf("import %s: %d of %d files did not parse as the page", target.Key(), failed, len(pages))}
