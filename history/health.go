@@ -3,6 +3,7 @@ package history
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -52,8 +53,18 @@ func (h PageHealth) Health() string {
 // Overview reads every page's health at now, in the archive's page order:
 // stale after staleAfter without a successful check, lagging when its
 // latest content change is older than a sibling language's by more than
-// lagAfter.
-func Overview(ctx context.Context, r relwatch.Reader, now time.Time, staleAfter, lagAfter time.Duration) ([]PageHealth, error) {
+// lagAfter. It reads in one view, so the pages and their changes fit
+// together.
+func Overview(ctx context.Context, r relwatch.History, now time.Time, staleAfter, lagAfter time.Duration) ([]PageHealth, error) {
+	var out []PageHealth
+	err := r.ReadView(ctx, func(v relwatch.Reader) (err error) {
+		out, err = overview(ctx, v, now, staleAfter, lagAfter)
+		return err
+	})
+	return out, err
+}
+
+func overview(ctx context.Context, r relwatch.Reader, now time.Time, staleAfter, lagAfter time.Duration) ([]PageHealth, error) {
 	pages, err := r.Pages(ctx)
 	if err != nil {
 		return nil, err
@@ -62,16 +73,12 @@ func Overview(ctx context.Context, r relwatch.Reader, now time.Time, staleAfter,
 	states := make([]LangState, len(pages))
 	for i, p := range pages {
 		out[i] = PageHealth{Status: p, Stale: IsStale(p, now, staleAfter)}
-		states[i] = LangState{Key: p.Page}
-		if p.Latest == 0 {
-			continue
-		}
-		versions, err := r.Versions(ctx, p.Page)
+		last, err := lastContentChangeOf(ctx, r, p)
 		if err != nil {
-			return nil, fmt.Errorf("%s: versions: %w", p.Page, err)
+			return nil, err
 		}
-		out[i].LastContentChange = LastContentChange(versions)
-		states[i].LastContentChange = out[i].LastContentChange
+		out[i].LastContentChange = last
+		states[i] = LangState{Key: p.Page, LastContentChange: last}
 	}
 	lags := LanguageLags(states, lagAfter)
 	for i := range out {
@@ -103,6 +110,35 @@ func LastContentChange(versions []relwatch.VersionInfo) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// lastContentChangeOf is LastContentChange of a page's versions, read
+// from the latest version back: a change record per version up to the
+// newest content change (usually the latest or one before it, past
+// stamp-only changes), and that version's snapshot for when it was first
+// seen, instead of the page's whole history (thousands of versions, for
+// every page, on every overview).
+func lastContentChangeOf(ctx context.Context, r relwatch.Reader, p relwatch.PageStatus) (time.Time, error) {
+	for n := p.Latest; n > 1; n-- {
+		rec, _, err := r.Change(ctx, p.Page, n)
+		switch {
+		case err != nil && !errors.Is(err, relwatch.ErrNotFound):
+			return time.Time{}, fmt.Errorf("%s: change into version %d: %w", p.Page, n, err)
+		case err == nil && (rec.StampOnly || rec.ParserChange):
+			continue
+		}
+		// A content change, or a version without a change record, which
+		// Versions lists as a change of unknown kind.
+		s, err := r.Snapshot(ctx, p.Page, n)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("%s: version %d: %w", p.Page, n, err)
+		}
+		if s.FirstSeen == nil {
+			return time.Time{}, fmt.Errorf("%s: version %d has no first sighting", p.Page, n)
+		}
+		return *s.FirstSeen, nil
+	}
+	return time.Time{}, nil
 }
 
 // LanguageLags flags, for each page id tracked in several languages, every

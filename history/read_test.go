@@ -372,3 +372,35 @@ func TestFeedAndExport(t *testing.T) {
 		}
 	}
 }
+
+// TestOverviewLastContentChange: Overview reads the newest content change
+// from the latest version back; it must be what LastContentChange makes
+// of the whole list of versions, past stamp-only and parser changes.
+func TestOverviewLastContentChange(t *testing.T) {
+	ctx := t.Context()
+	f := relwatchtest.New()
+	f.Add("a/en", page("A", "1", "one"), onDay(0), relwatch.Provenance{})
+	f.Add("a/en", page("A", "2", "two"), onDay(1), relwatch.Provenance{})
+	f.Add("a/en", page("A", "3", "two"), onDay(2), relwatch.Provenance{}) // stamp only
+	f.Add("a/en", page("A", "3", "two, parsed anew"), onDay(3), relwatch.Provenance{})
+	f.MarkParserChange("a/en", 4)
+	f.Add("b/en", page("B", "1", "one"), onDay(0), relwatch.Provenance{})
+	f.Add("b/en", page("B", "2", "one"), onDay(5), relwatch.Provenance{}) // stamp only
+	f.Add("c/en", page("C", "1", "one"), onDay(0), relwatch.Provenance{})
+	f.Add("c/en", page("C", "1", "two"), onDay(6), relwatch.Provenance{})
+	pages, err := Overview(ctx, f, onDay(7), time.Hour, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]time.Time{"a/en": onDay(1), "b/en": {}, "c/en": onDay(6)}
+	for _, p := range pages {
+		versions, err := f.Versions(ctx, p.Status.Page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := p.Status.Page.String()
+		if !p.LastContentChange.Equal(want[key]) || !p.LastContentChange.Equal(LastContentChange(versions)) {
+			t.Errorf("%s: last content change %v, want %v (from every version: %v)", key, p.LastContentChange, want[key], LastContentChange(versions))
+		}
+	}
+}

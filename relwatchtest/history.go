@@ -78,6 +78,15 @@ func (f *History) Add(ref string, s snapshots.Snapshot, at time.Time, src relwat
 	return n
 }
 
+// MarkParserChange marks version n of a page as a parser change (what
+// relwatch reparse records): the same capture read by a newer parser, not
+// an edit of the page.
+func (f *History) MarkParserChange(ref string, n int) {
+	_, p := f.pageOf(ref)
+	v := &p.versions[n-1]
+	v.change.ParserChange, v.info.ParserChange = true, true
+}
+
 // Fail records a failed check of a page at a time, with its error.
 func (f *History) Fail(ref string, at time.Time, message string) {
 	_, p := f.pageOf(ref)
