@@ -16,6 +16,10 @@ var (
 	// a newer schema (Search needs schema 2). Running a scrape, which opens
 	// the archive ReadWrite, upgrades it.
 	ErrOldSchema = fmt.Errorf("archive schema is too old for this command, run scrape once to upgrade it: %w", relwatch.ErrUnusable)
+	// ErrUnwritable means the archive's storage refused a write: the disk
+	// is full, the file or its folder is read-only, an I/O error, or the
+	// lock file cannot be used (a directory or a symbolic link at its path).
+	ErrUnwritable = fmt.Errorf("archive cannot be written: %w", relwatch.ErrUnusable)
 )
 
 // kindError is an error of one of the kinds above with its own message.
