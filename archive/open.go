@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
+	"syscall"
+	"time"
 
 	"github.com/relwatch/relwatch"
 
@@ -29,10 +32,15 @@ const (
 
 // Archive is an open archive file. Its methods are safe for concurrent use.
 type Archive struct {
-	db     *sql.DB
-	path   string
-	mode   Mode
-	schema int // user_version as found (ReadOnly) or after migration
+	db      *sql.DB
+	path    string
+	abs     string
+	mode    Mode
+	schema  int  // user_version as found (ReadOnly) or after migration
+	created bool // this Open made the archive (ReadWrite)
+	// immutable: a ReadOnly archive in a folder where SQLite cannot make
+	// its -wal and -shm files, read without locking (nobody can write it).
+	immutable bool
 }
 
 // Path is the archive file's path as given to Open.
@@ -41,17 +49,25 @@ func (a *Archive) Path() string { return a.path }
 // Schema is the schema version of the open archive.
 func (a *Archive) Schema() int { return a.schema }
 
+// Created reports whether Open made a new, empty archive (ReadWrite only):
+// the file did not exist or held nothing yet. When two processes create one
+// at the same moment, exactly one of them reports it.
+func (a *Archive) Created() bool { return a.created }
+
 // sqliteMagic starts every SQLite 3 database file.
 var sqliteMagic = []byte("SQLite format 3\x00")
 
 // Open opens the archive at path.
 //
-// ReadWrite creates the file (and its parent directory) when missing and
-// migrates an older schema in one transaction. ReadOnly never creates or
-// modifies anything; it reads an older schema as it is, and the few reads
-// that need a newer schema return ErrOldSchema. In both modes a file that
-// is not ours, or is newer than we understand, is refused before any pragma
-// could change it.
+// ReadWrite creates the file when missing, in an existing directory only (a
+// mistyped --db must not start a second history somewhere new), and
+// migrates an older schema in one transaction. ReadOnly never creates
+// anything nor changes what the archive holds; it reads an older schema as
+// it is, and the few reads that need a newer schema return ErrOldSchema. In
+// a folder where SQLite cannot create its -wal and -shm files (read-only
+// media, another user's folder) ReadOnly reads the file as immutable. In
+// both modes a file that is not ours, or is newer than we understand, is
+// refused before any pragma could change it.
 func Open(ctx context.Context, path string, mode Mode) (*Archive, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -61,40 +77,104 @@ func Open(ctx context.Context, path string, mode Mode) (*Archive, error) {
 	if err != nil {
 		return nil, err
 	}
-	if exists {
-		if err := checkLocalFS(abs); err != nil {
+	a := &Archive{path: path, abs: abs, mode: mode}
+	if !exists {
+		if err := checkDirectory(path, abs); err != nil {
 			return nil, err
 		}
-		if err := probe(ctx, path, abs, mode); err != nil {
+	}
+	if err := checkLocalFS(abs); err != nil {
+		return nil, err
+	}
+	if exists {
+		err := probe(ctx, path, abs, mode, false)
+		if err != nil && mode == ReadOnly && cannotCreateLog(abs) {
+			// SQLite could not make the -shm file it reads a WAL
+			// archive with; with no log to read, the file alone is the
+			// archive and nobody can be writing it.
+			if probe(ctx, path, abs, mode, true) == nil {
+				a.immutable, err = true, nil
+			}
+		}
+		if err != nil {
 			return nil, unusable(err)
 		}
-	} else {
-		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
-			return nil, fail(relwatch.ErrNoArchive, "create directory for archive %s: %v", path, err)
-		}
-		if err := checkLocalFS(abs); err != nil {
-			return nil, err
-		}
 	}
-
-	db, err := sql.Open(driverName, dsn(abs, mode))
-	if err != nil {
-		return nil, unusable(fmt.Errorf("open archive %s: %w", path, err))
-	}
-	a := &Archive{db: db, path: path, mode: mode}
-	if mode == ReadWrite {
-		a.schema, err = migrate(ctx, db)
-	} else {
-		err = db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&a.schema)
-	}
-	if err != nil {
-		db.Close()
+	if err := a.connect(ctx); err != nil {
 		return nil, unusable(a.wrap("open archive", err))
 	}
 	return a, nil
 }
 
-// unusable makes sure an error from Open says ErrUnusable: whatever stops
+// checkDirectory refuses to create an archive whose directory is missing
+// or is not a directory.
+func checkDirectory(path, abs string) error {
+	dir := filepath.Dir(abs)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fail(relwatch.ErrNoArchive, "no archive at %s, and its directory %s does not exist: relwatch creates an archive only in an existing directory (check --db or archive: in the config)", path, dir)
+	case err != nil:
+		return fail(relwatch.ErrNoArchive, "archive %s: %v", path, err)
+	case !fi.IsDir():
+		return fail(relwatch.ErrNoArchive, "no archive at %s: %s is not a directory", path, dir)
+	}
+	return nil
+}
+
+// connect opens the connection pool and reads (ReadOnly) or migrates
+// (ReadWrite) the schema. Two processes making a new archive at the same
+// moment can meet SQLITE_BUSY without any busy wait while both switch the
+// fresh file to WAL (each holds a read lock the other's switch must wait
+// for, so SQLite refuses one at once); that is retried until one has made
+// it, after which the other finds a made archive.
+func (a *Archive) connect(ctx context.Context) error {
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		db, err := sql.Open(driverName, dsn(a.abs, a.mode, a.immutable))
+		if err != nil {
+			return err
+		}
+		var from int
+		if a.mode == ReadWrite {
+			from, a.schema, err = migrate(ctx, db)
+			a.created = err == nil && from == 0
+		} else {
+			err = db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&a.schema)
+		}
+		if err == nil {
+			a.db = db
+			return nil
+		}
+		db.Close()
+		if !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(5+rand.IntN(20)) * time.Millisecond):
+		}
+	}
+}
+
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
+// cannotCreateLog reports whether SQLite cannot make the -wal and -shm
+// files next to the archive (the folder is not writable for us) and there
+// is no write-ahead log with content that an immutable read would miss.
+func cannotCreateLog(abs string) bool {
+	if syscall.Access(filepath.Dir(abs), 2 /* W_OK */) == nil {
+		return false
+	}
+	wal, err := os.Stat(abs + "-wal")
+	return errors.Is(err, fs.ErrNotExist) || (err == nil && wal.Size() == 0)
+}
+
+// unusable makes sure an error from Open says relwatch.ErrUnusable: whatever stops
 // the archive from opening (a read-only file, a permission) makes it
 // unusable for this run.
 func unusable(err error) error {
@@ -104,18 +184,24 @@ func unusable(err error) error {
 	return fmt.Errorf("%w: %w", relwatch.ErrUnusable, err)
 }
 
+// busyTimeout is how long a connection waits for another's lock.
+const busyTimeout = 5 * time.Second
+
 // dsn builds the connection string. The pragmas go in the DSN because
 // database/sql is a pool: a PRAGMA run through Exec reaches one connection
 // only. _txlock=immediate makes every write transaction take the write lock
 // at BEGIN, where busy_timeout can wait for it, instead of failing with
 // SQLITE_BUSY at its first write.
-func dsn(abs string, mode Mode) string {
+func dsn(abs string, mode Mode, immutable bool) string {
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), OmitHost: true}
-	q := "_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)"
-	if mode == ReadWrite {
+	q := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)", busyTimeout.Milliseconds())
+	switch {
+	case mode == ReadWrite:
 		q = "mode=rwc&_txlock=immediate&" + q +
 			"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
-	} else {
+	case immutable:
+		q = "mode=ro&immutable=1&" + q + "&_pragma=query_only(1)"
+	default:
 		q = "mode=ro&" + q + "&_pragma=query_only(1)"
 	}
 	return u.String() + "?" + q
@@ -188,10 +274,13 @@ func checkTruncated(path, abs string, hdr []byte, size int64) error {
 
 // probe opens an existing file with no pragmas that could write (no WAL
 // switch) and checks that it is a relwatch archive we can handle.
-func probe(ctx context.Context, path, abs string, mode Mode) error {
+func probe(ctx context.Context, path, abs string, mode Mode, immutable bool) error {
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), OmitHost: true}
 	q := "?mode=ro&_pragma=busy_timeout(5000)"
-	if mode == ReadWrite {
+	switch {
+	case immutable:
+		q = "?mode=ro&immutable=1"
+	case mode == ReadWrite:
 		// rw, not ro: a WAL database whose -shm is missing cannot always
 		// be opened read-only. Nothing here writes.
 		q = "?mode=rw&_pragma=busy_timeout(5000)"
@@ -223,8 +312,8 @@ func probe(ctx context.Context, path, abs string, mode Mode) error {
 	return nil
 }
 
-// classify wraps a SQLite error so that corruption and foreign files are
-// recognisable as relwatch.ErrUnusable.
+// classify wraps a SQLite error so that corruption, foreign files and
+// storage that refuses writes are recognisable as relwatch.ErrUnusable.
 func classify(path, doing string, err error) error {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
@@ -235,6 +324,14 @@ func classify(path, doing string, err error) error {
 			return fail(relwatch.ErrNotArchive, "%s is not a relwatch archive (it is not a SQLite file: %v)", path, err)
 		case sqlite3.SQLITE_CANTOPEN:
 			return fail(relwatch.ErrNoArchive, "archive %s cannot be opened: %v", path, err)
+		case sqlite3.SQLITE_FULL:
+			return fail(ErrUnwritable, "archive %s: %s: the disk is full (%v)", path, doing, err)
+		case sqlite3.SQLITE_READONLY:
+			return fail(ErrUnwritable, "archive %s: %s: the archive or its folder is read-only (%v)", path, doing, err)
+		case sqlite3.SQLITE_IOERR:
+			return fail(ErrUnwritable, "archive %s: %s: I/O error, the disk may be full or failing (%v)", path, doing, err)
+		case sqlite3.SQLITE_PERM:
+			return fail(ErrUnwritable, "archive %s: %s: permission denied (%v)", path, doing, err)
 		}
 	}
 	return fmt.Errorf("%s: %w", doing, err)
@@ -242,21 +339,60 @@ func classify(path, doing string, err error) error {
 
 func (a *Archive) wrap(doing string, err error) error { return classify(a.path, doing, err) }
 
-// Close closes the archive. A ReadWrite archive first checkpoints the WAL
-// and truncates it, so the .db file alone is complete (safe to copy once
-// no other process has it open).
+// Close closes the archive and returns the error of its final write-back.
+//
+// A ReadWrite archive first copies the write-ahead log into the .db file
+// (a passive checkpoint: it never waits for readers, so a long-lived reader
+// in another process adds nothing to a scrape). When no reader holds an
+// older snapshot that makes the .db alone complete; otherwise the frames
+// that reader still needs stay in the -wal, and the reader's own Close
+// copies them once it ends. A failed write-back (the disk filled up) loses
+// nothing, the log keeps every committed write, but the .db alone is then
+// incomplete: the error says so.
+//
+// A ReadOnly archive, when it closes, does the same copy if the -wal holds
+// anything and the file is writable for us (best effort, never waiting):
+// that is how the newest version reaches the .db when a scrape ended while
+// this reader was running. It changes how the archive is stored, never
+// what it holds.
 func (a *Archive) Close() error {
 	var err error
 	if a.mode == ReadWrite {
-		// busy = 1 means a reader in another process still uses the WAL;
-		// the last connection to close will fold it in. Not an error.
-		var busy, frames, done int
-		err = a.db.QueryRow("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &done)
-		if err != nil {
-			err = a.wrap("checkpoint archive", err)
-		}
+		err = a.checkpoint(a.db)
 	}
-	return errors.Join(err, a.db.Close())
+	err = errors.Join(err, a.db.Close())
+	if a.mode == ReadOnly && !a.immutable {
+		a.foldLog()
+	}
+	return err
+}
+
+// checkpoint runs a passive checkpoint on db. Busy (another connection is
+// checkpointing) is not an error: that one does the work.
+func (a *Archive) checkpoint(db *sql.DB) error {
+	var busy, frames, done int
+	err := db.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &done)
+	if err != nil {
+		return fmt.Errorf("%w (the archived data is safe in %s-wal: keep that file next to the archive, the next relwatch run copies it in)",
+			a.wrap("write the write-ahead log back into the archive", err), a.path)
+	}
+	return nil
+}
+
+// foldLog copies a non-empty write-ahead log into the archive through a
+// short-lived read-write connection with no busy wait. Errors are ignored:
+// a reader that cannot write leaves the log for the next writer.
+func (a *Archive) foldLog() {
+	if wal, err := os.Stat(a.abs + "-wal"); err != nil || wal.Size() == 0 {
+		return
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(a.abs), OmitHost: true}
+	db, err := sql.Open("sqlite", u.String()+"?mode=rw")
+	if err != nil {
+		return
+	}
+	defer db.Close()
+	a.checkpoint(db)
 }
 
 // The SQLite archive is a relwatch.Store; a View is a relwatch.Reader.

@@ -265,54 +265,55 @@ func migrateTo2(ctx context.Context, tx *sql.Tx) error {
 }
 
 // migrate applies the missing migrations in one transaction and returns the
-// resulting schema version. A newer schema is refused before anything is
-// written (probe already checked; this guards the race with another writer).
+// schema version it found and the resulting one. A newer schema is refused
+// before anything is written (probe already checked; this guards the race
+// with another writer).
 //
 // Migrations that rebuild a table (schema 5) drop a table other tables
 // refer to, which SQLite allows only with foreign key enforcement off; it
 // can only be switched outside a transaction, so migrate runs on a
 // connection of its own with enforcement off, checks the keys of the
 // rebuilt tables before committing, and switches it back on.
-func migrate(ctx context.Context, db *sql.DB) (int, error) {
+func migrate(ctx context.Context, db *sql.DB) (from, to int, err error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON")
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer tx.Rollback()
 	var v int
 	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if v > len(migrations) {
-		return 0, fail(relwatch.ErrNewerSchema, "schema %d, this relwatch knows up to %d", v, len(migrations))
+		return v, 0, fail(relwatch.ErrNewerSchema, "schema %d, this relwatch knows up to %d", v, len(migrations))
 	}
 	if v == len(migrations) {
-		return v, tx.Commit()
+		return v, v, tx.Commit()
 	}
 	before, err := brokenKeys(ctx, tx)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	for i := v; i < len(migrations); i++ {
 		if err := migrations[i](ctx, tx); err != nil {
-			return 0, fmt.Errorf("migrate schema %d to %d: %w", i, i+1, err)
+			return v, 0, fmt.Errorf("migrate schema %d to %d: %w", i, i+1, err)
 		}
 	}
 	if after, err := brokenKeys(ctx, tx); err != nil || after > before {
-		return 0, fmt.Errorf("migrate schema %d to %d: %d foreign keys broken (%d before): %v", v, len(migrations), after, before, err)
+		return v, 0, fmt.Errorf("migrate schema %d to %d: %d foreign keys broken (%d before): %v", v, len(migrations), after, before, err)
 	}
 	// PRAGMA does not take parameters; the value is our own integer.
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return len(migrations), tx.Commit()
+	return v, len(migrations), tx.Commit()
 }
