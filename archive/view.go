@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/relwatch/relwatch"
@@ -22,15 +24,20 @@ import (
 // (VACUUM INTO) through a read-only connection: it takes no writer lock and
 // waits for no writer. discard closes the copy and removes it.
 //
-// The copy is as large as the archive, without its free pages.
+// The copy is as large as the archive, without its free pages. A process
+// killed while it holds one cannot remove it: each copy's folder holds an
+// flock for as long as its process runs, and ScratchCopy first removes the
+// folders of copies whose process is gone.
 func (a *Archive) ScratchCopy(ctx context.Context) (scratch *Archive, discard func() error, err error) {
-	dir, err := os.MkdirTemp("", "relwatch-scratch-")
+	removeStaleScratch()
+	dir, owner, err := makeScratchDir()
 	if err != nil {
 		return nil, nil, fmt.Errorf("copy archive %s: %w", a.path, err)
 	}
 	defer func() {
 		if err != nil {
 			os.RemoveAll(dir)
+			owner.Close()
 		}
 	}()
 	abs, err := filepath.Abs(a.path)
@@ -40,7 +47,11 @@ func (a *Archive) ScratchCopy(ctx context.Context) (scratch *Archive, discard fu
 	// Not a.db: a ReadOnly archive's connections are query_only, which
 	// refuses VACUUM INTO. mode=ro still never writes the archive.
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), OmitHost: true}
-	src, err := sql.Open("sqlite", u.String()+"?mode=ro&_pragma=busy_timeout(5000)")
+	q := "?mode=ro&_pragma=busy_timeout(5000)"
+	if a.immutable {
+		q = "?mode=ro&immutable=1"
+	}
+	src, err := sql.Open("sqlite", u.String()+q)
 	if err != nil {
 		return nil, nil, unusable(fmt.Errorf("copy archive %s: %w", a.path, err))
 	}
@@ -56,8 +67,68 @@ func (a *Archive) ScratchCopy(ctx context.Context) (scratch *Archive, discard fu
 	}
 	scratch.path = a.path + " (scratch copy)" // for messages
 	return scratch, func() error {
-		return errors.Join(scratch.Close(), os.RemoveAll(dir))
+		return errors.Join(scratch.Close(), os.RemoveAll(dir), owner.Close())
 	}, nil
+}
+
+// scratchPrefix names the temporary folders of scratch copies; scratchOwner
+// is the file in each that its process holds an flock on.
+const (
+	scratchPrefix = "relwatch-scratch-"
+	scratchOwner  = "owner.lock"
+)
+
+// makeScratchDir makes a folder for a scratch copy and takes the flock that
+// says its process is alive. The kernel drops it when the process ends.
+func makeScratchDir() (dir string, owner *os.File, err error) {
+	dir, err = os.MkdirTemp("", scratchPrefix)
+	if err != nil {
+		return "", nil, err
+	}
+	owner, err = os.OpenFile(filepath.Join(dir, scratchOwner), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		err = syscall.Flock(int(owner.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	}
+	if err != nil {
+		if owner != nil {
+			owner.Close()
+		}
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	return dir, owner, nil
+}
+
+// staleUnowned is how old a scratch folder without an owner file must be
+// to be taken for a leftover: one made by an older relwatch, or by a
+// process killed between making the folder and its owner file.
+const staleUnowned = time.Hour
+
+// removeStaleScratch removes the scratch folders in the temporary directory
+// whose process is gone: their owner file's flock can be taken. Errors are
+// ignored; a folder that cannot be removed now is tried again next time.
+func removeStaleScratch() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), scratchPrefix+"*"))
+	for _, dir := range dirs {
+		fi, err := os.Lstat(dir)
+		if err != nil || !fi.IsDir() {
+			continue // never follow a link out of the temporary directory
+		}
+		f, err := os.OpenFile(filepath.Join(dir, scratchOwner), os.O_RDWR|syscall.O_NOFOLLOW, 0)
+		if errors.Is(err, fs.ErrNotExist) {
+			if time.Since(fi.ModTime()) > staleUnowned {
+				os.RemoveAll(dir)
+			}
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
+			os.RemoveAll(dir)
+		}
+		f.Close()
+	}
 }
 
 // View answers reads from one read transaction: one consistent snapshot of
