@@ -36,13 +36,26 @@ func TestRawBodyDedup(t *testing.T) {
 
 func TestReopenAndReadOnly(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "sub", "dir", "archive.db")
+	path := filepath.Join(t.TempDir(), "archive.db")
 	a, err := Open(ctx, path, ReadWrite)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !a.Created() {
+		t.Error("Created() = false for a new archive")
+	}
 	mustVersion(t, a, capture(kzEN, 0, "b"), snap(kzEN, "", "x"), nil)
 	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Open(ctx, path, ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Created() {
+		t.Error("Created() = true for an existing archive")
+	}
+	if err := again.Close(); err != nil {
 		t.Fatal(err)
 	}
 	ro, err := Open(ctx, path, ReadOnly)
@@ -58,6 +71,20 @@ func TestReopenAndReadOnly(t *testing.T) {
 	}
 	if _, err := Open(ctx, filepath.Join(t.TempDir(), "missing.db"), ReadOnly); !errors.Is(err, relwatch.ErrNoArchive) || !errors.Is(err, relwatch.ErrUnusable) {
 		t.Errorf("missing archive: %v, want relwatch.ErrNoArchive", err)
+	}
+}
+
+// TestNoArchiveInAMissingDirectory: a mistyped --db must not start a
+// second history in directories made for it.
+func TestNoArchiveInAMissingDirectory(t *testing.T) {
+	root := t.TempDir()
+	path := filepath.Join(root, "no", "such", "archive.db")
+	_, err := Open(context.Background(), path, ReadWrite)
+	if !errors.Is(err, ErrNoArchive) || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("Open in a missing directory: %v, want ErrNoArchive saying the directory does not exist", err)
+	}
+	if entries, _ := os.ReadDir(root); len(entries) != 0 {
+		t.Errorf("Open in a missing directory made %v", entries)
 	}
 }
 

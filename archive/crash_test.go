@@ -45,9 +45,21 @@ func runChild(role, path string) error {
 		delay, _ := strconv.Atoi(os.Getenv(childEnv + "_KILL_MS"))
 		time.AfterFunc(time.Duration(delay)*time.Millisecond, func() { syscall.Kill(os.Getpid(), syscall.SIGKILL) })
 	}
+	if role == "read" {
+		return readChild(ctx, path)
+	}
 	a, err := Open(ctx, path, ReadWrite)
 	if err != nil {
 		return err
+	}
+	switch role {
+	case "create":
+		fmt.Println("created", a.Created())
+		return a.Close()
+	case "write-once":
+		c := capture(kzEN, 1, "")
+		c.ErrorKind, c.ErrorMessage = "timeout", "slow"
+		return errors.Join(a.RecordFailure(ctx, c), a.Close())
 	}
 	unlock, err := a.Lock(ctx, 5*time.Second)
 	if err != nil {
