@@ -80,8 +80,8 @@ func TestNoArchiveInAMissingDirectory(t *testing.T) {
 	root := t.TempDir()
 	path := filepath.Join(root, "no", "such", "archive.db")
 	_, err := Open(context.Background(), path, ReadWrite)
-	if !errors.Is(err, ErrNoArchive) || !strings.Contains(err.Error(), "does not exist") {
-		t.Errorf("Open in a missing directory: %v, want ErrNoArchive saying the directory does not exist", err)
+	if !errors.Is(err, relwatch.ErrNoArchive) || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("Open in a missing directory: %v, want relwatch.ErrNoArchive saying the directory does not exist", err)
 	}
 	if entries, _ := os.ReadDir(root); len(entries) != 0 {
 		t.Errorf("Open in a missing directory made %v", entries)

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/relwatch/relwatch"
 )
 
 // readChild is the "read" child role: it lists a page's versions from a
@@ -109,7 +111,7 @@ func TestLockHolderAlwaysNamed(t *testing.T) {
 	refusals := 0
 	for range 2000 {
 		unlock, err := b.Lock(ctx, 0)
-		var le *LockedError
+		var le *relwatch.LockedError
 		switch {
 		case err == nil:
 			unlock()
@@ -165,7 +167,7 @@ func TestLockRefusesASymlink(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := a.Lock(context.Background(), 0)
-	if !errors.Is(err, ErrUnwritable) || !errors.Is(err, ErrUnusable) || !strings.Contains(err.Error(), "symbolic link") {
+	if !errors.Is(err, ErrUnwritable) || !errors.Is(err, relwatch.ErrUnusable) || !strings.Contains(err.Error(), "symbolic link") {
 		t.Errorf("Lock through a symlink: %v, want ErrUnwritable naming the link", err)
 	}
 	if got, _ := os.ReadFile(target); string(got) != "keep me\n" {
@@ -181,7 +183,7 @@ func TestLockPathIsADirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := a.Lock(context.Background(), 0)
-	if !errors.Is(err, ErrUnwritable) || !errors.Is(err, ErrUnusable) || !strings.Contains(err.Error(), "is a directory") {
+	if !errors.Is(err, ErrUnwritable) || !errors.Is(err, relwatch.ErrUnusable) || !strings.Contains(err.Error(), "is a directory") {
 		t.Errorf("Lock with a directory at the lock path: %v, want ErrUnwritable saying so", err)
 	}
 }
@@ -329,7 +331,7 @@ func TestDiskFullIsAnArchiveProblem(t *testing.T) {
 	}
 	body := strings.Repeat("<p>a page much larger than the space left</p>", 5000)
 	_, err := a.RecordVersion(ctx, capture(kzEN, 1, body), snap(kzEN, "", body), 1, &ChangeRecord{})
-	if !errors.Is(err, ErrUnwritable) || !errors.Is(err, ErrUnusable) || !strings.Contains(err.Error(), "disk is full") {
+	if !errors.Is(err, ErrUnwritable) || !errors.Is(err, relwatch.ErrUnusable) || !strings.Contains(err.Error(), "disk is full") {
 		t.Errorf("write to a full archive: %v, want ErrUnwritable saying the disk is full", err)
 	}
 	if _, err := a.db.Exec("PRAGMA max_page_count = 1073741823"); err != nil {
