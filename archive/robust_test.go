@@ -206,7 +206,7 @@ func TestCloseDoesNotWaitForAReader(t *testing.T) {
 	inView, release := make(chan struct{}), make(chan struct{})
 	readDone := make(chan error, 1)
 	go func() {
-		readDone <- r.ReadView(ctx, func(v *View) error {
+		readDone <- r.ReadView(ctx, func(v relwatch.Reader) error {
 			if _, err := v.Versions(ctx, kzEN); err != nil { // the snapshot starts here
 				return err
 			}
@@ -216,7 +216,7 @@ func TestCloseDoesNotWaitForAReader(t *testing.T) {
 		})
 	}()
 	<-inView
-	mustVersion(t, w, capture(kzEN, 1, "b"), snap(kzEN, "", "two"), &ChangeRecord{})
+	mustVersion(t, w, capture(kzEN, 1, "b"), snap(kzEN, "", "two"), &relwatch.ChangeRecord{})
 
 	closed := make(chan error, 1)
 	go func() { closed <- w.Close() }()
@@ -280,7 +280,7 @@ func TestCloseReportsAFailedWriteBack(t *testing.T) {
 	mustVersion(t, a, capture(kzEN, 0, "a"), snap(kzEN, "", "one"), nil)
 	for i := 1; i <= 20; i++ { // enough that the .db must grow
 		body := strings.Repeat(fmt.Sprintf("<p>edit %d</p>", i), 2000)
-		mustVersion(t, a, capture(kzEN, i, body), snap(kzEN, "", fmt.Sprint("edit ", i), body), &ChangeRecord{})
+		mustVersion(t, a, capture(kzEN, i, body), snap(kzEN, "", fmt.Sprint("edit ", i), body), &relwatch.ChangeRecord{})
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -330,7 +330,7 @@ func TestDiskFullIsAnArchiveProblem(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := strings.Repeat("<p>a page much larger than the space left</p>", 5000)
-	_, err := a.RecordVersion(ctx, capture(kzEN, 1, body), snap(kzEN, "", body), 1, &ChangeRecord{})
+	_, err := a.RecordVersion(ctx, capture(kzEN, 1, body), snap(kzEN, "", body), 1, &relwatch.ChangeRecord{})
 	if !errors.Is(err, ErrUnwritable) || !errors.Is(err, relwatch.ErrUnusable) || !strings.Contains(err.Error(), "disk is full") {
 		t.Errorf("write to a full archive: %v, want ErrUnwritable saying the disk is full", err)
 	}
@@ -364,7 +364,7 @@ func TestReadOnlyFolder(t *testing.T) {
 	path := tempPath(t)
 	a := openRW(t, path)
 	mustVersion(t, a, capture(kzEN, 0, "a"), snap(kzEN, "", "one"), nil)
-	mustVersion(t, a, capture(kzEN, 1, "b"), snap(kzEN, "", "two"), &ChangeRecord{})
+	mustVersion(t, a, capture(kzEN, 1, "b"), snap(kzEN, "", "two"), &relwatch.ChangeRecord{})
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}
