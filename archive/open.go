@@ -291,11 +291,11 @@ func probe(ctx context.Context, path, abs string, mode Mode, immutable bool) err
 	}
 	defer db.Close()
 	var version, tables, ours int
-	err = db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version)
-	if err == nil {
-		err = db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE name IN ('pages','captures','versions'))
-			FROM sqlite_schema WHERE type = 'table'`).Scan(&tables, &ours)
-	}
+	// One statement, so one snapshot: read apart, the version could be
+	// read before another process's first commit and the tables after it.
+	err = db.QueryRowContext(ctx, `SELECT (SELECT user_version FROM pragma_user_version),
+			count(*), count(*) FILTER (WHERE name IN ('pages','captures','versions'))
+		FROM sqlite_schema WHERE type = 'table'`).Scan(&version, &tables, &ours)
 	if err != nil {
 		return classify(path, "open archive", err)
 	}
