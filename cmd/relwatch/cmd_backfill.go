@@ -57,7 +57,7 @@ already archived are skipped.`,
 	return cmd
 }
 
-func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptions) error {
+func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptions) (err error) {
 	cfg, err := g.config()
 	if err != nil {
 		return err
@@ -80,14 +80,14 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 	if opts.dryRun {
 		mode = archive.ReadOnly
 	}
-	arc, err := archive.Open(ctx, g.archivePath(cfg), mode)
+	arc, err := g.openArchiveAs(ctx, cfg, mode)
 	switch {
 	case opts.dryRun && errors.Is(err, relwatch.ErrNoArchive):
 		arc = nil // nothing archived yet
 	case err != nil:
 		return err
 	default:
-		defer arc.Close()
+		defer closeArchive(arc, &err)
 	}
 	if !opts.dryRun {
 		unlock, err := arc.Lock(ctx, opts.lockTimeout)

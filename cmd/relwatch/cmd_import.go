@@ -45,7 +45,7 @@ a file already imported at the same time is skipped.`,
 	return cmd
 }
 
-func runImport(ctx context.Context, g *globals, ref string, files []string, opts importOptions) error {
+func runImport(ctx context.Context, g *globals, ref string, files []string, opts importOptions) (err error) {
 	cfg, err := g.config()
 	if err != nil {
 		return err
@@ -68,11 +68,11 @@ func runImport(ctx context.Context, g *globals, ref string, files []string, opts
 		}
 	}
 
-	arc, err := archive.Open(ctx, g.archivePath(cfg), archive.ReadWrite)
+	arc, err := g.openArchiveAs(ctx, cfg, archive.ReadWrite)
 	if err != nil {
 		return err
 	}
-	defer arc.Close()
+	defer closeArchive(arc, &err)
 	unlock, err := arc.Lock(ctx, opts.lockTimeout)
 	if err != nil {
 		return err

@@ -74,17 +74,17 @@ func runScrape(ctx context.Context, g *globals, opts scrapeOptions) error {
 // while it fetches and records every target, then prints the results and
 // writes the reports. afterPage, when not nil, runs after each page is
 // recorded (watch uses it to stop between pages).
-func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []config.Target, opts scrapeOptions, afterPage func()) ([]track.Result, error) {
+func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []config.Target, opts scrapeOptions, afterPage func()) (_ []track.Result, err error) {
 	if opts.reportDir != "" {
 		if err := checkReportNames(targets); err != nil {
 			return nil, usageError(err)
 		}
 	}
-	arc, err := archive.Open(ctx, g.archivePath(cfg), archive.ReadWrite)
+	arc, err := g.openArchiveAs(ctx, cfg, archive.ReadWrite)
 	if err != nil {
 		return nil, err
 	}
-	defer arc.Close()
+	defer closeArchive(arc, &err)
 	unlock, err := arc.Lock(ctx, opts.lockTimeout)
 	if err != nil {
 		return nil, err

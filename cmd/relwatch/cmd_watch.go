@@ -118,7 +118,7 @@ func watchSchedule(every time.Duration, spec string) (func(time.Time) time.Time,
 // as its context outlives the signal; a run that grabs the lock in
 // between makes it wait as before.)
 func awaitWriterLock(ctx context.Context, g *globals, cfg config.Config, wait time.Duration) error {
-	arc, err := archive.Open(ctx, g.archivePath(cfg), archive.ReadWrite)
+	arc, err := g.openArchiveAs(ctx, cfg, archive.ReadWrite)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -60,6 +61,26 @@ func (g *globals) openArchive(ctx context.Context) (*archive.Archive, error) {
 		return nil, err
 	}
 	return archive.Open(ctx, g.archivePath(cfg), archive.ReadOnly)
+}
+
+// openArchiveAs opens the archive in mode. When that creates a new archive
+// it says so (a warning, so that a mistyped --db in a cron line shows at
+// once instead of quietly starting a second history).
+func (g *globals) openArchiveAs(ctx context.Context, cfg config.Config, mode archive.Mode) (*archive.Archive, error) {
+	arc, err := archive.Open(ctx, g.archivePath(cfg), mode)
+	if err == nil && arc.Created() {
+		g.log.Warn("created a new archive at "+arc.Path(), "archive", arc.Path())
+	}
+	return arc, err
+}
+
+// closeArchive closes arc and keeps its error in *err: the final write-back
+// of a writing command can fail (a full disk), which is an archive problem
+// even when everything before it went well.
+func closeArchive(arc *archive.Archive, err *error) {
+	if cerr := arc.Close(); cerr != nil {
+		*err = errors.Join(*err, cerr)
+	}
 }
 
 // openPage opens the archive for reading and resolves a PAGE argument in
