@@ -88,10 +88,13 @@ func Open(ctx context.Context, path string, mode Mode) (*Archive, error) {
 	}
 	if exists {
 		err := probe(ctx, path, abs, mode, false)
-		if err != nil && mode == ReadOnly && cannotCreateLog(abs) {
+		if err != nil && mode == ReadOnly && !folderWritable(abs) {
 			// SQLite could not make the -shm file it reads a WAL
-			// archive with; with no log to read, the file alone is the
+			// archive with. With no log to read, the file alone is the
 			// archive and nobody can be writing it.
+			if walHasContent(abs) {
+				return nil, fail(relwatch.ErrNoArchive, "archive %s cannot be read here: its write-ahead log %s-wal holds writes that are not in the .db yet, and this folder cannot be written; run any relwatch command once where it can (or copy both files elsewhere) (%v)", path, path, err)
+			}
 			if probe(ctx, path, abs, mode, true) == nil {
 				a.immutable, err = true, nil
 			}
@@ -163,18 +166,20 @@ func isBusy(err error) bool {
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
-// cannotCreateLog reports whether SQLite cannot make the -wal and -shm
-// files next to the archive (the folder is not writable for us) and there
-// is no write-ahead log with content that an immutable read would miss.
-func cannotCreateLog(abs string) bool {
-	if syscall.Access(filepath.Dir(abs), 2 /* W_OK */) == nil {
-		return false
-	}
-	wal, err := os.Stat(abs + "-wal")
-	return errors.Is(err, fs.ErrNotExist) || (err == nil && wal.Size() == 0)
+// folderWritable reports whether SQLite could create its -wal and -shm
+// files next to the archive.
+func folderWritable(abs string) bool {
+	return syscall.Access(filepath.Dir(abs), 2 /* W_OK */) == nil
 }
 
-// unusable makes sure an error from Open says relwatch.ErrUnusable: whatever stops
+// walHasContent reports whether the archive's write-ahead log holds frames,
+// which an immutable read of the .db alone would miss.
+func walHasContent(abs string) bool {
+	wal, err := os.Stat(abs + "-wal")
+	return err == nil && wal.Size() > 0
+}
+
+// unusable makes sure an error from Open says ErrUnusable: whatever stops
 // the archive from opening (a read-only file, a permission) makes it
 // unusable for this run.
 func unusable(err error) error {

@@ -460,3 +460,26 @@ func TestStaleScratchCopiesRemoved(t *testing.T) {
 		t.Errorf("the live run's scratch copy was removed: %v", err)
 	}
 }
+
+// TestReadOnlyFolderWithUnfoldedLog: a -wal with writes not yet in the .db
+// (a writer was killed) cannot be read where SQLite may not make its -shm
+// file, and an immutable read would miss those writes: the read is refused
+// with a message that says why, instead of showing an older history.
+func TestReadOnlyFolderWithUnfoldedLog(t *testing.T) {
+	path := tempPath(t)
+	a := openRW(t, path)
+	defer a.Close()
+	mustVersion(t, a, capture(kzEN, 0, "a"), snap(kzEN, "", "one"), nil)
+	mustVersion(t, a, capture(kzEN, 1, "b"), snap(kzEN, "", "two"), &relwatch.ChangeRecord{})
+	// The files as a kill -9 would leave them: the writes are in the log.
+	crashed := filepath.Join(t.TempDir(), "archive.db")
+	copyFile(t, path, crashed)
+	copyFile(t, path+"-wal", crashed+"-wal")
+	err := asOtherUser(t, filepath.Dir(crashed), "read", crashed)
+	if err == nil || !strings.Contains(err.Error(), "write-ahead log") {
+		t.Errorf("reading an unfolded log in a read-only folder: %v, want a refusal naming the write-ahead log", err)
+	}
+	if err := readChild(context.Background(), crashed); err != nil {
+		t.Errorf("where the folder can be written the same files read fine: %v", err)
+	}
+}

@@ -18,7 +18,7 @@ const (
 	exitChanged     = 1   // scrape --exit-code: a page is new or changed
 	exitUsage       = 2   // bad flags, bad arguments or a bad config file
 	exitFailed      = 3   // one or more targets failed (the others were archived)
-	exitUnusable    = 4   // archive unusable: locked, corrupt, not an archive, newer schema
+	exitUnusable    = 4   // archive unusable: locked, corrupt, not an archive, newer schema, unwritable
 	exitInterrupted = 130 // interrupted (SIGINT/SIGTERM)
 )
 
@@ -28,6 +28,7 @@ const exitCodesHelp = `Exit codes:
   2    usage or config error, or a page or version not in the archive
   3    one or more targets failed or are stale (the others were still archived)
   4    archive unusable (locked, corrupt, not an archive, newer schema, missing)
+       or unwritable (disk full, read-only, a bad lock file)
   130  interrupted`
 
 // exitError carries an exit code out of a command. Its message, if any, has
