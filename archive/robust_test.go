@@ -109,7 +109,7 @@ func TestLockHolderAlwaysNamed(t *testing.T) {
 		}
 	}()
 	refusals := 0
-	for range 2000 {
+	for range 300 {
 		unlock, err := b.Lock(ctx, 0)
 		var le *relwatch.LockedError
 		switch {
