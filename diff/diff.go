@@ -3,6 +3,7 @@ package diff
 import (
 	"cmp"
 	"slices"
+	"time"
 
 	"github.com/relwatch/relwatch/snapshots"
 )
@@ -29,9 +30,13 @@ const (
 
 // Result is the change set between two snapshots.
 type Result struct {
-	StampOnly bool           `json:"stamp_only"` // the only change is the stamp
-	Summary   map[string]int `json:"summary"`    // number of changes per kind
-	Changes   []Change       `json:"changes"`    // in page order, see the package comment
+	StampOnly bool `json:"stamp_only"` // the only change is the stamp
+	// StampWentBack is set when the new stamp is an earlier date or time
+	// than the old one: a page republished with an older date, or a
+	// stamp parsed wrongly, is worth a reader's second look.
+	StampWentBack bool           `json:"stamp_went_back"`
+	Summary       map[string]int `json:"summary"` // number of changes per kind
+	Changes       []Change       `json:"changes"` // in page order, see the package comment
 }
 
 // Empty reports whether the two snapshots have the same content.
@@ -117,7 +122,22 @@ func compare(old, new snapshots.Snapshot) (Result, *matching) {
 		r.Summary[ch.Kind]++
 	}
 	r.StampOnly = len(r.Changes) == 1 && r.Changes[0].Kind == StampChanged
+	r.StampWentBack = stampWentBack(old, new)
 	return r, m
+}
+
+// stampWentBack reports whether new's stamp is earlier than old's: by the
+// instant when both have a time of day, else by the local date.
+func stampWentBack(old, new snapshots.Snapshot) bool {
+	if old.UpdatedAt != "" && new.UpdatedAt != "" {
+		o, err1 := time.Parse(time.RFC3339, string(old.UpdatedAt))
+		n, err2 := time.Parse(time.RFC3339, string(new.UpdatedAt))
+		if err1 == nil && err2 == nil {
+			return n.Before(o)
+		}
+	}
+	// YYYY-MM-DD compares as text.
+	return old.UpdatedOn != "" && new.UpdatedOn != "" && new.UpdatedOn < old.UpdatedOn
 }
 
 // compareCaptions matches captions as a multiset (their order carries no

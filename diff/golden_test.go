@@ -65,7 +65,7 @@ func TestGolden(t *testing.T) {
 		for _, format := range Formats {
 			t.Run(c.name+"/"+format, func(t *testing.T) {
 				var buf bytes.Buffer
-				if err := Render(&buf, format, r, RenderOptions{}); err != nil {
+				if err := Render(&buf, format, r, RenderOptions{StampZone: "Brussels"}); err != nil {
 					t.Fatal(err)
 				}
 				path := filepath.Join("testdata", "golden", c.name+"."+exts[format])

@@ -14,38 +14,46 @@ import (
 // Formats are the names Render accepts.
 var Formats = []string{"text", "markdown", "html", "json"}
 
-// RenderOptions tune a rendering. Color applies to "text" only; the caller
-// decides it (a terminal, and NO_COLOR unset).
+// RenderOptions tune a rendering: what the report is part of and how the
+// caller names things the change set does not know. The zero value is a
+// document of its own, without colour and without a time zone label.
 type RenderOptions struct {
+	// Color applies to "text" only; the caller decides it (a terminal,
+	// and NO_COLOR unset).
 	Color bool
+	// HeadingLevel is the Markdown level of the report's title, 1 (the
+	// default) for a document of its own; a report placed under a
+	// heading of another document (a run summary) starts one below it.
+	// Section headings are one level below the title, at most 6.
+	HeadingLevel int
+	// StampZone names the time zone of a page stamp that has a time of
+	// day ("Brussels": printed as "page stamp … (Brussels)"); "" prints
+	// no label.
+	StampZone string
+	// Fragment makes "html" write the report's body only (no document,
+	// head or style), for embedding, as in Atom content.
+	Fragment bool
 }
 
 // Render writes r to w in one of Formats.
 func Render(w io.Writer, format string, r Report, opts RenderOptions) error {
 	switch format {
 	case "text":
-		return renderText(w, r, opts.Color)
+		return renderText(w, r, opts)
 	case "markdown":
-		return renderMarkdown(w, r)
+		return renderMarkdown(w, r, opts)
 	case "html":
-		return renderHTML(w, r)
+		return renderHTML(w, r, opts)
 	case "json":
 		return renderJSON(w, r)
 	}
 	return fmt.Errorf("unknown format %q: want one of %s", format, strings.Join(Formats, ", "))
 }
 
-// kindOrder is the order kinds are listed in summaries.
-var kindOrder = []string{
-	TitleChanged, StampChanged, LeadChanged, CaptionAdded, CaptionRemoved, CaptionChanged,
-	SectionAdded, SectionRemoved, SectionRenamed, SectionMoved,
-	BlockAdded, BlockRemoved, BlockChanged, BlockMoved,
-}
-
 // entry is a change as the human-readable renderers show it.
 type entry struct {
 	Kind    string
-	Label   string // "Block moved"
+	Label   string // "Bullet moved"
 	Where   string // where it now stands: the path, "Top of page" or "Page header"
 	From    string // where it stood, when that differs
 	Note    string // "paragraph → bullet"
@@ -66,8 +74,8 @@ func place(p []string) string {
 	return strings.Join(p, " › ")
 }
 
-func entryOf(ch Change) entry {
-	e := entry{Kind: ch.Kind, Label: label(ch.Kind), Ops: ch.Inline}
+func entryOf(ch Change, stampBack bool) entry {
+	e := entry{Kind: ch.Kind, Label: label(phraseOf(ch, stampBack)), Ops: ch.Inline}
 	switch ch.Kind {
 	case TitleChanged, StampChanged, LeadChanged, CaptionAdded, CaptionRemoved, CaptionChanged:
 		e.Where = headerPlace
@@ -101,41 +109,43 @@ func entryOf(ch Change) entry {
 			e.Ops = []Op{{OpDelete, ch.Old}, {OpEqual, " → "}, {OpInsert, ch.New}}
 		}
 	}
-	if e.Ops == nil && !strings.HasPrefix(ch.Kind, "section_") {
+	if e.Ops == nil && ch.Kind != SectionMoved {
+		// An added or removed section shows its heading, so that the
+		// item says which section it was even when its text went
+		// elsewhere (and its own list of blocks is empty).
 		e.Ops = replaceAll(ch.Old, ch.New)
 	}
 	return e
 }
 
-func label(kind string) string {
-	s := strings.ReplaceAll(kind, "_", " ")
-	return strings.ToUpper(s[:1]) + s[1:]
+// group is the changes under one place, for the formats that give each
+// place a heading.
+type group struct {
+	Where   string
+	Entries []entry
 }
 
-// summaryLine is "3 changes: 1 block changed, 2 block moved".
-func summaryLine(r Result) string {
-	if r.Empty() {
-		return "No changes."
-	}
-	var parts []string
-	for _, k := range kindOrder {
-		if n := r.Summary[k]; n > 0 {
-			parts = append(parts, strconv.Itoa(n)+" "+strings.ReplaceAll(k, "_", " "))
+// groupByPlace gathers the entries under one heading per place, places in
+// the order they first appear: a removal listed after its anchor can
+// return to a place after another one.
+func groupByPlace(r Result) []group {
+	var groups []group
+	index := map[string]int{}
+	for _, ch := range r.Changes {
+		e := entryOf(ch, r.StampWentBack)
+		i, ok := index[e.Where]
+		if !ok {
+			i = len(groups)
+			index[e.Where] = i
+			groups = append(groups, group{Where: e.Where})
 		}
+		groups[i].Entries = append(groups[i].Entries, e)
 	}
-	s := plural(len(r.Changes), "change") + ": " + strings.Join(parts, ", ")
-	if r.StampOnly {
-		s += " (only the page's stamp changed)"
-	}
-	return s
+	return groups
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
-}
+// label is a change's heading in a report: "Bullet moved", "Stamp removed".
+func label(p phrase) string { return upperFirst(p.noun + " " + p.verb) }
 
 // title is "kazakhstan/fr: version 3 → version 4".
 func title(r Report) string {
@@ -185,9 +195,8 @@ func clock(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }
 
 // datesLine is "changed between 2026-11-27 06:00 and 2026-11-28 06:00 UTC;
 // page stamp 27 Nov. 2026 15:32 (Brussels)", leaving out what is unknown.
-// The stamp is NATO headquarters' local time whenever it has a time of day
-// (UpdatedAt is set only then).
-func datesLine(r Report) string {
+// zone labels a stamp that has a time of day (UpdatedAt is set only then).
+func datesLine(r Report, zone string) string {
 	var parts []string
 	switch s, e := r.WindowStart, r.WindowEnd; {
 	case s != nil && e != nil:
@@ -199,8 +208,8 @@ func datesLine(r Report) string {
 	}
 	if r.To.UpdatedRaw != "" {
 		st := "page stamp " + r.To.UpdatedRaw
-		if r.To.UpdatedAt != "" {
-			st += " (Brussels)"
+		if r.To.UpdatedAt != "" && zone != "" {
+			st += " (" + zone + ")"
 		}
 		parts = append(parts, st)
 	}

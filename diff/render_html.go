@@ -9,37 +9,37 @@ import (
 
 // htmlView is what the HTML template sees. html/template escapes every
 // string from the page for its context, so page text stays text.
+//
+// The report's own words are English (lang="en" on the document); page
+// text — section paths, the changed text, a section's blocks — carries
+// the page's language, so that a screen reader speaks it as such.
 type htmlView struct {
 	Title   string
 	From    string
 	To      string
+	Sources []string
 	Dates   string
 	Summary string
-	Groups  []htmlGroup
+	Lang    string // of the page text; "" when unknown
+	Groups  []group
 }
 
-type htmlGroup struct {
-	Where   string
-	Entries []entry
-}
-
-func renderHTML(w io.Writer, r Report) error {
+func renderHTML(w io.Writer, r Report, opts RenderOptions) error {
 	v := htmlView{
 		Title:   title(r),
 		From:    sideLine(r.From),
 		To:      sideLine(r.To),
-		Dates:   upperFirstOrEmpty(datesLine(r)),
-		Summary: summaryLine(r.Result),
+		Sources: provenanceLines(r),
+		Dates:   upperFirstOrEmpty(datesLine(r, opts.StampZone)),
+		Summary: r.SummaryLine(),
+		Lang:    r.Lang,
+		Groups:  groupByPlace(r.Result),
 	}
-	for _, ch := range r.Changes {
-		e := entryOf(ch)
-		if n := len(v.Groups); n == 0 || v.Groups[n-1].Where != e.Where {
-			v.Groups = append(v.Groups, htmlGroup{Where: e.Where})
-		}
-		g := &v.Groups[len(v.Groups)-1]
-		g.Entries = append(g.Entries, e)
+	name := "document"
+	if opts.Fragment {
+		name = "body"
 	}
-	return htmlTemplate.Execute(w, v)
+	return htmlTemplate.ExecuteTemplate(w, name, v)
 }
 
 func upperFirstOrEmpty(s string) string {
@@ -49,10 +49,33 @@ func upperFirstOrEmpty(s string) string {
 	return upperFirst(s)
 }
 
+// htmlOp is one piece of the marked-up text; Gap asks for a space before
+// it, between a deletion and the insertion that replaces it, so that the
+// two read apart.
+type htmlOp struct {
+	Op
+	Gap bool
+}
+
+func htmlOps(ops []Op) []htmlOp {
+	out := make([]htmlOp, len(ops))
+	for i, op := range ops {
+		out[i] = htmlOp{Op: op, Gap: i > 0 && op.Op == OpInsert && ops[i-1].Op == OpDelete}
+	}
+	return out
+}
+
+// The style marks insertions and deletions without relying on colour:
+// insertions are underlined, deletions struck through, and both are
+// announced to screen readers by visually hidden labels.
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"bullet": func(b snapshots.Block) bool { return b.Kind == snapshots.Bullet },
-}).Parse(`<!DOCTYPE html>
-<html>
+	"ops":    htmlOps,
+	// place reports whether where is a section path (page text), not
+	// "Page header" or "Top of page".
+	"place": func(where string) bool { return where != headerPlace && where != topPlace },
+}).Parse(`{{define "document"}}<!DOCTYPE html>
+<html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
@@ -70,28 +93,37 @@ dl.sides dd { margin: 0; }
 .kind { font-weight: 600; }
 .meta { color: #59636e; }
 .text { margin: .25em 0 0 1.5em; }
-ins { background: #dafbe1; color: #116329; text-decoration: none; }
-del { background: #ffebe9; color: #82071e; }
+ins { background: #dafbe1; color: #116329; text-decoration: underline; }
+del { background: #ffebe9; color: #82071e; text-decoration: line-through; }
+ins::before, ins::after, del::before, del::after {
+  clip-path: inset(100%); clip: rect(1px, 1px, 1px, 1px); height: 1px; width: 1px;
+  overflow: hidden; position: absolute; white-space: nowrap;
+}
+ins::before { content: " [insertion start] "; }
+ins::after { content: " [insertion end] "; }
+del::before { content: " [deletion start] "; }
+del::after { content: " [deletion end] "; }
 ul.blocks { margin: .25em 0 0 1.5em; padding-left: 1em; }
 ul.blocks li.paragraph { list-style: none; }
 </style>
 </head>
 <body>
-<h1>{{.Title}}</h1>
+{{template "body" .}}</body>
+</html>
+{{end}}{{define "body"}}<h1>{{.Title}}</h1>
 <dl class="sides">
 <dt>From</dt><dd>{{.From}}</dd>
 <dt>To</dt><dd>{{.To}}</dd>
 </dl>
-{{if .Dates}}<p class="dates">{{.Dates}}.</p>
+{{range .Sources}}<p class="source">{{.}}</p>
+{{end}}{{if .Dates}}<p class="dates">{{.Dates}}.</p>
 {{end}}<p class="summary">{{.Summary}}</p>
 {{range .Groups}}
-<h2>{{.Where}}</h2>
+<h2{{if and (place .Where) $.Lang}} lang="{{$.Lang}}"{{end}}>{{.Where}}</h2>
 {{range .Entries}}<div class="change {{.Kind}}">
-<span class="kind">{{.Label}}</span>{{if or .From .Note}} <span class="meta">({{if .From}}from {{.From}}{{end}}{{if and .From .Note}}; {{end}}{{.Note}})</span>{{end}}
-{{if .Ops}}<p class="text">{{range .Ops}}{{if eq .Op "insert"}}<ins>{{.Text}}</ins>{{else if eq .Op "delete"}}<del>{{.Text}}</del>{{else}}{{.Text}}{{end}}{{end}}</p>
-{{end}}{{if .Removed}}<ul class="blocks">{{range .Removed}}<li{{if not (bullet .)}} class="paragraph"{{end}}><del>{{.Text}}</del></li>{{end}}</ul>
-{{end}}{{if .Added}}<ul class="blocks">{{range .Added}}<li{{if not (bullet .)}} class="paragraph"{{end}}><ins>{{.Text}}</ins></li>{{end}}</ul>
+<span class="kind">{{.Label}}</span>{{if or .From .Note}} <span class="meta">({{if .From}}from {{if and (place .From) $.Lang}}<span lang="{{$.Lang}}">{{.From}}</span>{{else}}{{.From}}{{end}}{{end}}{{if and .From .Note}}; {{end}}{{.Note}})</span>{{end}}
+{{if .Ops}}<p class="text"{{if $.Lang}} lang="{{$.Lang}}"{{end}}>{{range ops .Ops}}{{if .Gap}} {{end}}{{if eq .Op.Op "insert"}}<ins>{{.Text}}</ins>{{else if eq .Op.Op "delete"}}<del>{{.Text}}</del>{{else}}{{.Text}}{{end}}{{end}}</p>
+{{end}}{{if .Removed}}<ul class="blocks"{{if $.Lang}} lang="{{$.Lang}}"{{end}}>{{range .Removed}}<li{{if not (bullet .)}} class="paragraph"{{end}}><del>{{.Text}}</del></li>{{end}}</ul>
+{{end}}{{if .Added}}<ul class="blocks"{{if $.Lang}} lang="{{$.Lang}}"{{end}}>{{range .Added}}<li{{if not (bullet .)}} class="paragraph"{{end}}><ins>{{.Text}}</ins></li>{{end}}</ul>
 {{end}}</div>
-{{end}}{{end}}</body>
-</html>
-`))
+{{end}}{{end}}{{end}}`))

@@ -14,6 +14,7 @@ func renderJSON(w io.Writer, r Report) error {
 	if r.Changes == nil {
 		r.Changes = []Change{}
 	}
+	r.FromSource, r.ToSource = r.FromSource.normalized(), r.ToSource.normalized()
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")

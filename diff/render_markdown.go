@@ -14,7 +14,7 @@ import (
 // renderMarkdown writes a report for CI job summaries and committed files:
 // one heading per section path, ~~deleted~~ and **inserted** inline. Page
 // text is escaped so that it can never become formatting, a link or HTML.
-func renderMarkdown(w io.Writer, r Report) error {
+func renderMarkdown(w io.Writer, r Report, opts RenderOptions) error {
 	bw := bufio.NewWriter(w)
 	p := func(s ...string) {
 		for _, x := range s {
@@ -22,7 +22,8 @@ func renderMarkdown(w io.Writer, r Report) error {
 		}
 		bw.WriteByte('\n')
 	}
-	p("# ", mdEscape(title(r)))
+	level := min(max(opts.HeadingLevel, 1), 5)
+	p(strings.Repeat("#", level), " ", mdEscape(title(r)))
 	p()
 	p("| | Version | Stamp | First seen | Content hash |")
 	p("|---|---|---|---|---|")
@@ -40,51 +41,54 @@ func renderMarkdown(w io.Writer, r Report) error {
 		p("| ", s.name, " | ", v, " | ", mdEscape(s.side.UpdatedRaw), " | ", mdEscape(seen), " | ", mdEscape(shortHash(s.side.ContentHash)), " |")
 	}
 	p()
-	if d := datesLine(r); d != "" {
+	if lines := provenanceLines(r); len(lines) > 0 {
+		for i, l := range lines {
+			if i > 0 {
+				p("  ") // a hard line break
+			}
+			bw.WriteString(mdEscape(l))
+		}
+		p()
+		p()
+	}
+	if d := datesLine(r, opts.StampZone); d != "" {
 		p(mdEscape(upperFirst(d)), ".")
 		p()
 	}
-	p("**", mdEscape(summaryLine(r.Result)), "**")
+	p("**", mdEscape(r.SummaryLine()), "**")
 
-	where := ""
-	for _, ch := range r.Changes {
-		e := entryOf(ch)
-		if e.Where != where || where == "" {
-			where = e.Where
-			p()
-			p("## ", mdEscape(where))
-			p()
-		}
-		item := "- **" + e.Label + "**"
-		var extra []string
-		if e.From != "" {
-			extra = append(extra, "from "+mdEscape(e.From))
-		}
-		if e.Note != "" {
-			extra = append(extra, mdEscape(e.Note))
-		}
-		if len(extra) > 0 {
-			item += " (" + strings.Join(extra, "; ") + ")"
-		}
-		if len(e.Ops) > 0 {
-			item += ": " + mdOps(e.Ops)
-		}
-		p(item)
-		for _, b := range e.Removed {
-			p("  - ", mdBlockKind(b), mdOps([]Op{{OpDelete, b.Text}}))
-		}
-		for _, b := range e.Added {
-			p("  - ", mdBlockKind(b), mdOps([]Op{{OpInsert, b.Text}}))
+	section := strings.Repeat("#", level+1)
+	for _, g := range groupByPlace(r.Result) {
+		p()
+		p(section, " ", mdEscape(g.Where))
+		p()
+		for _, e := range g.Entries {
+			item := "- **" + e.Label + "**"
+			var extra []string
+			if e.From != "" {
+				extra = append(extra, "from "+mdEscape(e.From))
+			}
+			if e.Note != "" {
+				extra = append(extra, mdEscape(e.Note))
+			}
+			if len(extra) > 0 {
+				item += " (" + strings.Join(extra, "; ") + ")"
+			}
+			if len(e.Ops) > 0 {
+				item += ": " + mdOps(e.Ops)
+			}
+			p(item)
+			// A section's own blocks, as a nested list: its marker is the
+			// bullet, so a bullet gets no "•" of its own.
+			for _, b := range e.Removed {
+				p("  - ", mdOps([]Op{{OpDelete, b.Text}}))
+			}
+			for _, b := range e.Added {
+				p("  - ", mdOps([]Op{{OpInsert, b.Text}}))
+			}
 		}
 	}
 	return bw.Flush()
-}
-
-func mdBlockKind(b snapshots.Block) string {
-	if b.Kind == snapshots.Bullet {
-		return "• "
-	}
-	return ""
 }
 
 func upperFirst(s string) string {
@@ -92,64 +96,49 @@ func upperFirst(s string) string {
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
-// mdSpecial are the ASCII characters that make Markdown inline (emphasis,
-// strikethrough, code, links, HTML, entities, table cells, GitHub's math)
-// or close a heading. Page text never starts a line in our output, so the
-// characters that only count at the start of a line (-, +, 1., =) are left
-// alone; CommonMark lets any ASCII punctuation be backslash-escaped.
-const mdSpecial = "\\`*_[]<>|~&$#@"
-
-// mdEscape makes s literal Markdown. Besides mdSpecial it breaks GitHub's
-// bare autolinks: the colon of "://" and the dot of "www.".
-func mdEscape(s string) string {
-	s = printable(s)
-	var sb strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case strings.IndexByte(mdSpecial, c) >= 0,
-			c == ':' && strings.HasPrefix(s[i+1:], "//"),
-			c == '.' && i >= 3 && strings.EqualFold(s[i-3:i], "www"):
-			sb.WriteByte('\\')
-		}
-		sb.WriteByte(c)
-	}
-	return sb.String()
-}
+// mdEscape makes page text literal Markdown. Page text never starts a
+// line in a report, so only inline syntax needs escaping.
+func mdEscape(s string) string { return snapshots.EscapeMarkdownInline(printable(s)) }
 
 // mdOps marks up an inline diff. White space is kept outside the markers,
 // where Markdown needs it. Markdown only honours ~~ and ** when they
 // "flank" the text (punctuation next to a word, as in a moved comma, is
 // not), so such edits fall back to <del> and <ins>, which GitHub renders
-// too; page text inside them is still escaped.
+// too; page text inside them is still escaped. Two edits that meet (a
+// deletion and the insertion that replaces it) are written with a space
+// between them: the two texts read apart, and cmark-gfm does not count one
+// edit's closing marker as the punctuation that lets the next one open.
 func mdOps(ops []Op) string {
 	var sb strings.Builder
+	afterEdit := false // sb ends with an edit's closing marker or tag
 	for i, op := range ops {
 		t := mdEscape(op.Text)
 		if op.Op == OpEqual {
 			sb.WriteString(t)
+			afterEdit = afterEdit && t == ""
 			continue
 		}
 		core := strings.TrimLeftFunc(t, unicode.IsSpace)
-		sb.WriteString(t[:len(t)-len(core)])
+		lead := t[:len(t)-len(core)]
 		trimmed := strings.TrimRightFunc(core, unicode.IsSpace)
 		trail := core[len(trimmed):]
 		core = trimmed
 		if core == "" {
-			sb.WriteString(trail)
+			sb.WriteString(t)
+			afterEdit = afterEdit && t == ""
 			continue
 		}
+		if afterEdit && lead == "" {
+			lead = " "
+		}
+		sb.WriteString(lead)
 		prev, _ := utf8.DecodeLastRuneInString(sb.String())
 		if sb.Len() == 0 {
 			prev = ' '
 		}
-		next := ' '
-		if trail == "" && i+1 < len(ops) {
-			if ops[i+1].Op == OpEqual {
-				next, _ = utf8.DecodeRuneInString(mdEscape(ops[i+1].Text))
-			} else {
-				next = '*' // the next edit's marker or tag
-			}
+		next := ' ' // end of text, white space, or the space before the next edit
+		if trail == "" && i+1 < len(ops) && ops[i+1].Op == OpEqual {
+			next, _ = utf8.DecodeRuneInString(mdEscape(ops[i+1].Text))
 		}
 		marker, tag := "~~", "del"
 		if op.Op == OpInsert {
@@ -161,6 +150,7 @@ func mdOps(ops []Op) string {
 			sb.WriteString("<" + tag + ">" + core + "</" + tag + ">")
 		}
 		sb.WriteString(trail)
+		afterEdit = trail == ""
 	}
 	return sb.String()
 }

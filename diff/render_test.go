@@ -150,14 +150,17 @@ func TestDatesLine(t *testing.T) {
 	r := Report{To: Side{UpdatedRaw: "27 Nov. 2026 15:32", UpdatedAt: "2026-11-27T14:32:00Z"},
 		WindowStart: at("2026-11-27T06:00:00Z"), WindowEnd: at("2026-11-28T06:00:00Z")}
 	want := "changed between 2026-11-27 06:00 and 2026-11-28 06:00 UTC; page stamp 27 Nov. 2026 15:32 (Brussels)"
-	if got := datesLine(r); got != want {
+	if got := datesLine(r, "Brussels"); got != want {
 		t.Fatalf("got  %q\nwant %q", got, want)
+	}
+	if got, want := datesLine(r, ""), strings.TrimSuffix(want, " (Brussels)"); got != want {
+		t.Fatalf("no zone: got  %q\nwant %q", got, want)
 	}
 	r.WindowStart, r.To.UpdatedAt = nil, ""
-	if got, want := datesLine(r), "changed by 2026-11-28 06:00 UTC; page stamp 27 Nov. 2026 15:32"; got != want {
+	if got, want := datesLine(r, "Brussels"), "changed by 2026-11-28 06:00 UTC; page stamp 27 Nov. 2026 15:32"; got != want {
 		t.Fatalf("got  %q\nwant %q", got, want)
 	}
-	if got := datesLine(Report{}); got != "" {
+	if got := datesLine(Report{}, "Brussels"); got != "" {
 		t.Fatalf("nothing known gives %q", got)
 	}
 }

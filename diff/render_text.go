@@ -19,7 +19,8 @@ const (
 
 // renderText writes a report for terminals. Without colour, inline edits
 // are marked the way wdiff does it: [-deleted-] and {+inserted+}.
-func renderText(w io.Writer, r Report, color bool) error {
+func renderText(w io.Writer, r Report, opts RenderOptions) error {
+	color := opts.Color
 	bw := bufio.NewWriter(w)
 	style := func(code, s string) string {
 		if !color || s == "" {
@@ -37,13 +38,13 @@ func renderText(w io.Writer, r Report, color bool) error {
 	line(style(ansiBold, printable(title(r))))
 	line("  from: ", printable(sideLine(r.From)))
 	line("  to:   ", printable(sideLine(r.To)))
-	if d := datesLine(r); d != "" {
+	if d := datesLine(r, opts.StampZone); d != "" {
 		line("  ", printable(d))
 	}
-	line(summaryLine(r.Result))
+	line(r.SummaryLine())
 
 	for _, ch := range r.Changes {
-		e := entryOf(ch)
+		e := entryOf(ch, r.StampWentBack)
 		head := style(ansiBold, e.Label) + " · " + printable(e.Where)
 		var extra []string
 		if e.From != "" {
@@ -81,6 +82,12 @@ func renderText(w io.Writer, r Report, color bool) error {
 		}
 		for _, b := range e.Added {
 			line("    ", style(ansiGreen, "+ "+blockText(b)))
+		}
+	}
+	if lines := provenanceLines(r); len(lines) > 0 {
+		line()
+		for _, l := range lines {
+			line(printable(l))
 		}
 	}
 	return bw.Flush()

@@ -1,13 +1,15 @@
 package diff
 
 import (
+	"cmp"
+	"fmt"
 	"time"
 
 	"github.com/relwatch/relwatch/snapshots"
 )
 
-// Report is what renderers print: a Result with the identity and dates of
-// both sides.
+// Report is what renderers print: a Result with the identity, dates and
+// origin of both sides.
 type Report struct {
 	Page string `json:"page"`
 	From Side   `json:"from"`
@@ -18,6 +20,13 @@ type Report struct {
 	WindowStart *time.Time `json:"window_start,omitempty"`
 	WindowEnd   *time.Time `json:"window_end,omitempty"`
 	Result
+	// FromSource and ToSource say where each side's capture came from;
+	// the zero value is a live check.
+	FromSource Source `json:"from_source"`
+	ToSource   Source `json:"to_source"`
+	// Lang is the language of the page text (HTML lang, Atom xml:lang);
+	// the JSON carries it in Page.
+	Lang string `json:"-"`
 }
 
 // Side identifies one of the two compared versions.
@@ -29,14 +38,69 @@ type Side struct {
 	FirstSeen   *time.Time `json:"first_seen"`
 }
 
+// Where a capture came from.
+const (
+	SourceLive    = "live"
+	SourceWayback = "wayback"
+	SourceImport  = "import"
+)
+
+// Source says where one side's capture came from.
+type Source struct {
+	Source      string `json:"source"`                 // SourceLive, SourceWayback or SourceImport; "" is live
+	OriginalURL string `json:"original_url,omitempty"` // Wayback's original URL, or an imported file's page URL
+	Origin      string `json:"origin,omitempty"`       // where relwatch read the bytes: a replay URL or a file
+}
+
+// Line says where a capture came from when it was not a live check:
+// "from the Wayback Machine capture of 2016-04-12 (http://…)" or
+// "imported from page.html (dated 2016-04-12)", first being when the
+// capture dates the version; "" for a live check.
+func (s Source) Line(first *time.Time) string {
+	day := ""
+	if first != nil {
+		day = first.UTC().Format(time.DateOnly)
+	}
+	switch s.Source {
+	case SourceWayback:
+		return fmt.Sprintf("from the Wayback Machine capture of %s (%s)", day, s.OriginalURL)
+	case SourceImport:
+		return fmt.Sprintf("imported from %s (dated %s)", s.Origin, day)
+	}
+	return ""
+}
+
+// normalized is s with its kind spelt out, as the JSON has it.
+func (s Source) normalized() Source {
+	s.Source = cmp.Or(s.Source, SourceLive)
+	return s
+}
+
+// provenanceLines are "Version 1: from the Wayback Machine capture of …",
+// one for each side that is not a live check.
+func provenanceLines(r Report) []string {
+	var lines []string
+	for _, s := range []struct {
+		side Side
+		src  Source
+	}{{r.From, r.FromSource}, {r.To, r.ToSource}} {
+		if line := s.src.Line(s.side.FirstSeen); line != "" {
+			lines = append(lines, fmt.Sprintf("Version %d: %s", s.side.Version, line))
+		}
+	}
+	return lines
+}
+
 // NewReport compares old and new and describes both sides from their
-// archive fields. The window is left for the caller, who knows the checks.
+// archive fields. The window and the sources (live unless set) are left
+// for the caller, who knows the checks.
 func NewReport(page string, old, new snapshots.Snapshot) Report {
 	return Report{
 		Page:   page,
 		From:   sideOf(old),
 		To:     sideOf(new),
 		Result: Compare(old, new),
+		Lang:   cmp.Or(new.Lang, old.Lang),
 	}
 }
 

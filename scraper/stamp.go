@@ -11,6 +11,10 @@ import (
 	"unicode/utf8"
 )
 
+// StampZoneName is how reports label a stamp's time of day: the site's
+// stamps are NATO headquarters' local time (stampZone).
+const StampZoneName = "Brussels"
+
 // stampZone is where the site's stamps are written: NATO headquarters,
 // Brussels (CET/CEST).
 var stampZone = sync.OnceValue(func() *time.Location {

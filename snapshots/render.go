@@ -93,32 +93,57 @@ func writeProvenance(w io.Writer, s Snapshot, prefix string) {
 
 func formatUTC(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
 
-// markdownInline are the characters that can start Markdown or HTML
-// syntax anywhere in a line.
-const markdownInline = "\\`*_[]<>|~&"
+// markdownInline are the ASCII characters that make Markdown inline
+// syntax anywhere in a line: emphasis, strikethrough, code, links, HTML,
+// entities, table cells, GitHub's math and a heading's closing sequence.
+// CommonMark lets any ASCII punctuation be backslash-escaped.
+const markdownInline = "\\`*_[]<>|~&$#@"
 
 // EscapeMarkdown backslash-escapes s so that page text always renders as
-// text: inline syntax everywhere, and what would start a heading, list or
-// quote at the start of a line.
+// text: inline syntax and bare links everywhere (EscapeMarkdownInline),
+// and what would start a heading, list or quote at the start of a line.
 func EscapeMarkdown(s string) string {
-	var b strings.Builder
-	if s != "" && (strings.ContainsRune("#-+>=", rune(s[0])) || orderedListStart(s)) {
-		b.WriteByte('\\')
+	switch {
+	case s != "" && strings.ContainsRune("-+=", rune(s[0])):
+		// ('#' and '>' are escaped everywhere, by EscapeMarkdownInline.)
+		return "\\" + EscapeMarkdownInline(s)
+	case orderedListStart(s) > 0:
+		// "1992. " starts a list; "1992\. " does not, and renders as
+		// written (a backslash before the digit would show).
+		n := orderedListStart(s)
+		return EscapeMarkdownInline(s[:n]) + "\\" + EscapeMarkdownInline(s[n:])
 	}
-	for _, r := range s {
-		if strings.ContainsRune(markdownInline, r) {
+	return EscapeMarkdownInline(s)
+}
+
+// EscapeMarkdownInline backslash-escapes the inline syntax of s, for text
+// that never starts a line. It also breaks GitHub's bare autolinks (the
+// colon of "://" and the dot of "www."), so that a URL in page text is
+// shown, not linked, wherever relwatch writes Markdown.
+func EscapeMarkdownInline(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case strings.IndexByte(markdownInline, c) >= 0,
+			c == ':' && strings.HasPrefix(s[i+1:], "//"),
+			c == '.' && i >= 3 && strings.EqualFold(s[i-3:i], "www"):
 			b.WriteByte('\\')
 		}
-		b.WriteRune(r)
+		b.WriteByte(c)
 	}
 	return b.String()
 }
 
-// orderedListStart reports whether s starts like "1992. " or "3) ".
-func orderedListStart(s string) bool {
+// orderedListStart is the position of the delimiter when s starts like
+// "1992. " or "3) " (digits, then '.' or ')'), else 0.
+func orderedListStart(s string) int {
 	i := 0
 	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
 		i++
 	}
-	return i > 0 && i < len(s) && (s[i] == '.' || s[i] == ')')
+	if i > 0 && i < len(s) && (s[i] == '.' || s[i] == ')') {
+		return i
+	}
+	return 0
 }

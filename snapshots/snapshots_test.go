@@ -119,7 +119,12 @@ func TestEscapeMarkdown(t *testing.T) {
 		"<script>alert(1)</script>": `\<script\>alert(1)\</script\>`,
 		"[link](javascript:x)":      `\[link\](javascript:x)`,
 		"# not a heading":           `\# not a heading`,
-		"1992. A year":              `\1992. A year`,
+		"1992. A year":              `1992\. A year`,
+		"3) trois":                  `3\) trois`,
+		"- tiret":                   `\- tiret`,
+		"see https://x.example/a":   `see https\://x.example/a`,
+		"www.x.example":             `www\.x.example`,
+		"$x$ #2 a@b":                `\$x\$ \#2 a\@b`,
 		"a*b_c`d":                   "a\\*b\\_c\\`d",
 	}
 	for in, want := range tests {

@@ -1,0 +1,118 @@
+package diff
+
+import (
+	"strconv"
+	"strings"
+)
+
+// The wording of a change set lives here, next to the change kinds, so that
+// every output (report headers, feed entry titles, the export's index)
+// words and orders a change the same way.
+
+// kindOrder is the order kinds are listed in summaries: the page header,
+// then sections, then their text.
+var kindOrder = []string{
+	TitleChanged, StampChanged, LeadChanged, CaptionAdded, CaptionRemoved, CaptionChanged,
+	SectionAdded, SectionRemoved, SectionRenamed, SectionMoved,
+	BlockAdded, BlockRemoved, BlockChanged, BlockMoved,
+}
+
+// phrase is one part of a summary: a noun and what happened to it.
+type phrase struct{ noun, verb string }
+
+// phraseOf words one change for a reader: blocks are the paragraphs or
+// bullets they are, a stamp that disappeared is "stamp removed", one set
+// to an earlier date than before "stamp went backwards".
+func phraseOf(ch Change, stampBack bool) phrase {
+	noun, verb, _ := strings.Cut(ch.Kind, "_")
+	switch noun {
+	case "block":
+		noun = blockNoun(ch)
+	case "stamp", "lead":
+		switch {
+		case ch.Old == "" && ch.New != "":
+			verb = "added"
+		case ch.New == "" && ch.Old != "":
+			verb = "removed"
+		case noun == "stamp" && stampBack:
+			verb = "went backwards"
+		}
+	}
+	return phrase{noun, verb}
+}
+
+// blockNoun is "paragraph" or "bullet": the kind the block has now, or had
+// when it is gone.
+func blockNoun(ch Change) string {
+	kind := ch.NewKind
+	if ch.Kind == BlockRemoved || kind == "" {
+		kind = ch.OldKind
+	}
+	if kind == "" {
+		return "block"
+	}
+	return kind
+}
+
+// Describe words the change set in one line, in kindOrder:
+// "1 stamp changed, 2 bullets removed, 1 paragraph changed"; "" when
+// nothing changed.
+func (r Result) Describe() string {
+	counts := map[phrase]int{}
+	byKind := map[string][]phrase{}
+	for _, ch := range r.Changes {
+		p := phraseOf(ch, r.StampWentBack)
+		if counts[p] == 0 {
+			byKind[ch.Kind] = append(byKind[ch.Kind], p)
+		}
+		counts[p]++
+	}
+	var parts []string
+	for _, k := range kindOrder {
+		for _, p := range sortPhrases(byKind[k]) {
+			parts = append(parts, plural(counts[p], p.noun)+" "+p.verb)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// sortPhrases puts paragraphs before bullets, so that the same change set
+// is always worded in the same order.
+func sortPhrases(ps []phrase) []phrase {
+	rank := func(p phrase) int {
+		switch p.noun {
+		case "paragraph":
+			return 0
+		case "bullet":
+			return 1
+		}
+		return 2
+	}
+	for i := 1; i < len(ps); i++ {
+		for j := i; j > 0 && rank(ps[j]) < rank(ps[j-1]); j-- {
+			ps[j], ps[j-1] = ps[j-1], ps[j]
+		}
+	}
+	return ps
+}
+
+// SummaryLine is the report's headline: "3 changes: 1 stamp changed,
+// 2 bullets removed", with a remark when only the stamp changed; "No
+// changes." for an empty set.
+func (r Result) SummaryLine() string {
+	if r.Empty() {
+		return "No changes."
+	}
+	s := plural(len(r.Changes), "change") + ": " + r.Describe()
+	if r.StampOnly {
+		s += " (only the page's stamp changed)"
+	}
+	return s
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}

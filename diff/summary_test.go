@@ -1,0 +1,54 @@
+package diff
+
+import (
+	"testing"
+
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+func TestSummaryWording(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		r    Result
+		want string
+	}{
+		{"plurals and block kinds", Result{Changes: []Change{
+			{Kind: BlockRemoved, OldKind: snapshots.Bullet},
+			{Kind: StampChanged, Old: "1 May 2020", New: "2 May 2020"},
+			{Kind: BlockRemoved, OldKind: snapshots.Bullet},
+			{Kind: BlockAdded, NewKind: snapshots.Paragraph},
+			{Kind: BlockRemoved, OldKind: snapshots.Paragraph},
+			{Kind: BlockMoved, OldKind: snapshots.Paragraph, NewKind: snapshots.Bullet},
+			{Kind: SectionRemoved}, {Kind: SectionRemoved},
+		}}, "8 changes: 1 stamp changed, 2 sections removed, 1 paragraph added, 1 paragraph removed, 2 bullets removed, 1 bullet moved"},
+		{"stamp removed", Result{Changes: []Change{{Kind: StampChanged, Old: "1 May 2020"}}, StampOnly: true},
+			"1 change: 1 stamp removed (only the page's stamp changed)"},
+		{"stamp added", Result{Changes: []Change{{Kind: StampChanged, New: "1 May 2020"}, {Kind: LeadChanged, Old: "a", New: "b"}}},
+			"2 changes: 1 stamp added, 1 lead changed"},
+		{"stamp backwards", Result{Changes: []Change{{Kind: StampChanged, Old: "2 May 2020", New: "1 May 2020"}}, StampOnly: true, StampWentBack: true},
+			"1 change: 1 stamp went backwards (only the page's stamp changed)"},
+		{"nothing", Result{}, "No changes."},
+	} {
+		if got := c.r.SummaryLine(); got != c.want {
+			t.Errorf("%s:\ngot  %q\nwant %q", c.name, got, c.want)
+		}
+	}
+}
+
+func TestStampWentBack(t *testing.T) {
+	old, new := page2022(), page2022()
+	new.UpdatedRaw, new.UpdatedOn, new.UpdatedAt = "12 Oct. 2017 10:21", "2017-10-12", "2017-10-12T08:21:00Z"
+	if r := Compare(old, new); !r.StampWentBack || r.Describe() != "1 stamp went backwards" {
+		t.Errorf("a stamp set back five years: StampWentBack %v, %q", r.StampWentBack, r.Describe())
+	}
+	if r := Compare(new, old); r.StampWentBack {
+		t.Error("a stamp moving forward is reported as going back")
+	}
+	// Date-only stamps compare by day.
+	new.UpdatedAt = ""
+	o := old
+	o.UpdatedAt = ""
+	if r := Compare(o, new); !r.StampWentBack {
+		t.Error("a date-only stamp set back is not reported")
+	}
+}
