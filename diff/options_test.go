@@ -6,14 +6,16 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/relwatch/relwatch"
 )
 
 // waybackReport is a report whose old side came from the Wayback Machine
 // and whose new side was imported from a file.
 func waybackReport(t *testing.T) Report {
 	r := reportFor(t, "bullet-added-removed")
-	r.FromSource = Source{Source: SourceWayback, OriginalURL: "http://www.nato.int/cps/fr/natohq/topics_49598.htm", Origin: "https://web.archive.org/web/20261101060000id_/http://www.nato.int/cps/fr/natohq/topics_49598.htm"}
-	r.ToSource = Source{Source: SourceImport, Origin: "saved/kazakhstan-fr.html"}
+	r.FromSource = Source{Source: relwatch.SourceWayback, OriginalURL: "http://www.nato.int/cps/fr/natohq/topics_49598.htm", Origin: "https://web.archive.org/web/20261101060000id_/http://www.nato.int/cps/fr/natohq/topics_49598.htm"}
+	r.ToSource = Source{Source: relwatch.SourceImport, Origin: "saved/kazakhstan-fr.html"}
 	return r
 }
 
@@ -57,13 +59,13 @@ func TestJSONSources(t *testing.T) {
 	if err := json.Unmarshal([]byte(render(t, "json", reportFor(t, "stamp-only"), RenderOptions{})), &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.FromSource["source"] != SourceLive || got.ToSource["source"] != SourceLive || len(got.FromSource) != 1 {
+	if got.FromSource["source"] != relwatch.SourceLive || got.ToSource["source"] != relwatch.SourceLive || len(got.FromSource) != 1 {
 		t.Errorf("live sides: %v %v", got.FromSource, got.ToSource)
 	}
 	if err := json.Unmarshal([]byte(render(t, "json", waybackReport(t), RenderOptions{})), &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.FromSource["source"] != SourceWayback || got.FromSource["original_url"] == "" || got.ToSource["origin"] != "saved/kazakhstan-fr.html" {
+	if got.FromSource["source"] != relwatch.SourceWayback || got.FromSource["original_url"] == "" || got.ToSource["origin"] != "saved/kazakhstan-fr.html" {
 		t.Errorf("wayback and import sides: %v %v", got.FromSource, got.ToSource)
 	}
 }
@@ -109,7 +111,7 @@ func TestHTMLFragment(t *testing.T) {
 			t.Errorf("fragment holds %s", bad)
 		}
 	}
-	if !strings.HasPrefix(out, "<h1>") || !strings.Contains(out, "<ins>") {
+	if !strings.HasPrefix(out, `<div class="relwatch-report" lang="en">`+"\n<h1>") || !strings.HasSuffix(out, "</div>\n") || !strings.Contains(out, "<ins>") {
 		t.Errorf("fragment:\n%s", out)
 	}
 }

@@ -35,11 +35,19 @@ func renderHTML(w io.Writer, r Report, opts RenderOptions) error {
 		Lang:    r.Lang,
 		Groups:  groupByPlace(r.Result),
 	}
-	name := "document"
-	if opts.Fragment {
-		name = "body"
+	if !opts.Fragment {
+		return htmlTemplate.ExecuteTemplate(w, "document", v)
 	}
-	return htmlTemplate.ExecuteTemplate(w, name, v)
+	// A fragment says its own words are English, whatever the language
+	// of the document it is embedded in (an Atom entry in the page's).
+	if _, err := io.WriteString(w, "<div class=\"relwatch-report\" lang=\"en\">\n"); err != nil {
+		return err
+	}
+	if err := htmlTemplate.ExecuteTemplate(w, "body", v); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "</div>\n")
+	return err
 }
 
 func upperFirstOrEmpty(s string) string {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -38,18 +39,16 @@ type Side struct {
 	FirstSeen   *time.Time `json:"first_seen"`
 }
 
-// Where a capture came from.
-const (
-	SourceLive    = "live"
-	SourceWayback = "wayback"
-	SourceImport  = "import"
-)
-
-// Source says where one side's capture came from.
+// Source says where one side's capture came from, as reports print it.
 type Source struct {
-	Source      string `json:"source"`                 // SourceLive, SourceWayback or SourceImport; "" is live
+	Source      string `json:"source"`                 // relwatch.SourceLive, SourceWayback or SourceImport; "" is live
 	OriginalURL string `json:"original_url,omitempty"` // Wayback's original URL, or an imported file's page URL
 	Origin      string `json:"origin,omitempty"`       // where relwatch read the bytes: a replay URL or a file
+}
+
+// SourceOf is the report's view of a capture's provenance.
+func SourceOf(p relwatch.Provenance) Source {
+	return Source{Source: p.Source, OriginalURL: p.OriginalURL, Origin: p.Origin}
 }
 
 // Line says where a capture came from when it was not a live check:
@@ -62,9 +61,9 @@ func (s Source) Line(first *time.Time) string {
 		day = first.UTC().Format(time.DateOnly)
 	}
 	switch s.Source {
-	case SourceWayback:
+	case relwatch.SourceWayback:
 		return fmt.Sprintf("from the Wayback Machine capture of %s (%s)", day, s.OriginalURL)
-	case SourceImport:
+	case relwatch.SourceImport:
 		return fmt.Sprintf("imported from %s (dated %s)", s.Origin, day)
 	}
 	return ""
@@ -72,7 +71,7 @@ func (s Source) Line(first *time.Time) string {
 
 // normalized is s with its kind spelt out, as the JSON has it.
 func (s Source) normalized() Source {
-	s.Source = cmp.Or(s.Source, SourceLive)
+	s.Source = cmp.Or(s.Source, relwatch.SourceLive)
 	return s
 }
 

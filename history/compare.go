@@ -4,11 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
-	"fmt"
-	"html"
 	"io"
-	"slices"
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/diff"
@@ -76,6 +72,7 @@ func Compare(ctx context.Context, r relwatch.History, page snapshots.PageKey, fr
 			return c, err
 		}
 	}
+	c.Report.FromSource, c.Report.ToSource = diff.SourceOf(c.Sources[0]), diff.SourceOf(c.Sources[1])
 	return c, nil
 }
 
@@ -85,73 +82,14 @@ func (c *Comparison) addNote(note string) {
 	}
 }
 
-// Render writes the comparison in one of diff.Formats, with where each
-// side came from: "from_source" and "to_source" in JSON; in the other
-// formats a closing line for each side that is not a live check.
+// Render writes the comparison in one of diff.Formats, saying where each
+// side came from (JSON: "from_source" and "to_source"), with the stamp
+// zone every report names (RenderOptions).
 func (c Comparison) Render(w io.Writer, format string, opts diff.RenderOptions) error {
 	var buf bytes.Buffer
 	if err := diff.Render(&buf, format, c.Report, opts); err != nil {
 		return err
 	}
-	out, err := withProvenance(format, buf.Bytes(), c.Sources, [2]snapshots.Snapshot{c.Older, c.Newer})
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(out)
+	_, err := w.Write(buf.Bytes())
 	return err
-}
-
-// withProvenance adds the sources of both sides to a rendered report.
-func withProvenance(format string, report []byte, p [2]relwatch.Provenance, sides [2]snapshots.Snapshot) ([]byte, error) {
-	if format == "json" {
-		body := bytes.TrimRight(report, "\n")
-		body = bytes.TrimRight(bytes.TrimSuffix(body, []byte("}")), "\n")
-		var out bytes.Buffer
-		out.Write(body)
-		for i, name := range []string{"from_source", "to_source"} {
-			v := struct {
-				Source      string `json:"source"`
-				OriginalURL string `json:"original_url,omitempty"`
-				Origin      string `json:"origin,omitempty"`
-			}{cmp.Or(p[i].Source, relwatch.SourceLive), p[i].OriginalURL, p[i].Origin}
-			js, err := json.MarshalIndent(v, "  ", "  ")
-			if err != nil {
-				return nil, err
-			}
-			fmt.Fprintf(&out, ",\n  %q: %s", name, js)
-		}
-		out.WriteString("\n}\n")
-		return out.Bytes(), nil
-	}
-	var lines []string
-	for i, s := range sides {
-		if line := ProvenanceLine(p[i], s.FirstSeen); line != "" {
-			lines = append(lines, fmt.Sprintf("Version %d: %s", s.Version, line))
-		}
-	}
-	if len(lines) == 0 {
-		return report, nil
-	}
-	var extra bytes.Buffer
-	switch format {
-	case "html":
-		for _, l := range lines {
-			fmt.Fprintf(&extra, "<p class=\"source\">%s</p>\n", html.EscapeString(l))
-		}
-		if i := bytes.LastIndex(report, []byte("</body>")); i >= 0 {
-			return slices.Concat(report[:i], extra.Bytes(), report[i:]), nil
-		}
-		return append(report, extra.Bytes()...), nil
-	case "markdown":
-		extra.WriteString("\n")
-		for _, l := range lines {
-			fmt.Fprintf(&extra, "_%s_  \n", snapshots.EscapeMarkdown(l))
-		}
-	default:
-		extra.WriteString("\n")
-		for _, l := range lines {
-			fmt.Fprintln(&extra, l)
-		}
-	}
-	return append(report, extra.Bytes()...), nil
 }

@@ -21,7 +21,8 @@ import (
 //	feed.atom                         the changes as an Atom feed
 //	<id>/<lang>.json                  latest snapshot (without last_seen)
 //	<id>/<lang>.md                    latest snapshot as Markdown
-//	changes/<date>-<id>-<lang>-v<N>.md  one file per change
+//	changes/<date>-<id>-<lang>-v<N>.md    one report per change, Markdown
+//	changes/<date>-<id>-<lang>-v<N>.html  the same report as an HTML page
 //
 // relwatch owns changes/ and the <id>/ folders of exported pages: a
 // writer may remove the files there that match the name patterns below
@@ -40,7 +41,7 @@ var (
 	safeSegment = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 	// changeFile and snapshotFile are the names the export has, and so
 	// the only names a writer may remove.
-	changeFile   = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}-[A-Za-z0-9._-]+-v[0-9]+\.md$`)
+	changeFile   = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}-[A-Za-z0-9._-]+-v[0-9]+\.(md|html)$`)
 	snapshotFile = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*\.(json|md)$`)
 )
 
@@ -136,22 +137,31 @@ func PlanExportView(ctx context.Context, arc relwatch.Reader, opts ExportOptions
 		return nil, err
 	}
 	for _, c := range changes {
-		var md bytes.Buffer
-		if err := diff.Render(&md, "markdown", c.Report, diff.RenderOptions{}); err != nil {
-			return nil, fmt.Errorf("export %s v%d: render change: %w", c.Page, c.Version, err)
+		for _, f := range []struct{ format, ext string }{{"markdown", "md"}, {"html", "html"}} {
+			var buf bytes.Buffer
+			if err := diff.Render(&buf, f.format, c.Report, RenderOptions()); err != nil {
+				return nil, fmt.Errorf("export %s v%d: render change: %w", c.Page, c.Version, err)
+			}
+			files = append(files, ExportFile{changeFilePath(c, f.ext), buf.Bytes()})
 		}
-		files = append(files, ExportFile{changePath(c), md.Bytes()})
 	}
 
 	inFeed := changes
 	if opts.FeedLimit > 0 && len(inFeed) > opts.FeedLimit {
 		inFeed = inFeed[:opts.FeedLimit]
 	}
+	id, err := ArchiveFeedID(ctx, arc, all, "export")
+	if err != nil {
+		return nil, err
+	}
 	feed, err := BuildFeed(inFeed, FeedOptions{
-		ID: "tag:relwatch,2026:export", Title: FeedTitle(pages), Fallback: NewestChange(pages),
+		ID: id, Title: FeedTitle(pages), Fallback: NewestChange(pages),
 		Links: feedLinks(opts.BaseURL),
+		// A reader opens the change's HTML page; the Markdown is the same
+		// report for GitHub, and the page itself is related.
 		EntryLinks: func(c ChangeEntry) []Link {
 			return []Link{
+				{Rel: "alternate", Href: opts.BaseURL + changeFilePath(c, "html"), Type: "text/html"},
 				{Rel: "alternate", Href: opts.BaseURL + changePath(c), Type: "text/markdown"},
 				{Rel: "related", Href: c.URL, Type: "text/html"},
 			}
@@ -183,8 +193,12 @@ func snapshotPath(k snapshots.PageKey, ext string) string {
 
 // changePath is changes/<YYYY-MM-DD>-<id>-<lang>-v<N>.md, the date being
 // when relwatch first saw version N (UTC).
-func changePath(c ChangeEntry) string {
-	return path.Join(ExportChangesDir, fmt.Sprintf("%s-%s-%s-v%d.md", c.At.Format(time.DateOnly), c.Page.ID, c.Page.Lang, c.Version))
+func changePath(c ChangeEntry) string { return changeFilePath(c, "md") }
+
+// changeFilePath is changePath with another extension: the change's HTML
+// page is next to its Markdown.
+func changeFilePath(c ChangeEntry, ext string) string {
+	return path.Join(ExportChangesDir, fmt.Sprintf("%s-%s-%s-v%d.%s", c.At.Format(time.DateOnly), c.Page.ID, c.Page.Lang, c.Version, ext))
 }
 
 func feedLinks(baseURL string) []Link {

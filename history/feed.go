@@ -13,6 +13,7 @@ import (
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/diff"
+	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -69,28 +70,27 @@ func loadPageChanges(ctx context.Context, arc relwatch.Reader, p relwatch.PageSt
 		}
 		report := diff.NewReport(p.Page.String(), prev, cur)
 		report.WindowStart, report.WindowEnd = start, cur.FirstSeen
+		// Every report says where both sides came from.
+		for _, side := range []struct {
+			version int
+			src     *diff.Source
+		}{{prev.Version, &report.FromSource}, {cur.Version, &report.ToSource}} {
+			prov, err := ProvenanceOf(ctx, arc, p.Page, side.version)
+			if err != nil {
+				return nil, fmt.Errorf("%s: version %d: %w", p.Page, side.version, err)
+			}
+			*side.src = diff.SourceOf(prov)
+		}
 		out = append(out, ChangeEntry{Page: p.Page, Version: n, URL: p.URL, At: cur.FirstSeen.UTC(), Hash: cur.ContentHash, Record: record, Report: report})
 		prev = cur
 	}
 	return out, nil
 }
 
-// Title is the change in one line: "kazakhstan/fr v2: 1 block changed,
-// 1 stamp changed".
+// Title is the change in one line, worded as in the change's report:
+// "kazakhstan/fr v2: 1 stamp changed, 1 bullet changed".
 func (c ChangeEntry) Title() string {
-	kinds := make([]string, 0, len(c.Record.Summary))
-	for k := range c.Record.Summary {
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds)
-	parts := make([]string, len(kinds))
-	for i, k := range kinds {
-		parts[i] = fmt.Sprintf("%d %s", c.Record.Summary[k], strings.ReplaceAll(k, "_", " "))
-	}
-	what := strings.Join(parts, ", ")
-	if what == "" {
-		what = "changed"
-	}
+	what := cmp.Or(c.Report.Describe(), "changed")
 	if c.Record.ParserChange {
 		what += " (parser change, not an edit of the page)"
 	}
@@ -113,9 +113,59 @@ func (c ChangeEntry) ID() string {
 	return fmt.Sprintf("tag:relwatch,%s:%s/%s/%s", c.At.Format(time.DateOnly), c.Page, hash, c.At.Format(time.RFC3339))
 }
 
+// RenderOptions are what every report relwatch writes says the same way:
+// the site's stamps are Brussels time.
+func RenderOptions() diff.RenderOptions {
+	return diff.RenderOptions{StampZone: scraper.StampZoneName}
+}
+
+// ArchiveFeedID is an Atom feed id unique to the archive (kind is "feed"
+// or "export"): tag:relwatch,<date>:archive/<page>/<first seen>/<kind>,
+// naming the archive by its first live check, the earliest first sighting
+// of a live version of any page (to the nanosecond). Another installation's
+// archive began with another check; a copy of this archive keeps the id,
+// and so do backfills and imports, which add versions from the Wayback
+// Machine or files, never live ones. An archive with no live version is
+// named by its earliest version of any source, one with no version by
+// "empty". pages are all the archive's pages, from the view arc is.
+func ArchiveFeedID(ctx context.Context, arc relwatch.Reader, pages []relwatch.PageStatus, kind string) (string, error) {
+	type sighting struct {
+		at   time.Time
+		page snapshots.PageKey
+	}
+	var first, firstLive sighting
+	earlier := func(a sighting, b sighting) bool {
+		return b.at.IsZero() || a.at.Before(b.at) || a.at.Equal(b.at) && a.page.String() < b.page.String()
+	}
+	for _, p := range pages {
+		vs, err := arc.Versions(ctx, p.Page)
+		if err != nil {
+			return "", fmt.Errorf("%s: versions: %w", p.Page, err)
+		}
+		for _, v := range vs {
+			s := sighting{v.FirstSeen, p.Page}
+			if earlier(s, first) {
+				first = s
+			}
+			if cmp.Or(v.Source, relwatch.SourceLive) == relwatch.SourceLive && earlier(s, firstLive) {
+				firstLive = s
+			}
+		}
+	}
+	if !firstLive.at.IsZero() {
+		first = firstLive
+	}
+	if first.at.IsZero() {
+		return "tag:relwatch,2026:archive/empty/" + kind, nil
+	}
+	at := first.at.UTC()
+	return fmt.Sprintf("tag:relwatch,%s:archive/%s/%s/%s", at.Format(time.DateOnly), first.page, at.Format(time.RFC3339Nano), kind), nil
+}
+
 // Feed is an Atom 1.0 feed (RFC 4287), as much of it as relwatch needs.
 type Feed struct {
 	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang    string      `xml:"http://www.w3.org/XML/1998/namespace lang,attr"` // of the feed's own words
 	ID      string      `xml:"id"`
 	Title   string      `xml:"title"`
 	Updated string      `xml:"updated"`
@@ -148,6 +198,7 @@ type atomBlock struct {
 }
 
 type atomEntry struct {
+	Lang    string    `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"` // of the page
 	ID      string    `xml:"id"`
 	Title   string    `xml:"title"`
 	Updated string    `xml:"updated"`
@@ -176,12 +227,14 @@ func BuildFeed(changes []ChangeEntry, opts FeedOptions) (Feed, error) {
 		updated = changes[0].At
 	}
 	f := Feed{
-		ID: opts.ID, Title: opts.Title, Updated: atomTime(updated),
+		Lang: "en", ID: opts.ID, Title: opts.Title, Updated: atomTime(updated),
 		Author: atomPerson{Name: "relwatch"}, Links: opts.Links,
 	}
+	ropts := RenderOptions()
+	ropts.Fragment = true
 	for _, c := range changes {
-		var text bytes.Buffer
-		if err := diff.Render(&text, "text", c.Report, diff.RenderOptions{}); err != nil {
+		var content bytes.Buffer
+		if err := diff.Render(&content, "html", c.Report, ropts); err != nil {
 			return Feed{}, fmt.Errorf("%s v%d: render change: %w", c.Page, c.Version, err)
 		}
 		links := []Link{{Rel: "alternate", Href: c.URL, Type: "text/html"}}
@@ -189,9 +242,11 @@ func BuildFeed(changes []ChangeEntry, opts FeedOptions) (Feed, error) {
 			links = opts.EntryLinks(c)
 		}
 		f.Entries = append(f.Entries, atomEntry{
-			ID: c.ID(), Title: c.Title(), Updated: atomTime(c.At), Links: links,
+			Lang: c.Page.Lang, ID: c.ID(), Title: c.Title(), Updated: atomTime(c.At), Links: links,
 			Summary: atomText{Type: "text", Body: changeSummary(c)},
-			Content: atomBlock{Type: "text", Body: xmlSafe(text.String())},
+			// The change report as HTML, which feed readers show as such
+			// (insertions underlined, deletions struck through).
+			Content: atomBlock{Type: "html", Body: xmlSafe(content.String())},
 		})
 	}
 	return f, nil
@@ -281,23 +336,24 @@ type FeedQuery struct {
 	EntryLinks func(ChangeEntry) []Link
 }
 
-// ReadFeed reads the feed of changes q asks for. Its id is
-// tag:relwatch,2026:feed, with ":<id>/<lang>" for one page. It reads in one
-// view, so the pages and every snapshot and change fit together, whatever
-// is written meanwhile.
+// ReadFeed reads the feed of changes q asks for. Its id is unique to the
+// archive (ArchiveFeedID, kind "feed"), with "/<id>/<lang>" for one page.
+// It reads in one view, so the pages and every snapshot and change fit
+// together, whatever is written meanwhile.
 func ReadFeed(ctx context.Context, r relwatch.History, q FeedQuery) (Feed, error) {
-	id := "tag:relwatch,2026:feed"
-	if q.Page != nil {
-		id += ":" + q.Page.String()
-	}
 	var feed Feed
 	err := r.ReadView(ctx, func(v relwatch.Reader) error {
 		pages, err := v.Pages(ctx)
 		if err != nil {
 			return err
 		}
+		id, err := ArchiveFeedID(ctx, v, pages, "feed")
+		if err != nil {
+			return err
+		}
 		if q.Page != nil {
 			pages = filterPages(pages, *q.Page)
+			id += "/" + q.Page.String()
 		}
 		changes, err := LoadChanges(ctx, v, pages)
 		if err != nil {

@@ -191,19 +191,3 @@ func ProvenanceOf(ctx context.Context, r relwatch.Reader, page snapshots.PageKey
 	return p, err
 }
 
-// ProvenanceLine says where a version came from when it was not a live
-// check: "from the Wayback Machine capture of 2016-04-12 (http://…)"; ""
-// for a live check.
-func ProvenanceLine(p relwatch.Provenance, first *time.Time) string {
-	day := ""
-	if first != nil {
-		day = first.UTC().Format(time.DateOnly)
-	}
-	switch p.Source {
-	case relwatch.SourceWayback:
-		return fmt.Sprintf("from the Wayback Machine capture of %s (%s)", day, p.OriginalURL)
-	case relwatch.SourceImport:
-		return fmt.Sprintf("imported from %s (dated %s)", p.Origin, day)
-	}
-	return ""
-}

@@ -30,6 +30,8 @@ type Archive interface {
 	Snapshot(ctx context.Context, page snapshots.PageKey, version int) (snapshots.Snapshot, error)
 	Versions(ctx context.Context, page snapshots.PageKey) ([]relwatch.VersionInfo, error)
 	RawBody(ctx context.Context, digest string) ([]byte, error)
+	// VersionProvenance says where the baseline came from, for reports.
+	VersionProvenance(ctx context.Context, page snapshots.PageKey, version int) (relwatch.Provenance, error)
 }
 
 // Page is one tracked page: its key, its URL and how to parse it.
@@ -160,6 +162,14 @@ func Live(ctx context.Context, arc Archive, p Page, c scraper.Capture) (Result, 
 		}
 		res.Report.To.Version, res.Report.To.FirstSeen = res.Version, stored.FirstSeen
 		res.Report.WindowStart, res.Report.WindowEnd = latest.LastSeen, stored.FirstSeen
+		// Every report says where both sides came from: this side is the
+		// live check; the baseline may be a Wayback capture or a file.
+		from, err := arc.VersionProvenance(ctx, key, latest.Version)
+		if err != nil && !errors.Is(err, relwatch.ErrNotFound) {
+			return res, err
+		}
+		res.Report.FromSource = diff.SourceOf(from)
+		res.Report.ToSource = diff.Source{Source: relwatch.SourceLive}
 	}
 	return res, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -527,6 +528,58 @@ func TestDiffSaysWhereVersionsCameFrom(t *testing.T) {
 			!strings.Contains(out, "Version 2: from the Wayback Machine capture of 2012-04-05") {
 			t.Errorf("diff --format %s does not say where the versions came from:\n%s", format, out[max(0, len(out)-500):])
 		}
+	}
+}
+
+// TestEveryReportSaysWhereVersionsCameFrom: after a backfill, the
+// --report-dir files of the next live scrape, the export's change files
+// and the Atom entries all say where both sides came from.
+func TestEveryReportSaysWhereVersionsCameFrom(t *testing.T) {
+	e, fw := newBackfillEnv(t)
+	fw.limited = nil
+	e.mustRun(0, "backfill", "kazakhstan/en", "--from", "2010-03-01", "--to", "2012")
+	reports := filepath.Join(e.dir, "reports")
+	e.mustRun(0, "scrape", "--report-dir", reports) // v3, live, against the 2012 capture
+	const wayback2012 = "Version 2: from the Wayback Machine capture of 2012-04-05"
+	read := func(path string) string {
+		t.Helper()
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	var rep struct {
+		FromSource struct{ Source, OriginalURL string } `json:"from_source"`
+		ToSource   struct{ Source string }              `json:"to_source"`
+	}
+	if err := json.Unmarshal([]byte(read(filepath.Join(reports, "kazakhstan", "en-v3.json"))), &rep); err != nil ||
+		rep.FromSource.Source != "wayback" || rep.ToSource.Source != "live" {
+		t.Errorf("--report-dir json: %v %+v", err, rep)
+	}
+	// The JSON report is the one diff prints.
+	if got, want := read(filepath.Join(reports, "kazakhstan", "en-v3.json")), e.mustRun(0, "diff", "kazakhstan/en", "--format", "json"); got != want {
+		t.Errorf("--report-dir JSON and diff --format json differ:\n%s\n---\n%s", got, want)
+	}
+	for _, ext := range []string{"md", "html"} {
+		if out := read(filepath.Join(reports, "kazakhstan", "en-v3."+ext)); !strings.Contains(out, wayback2012) {
+			t.Errorf("--report-dir .%s does not say where version 2 came from:\n%s", ext, out)
+		}
+	}
+	exp := filepath.Join(e.dir, "export")
+	e.mustRun(0, "export", exp)
+	tree := readTree(t, exp)
+	found := 0
+	for name, data := range tree {
+		if strings.HasPrefix(name, "changes/") && strings.Contains(data, "from the Wayback Machine capture of 2010-03-15") {
+			found++
+		}
+	}
+	if found != 2 { // the Markdown and the HTML of the change into v2
+		t.Errorf("%d change files say where version 1 came from, want 2: %v", found, slices.Collect(maps.Keys(tree)))
+	}
+	if feed := e.mustRun(0, "feed"); !strings.Contains(feed, wayback2012) || !strings.Contains(feed, "Version 1: from the Wayback Machine capture of 2010-03-15") {
+		t.Errorf("the feed's entries do not say where the versions came from:\n%s", feed)
 	}
 }
 

@@ -61,5 +61,7 @@ func runDiff(ctx context.Context, g *globals, ref string, opts diffOptions) erro
 	}
 	warnBadHash(g.io, key, c.Older)
 	warnBadHash(g.io, key, c.Newer)
-	return c.Render(g.io.Out, opts.format, diff.RenderOptions{Color: g.io.colorOut()})
+	ropts := history.RenderOptions()
+	ropts.Color = g.io.colorOut()
+	return c.Render(g.io.Out, opts.format, ropts)
 }

@@ -23,6 +23,7 @@ func newExportCommand(g *globals) *cobra.Command {
   DIR/<id>/<lang>.json                     latest snapshot (without last_seen)
   DIR/<id>/<lang>.md                       latest snapshot as Markdown
   DIR/changes/<date>-<id>-<lang>-v<N>.md   one file per change (date: first seen, UTC)
+  DIR/changes/<date>-<id>-<lang>-v<N>.html the same change as an HTML page
 
 The tree holds archive dates only, so exporting again with nothing new
 changes no byte. Files are written atomically and only when their content

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/snapshots"
 )
@@ -84,7 +85,7 @@ func runShow(ctx context.Context, g *globals, ref string, opts showOptions) erro
 	if err := write(g.io, v.Snapshot); err != nil {
 		return err
 	}
-	if line := history.ProvenanceLine(v.Source, v.Snapshot.FirstSeen); line != "" {
+	if line := diff.SourceOf(v.Source).Line(v.Snapshot.FirstSeen); line != "" {
 		if opts.format == "markdown" {
 			line = "_" + snapshots.EscapeMarkdown(capitalize(line)) + "_"
 		} else {

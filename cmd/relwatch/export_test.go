@@ -166,7 +166,7 @@ func TestExportIdempotent(t *testing.T) {
 	dir := t.TempDir()
 	cfg := fixtureArchive(t, dir)
 	out := filepath.Join(dir, "export")
-	if first := runCLI(t, 0, "--config", cfg, "export", out); !strings.Contains(first, ": 7 written, 0 removed, 0 unchanged") {
+	if first := runCLI(t, 0, "--config", cfg, "export", out); !strings.Contains(first, ": 8 written, 0 removed, 0 unchanged") {
 		t.Fatalf("first export:\n%s", first)
 	}
 	before := readTree(t, out)

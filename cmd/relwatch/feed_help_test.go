@@ -22,7 +22,7 @@ func TestFeedHelpDescribesEntryIDs(t *testing.T) {
 	e.site.serve(200, "kazakhstan-fr-v2.html")
 	e.mustRun(0, "scrape")
 	shape := regexp.MustCompile(`^tag:relwatch,\d{4}-\d{2}-\d{2}:kazakhstan/fr/sha256:[0-9a-f]{16}/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$`)
-	ids := regexp.MustCompile(`<id>(tag:relwatch,\d{4}-[^<]*)</id>`).FindAllStringSubmatch(e.mustRun(0, "feed"), -1)
+	ids := regexp.MustCompile(`<id>(tag:relwatch,\d{4}-[^<]*/sha256:[^<]*)</id>`).FindAllStringSubmatch(e.mustRun(0, "feed"), -1)
 	if len(ids) != 1 || !shape.MatchString(ids[0][1]) {
 		t.Errorf("feed entry ids %v", ids)
 	}

@@ -69,7 +69,7 @@ func writeReports(dir string, results []track.Result) error {
 		}
 		for _, format := range []string{"markdown", "html", "json"} {
 			var buf bytes.Buffer
-			if err := diff.Render(&buf, format, *r.Report, diff.RenderOptions{}); err != nil {
+			if err := diff.Render(&buf, format, *r.Report, history.RenderOptions()); err != nil {
 				return fmt.Errorf("%s: render %s report: %w", r.Page, format, err)
 			}
 			path := base + "." + reportExt[format]
@@ -154,42 +154,28 @@ func appendSummary(path string, results []track.Result) error {
 			continue
 		}
 		b.WriteString("\n")
-		var change bytes.Buffer
-		if err := diff.Render(&change, "markdown", *r.Report, diff.RenderOptions{}); err != nil {
+		opts := history.RenderOptions()
+		opts.HeadingLevel = 3 // under the run's "## relwatch: …"
+		if err := diff.Render(&b, "markdown", *r.Report, opts); err != nil {
 			return fmt.Errorf("%s: render summary: %w", r.Page, err)
 		}
-		b.Write(nestHeadings(change.Bytes(), 2))
 	}
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		return fmt.Errorf("summary: %w", err)
 	}
-	if _, err := f.Write(b.Bytes()); err != nil {
+	out := b.Bytes()
+	if info, err := f.Stat(); err == nil && info.Size() > 0 {
+		// After an earlier run's summary (or whatever else the file
+		// holds): a blank line, so that nothing runs into this run's
+		// heading.
+		out = append([]byte("\n"), out...)
+	}
+	if _, err := f.Write(out); err != nil {
 		f.Close()
 		return fmt.Errorf("summary: %w", err)
 	}
 	return f.Close()
-}
-
-// nestHeadings moves every ATX heading of a Markdown document by levels
-// (# → ###), so that a whole report can sit under a heading of the
-// document it is part of. Page text in our Markdown escapes '#', so only
-// real headings start a line with it.
-func nestHeadings(md []byte, levels int) []byte {
-	prefix := []byte(strings.Repeat("#", levels))
-	lines := bytes.SplitAfter(md, []byte("\n"))
-	var out bytes.Buffer
-	for _, l := range lines {
-		n := 0
-		for n < len(l) && l[n] == '#' {
-			n++
-		}
-		if n > 0 && n+levels <= 6 && n < len(l) && (l[n] == ' ' || l[n] == '\n') {
-			out.Write(prefix)
-		}
-		out.Write(l)
-	}
-	return out.Bytes()
 }
 
 // cell makes text safe inside a Markdown table cell.

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,5 +59,38 @@ func TestSummaryGolden(t *testing.T) {
 	}
 	if string(data) != string(want) {
 		t.Errorf("summary differs from %s (go test -update to accept):\n%s", golden, data)
+	}
+
+	// A second run appends its summary after a blank line, and GitHub
+	// renders both: two run headings, and in each the run's table and the
+	// change's.
+	if err := appendSummary(got, results); err != nil {
+		t.Fatal(err)
+	}
+	twice, err := os.ReadFile(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := string(data) + "\n" + string(data); string(twice) != want {
+		t.Errorf("second run appended as:\n%s", twice)
+	}
+	if cmark, err := exec.LookPath("cmark-gfm"); err == nil {
+		cmd := exec.Command(cmark, "--extension", "table", "--extension", "strikethrough")
+		cmd.Stdin = bytes.NewReader(twice)
+		html, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(string(html), "<h2>relwatch: "); n != 2 {
+			t.Errorf("GitHub shows %d run headings, want 2:\n%s", n, html)
+		}
+		if n := strings.Count(string(html), "<table>"); n != 4 {
+			t.Errorf("GitHub shows %d tables, want 4", n)
+		}
+		for _, stray := range []string{"**", "~~", "| ---"} {
+			if strings.Contains(string(html), stray) {
+				t.Errorf("%q shows as text on GitHub:\n%s", stray, html)
+			}
+		}
 	}
 }
