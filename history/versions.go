@@ -190,4 +190,3 @@ func ProvenanceOf(ctx context.Context, r relwatch.Reader, page snapshots.PageKey
 	}
 	return p, err
 }
-
