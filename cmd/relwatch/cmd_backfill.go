@@ -90,7 +90,7 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 		defer closeArchive(arc, &err)
 	}
 	if !opts.dryRun {
-		unlock, err := arc.Lock(ctx, opts.lockTimeout)
+		unlock, err := g.lockArchive(ctx, arc, opts.lockTimeout)
 		if err != nil {
 			return err
 		}

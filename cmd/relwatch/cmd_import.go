@@ -31,7 +31,7 @@ a file already imported at the same time is skipped.`,
   relwatch import kazakhstan/fr response.http`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 2 {
-				return usageError(fmt.Errorf("want PAGE and at least one FILE"))
+				return usageError(fmt.Errorf("want PAGE and at least one FILE\nusage: %s", cmd.UseLine()))
 			}
 			return nil
 		},
@@ -73,7 +73,7 @@ func runImport(ctx context.Context, g *globals, ref string, files []string, opts
 		return err
 	}
 	defer closeArchive(arc, &err)
-	unlock, err := arc.Lock(ctx, opts.lockTimeout)
+	unlock, err := g.lockArchive(ctx, arc, opts.lockTimeout)
 	if err != nil {
 		return err
 	}

@@ -85,7 +85,7 @@ func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []con
 		return nil, err
 	}
 	defer closeArchive(arc, &err)
-	unlock, err := arc.Lock(ctx, opts.lockTimeout)
+	unlock, err := g.lockArchive(ctx, arc, opts.lockTimeout)
 	if err != nil {
 		return nil, err
 	}

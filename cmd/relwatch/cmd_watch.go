@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/robfig/cron/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
@@ -45,7 +44,7 @@ finishes the page in hand, then exits 0; between runs it exits at once.`,
 }
 
 func runWatch(ctx context.Context, g *globals, opts watchOptions) error {
-	next, err := watchSchedule(opts.every, opts.cron)
+	next, err := config.ParseSchedule(opts.every, opts.cron)
 	if err != nil {
 		return usageError(err)
 	}
@@ -58,10 +57,18 @@ func runWatch(ctx context.Context, g *globals, opts watchOptions) error {
 		at = next(at)
 	}
 	for {
+		if wait := time.Until(at); wait > time.Second {
+			fmt.Fprintf(g.io.Err, "relwatch: next run at %s\n", at.UTC().Format(time.DateTime+" UTC"))
+		}
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-time.After(time.Until(at)):
+		}
+		if !opts.json {
+			// Each run's lines under a dated header, so that a log of many
+			// runs says which run said what. JSON Lines carry no header.
+			fmt.Fprintf(g.io.Out, "== run at %s\n", time.Now().UTC().Format(time.DateTime+" UTC"))
 		}
 		// Wait for another run holding the writer lock here, where a stop
 		// signal ends the wait: the run below waits with a context that
@@ -87,29 +94,7 @@ func runWatch(ctx context.Context, g *globals, opts watchOptions) error {
 			g.log.Error("run failed", "err", err)
 		}
 		at = next(time.Now())
-		g.log.Info("next run", "at", at.UTC().Format(time.RFC3339))
 	}
-}
-
-// watchSchedule returns the function giving the next run time after t.
-func watchSchedule(every time.Duration, spec string) (func(time.Time) time.Time, error) {
-	switch {
-	case every != 0 && spec != "":
-		return nil, fmt.Errorf("give --every or --cron, not both")
-	case every == 0 && spec == "":
-		return nil, fmt.Errorf("give a schedule: --every DURATION or --cron EXPRESSION")
-	}
-	if spec != "" {
-		sched, err := cron.ParseStandard(spec)
-		if err != nil {
-			return nil, fmt.Errorf("--cron %q: %v", spec, err)
-		}
-		return func(t time.Time) time.Time { return sched.Next(t.UTC()) }, nil
-	}
-	if every <= 0 {
-		return nil, fmt.Errorf("--every %v: want a positive duration", every)
-	}
-	return func(t time.Time) time.Time { return t.Add(every) }, nil
 }
 
 // awaitWriterLock waits up to wait for the archive's writer lock to be
@@ -123,7 +108,7 @@ func awaitWriterLock(ctx context.Context, g *globals, cfg config.Config, wait ti
 		return err
 	}
 	defer arc.Close()
-	unlock, err := arc.Lock(ctx, wait)
+	unlock, err := g.lockArchive(ctx, arc, wait)
 	if err != nil {
 		return err
 	}

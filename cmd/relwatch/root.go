@@ -7,9 +7,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/history"
@@ -124,11 +128,18 @@ page has one language.`,
 		SilenceUsage:  true,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return usageError(fmt.Errorf("unknown command %q (see relwatch --help)", args[0]))
+				msg := fmt.Sprintf("unknown command %q", args[0])
+				if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+					msg += fmt.Sprintf(": did you mean %s?", strings.Join(s, " or "))
+				}
+				return usageError(fmt.Errorf("%s (see relwatch --help)", msg))
 			}
 			return nil
 		},
-		PersistentPreRunE: func(*cobra.Command, []string) error {
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := refuseNegativeDurations(cmd); err != nil {
+				return usageError(err)
+			}
 			logger, err := newLogger(io.Err, g.logLevel, g.logFormat)
 			if err != nil {
 				return usageError(err)
@@ -167,22 +178,50 @@ page has one language.`,
 	return root
 }
 
-// exactArgs is cobra.ExactArgs with a usage exit code.
-func exactArgs(n int) cobra.PositionalArgs {
+// exactArgs is cobra.ExactArgs with a usage exit code and the usage line.
+func exactArgs(n int) cobra.PositionalArgs { return withUsage(cobra.ExactArgs(n)) }
+
+// maxArgs is cobra.MaximumNArgs with a usage exit code and the usage line.
+func maxArgs(n int) cobra.PositionalArgs { return withUsage(cobra.MaximumNArgs(n)) }
+
+// withUsage makes an argument check's error a usage error that shows how
+// the command is called.
+func withUsage(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		if err := cobra.ExactArgs(n)(cmd, args); err != nil {
-			return usageError(err)
+		if err := check(cmd, args); err != nil {
+			return usageError(fmt.Errorf("%v\nusage: %s", err, cmd.UseLine()))
 		}
 		return nil
 	}
 }
 
-// maxArgs is cobra.MaximumNArgs with a usage exit code.
-func maxArgs(n int) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		if err := cobra.MaximumNArgs(n)(cmd, args); err != nil {
-			return usageError(err)
+// refuseNegativeDurations refuses a negative value for any duration flag
+// (--lock-timeout -1s, --deadline -5m): none of them has a meaning for one.
+func refuseNegativeDurations(cmd *cobra.Command) error {
+	var err error
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if f.Value.Type() != "duration" || err != nil {
+			return
 		}
-		return nil
+		if d, perr := time.ParseDuration(f.Value.String()); perr == nil && d < 0 {
+			err = fmt.Errorf("--%s %v: want a duration of 0 or more", f.Name, d)
+		}
+	})
+	return err
+}
+
+// lockArchive takes the archive's writer lock, waiting up to wait for
+// another run to release it, and says on stderr whom it waits for.
+func (g *globals) lockArchive(ctx context.Context, arc relwatch.Store, wait time.Duration) (unlock func() error, err error) {
+	unlock, err = arc.Lock(ctx, 0)
+	var held *relwatch.LockedError
+	if wait <= 0 || !errors.As(err, &held) {
+		return unlock, err
 	}
+	holder := "another process"
+	if held.PID != 0 {
+		holder = fmt.Sprintf("pid %d (started %s)", held.PID, held.Since.UTC().Format(time.DateTime+" UTC"))
+	}
+	fmt.Fprintf(g.io.Err, "relwatch: archive %s is in use: waiting up to %s for %s\n", arc.Path(), wait, holder)
+	return arc.Lock(ctx, wait)
 }

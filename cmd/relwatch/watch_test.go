@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/history"
 )
 
@@ -80,18 +83,14 @@ func TestWatchFlags(t *testing.T) {
 		{"watch", "--every", "1h", "--cron", "0 * * * *"},
 		{"watch", "--cron", "every tuesday"},
 		{"watch", "--every", "-1s"},
+		{"watch", "--cron", "TZ=UTC"},
+		{"watch", "--cron", "0 0 31 2 *"},
+		{"watch", "--every", "1h", "--lock-timeout", "-1s"},
+		{"scrape", "--deadline", "-5m"},
 	} {
 		if _, _, code := e.relwatch(args...); code != exitUsage {
 			t.Errorf("relwatch %v: exit %d, want %d", args, code, exitUsage)
 		}
-	}
-	next, err := watchSchedule(0, "0 */6 * * *")
-	if err != nil {
-		t.Fatal(err)
-	}
-	from := time.Date(2026, 11, 28, 7, 30, 0, 0, time.UTC)
-	if got, want := next(from), time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC); !got.Equal(want) {
-		t.Errorf("cron next after %v = %v, want %v", from, got, want)
 	}
 }
 
@@ -122,5 +121,40 @@ func TestWatchSIGTERM(t *testing.T) {
 	}
 	if out := e.mustRun(0, "check"); !strings.Contains(out, "ok") {
 		t.Fatalf("check after SIGTERM: %s", out)
+	}
+}
+
+// TestMistakesGetHelp: a misspelt command gets a suggestion, a missing
+// argument the usage line, and a wait for the writer lock names the holder.
+func TestMistakesGetHelp(t *testing.T) {
+	e := newTestEnv(t)
+	if _, stderr, code := e.relwatch("scrap"); code != exitUsage || !strings.Contains(stderr, "did you mean scrape?") {
+		t.Errorf("relwatch scrap: exit %d, stderr %q", code, stderr)
+	}
+	if _, stderr, code := e.relwatch("import"); code != exitUsage || !strings.Contains(stderr, "usage: relwatch import PAGE FILE...") {
+		t.Errorf("relwatch import: exit %d, stderr %q", code, stderr)
+	}
+	if _, stderr, code := e.relwatch("export"); code != exitUsage || !strings.Contains(stderr, "usage: relwatch export") {
+		t.Errorf("relwatch export: exit %d, stderr %q", code, stderr)
+	}
+
+	e.mustRun(0, "scrape")
+	cfg, err := config.Load(e.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arc, err := archive.Open(t.Context(), (&globals{}).archivePath(cfg), archive.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer arc.Close()
+	unlock, err := arc.Lock(t.Context(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := e.relwatch("scrape", "--lock-timeout", "100ms")
+	unlock()
+	if code != exitUnusable || !strings.Contains(stderr, fmt.Sprintf("waiting up to 100ms for pid %d (started ", os.Getpid())) {
+		t.Errorf("scrape --lock-timeout while locked: exit %d, stderr %q", code, stderr)
 	}
 }
