@@ -110,6 +110,36 @@ func (r Result) SummaryLine() string {
 	return s
 }
 
+// AppendCounts appends counts of changes per kind (a Result's Summary, as
+// the archive keeps it) in the same words and order as Describe: "1 stamp
+// changed, 2 blocks removed". The counts do not say which blocks were
+// paragraphs and which bullets, so they are blocks here. It appends
+// nothing for no counts; it formats without fmt, for a log of thousands of
+// versions.
+func AppendCounts(b []byte, summary map[string]int) []byte {
+	first := true
+	for _, k := range kindOrder {
+		n := summary[k]
+		if n == 0 {
+			continue
+		}
+		if !first {
+			b = append(b, ", "...)
+		}
+		first = false
+		noun, verb, _ := strings.Cut(k, "_")
+		b = strconv.AppendInt(b, int64(n), 10)
+		b = append(b, ' ')
+		b = append(b, noun...)
+		if n != 1 {
+			b = append(b, 's')
+		}
+		b = append(b, ' ')
+		b = append(b, verb...)
+	}
+	return b
+}
+
 func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word

@@ -52,3 +52,19 @@ func TestStampWentBack(t *testing.T) {
 		t.Error("a date-only stamp set back is not reported")
 	}
 }
+
+func TestAppendCountsWordsLikeDescribe(t *testing.T) {
+	r := Result{Changes: []Change{
+		{Kind: BlockRemoved, OldKind: snapshots.Bullet}, {Kind: StampChanged, Old: "a", New: "b"},
+		{Kind: BlockRemoved, OldKind: snapshots.Bullet}, {Kind: SectionAdded},
+	}, Summary: map[string]int{BlockRemoved: 2, StampChanged: 1, SectionAdded: 1}}
+	if got, want := string(AppendCounts([]byte("v2: "), r.Summary)), "v2: 1 stamp changed, 1 section added, 2 blocks removed"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got, want := r.Describe(), "1 stamp changed, 1 section added, 2 bullets removed"; got != want {
+		t.Errorf("Describe %q, want %q", got, want)
+	}
+	if got := AppendCounts(nil, nil); len(got) != 0 {
+		t.Errorf("no counts: %q", got)
+	}
+}

@@ -2,9 +2,7 @@ package history
 
 import (
 	"fmt"
-	"maps"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"text/tabwriter"
@@ -41,15 +39,21 @@ func refChangeLine(v relwatch.VersionInfo) string {
 	if v.Version == 1 {
 		return "first version" + note
 	}
+	// The order of the reports: page header, sections, then their text.
+	order := []string{"title_changed", "stamp_changed", "lead_changed", "caption_added", "caption_removed", "caption_changed",
+		"section_added", "section_removed", "section_renamed", "section_moved",
+		"block_added", "block_removed", "block_changed", "block_moved"}
 	var parts []string
-	kinds := slices.Sorted(maps.Keys(v.Summary))
-	for _, k := range kinds {
-		parts = append(parts, fmt.Sprintf("%d %s", v.Summary[k], strings.ReplaceAll(k, "_", " ")))
+	for _, k := range order {
+		if n := v.Summary[k]; n > 0 {
+			noun, verb, _ := strings.Cut(k, "_")
+			if n > 1 {
+				noun += "s"
+			}
+			parts = append(parts, fmt.Sprintf("%d %s %s", n, noun, verb))
+		}
 	}
 	line := strings.Join(parts, ", ")
-	if v.StampOnly {
-		line = "stamp only"
-	}
 	if line == "" {
 		line = "changed"
 	}

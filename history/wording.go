@@ -3,12 +3,11 @@ package history
 import (
 	"fmt"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/diff"
 )
 
 // How the history is worded for people, the same in every front end.
@@ -39,7 +38,8 @@ func appendShortTime(b []byte, t time.Time) []byte {
 }
 
 // ChangeLine says in one line what a version changed and when:
-// "1 block changed (between 2026-11-27 06:00 and 2026-11-28 06:00)".
+// "1 stamp changed, 1 block changed (between 2026-11-27 06:00 and
+// 2026-11-28 06:00)".
 func ChangeLine(v relwatch.VersionInfo) string { return string(appendChangeLine(nil, v)) }
 
 // appendChangeLine appends ChangeLine(v) to b.
@@ -52,31 +52,11 @@ func appendChangeLine(b []byte, v relwatch.VersionInfo) []byte {
 		// relwatch reparse: the same capture read by a newer parser.
 		b = append(b, "parser update, not an edit of the page: "...)
 	}
-	switch {
-	case v.StampOnly:
-		b = append(b, "stamp only"...)
-	case len(v.Summary) == 0:
+	if len(v.Summary) == 0 {
 		b = append(b, "changed"...)
-	default:
-		var small [8]string
-		kinds := small[:0]
-		for k := range v.Summary {
-			kinds = append(kinds, k)
-		}
-		slices.Sort(kinds)
-		for i, k := range kinds {
-			if i > 0 {
-				b = append(b, ", "...)
-			}
-			b = strconv.AppendInt(b, int64(v.Summary[k]), 10)
-			b = append(b, ' ')
-			for _, c := range []byte(k) {
-				if c == '_' {
-					c = ' '
-				}
-				b = append(b, c)
-			}
-		}
+	} else {
+		// Worded and ordered as every report words a change.
+		b = diff.AppendCounts(b, v.Summary)
 	}
 	if v.WindowStart != nil {
 		b = append(b, " (between "...)
