@@ -378,7 +378,7 @@ func (a *Archive) checkpoint(db *sql.DB) error {
 	var busy, frames, done int
 	err := db.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &done)
 	if err != nil {
-		return fmt.Errorf("%w (the archived data is safe in %s-wal: keep that file next to the archive, the next relwatch run copies it in)",
+		return fmt.Errorf("%w; the archived data is safe in %s-wal: keep that file next to the archive, the next relwatch run copies it in",
 			a.wrap("write the write-ahead log back into the archive", err), a.path)
 	}
 	return nil
