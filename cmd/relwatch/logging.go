@@ -33,6 +33,9 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 }
 
 func isTerminal(w io.Writer) bool {
+	if s, ok := w.(*safeWriter); ok {
+		w = s.w
+	}
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }

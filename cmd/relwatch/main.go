@@ -31,7 +31,7 @@ func relwatchVersion() string {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	stopProfile := startProfile(os.Getenv("RELWATCH_CPUPROFILE"))
-	code := run(ctx, os.Args[1:], streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr})
+	code := run(ctx, os.Args[1:], streams{In: os.Stdin, Out: newSafeWriter(os.Stdout), Err: newSafeWriter(os.Stderr)})
 	stopProfile()
 	stop()
 	os.Exit(code)

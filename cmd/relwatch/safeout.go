@@ -1,0 +1,64 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"unicode/utf8"
+)
+
+// safeWriter neutralises what page text could do to a terminal: control
+// characters (C0 but tab and newline, DEL, C1) and the bidirectional
+// overrides and isolates that make text read in another order than it is
+// stored. Each is written as a visible escape (\x1b, \u202e) instead, so
+// that a hostile page can neither move the cursor nor fake a table row.
+// In JSON output the same escapes are valid inside strings, and the
+// encoder has escaped C0 already: the JSON still decodes to the page's
+// own text.
+type safeWriter struct {
+	w       io.Writer
+	partial []byte // the start of a rune split across writes
+}
+
+func newSafeWriter(w io.Writer) *safeWriter { return &safeWriter{w: w} }
+
+// unsafeRune reports whether r must not reach a terminal as it is.
+func unsafeRune(r rune) bool {
+	switch {
+	case r == '\n' || r == '\t':
+		return false
+	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
+
+func (s *safeWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	buf := append(s.partial, p...)
+	s.partial = nil
+	out := make([]byte, 0, len(buf))
+	for i := 0; i < len(buf); {
+		if !utf8.FullRune(buf[i:]) {
+			s.partial = append([]byte(nil), buf[i:]...)
+			break
+		}
+		r, size := utf8.DecodeRune(buf[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			out = append(out, buf[i]) // not UTF-8: passed on as it is
+		case unsafeRune(r) && r < 0x80:
+			out = fmt.Appendf(out, `\x%02x`, r)
+		case unsafeRune(r):
+			out = fmt.Appendf(out, `\u%04x`, r)
+		default:
+			out = append(out, buf[i:i+size]...)
+		}
+		i += size
+	}
+	if _, err := s.w.Write(out); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
