@@ -126,18 +126,44 @@ func compare(old, new snapshots.Snapshot) (Result, *matching) {
 	return r, m
 }
 
-// stampWentBack reports whether new's stamp is earlier than old's: by the
-// instant when both have a time of day, else by the local date.
-func stampWentBack(old, new snapshots.Snapshot) bool {
-	if old.UpdatedAt != "" && new.UpdatedAt != "" {
-		o, err1 := time.Parse(time.RFC3339, string(old.UpdatedAt))
-		n, err2 := time.Parse(time.RFC3339, string(new.UpdatedAt))
+// Stamp is a page's update stamp as a snapshot has it: as printed, its
+// local date (YYYY-MM-DD) and, when it has a time of day, its UTC instant
+// (RFC 3339); each "" when unknown.
+type Stamp struct{ Raw, On, At string }
+
+func stampOf(s snapshots.Snapshot) Stamp {
+	return Stamp{Raw: string(s.UpdatedRaw), On: string(s.UpdatedOn), At: string(s.UpdatedAt)}
+}
+
+func stampWentBack(old, new snapshots.Snapshot) bool { return wentBack(stampOf(old), stampOf(new)) }
+
+// wentBack reports whether new is earlier than old: by the instant when
+// both have a time of day, else by the local date.
+func wentBack(old, new Stamp) bool {
+	if old.At != "" && new.At != "" {
+		o, err1 := time.Parse(time.RFC3339, old.At)
+		n, err2 := time.Parse(time.RFC3339, new.At)
 		if err1 == nil && err2 == nil {
 			return n.Before(o)
 		}
 	}
 	// YYYY-MM-DD compares as text.
-	return old.UpdatedOn != "" && new.UpdatedOn != "" && new.UpdatedOn < old.UpdatedOn
+	return old.On != "" && new.On != "" && new.On < old.On
+}
+
+// StampVerb says what happened to a stamp between two versions, in the
+// words of the change summaries: "added", "removed", "went backwards"
+// (set to an earlier date) or "changed".
+func StampVerb(old, new Stamp) string {
+	switch {
+	case old.Raw == "" && new.Raw != "":
+		return "added"
+	case new.Raw == "" && old.Raw != "":
+		return "removed"
+	case wentBack(old, new):
+		return "went backwards"
+	}
+	return "changed"
 }
 
 // compareCaptions matches captions as a multiset (their order carries no

@@ -28,14 +28,19 @@ func phraseOf(ch Change, stampBack bool) phrase {
 	switch noun {
 	case "block":
 		noun = blockNoun(ch)
-	case "stamp", "lead":
+	case "stamp":
+		// The change has the stamps as printed; whether the new one is
+		// earlier the comparison knew (stampBack).
+		verb = StampVerb(Stamp{Raw: ch.Old}, Stamp{Raw: ch.New})
+		if verb == "changed" && stampBack {
+			verb = "went backwards"
+		}
+	case "lead":
 		switch {
 		case ch.Old == "" && ch.New != "":
 			verb = "added"
 		case ch.New == "" && ch.Old != "":
 			verb = "removed"
-		case noun == "stamp" && stampBack:
-			verb = "went backwards"
 		}
 	}
 	return phrase{noun, verb}
@@ -113,10 +118,11 @@ func (r Result) SummaryLine() string {
 // AppendCounts appends counts of changes per kind (a Result's Summary, as
 // the archive keeps it) in the same words and order as Describe: "1 stamp
 // changed, 2 blocks removed". The counts do not say which blocks were
-// paragraphs and which bullets, so they are blocks here. It appends
-// nothing for no counts; it formats without fmt, for a log of thousands of
-// versions.
-func AppendCounts(b []byte, summary map[string]int) []byte {
+// paragraphs and which bullets, so they are blocks here; stampVerb (from
+// StampVerb, "" for "changed") says what happened to the stamp. It
+// appends nothing for no counts; it formats without fmt, for a log of
+// thousands of versions.
+func AppendCounts(b []byte, summary map[string]int, stampVerb string) []byte {
 	first := true
 	for _, k := range kindOrder {
 		n := summary[k]
@@ -128,6 +134,9 @@ func AppendCounts(b []byte, summary map[string]int) []byte {
 		}
 		first = false
 		noun, verb, _ := strings.Cut(k, "_")
+		if k == StampChanged && stampVerb != "" {
+			verb = stampVerb
+		}
 		b = strconv.AppendInt(b, int64(n), 10)
 		b = append(b, ' ')
 		b = append(b, noun...)

@@ -58,13 +58,32 @@ func TestAppendCountsWordsLikeDescribe(t *testing.T) {
 		{Kind: BlockRemoved, OldKind: snapshots.Bullet}, {Kind: StampChanged, Old: "a", New: "b"},
 		{Kind: BlockRemoved, OldKind: snapshots.Bullet}, {Kind: SectionAdded},
 	}, Summary: map[string]int{BlockRemoved: 2, StampChanged: 1, SectionAdded: 1}}
-	if got, want := string(AppendCounts([]byte("v2: "), r.Summary)), "v2: 1 stamp changed, 1 section added, 2 blocks removed"; got != want {
+	if got, want := string(AppendCounts([]byte("v2: "), r.Summary, "")), "v2: 1 stamp changed, 1 section added, 2 blocks removed"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	if got, want := r.Describe(), "1 stamp changed, 1 section added, 2 bullets removed"; got != want {
 		t.Errorf("Describe %q, want %q", got, want)
 	}
-	if got := AppendCounts(nil, nil); len(got) != 0 {
+	if got := string(AppendCounts(nil, map[string]int{StampChanged: 1}, "removed")); got != "1 stamp removed" {
+		t.Errorf("a removed stamp: %q", got)
+	}
+	if got := AppendCounts(nil, nil, ""); len(got) != 0 {
 		t.Errorf("no counts: %q", got)
+	}
+}
+
+func TestStampVerb(t *testing.T) {
+	may1 := Stamp{Raw: "1 May 2020 10:00", On: "2020-05-01", At: "2020-05-01T08:00:00Z"}
+	may2 := Stamp{Raw: "2 May 2020", On: "2020-05-02"}
+	for _, c := range []struct {
+		old, new Stamp
+		want     string
+	}{
+		{may1, may2, "changed"}, {may2, may1, "went backwards"}, {Stamp{}, may1, "added"}, {may1, Stamp{}, "removed"},
+		{may1, Stamp{Raw: "1 May 2020 09:00", On: "2020-05-01", At: "2020-05-01T07:00:00Z"}, "went backwards"},
+	} {
+		if got := StampVerb(c.old, c.new); got != c.want {
+			t.Errorf("%v → %v: %q, want %q", c.old, c.new, got, c.want)
+		}
 	}
 }

@@ -41,7 +41,11 @@ func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo) error {
 			buf = append(buf, v.UpdatedRaw...)
 		}
 		row[4] = len(buf)
-		buf = appendChangeLine(buf, v)
+		var prev *relwatch.VersionInfo
+		if i > 0 {
+			prev = &versions[i-1]
+		}
+		buf = appendChangeLine(buf, v, prev)
 		row[5] = len(buf)
 		for j := range cols {
 			w := row[j] - start

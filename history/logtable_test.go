@@ -17,18 +17,22 @@ func refLogTable(versions []relwatch.VersionInfo) string {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "VERSION\tFIRST SEEN\tLAST SEEN\tCHECKS\tPAGE STAMP\tCHANGE")
-	for _, v := range versions {
+	for i, v := range versions {
+		var prev *relwatch.VersionInfo
+		if i > 0 && versions[i-1].Version+1 == v.Version {
+			prev = &versions[i-1]
+		}
 		stamp := v.UpdatedRaw
 		if stamp == "" {
 			stamp = "-"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\n", v.Version, ShortTime(v.FirstSeen), ShortTime(v.LastSeen), v.Checks, stamp, refChangeLine(v))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\n", v.Version, ShortTime(v.FirstSeen), ShortTime(v.LastSeen), v.Checks, stamp, refChangeLine(v, prev))
 	}
 	tw.Flush()
 	return b.String()
 }
 
-func refChangeLine(v relwatch.VersionInfo) string {
+func refChangeLine(v relwatch.VersionInfo, prev *relwatch.VersionInfo) string {
 	note := ""
 	switch v.Source {
 	case relwatch.SourceWayback:
@@ -47,6 +51,17 @@ func refChangeLine(v relwatch.VersionInfo) string {
 	for _, k := range order {
 		if n := v.Summary[k]; n > 0 {
 			noun, verb, _ := strings.Cut(k, "_")
+			if k == "stamp_changed" && prev != nil {
+				switch {
+				case prev.UpdatedRaw == "":
+					verb = "added"
+				case v.UpdatedRaw == "":
+					verb = "removed"
+				case prev.UpdatedAt != "" && v.UpdatedAt != "" && v.UpdatedAt < prev.UpdatedAt, // same zone and layout
+					(prev.UpdatedAt == "" || v.UpdatedAt == "") && v.UpdatedOn != "" && v.UpdatedOn < prev.UpdatedOn:
+					verb = "went backwards"
+				}
+			}
 			if n > 1 {
 				noun += "s"
 			}
@@ -88,6 +103,28 @@ func TestLogTableMatchesTabwriter(t *testing.T) {
 		}
 		if want := refLogTable(versions[:n]); b.String() != want {
 			t.Errorf("%d versions: got\n%s\nwant\n%s", n, b.String(), want)
+		}
+	}
+}
+
+// TestLogTableSaysWhatTheStampDid: the CHANGE column says a stamp went
+// backwards or was removed, as the reports do, from the stamps of the
+// version and the one before it.
+func TestLogTableSaysWhatTheStampDid(t *testing.T) {
+	at := func(d int) time.Time { return time.Date(2026, 11, d, 6, 0, 0, 0, time.UTC) }
+	stamp := map[string]int{"stamp_changed": 1}
+	versions := []relwatch.VersionInfo{
+		{Version: 1, FirstSeen: at(1), LastSeen: at(1), UpdatedRaw: "14 Nov. 2026 10:05", UpdatedOn: "2026-11-14", UpdatedAt: "2026-11-14T09:05:00Z"},
+		{Version: 2, FirstSeen: at(2), LastSeen: at(2), UpdatedRaw: "23 May. 2022 15:38", UpdatedOn: "2022-05-23", UpdatedAt: "2022-05-23T13:38:00Z", Summary: stamp, StampOnly: true},
+		{Version: 3, FirstSeen: at(3), LastSeen: at(3), Summary: stamp, StampOnly: true},
+	}
+	var b strings.Builder
+	if err := WriteLogTable(&b, versions); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"1 stamp went backwards", "1 stamp removed"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, b.String())
 		}
 	}
 }

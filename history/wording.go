@@ -40,10 +40,12 @@ func appendShortTime(b []byte, t time.Time) []byte {
 // ChangeLine says in one line what a version changed and when:
 // "1 stamp changed, 1 block changed (between 2026-11-27 06:00 and
 // 2026-11-28 06:00)".
-func ChangeLine(v relwatch.VersionInfo) string { return string(appendChangeLine(nil, v)) }
+func ChangeLine(v relwatch.VersionInfo) string { return string(appendChangeLine(nil, v, nil)) }
 
-// appendChangeLine appends ChangeLine(v) to b.
-func appendChangeLine(b []byte, v relwatch.VersionInfo) []byte {
+// appendChangeLine appends ChangeLine(v) to b. prev, when not nil, is the
+// version before v, whose stamp says what happened to v's: "stamp
+// removed", "stamp went backwards".
+func appendChangeLine(b []byte, v relwatch.VersionInfo, prev *relwatch.VersionInfo) []byte {
 	if v.Version == 1 {
 		b = append(b, "first version"...)
 		return appendSourceNote(b, v)
@@ -56,7 +58,12 @@ func appendChangeLine(b []byte, v relwatch.VersionInfo) []byte {
 		b = append(b, "changed"...)
 	} else {
 		// Worded and ordered as every report words a change.
-		b = diff.AppendCounts(b, v.Summary)
+		stamp := ""
+		if prev != nil && prev.Version+1 == v.Version {
+			stamp = diff.StampVerb(diff.Stamp{Raw: prev.UpdatedRaw, On: prev.UpdatedOn, At: prev.UpdatedAt},
+				diff.Stamp{Raw: v.UpdatedRaw, On: v.UpdatedOn, At: v.UpdatedAt})
+		}
+		b = diff.AppendCounts(b, v.Summary, stamp)
 	}
 	if v.WindowStart != nil {
 		b = append(b, " (between "...)
