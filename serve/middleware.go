@@ -100,6 +100,12 @@ func (s *Server) withLimits(h http.Handler) http.Handler {
 			writeError(w, r, badInput("path %q: encoded slashes, backslashes and NULs are not part of any relwatch address", r.URL.EscapedPath()))
 			return
 		}
+		for seg := range strings.SplitSeq(strings.ReplaceAll(raw, "%2e", "."), "/") {
+			if seg == "." || seg == ".." {
+				writeError(w, r, badInput("path %q: no relwatch address has . or .. segments", r.URL.EscapedPath()))
+				return
+			}
+		}
 		h.ServeHTTP(w, r)
 	})
 }
