@@ -13,8 +13,8 @@ type chart struct {
 	Width, Height, AxisY int
 	// PixelWidth and PixelHeight are the drawn size: twice the viewBox.
 	PixelWidth, PixelHeight int
-	Label                string // the whole chart in words, for screen readers
-	Bars                 []bar
+	Label                   string // the whole chart in words, for screen readers
+	Bars                    []bar
 }
 
 type bar struct {

@@ -23,6 +23,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /search", s.heavyRoute(s.searchPage))
 	mux.HandleFunc("GET /feed.atom", s.heavyRoute(s.feed))
 	mux.Handle("GET /static/", staticHandler())
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
+	})
 
 	mux.HandleFunc("GET /api/pages", s.apiPages)
 	mux.HandleFunc("GET /api/pages/{id}/{lang}/versions", s.apiVersions)
