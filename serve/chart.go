@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch"
 )
 
 // chart is the timeline's bar chart of changes per year, drawn as SVG
@@ -36,7 +36,7 @@ const (
 // changesChart counts, per year of first sighting, the versions that
 // changed the page (every version after the first, parser-only changes
 // left out), from the first year to the last, empty years included.
-func changesChart(versions []archive.VersionInfo) chart {
+func changesChart(versions []relwatch.VersionInfo) chart {
 	counts := map[int]int{}
 	first, last, total := 0, 0, 0
 	for _, v := range versions {

@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/history"
 )
 
@@ -51,11 +51,11 @@ func asError(err error) *Error {
 		return e
 	case errors.Is(err, history.ErrBadInput):
 		return &Error{Status: http.StatusBadRequest, Kind: KindBadInput, Msg: err.Error()}
-	case errors.Is(err, archive.ErrNotFound):
+	case errors.Is(err, relwatch.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Kind: KindNotFound, Msg: err.Error()}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &Error{Status: http.StatusServiceUnavailable, Kind: KindTimeout, Msg: "the request took too long and was stopped: " + err.Error()}
-	case errors.Is(err, archive.ErrUnusable):
+	case errors.Is(err, relwatch.ErrUnusable):
 		return &Error{Status: http.StatusInternalServerError, Kind: KindUnusable, Msg: err.Error()}
 	}
 	return &Error{Status: http.StatusInternalServerError, Kind: KindInternal, Msg: err.Error()}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/snapshots"
@@ -171,11 +171,11 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 }
 
 // sourceText says in a few words where a version came from.
-func sourceText(p archive.Provenance, first time.Time) string {
+func sourceText(p relwatch.Provenance, first time.Time) string {
 	switch p.Source {
-	case archive.SourceWayback:
+	case relwatch.SourceWayback:
 		return "Wayback Machine capture of " + first.UTC().Format(time.DateOnly)
-	case archive.SourceImport:
+	case relwatch.SourceImport:
 		return "imported from " + filepath.Base(p.Origin)
 	}
 	return "live check"
@@ -247,7 +247,7 @@ func (s *Server) version(w http.ResponseWriter, r *http.Request) {
 }
 
 // sourceLine is where a version came from, in a sentence.
-func sourceLine(p archive.Provenance, first *time.Time) string {
+func sourceLine(p relwatch.Provenance, first *time.Time) string {
 	if line := history.ProvenanceLine(p, first); line != "" {
 		return strings.ToUpper(line[:1]) + line[1:]
 	}

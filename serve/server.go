@@ -10,7 +10,7 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/relwatch/relwatch/history"
+	"github.com/relwatch/relwatch"
 )
 
 // Options configure a Server. The zero value of every field has a safe
@@ -41,7 +41,7 @@ const defaultRequestTimeout = 10 * time.Second
 
 // Server is the read-only web view and JSON API over an archive.
 type Server struct {
-	hist    history.Reader
+	hist    relwatch.History
 	opts    Options
 	log     *slog.Logger
 	heavy   chan struct{} // one token per heavy request in flight
@@ -49,7 +49,7 @@ type Server struct {
 }
 
 // New builds a server over hist.
-func New(hist history.Reader, opts Options) *Server {
+func New(hist relwatch.History, opts Options) *Server {
 	if opts.RequestTimeout <= 0 {
 		opts.RequestTimeout = defaultRequestTimeout
 	}

@@ -84,7 +84,7 @@ func runServe(ctx context.Context, g *globals, opts serveOptions) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	srv := serve.New(reader(arc), serve.Options{
+	srv := serve.New(arc, serve.Options{
 		AuthToken: token, Log: g.log, StaleAfter: cfg.StaleAfter, LagAfter: cfg.LagAfter,
 	})
 	fmt.Fprintf(g.io.Err, "relwatch serve: %s on http://%s/ (Ctrl-C to stop)\n", arc.Path(), ln.Addr())

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/serve"
 )
@@ -140,7 +141,7 @@ func newServeFixture(t *testing.T, opts serve.Options) *serveFixture {
 	site.set("/kazakhstan-fr.htm", frV1) // back to version 1: a revert
 	e.mustRun(0, "scrape", "--only", "kazakhstan/fr")
 
-	loaded, err := LoadConfig(e.cfg)
+	loaded, err := config.Load(e.cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +151,7 @@ func newServeFixture(t *testing.T, opts serve.Options) *serveFixture {
 	}
 	t.Cleanup(func() { arc.Close() })
 	opts.StaleAfter, opts.LagAfter = loaded.StaleAfter, loaded.LagAfter
-	srv := httptest.NewServer(serve.New(reader(arc), opts).Handler())
+	srv := httptest.NewServer(serve.New(arc, opts).Handler())
 	t.Cleanup(srv.Close)
 	return &serveFixture{env: e, site: site, arc: arc, srv: srv, prefix: prefix, xss: xss}
 }
