@@ -110,9 +110,15 @@ type timelineView struct {
 	Key, Lang, Title, URL  string
 	LatestHref             string
 	LastDiffHref, FeedHref string
-	Versions               []versionRow // newest first
+	Total                  int          // versions of the page
+	Versions               []versionRow // the rows shown, newest first
+	NewerHref, OlderHref   string       // the neighbouring rows, when not all fit
 	Chart                  chart
 }
+
+// timelineRows is how many versions one timeline page lists: a page
+// checked for years has thousands.
+const timelineRows = 100
 
 type versionRow struct {
 	N                   int
@@ -152,8 +158,24 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 			v.LastDiffHref = diffHref(key, versions[n-2].ContentHash, versions[n-1].ContentHash)
 		}
 	}
+	v.Total = len(versions)
+	top, err := timelineTop(r, len(versions))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if top < len(versions) {
+		v.NewerHref = pageHref(key)
+		if newer := top + timelineRows; newer < len(versions) {
+			v.NewerHref += "?before=" + strconv.Itoa(newer+1)
+		}
+	}
+	bottom := max(0, top-timelineRows)
+	if bottom > 0 {
+		v.OlderHref = pageHref(key) + "?before=" + strconv.Itoa(bottom+1)
+	}
 	reverts := history.Reverts(versions)
-	for i := len(versions) - 1; i >= 0; i-- {
+	for i := top - 1; i >= bottom; i-- {
 		vi := versions[i]
 		row := versionRow{
 			N: vi.Version, Href: versionHref(key, vi.ContentHash), Hash: vi.ContentHash, ShortHash: hashRef(vi.ContentHash),
@@ -168,6 +190,20 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Chart = changesChart(versions)
 	s.renderPage(w, r, http.StatusOK, "timeline", layout{Title: v.Key, Feed: v.FeedHref, FeedTitle: "relwatch: changes to " + v.Key, Body: v})
+}
+
+// timelineTop reads ?before=N, the version the rows stop before (the
+// newest rows when absent), as an index into the page's versions.
+func timelineTop(r *http.Request, total int) (int, error) {
+	before := r.URL.Query().Get("before")
+	if before == "" {
+		return total, nil
+	}
+	n, err := strconv.Atoi(before)
+	if err != nil || n < 2 {
+		return 0, badInput("before %q: want a version number of 2 or more", before)
+	}
+	return min(n-1, total), nil
 }
 
 // sourceText says in a few words where a version came from.
@@ -336,8 +372,13 @@ func (s *Server) diffPage(w http.ResponseWriter, r *http.Request) {
 // GET /search?q=&page= — search results.
 type searchView struct {
 	Query, Page string
+	Total       int // hits found; at most searchShown are listed
 	Hits        []hitView
 }
+
+// searchShown is how many hits the search page lists; the API returns
+// them all, as `relwatch search --json` does.
+const searchShown = 200
 
 type hitView struct {
 	Page, Lang, PageHref string
@@ -363,7 +404,8 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		for _, h := range hits {
+		v.Total = len(hits)
+		for _, h := range hits[:min(len(hits), searchShown)] {
 			key, err := snapshots.ParsePageRef(h.Page)
 			if err != nil || len(h.Versions) == 0 {
 				continue
