@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/snapshots"
 )
@@ -119,7 +118,7 @@ func (s *Server) apiDiff(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := c.Render(&buf, "json", diff.RenderOptions{}); err != nil {
+	if err := c.Render(&buf, "json", history.RenderOptions()); err != nil {
 		s.fail(w, r, err)
 		return
 	}

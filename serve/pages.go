@@ -284,7 +284,7 @@ func (s *Server) version(w http.ResponseWriter, r *http.Request) {
 
 // sourceLine is where a version came from, in a sentence.
 func sourceLine(p relwatch.Provenance, first *time.Time) string {
-	if line := history.ProvenanceLine(p, first); line != "" {
+	if line := diff.SourceOf(p).Line(first); line != "" {
 		return strings.ToUpper(line[:1]) + line[1:]
 	}
 	return "A live check of the page"
@@ -348,7 +348,7 @@ func (s *Server) diffPage(w http.ResponseWriter, r *http.Request) {
 	key := c.Page
 	permalink := diffHref(key, c.Older.ContentHash, c.Newer.ContentHash)
 	v := diffView{
-		Key: key.String(), Lang: key.Lang, Dates: diff.DatesLine(c.Report), Summary: diff.SummaryLine(c.Report),
+		Key: key.String(), Lang: key.Lang, Dates: diff.DatesLine(c.Report, history.RenderOptions().StampZone), Summary: c.Report.SummaryLine(),
 		Notes: c.Notes, Groups: diff.Groups(c.Report), Side: view == "side",
 		InlineHref: permalink, SideHref: permalink + "&view=side", Permalink: permalink, PageHref: pageHref(key),
 	}
