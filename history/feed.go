@@ -329,7 +329,7 @@ func FeedTitle(pages []relwatch.PageStatus) string {
 
 // FeedQuery says which changes a feed holds and how it links.
 type FeedQuery struct {
-	Page  *snapshots.PageKey // only this page; nil for every page
+	Page  *snapshots.PageKey // only this page (every language when Lang is ""); nil for every page
 	Limit int                // at most this many entries, newest first; 0 for all
 	// Links and EntryLinks are as in FeedOptions.
 	Links      []Link
@@ -353,7 +353,7 @@ func ReadFeed(ctx context.Context, r relwatch.History, q FeedQuery) (Feed, error
 		}
 		if q.Page != nil {
 			pages = filterPages(pages, *q.Page)
-			id += "/" + q.Page.String()
+			id += "/" + strings.TrimSuffix(q.Page.String(), "/")
 		}
 		changes, err := LoadChanges(ctx, v, pages)
 		if err != nil {

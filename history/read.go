@@ -77,12 +77,53 @@ func ResolvePage(ctx context.Context, r relwatch.History, ref string) (snapshots
 	return got, &AmbiguousPageError{ID: key.ID, Langs: langs}
 }
 
-// filterPages keeps the status of one page.
+// filterPages keeps the status of the pages key names (every language of
+// its id when key.Lang is empty).
 func filterPages(pages []relwatch.PageStatus, key snapshots.PageKey) []relwatch.PageStatus {
+	var out []relwatch.PageStatus
 	for _, p := range pages {
-		if p.Page == key {
-			return []relwatch.PageStatus{p}
+		if matchesPage(p.Page, key) {
+			out = append(out, p)
 		}
 	}
-	return nil
+	return out
+}
+
+// ResolvePageOrID is ResolvePage for the commands that can read several
+// pages at once (search, feed): an id alone that the archive has in
+// several languages gives a key with an empty Lang, meaning every
+// language of that page.
+func ResolvePageOrID(ctx context.Context, r relwatch.History, ref string) (snapshots.PageKey, error) {
+	key, err := ResolvePage(ctx, r, ref)
+	var amb *AmbiguousPageError
+	if errors.As(err, &amb) {
+		return snapshots.PageKey{ID: amb.ID}, nil
+	}
+	return key, err
+}
+
+// matchesPage reports whether a page is one key names: that page, or any
+// language of its id when key.Lang is empty.
+func matchesPage(page, key snapshots.PageKey) bool {
+	return page.ID == key.ID && (key.Lang == "" || page.Lang == key.Lang)
+}
+
+// Search finds text in every version of every page, or of the pages page
+// names (nil: all; an empty Lang: every language of the id), through the
+// store's own search.
+func Search(ctx context.Context, h relwatch.History, query string, page *snapshots.PageKey) ([]relwatch.Hit, error) {
+	if page == nil || page.Lang != "" {
+		return h.Search(ctx, query, page)
+	}
+	hits, err := h.Search(ctx, query, nil)
+	if err != nil {
+		return nil, err
+	}
+	kept := hits[:0]
+	for _, hit := range hits {
+		if k, err := snapshots.ParsePageRef(hit.Page); err == nil && matchesPage(k, *page) {
+			kept = append(kept, hit)
+		}
+	}
+	return kept, nil
 }

@@ -70,7 +70,7 @@ func runFeed(ctx context.Context, g *globals, opts feedCmdOptions) error {
 		q.Links = []history.Link{{Rel: "self", Href: opts.selfURL, Type: "application/atom+xml"}}
 	}
 	if opts.page != "" {
-		key, err := resolvePage(ctx, arc, opts.page)
+		key, err := history.ResolvePageOrID(ctx, arc, opts.page)
 		if err != nil {
 			return err
 		}

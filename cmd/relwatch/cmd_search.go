@@ -52,13 +52,13 @@ func runSearch(ctx context.Context, g *globals, query string, opts searchOptions
 	defer arc.Close()
 	var page *snapshots.PageKey
 	if opts.page != "" {
-		key, err := resolvePage(ctx, arc, opts.page)
+		key, err := history.ResolvePageOrID(ctx, arc, opts.page)
 		if err != nil {
 			return err
 		}
 		page = &key
 	}
-	hits, err := arc.Search(ctx, query, page)
+	hits, err := history.Search(ctx, arc, query, page)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -63,5 +64,38 @@ func TestSearchSaysWhenTextVanished(t *testing.T) {
 		history.ShortTime(log[1].FirstSeen), history.ShortTime(log[1].LastSeen), history.ShortTime(log[2].FirstSeen))
 	if !strings.HasSuffix(blocks[1], want) {
 		t.Errorf("hit that vanished:\n%s\nwant it to end with %q", blocks[1], want)
+	}
+}
+
+// TestBareIDMeansEveryLanguage: --page with an id alone searches and
+// feeds every language of the page, as scrape --only does; log, which
+// needs one page, still asks which.
+func TestBareIDMeansEveryLanguage(t *testing.T) {
+	e := newTestEnv(t)
+	srv := httptest.NewServer(e.site)
+	t.Cleanup(srv.Close)
+	e.writeConfig(srv.URL, [2]string{"kazakhstan", "en"}, [2]string{"kazakhstan", "fr"}, [2]string{"georgia", "en"})
+	e.mustRun(0, "scrape")
+	e.site.serve(200, "kazakhstan-fr-v2.html")
+	e.mustRun(0, "scrape")
+
+	out := e.mustRun(0, "search", "Kazakhstan", "--page", "kazakhstan", "--json")
+	var hits []struct{ Page string }
+	if err := json.Unmarshal([]byte(out), &hits); err != nil {
+		t.Fatal(err)
+	}
+	pages := map[string]bool{}
+	for _, h := range hits {
+		pages[h.Page] = true
+	}
+	if !pages["kazakhstan/en"] || !pages["kazakhstan/fr"] || pages["georgia/en"] {
+		t.Errorf("search --page kazakhstan found pages %v", pages)
+	}
+	feed := e.mustRun(0, "feed", "--page", "kazakhstan")
+	if strings.Count(feed, "<entry") != 2 || strings.Contains(feed, "georgia") {
+		t.Errorf("feed --page kazakhstan:\n%s", feed)
+	}
+	if _, stderr, code := e.relwatch("log", "kazakhstan"); code != exitUsage || !strings.Contains(stderr, "en") || !strings.Contains(stderr, "fr") {
+		t.Errorf("log kazakhstan: exit %d, stderr %q", code, stderr)
 	}
 }
