@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -179,6 +180,19 @@ func TestFindVersion(t *testing.T) {
 	}
 	if got["source"] != "wayback" || got["original_url"] != "http://nato.int/kz" || got["title"] != "Relations with Kazakhstan" {
 		t.Errorf("show JSON: %s", js)
+	}
+	for format, want := range map[string]string{
+		"json":     string(js),
+		"text":     "\nSource: from the Wayback Machine capture of 2026-11-10 (http://nato.int/kz)\n",
+		"markdown": "\n_From the Wayback Machine capture of 2026-11-10",
+	} {
+		var b bytes.Buffer
+		if err := v.Render(&b, format); err != nil || !strings.Contains(b.String(), want) {
+			t.Errorf("show as %s (%v): lacks %q:\n%s", format, err, want, b.String())
+		}
+	}
+	if err := v.Render(io.Discard, "pdf"); !errors.Is(err, ErrBadInput) {
+		t.Errorf("show as pdf: %v", err)
 	}
 }
 

@@ -1,14 +1,17 @@
 package history
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -189,4 +192,42 @@ func ProvenanceOf(ctx context.Context, r relwatch.Reader, page snapshots.PageKey
 		return relwatch.Provenance{Source: relwatch.SourceLive}, nil
 	}
 	return p, err
+}
+
+// VersionFormats are the formats Version.Render writes.
+var VersionFormats = []string{"text", "markdown", "json"}
+
+// Render writes the version as `relwatch show` prints it: the snapshot as
+// text or Markdown, closed by where it came from when that was not a live
+// check ("Source: from the Wayback Machine capture of 2016-04-12 (…)"),
+// or as SnapshotJSON.
+func (v Version) Render(w io.Writer, format string) error {
+	var buf bytes.Buffer
+	var err error
+	switch format {
+	case "json":
+		var js []byte
+		if js, err = SnapshotJSON(v); err == nil {
+			buf.Write(js)
+		}
+	case "text":
+		err = snapshots.WriteText(&buf, v.Snapshot)
+	case "markdown":
+		err = snapshots.WriteMarkdown(&buf, v.Snapshot)
+	default:
+		return badInput("format %q: want text, markdown or json", format)
+	}
+	if err != nil {
+		return err
+	}
+	if line := diff.SourceOf(v.Source).Line(v.Snapshot.FirstSeen); line != "" && format != "json" {
+		if format == "markdown" {
+			line = "_" + snapshots.EscapeMarkdown(strings.ToUpper(line[:1])+line[1:]) + "_"
+		} else {
+			line = "Source: " + line
+		}
+		fmt.Fprintf(&buf, "\n%s\n", line)
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
 }

@@ -3,12 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/snapshots"
 )
@@ -48,15 +47,15 @@ imported file).`,
 }
 
 func runShow(ctx context.Context, g *globals, ref string, opts showOptions) error {
-	write, err := snapshotWriter(opts.format)
-	if err != nil {
-		return usageError(err)
+	if !slices.Contains(history.VersionFormats, opts.format) {
+		return usageError(fmt.Errorf("--format %q: want text, markdown or json", opts.format))
 	}
 	if opts.version != "" && opts.at != "" {
 		return usageError(fmt.Errorf("give --version or --at, not both"))
 	}
 	var at time.Time
 	if opts.at != "" {
+		var err error
 		if at, err = history.ParseAt("--at", opts.at); err != nil {
 			return err
 		}
@@ -74,26 +73,7 @@ func runShow(ctx context.Context, g *globals, ref string, opts showOptions) erro
 		return err
 	}
 	warnBadHash(g.io, key, v.Snapshot)
-	if opts.format == "json" {
-		js, err := history.SnapshotJSON(v)
-		if err != nil {
-			return err
-		}
-		_, err = g.io.Out.Write(js)
-		return err
-	}
-	if err := write(g.io, v.Snapshot); err != nil {
-		return err
-	}
-	if line := diff.SourceOf(v.Source).Line(v.Snapshot.FirstSeen); line != "" {
-		if opts.format == "markdown" {
-			line = "_" + snapshots.EscapeMarkdown(capitalize(line)) + "_"
-		} else {
-			line = "Source: " + line
-		}
-		_, err = fmt.Fprintf(g.io.Out, "\n%s\n", line)
-	}
-	return err
+	return v.Render(g.io.Out, opts.format)
 }
 
 // warnBadHash warns on stderr when a stored snapshot no longer matches its
@@ -104,26 +84,4 @@ func warnBadHash(io streams, key snapshots.PageKey, s snapshots.Snapshot) {
 		fmt.Fprintf(io.Err, "warning: %s version %d does not match its content hash %s: the archive was changed outside relwatch or is damaged; run relwatch check\n",
 			key, s.Version, s.ContentHash)
 	}
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-func snapshotWriter(format string) (func(streams, snapshots.Snapshot) error, error) {
-	switch format {
-	case "text":
-		return func(io streams, s snapshots.Snapshot) error { return snapshots.WriteText(io.Out, s) }, nil
-	case "markdown":
-		return func(io streams, s snapshots.Snapshot) error { return snapshots.WriteMarkdown(io.Out, s) }, nil
-	case "json":
-		return func(io streams, s snapshots.Snapshot) error {
-			_, err := io.Out.Write(snapshots.MarshalIndent(s))
-			return err
-		}, nil
-	}
-	return nil, fmt.Errorf("--format %q: want text, markdown or json", format)
 }

@@ -147,7 +147,7 @@ func appendSummary(path string, results []track.Result) error {
 			status += ", stale"
 			note = strings.TrimSuffix(staleNote(r)+"; "+note, "; ")
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", cell(r.Page), status, version, cell(r.UpdatedRaw), cell(note))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", history.MarkdownCell(r.Page), status, version, history.MarkdownCell(r.UpdatedRaw), history.MarkdownCell(note))
 	}
 	for _, r := range results {
 		if r.Report == nil {
@@ -176,12 +176,4 @@ func appendSummary(path string, results []track.Result) error {
 		return fmt.Errorf("summary: %w", err)
 	}
 	return f.Close()
-}
-
-// cell makes text safe inside a Markdown table cell.
-func cell(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return snapshots.EscapeMarkdown(s)
 }
