@@ -41,6 +41,9 @@ type Config struct {
 	LagAfter time.Duration
 	// Wayback configures backfill from the Wayback Machine (wayback:).
 	Wayback WaybackSettings
+	// Redact hides URL secrets wherever a URL is shown or stored; its
+	// Extra names come from redact_params:.
+	Redact relwatch.Redactor
 }
 
 // WaybackSettings are the wayback: keys: where the Wayback Machine is and
@@ -176,7 +179,7 @@ func Load(path string) (Config, error) {
 // Keys a config file may hold; anything else is a typo worth reporting.
 var (
 	fetchKeys   = []string{"user_agent", "delay", "timeout", "retries", "max_body", "respect_robots", "allow_private_networks"}
-	topKeys     = append([]string{"archive", "targets", "parallel", "stale_after", "lag_after", "wayback"}, fetchKeys...)
+	topKeys     = append([]string{"archive", "targets", "parallel", "stale_after", "lag_after", "wayback", "redact_params"}, fetchKeys...)
 	waybackKeys = []string{"cdx_url", "replay_url", "cdx_interval", "capture_interval", "backoff", "max_wait", "retries"}
 	targetKeys  = append([]string{"id", "lang", "url", "urls", "content", "exclude"}, fetchKeys...)
 )
@@ -213,6 +216,7 @@ func Parse(file string, data []byte) (Config, error) {
 		StaleAfter    *Duration       `yaml:"stale_after"`
 		LagAfter      *Duration       `yaml:"lag_after"`
 		Wayback       WaybackSettings `yaml:"wayback"`
+		RedactParams  []string        `yaml:"redact_params"`
 		FetchSettings `yaml:",inline"`
 	}
 	if w := valueOf(root, "wayback"); w != nil {
@@ -222,7 +226,12 @@ func Parse(file string, data []byte) (Config, error) {
 		return Config{}, yamlError(file, err)
 	}
 	cfg := Config{Source: file, Archive: raw.Archive, Fetch: raw.FetchSettings, StaleAfter: defaultStaleAfter, LagAfter: defaultLagAfter,
-		Wayback: raw.Wayback}
+		Wayback: raw.Wayback, Redact: relwatch.Redactor{Extra: raw.RedactParams}}
+	for _, p := range raw.RedactParams {
+		if strings.TrimSpace(p) == "" || strings.ContainsAny(p, "=&#?") {
+			report(fail(lineOf(root, "redact_params"), "field redact_params: %q is not a query parameter name", p))
+		}
+	}
 	report(validateWayback(raw.Wayback, valueOf(root, "wayback"), fail))
 	for _, d := range []struct {
 		key string
@@ -479,7 +488,7 @@ func (c Config) Parallel() int {
 // the target's User-Agent, timeout and body limit.
 func (c Config) WaybackOptions(t Target, userAgent string) scraper.WaybackOptions {
 	w := c.Wayback
-	o := scraper.WaybackOptions{Policy: c.Policy(t, userAgent)}
+	o := scraper.WaybackOptions{Policy: c.Policy(t, userAgent), Redact: c.Redact}
 	if w.CDXURL != nil {
 		o.CDXURL = *w.CDXURL
 	}

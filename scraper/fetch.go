@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gocolly/colly/v2"
+
+	"github.com/relwatch/relwatch"
 )
 
 // Fetcher fetches targets politely and within bounds: robots.txt, one
@@ -189,6 +191,7 @@ type exchange struct {
 	policy Policy
 	robots bool
 	header http.Header // extra request headers (validators)
+	redact relwatch.Redactor
 }
 
 // do makes one attempt through colly and returns it with its outcome
@@ -198,7 +201,8 @@ func (r *fetchRun) do(ctx context.Context, x exchange) *attempt {
 		id:      strconv.FormatUint(r.seq.Add(1), 10),
 		policy:  x.policy,
 		origin:  x.url,
-		shown:   redactURL(x.url),
+		shown:   x.redact.Parsed(x.url),
+		redact:  x.redact,
 		exempt:  x.exempt,
 		maxHops: maxPageHops,
 		maxBody: x.policy.MaxBody,
@@ -236,7 +240,7 @@ func (r *fetchRun) do(ctx context.Context, x exchange) *attempt {
 	case a.final:
 		// We have the whole response; colly failed on its own copy
 		// afterwards (e.g. a charset it cannot convert). Ours is intact.
-		r.log.Debug("colly error after a complete response", "url", a.shown, "err", scrub(err.Error(), x.url))
+		r.log.Debug("colly error after a complete response", "url", a.shown, "err", x.redact.Scrub(err.Error(), x.url))
 	case ctx.Err() != nil:
 		a.err = fetchErr(KindCanceled, "run cancelled during %s", a.shown)
 	default:
@@ -245,7 +249,7 @@ func (r *fetchRun) do(ctx context.Context, x exchange) *attempt {
 		}
 		msg := "no response"
 		if err != nil {
-			msg = scrub(describeNetErr(err, x.policy.Timeout), x.url)
+			msg = x.redact.Scrub(describeNetErr(err, x.policy.Timeout), x.url)
 		}
 		a.err = fetchErr(KindNetwork, "%s: %s", a.shown, msg)
 	}
@@ -276,10 +280,10 @@ func (h *hostWorker) fetch(ctx context.Context, t Target) Capture {
 	c := Capture{Page: t.Page, URL: t.URL, Started: time.Now()}
 	c.Err = h.fetchInto(ctx, t, &c)
 	c.Finished = time.Now()
-	log := h.run.log.With("page", t.Page, "url", redactString(t.URL), "attempts", c.Attempts)
+	log := h.run.log.With("page", t.Page, "url", t.Redact.URL(t.URL), "attempts", c.Attempts)
 	switch {
 	case c.Err != nil:
-		c.Err.Msg = scrub(c.Err.Msg, parseOrNil(t.URL))
+		c.Err.Msg = t.Redact.Scrub(c.Err.Msg, parseOrNil(t.URL))
 		log.Warn("fetch failed", "kind", c.Err.Kind, "status", c.Err.Status, "err", c.Err.Msg)
 	case c.NotModified:
 		log.Info("not modified", "status", c.Status)
@@ -294,20 +298,20 @@ func (h *hostWorker) fetchInto(ctx context.Context, t Target, c *Capture) *Fetch
 	p := t.Policy.normalized()
 	u, err := url.Parse(t.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fetchErr(KindNetwork, "invalid target URL %s: need an absolute http(s) URL", redactString(t.URL))
+		return fetchErr(KindNetwork, "invalid target URL %s: need an absolute http(s) URL", t.Redact.URL(t.URL))
 	}
 	if ctx.Err() != nil {
-		return fetchErr(KindCanceled, "run cancelled before %s", redactURL(u))
+		return fetchErr(KindCanceled, "run cancelled before %s", t.Redact.Parsed(u))
 	}
 	if h.deferred != nil {
 		// The server asked the host, not just one URL, to wait.
 		fe := fetchErr(KindDeferred, "%s not requested: %s asked to wait %s (Retry-After beyond the cap)",
-			redactURL(u), hostPort(u), h.deferred.RetryAfter)
+			t.Redact.Parsed(u), hostPort(u), h.deferred.RetryAfter)
 		fe.RetryAfter = h.deferred.RetryAfter
 		return fe
 	}
 	if p.RespectRobots {
-		if fe := h.checkRobots(ctx, u, p); fe != nil {
+		if fe := h.checkRobots(ctx, u, p, t.Redact); fe != nil {
 			return fe
 		}
 	} else if !h.robotsNoted {
@@ -322,12 +326,12 @@ func (h *hostWorker) fetchInto(ctx context.Context, t Target, c *Capture) *Fetch
 	if t.LastModified != "" {
 		validators.Set("If-Modified-Since", t.LastModified)
 	}
-	x := exchange{url: u, exempt: hostPort(u), policy: p, header: validators}
+	x := exchange{url: u, exempt: hostPort(u), policy: p, header: validators, redact: t.Redact}
 
 	var fe *FetchError
 	for n := 1; ; n++ {
 		if err := h.pace(ctx, p.Delay); err != nil {
-			fe = fetchErr(KindCanceled, "run cancelled while waiting to fetch %s", redactURL(u))
+			fe = fetchErr(KindCanceled, "run cancelled while waiting to fetch %s", t.Redact.Parsed(u))
 			fe.Status = c.Status
 			return fe
 		}
@@ -347,7 +351,7 @@ func (h *hostWorker) fetchInto(ctx context.Context, t Target, c *Capture) *Fetch
 		}
 		h.run.log.Info("retrying", "page", t.Page, "kind", fe.Kind, "status", fe.Status, "attempt", n, "wait", wait)
 		if err := h.run.f.wait(ctx, wait); err != nil {
-			fe = fetchErr(KindCanceled, "run cancelled while backing off from %s", redactURL(u))
+			fe = fetchErr(KindCanceled, "run cancelled while backing off from %s", t.Redact.Parsed(u))
 			fe.Status = c.Status
 			return fe
 		}
@@ -361,7 +365,7 @@ func (r *fetchRun) outcome(a *attempt, c *Capture, sentValidators bool) *FetchEr
 		c.Status = a.status
 		c.Header = selectHeaders(a.header)
 		c.ContentType = a.header.Get("Content-Type")
-		c.FinalURL = a.finalURL.String()
+		c.FinalURL = a.redact.Parsed(a.finalURL)
 	}
 	if a.err != nil {
 		e := *a.err
@@ -381,7 +385,7 @@ func (r *fetchRun) outcome(a *attempt, c *Capture, sentValidators bool) *FetchEr
 func (r *fetchRun) classify(a *attempt, c *Capture, sentValidators bool) *FetchError {
 	s, h := a.status, a.header
 	statusErr := func(kind string) *FetchError {
-		fe := fetchErr(kind, "HTTP %d %s from %s", s, http.StatusText(s), redactURL(a.finalURL))
+		fe := fetchErr(kind, "HTTP %d %s from %s", s, http.StatusText(s), a.redact.Parsed(a.finalURL))
 		fe.Status = s
 		return fe
 	}
@@ -438,9 +442,9 @@ func (r *fetchRun) content(a *attempt, c *Capture) *FetchError {
 	}
 	switch s {
 	case http.StatusNoContent, http.StatusResetContent:
-		return wrong("HTTP %d %s from %s: no content", s, http.StatusText(s), redactURL(a.finalURL))
+		return wrong("HTTP %d %s from %s: no content", s, http.StatusText(s), a.redact.Parsed(a.finalURL))
 	case http.StatusPartialContent:
-		return wrong("HTTP 206 Partial Content from %s: not a whole page", redactURL(a.finalURL))
+		return wrong("HTTP 206 Partial Content from %s: not a whole page", a.redact.Parsed(a.finalURL))
 	}
 	mt, params := splitMediaType(ct)
 	switch mt {
@@ -448,7 +452,7 @@ func (r *fetchRun) content(a *attempt, c *Capture) *FetchError {
 	case "", "text/plain", "application/octet-stream":
 		sniffed := http.DetectContentType(a.body)
 		if !strings.HasPrefix(sniffed, "text/html") {
-			return wrong("%s from %s is not HTML (sniffed %s)", orNone(ct), redactURL(a.finalURL), sniffed)
+			return wrong("%s from %s is not HTML (sniffed %s)", orNone(ct), a.redact.Parsed(a.finalURL), sniffed)
 		}
 		c.ContentType = "text/html"
 		if mt != "" {
@@ -456,9 +460,9 @@ func (r *fetchRun) content(a *attempt, c *Capture) *FetchError {
 				c.ContentType = v
 			}
 		}
-		r.log.Info("accepting HTML by content sniffing", "url", redactURL(a.finalURL), "declared", orNone(ct))
+		r.log.Info("accepting HTML by content sniffing", "url", a.redact.Parsed(a.finalURL), "declared", orNone(ct))
 	default:
-		return wrong("%s from %s is not HTML", ct, redactURL(a.finalURL))
+		return wrong("%s from %s is not HTML", ct, a.redact.Parsed(a.finalURL))
 	}
 	c.Body = a.body
 	if !a.delivered {
@@ -479,21 +483,4 @@ func orNone(ct string) string {
 func parseOrNil(s string) *url.URL {
 	u, _ := url.Parse(s)
 	return u
-}
-
-// scrub removes u's password (raw and escaped) from msg: a last line of
-// defence for messages built from library errors that quote the URL.
-func scrub(msg string, u *url.URL) string {
-	if u == nil || u.User == nil {
-		return msg
-	}
-	pw, ok := u.User.Password()
-	if !ok || pw == "" {
-		return msg
-	}
-	msg = strings.ReplaceAll(msg, pw, "xxxxx")
-	if esc := url.UserPassword("", pw).String(); len(esc) > 1 {
-		msg = strings.ReplaceAll(msg, esc[1:], "xxxxx")
-	}
-	return msg
 }

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/relwatch/relwatch"
 )
 
 func TestFetchOKSendsIdentityAndKeepsRawBytes(t *testing.T) {
@@ -829,6 +831,9 @@ func TestFetchCredentialsNeverShown(t *testing.T) {
 		fetchTarget(base+"/ok", fetchTestPolicy()),
 		fetchTarget("http://user:s3cret@127.0.0.1:1/x", fetchTestPolicy()),    // connection refused
 		fetchTarget("http://user:s3cret/pw@127.0.0.1:1/x", fetchTestPolicy()), // unparsable
+		fetchTarget("http://l0ne-t0ken@127.0.0.1:1/x", fetchTestPolicy()),     // a user name alone is a token
+		fetchTarget(s.url("/missing?lang=fr&token=q-s3cret"), fetchTestPolicy()),
+		{Page: "test/en", URL: s.url("/missing?session=sess-s3cret"), Policy: fetchTestPolicy(), Redact: relwatch.Redactor{Extra: []string{"session"}}},
 	}, nil)
 	for i, c := range cs[:2] {
 		if c.Err == nil {
@@ -844,6 +849,7 @@ func TestFetchCredentialsNeverShown(t *testing.T) {
 	}
 	var all strings.Builder
 	for _, c := range cs {
+		fmt.Fprintln(&all, c.FinalURL)
 		if c.Err != nil {
 			fmt.Fprintln(&all, c.Err.Error())
 		}
@@ -852,7 +858,7 @@ func TestFetchCredentialsNeverShown(t *testing.T) {
 		}
 	}
 	all.WriteString(h.logs.String())
-	for _, secret := range []string{"s3cret", "s3cret%2Fpw", "cookie-secret"} {
+	for _, secret := range []string{"s3cret", "s3cret%2Fpw", "cookie-secret", "l0ne-t0ken"} {
 		if strings.Contains(all.String(), secret) {
 			t.Errorf("%q appears in messages, headers or logs:\n%s", secret, all.String())
 		}

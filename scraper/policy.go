@@ -3,6 +3,8 @@ package scraper
 import (
 	"fmt"
 	"time"
+
+	"github.com/relwatch/relwatch"
 )
 
 // Policy is how one target is fetched. The config keys user_agent, delay,
@@ -86,6 +88,9 @@ type Target struct {
 	Page   string // "kazakhstan/en", for messages and logs
 	URL    string
 	Policy Policy
+	// Redact says what of URL may be shown in messages, logs and
+	// FinalURL; the zero value hides credentials and SecretParams.
+	Redact relwatch.Redactor
 	// Validators from the last good capture, sent as If-None-Match and
 	// If-Modified-Since when set.
 	ETag, LastModified string
@@ -94,7 +99,7 @@ type Target struct {
 // Capture is the outcome of fetching one target (after retries).
 type Capture struct {
 	Page, URL   string
-	FinalURL    string // after redirects, without any user:password
+	FinalURL    string // after redirects, without user info, secret parameters redacted
 	Status      int    // last HTTP status, 0 if none
 	ContentType string // effective type: the header, or "text/html" when sniffed
 	// Header holds selected response headers only (see keptHeaders); never

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/temoto/robotstxt"
+
+	"github.com/relwatch/relwatch"
 )
 
 // robots.txt handling (RFC 9309), done by us rather than colly: colly
@@ -25,11 +27,11 @@ type robotsVerdict struct {
 
 // checkRobots returns nil if robots.txt lets p's agent fetch u, and raises
 // the host's delay to its Crawl-delay (capped).
-func (h *hostWorker) checkRobots(ctx context.Context, u *url.URL, p Policy) *FetchError {
+func (h *hostWorker) checkRobots(ctx context.Context, u *url.URL, p Policy, red relwatch.Redactor) *FetchError {
 	key := u.Scheme + "://" + hostPort(u)
 	v, ok := h.robots[key]
 	if !ok {
-		v = h.fetchRobots(ctx, u, p)
+		v = h.fetchRobots(ctx, u, p, red)
 		if v.err == nil || v.err.Kind != KindCanceled {
 			h.robots[key] = v
 		}
@@ -55,9 +57,9 @@ func (h *hostWorker) checkRobots(ctx context.Context, u *url.URL, p Policy) *Fet
 // pages (timeouts, SSRF rules, pacing), with a 500 KiB cap and ≤ 5
 // redirects. It is fetched once, without retries: a failure disallows the
 // host for this run only.
-func (h *hostWorker) fetchRobots(ctx context.Context, u *url.URL, p Policy) *robotsVerdict {
+func (h *hostWorker) fetchRobots(ctx context.Context, u *url.URL, p Policy, red relwatch.Redactor) *robotsVerdict {
 	ru := &url.URL{Scheme: u.Scheme, User: u.User, Host: u.Host, Path: "/robots.txt"}
-	shown := redactURL(ru)
+	shown := red.Parsed(ru)
 	unavailable := func(status int, why string) *robotsVerdict {
 		// Status stays 0: it is the page's status, and the page was
 		// never requested. The robots.txt status is in the message.
@@ -68,7 +70,7 @@ func (h *hostWorker) fetchRobots(ctx context.Context, u *url.URL, p Policy) *rob
 	if err := h.pace(ctx, p.Delay); err != nil {
 		return &robotsVerdict{err: fetchErr(KindCanceled, "run cancelled before fetching %s", shown)}
 	}
-	a := h.run.do(ctx, exchange{url: ru, exempt: hostPort(u), policy: p, robots: true})
+	a := h.run.do(ctx, exchange{url: ru, exempt: hostPort(u), policy: p, robots: true, redact: red})
 	h.lastEnd = time.Now()
 	s := a.status
 	switch {

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"golang.org/x/net/publicsuffix"
+
+	"github.com/relwatch/relwatch"
 )
 
 // The transport is where colly's traps are guarded:
@@ -49,9 +51,10 @@ var errRequestTimeout = errors.New("whole-request timeout")
 type attempt struct {
 	id       string
 	policy   Policy
-	origin   *url.URL // the URL asked for
-	shown    string   // origin, redacted, for messages
-	exempt   string   // the configured target's own host:port, which may be loopback or private
+	origin   *url.URL          // the URL asked for
+	shown    string            // origin, redacted, for messages
+	redact   relwatch.Redactor // what of a URL messages may show
+	exempt   string            // the configured target's own host:port, which may be loopback or private
 	deadline time.Time
 	maxHops  int
 	maxBody  int64
@@ -208,7 +211,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	a.final = true
 	a.status = resp.StatusCode
 	a.header = resp.Header.Clone()
-	a.finalURL = withoutUserinfo(req.URL)
+	a.finalURL = relwatch.WithoutUserinfo(req.URL)
 	body, fe := t.readBody(ctx, a, resp, req.URL)
 	if fe != nil {
 		return nil, a.fail(fe)
@@ -256,7 +259,7 @@ func (c *cancelOnClose) Close() error {
 // 2xx body can become content, so any other body is dropped unread.
 func (t *transport) readBody(ctx context.Context, a *attempt, resp *http.Response, u *url.URL) ([]byte, *FetchError) {
 	defer resp.Body.Close()
-	shown := redactURL(u)
+	shown := a.redact.Parsed(u)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, nil
 	}
@@ -297,7 +300,7 @@ func (t *transport) readBody(ctx context.Context, a *attempt, resp *http.Respons
 // ctx is the hop's context, whose cause tells a whole-request timeout from a
 // cancelled run.
 func (t *transport) classify(ctx context.Context, err error, a *attempt, u *url.URL) *FetchError {
-	shown := redactURL(u)
+	shown := a.redact.Parsed(u)
 	var fe *FetchError
 	var pe *privateAddrError
 	var dnsErr *net.DNSError
@@ -356,7 +359,7 @@ func (t *transport) checkRedirect(req *http.Request, via []*http.Request) error 
 	if a == nil {
 		return errors.New("relwatch: redirect outside an attempt")
 	}
-	to := redactURL(req.URL)
+	to := a.redact.Parsed(req.URL)
 	switch {
 	case req.URL.Scheme != "http" && req.URL.Scheme != "https":
 		return a.fail(fetchErr(KindRedirectOffsite, "%s redirects to a non-http(s) URL %s", a.shown, to))
@@ -498,30 +501,6 @@ func siteOf(u *url.URL) string {
 		return h
 	}
 	return s
-}
-
-func withoutUserinfo(u *url.URL) *url.URL {
-	c := *u
-	c.User = nil
-	return &c
-}
-
-// redactURL is u for messages and logs: any password replaced by "xxxxx".
-func redactURL(u *url.URL) string {
-	if u == nil {
-		return ""
-	}
-	return u.Redacted()
-}
-
-// redactString redacts a URL given as text; unparsable text is not echoed,
-// since it may hold a secret we cannot locate.
-func redactString(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "<unparsable URL>"
-	}
-	return u.Redacted()
 }
 
 // keptHeaders are the response headers a Capture keeps. Set-Cookie (and the

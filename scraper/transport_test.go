@@ -138,15 +138,6 @@ func TestProductToken(t *testing.T) {
 	}
 }
 
-func TestScrub(t *testing.T) {
-	t.Parallel()
-	u, _ := url.Parse("http://user:p%40ss%2Fword@example.org/")
-	msg := `Get "http://user:p%40ss%2Fword@example.org/": also p@ss/word`
-	if got := scrub(msg, u); got != `Get "http://user:xxxxx@example.org/": also xxxxx` {
-		t.Errorf("scrub = %q", got)
-	}
-}
-
 func TestClassifyNetworkErrors(t *testing.T) {
 	t.Parallel()
 	tr := newTransport(context.Background())

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/relwatch/relwatch"
 )
 
 // The Wayback Machine half of the scraper: listing a page's captures with
@@ -48,6 +50,8 @@ type WaybackOptions struct {
 	// the intervals above, and the Wayback Machine is an archive, not the
 	// site.
 	Policy Policy
+	// Redact says what of a URL may be shown in messages and logs.
+	Redact relwatch.Redactor
 }
 
 func (o WaybackOptions) normalized() WaybackOptions {
@@ -132,7 +136,7 @@ func NewWayback(ctx context.Context, opts WaybackOptions, logger *slog.Logger) (
 	for _, u := range []string{opts.CDXURL, opts.ReplayURL} {
 		p, err := url.Parse(u)
 		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			return nil, fmt.Errorf("wayback: %s is not an http(s) URL", redactString(u))
+			return nil, fmt.Errorf("wayback: %s is not an http(s) URL", relwatch.RedactURL(u))
 		}
 	}
 	f := NewFetcher(1, logger)
@@ -168,12 +172,12 @@ func (p *pacer) wait(ctx context.Context) error {
 func (w *Wayback) get(ctx context.Context, raw string, p *pacer) (*attempt, *FetchError) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fetchErr(KindNetwork, "invalid URL %s", redactString(raw))
+		return nil, fetchErr(KindNetwork, "invalid URL %s", w.opts.Redact.URL(raw))
 	}
-	x := exchange{url: u, exempt: hostPort(u), policy: w.opts.Policy}
+	x := exchange{url: u, exempt: hostPort(u), policy: w.opts.Policy, redact: w.opts.Redact}
 	for n := 1; ; n++ {
 		if err := p.wait(ctx); err != nil {
-			return nil, fetchErr(KindCanceled, "cancelled before %s", redactURL(u))
+			return nil, fetchErr(KindCanceled, "cancelled before %s", w.opts.Redact.Parsed(u))
 		}
 		a := w.run.do(ctx, x)
 		fe := a.err
@@ -186,7 +190,7 @@ func (w *Wayback) get(ctx context.Context, raw string, p *pacer) (*attempt, *Fet
 			return a, nil
 		}
 		if fe.Kind == KindCanceled || ctx.Err() != nil {
-			return a, fetchErr(KindCanceled, "cancelled during %s", redactURL(u))
+			return a, fetchErr(KindCanceled, "cancelled during %s", w.opts.Redact.Parsed(u))
 		}
 		if !fe.retry || n > w.opts.Retries {
 			return a, fe
@@ -195,9 +199,9 @@ func (w *Wayback) get(ctx context.Context, raw string, p *pacer) (*attempt, *Fet
 		if wait > w.opts.MaxWait {
 			return a, fe // asked to wait longer than we will
 		}
-		w.log.Info("wayback: backing off", "url", redactURL(u), "status", fe.Status, "attempt", n, "wait", wait)
+		w.log.Info("wayback: backing off", "url", w.opts.Redact.Parsed(u), "status", fe.Status, "attempt", n, "wait", wait)
 		if err := sleepCtx(ctx, wait); err != nil {
-			return a, fetchErr(KindCanceled, "cancelled while backing off from %s", redactURL(u))
+			return a, fetchErr(KindCanceled, "cancelled while backing off from %s", w.opts.Redact.Parsed(u))
 		}
 	}
 }
@@ -209,7 +213,7 @@ func (w *Wayback) status(a *attempt) *FetchError {
 	if s >= 200 && s <= 299 {
 		return nil
 	}
-	fe := fetchErr(KindHTTPStatus, "HTTP %d %s from %s", s, http.StatusText(s), redactURL(a.finalURL))
+	fe := fetchErr(KindHTTPStatus, "HTTP %d %s from %s", s, http.StatusText(s), a.redact.Parsed(a.finalURL))
 	fe.Status = s
 	if s == http.StatusTooManyRequests || s >= 500 {
 		fe.transient()
@@ -250,11 +254,11 @@ func (w *Wayback) List(ctx context.Context, pageURL, from, to string) ([]Wayback
 		}
 		a, fe := w.get(ctx, w.opts.CDXURL+"?"+q.Encode(), &w.cdx)
 		if fe != nil {
-			return out, fmt.Errorf("list Wayback captures of %s: %w", pageURL, fe)
+			return out, fmt.Errorf("list Wayback captures of %s: %w", w.opts.Redact.URL(pageURL), fe)
 		}
 		rows, next, err := parseCDX(a.body)
 		if err != nil {
-			return out, fmt.Errorf("list Wayback captures of %s: %w", pageURL, err)
+			return out, fmt.Errorf("list Wayback captures of %s: %w", w.opts.Redact.URL(pageURL), err)
 		}
 		for _, c := range rows {
 			// collapse=digest drops adjacent duplicates within one answer;

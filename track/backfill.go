@@ -60,11 +60,11 @@ func NewBackfill(ctx context.Context, arc Archive, wb *scraper.Wayback, p Page) 
 		if pc.OriginalDigest != "" && pc.BodyDigest != "" {
 			b.bodies[pc.OriginalDigest] = pc
 		}
-		b.done[waybackKey(pc.Started.UTC().Format("20060102150405"), pc.OriginalURL)] = true
+		b.done[b.key(pc.Started.UTC().Format("20060102150405"), pc.OriginalURL)] = true
 		// A capture asked for under one timestamp and served under
 		// another keeps the URL it was asked under as its origin.
 		if ts, orig, ok := scraper.ParseReplayURL(pc.Origin); ok {
-			b.done[waybackKey(ts, orig)] = true
+			b.done[b.key(ts, orig)] = true
 		}
 	}
 	b.Before, err = VersionCount(ctx, arc, p.Key)
@@ -75,14 +75,18 @@ func NewBackfill(ctx context.Context, arc Archive, wb *scraper.Wayback, p Page) 
 func (b *Backfill) Todo(listed []scraper.WaybackCapture) []scraper.WaybackCapture {
 	var todo []scraper.WaybackCapture
 	for _, c := range listed {
-		if !b.done[waybackKey(c.Timestamp, c.Original)] {
+		if !b.done[b.key(c.Timestamp, c.Original)] {
 			todo = append(todo, c)
 		}
 	}
 	return todo
 }
 
-func waybackKey(timestamp, original string) string { return timestamp + " " + original }
+// key names a capture by timestamp and original URL, the URL compared
+// redacted, as the archive stores it.
+func (b *Backfill) key(timestamp, original string) string {
+	return timestamp + " " + b.page.Redact.URL(original)
+}
 
 // ListWayback lists the captures of every URL variant, oldest first, each
 // (timestamp, URL) once. A variant whose listing fails is logged and
@@ -96,7 +100,7 @@ func ListWayback(ctx context.Context, wb *scraper.Wayback, key snapshots.PageKey
 			return nil, nil
 		}
 		if err != nil {
-			log.Warn("listing failed", "page", key.String(), "url", v, "err", err)
+			log.Warn("listing failed", "page", key.String(), "url", relwatch.RedactURL(v), "err", err)
 			errs = append(errs, err.Error())
 		}
 		listed = append(listed, caps...)
@@ -141,13 +145,13 @@ func (b *Backfill) One(ctx context.Context, c scraper.WaybackCapture) (string, e
 		if err := b.arc.RecordFailure(ctx, fc); err != nil {
 			return "", ignoreCancel(ctx, err)
 		}
-		b.done[waybackKey(c.Timestamp, c.Original)] = true
-		b.Failures = append(b.Failures, BackfillFailure{At: c.Time, URL: c.Original, Why: m.Err.Error(), Recorded: true})
+		b.done[b.key(c.Timestamp, c.Original)] = true
+		b.Failures = append(b.Failures, BackfillFailure{At: c.Time, URL: b.page.Redact.URL(c.Original), Why: m.Err.Error(), Recorded: true})
 		return "failed: " + m.Err.Error(), nil
 	case m.Err != nil:
-		b.Failures = append(b.Failures, BackfillFailure{At: c.Time, URL: c.Original, Why: m.Err.Error()})
+		b.Failures = append(b.Failures, BackfillFailure{At: c.Time, URL: b.page.Redact.URL(c.Original), Why: m.Err.Error()})
 		return "failed: " + m.Err.Error(), nil
-	case !m.Exact() && b.done[waybackKey(m.Timestamp, m.Original)]:
+	case !m.Exact() && b.done[b.key(m.Timestamp, m.Original)]:
 		b.Skipped++
 		return "skipped: served capture " + m.Timestamp + ", already archived", nil
 	}
@@ -155,14 +159,14 @@ func (b *Backfill) One(ctx context.Context, c scraper.WaybackCapture) (string, e
 	if err != nil {
 		return "", ignoreCancel(ctx, err)
 	}
-	b.done[waybackKey(m.Timestamp, m.Original)] = true
+	b.done[b.key(m.Timestamp, m.Original)] = true
 	if m.Exact() && c.Digest != "" {
 		if _, ok := b.bodies[c.Digest]; !ok {
 			b.bodies[c.Digest] = relwatch.PastCapture{BodyDigest: sha256Digest(m.Body), ContentType: m.ContentType}
 		}
 	}
 	if out.Why != "" {
-		b.Failures = append(b.Failures, BackfillFailure{At: m.Time, URL: m.Original, Why: out.Why, Recorded: true})
+		b.Failures = append(b.Failures, BackfillFailure{At: m.Time, URL: b.page.Redact.URL(m.Original), Why: out.Why, Recorded: true})
 		return out.String(), nil
 	}
 	b.Archived++
@@ -211,13 +215,14 @@ func gone(fe *scraper.FetchError) bool {
 
 // MementoCapture is a fetched Wayback capture as the archive stores it.
 func MementoCapture(p Page, m scraper.Memento) relwatch.Capture {
+	original := p.Redact.URL(m.Original)
 	c := relwatch.Capture{
-		Page: p.Key, URL: p.ShownURL(), FinalURL: m.Original, CanonicalURL: scraper.CanonicalURL(m.Original),
+		Page: p.Key, URL: p.ShownURL(), FinalURL: original, CanonicalURL: scraper.CanonicalURL(original),
 		Source: relwatch.SourceWayback, Started: m.Time, Finished: m.Time, Status: m.Status,
 		Header: m.Header, Body: m.Body, ContentType: m.ContentType,
 		// Origin is the replay URL asked for, even when the replay server
 		// redirected to another capture, so that a re-run skips it.
-		OriginalURL: m.Original, Origin: m.ReplayURL, Retrieved: m.Started,
+		OriginalURL: original, Origin: p.Redact.URL(m.ReplayURL), Retrieved: m.Started,
 	}
 	if m.Exact() {
 		c.OriginalDigest = m.Asked.Digest // else unknown: another capture was served

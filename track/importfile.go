@@ -133,7 +133,7 @@ func (im *Import) One(ctx context.Context, sp SavedPage) (PastOutcome, error) {
 	// stored; the final URL has no user info at all.
 	shown := im.page.ShownURL()
 	c := relwatch.Capture{
-		Page: im.page.Key, URL: shown, FinalURL: relwatch.WithoutCredentials(im.page.URL),
+		Page: im.page.Key, URL: shown, FinalURL: im.page.Redact.URL(relwatch.WithoutCredentials(im.page.URL)),
 		Source: relwatch.SourceImport, Started: sp.At, Finished: sp.At, Status: sp.Status,
 		Header: sp.Header, Body: sp.Body, ContentType: sp.ContentType,
 		OriginalURL: shown, Origin: abs, Retrieved: time.Now(),

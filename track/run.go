@@ -38,7 +38,7 @@ func Run(ctx context.Context, arc Archive, pages []Page, opts RunOptions) ([]Res
 	}
 	requests := make([]scraper.Target, len(pages))
 	for i, p := range pages {
-		requests[i] = scraper.Target{Page: p.Key.String(), URL: p.URL, Policy: p.Fetch}
+		requests[i] = scraper.Target{Page: p.Key.String(), URL: p.URL, Policy: p.Fetch, Redact: p.Redact}
 		etag, lastMod, err := arc.Validators(ctx, p.Key)
 		if err != nil && !errors.Is(err, relwatch.ErrNotFound) {
 			return nil, err

@@ -42,10 +42,13 @@ type Page struct {
 	URL   string
 	Parse scraper.ParseOptions
 	Fetch scraper.Policy // how to fetch it live
+	// Redact hides the URL's secrets wherever it is shown or stored; the
+	// zero value hides credentials and relwatch.SecretParams.
+	Redact relwatch.Redactor
 }
 
 // ShownURL is the page's URL as relwatch stores and prints it.
-func (p Page) ShownURL() string { return relwatch.RedactURL(p.URL) }
+func (p Page) ShownURL() string { return p.Redact.URL(p.URL) }
 
 // Result is the outcome of one page in one run; its JSON form is what
 // `scrape --json` prints.

@@ -122,7 +122,7 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 		key, len(listed), len(variants), len(listed)-len(todo), len(todo))
 	if opts.dryRun {
 		for _, c := range todo {
-			fmt.Fprintf(out, "  %s  %s  %s\n", c.Time.Format(time.DateTime), c.Original, c.Digest)
+			fmt.Fprintf(out, "  %s  %s  %s\n", c.Time.Format(time.DateTime), cfg.Redact.URL(c.Original), c.Digest)
 		}
 		return listExit(key, listErrs)
 	}
@@ -137,9 +137,9 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 			break
 		}
 		if progress {
-			fmt.Fprintf(g.io.Err, "[%d/%d] %s %s %s\n", i+1, len(todo), c.Time.Format(time.DateOnly), c.Original, status)
+			fmt.Fprintf(g.io.Err, "[%d/%d] %s %s %s\n", i+1, len(todo), c.Time.Format(time.DateOnly), cfg.Redact.URL(c.Original), status)
 		}
-		g.log.Info("wayback capture", "page", key.String(), "timestamp", c.Timestamp, "url", c.Original, "status", status)
+		g.log.Info("wayback capture", "page", key.String(), "timestamp", c.Timestamp, "url", cfg.Redact.URL(c.Original), "status", status)
 	}
 
 	// Counted even when interrupted: what was archived stays.

@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/scraper"
 )
@@ -108,7 +110,8 @@ func runConfigCheck(g *globals) error {
 		StaleAfter string           `yaml:"stale_after"`
 		LagAfter   string           `yaml:"lag_after"`
 		Wayback    effectiveWayback `yaml:"wayback"`
-	}{Source: cfg.Source, Archive: g.archivePath(cfg), Parallel: cfg.Parallel(),
+		Redacted   []string         `yaml:"redact_params"`
+	}{Redacted: append(slices.Clone(relwatch.SecretParams), cfg.Redact.Extra...), Source: cfg.Source, Archive: g.archivePath(cfg), Parallel: cfg.Parallel(),
 		StaleAfter: cfg.StaleAfter.String(), LagAfter: cfg.LagAfter.String(), Wayback: effectiveWaybackOf(cfg.Wayback)}
 	w := bufio.NewWriter(g.io.Out)
 	if err := encodeYAML(w, head); err != nil {
@@ -123,7 +126,7 @@ func runConfigCheck(g *globals) error {
 		p := cfg.Policy(t, userAgent())
 		item.Reset()
 		if err := encodeYAML(&item, effectiveTarget{
-			Page: t.Key().String(), URL: t.URL, Content: t.Content, Exclude: t.Exclude,
+			Page: t.Key().String(), URL: cfg.Redact.URL(t.URL), Content: t.Content, Exclude: t.Exclude,
 			UserAgent: p.UserAgent, Delay: p.Delay.String(), Timeout: p.Timeout.String(),
 			Retries: p.Retries, MaxBody: p.MaxBody, RespectRobots: p.RespectRobots, AllowPrivateNetworks: p.AllowPrivateNetworks,
 		}); err != nil {

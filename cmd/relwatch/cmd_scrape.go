@@ -293,7 +293,8 @@ func trackPages(cfg config.Config, targets []config.Target) []track.Page {
 func trackPage(cfg config.Config, t config.Target) track.Page {
 	return track.Page{
 		Key: t.Key(), URL: t.URL,
-		Parse: scraper.ParseOptions{Content: t.Content, Exclude: t.Exclude},
-		Fetch: cfg.Policy(t, userAgent()),
+		Parse:  scraper.ParseOptions{Content: t.Content, Exclude: t.Exclude},
+		Fetch:  cfg.Policy(t, userAgent()),
+		Redact: cfg.Redact,
 	}
 }

@@ -26,18 +26,36 @@ func (e *testEnv) writeTarget(url, extra string) {
 	}
 }
 
-// TestURLCredentialsNeverStored: a target URL with a password in it is
-// fetched, but the password reaches none of the archive's files, the
-// scrape's output, logs, reports and summary, nor what the read commands
-// print from the archive.
+// TestURLCredentialsNeverStored: a target URL with a secret in it — a
+// password, a user name given alone (a token), a secret query parameter,
+// built in or named by redact_params — is fetched, but the secret reaches
+// none of the archive's files, the scrape's output, logs at debug level
+// (the "fetch failed" line included), reports and summary, config check,
+// nor what the read commands print from the archive.
 func TestURLCredentialsNeverStored(t *testing.T) {
-	const secret = "sekret"
-	e := newTestEnv(t)
-	srv := httptest.NewServer(e.site)
-	t.Cleanup(srv.Close)
-	target := strings.Replace(srv.URL, "http://", "http://u:"+secret+"@", 1) + "/cps/fr/natohq/topics_49598.htm?selectedLocale=fr&token=abc"
-	e.writeTarget(target, "")
+	const secret = "sekret7731"
+	for _, tc := range []struct {
+		name, userinfo, query, extra string
+	}{
+		{name: "password", userinfo: "u:" + secret + "@"},
+		{name: "user only", userinfo: secret + "@"},
+		{name: "token parameter", query: "&token=" + secret},
+		{name: "access_token parameter, escaped", query: "&access_token=" + secret + "%2Fx"},
+		{name: "redact_params", query: "&session=" + secret, extra: "redact_params: [session]\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newTestEnv(t)
+			srv := httptest.NewServer(e.site)
+			t.Cleanup(srv.Close)
+			target := strings.Replace(srv.URL, "http://", "http://"+tc.userinfo, 1) + "/cps/fr/natohq/topics_49598.htm?selectedLocale=fr" + tc.query
+			e.writeTarget(target, tc.extra)
+			checkSecretNeverShown(t, e, secret)
+		})
+	}
+}
 
+func checkSecretNeverShown(t *testing.T, e *testEnv, secret string) {
+	t.Helper()
 	var outputs []string
 	runs := func(want int, args ...string) string {
 		t.Helper()
@@ -49,17 +67,21 @@ func TestURLCredentialsNeverStored(t *testing.T) {
 		return out
 	}
 	reports, summary, export := filepath.Join(e.dir, "reports"), filepath.Join(e.dir, "summary.md"), filepath.Join(e.dir, "export")
+	runs(0, "config", "check")
 	first := scrapeJSON(t, runs(0, "--log-level", "debug", "scrape", "--json"))
 	if first.Status != relwatch.StatusNew || first.URL == "" {
 		t.Fatalf("first scrape: %+v", first)
 	}
-	if !strings.Contains(first.URL, "127.0.0.1") || !strings.Contains(first.URL, "topics_49598.htm") {
-		t.Errorf("scrape --json url %q should still name the page", first.URL)
+	if !strings.Contains(first.URL, "127.0.0.1") || !strings.Contains(first.URL, "topics_49598.htm") || !strings.Contains(first.URL, "xxxxx") {
+		t.Errorf("scrape --json url %q should still name the page, its secret masked", first.URL)
 	}
 	e.site.serve(200, "kazakhstan-fr-v2.html")
 	runs(0, "--log-level", "debug", "scrape", "--report-dir", reports, "--summary", summary)
 	e.site.serve(503, "maintenance.html")
-	runs(exitFailed, "--log-level", "debug", "scrape", "--json")
+	runs(exitFailed, "--log-level", "debug", "--log-format", "text", "scrape", "--json")
+	if !strings.Contains(outputs[len(outputs)-1], "fetch failed") {
+		t.Errorf("no fetch failed line to check:\n%s", outputs[len(outputs)-1])
+	}
 	runs(0, "import", "kazakhstan/fr", filepath.Join("testdata", "kazakhstan-fr-v1.html"), "--at", "2020-01-01T00:00:00Z")
 	runs(0, "show", "kazakhstan/fr", "--format", "json")
 	runs(0, "show", "kazakhstan/fr", "--version", "1", "--format", "markdown")
@@ -72,17 +94,15 @@ func TestURLCredentialsNeverStored(t *testing.T) {
 
 	for _, o := range outputs {
 		if strings.Contains(o, secret) {
-			t.Errorf("the password leaked into %s", o)
+			t.Errorf("the secret leaked into %s", o)
 		}
 	}
-	for _, dir := range []string{e.dir} {
-		for name, data := range readTree(t, dir) {
-			if name == "relwatch.yaml" {
-				continue // the user's own config
-			}
-			if strings.Contains(data, secret) {
-				t.Errorf("the password leaked into %s", name)
-			}
+	for name, data := range readTree(t, e.dir) {
+		if name == "relwatch.yaml" {
+			continue // the user's own config
+		}
+		if strings.Contains(data, secret) {
+			t.Errorf("the secret leaked into %s", name)
 		}
 	}
 	// The archive itself, main file and WAL, byte for byte.
@@ -95,7 +115,7 @@ func TestURLCredentialsNeverStored(t *testing.T) {
 			t.Fatal(err)
 		}
 		if strings.Contains(string(data), secret) {
-			t.Errorf("the password is in %s", filepath.Base(e.db+suffix))
+			t.Errorf("the secret is in %s", filepath.Base(e.db+suffix))
 		}
 	}
 }
