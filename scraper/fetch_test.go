@@ -303,6 +303,17 @@ func TestFetchRetryAfter(t *testing.T) {
 			t.Errorf("%d requests and waits %v after a 1-day Retry-After", n, h.waits.all())
 		}
 	})
+	t.Run("Retry-After too big to parse defers", func(t *testing.T) {
+		t.Parallel()
+		s := newFaultServer(t)
+		s.on("/page", fsStatus(503, "Retry-After", "99999999999999999999"), fsPage(fsOKHTML))
+		h := newFetchHarness(t, true)
+		c := h.fetchOne(t, fetchTarget(s.url("/page"), fetchTestPolicy()))
+		wantFetchErr(t, c, KindDeferred, 503, 1)
+		if n := len(s.hitsFor("/page")); n != 1 || len(h.waits.all()) != 0 {
+			t.Errorf("%d requests and waits %v after an overflowing Retry-After", n, h.waits.all())
+		}
+	})
 	t.Run("deferral covers the rest of the host", func(t *testing.T) {
 		t.Parallel()
 		s := newFaultServer(t)

@@ -2,6 +2,7 @@ package scraper
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -30,17 +31,23 @@ func backoff(n int, base, ceiling time.Duration, randN func(int64) int64) time.D
 func defaultRandN(n int64) int64 { return rand.Int64N(n) }
 
 // parseRetryAfter reads a Retry-After value in either form: delta-seconds or
-// an HTTP-date (RFC 9110 §10.2.3). A date in the past means "now".
+// an HTTP-date (RFC 9110 §10.2.3). A date in the past means "now". A number
+// of seconds too big to parse is the longest wait there is, not no wait:
+// the server asked for more than any cap.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+	const ceiling = 100 * 365 * 24 * 3600 // far beyond any cap; avoids overflow
+	secs, err := strconv.ParseInt(v, 10, 64)
+	if errors.Is(err, strconv.ErrRange) && secs > 0 {
+		secs, err = ceiling, nil // ParseInt returns MaxInt64 for a positive overflow
+	}
+	if err == nil {
 		if secs < 0 {
 			return 0, false
 		}
-		const ceiling = 100 * 365 * 24 * 3600 // far beyond any cap; avoids overflow
 		return time.Duration(min(secs, ceiling)) * time.Second, true
 	}
 	t, err := http.ParseTime(v)

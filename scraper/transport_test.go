@@ -92,7 +92,10 @@ func TestParseRetryAfter(t *testing.T) {
 		{"Saturday, 28-Nov-26 05:00:10 GMT", 10 * time.Second, true},
 		{"Sat Nov 28 05:00:05 2026", 5 * time.Second, true},
 		{"Fri, 27 Nov 2026 05:00:00 GMT", 0, true}, // in the past: now
-		{"99999999999999999999", 0, false},
+		{"99999999999999999999", 100 * 365 * 24 * time.Hour, true}, // too big for int64: still a very long wait
+		{"+99999999999999999999999999", 100 * 365 * 24 * time.Hour, true},
+		{"-99999999999999999999", 0, false},
+		{"12abc", 0, false},
 		{"9999999999", 100 * 365 * 24 * time.Hour, true},
 	}
 	for _, tc := range cases {
