@@ -249,7 +249,7 @@ func (r *fetchRun) do(ctx context.Context, x exchange) *attempt {
 		}
 		msg := "no response"
 		if err != nil {
-			msg = x.redact.Scrub(describeNetErr(err, x.policy.Timeout), x.url)
+			msg = x.redact.Scrub(describeNetErr(err), x.url)
 		}
 		a.err = fetchErr(KindNetwork, "%s: %s", a.shown, msg)
 	}
@@ -264,6 +264,8 @@ type hostWorker struct {
 	robots      map[string]*robotsVerdict
 	robotsNoted bool
 	deferred    *FetchError // a Retry-After beyond the cap: the whole host waits for a later run
+	down        *FetchError // the host could not be reached: its other pages are not tried
+	downPage    string      // the page whose error says why
 }
 
 // pace waits until the host's delay has passed since the end of its
@@ -282,9 +284,15 @@ func (h *hostWorker) fetch(ctx context.Context, t Target) Capture {
 	c.Finished = time.Now()
 	log := h.run.log.With("page", t.Page, "url", t.Redact.URL(t.URL), "attempts", c.Attempts)
 	switch {
+	case c.Err != nil && c.Err.seeEarlier:
+		// Said once for the host, with the page that found it down.
+		log.Info("not requested: host unreachable", "kind", c.Err.Kind, "see", h.downPage)
 	case c.Err != nil:
 		c.Err.Msg = t.Redact.Scrub(c.Err.Msg, parseOrNil(t.URL))
 		log.Warn("fetch failed", "kind", c.Err.Kind, "status", c.Err.Status, "err", c.Err.Msg)
+		if c.Err.hostDown && h.down == nil {
+			h.down, h.downPage = c.Err, t.Page
+		}
 	case c.NotModified:
 		log.Info("not modified", "status", c.Status)
 	default:
@@ -302,6 +310,11 @@ func (h *hostWorker) fetchInto(ctx context.Context, t Target, c *Capture) *Fetch
 	}
 	if ctx.Err() != nil {
 		return fetchErr(KindCanceled, "run cancelled before %s", t.Redact.Parsed(u))
+	}
+	if h.down != nil {
+		fe := fetchErr(h.down.Kind, "%s not requested: %s is unreachable in this run (see %s)", t.Redact.Parsed(u), hostPort(u), h.downPage)
+		fe.seeEarlier = true
+		return fe
 	}
 	if h.deferred != nil {
 		// The server asked the host, not just one URL, to wait.

@@ -3,6 +3,7 @@ package scraper
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -80,9 +81,20 @@ func TestFetchTimeouts(t *testing.T) {
 		if el := time.Since(start); el > 2*time.Second {
 			t.Errorf("took %v for two 300ms attempts", el)
 		}
-		if !strings.Contains(c.Err.Msg, "no response headers within 150ms") {
+		if !strings.Contains(c.Err.Msg, "no response headers within the 300ms timeout") {
 			t.Errorf("message does not name the phase: %q", c.Err.Msg)
 		}
+	})
+	t.Run("headers late in the timeout are in time", func(t *testing.T) {
+		// timeout is the whole request: response headers may take most
+		// of it (they once had only half).
+		t.Parallel()
+		s := newFaultServer(t)
+		s.on("/page", fsSleepThen(1200*time.Millisecond, fsPage(fsOKHTML)))
+		p := fetchTestPolicy()
+		p.Timeout, p.Retries, p.RespectRobots = 2*time.Second, 0, false
+		c := newFetchHarness(t, false).fetchOne(t, fetchTarget(s.url("/page"), p))
+		wantFetchOK(t, c, 1)
 	})
 	t.Run("one byte per second", func(t *testing.T) {
 		t.Parallel()
@@ -97,6 +109,62 @@ func TestFetchTimeouts(t *testing.T) {
 			t.Errorf("slow-drip body not cut by the whole-request timeout: took %v", el)
 		}
 	})
+}
+
+// closedPort is a loopback address that nothing listens on: a connection
+// to it is refused.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Skipf("cannot listen on loopback: %v", err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// TestFetchUnreachableHost: a host that cannot be reached fails its pages
+// with the network cause as the kind, never as a robots.txt problem, and
+// the cause is told once for the host, not once per page.
+func TestFetchUnreachableHost(t *testing.T) {
+	t.Parallel()
+	for _, robots := range []bool{true, false} {
+		t.Run(fmt.Sprintf("respect_robots %v", robots), func(t *testing.T) {
+			t.Parallel()
+			addr := closedPort(t)
+			p := fetchTestPolicy()
+			p.RespectRobots = robots
+			h := newFetchHarness(t, true)
+			cs := h.f.Fetch(context.Background(), []Target{
+				{Page: "test/a", URL: "http://" + addr + "/a", Policy: p},
+				{Page: "test/b", URL: "http://" + addr + "/b", Policy: p},
+			}, nil)
+			first, second := cs[0].Err, cs[1].Err
+			if first == nil || first.Kind != KindConnect || !strings.Contains(first.Msg, "connection to "+addr+" refused") {
+				t.Fatalf("first page: %v, want a connect error naming the refused address", first)
+			}
+			if second == nil || second.Kind != KindConnect || !strings.Contains(second.Msg, "unreachable in this run (see test/a)") ||
+				strings.Contains(second.Msg, "refused") || cs[1].Attempts != 0 {
+				t.Errorf("second page: %v after %d attempts, want a connect error pointing at test/a, not requested", second, cs[1].Attempts)
+			}
+			logs := h.logs.String()
+			for _, e := range []*FetchError{first, second} {
+				if strings.Contains(e.Msg, "robots") || strings.Contains(e.Msg, "RFC 9309") {
+					t.Errorf("the page's error blames robots.txt: %s", e.Msg)
+				}
+			}
+			if strings.Contains(logs, "RFC 9309") || strings.Contains(logs, "robots.txt unavailable") {
+				t.Errorf("the log blames robots.txt:\n%s", logs)
+			}
+			if n := strings.Count(logs, "refused"); n != 1 {
+				t.Errorf("the cause is logged %d times, want once:\n%s", n, logs)
+			}
+			if n := strings.Count(logs, "fetch failed"); n != 1 {
+				t.Errorf("%d fetch failed lines, want one for the host:\n%s", n, logs)
+			}
+		})
+	}
 }
 
 func TestFetchBrokenBodiesAreRetried(t *testing.T) {

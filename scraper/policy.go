@@ -13,7 +13,7 @@ import (
 type Policy struct {
 	UserAgent            string
 	Delay                time.Duration // minimum gap between requests to the same host, from the end of one to the start of the next
-	Timeout              time.Duration // whole request; connect, TLS and response-header timeouts are derived from it
+	Timeout              time.Duration // whole request of one attempt: DNS, connect, TLS, headers and body together; no phase has a smaller limit
 	Retries              int           // retries of transient failures (a target gets at most Retries+1 requests)
 	MaxBody              int64         // bytes after decompression; a bigger body is an error, never a cut page
 	RespectRobots        bool          // obey robots.txt (RFC 9309)
@@ -116,7 +116,9 @@ type Capture struct {
 
 // Kinds of FetchError.
 const (
-	KindNetwork           = "network"
+	KindDNS               = "dns"     // the host name did not resolve
+	KindConnect           = "connect" // no connection: refused, or none within the timeout
+	KindNetwork           = "network" // no route to the host, or the connection broke
 	KindTimeout           = "timeout"
 	KindHTTPStatus        = "http_status"
 	KindTooLarge          = "too_large"
@@ -139,6 +141,13 @@ type FetchError struct {
 	Msg        string        // human message naming the cause; URL credentials redacted
 
 	retry bool // transient: worth another attempt
+	// hostDown: the server was never reached (DNS, connect, routing);
+	// cause is the reason without the URL, to be told once for the host.
+	hostDown bool
+	cause    string
+	// seeEarlier: the page was not requested because an earlier page
+	// found its host unreachable; that page's error told the cause.
+	seeEarlier bool
 }
 
 func (e *FetchError) Error() string {

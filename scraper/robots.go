@@ -38,6 +38,11 @@ func (h *hostWorker) checkRobots(ctx context.Context, u *url.URL, p Policy, red 
 	}
 	if v.err != nil {
 		e := *v.err
+		if e.hostDown {
+			// The host itself is unreachable: say so of the page, without
+			// a word about robots.txt.
+			e.Msg = red.Parsed(u) + ": " + e.cause
+		}
 		return &e
 	}
 	agent := productToken(p.UserAgent)
@@ -80,13 +85,17 @@ func (h *hostWorker) fetchRobots(ctx context.Context, u *url.URL, p Policy, red 
 		// The target's own address is refused: say so, not "robots.txt
 		// unavailable".
 		return &robotsVerdict{err: a.err}
+	case a.err != nil && a.err.hostDown:
+		// DNS, connect or routing failed: that is the host's problem, not
+		// robots.txt's, and the page fails with that kind.
+		return &robotsVerdict{err: a.err}
 	case a.err != nil && a.err.Kind == KindRedirectLoop:
 		// RFC 9309 §2.3.1.2: past five redirects robots.txt may be taken
 		// as unavailable (a 4xx), which allows everything.
 		h.run.log.Info("robots.txt redirects too often; treating it as absent", "url", shown)
 		return &robotsVerdict{data: allowAll()}
 	case a.err != nil:
-		return unavailable(s, "unreachable ("+a.err.Msg+")")
+		return unavailable(s, "failed ("+strings.TrimPrefix(a.err.Msg, shown+": ")+")")
 	case s >= 200 && s <= 299:
 		data, err := robotstxt.FromBytes(a.body)
 		if err != nil {

@@ -10,11 +10,13 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/netip"
 	"net/url"
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -38,7 +40,6 @@ const (
 	maxPageHops   = 10        // redirects followed for a page
 	maxRobotsHops = 5         // RFC 9309 §2.3.1.2
 	maxRobotsBody = 500 << 10 // RFC 9309 §2.5: parse at least 500 KiB; we parse exactly that
-	maxPhase      = 10 * time.Second
 )
 
 // errRequestTimeout is the cause of an attempt context whose whole-request
@@ -92,8 +93,7 @@ type transport struct {
 // pool, so a redirect hop can never reuse a connection that was dialled
 // under a looser rule (say, to a target's own loopback mirror).
 type innerKey struct {
-	timeout time.Duration
-	dial    dialRule
+	dial dialRule
 }
 
 // dialRule is the address check made at connect time.
@@ -138,12 +138,48 @@ func (t *transport) closeIdle() {
 	}
 }
 
-// phaseTimeout is the connect, TLS-handshake and response-header budget
-// derived from the whole-request timeout: half of it, at most 10s for
-// connect and TLS. A failing phase thus reports itself before the whole
-// request runs out.
-func phaseTimeout(whole time.Duration) time.Duration {
-	return max(min(whole/2, maxPhase), time.Millisecond)
+// phase is how far one hop got: what a timeout or an error cut short.
+type phase int32
+
+const (
+	phaseDial    phase = iota // connecting (after DNS, or to an IP literal)
+	phaseDNS                  // resolving the host name
+	phaseTLS                  // TCP connected; TLS handshake, if any
+	phaseHeaders              // connection ready, waiting for the response headers
+	phaseBody                 // reading the body
+)
+
+// connected reports whether the hop reached the server at all.
+func (p phase) connected() bool { return p >= phaseTLS }
+
+// hopPhase tracks a hop's phase through httptrace. The hooks may run on
+// net/http's dialing goroutines, hence the atomic.
+type hopPhase struct{ p atomic.Int32 }
+
+func (h *hopPhase) get() phase { return phase(h.p.Load()) }
+
+// raise moves the phase forward to p; it never goes back, since a late
+// hook of an abandoned dial may arrive after the connection is in use.
+func (h *hopPhase) raise(p phase) {
+	for {
+		old := h.p.Load()
+		if phase(old) >= p || h.p.CompareAndSwap(old, int32(p)) {
+			return
+		}
+	}
+}
+
+func (h *hopPhase) trace(ctx context.Context) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		DNSStart: func(httptrace.DNSStartInfo) { h.p.CompareAndSwap(int32(phaseDial), int32(phaseDNS)) },
+		DNSDone:  func(httptrace.DNSDoneInfo) { h.p.CompareAndSwap(int32(phaseDNS), int32(phaseDial)) },
+		ConnectDone: func(_, _ string, err error) {
+			if err == nil {
+				h.raise(phaseTLS)
+			}
+		},
+		GotConn: func(httptrace.GotConnInfo) { h.raise(phaseHeaders) },
+	})
 }
 
 func (t *transport) innerFor(k innerKey) *http.Transport {
@@ -152,8 +188,10 @@ func (t *transport) innerFor(k innerKey) *http.Transport {
 	if tr, ok := t.inner[k]; ok {
 		return tr
 	}
-	phase := phaseTimeout(k.timeout)
-	d := &net.Dialer{Timeout: phase, KeepAlive: 30 * time.Second}
+	// No phase has a timeout of its own: the attempt's deadline (the
+	// config's timeout) bounds the whole request, DNS and connect included,
+	// and classify names the phase it cut short.
+	d := &net.Dialer{KeepAlive: 30 * time.Second}
 	switch k.dial {
 	case dialPublic:
 		d.Control = publicOnly
@@ -164,8 +202,6 @@ func (t *transport) innerFor(k innerKey) *http.Transport {
 		Proxy:                  nil, // a proxy would bypass the address check
 		DialContext:            d.DialContext,
 		TLSClientConfig:        &tls.Config{MinVersion: tls.VersionTLS12},
-		TLSHandshakeTimeout:    phase,
-		ResponseHeaderTimeout:  max(k.timeout/2, time.Millisecond),
 		ExpectContinueTimeout:  time.Second,
 		IdleConnTimeout:        90 * time.Second,
 		MaxIdleConnsPerHost:    2,
@@ -193,13 +229,14 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	req.Header.Del(attemptHeader)
 
 	ctx, cancel := context.WithDeadlineCause(req.Context(), a.deadline, errRequestTimeout)
-	req = req.WithContext(ctx)
+	var ph hopPhase
+	req = req.WithContext(ph.trace(ctx))
 	hop := hostPort(req.URL)
 	a.hops++
-	resp, err := t.innerFor(innerKey{a.policy.Timeout, ruleFor(a.policy, hop, a.exempt)}).RoundTrip(req)
+	resp, err := t.innerFor(innerKey{ruleFor(a.policy, hop, a.exempt)}).RoundTrip(req)
 	if err != nil {
 		cancel()
-		return nil, a.fail(t.classify(ctx, err, a, req.URL))
+		return nil, a.fail(t.classify(ctx, err, a, req.URL, ph.get()))
 	}
 	if isRedirect(resp) {
 		// net/http reads at most a few KiB of a redirect body, then closes
@@ -284,7 +321,7 @@ func (t *transport) readBody(ctx context.Context, a *attempt, resp *http.Respons
 	}
 	_, err := buf.ReadFrom(io.LimitReader(resp.Body, a.maxBody+1))
 	if err != nil {
-		return nil, t.classify(ctx, err, a, u)
+		return nil, t.classify(ctx, err, a, u, phaseBody)
 	}
 	body := buf.Bytes()
 	if int64(len(body)) > a.maxBody {
@@ -298,8 +335,10 @@ func (t *transport) readBody(ctx context.Context, a *attempt, resp *http.Respons
 
 // classify turns an error from net/http or a body read into a FetchError.
 // ctx is the hop's context, whose cause tells a whole-request timeout from a
-// cancelled run.
-func (t *transport) classify(ctx context.Context, err error, a *attempt, u *url.URL) *FetchError {
+// cancelled run; at is how far the hop got. A hop that never reached the
+// server fails with the network cause as its kind (dns, connect, network)
+// and marks the host unreachable.
+func (t *transport) classify(ctx context.Context, err error, a *attempt, u *url.URL, at phase) *FetchError {
 	shown := a.redact.Parsed(u)
 	var fe *FetchError
 	var pe *privateAddrError
@@ -310,30 +349,80 @@ func (t *transport) classify(ctx context.Context, err error, a *attempt, u *url.
 		return fetchErr(KindCanceled, "run cancelled during %s", shown)
 	case errors.As(err, &fe):
 		return fe
-	case context.Cause(ctx) == errRequestTimeout:
-		return fetchErr(KindTimeout, "%s: no complete response within the %s timeout", shown, a.policy.Timeout).transient()
 	case errors.As(err, &pe):
 		return fetchErr(KindPrivateAddress, "%s resolves to non-public address %s (allow_private_networks is off)", shown, pe.addr)
-	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
-		// NXDOMAIN will not change within a run: don't retry.
-		return fetchErr(KindNetwork, "%s: host %s not found", shown, dnsErr.Name)
+	case context.Cause(ctx) == errRequestTimeout:
+		return timeoutErr(shown, u, at, a.policy.Timeout)
+	case errors.As(err, &dnsErr):
+		return dnsFailure(shown, dnsErr)
+	case !at.connected():
+		return connectFailure(shown, u, err)
 	case errors.As(err, &ne) && ne.Timeout():
-		return fetchErr(KindTimeout, "%s: %s", shown, describeNetErr(err, a.policy.Timeout)).transient()
+		return fetchErr(KindTimeout, "%s: %s", shown, describeNetErr(err)).transient()
 	default:
-		return fetchErr(KindNetwork, "%s: %s", shown, describeNetErr(err, a.policy.Timeout)).transient()
+		return fetchErr(KindNetwork, "%s: %s", shown, describeNetErr(err)).transient()
 	}
 }
 
-// describeNetErr names the failed phase in words an operator can act on.
-func describeNetErr(err error, whole time.Duration) string {
-	var oe *net.OpError
+// unreachable is a failure to reach the server at all: nothing was asked
+// of it, and the host's other pages would fail the same way.
+func unreachable(kind, shown, cause string) *FetchError {
+	fe := fetchErr(kind, "%s: %s", shown, cause).transient()
+	fe.hostDown, fe.cause = true, cause
+	return fe
+}
+
+// timeoutErr is the whole-request timeout, named by the phase it cut short.
+func timeoutErr(shown string, u *url.URL, at phase, whole time.Duration) *FetchError {
+	switch at {
+	case phaseDNS:
+		return unreachable(KindDNS, shown, fmt.Sprintf("no DNS answer for %s within the %s timeout", u.Hostname(), whole))
+	case phaseDial:
+		return unreachable(KindConnect, shown, fmt.Sprintf("could not connect to %s within the %s timeout", hostPort(u), whole))
+	case phaseTLS:
+		return fetchErr(KindTimeout, "%s: TLS handshake with %s not done within the %s timeout", shown, hostPort(u), whole).transient()
+	case phaseHeaders:
+		return fetchErr(KindTimeout, "%s: no response headers within the %s timeout", shown, whole).transient()
+	default:
+		return fetchErr(KindTimeout, "%s: response not complete within the %s timeout", shown, whole).transient()
+	}
+}
+
+// dnsFailure is a failed lookup of u's host name.
+func dnsFailure(shown string, e *net.DNSError) *FetchError {
 	switch {
-	case errors.As(err, &oe) && oe.Op == "dial" && oe.Timeout():
-		return fmt.Sprintf("connect timeout after %s", phaseTimeout(whole))
-	case strings.Contains(err.Error(), "timeout awaiting response headers"):
-		return fmt.Sprintf("no response headers within %s", max(whole/2, time.Millisecond))
-	case strings.Contains(err.Error(), "TLS handshake timeout"):
-		return fmt.Sprintf("TLS handshake timeout after %s", phaseTimeout(whole))
+	case e.IsNotFound:
+		fe := unreachable(KindDNS, shown, fmt.Sprintf("host %s not found (DNS)", e.Name))
+		fe.retry = false // NXDOMAIN will not change within a run
+		return fe
+	case e.IsTimeout:
+		return unreachable(KindDNS, shown, fmt.Sprintf("DNS lookup of %s timed out", e.Name))
+	default:
+		return unreachable(KindDNS, shown, fmt.Sprintf("DNS lookup of %s failed: %s", e.Name, e.Err))
+	}
+}
+
+// connectFailure is an error before any connection to u's host existed.
+func connectFailure(shown string, u *url.URL, err error) *FetchError {
+	host := hostPort(u)
+	var ne net.Error
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return unreachable(KindConnect, shown, fmt.Sprintf("connection to %s refused", host))
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.ENETDOWN):
+		return unreachable(KindNetwork, shown, fmt.Sprintf("cannot reach %s: network is unreachable", host))
+	case errors.Is(err, syscall.EHOSTUNREACH):
+		return unreachable(KindNetwork, shown, fmt.Sprintf("cannot reach %s: no route to host", host))
+	case errors.As(err, &ne) && ne.Timeout():
+		return unreachable(KindConnect, shown, fmt.Sprintf("could not connect to %s: timed out", host))
+	default:
+		return unreachable(KindConnect, shown, fmt.Sprintf("could not connect to %s: %s", host, describeNetErr(err)))
+	}
+}
+
+// describeNetErr says what went wrong in words an operator can act on.
+func describeNetErr(err error) string {
+	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "connection closed mid-body (unexpected EOF)"
 	case errors.Is(err, syscall.ECONNRESET):

@@ -2,11 +2,13 @@ package scraper
 
 import (
 	"context"
-	"errors"
+	"io"
 	"net"
 	"net/netip"
 	"net/url"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -91,7 +93,7 @@ func TestParseRetryAfter(t *testing.T) {
 		{"Sat, 28 Nov 2026 05:01:30 GMT", 90 * time.Second, true},
 		{"Saturday, 28-Nov-26 05:00:10 GMT", 10 * time.Second, true},
 		{"Sat Nov 28 05:00:05 2026", 5 * time.Second, true},
-		{"Fri, 27 Nov 2026 05:00:00 GMT", 0, true}, // in the past: now
+		{"Fri, 27 Nov 2026 05:00:00 GMT", 0, true},                 // in the past: now
 		{"99999999999999999999", 100 * 365 * 24 * time.Hour, true}, // too big for int64: still a very long wait
 		{"+99999999999999999999999999", 100 * 365 * 24 * time.Hour, true},
 		{"-99999999999999999999", 0, false},
@@ -146,21 +148,34 @@ func TestClassifyNetworkErrors(t *testing.T) {
 	tr := newTransport(context.Background())
 	u, _ := url.Parse("http://user:secret@example.org/")
 	a := &attempt{policy: DefaultPolicy()}
+	dialErr := func(errno syscall.Errno) error {
+		return &url.Error{Op: "Get", URL: u.String(), Err: &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", errno)}}
+	}
 	cases := []struct {
-		err   error
-		kind  string
-		retry bool
+		err      error
+		at       phase
+		kind     string
+		retry    bool
+		hostDown bool
+		msg      string
 	}{
-		{&net.DNSError{Name: "example.invalid", IsNotFound: true}, KindNetwork, false},
-		{&net.DNSError{Name: "example.org", IsTemporary: true}, KindNetwork, true},
-		{&net.OpError{Op: "dial", Err: errors.New("connection refused")}, KindNetwork, true},
-		{&privateAddrError{netip.MustParseAddr("10.0.0.1")}, KindPrivateAddress, false},
-		{&url.Error{Op: "Get", URL: u.String(), Err: &net.DNSError{Name: "x", IsTimeout: true}}, KindTimeout, true},
+		{&net.DNSError{Name: "example.invalid", IsNotFound: true}, phaseDNS, KindDNS, false, true, "host example.invalid not found"},
+		{&net.DNSError{Name: "example.org", IsTemporary: true, Err: "server misbehaving"}, phaseDNS, KindDNS, true, true, "DNS lookup of example.org failed: server misbehaving"},
+		{&url.Error{Op: "Get", URL: u.String(), Err: &net.DNSError{Name: "x", IsTimeout: true}}, phaseDNS, KindDNS, true, true, "DNS lookup of x timed out"},
+		{dialErr(syscall.ECONNREFUSED), phaseDial, KindConnect, true, true, "connection to example.org:80 refused"},
+		{dialErr(syscall.ENETUNREACH), phaseDial, KindNetwork, true, true, "network is unreachable"},
+		{dialErr(syscall.EHOSTUNREACH), phaseDial, KindNetwork, true, true, "no route to host"},
+		{&privateAddrError{netip.MustParseAddr("10.0.0.1")}, phaseDial, KindPrivateAddress, false, false, "non-public address 10.0.0.1"},
+		{syscall.ECONNRESET, phaseHeaders, KindNetwork, true, false, "connection reset by peer"},
+		{io.ErrUnexpectedEOF, phaseBody, KindNetwork, true, false, "unexpected EOF"},
 	}
 	for _, tc := range cases {
-		fe := tr.classify(context.Background(), tc.err, a, u)
-		if fe.Kind != tc.kind || fe.retry != tc.retry {
-			t.Errorf("classify(%v) = %s retry=%v, want %s retry=%v", tc.err, fe.Kind, fe.retry, tc.kind, tc.retry)
+		fe := tr.classify(context.Background(), tc.err, a, u, tc.at)
+		if fe.Kind != tc.kind || fe.retry != tc.retry || fe.hostDown != tc.hostDown {
+			t.Errorf("classify(%v) = %s retry=%v hostDown=%v, want %s retry=%v hostDown=%v", tc.err, fe.Kind, fe.retry, fe.hostDown, tc.kind, tc.retry, tc.hostDown)
+		}
+		if !strings.Contains(fe.Msg, tc.msg) || strings.Contains(fe.Msg, "robots") {
+			t.Errorf("classify(%v) message %q, want it to say %q", tc.err, fe.Msg, tc.msg)
 		}
 		if strings.Contains(fe.Msg, "secret") {
 			t.Errorf("message shows the password: %s", fe.Msg)
@@ -168,7 +183,7 @@ func TestClassifyNetworkErrors(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if fe := newTransport(ctx).classify(ctx, context.Canceled, a, u); fe.Kind != KindCanceled {
+	if fe := newTransport(ctx).classify(ctx, context.Canceled, a, u, phaseHeaders); fe.Kind != KindCanceled {
 		t.Errorf("cancelled run classified as %s", fe.Kind)
 	}
 }
