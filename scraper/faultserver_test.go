@@ -62,7 +62,7 @@ func (s *faultServer) serve(w http.ResponseWriter, r *http.Request) {
 	steps := s.routes[r.URL.Path]
 	n := 0
 	for _, h := range s.hits {
-		if strings.SplitN(h.path, "?", 2)[0] == r.URL.Path {
+		if strings.SplitN(h.path, "?", 2)[0] == r.URL.EscapedPath() {
 			n++
 		}
 	}

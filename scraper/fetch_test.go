@@ -709,6 +709,32 @@ func TestFetchRobots(t *testing.T) {
 			t.Errorf("page requests = %v", hs)
 		}
 	})
+	t.Run("non-ASCII and lower-case escapes match the encoded path", func(t *testing.T) {
+		// RFC 9309 §2.2.2: rules and paths compare percent-encoded.
+		t.Parallel()
+		s := newFaultServer(t)
+		s.on("/robots.txt", fsTyped("text/plain", "User-agent: *\nDisallow: /café\nDisallow: /caf%c3%a9-lower\nDisallow: /%7Euser\nDisallow: /a%2fb\n"))
+		for _, p := range []string{"/cafe", "/a/b", "/été"} {
+			s.on(p, fsPage(fsOKHTML))
+		}
+		p := fetchTestPolicy()
+		p.Delay = 0
+		var targets []Target
+		disallowed := []string{"/café", "/caf%C3%A9/menu", "/caf%c3%a9", "/café-lower", "/caf%C3%A9-lower", "/~user/x", "/%7euser", "/a%2Fb"}
+		allowed := []string{"/cafe", "/a/b", "/été"}
+		for _, path := range append(disallowed, allowed...) {
+			targets = append(targets, fetchTarget(s.URL+path, p))
+		}
+		cs := newFetchHarness(t, false).f.Fetch(context.Background(), targets, nil)
+		for i, path := range disallowed {
+			if cs[i].Err == nil || cs[i].Err.Kind != KindRobotsDisallowed {
+				t.Errorf("%s: %v, want robots_disallowed", path, cs[i].Err)
+			}
+		}
+		for i := range allowed {
+			wantFetchOK(t, cs[len(disallowed)+i], 1)
+		}
+	})
 	t.Run("crawl-delay raises spacing", func(t *testing.T) {
 		t.Parallel()
 		s := newFaultServer(t)

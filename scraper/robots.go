@@ -46,10 +46,11 @@ func (h *hostWorker) checkRobots(ctx context.Context, u *url.URL, p Policy, red 
 		return &e
 	}
 	agent := productToken(p.UserAgent)
-	// Match the path and query exactly as configured: colly sorts the query
-	// first, so "Disallow: /page?b=1" would miss "/page?b=1&a=2".
-	if path := u.RequestURI(); !v.data.TestAgent(path, agent) {
-		return fetchErr(KindRobotsDisallowed, "robots.txt of %s disallows %s for %q", hostPort(u), path, agent)
+	// Match the path and query in the order configured (colly sorts the
+	// query first, so "Disallow: /page?b=1" would miss "/page?b=1&a=2"),
+	// percent-encoded the way the rules were (robotsPath).
+	if path := robotsPath(u.RequestURI()); !v.data.TestAgent(path, agent) {
+		return fetchErr(KindRobotsDisallowed, "robots.txt of %s disallows %s for %q", hostPort(u), red.Parsed(u), agent)
 	}
 	if cd := min(v.data.FindGroup(agent).CrawlDelay, h.run.f.crawlDelayCap); cd > h.crawlDelay {
 		h.crawlDelay = cd
@@ -97,13 +98,14 @@ func (h *hostWorker) fetchRobots(ctx context.Context, u *url.URL, p Policy, red 
 	case a.err != nil:
 		return unavailable(s, "failed ("+strings.TrimPrefix(a.err.Msg, shown+": ")+")")
 	case s >= 200 && s <= 299:
-		data, err := robotstxt.FromBytes(a.body)
+		body := normalizeRobotsPaths(a.body)
+		data, err := robotstxt.FromBytes(body)
 		if err != nil {
 			// RFC 9309 §2.2: use the rules that parse. temoto/robotstxt
 			// rejects the whole file over one stray line, so drop those
 			// lines and try again.
 			h.run.log.Warn("robots.txt has invalid lines; ignoring them", "url", shown, "err", strings.TrimSpace(err.Error()))
-			data, err = robotstxt.FromBytes(lenientRobots(a.body))
+			data, err = robotstxt.FromBytes(lenientRobots(body))
 		}
 		if err != nil {
 			return unavailable(s, "unparsable ("+strings.TrimSpace(err.Error())+")")
@@ -160,4 +162,85 @@ func lenientRobots(body []byte) []byte {
 		out.Write(line)
 	}
 	return out.Bytes()
+}
+
+// normalizeRobotsPaths rewrites the path of every Allow and Disallow line
+// with robotsPath, so that rules and request paths compare in one form.
+// Other lines, and the order of lines, are kept.
+func normalizeRobotsPaths(body []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(body))
+	for line := range bytes.Lines(body) {
+		content, _, _ := bytes.Cut(line, []byte("#"))
+		field, value, ok := bytes.Cut(content, []byte(":"))
+		key := strings.ToLower(string(bytes.TrimSpace(field)))
+		if !ok || (key != "allow" && key != "disallow") {
+			out.Write(line)
+			continue
+		}
+		out.Write(bytes.TrimSpace(field))
+		out.WriteString(": ")
+		out.WriteString(robotsPath(string(bytes.TrimSpace(value))))
+		out.WriteByte('\n')
+	}
+	return out.Bytes()
+}
+
+// robotsPath is a robots.txt rule path or a request path in the one form
+// they are compared in (RFC 9309 §2.2.2): octets outside US-ASCII, and
+// ASCII that is neither reserved nor unreserved (space, quotes, …), are
+// percent-encoded; an encoded unreserved character is decoded; every
+// other escape is written in upper case. "/café", "/caf%c3%a9" and
+// "/caf%C3%A9" are then one path, and "/%7Euser" is "/~user". Reserved
+// characters, and robots.txt's * and $, keep their meaning either way.
+func robotsPath(p string) string {
+	var b strings.Builder
+	b.Grow(len(p))
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c == '%' && i+2 < len(p) && isHex(p[i+1]) && isHex(p[i+2]) {
+			o := unhex(p[i+1])<<4 | unhex(p[i+2])
+			if isUnreserved(o) {
+				b.WriteByte(o)
+			} else {
+				writeEscape(&b, o)
+			}
+			i += 2
+			continue
+		}
+		if c < 0x80 && (isUnreserved(c) || strings.IndexByte(reserved, c) >= 0) {
+			b.WriteByte(c)
+			continue
+		}
+		writeEscape(&b, c) // non-ASCII, controls, space, '%' not starting an escape, …
+	}
+	return b.String()
+}
+
+// reserved are RFC 3986's gen-delims and sub-delims.
+const reserved = ":/?#[]@!$&'()*+,;="
+
+func isUnreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
+}
+
+func writeEscape(b *strings.Builder, o byte) {
+	const hex = "0123456789ABCDEF"
+	b.WriteByte('%')
+	b.WriteByte(hex[o>>4])
+	b.WriteByte(hex[o&15])
 }

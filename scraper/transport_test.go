@@ -130,6 +130,37 @@ func TestBackoff(t *testing.T) {
 	}
 }
 
+func TestRobotsPath(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"/café":                  "/caf%C3%A9",
+		"/caf%c3%a9":             "/caf%C3%A9",
+		"/caf%C3%A9":             "/caf%C3%A9",
+		"/%7Euser/%41b":          "/~user/Ab",
+		"/a%2fb":                 "/a%2Fb", // an encoded slash stays encoded: it is not a path separator
+		"/a b\"c":                "/a%20b%22c",
+		"/100%":                  "/100%25",
+		"/%zz":                   "/%25zz",
+		"/page?b=1&a=2":          "/page?b=1&a=2",
+		"/*.pdf$":                "/*.pdf$",
+		"/q?x=%e2%82%ac&y=€":     "/q?x=%E2%82%AC&y=%E2%82%AC",
+		"/news/2024-05_a.~b.htm": "/news/2024-05_a.~b.htm",
+	} {
+		if got := robotsPath(in); got != want {
+			t.Errorf("robotsPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNormalizeRobotsPaths(t *testing.T) {
+	t.Parallel()
+	in := "User-agent: *\r\nDisallow: /café # the menu\r\nallow:/%7euser\nCrawl-delay: 1\nDisallow:\n"
+	want := "User-agent: *\r\nDisallow: /caf%C3%A9\nallow: /~user\nCrawl-delay: 1\nDisallow: \n"
+	if got := string(normalizeRobotsPaths([]byte(in))); got != want {
+		t.Errorf("normalizeRobotsPaths =\n%q\nwant\n%q", got, want)
+	}
+}
+
 func TestProductToken(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
