@@ -5,6 +5,19 @@
 // as text, Markdown, HTML or JSON to an io.Writer. Nothing here reads files,
 // the network or the clock, so the same inputs always give the same bytes.
 //
+// # Rendering
+//
+// Everything a report says is an input, never patched into its output
+// afterwards: the Report holds both sides, the window and where each side
+// came from (FromSource, ToSource: a live check, a Wayback Machine capture
+// or an imported file), and RenderOptions say what the report is part of
+// (HeadingLevel for Markdown nested under another heading, Fragment for
+// HTML embedded in an Atom entry) and how to label the stamp's time zone
+// (StampZone). The JSON rendering is therefore the same bytes whoever
+// renders a report. The wording of a change set (Result.Describe,
+// Result.SummaryLine, AppendCounts for stored counts) lives here too, so
+// that every output words and orders a change alike.
+//
 // # What a change is
 //
 // Header fields are compared one by one: title_changed, stamp_changed

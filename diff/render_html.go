@@ -3,6 +3,7 @@ package diff
 import (
 	"html/template"
 	"io"
+	"strings"
 
 	"github.com/relwatch/relwatch/snapshots"
 )
@@ -15,10 +16,10 @@ import (
 // the page's language, so that a screen reader speaks it as such.
 type htmlView struct {
 	Title   string
-	From    string
-	To      string
+	From    htmlLine
+	To      htmlLine
 	Sources []string
-	Dates   string
+	Dates   htmlLine
 	Summary string
 	Lang    string // of the page text; "" when unknown
 	Groups  []group
@@ -27,10 +28,10 @@ type htmlView struct {
 func renderHTML(w io.Writer, r Report, opts RenderOptions) error {
 	v := htmlView{
 		Title:   title(r),
-		From:    sideLine(r.From),
-		To:      sideLine(r.To),
+		From:    splitStamp(sideLine(r.From), r.From.UpdatedRaw, r.Lang),
+		To:      splitStamp(sideLine(r.To), r.To.UpdatedRaw, r.Lang),
 		Sources: provenanceLines(r),
-		Dates:   upperFirstOrEmpty(datesLine(r, opts.StampZone)),
+		Dates:   splitStamp(upperFirstOrEmpty(datesLine(r, opts.StampZone)), r.To.UpdatedRaw, r.Lang),
 		Summary: r.SummaryLine(),
 		Lang:    r.Lang,
 		Groups:  groupByPlace(r.Result),
@@ -48,6 +49,21 @@ func renderHTML(w io.Writer, r Report, opts RenderOptions) error {
 	}
 	_, err := io.WriteString(w, "</div>\n")
 	return err
+}
+
+// htmlLine is a line of the report's own words with the page's stamp in
+// it, which is page text (in the page's language).
+type htmlLine struct{ Before, Stamp, After, Lang string }
+
+// splitStamp finds "stamp <raw>" in line and cuts out the raw stamp, to
+// mark it as text in lang.
+func splitStamp(line, raw, lang string) htmlLine {
+	i := strings.Index(line, "stamp "+raw)
+	if raw == "" || i < 0 {
+		return htmlLine{Before: line}
+	}
+	i += len("stamp ")
+	return htmlLine{Before: line[:i], Stamp: raw, After: line[i+len(raw):], Lang: lang}
 }
 
 func upperFirstOrEmpty(s string) string {
@@ -118,13 +134,13 @@ ul.blocks li.paragraph { list-style: none; }
 <body>
 {{template "body" .}}</body>
 </html>
-{{end}}{{define "body"}}<h1>{{.Title}}</h1>
+{{end}}{{define "line"}}{{.Before}}{{if .Stamp}}<span class="stamp"{{if .Lang}} lang="{{.Lang}}"{{end}}>{{.Stamp}}</span>{{end}}{{.After}}{{end}}{{define "body"}}<h1>{{.Title}}</h1>
 <dl class="sides">
-<dt>From</dt><dd>{{.From}}</dd>
-<dt>To</dt><dd>{{.To}}</dd>
+<dt>From</dt><dd>{{template "line" .From}}</dd>
+<dt>To</dt><dd>{{template "line" .To}}</dd>
 </dl>
 {{range .Sources}}<p class="source">{{.}}</p>
-{{end}}{{if .Dates}}<p class="dates">{{.Dates}}.</p>
+{{end}}{{if .Dates.Before}}<p class="dates">{{template "line" .Dates}}.</p>
 {{end}}<p class="summary">{{.Summary}}</p>
 {{range .Groups}}
 <h2{{if and (place .Where) $.Lang}} lang="{{$.Lang}}"{{end}}>{{.Where}}</h2>
