@@ -275,15 +275,16 @@ func (a *Archive) VersionsByHash(ctx context.Context, page snapshots.PageKey, pr
 		prefix = "sha256:" + prefix
 	}
 	prefix = strings.ToLower(prefix)
-	vs, err := a.Versions(ctx, page)
-	if err != nil {
-		return nil, err
+	// Only the matching rows are decoded: a page has thousands of versions
+	// and a hash names one or a few.
+	f := versionFilter{
+		cond: "substr(content_hash, 1, ?) = ?", args: []any{len(prefix), prefix},
+		keep: func(v relwatch.VersionInfo) bool { return strings.HasPrefix(v.ContentHash, prefix) },
 	}
 	var out []relwatch.VersionInfo
-	for _, v := range vs {
-		if strings.HasPrefix(v.ContentHash, prefix) {
-			out = append(out, v)
-		}
-	}
-	return out, nil
+	err := a.readTx(ctx, "find versions by hash", func(tx *sql.Tx) (err error) {
+		out, err = a.someVersionsTx(ctx, tx, page, f)
+		return err
+	})
+	return out, err
 }

@@ -199,12 +199,31 @@ func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]relwa
 
 // versionsTx is Versions in a transaction.
 func (a *Archive) versionsTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey) ([]relwatch.VersionInfo, error) {
+	return a.someVersionsTx(ctx, tx, page, versionFilter{})
+}
+
+// versionFilter picks some of a page's versions: cond is an SQL condition
+// on version_facts with its args, keep the same test in Go for archives
+// older than version_facts (schema 4). The zero filter keeps them all.
+type versionFilter struct {
+	cond string
+	args []any
+	keep func(relwatch.VersionInfo) bool
+}
+
+// someVersionsTx is versionsTx for the versions f keeps, read without
+// decoding the others: a page has thousands.
+func (a *Archive) someVersionsTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey, f versionFilter) ([]relwatch.VersionInfo, error) {
 	var out []relwatch.VersionInfo
 	pk, err := pagePK(ctx, tx, page)
 	if err != nil {
 		return nil, err
 	}
-	q := qVersions
+	q, args := qVersions, []any{pk}
+	if f.cond != "" && a.schema >= 4 {
+		q = strings.Replace(q, "WHERE page_pk = ?", "WHERE page_pk = ? AND "+f.cond, 1)
+		args = append(args, f.args...)
+	}
 	if a.schema < 4 {
 		q = qVersionsOld // read-only on an older archive: no version_facts
 	}
@@ -212,7 +231,7 @@ func (a *Archive) versionsTx(ctx context.Context, tx *sql.Tx, page snapshots.Pag
 		// Read-only on an older archive: its captures are all live.
 		q = strings.Replace(q, "c.source, c.final_url, c.original_url, c.origin", "c.source, c.final_url, '', ''", 1)
 	}
-	rows, err := tx.QueryContext(ctx, q, pk)
+	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -240,6 +259,9 @@ func (a *Archive) versionsTx(ctx context.Context, tx *sql.Tx, page snapshots.Pag
 			if err := json.Unmarshal([]byte(summary.String), &vi.Summary); err != nil {
 				return nil, fail(relwatch.ErrCorrupt, "change into version %d of %s: bad summary", vi.Version, page)
 			}
+		}
+		if a.schema < 4 && f.keep != nil && !f.keep(vi) {
+			continue
 		}
 		out = append(out, vi)
 	}

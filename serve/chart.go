@@ -3,8 +3,6 @@ package serve
 import (
 	"fmt"
 	"strconv"
-
-	"github.com/relwatch/relwatch"
 )
 
 // chart is the timeline's bar chart of changes per year, drawn as SVG
@@ -33,19 +31,12 @@ const (
 	maxYearBar = 60 // years shown at most, the most recent
 )
 
-// changesChart counts, per year of first sighting, the versions that
-// changed the page (every version after the first, parser-only changes
-// left out), from the first year to the last, empty years included.
-func changesChart(versions []relwatch.VersionInfo) chart {
-	counts := map[int]int{}
+// changesChart draws a page's changes per year, from the first year to
+// the last, empty years included.
+func changesChart(perYear map[int]int) chart {
 	first, last, total := 0, 0, 0
-	for _, v := range versions {
-		if v.Version == 1 || v.ParserChange {
-			continue
-		}
-		y := v.FirstSeen.UTC().Year()
-		counts[y]++
-		total++
+	for y, n := range perYear {
+		total += n
 		if first == 0 || y < first {
 			first = y
 		}
@@ -55,6 +46,7 @@ func changesChart(versions []relwatch.VersionInfo) chart {
 		return chart{}
 	}
 	first = max(first, last-maxYearBar+1)
+	counts := perYear
 	most := 0
 	for y := first; y <= last; y++ {
 		most = max(most, counts[y])

@@ -140,70 +140,70 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	versions, err := s.hist.Versions(r.Context(), key)
+	before, err := timelineBefore(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v := timelineView{Key: key.String(), Lang: key.Lang, Title: key.String(), FeedHref: pageHref(key) + "/feed.atom"}
-	if n := len(versions); n > 0 {
-		latest, err := s.hist.Snapshot(r.Context(), key, versions[n-1].Version)
+	tl, err := history.ReadTimeline(r.Context(), s.hist, key, before, timelineRows)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := timelineView{Key: key.String(), Lang: key.Lang, Title: key.String(), FeedHref: pageHref(key) + "/feed.atom", Total: tl.Total}
+	hash := func(n int) string { return tl.Marks[n-1].ContentHash } // of version n
+	if n := tl.Total; n > 0 {
+		latest, err := s.hist.Snapshot(r.Context(), key, n)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		v.Title, v.URL = latest.Title, latest.URL
-		v.LatestHref = versionHref(key, versions[n-1].ContentHash)
+		v.LatestHref = versionHref(key, hash(n))
 		if n > 1 {
-			v.LastDiffHref = diffHref(key, versions[n-2].ContentHash, versions[n-1].ContentHash)
+			v.LastDiffHref = diffHref(key, hash(n-1), hash(n))
 		}
 	}
-	v.Total = len(versions)
-	top, err := timelineTop(r, len(versions))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if top < len(versions) {
-		v.NewerHref = pageHref(key)
-		if newer := top + timelineRows; newer < len(versions) {
-			v.NewerHref += "?before=" + strconv.Itoa(newer+1)
+	if len(tl.Versions) > 0 {
+		if top := tl.Versions[len(tl.Versions)-1].Version; top < tl.Total {
+			v.NewerHref = pageHref(key)
+			if newer := top + timelineRows; newer < tl.Total {
+				v.NewerHref += "?before=" + strconv.Itoa(newer+1)
+			}
+		}
+		if bottom := tl.Versions[0].Version; bottom > 1 {
+			v.OlderHref = pageHref(key) + "?before=" + strconv.Itoa(bottom)
 		}
 	}
-	bottom := max(0, top-timelineRows)
-	if bottom > 0 {
-		v.OlderHref = pageHref(key) + "?before=" + strconv.Itoa(bottom+1)
-	}
-	reverts := history.Reverts(versions)
-	for i := top - 1; i >= bottom; i-- {
-		vi := versions[i]
+	for i := len(tl.Versions) - 1; i >= 0; i-- {
+		vi := tl.Versions[i]
 		row := versionRow{
 			N: vi.Version, Href: versionHref(key, vi.ContentHash), Hash: vi.ContentHash, ShortHash: hashRef(vi.ContentHash),
 			FirstSeen: timePtr(vi.FirstSeen), LastSeen: timePtr(vi.LastSeen), Checks: vi.Checks, Stamp: vi.UpdatedRaw,
 			Source: sourceText(vi.Provenance, vi.FirstSeen), Change: history.ChangeLine(vi),
-			StampOnly: vi.StampOnly, ParserChange: vi.ParserChange, RevertTo: reverts[vi.Version],
+			StampOnly: vi.StampOnly, ParserChange: vi.ParserChange, RevertTo: tl.Reverts[vi.Version],
 		}
-		if i > 0 {
-			row.DiffHref = diffHref(key, versions[i-1].ContentHash, vi.ContentHash)
+		if vi.Version > 1 && vi.Version <= len(tl.Marks) {
+			row.DiffHref = diffHref(key, hash(vi.Version-1), vi.ContentHash)
 		}
 		v.Versions = append(v.Versions, row)
 	}
-	v.Chart = changesChart(versions)
+	v.Chart = changesChart(history.ChangesPerYear(tl.Marks))
 	s.renderPage(w, r, http.StatusOK, "timeline", layout{Title: v.Key, Feed: v.FeedHref, FeedTitle: "relwatch: changes to " + v.Key, Body: v})
 }
 
-// timelineTop reads ?before=N, the version the rows stop before (the
-// newest rows when absent), as an index into the page's versions.
-func timelineTop(r *http.Request, total int) (int, error) {
+// timelineBefore reads ?before=N: the timeline lists the versions before
+// version N; 0 (the newest) when absent.
+func timelineBefore(r *http.Request) (int, error) {
 	before := r.URL.Query().Get("before")
 	if before == "" {
-		return total, nil
+		return 0, nil
 	}
 	n, err := strconv.Atoi(before)
 	if err != nil || n < 2 {
 		return 0, badInput("before %q: want a version number of 2 or more", before)
 	}
-	return min(n-1, total), nil
+	return n, nil
 }
 
 // sourceText says in a few words where a version came from.

@@ -298,6 +298,7 @@ func TestServeBadInputs(t *testing.T) {
 		says   string
 	}{
 		{"/p/nope/en", 404, "nope/en"},
+		{"/p/kazakhstan/fr?before=x", 400, "want a version number"},
 		{"/p/kazakhstan/fr/v/0", 400, "numbered from 1"},
 		{"/p/collide/en/v/" + f.prefix, 400, "different contents"},
 		{"/p/kazakhstan/fr/diff?from=3&amp;to=1", 400, "newer than"},
@@ -344,6 +345,11 @@ func TestServePages(t *testing.T) {
 	}
 	if strings.Index(timeline, `id="v3"`) > strings.Index(timeline, `id="v1"`) {
 		t.Error("the timeline is not newest first")
+	}
+	older := f.mustGet(t, "/p/kazakhstan/fr?before=3")
+	if strings.Contains(older, `id="v3"`) || !strings.Contains(older, `id="v2"`) || !strings.Contains(older, `id="v1"`) ||
+		!strings.Contains(older, `<a href="/p/kazakhstan/fr">← newer versions</a>`) || !strings.Contains(older, "3 versions") {
+		t.Errorf("the timeline before version 3:\n%s", older)
 	}
 
 	v2 := f.mustGet(t, "/p/kazakhstan/fr/v/2")
