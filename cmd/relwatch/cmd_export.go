@@ -57,6 +57,9 @@ func runExport(ctx context.Context, g *globals, dir string, opts history.ExportO
 	if opts.FeedLimit < 0 {
 		return usageError(fmt.Errorf("--feed-limit %d: want 0 or more", opts.FeedLimit))
 	}
+	if err := checkOutputDir("export", dir); err != nil {
+		return usageError(err)
+	}
 	arc, err := g.openArchive(ctx)
 	if err != nil {
 		return err
@@ -74,7 +77,7 @@ func runExport(ctx context.Context, g *globals, dir string, opts history.ExportO
 		fmt.Fprintf(g.io.Out, "removed  %s\n", p)
 	}
 	if err != nil {
-		return err
+		return outputError(err)
 	}
 	_, err = fmt.Fprintf(g.io.Out, "export %s: %d written, %d removed, %d unchanged\n", dir, len(res.Written), len(res.Removed), res.Unchanged)
 	return err

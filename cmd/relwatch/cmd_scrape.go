@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -64,10 +65,18 @@ func runScrape(ctx context.Context, g *globals, opts scrapeOptions) error {
 		return err
 	}
 	results, err := scrapeRun(ctx, g, cfg, targets, opts, nil)
-	if err != nil {
+	if results == nil {
 		return err
 	}
-	return scrapeExit(ctx, results, opts.exitCode, cfg.StaleAfter)
+	// An output error does not hide what the run found: an interruption,
+	// a failed or stale page and a change (--exit-code) keep their exit
+	// codes, with the output error said on stderr.
+	exit := scrapeExit(ctx, results, opts.exitCode, cfg.StaleAfter)
+	if err == nil || exit == nil {
+		return cmp.Or(err, exit)
+	}
+	fmt.Fprintf(g.io.Err, "relwatch: %v\n", err)
+	return exit
 }
 
 // scrapeRun is one scrape: it opens the archive, holds the writer lock
@@ -76,6 +85,9 @@ func runScrape(ctx context.Context, g *globals, opts scrapeOptions) error {
 // recorded (watch uses it to stop between pages).
 func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []config.Target, opts scrapeOptions, afterPage func()) (_ []track.Result, err error) {
 	if opts.reportDir != "" {
+		if err := checkOutputDir("--report-dir", opts.reportDir); err != nil {
+			return nil, usageError(err)
+		}
 		if err := checkReportNames(targets); err != nil {
 			return nil, usageError(err)
 		}
@@ -124,10 +136,15 @@ func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []con
 	if err := printResults(g.io, results, opts.json); err != nil {
 		return nil, err
 	}
+	// The pages are archived and printed: a report that cannot be written
+	// is an output error (exit 5), returned with the results.
 	if err := writeReports(opts.reportDir, results); err != nil {
-		return nil, err
+		return results, outputError(err)
 	}
-	return results, appendSummary(summaryPath(opts.summary), results)
+	if err := appendSummary(summaryPath(opts.summary), results); err != nil {
+		return results, outputError(err)
+	}
+	return results, nil
 }
 
 // fromArchive completes the results from the archive's state after the

@@ -19,6 +19,7 @@ const (
 	exitUsage       = 2   // bad flags, bad arguments or a bad config file
 	exitFailed      = 3   // one or more targets failed (the others were archived)
 	exitUnusable    = 4   // archive unusable: locked, corrupt, not an archive, newer schema, unwritable
+	exitOther       = 5   // an output could not be written (export, --report-dir, --summary), or any other error
 	exitInterrupted = 130 // interrupted (SIGINT/SIGTERM)
 )
 
@@ -29,6 +30,8 @@ const exitCodesHelp = `Exit codes:
   3    one or more targets failed or are stale (the others were still archived)
   4    archive unusable (locked, corrupt, not an archive, newer schema, missing)
        or unwritable (disk full, read-only, a bad lock file)
+  5    an output could not be written (export DIR, --report-dir, --summary),
+       or another error that is neither a target's nor the archive's
   130  interrupted`
 
 // exitError carries an exit code out of a command. Its message, if any, has
@@ -46,6 +49,10 @@ func (e *exitError) Error() string {
 }
 
 func (e *exitError) Unwrap() error { return e.err }
+
+// outputError marks an error writing an output relwatch was asked for
+// (export DIR, --report-dir, --summary): exit code 5.
+func outputError(err error) error { return &exitError{code: exitOther, err: err} }
 
 // usageError marks an error as the user's: exit code 2.
 func usageError(err error) error { return &exitError{code: exitUsage, err: err} }
@@ -66,7 +73,7 @@ func exitCode(err error) int {
 	case errors.Is(err, relwatch.ErrUnusable):
 		return exitUnusable
 	default:
-		return exitFailed
+		return exitOther // exit 3 is only for targets that failed or are stale
 	}
 }
 

@@ -73,6 +73,9 @@ func writeExport(dir string, files []history.ExportFile) (exportResult, error) {
 // writeIfChanged writes one file atomically unless it already holds the
 // same bytes.
 func writeIfChanged(dir string, f history.ExportFile) (bool, error) {
+	if err := noLinkBelow(dir, f.Path); err != nil {
+		return false, fmt.Errorf("export %s: %w", f.Path, err)
+	}
 	target := filepath.Join(dir, filepath.FromSlash(f.Path))
 	if old, err := os.ReadFile(target); err == nil && bytes.Equal(old, f.Data) {
 		return false, nil
@@ -108,6 +111,11 @@ func writeIfChanged(dir string, f history.ExportFile) (bool, error) {
 // ours but that are no longer planned, and temporary files left by an
 // interrupted export. It never removes folders, links or other names.
 func removeStale(dir, folder string, ours func(name string) bool, planned map[string]bool) ([]string, error) {
+	if folder != "." {
+		if err := noLinkBelow(dir, folder); err != nil {
+			return nil, fmt.Errorf("export: %w", err)
+		}
+	}
 	entries, err := os.ReadDir(filepath.Join(dir, filepath.FromSlash(folder)))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil

@@ -64,6 +64,9 @@ func writeReports(dir string, results []track.Result) error {
 			return err
 		}
 		base := reportBase(dir, key, r.Version)
+		if err := noLinkBelow(dir, key.ID); err != nil {
+			return fmt.Errorf("report dir: %w", err)
+		}
 		if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
 			return fmt.Errorf("report dir: %w", err)
 		}
@@ -73,6 +76,9 @@ func writeReports(dir string, results []track.Result) error {
 				return fmt.Errorf("%s: render %s report: %w", r.Page, format, err)
 			}
 			path := base + "." + reportExt[format]
+			if err := noLinkBelow(dir, key.ID+"/"+filepath.Base(path)); err != nil {
+				return fmt.Errorf("report dir: %w", err)
+			}
 			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 				return fmt.Errorf("%s: write report: %w", r.Page, err)
 			}
