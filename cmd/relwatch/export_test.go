@@ -219,3 +219,57 @@ func TestExportIdempotent(t *testing.T) {
 		t.Fatalf("third export:\n%s", third)
 	}
 }
+
+// TestExportRefusesUnsafeFolders: an empty DIR, a file in its place and a
+// symbolic link below it are refused, and nothing behind the link is
+// written or removed; none of them is exit 3, which means failed targets.
+func TestExportRefusesUnsafeFolders(t *testing.T) {
+	dir := t.TempDir()
+	cfg := fixtureArchive(t, dir)
+	e := &testEnv{t: t}
+	runIn := func(args ...string) (string, int) {
+		_, stderr, code := e.relwatch(append([]string{"--config", cfg}, args...)...)
+		return stderr, code
+	}
+	if stderr, code := runIn("export", ""); code != exitUsage || !strings.Contains(stderr, "empty folder name") {
+		t.Errorf(`export "": exit %d, stderr %q`, code, stderr)
+	}
+	file := filepath.Join(dir, "a-file")
+	if err := os.WriteFile(file, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if stderr, code := runIn("export", file); code != exitUsage || !strings.Contains(stderr, "is not a folder") {
+		t.Errorf("export into a file: exit %d, stderr %q", code, stderr)
+	}
+
+	out := filepath.Join(dir, "site")
+	if _, code := runIn("export", out); code != exitOK {
+		t.Fatalf("export: exit %d", code)
+	}
+	// changes/ replaced by a link to a folder of the user's, holding a
+	// file with a change file's name.
+	elsewhere := filepath.Join(dir, "elsewhere")
+	if err := os.Mkdir(elsewhere, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	victim := filepath.Join(elsewhere, "2001-01-01-x-en-v2.md")
+	if err := os.WriteFile(victim, []byte("not relwatch's"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(out, "changes")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(elsewhere, filepath.Join(out, "changes")); err != nil {
+		t.Fatal(err)
+	}
+	stderr, code := runIn("export", out)
+	if code != exitOther || !strings.Contains(stderr, "is a symbolic link") {
+		t.Errorf("export through a linked changes/: exit %d, stderr %q", code, stderr)
+	}
+	if data, err := os.ReadFile(victim); err != nil || string(data) != "not relwatch's" {
+		t.Errorf("a file behind the link was changed: %q, %v", data, err)
+	}
+	if entries, _ := os.ReadDir(elsewhere); len(entries) != 1 {
+		t.Errorf("export wrote behind the link: %v", entries)
+	}
+}
