@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gocolly/colly/v2"
+	"golang.org/x/net/publicsuffix"
 
 	"github.com/relwatch/relwatch"
 )
@@ -157,6 +159,7 @@ func (f *Fetcher) newRun(ctx context.Context) *fetchRun {
 	c.TraceHTTP = false
 	c.Headers = nil
 	c.SetRequestTimeout(0) // the per-attempt deadline lives in the transport
+	c.DisableCookies()     // one jar per target, kept by the transport
 	c.WithTransport(r.tr)
 	c.SetRedirectHandler(r.tr.checkRedirect)
 	c.OnResponse(func(resp *colly.Response) {
@@ -192,6 +195,7 @@ type exchange struct {
 	robots bool
 	header http.Header // extra request headers (validators)
 	redact relwatch.Redactor
+	jar    http.CookieJar // the target's own cookies; nil sends and keeps none
 }
 
 // do makes one attempt through colly and returns it with its outcome
@@ -203,6 +207,7 @@ func (r *fetchRun) do(ctx context.Context, x exchange) *attempt {
 		origin:  x.url,
 		shown:   x.redact.Parsed(x.url),
 		redact:  x.redact,
+		jar:     x.jar,
 		exempt:  x.exempt,
 		maxHops: maxPageHops,
 		maxBody: x.policy.MaxBody,
@@ -339,7 +344,14 @@ func (h *hostWorker) fetchInto(ctx context.Context, t Target, c *Capture) *Fetch
 	if t.LastModified != "" {
 		validators.Set("If-Modified-Since", t.LastModified)
 	}
-	x := exchange{url: u, exempt: hostPort(u), policy: p, header: validators, redact: t.Redact}
+	// Cookies are the target's own: a session a site starts for one
+	// target (and its retries and redirects) is never sent with another
+	// target's requests, even on the same host.
+	jar, err := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
+	if err != nil {
+		return fetchErr(KindNetwork, "cookie jar for %s: %v", t.Redact.Parsed(u), err)
+	}
+	x := exchange{url: u, exempt: hostPort(u), policy: p, header: validators, redact: t.Redact, jar: jar}
 
 	var fe *FetchError
 	for n := 1; ; n++ {

@@ -970,6 +970,51 @@ func TestFetchCredentialsNeverShown(t *testing.T) {
 	}
 }
 
+// TestFetchCookiesStayWithTheirTarget: a cookie set for one target is sent
+// on that target's own redirects and retries, never with another target's
+// requests to the same host (which may use other credentials), nor with
+// robots.txt.
+func TestFetchCookiesStayWithTheirTarget(t *testing.T) {
+	t.Parallel()
+	s := newFaultServer(t)
+	s.on("/robots.txt", fsStatus(404, "Set-Cookie", "robots=r1; Path=/"))
+	s.on("/login", func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: "sid", Value: "for-login", Path: "/"})
+		http.Redirect(w, r, "/session", http.StatusFound)
+	})
+	s.on("/session", fsStatus(503, "Set-Cookie", "retry=1; Path=/"), fsPage(fsOKHTML))
+	s.on("/other", fsPage(fsOKHTML))
+	p := fetchTestPolicy()
+	u, _ := url.Parse(s.URL)
+	u.User = url.UserPassword("someone-else", "pw")
+	cs := newFetchHarness(t, true).f.Fetch(context.Background(), []Target{
+		fetchTarget(s.url("/login"), p),
+		fetchTarget(u.String()+"/other", p),
+	}, nil)
+	wantFetchOK(t, cs[0], 2)
+	wantFetchOK(t, cs[1], 1)
+	session := s.hitsFor("/session")
+	if len(session) != 2 {
+		t.Fatalf("/session asked %d times, want 2 (a 503, then the retry)", len(session))
+	}
+	if got := session[0].header.Get("Cookie"); got != "sid=for-login" {
+		t.Errorf("the redirect after login sent Cookie %q, want the session cookie", got)
+	}
+	if got := session[1].header.Get("Cookie"); !strings.Contains(got, "sid=for-login") || !strings.Contains(got, "retry=1") {
+		t.Errorf("the retry sent Cookie %q, want the target's cookies", got)
+	}
+	if c := s.hitsFor("/login")[0].header.Get("Cookie"); c != "" {
+		t.Errorf("the first request of a target was sent Cookie %q", c)
+	}
+	for _, path := range []string{"/other", "/robots.txt"} {
+		for _, h := range s.hitsFor(path) {
+			if c := h.header.Get("Cookie"); c != "" {
+				t.Errorf("%s was sent Cookie %q, set for another target", path, c)
+			}
+		}
+	}
+}
+
 // colly applies COLLY_* environment variables after its options; none of
 // them may loosen our limits or serve cached pages.
 func TestFetchIgnoresCollyEnvironment(t *testing.T) {

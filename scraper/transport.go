@@ -55,6 +55,7 @@ type attempt struct {
 	origin   *url.URL          // the URL asked for
 	shown    string            // origin, redacted, for messages
 	redact   relwatch.Redactor // what of a URL messages may show
+	jar      http.CookieJar    // the target's cookies; nil for robots.txt and Wayback requests
 	exempt   string            // the configured target's own host:port, which may be loopback or private
 	deadline time.Time
 	maxHops  int
@@ -233,10 +234,20 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.WithContext(ph.trace(ctx))
 	hop := hostPort(req.URL)
 	a.hops++
+	if a.jar != nil {
+		for _, c := range a.jar.Cookies(req.URL) {
+			req.AddCookie(c)
+		}
+	}
 	resp, err := t.innerFor(innerKey{ruleFor(a.policy, hop, a.exempt)}).RoundTrip(req)
 	if err != nil {
 		cancel()
 		return nil, a.fail(t.classify(ctx, err, a, req.URL, ph.get()))
+	}
+	if a.jar != nil {
+		if cs := resp.Cookies(); len(cs) > 0 {
+			a.jar.SetCookies(req.URL, cs)
+		}
 	}
 	if isRedirect(resp) {
 		// net/http reads at most a few KiB of a redirect body, then closes
