@@ -35,9 +35,17 @@ type ChangeEntry struct {
 // Latest) of the given pages, newest first. pages must come from the same
 // view as arc.
 func LoadChanges(ctx context.Context, arc relwatch.Reader, pages []relwatch.PageStatus) ([]ChangeEntry, error) {
+	return LoadRecentChanges(ctx, arc, pages, 0)
+}
+
+// LoadRecentChanges is LoadChanges for the newest limit changes only (all
+// of them when limit is 0). A page's versions are in time order, so the
+// newest limit changes of all pages are among each page's newest limit:
+// only those are read and compared, however long the history.
+func LoadRecentChanges(ctx context.Context, arc relwatch.Reader, pages []relwatch.PageStatus, limit int) ([]ChangeEntry, error) {
 	var out []ChangeEntry
 	for _, p := range pages {
-		entries, err := loadPageChanges(ctx, arc, p)
+		entries, err := loadPageChanges(ctx, arc, p, limit)
 		if err != nil {
 			return nil, err
 		}
@@ -46,20 +54,28 @@ func LoadChanges(ctx context.Context, arc relwatch.Reader, pages []relwatch.Page
 	slices.SortStableFunc(out, func(a, b ChangeEntry) int {
 		return cmp.Or(b.At.Compare(a.At), cmp.Compare(a.Page.String(), b.Page.String()), cmp.Compare(b.Version, a.Version))
 	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
 	return out, nil
 }
 
-// loadPageChanges reads the changes of one page up to p.Latest.
-func loadPageChanges(ctx context.Context, arc relwatch.Reader, p relwatch.PageStatus) ([]ChangeEntry, error) {
+// loadPageChanges reads the changes of one page up to p.Latest, the
+// newest limit of them when limit > 0.
+func loadPageChanges(ctx context.Context, arc relwatch.Reader, p relwatch.PageStatus, limit int) ([]ChangeEntry, error) {
 	if p.Latest < 2 {
 		return nil, nil
 	}
-	prev, err := arc.Snapshot(ctx, p.Page, 1)
+	first := 2
+	if limit > 0 {
+		first = max(2, p.Latest-limit+1)
+	}
+	prev, err := arc.Snapshot(ctx, p.Page, first-1)
 	if err != nil {
-		return nil, fmt.Errorf("%s: version 1: %w", p.Page, err)
+		return nil, fmt.Errorf("%s: version %d: %w", p.Page, first-1, err)
 	}
 	var out []ChangeEntry
-	for n := 2; n <= p.Latest; n++ {
+	for n := first; n <= p.Latest; n++ {
 		cur, err := arc.Snapshot(ctx, p.Page, n)
 		if err != nil {
 			return nil, fmt.Errorf("%s: version %d: %w", p.Page, n, err)
@@ -355,12 +371,9 @@ func ReadFeed(ctx context.Context, r relwatch.History, q FeedQuery) (Feed, error
 			pages = filterPages(pages, *q.Page)
 			id += "/" + strings.TrimSuffix(q.Page.String(), "/")
 		}
-		changes, err := LoadChanges(ctx, v, pages)
+		changes, err := LoadRecentChanges(ctx, v, pages, q.Limit)
 		if err != nil {
 			return err
-		}
-		if q.Limit > 0 && len(changes) > q.Limit {
-			changes = changes[:q.Limit]
 		}
 		feed, err = BuildFeed(changes, FeedOptions{
 			ID: id, Title: FeedTitle(pages), Fallback: NewestChange(pages), Links: q.Links, EntryLinks: q.EntryLinks,
