@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"os"
 
@@ -30,6 +31,15 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
 	return nil, fmt.Errorf("--log-format %q: want text or json", format)
+}
+
+// routeStdlibLog sends what Go's own libraries print through the standard
+// log package — net/http's "Unsolicited response received on idle HTTP
+// channel" after a too-short Content-Length, for one — to logger as
+// warnings, so that --log-format json stays JSON.
+func routeStdlibLog(logger *slog.Logger) {
+	log.SetFlags(0)
+	log.SetOutput(slog.NewLogLogger(logger.Handler(), slog.LevelWarn).Writer())
 }
 
 func isTerminal(w io.Writer) bool {

@@ -145,6 +145,7 @@ page has one language.`,
 				return usageError(err)
 			}
 			g.log = logger
+			routeStdlibLog(logger)
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
