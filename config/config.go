@@ -170,7 +170,8 @@ func Load(path string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	if cfg.Archive != "" && !filepath.IsAbs(cfg.Archive) {
+	// A connection string (postgres://…) is not a path.
+	if cfg.Archive != "" && !filepath.IsAbs(cfg.Archive) && !strings.Contains(cfg.Archive, "://") {
 		cfg.Archive = filepath.Join(filepath.Dir(path), cfg.Archive)
 	}
 	return cfg, nil

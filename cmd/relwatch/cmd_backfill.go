@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
@@ -76,11 +75,7 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 	}
 	key := target.Key()
 
-	mode := archive.ReadWrite
-	if opts.dryRun {
-		mode = archive.ReadOnly
-	}
-	arc, err := g.openArchiveAs(ctx, cfg, mode)
+	arc, err := g.openArchiveAs(ctx, cfg, !opts.dryRun)
 	switch {
 	case opts.dryRun && errors.Is(err, relwatch.ErrNoArchive):
 		arc = nil // nothing archived yet

@@ -111,7 +111,7 @@ func runConfigCheck(g *globals) error {
 		LagAfter   string           `yaml:"lag_after"`
 		Wayback    effectiveWayback `yaml:"wayback"`
 		Redacted   []string         `yaml:"redact_params"`
-	}{Redacted: append(slices.Clone(relwatch.SecretParams), cfg.Redact.Extra...), Source: cfg.Source, Archive: g.archivePath(cfg), Parallel: cfg.Parallel(),
+	}{Redacted: append(slices.Clone(relwatch.SecretParams), cfg.Redact.Extra...), Source: cfg.Source, Archive: shownArchive(g.archivePath(cfg)), Parallel: cfg.Parallel(),
 		StaleAfter: cfg.StaleAfter.String(), LagAfter: cfg.LagAfter.String(), Wayback: effectiveWaybackOf(cfg.Wayback)}
 	w := bufio.NewWriter(g.io.Out)
 	if err := encodeYAML(w, head); err != nil {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/track"
 )
 
@@ -68,7 +67,7 @@ func runImport(ctx context.Context, g *globals, ref string, files []string, opts
 		}
 	}
 
-	arc, err := g.openArchiveAs(ctx, cfg, archive.ReadWrite)
+	arc, err := g.openArchiveAs(ctx, cfg, true)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/history"
 )
 
@@ -41,7 +40,7 @@ func runPages(ctx context.Context, g *globals, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	arc, err := archive.Open(ctx, g.archivePath(cfg), archive.ReadOnly)
+	arc, err := openStore(ctx, g.archivePath(cfg), false)
 	if err != nil {
 		return err
 	}

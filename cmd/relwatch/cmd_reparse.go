@@ -46,16 +46,15 @@ func runReparse(ctx context.Context, g *globals, args []string, dryRun bool) err
 	}
 	// Like every command that reads an archive, reparse never creates one:
 	// a missing file is refused (exit 4) before anything is written.
-	arc, err := archive.Open(ctx, g.archivePath(cfg), archive.ReadOnly)
+	arc, err := openStore(ctx, g.archivePath(cfg), false)
 	if err != nil {
 		return err
 	}
 	if dryRun {
-		// Read-only, no writer lock: the rebuild runs on a private copy
-		// and is rolled back there, so a running scrape neither blocks
-		// nor is blocked by a dry run.
+		// No writer lock: the rebuild is rolled back, so a running scrape
+		// neither blocks nor is blocked by a dry run.
 		defer arc.Close()
-		scratch, discard, err := arc.ScratchCopy(ctx)
+		scratch, discard, err := dryRunStore(ctx, arc, g.archivePath(cfg))
 		if err != nil {
 			return err
 		}
@@ -63,7 +62,7 @@ func runReparse(ctx context.Context, g *globals, args []string, dryRun bool) err
 		arc = scratch
 	} else {
 		arc.Close()
-		if arc, err = archive.Open(ctx, g.archivePath(cfg), archive.ReadWrite); err != nil {
+		if arc, err = openStore(ctx, g.archivePath(cfg), true); err != nil {
 			return err
 		}
 		defer arc.Close()
@@ -125,4 +124,23 @@ func reparsePage(cfg config.Config, p relwatch.PageStatus) track.Page {
 		}
 	}
 	return page
+}
+
+// dryRunStore is where reparse --dry-run rebuilds: for a SQLite file, a
+// private read-write copy (the archive is open read-only); for PostgreSQL,
+// the archive itself opened for writing, as Reparse's dry run rolls its
+// one transaction back and so never changes it.
+func dryRunStore(ctx context.Context, arc relwatch.Store, location string) (relwatch.Store, func() error, error) {
+	if a, ok := arc.(*archive.Archive); ok {
+		scratch, discard, err := a.ScratchCopy(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		return scratch, discard, nil
+	}
+	rw, err := openStore(ctx, location, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rw, rw.Close, nil
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/scraper"
@@ -92,7 +91,7 @@ func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []con
 			return nil, usageError(err)
 		}
 	}
-	arc, err := g.openArchiveAs(ctx, cfg, archive.ReadWrite)
+	arc, err := g.openArchiveAs(ctx, cfg, true)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +151,7 @@ func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []con
 // shows the stamp of its latest version, and a page with no successful
 // check for longer than staleAfter at now is marked stale (when
 // staleAfter is not 0).
-func fromArchive(ctx context.Context, arc *archive.Archive, targets []config.Target, results []track.Result, now time.Time, staleAfter time.Duration) error {
+func fromArchive(ctx context.Context, arc relwatch.History, targets []config.Target, results []track.Result, now time.Time, staleAfter time.Duration) error {
 	pages, err := arc.Pages(ctx)
 	if err != nil {
 		return err

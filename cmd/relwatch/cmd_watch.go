@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/config"
 )
 
@@ -103,7 +102,7 @@ func runWatch(ctx context.Context, g *globals, opts watchOptions) error {
 // as its context outlives the signal; a run that grabs the lock in
 // between makes it wait as before.)
 func awaitWriterLock(ctx context.Context, g *globals, cfg config.Config, wait time.Duration) error {
-	arc, err := g.openArchiveAs(ctx, cfg, archive.ReadWrite)
+	arc, err := g.openArchiveAs(ctx, cfg, true)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/relwatch/relwatch"
-	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/snapshots"
@@ -46,11 +45,14 @@ func (g *globals) config() (config.Config, error) {
 	return config.Load(config.Find(g.configFlag))
 }
 
-// archivePath is --db, else the config's archive, else ./relwatch.db.
+// archivePath is --db, else $RELWATCH_DB, else the config's archive, else
+// ./relwatch.db: a file, or a PostgreSQL connection string.
 func (g *globals) archivePath(cfg config.Config) string {
 	switch {
 	case g.dbFlag != "":
 		return g.dbFlag
+	case envArchive() != "":
+		return envArchive()
 	case cfg.Archive != "":
 		return cfg.Archive
 	default:
@@ -59,20 +61,20 @@ func (g *globals) archivePath(cfg config.Config) string {
 }
 
 // openArchive opens the archive for reading; it never creates one.
-func (g *globals) openArchive(ctx context.Context) (*archive.Archive, error) {
+func (g *globals) openArchive(ctx context.Context) (relwatch.Store, error) {
 	cfg, err := g.config()
 	if err != nil {
 		return nil, err
 	}
-	return archive.Open(ctx, g.archivePath(cfg), archive.ReadOnly)
+	return openStore(ctx, g.archivePath(cfg), false)
 }
 
-// openArchiveAs opens the archive in mode. When that creates a new archive
+// openArchiveAs opens the archive, for writing when write. When that creates a new archive
 // it says so (a warning, so that a mistyped --db in a cron line shows at
 // once instead of quietly starting a second history).
-func (g *globals) openArchiveAs(ctx context.Context, cfg config.Config, mode archive.Mode) (*archive.Archive, error) {
-	arc, err := archive.Open(ctx, g.archivePath(cfg), mode)
-	if err == nil && arc.Created() {
+func (g *globals) openArchiveAs(ctx context.Context, cfg config.Config, write bool) (relwatch.Store, error) {
+	arc, err := openStore(ctx, g.archivePath(cfg), write)
+	if c, ok := arc.(interface{ Created() bool }); err == nil && ok && c.Created() {
 		g.log.Warn("created a new archive at "+arc.Path(), "archive", arc.Path())
 	}
 	return arc, err
@@ -81,7 +83,7 @@ func (g *globals) openArchiveAs(ctx context.Context, cfg config.Config, mode arc
 // closeArchive closes arc and keeps its error in *err: the final write-back
 // of a writing command can fail (a full disk), which is an archive problem
 // even when everything before it went well.
-func closeArchive(arc *archive.Archive, err *error) {
+func closeArchive(arc relwatch.Store, err *error) {
 	if cerr := arc.Close(); cerr != nil {
 		*err = errors.Join(*err, cerr)
 	}
@@ -89,7 +91,7 @@ func closeArchive(arc *archive.Archive, err *error) {
 
 // openPage opens the archive for reading and resolves a PAGE argument in
 // it. The caller closes the archive.
-func (g *globals) openPage(ctx context.Context, ref string) (*archive.Archive, snapshots.PageKey, error) {
+func (g *globals) openPage(ctx context.Context, ref string) (relwatch.Store, snapshots.PageKey, error) {
 	arc, err := g.openArchive(ctx)
 	if err != nil {
 		return nil, snapshots.PageKey{}, err
@@ -105,7 +107,7 @@ func (g *globals) openPage(ctx context.Context, ref string) (*archive.Archive, s
 // resolvePage turns a PAGE argument into a page key known to the archive;
 // an id alone that the archive has in several languages is a usage error
 // (exit 2) naming the languages.
-func resolvePage(ctx context.Context, a *archive.Archive, ref string) (snapshots.PageKey, error) {
+func resolvePage(ctx context.Context, a relwatch.History, ref string) (snapshots.PageKey, error) {
 	return history.ResolvePage(ctx, a, ref)
 }
 
