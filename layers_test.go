@@ -27,6 +27,7 @@ var layers = map[string]int{
 	"history":      3, // the read side
 	"notify":       3, // telling people, from the outbox
 	"archivetest":  3, // the contract tests every store passes
+	"archivecopy":  3, // a whole archive from one store to another
 	"relwatchtest": 3, // an in-memory relwatch.History for tests
 	"config":       3, // the config file, for every front end
 	"serve":        4, // HTTP front end

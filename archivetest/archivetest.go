@@ -33,6 +33,7 @@ func Run(t *testing.T, e Engine) {
 			c.test(t, e.New(t))
 		})
 	}
+	t.Run("LoadPageKeepsEverything", func(t *testing.T) { testLoadPageKeepsEverything(t, e) })
 }
 
 type contractTest struct {

@@ -156,7 +156,7 @@ page has one language.`,
 	root.SetErr(io.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	root.PersistentFlags().StringVar(&g.configFlag, "config", "", "config file (default $RELWATCH_CONFIG, else ./relwatch.yaml, else built-in targets)")
-	root.PersistentFlags().StringVar(&g.dbFlag, "db", "", "archive file (default: the config's archive:, else ./relwatch.db)")
+	root.PersistentFlags().StringVar(&g.dbFlag, "db", "", "archive: a file or a PostgreSQL connection string postgres://… (default $RELWATCH_DB, else the config's archive:, else ./relwatch.db)")
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "warn", "stderr log level: debug, info, warn or error")
 	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "", "stderr log format: text or json (default: text on a terminal, else json)")
 	root.SetUsageTemplate(root.UsageTemplate() + "\n" + exitCodesHelp + "\n")
@@ -178,6 +178,7 @@ page has one language.`,
 		newBackfillCommand(g),
 		newImportCommand(g),
 		newDevCommand(g),
+		newArchiveCommand(g),
 	)
 	return root
 }

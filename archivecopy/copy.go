@@ -1,0 +1,185 @@
+// Package archivecopy copies a whole archive from one store to another,
+// whatever their engines (SQLite → PostgreSQL and back), losslessly: every
+// capture, raw body, version, change and provenance, with the same content
+// hashes. It reads through relwatch.History and writes through
+// relwatch.Loader, so it knows no engine.
+//
+// A copy is resumable, not atomic: each page is copied in one transaction
+// of the destination and read back and compared with the source before the
+// next; a page the destination already has with the same history is
+// skipped, so running an interrupted copy again finishes it.
+package archivecopy
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// Destination is a store a copy can write to.
+type Destination interface {
+	relwatch.History
+	relwatch.Loader
+}
+
+// Report says what a copy did.
+type Report struct {
+	Pages    int // pages in the source
+	Copied   int // pages written to the destination
+	Skipped  int // pages the destination already had, with the same history
+	Captures int // captures copied
+	Versions int // versions copied
+}
+
+// Progress is told after each page.
+type Progress func(done, total int, page snapshots.PageKey)
+
+// ErrDiffers means the destination holds a page with another history than
+// the source's: the copy stops rather than mix the two.
+var ErrDiffers = errors.New("the destination has this page with another history")
+
+// Copy copies every page of src into dst.
+func Copy(ctx context.Context, src relwatch.History, dst Destination, progress Progress) (Report, error) {
+	var rep Report
+	pages, err := src.Pages(ctx)
+	if err != nil {
+		return rep, err
+	}
+	rep.Pages = len(pages)
+	have := map[snapshots.PageKey]bool{}
+	dpages, err := dst.Pages(ctx)
+	if err != nil {
+		return rep, err
+	}
+	for _, p := range dpages {
+		have[p.Page] = true
+	}
+	for i, ps := range pages {
+		h, err := ReadPage(ctx, src, ps)
+		if err != nil {
+			return rep, fmt.Errorf("read %s: %w", ps.Page, err)
+		}
+		want, err := fingerprint(h)
+		if err != nil {
+			return rep, err
+		}
+		if have[ps.Page] {
+			got, err := pageFingerprint(ctx, dst, ps.Page)
+			if err != nil {
+				return rep, fmt.Errorf("read %s in the destination: %w", ps.Page, err)
+			}
+			if got != want {
+				return rep, fmt.Errorf("page %s: %w (copy into an empty archive, or remove the page there)", ps.Page, ErrDiffers)
+			}
+			rep.Skipped++
+		} else {
+			if err := dst.LoadPage(ctx, h); err != nil {
+				return rep, fmt.Errorf("copy %s: %w", ps.Page, err)
+			}
+			got, err := pageFingerprint(ctx, dst, ps.Page)
+			if err != nil {
+				return rep, fmt.Errorf("read %s back: %w", ps.Page, err)
+			}
+			if got != want {
+				return rep, fmt.Errorf("page %s reads back differently from the destination than from the source (a writer changed the source during the copy?)", ps.Page)
+			}
+			rep.Copied++
+			rep.Captures += len(h.Captures)
+			rep.Versions += len(h.Versions)
+		}
+		if progress != nil {
+			progress(i+1, len(pages), ps.Page)
+		}
+	}
+	return rep, nil
+}
+
+// ReadPage reads one page's whole history from a store.
+func ReadPage(ctx context.Context, src relwatch.History, ps relwatch.PageStatus) (relwatch.PageHistory, error) {
+	h := relwatch.PageHistory{Page: ps.Page, URL: ps.URL, CanonicalURL: ps.CanonicalURL, Body: src.RawBody}
+	var err error
+	if h.Captures, err = src.Captures(ctx, ps.Page); err != nil {
+		return h, err
+	}
+	// A version's capture is the one that starts it: it records the
+	// version with the outcome new or changed.
+	first := map[int]int64{}
+	for _, c := range h.Captures {
+		if c.Version > 0 && (c.Outcome == relwatch.OutcomeNew || c.Outcome == relwatch.OutcomeChanged) {
+			if _, dup := first[c.Version]; dup {
+				return h, fmt.Errorf("version %d starts at two captures (run relwatch check)", c.Version)
+			}
+			first[c.Version] = c.ID
+		}
+	}
+	vs, err := src.Versions(ctx, ps.Page)
+	if err != nil {
+		return h, err
+	}
+	for _, vi := range vs {
+		s, err := src.Snapshot(ctx, ps.Page, vi.Version)
+		if err != nil {
+			return h, err
+		}
+		id, ok := first[vi.Version]
+		if !ok {
+			return h, fmt.Errorf("version %d has no capture that starts it (run relwatch check)", vi.Version)
+		}
+		lv := relwatch.LoadedVersion{Snapshot: s, Checks: vi.Checks, CaptureID: id}
+		if vi.Version > 1 {
+			cr, window, err := src.Change(ctx, ps.Page, vi.Version)
+			if err != nil {
+				return h, err
+			}
+			lv.Change, lv.WindowStart = &cr, window
+		}
+		h.Versions = append(h.Versions, lv)
+	}
+	return h, nil
+}
+
+// pageFingerprint is the fingerprint of a page as a store holds it.
+func pageFingerprint(ctx context.Context, s relwatch.History, page snapshots.PageKey) (string, error) {
+	pages, err := s.Pages(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, ps := range pages {
+		if ps.Page == page {
+			h, err := ReadPage(ctx, s, ps)
+			if err != nil {
+				return "", err
+			}
+			return fingerprint(h)
+		}
+	}
+	return "", fmt.Errorf("page %s: %w", page, relwatch.ErrNotFound)
+}
+
+// fingerprint is everything a page history says, as JSON, with capture ids
+// replaced by positions (each store numbers its own rows).
+func fingerprint(h relwatch.PageHistory) (string, error) {
+	pos := map[int64]int64{}
+	caps := make([]relwatch.StoredCapture, len(h.Captures))
+	for i, c := range h.Captures {
+		pos[c.ID] = int64(i)
+		c.ID = int64(i)
+		caps[i] = c
+	}
+	vs := make([]relwatch.LoadedVersion, len(h.Versions))
+	for i, v := range h.Versions {
+		v.CaptureID = pos[v.CaptureID]
+		vs[i] = v
+	}
+	b, err := json.Marshal(struct {
+		Page              snapshots.PageKey
+		URL, CanonicalURL string
+		Captures          []relwatch.StoredCapture
+		Versions          []relwatch.LoadedVersion
+	}{h.Page, h.URL, h.CanonicalURL, caps, vs})
+	return string(b), err
+}

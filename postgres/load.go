@@ -1,0 +1,96 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/relwatch/relwatch"
+)
+
+var _ relwatch.Loader = (*Archive)(nil)
+
+// LoadPage stores a page's whole history as it is, in one transaction (for
+// `relwatch archive copy`): the page, every capture in order with its
+// outcome, version and raw body, every version with its snapshot, times
+// and checks, the change into each, and the search index. Nothing is
+// re-parsed or re-diffed. The archive must not have the page yet.
+func (a *Archive) LoadPage(ctx context.Context, h relwatch.PageHistory) error {
+	firsts := map[int64]bool{}
+	for _, v := range h.Versions {
+		firsts[v.CaptureID] = true
+	}
+	bodies := make([]*body, len(h.Captures))
+	for i, c := range h.Captures {
+		if c.BodyDigest == "" {
+			continue
+		}
+		raw, err := h.Body(ctx, c.BodyDigest)
+		if err != nil {
+			return fmt.Errorf("load %s: capture %d: %w", h.Page, c.ID, err)
+		}
+		if bodies[i], err = a.prepareBody(ctx, raw, firsts[c.ID]); err != nil {
+			return err
+		}
+		if bodies[i].digest != c.BodyDigest {
+			return fmt.Errorf("load %s: capture %d: body reads back as %s, not %s", h.Page, c.ID, bodies[i].digest, c.BodyDigest)
+		}
+	}
+	return a.write(ctx, "load "+h.Page.String(), func(tx pgx.Tx) error {
+		var pk int64
+		err := tx.QueryRow(ctx, qPagePK, h.Page.ID, h.Page.Lang).Scan(&pk)
+		if err == nil {
+			return fmt.Errorf("page %s is already in the archive", h.Page)
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO pages (id, lang, url, canonical_url) VALUES ($1, $2, $3, $4) RETURNING page_pk`,
+			h.Page.ID, h.Page.Lang, h.URL, h.CanonicalURL).Scan(&pk)
+		if err != nil {
+			return err
+		}
+		ids := map[int64]int64{} // source capture id → ours
+		for i, sc := range h.Captures {
+			c := sc.Capture
+			var version *int
+			if sc.Version > 0 {
+				v := sc.Version
+				version = &v
+			}
+			id, err := insertCapture(ctx, tx, pk, &c, bodies[i], version)
+			if err != nil {
+				return fmt.Errorf("capture %d: %w", sc.ID, err)
+			}
+			ids[sc.ID] = id
+		}
+		var prevStamp string
+		for _, v := range h.Versions {
+			s := v.Snapshot
+			id, ok := ids[v.CaptureID]
+			if !ok || s.FirstSeen == nil || s.LastSeen == nil {
+				return fmt.Errorf("version %d: its capture %d or its times are missing", s.Version, v.CaptureID)
+			}
+			if err := putVersion(ctx, tx, pk, s.Version, id, s, s.ParserVersion, *s.FirstSeen, *s.LastSeen, v.Checks); err != nil {
+				return fmt.Errorf("version %d: %w", s.Version, err)
+			}
+			if v.Change != nil {
+				var window *int64
+				if v.WindowStart != nil {
+					w := ns(*v.WindowStart)
+					window = &w
+				}
+				if err := putChange(ctx, tx, pk, s.Version, v.Change, *s.FirstSeen, window, prevStamp, string(s.UpdatedRaw)); err != nil {
+					return fmt.Errorf("change into version %d: %w", s.Version, err)
+				}
+			}
+			if err := indexVersion(ctx, tx, pk, s.Version, &s); err != nil {
+				return fmt.Errorf("index version %d: %w", s.Version, err)
+			}
+			prevStamp = string(s.UpdatedRaw)
+		}
+		return nil
+	})
+}
