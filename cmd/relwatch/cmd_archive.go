@@ -37,7 +37,9 @@ reported).`,
 		Example: `  relwatch archive copy relwatch.db postgres://relwatch@db.example/relwatch
   RELWATCH_DB=postgres://… relwatch archive copy "$RELWATCH_DB" backup.db`,
 		Args: exactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error { return runArchiveCopy(cmd.Context(), g, args[0], args[1]) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runArchiveCopy(cmd.Context(), g, args[0], args[1])
+		},
 	})
 	return cmd
 }
