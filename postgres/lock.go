@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -20,8 +19,8 @@ import (
 // program's single-key locks on the same database.
 const lockSpace = 0x72770001
 
-// writerKey is the second key of the whole-archive writer lock; a page's
-// claim uses hashtext of the page key, which may be any other integer.
+// writerKey is the second key of the whole-archive writer lock; a host's
+// claim uses hashtext of the host, which may be any other integer.
 const writerKey = 0
 
 // Lock takes the whole-archive writer lock, as the SQLite archive's Lock
@@ -30,7 +29,7 @@ const writerKey = 0
 // the connection. It waits up to wait, then returns a *relwatch.LockedError
 // naming the holder's pid (from its application_name) and since when it
 // holds the lock. Concurrent scrapes on PostgreSQL do not need it: they
-// claim pages (Claim).
+// claim hosts (ClaimHost).
 func (a *Archive) Lock(ctx context.Context, wait time.Duration) (unlock func() error, err error) {
 	if a.mode != ReadWrite {
 		return nil, fmt.Errorf("lock archive %s: open read-only", a.name)
@@ -120,44 +119,59 @@ func (a *Archive) holder(ctx context.Context, key int32) *relwatch.LockedError {
 	return le
 }
 
-// ErrClaimed is returned by Claim when another process is checking the
-// page.
-var ErrClaimed = errors.New("page claimed by another process")
+var _ relwatch.Claimer = (*Archive)(nil)
 
-// Claim takes a claim on one page for the length of its check: an
-// advisory lock keyed by the page, held on a connection of its own, so
-// that several scrapes of one archive check each page once between them.
-// It does not wait: a page another process holds gives ErrClaimed, wrapped
-// with who holds it. release gives the claim up; a process that dies loses
-// its claims with its connections.
-func (a *Archive) Claim(ctx context.Context, page snapshots.PageKey) (release func() error, err error) {
-	if a.mode != ReadWrite {
-		return nil, fmt.Errorf("claim page %s: archive %s is open read-only", page, a.name)
+// RoundMark is the archive's latest capture id: captures recorded after
+// it were made after the run started.
+func (a *Archive) RoundMark(ctx context.Context) (int64, error) {
+	var mark int64
+	if err := a.pool.QueryRow(ctx, `SELECT coalesce(max(capture_id), 0) FROM captures`).Scan(&mark); err != nil {
+		return 0, a.wrap("read the latest capture", err)
 	}
-	key, err := a.pageKey(ctx, page)
+	return mark, nil
+}
+
+// CheckedSince reports whether the page has a live capture after mark.
+func (a *Archive) CheckedSince(ctx context.Context, page snapshots.PageKey, mark int64) (bool, error) {
+	var yes bool
+	err := a.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM captures c JOIN pages p ON p.page_pk = c.page_pk
+		WHERE p.id = $1 AND p.lang = $2 AND c.source = 'live' AND c.capture_id > $3)`, page.ID, page.Lang, mark).Scan(&yes)
+	if err != nil {
+		return false, a.wrap("read the captures of "+page.String(), err)
+	}
+	return yes, nil
+}
+
+// ClaimHost claims a host for this run: an advisory lock keyed by the
+// host, held on a connection of its own until release, or until the
+// process dies and the server drops the connection. It does not wait.
+func (a *Archive) ClaimHost(ctx context.Context, host string) (release func() error, err error) {
+	if a.mode != ReadWrite {
+		return nil, fmt.Errorf("claim host %s: archive %s is open read-only", host, a.name)
+	}
+	key, err := a.claimKey(ctx, "host "+host)
 	if err != nil {
 		return nil, err
 	}
 	c, ok, err := a.tryLock(ctx, key, 0)
 	if err != nil {
-		return nil, fmt.Errorf("claim page %s: %w", page, err)
+		return nil, fmt.Errorf("claim host %s: %w", host, err)
 	}
 	if !ok {
-		h := a.holder(ctx, key)
-		if h.PID != 0 {
-			return nil, fmt.Errorf("page %s is being checked by pid %d: %w", page, h.PID, ErrClaimed)
+		if h := a.holder(ctx, key); h.PID != 0 {
+			return nil, fmt.Errorf("host %s is being checked by pid %d since %s: %w", host, h.PID, h.Since.Format(time.RFC3339), relwatch.ErrClaimed)
 		}
-		return nil, fmt.Errorf("page %s is being checked by another process: %w", page, ErrClaimed)
+		return nil, fmt.Errorf("host %s is being checked by another run: %w", host, relwatch.ErrClaimed)
 	}
 	return func() error { return a.release(c, key) }, nil
 }
 
-// pageKey is the second advisory lock key of a page's claim: a hash of
-// its key that is never writerKey.
-func (a *Archive) pageKey(ctx context.Context, page snapshots.PageKey) (int32, error) {
+// claimKey is the second advisory lock key of a claim: a hash of what is
+// claimed that is never writerKey.
+func (a *Archive) claimKey(ctx context.Context, what string) (int32, error) {
 	var k int32
-	if err := a.pool.QueryRow(ctx, `SELECT hashtext($1)`, "page "+page.String()).Scan(&k); err != nil {
-		return 0, a.wrap("claim page "+page.String(), err)
+	if err := a.pool.QueryRow(ctx, `SELECT hashtext($1)`, what).Scan(&k); err != nil {
+		return 0, a.wrap("claim "+what, err)
 	}
 	if k == writerKey {
 		k = 1

@@ -78,9 +78,9 @@ func runScrape(ctx context.Context, g *globals, opts scrapeOptions) error {
 	return exit
 }
 
-// scrapeRun is one scrape: it opens the archive, holds the writer lock
-// while it fetches and records every target, then prints the results and
-// writes the reports. afterPage, when not nil, runs after each page is
+// scrapeRun is one scrape: it opens the archive, holds the writer lock (on
+// PostgreSQL, a claim on each host it checks) while it fetches and records
+// every target, then prints the results and writes the reports. afterPage, when not nil, runs after each page is
 // recorded (watch uses it to stop between pages).
 func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []config.Target, opts scrapeOptions, afterPage func()) (_ []track.Result, err error) {
 	if opts.reportDir != "" {
@@ -96,14 +96,19 @@ func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []con
 		return nil, err
 	}
 	defer closeArchive(arc, &err)
-	unlock, err := g.lockArchive(ctx, arc, opts.lockTimeout)
-	if err != nil {
-		return nil, err
+	// A store that several runs may write at once (PostgreSQL) takes a
+	// claim per host instead of the whole-archive writer lock.
+	claims, shared := arc.(relwatch.Claimer)
+	if !shared {
+		unlock, err := g.lockArchive(ctx, arc, opts.lockTimeout)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
 	}
-	defer unlock()
 
 	progress := isTerminal(g.io.Err)
-	results, err := track.Run(ctx, arc, trackPages(cfg, targets), track.RunOptions{
+	runOpts := track.RunOptions{
 		Parallel: cfg.Parallel(), Deadline: opts.deadline, Log: g.log,
 		AfterPage: func(done int, r track.Result) {
 			if progress {
@@ -113,7 +118,13 @@ func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []con
 				afterPage()
 			}
 		},
-	})
+	}
+	var results []track.Result
+	if shared {
+		results, err = track.RunClaimed(ctx, arc, claims, trackPages(cfg, targets), runOpts)
+	} else {
+		results, err = track.Run(ctx, arc, trackPages(cfg, targets), runOpts)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -99,13 +99,20 @@ func summaryPath(flag string) string {
 // runSummary is the one-line account of a run: "2 pages: 1 changed, 1
 // unchanged"; pages an interrupted run did not check are "1 skipped
 // (interrupted)".
+// claimedLabel counts the pages another run checked (PostgreSQL).
+const claimedLabel = "skipped (checked by another run)"
+
 func runSummary(results []track.Result) string {
 	counts := map[string]int{}
 	for _, r := range results {
-		counts[r.Status]++
+		status := r.Status
+		if status == relwatch.StatusSkipped && r.ErrorKind == relwatch.KindClaimed {
+			status = claimedLabel
+		}
+		counts[status]++
 	}
 	var parts []string
-	for _, status := range []string{relwatch.StatusNew, relwatch.StatusChanged, relwatch.StatusUnchanged, relwatch.StatusFailed, relwatch.StatusSkipped} {
+	for _, status := range []string{relwatch.StatusNew, relwatch.StatusChanged, relwatch.StatusUnchanged, relwatch.StatusFailed, relwatch.StatusSkipped, claimedLabel} {
 		if counts[status] > 0 {
 			label := status
 			if status == relwatch.StatusSkipped {

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/relwatch/relwatch/postgres"
+)
+
+// countingHost is one local host: it counts the requests for each path and
+// the most requests it ever had in flight at once.
+type countingHost struct {
+	body     string
+	mu       sync.Mutex
+	requests map[string]int
+	inFlight atomic.Int64
+	maxFlght atomic.Int64
+}
+
+func (h *countingHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	n := h.inFlight.Add(1)
+	defer h.inFlight.Add(-1)
+	for {
+		m := h.maxFlght.Load()
+		if n <= m || h.maxFlght.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	h.mu.Lock()
+	h.requests[r.URL.Path]++
+	h.mu.Unlock()
+	if r.URL.Path == "/robots.txt" {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprint(w, strings.ReplaceAll(h.body, "{{TOKEN}}", "tok"))
+}
+
+// TestThreeScrapesShareTheWork: three scrape processes started together on
+// one PostgreSQL archive, 60 pages over 3 local hosts, check every page
+// exactly once between them, never send two requests at once to a host,
+// and all exit 0.
+func TestThreeScrapesShareTheWork(t *testing.T) {
+	dsn := postgres.TestDSN(t)
+	bin := relwatchBinary(t)
+	body, err := os.ReadFile(filepath.Join("testdata", "kazakhstan-fr-v1.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var cfg strings.Builder
+	cfg.WriteString("delay: 0s\nretries: 0\ntimeout: 10s\ntargets:\n")
+	var hosts []*countingHost
+	for h := range 3 {
+		ch := &countingHost{body: string(body), requests: map[string]int{}}
+		srv := httptest.NewServer(ch)
+		t.Cleanup(srv.Close)
+		hosts = append(hosts, ch)
+		for p := range 20 {
+			fmt.Fprintf(&cfg, "  - id: page-%d-%d\n    lang: fr\n    url: %s/cps/fr/page-%d.htm\n", h, p, srv.URL, p)
+		}
+	}
+	cfgPath := filepath.Join(dir, "relwatch.yaml")
+	if err := os.WriteFile(cfgPath, []byte(cfg.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Create the archive first, so that the three do not only race on
+	// the migration (TestConcurrentFirstOpens covers that).
+	if a, err := postgres.Open(context.Background(), dsn, postgres.ReadWrite); err != nil {
+		t.Fatal(err)
+	} else {
+		a.Close()
+	}
+
+	type outcome struct {
+		out, errOut string
+		err         error
+	}
+	outcomes := make([]outcome, 3)
+	var wg sync.WaitGroup
+	for i := range outcomes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := exec.Command(bin, "--config", cfgPath, "scrape")
+			cmd.Env = append(os.Environ(), dbEnv+"="+dsn)
+			var out, errOut bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &errOut
+			err := cmd.Run()
+			outcomes[i] = outcome{out.String(), errOut.String(), err}
+		}()
+	}
+	wg.Wait()
+	checked, skipped := 0, 0
+	for i, o := range outcomes {
+		if o.err != nil {
+			t.Errorf("scrape %d: %v\nstdout:\n%s\nstderr:\n%s", i, o.err, o.out, o.errOut)
+		}
+		checked += strings.Count(o.out, " new ")
+		skipped += strings.Count(o.out, "skipped")
+	}
+	for h, ch := range hosts {
+		if m := ch.maxFlght.Load(); m != 1 {
+			t.Errorf("host %d had %d requests in flight at once", h, m)
+		}
+		for p := range 20 {
+			if n := ch.requests[fmt.Sprintf("/cps/fr/page-%d.htm", p)]; n != 1 {
+				t.Errorf("host %d page %d fetched %d times, want once", h, p, n)
+			}
+		}
+	}
+	a, err := postgres.Open(context.Background(), dsn, postgres.ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	pages, err := a.Pages(context.Background())
+	if err != nil || len(pages) != 60 {
+		t.Fatalf("%d pages archived, %v; want 60", len(pages), err)
+	}
+	for _, p := range pages {
+		cs, err := a.Captures(context.Background(), p.Page)
+		if err != nil || len(cs) != 1 || p.Latest != 1 {
+			t.Errorf("%s: %d captures, latest v%d, %v; want one check", p.Page, len(cs), p.Latest, err)
+		}
+	}
+	if probs, err := a.Check(context.Background()); err != nil || len(probs) > 0 {
+		t.Errorf("check: %v %v", probs, err)
+	}
+	t.Logf("checked %d, skipped %d lines", checked, skipped)
+}
