@@ -23,6 +23,9 @@ type Reader interface {
 	// (the last check that still saw the version before).
 	Change(ctx context.Context, page snapshots.PageKey, to int) (ChangeRecord, *time.Time, error)
 	VersionProvenance(ctx context.Context, page snapshots.PageKey, version int) (Provenance, error)
+	// VersionsByHash lists the versions whose content hash starts with
+	// prefix ("sha256:…", or its hex alone).
+	VersionsByHash(ctx context.Context, page snapshots.PageKey, prefix string) ([]VersionInfo, error)
 }
 
 // History is the read side of a whole archive.
@@ -34,9 +37,6 @@ type History interface {
 	// SnapshotAt is the version current at t: the last one first seen at
 	// or before t.
 	SnapshotAt(ctx context.Context, page snapshots.PageKey, t time.Time) (snapshots.Snapshot, error)
-	// VersionsByHash lists the versions whose content hash starts with
-	// prefix.
-	VersionsByHash(ctx context.Context, page snapshots.PageKey, prefix string) ([]VersionInfo, error)
 	// Search finds text in every version (of one page when page is not
 	// nil), accent- and case-insensitively.
 	Search(ctx context.Context, query string, page *snapshots.PageKey) ([]Hit, error)

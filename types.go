@@ -217,3 +217,18 @@ const (
 	// KindDeadline: the run's --deadline passed before the page was fetched.
 	KindDeadline = "deadline"
 )
+
+// CameBackTo finds, among versions sharing one content hash (as
+// VersionsByHash lists them), the latest one before version to: the
+// version whose content version to brought back. It returns false when to
+// is the first with that content.
+func CameBackTo(sameHash []VersionInfo, to int) (VersionInfo, bool) {
+	var back VersionInfo
+	found := false
+	for _, v := range sameHash {
+		if v.Version < to && (!found || v.Version > back.Version) {
+			back, found = v, true
+		}
+	}
+	return back, found
+}

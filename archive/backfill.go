@@ -271,6 +271,15 @@ func (a *Archive) PastCaptures(ctx context.Context, page snapshots.PageKey, sour
 // content can come back after an edit is reverted, so one hash may name
 // several versions.
 func (a *Archive) VersionsByHash(ctx context.Context, page snapshots.PageKey, prefix string) ([]relwatch.VersionInfo, error) {
+	var out []relwatch.VersionInfo
+	err := a.readTx(ctx, "find versions by hash", func(tx *sql.Tx) (err error) {
+		out, err = a.versionsByHashTx(ctx, tx, page, prefix)
+		return err
+	})
+	return out, err
+}
+
+func (a *Archive) versionsByHashTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey, prefix string) ([]relwatch.VersionInfo, error) {
 	if !strings.HasPrefix(prefix, "sha256:") {
 		prefix = "sha256:" + prefix
 	}
@@ -281,10 +290,5 @@ func (a *Archive) VersionsByHash(ctx context.Context, page snapshots.PageKey, pr
 		cond: "substr(content_hash, 1, ?) = ?", args: []any{len(prefix), prefix},
 		keep: func(v relwatch.VersionInfo) bool { return strings.HasPrefix(v.ContentHash, prefix) },
 	}
-	var out []relwatch.VersionInfo
-	err := a.readTx(ctx, "find versions by hash", func(tx *sql.Tx) (err error) {
-		out, err = a.someVersionsTx(ctx, tx, page, f)
-		return err
-	})
-	return out, err
+	return a.someVersionsTx(ctx, tx, page, f)
 }

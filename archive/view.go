@@ -191,3 +191,9 @@ func (v *View) VersionProvenance(ctx context.Context, page snapshots.PageKey, ve
 	p, err := v.a.provenanceTx(ctx, v.tx, page, version)
 	return p, v.readErr("read provenance", err)
 }
+
+// VersionsByHash is Archive.VersionsByHash in the view.
+func (v *View) VersionsByHash(ctx context.Context, page snapshots.PageKey, prefix string) ([]relwatch.VersionInfo, error) {
+	out, err := v.a.versionsByHashTx(ctx, v.tx, page, prefix)
+	return out, v.readErr("find versions by hash", err)
+}

@@ -194,7 +194,8 @@ func shortHash(h string) string {
 func clock(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }
 
 // datesLine is "changed between 2026-11-27 06:00 and 2026-11-28 06:00 UTC;
-// page stamp 27 Nov. 2026 15:32 (Brussels)", leaving out what is unknown.
+// page stamp 27 Nov. 2026 15:32 (Brussels); the page came back to version
+// 2 (first seen 2026-11-20 06:00 UTC)", leaving out what is unknown.
 // zone labels a stamp that has a time of day (UpdatedAt is set only then).
 func datesLine(r Report, zone string) string {
 	var parts []string
@@ -212,6 +213,13 @@ func datesLine(r Report, zone string) string {
 			st += " (" + zone + ")"
 		}
 		parts = append(parts, st)
+	}
+	if b := r.CameBackTo; b != nil {
+		back := "the page came back to version " + strconv.Itoa(b.Version)
+		if b.FirstSeen != nil {
+			back += " (first seen " + clock(*b.FirstSeen) + " UTC)"
+		}
+		parts = append(parts, back)
 	}
 	return strings.Join(parts, "; ")
 }

@@ -25,6 +25,9 @@ type Report struct {
 	// the zero value is a live check.
 	FromSource Source `json:"from_source"`
 	ToSource   Source `json:"to_source"`
+	// CameBackTo, when not nil, is the earlier version whose content the
+	// newer side brought back: the change undid the ones since.
+	CameBackTo *Side `json:"came_back_to"`
 	// Lang is the language of the page text (HTML lang, Atom xml:lang);
 	// the JSON carries it in Page.
 	Lang string `json:"-"`
@@ -101,6 +104,12 @@ func NewReport(page string, old, new snapshots.Snapshot) Report {
 		Result: Compare(old, new),
 		Lang:   cmp.Or(new.Lang, old.Lang),
 	}
+}
+
+// SideOfVersion is the side a version's listing describes, for
+// CameBackTo.
+func SideOfVersion(version int, contentHash string, firstSeen time.Time) *Side {
+	return &Side{Version: version, ContentHash: contentHash, FirstSeen: &firstSeen}
 }
 
 func sideOf(s snapshots.Snapshot) Side {

@@ -63,6 +63,18 @@ func Compare(ctx context.Context, r relwatch.History, page snapshots.PageKey, fr
 	c.Report = diff.NewReport(page.String(), c.Older, c.Newer)
 	c.Report.WindowEnd = c.Newer.FirstSeen
 	if c.Older.Version+1 == c.Newer.Version {
+		// A change into a version with the content of an earlier one
+		// undid the changes since: say so. (Between versions further
+		// apart, the comparison itself shows it.)
+		same, err := r.VersionsByHash(ctx, page, c.Newer.ContentHash)
+		if err != nil {
+			return c, err
+		}
+		if back, ok := relwatch.CameBackTo(same, c.Newer.Version); ok {
+			c.Report.CameBackTo = diff.SideOfVersion(back.Version, back.ContentHash, back.FirstSeen)
+		}
+	}
+	if c.Older.Version+1 == c.Newer.Version {
 		if _, start, err := r.Change(ctx, page, c.Newer.Version); err == nil {
 			c.Report.WindowStart = start
 		}

@@ -86,6 +86,13 @@ func loadPageChanges(ctx context.Context, arc relwatch.Reader, p relwatch.PageSt
 		}
 		report := diff.NewReport(p.Page.String(), prev, cur)
 		report.WindowStart, report.WindowEnd = start, cur.FirstSeen
+		same, err := arc.VersionsByHash(ctx, p.Page, cur.ContentHash)
+		if err != nil {
+			return nil, fmt.Errorf("%s: version %d: %w", p.Page, n, err)
+		}
+		if back, ok := relwatch.CameBackTo(same, n); ok {
+			report.CameBackTo = diff.SideOfVersion(back.Version, back.ContentHash, back.FirstSeen)
+		}
 		// Every report says where both sides came from.
 		for _, side := range []struct {
 			version int

@@ -24,6 +24,7 @@ func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo) error {
 	// Rows, each cell an end offset into buf.
 	buf := make([]byte, 0, len(versions)*128)
 	ends := make([][cols + 1]int, len(versions))
+	back := cameBack(versions)
 	for i, v := range versions {
 		row := &ends[i]
 		start := len(buf)
@@ -45,7 +46,7 @@ func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo) error {
 		if i > 0 {
 			prev = &versions[i-1]
 		}
-		buf = appendChangeLine(buf, v, prev)
+		buf = appendChangeLine(buf, v, prev, back[i])
 		row[5] = len(buf)
 		for j := range cols {
 			w := row[j] - start

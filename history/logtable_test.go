@@ -17,6 +17,7 @@ func refLogTable(versions []relwatch.VersionInfo) string {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "VERSION\tFIRST SEEN\tLAST SEEN\tCHECKS\tPAGE STAMP\tCHANGE")
+	newest := map[string]int{} // content hash → newest version so far
 	for i, v := range versions {
 		var prev *relwatch.VersionInfo
 		if i > 0 && versions[i-1].Version+1 == v.Version {
@@ -26,13 +27,14 @@ func refLogTable(versions []relwatch.VersionInfo) string {
 		if stamp == "" {
 			stamp = "-"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\n", v.Version, ShortTime(v.FirstSeen), ShortTime(v.LastSeen), v.Checks, stamp, refChangeLine(v, prev))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\n", v.Version, ShortTime(v.FirstSeen), ShortTime(v.LastSeen), v.Checks, stamp, refChangeLine(v, prev, newest[v.ContentHash]))
+		newest[v.ContentHash] = v.Version
 	}
 	tw.Flush()
 	return b.String()
 }
 
-func refChangeLine(v relwatch.VersionInfo, prev *relwatch.VersionInfo) string {
+func refChangeLine(v relwatch.VersionInfo, prev *relwatch.VersionInfo, back int) string {
 	note := ""
 	switch v.Source {
 	case relwatch.SourceWayback:
@@ -78,6 +80,9 @@ func refChangeLine(v relwatch.VersionInfo, prev *relwatch.VersionInfo) string {
 	if v.WindowStart != nil {
 		line += fmt.Sprintf(" (between %s and %s)", ShortTime(*v.WindowStart), ShortTime(v.FirstSeen))
 	}
+	if back != 0 {
+		line += fmt.Sprintf("; the page came back to version %d", back)
+	}
 	if v.Suspect != "" {
 		line += "; suspect: " + v.Suspect
 	}
@@ -89,12 +94,12 @@ func TestLogTableMatchesTabwriter(t *testing.T) {
 	at := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 7, 0, 0, paris) }
 	win := at(3, 23)
 	versions := []relwatch.VersionInfo{
-		{Version: 1, FirstSeen: at(1, 0), LastSeen: at(2, 5), Checks: 3, UpdatedRaw: "23 mai 2022 15:38", Provenance: relwatch.Provenance{Source: relwatch.SourceWayback}},
-		{Version: 2, FirstSeen: at(4, 6), LastSeen: at(4, 6), Checks: 1, Summary: map[string]int{"block_changed": 1, "stamp_changed": 1}, WindowStart: &win},
-		{Version: 3, FirstSeen: at(5, 6), LastSeen: at(9, 6), Checks: 12345, UpdatedRaw: "14 déc. 2026 10:05", StampOnly: true, Summary: map[string]int{"stamp_changed": 1}},
-		{Version: 4, FirstSeen: at(10, 6), LastSeen: at(10, 6), Checks: 1, ParserChange: true, Summary: map[string]int{"block_added": 2}, Suspect: "text shrank by 90%"},
-		{Version: 5, FirstSeen: at(11, 6), LastSeen: at(11, 6), Checks: 1, Provenance: relwatch.Provenance{Source: relwatch.SourceImport, Origin: "/tmp/saved/ümlaut page.html"}},
-		{Version: 1000, FirstSeen: time.Date(1999, 1, 2, 3, 4, 0, 0, time.UTC), LastSeen: time.Date(12345, 1, 1, 0, 0, 0, 0, time.UTC), UpdatedRaw: "Привет мир, long stamp"},
+		{Version: 1, ContentHash: "sha256:01", FirstSeen: at(1, 0), LastSeen: at(2, 5), Checks: 3, UpdatedRaw: "23 mai 2022 15:38", Provenance: relwatch.Provenance{Source: relwatch.SourceWayback}},
+		{Version: 2, ContentHash: "sha256:02", FirstSeen: at(4, 6), LastSeen: at(4, 6), Checks: 1, Summary: map[string]int{"block_changed": 1, "stamp_changed": 1}, WindowStart: &win},
+		{Version: 3, ContentHash: "sha256:03", FirstSeen: at(5, 6), LastSeen: at(9, 6), Checks: 12345, UpdatedRaw: "14 déc. 2026 10:05", StampOnly: true, Summary: map[string]int{"stamp_changed": 1}},
+		{Version: 4, ContentHash: "sha256:02", FirstSeen: at(10, 6), LastSeen: at(10, 6), Checks: 1, ParserChange: true, Summary: map[string]int{"block_added": 2}, Suspect: "text shrank by 90%"},
+		{Version: 5, ContentHash: "sha256:05", FirstSeen: at(11, 6), LastSeen: at(11, 6), Checks: 1, Provenance: relwatch.Provenance{Source: relwatch.SourceImport, Origin: "/tmp/saved/ümlaut page.html"}},
+		{Version: 1000, ContentHash: "sha256:02", FirstSeen: time.Date(1999, 1, 2, 3, 4, 0, 0, time.UTC), LastSeen: time.Date(12345, 1, 1, 0, 0, 0, 0, time.UTC), UpdatedRaw: "Привет мир, long stamp"},
 	}
 	for _, n := range []int{0, 1, 2, len(versions)} {
 		var b strings.Builder

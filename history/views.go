@@ -45,6 +45,9 @@ type LogEntry struct {
 	// of the page.
 	ParserChange bool   `json:"parser_change"`
 	Suspect      string `json:"suspect,omitempty"`
+	// CameBackTo is the earlier version whose content this one brought
+	// back (a revert), null when none.
+	CameBackTo *int `json:"came_back_to"`
 	// Where the version's first capture came from.
 	Source      string `json:"source"`                 // live, wayback or import
 	OriginalURL string `json:"original_url,omitempty"` // the URL as captured, for wayback and import
@@ -54,12 +57,16 @@ type LogEntry struct {
 // LogEntries is the `log --json` view of a page's versions.
 func LogEntries(versions []relwatch.VersionInfo) []LogEntry {
 	entries := make([]LogEntry, len(versions))
+	back := cameBack(versions)
 	for i, v := range versions {
 		entries[i] = LogEntry{
 			Version: v.Version, ContentHash: v.ContentHash, FirstSeen: v.FirstSeen.UTC(), LastSeen: v.LastSeen.UTC(),
 			Checks: v.Checks, UpdatedRaw: nullable(v.UpdatedRaw), UpdatedOn: nullable(v.UpdatedOn), UpdatedAt: nullable(v.UpdatedAt),
 			ParserVersion: v.ParserVersion, ChangedAfter: v.WindowStart, Summary: v.Summary, StampOnly: v.StampOnly, ParserChange: v.ParserChange, Suspect: v.Suspect,
 			Source: v.Source, OriginalURL: v.OriginalURL, Origin: v.Origin,
+		}
+		if back[i] != 0 {
+			entries[i].CameBackTo = &back[i]
 		}
 	}
 	return entries

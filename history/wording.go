@@ -3,6 +3,7 @@ package history
 import (
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,12 +41,12 @@ func appendShortTime(b []byte, t time.Time) []byte {
 // ChangeLine says in one line what a version changed and when:
 // "1 stamp changed, 1 block changed (between 2026-11-27 06:00 and
 // 2026-11-28 06:00)".
-func ChangeLine(v relwatch.VersionInfo) string { return string(appendChangeLine(nil, v, nil)) }
+func ChangeLine(v relwatch.VersionInfo) string { return string(appendChangeLine(nil, v, nil, 0)) }
 
 // appendChangeLine appends ChangeLine(v) to b. prev, when not nil, is the
 // version before v, whose stamp says what happened to v's: "stamp
 // removed", "stamp went backwards".
-func appendChangeLine(b []byte, v relwatch.VersionInfo, prev *relwatch.VersionInfo) []byte {
+func appendChangeLine(b []byte, v relwatch.VersionInfo, prev *relwatch.VersionInfo, back int) []byte {
 	if v.Version == 1 {
 		b = append(b, "first version"...)
 		return appendSourceNote(b, v)
@@ -71,6 +72,10 @@ func appendChangeLine(b []byte, v relwatch.VersionInfo, prev *relwatch.VersionIn
 		b = append(b, " and "...)
 		b = appendShortTime(b, v.FirstSeen)
 		b = append(b, ')')
+	}
+	if back != 0 {
+		b = append(b, "; the page came back to version "...)
+		b = strconv.AppendInt(b, int64(back), 10)
 	}
 	if v.Suspect != "" {
 		b = append(b, "; suspect: "...)
@@ -122,4 +127,19 @@ func VersionList(vs []int) string {
 		return "version " + parts[0]
 	}
 	return "versions " + strings.Join(parts, ", ")
+}
+
+// cameBack says, for each of a page's versions in order, which earlier
+// version's content it brought back (as Reverts finds it), or 0.
+func cameBack(versions []relwatch.VersionInfo) []int {
+	marks := make([]relwatch.VersionMark, len(versions))
+	for i, v := range versions {
+		marks[i] = relwatch.VersionMark{Version: v.Version, ContentHash: v.ContentHash}
+	}
+	reverts := Reverts(marks)
+	back := make([]int, len(versions))
+	for i, v := range versions {
+		back[i] = reverts[v.Version]
+	}
+	return back
 }

@@ -221,21 +221,27 @@ func versionsTx(ctx context.Context, q querier, page snapshots.PageKey) ([]relwa
 // VersionsByHash returns the versions of a page whose content hash starts
 // with prefix ("sha256:2a511b…" or "2a511b…"), oldest first.
 func (a *Archive) VersionsByHash(ctx context.Context, page snapshots.PageKey, prefix string) ([]relwatch.VersionInfo, error) {
-	if !strings.HasPrefix(prefix, "sha256:") {
-		prefix = "sha256:" + prefix
-	}
-	prefix = strings.ToLower(prefix)
 	vs, err := a.Versions(ctx, page)
 	if err != nil {
 		return nil, err
 	}
+	return withHashPrefix(vs, prefix), nil
+}
+
+// withHashPrefix keeps the versions whose content hash starts with prefix
+// ("sha256:…" or the hex alone, any case).
+func withHashPrefix(vs []relwatch.VersionInfo, prefix string) []relwatch.VersionInfo {
+	if !strings.HasPrefix(prefix, "sha256:") {
+		prefix = "sha256:" + prefix
+	}
+	prefix = strings.ToLower(prefix)
 	var out []relwatch.VersionInfo
 	for _, v := range vs {
 		if strings.HasPrefix(v.ContentHash, prefix) {
 			out = append(out, v)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // VersionProvenance says where version v of a page came from: the capture
@@ -536,3 +542,12 @@ var (
 	_ relwatch.Store  = (*Archive)(nil)
 	_ relwatch.Reader = (*View)(nil)
 )
+
+// VersionsByHash is Archive.VersionsByHash in the view.
+func (v *View) VersionsByHash(ctx context.Context, page snapshots.PageKey, prefix string) ([]relwatch.VersionInfo, error) {
+	vs, err := v.Versions(ctx, page)
+	if err != nil {
+		return nil, err
+	}
+	return withHashPrefix(vs, prefix), nil
+}

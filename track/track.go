@@ -29,6 +29,8 @@ type Archive interface {
 	relwatch.Recorder
 	Snapshot(ctx context.Context, page snapshots.PageKey, version int) (snapshots.Snapshot, error)
 	Versions(ctx context.Context, page snapshots.PageKey) ([]relwatch.VersionInfo, error)
+	// VersionsByHash finds the earlier versions a new one brings back.
+	VersionsByHash(ctx context.Context, page snapshots.PageKey, prefix string) ([]relwatch.VersionInfo, error)
 	RawBody(ctx context.Context, digest string) ([]byte, error)
 	// VersionProvenance says where the baseline came from, for reports.
 	VersionProvenance(ctx context.Context, page snapshots.PageKey, version int) (relwatch.Provenance, error)
@@ -165,6 +167,13 @@ func Live(ctx context.Context, arc Archive, p Page, c scraper.Capture) (Result, 
 		}
 		res.Report.To.Version, res.Report.To.FirstSeen = res.Version, stored.FirstSeen
 		res.Report.WindowStart, res.Report.WindowEnd = latest.LastSeen, stored.FirstSeen
+		same, err := arc.VersionsByHash(ctx, key, snap.ContentHash)
+		if err != nil {
+			return res, err
+		}
+		if back, ok := relwatch.CameBackTo(same, res.Version); ok {
+			res.Report.CameBackTo = diff.SideOfVersion(back.Version, back.ContentHash, back.FirstSeen)
+		}
 		// Every report says where both sides came from: this side is the
 		// live check; the baseline may be a Wayback capture or a file.
 		from, err := arc.VersionProvenance(ctx, key, latest.Version)

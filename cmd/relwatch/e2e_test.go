@@ -412,3 +412,52 @@ func TestScrapeFlagsAShrunkPageAsSuspect(t *testing.T) {
 		t.Fatalf("log does not show the suspect version:\n%s", log)
 	}
 }
+
+// TestRevertsAreCalledOut: a page that goes back to earlier content is
+// said to have come back to that version in log, diff, reports and feed.
+func TestRevertsAreCalledOut(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun(0, "scrape")
+	e.site.serve(200, "kazakhstan-fr-v2.html")
+	e.mustRun(0, "scrape")
+	e.site.serve(200, "kazakhstan-fr-v1.html")
+	reports := filepath.Join(e.dir, "reports")
+	e.mustRun(0, "scrape", "--report-dir", reports)
+
+	const said = "the page came back to version 1"
+	if out := e.mustRun(0, "log", "kazakhstan/fr"); !strings.Contains(out, said) {
+		t.Errorf("log:\n%s", out)
+	}
+	var entries []struct {
+		Version    int  `json:"version"`
+		CameBackTo *int `json:"came_back_to"`
+	}
+	if err := json.Unmarshal([]byte(e.mustRun(0, "log", "kazakhstan/fr", "--json")), &entries); err != nil {
+		t.Fatal(err)
+	}
+	for _, en := range entries {
+		want := en.Version == 3
+		if got := en.CameBackTo != nil; got != want || (want && *en.CameBackTo != 1) {
+			t.Errorf("log --json version %d: came_back_to %v", en.Version, en.CameBackTo)
+		}
+	}
+	if out := e.mustRun(0, "diff", "kazakhstan/fr"); !strings.Contains(out, said) {
+		t.Errorf("diff:\n%s", out)
+	}
+	for _, ext := range []string{"md", "html"} {
+		data, err := os.ReadFile(filepath.Join(reports, "kazakhstan", "fr-v3."+ext))
+		if err != nil || !strings.Contains(strings.ToLower(string(data)), said) {
+			t.Errorf("report .%s lacks %q (%v)", ext, said, err)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(reports, "kazakhstan", "fr-v3.json"))
+	if err != nil || !strings.Contains(string(data), `"came_back_to": {`) {
+		t.Errorf("report .json lacks came_back_to (%v):\n%s", err, data)
+	}
+	if out := e.mustRun(0, "feed"); !strings.Contains(strings.ToLower(out), said) {
+		t.Errorf("feed lacks %q:\n%s", said, out)
+	}
+	if out := e.mustRun(0, "diff", "kazakhstan/fr", "--from", "1", "--to", "2"); strings.Contains(out, "came back") {
+		t.Errorf("diff 1→2 is no revert:\n%s", out)
+	}
+}
