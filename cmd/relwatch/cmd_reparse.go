@@ -39,7 +39,7 @@ commands, reparse never creates an archive: a missing one is exit 4.`,
 	return cmd
 }
 
-func runReparse(ctx context.Context, g *globals, args []string, dryRun bool) error {
+func runReparse(ctx context.Context, g *globals, args []string, dryRun bool) (err error) {
 	cfg, err := g.config()
 	if err != nil {
 		return err
@@ -65,7 +65,7 @@ func runReparse(ctx context.Context, g *globals, args []string, dryRun bool) err
 		if arc, err = openStore(ctx, g.archivePath(cfg), true); err != nil {
 			return err
 		}
-		defer arc.Close()
+		defer closeArchive(arc, &err)
 		unlock, err := arc.Lock(ctx, 0)
 		if err != nil {
 			return err
