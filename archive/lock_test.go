@@ -12,12 +12,8 @@ import (
 
 func TestLock(t *testing.T) {
 	ctx := context.Background()
-	a := TestArchive(t)
-	b, err := Open(ctx, a.Path(), ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a := lockOnly(t)
+	b := &Archive{path: a.path, mode: ReadWrite}
 
 	unlock, err := a.Lock(ctx, 0)
 	if err != nil {
@@ -47,12 +43,8 @@ func TestLock(t *testing.T) {
 
 func TestLockWaitsForRelease(t *testing.T) {
 	ctx := context.Background()
-	a := TestArchive(t)
-	b, err := Open(ctx, a.Path(), ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a := lockOnly(t)
+	b := &Archive{path: a.path, mode: ReadWrite}
 	unlock, err := a.Lock(ctx, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -75,6 +75,12 @@ func TestConcurrentCreateFromProcesses(t *testing.T) {
 	}
 }
 
+// lockOnly is an Archive with nothing open but its path: Lock needs no
+// database, and opening one costs these tests most of their time.
+func lockOnly(t *testing.T) *Archive {
+	return &Archive{path: filepath.Join(t.TempDir(), "archive.db"), mode: ReadWrite}
+}
+
 // holdRawLock takes the archive's flock as a holder that has not written
 // its record yet would have it, and returns the holder's descriptor.
 func holdRawLock(t *testing.T, a *Archive) *os.File {
@@ -110,15 +116,11 @@ func later(fn func()) <-chan struct{} {
 // record by truncating the file first made that moment common.
 func TestLockLoserWaitsForTheRecord(t *testing.T) {
 	ctx := context.Background()
-	a := TestArchive(t)
-	b, err := Open(ctx, a.Path(), ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a := lockOnly(t)
+	b := &Archive{path: a.path, mode: ReadWrite}
 	holder := holdRawLock(t, a)
 	wrote := later(func() { writeHolder(holder) })
-	_, err = b.Lock(ctx, 0)
+	_, err := b.Lock(ctx, 0)
 	<-wrote
 	var le *relwatch.LockedError
 	if !errors.As(err, &le) || le.PID != os.Getpid() || le.Since.IsZero() {
@@ -131,12 +133,8 @@ func TestLockLoserWaitsForTheRecord(t *testing.T) {
 // gets the lock.
 func TestLockLoserTakesAReleasedLock(t *testing.T) {
 	ctx := context.Background()
-	a := TestArchive(t)
-	b, err := Open(ctx, a.Path(), ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a := lockOnly(t)
+	b := &Archive{path: a.path, mode: ReadWrite}
 	holder := holdRawLock(t, a)
 	fd := int(holder.Fd())
 	released := later(func() { syscall.Flock(fd, syscall.LOCK_UN) })
@@ -153,12 +151,8 @@ func TestLockLoserTakesAReleasedLock(t *testing.T) {
 // holder's record rather than naming the dead one.
 func TestLockIgnoresADeadHoldersRecord(t *testing.T) {
 	ctx := context.Background()
-	a := TestArchive(t)
-	b, err := Open(ctx, a.Path(), ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a := lockOnly(t)
+	b := &Archive{path: a.path, mode: ReadWrite}
 	dead := exec.Command("true")
 	if err := dead.Run(); err != nil {
 		t.Skip(err)
@@ -169,7 +163,7 @@ func TestLockIgnoresADeadHoldersRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	wrote := later(func() { writeHolder(holder) })
-	_, err = b.Lock(ctx, 0)
+	_, err := b.Lock(ctx, 0)
 	<-wrote
 	var le *relwatch.LockedError
 	if !errors.As(err, &le) || le.PID != os.Getpid() {
@@ -182,7 +176,7 @@ func TestLockIgnoresADeadHoldersRecord(t *testing.T) {
 // tail, and the file is emptied when the lock is released.
 func TestLockFileRecordIsWholeAfterLongerOne(t *testing.T) {
 	ctx := context.Background()
-	a := TestArchive(t)
+	a := lockOnly(t)
 	lock := a.Path() + ".lock"
 	if err := os.WriteFile(lock, []byte(strings.Repeat("x", 300)+"\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -206,7 +200,7 @@ func TestLockFileRecordIsWholeAfterLongerOne(t *testing.T) {
 // TestLockRefusesASymlink: a symbolic link at the lock path is not
 // relwatch's; the lock neither follows it nor writes the file it points to.
 func TestLockRefusesASymlink(t *testing.T) {
-	a := TestArchive(t)
+	a := lockOnly(t)
 	target := filepath.Join(t.TempDir(), "precious.txt")
 	if err := os.WriteFile(target, []byte("keep me\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -226,7 +220,7 @@ func TestLockRefusesASymlink(t *testing.T) {
 // TestLockPathIsADirectory: an archive problem (exit 4 in the CLI), not a
 // failure of the targets.
 func TestLockPathIsADirectory(t *testing.T) {
-	a := TestArchive(t)
+	a := lockOnly(t)
 	if err := os.Mkdir(a.Path()+".lock", 0o755); err != nil {
 		t.Fatal(err)
 	}

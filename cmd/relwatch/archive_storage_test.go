@@ -51,33 +51,33 @@ func TestScrapeSaysItCreatedAnArchive(t *testing.T) {
 // at the lock path is exit 4 (the archive cannot be used), not exit 3 (a
 // target failed), and nothing is written through the link.
 func TestLockPathProblemsAreArchiveProblems(t *testing.T) {
+	e := newTestEnv(t)
+	target := filepath.Join(e.dir, "precious.txt")
+	if err := os.WriteFile(target, []byte("keep me\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lock := e.db + ".lock"
 	for _, kind := range []string{"directory", "symbolic link"} {
-		t.Run(kind, func(t *testing.T) {
-			e := newTestEnv(t)
-			e.mustRun(0, "scrape")
-			target := filepath.Join(e.dir, "precious.txt")
-			if err := os.WriteFile(target, []byte("keep me\n"), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			lock := e.db + ".lock"
-			os.Remove(lock)
-			var err error
-			if kind == "directory" {
-				err = os.Mkdir(lock, 0o755)
-			} else {
-				err = os.Symlink(target, lock)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, stderr, code := e.relwatch("scrape")
-			if code != exitUnusable || !strings.Contains(stderr, kind) {
-				t.Errorf("scrape with a %s at the lock path: exit %d, stderr %q", kind, code, stderr)
-			}
-			if got, _ := os.ReadFile(target); string(got) != "keep me\n" {
-				t.Errorf("the link's target now holds %q", got)
-			}
-		})
+		os.Remove(lock)
+		var err error
+		if kind == "directory" {
+			err = os.Mkdir(lock, 0o755)
+		} else {
+			err = os.Symlink(target, lock)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, stderr, code := e.relwatch("scrape")
+		if code != exitUnusable || !strings.Contains(stderr, kind) {
+			t.Errorf("scrape with a %s at the lock path: exit %d, stderr %q", kind, code, stderr)
+		}
+	}
+	if got, _ := os.ReadFile(target); string(got) != "keep me\n" {
+		t.Errorf("the link's target now holds %q", got)
+	}
+	if n := e.site.requests.Load(); n != 0 {
+		t.Errorf("%d requests although the archive could not be locked", n)
 	}
 }
 
