@@ -2,28 +2,47 @@ package relwatch
 
 import (
 	"context"
-	"time"
 
 	"github.com/relwatch/relwatch/snapshots"
 )
 
-// VersionMark is what a page's timeline needs of every one of its
-// versions, at a fraction of the cost of a VersionInfo: to find reverts
-// (a content hash seen before) and to count changes per year.
-type VersionMark struct {
-	Version      int
-	ContentHash  string
-	FirstSeen    time.Time
-	ParserChange bool // the version exists only because a newer parser read the capture
+// TimelineSummary is what a page's timeline says of its whole history,
+// however many versions it has.
+type TimelineSummary struct {
+	Versions int // how many the page has
+	// ChangesPerYear counts the versions after the first, parser-only
+	// changes left out, by the year (UTC) relwatch first saw them.
+	ChangesPerYear map[int]int
+	// Repeats lists, for each content hash found in several versions (the
+	// page came back to earlier content), those versions, oldest first.
+	Repeats map[string][]int
 }
 
 // TimelineReader is what a store may offer besides History, for a page
 // with thousands of versions shown a hundred at a time: some of its
-// versions, and the marks of all of them. Front ends use it when the store
-// has it (a type assertion) and read Versions otherwise.
+// versions, and a summary of all of them. Front ends use it when the
+// store has it (a type assertion) and read Versions otherwise.
 type TimelineReader interface {
 	// VersionRange is Versions from version from to version to, inclusive.
 	VersionRange(ctx context.Context, page snapshots.PageKey, from, to int) ([]VersionInfo, error)
-	// VersionMarks lists the marks of every version, oldest first.
-	VersionMarks(ctx context.Context, page snapshots.PageKey) ([]VersionMark, error)
+	TimelineSummary(ctx context.Context, page snapshots.PageKey) (TimelineSummary, error)
+}
+
+// SummarizeVersions is the TimelineSummary of a page's versions, for a
+// store that reads them all anyway.
+func SummarizeVersions(versions []VersionInfo) TimelineSummary {
+	sum := TimelineSummary{Versions: len(versions), ChangesPerYear: map[int]int{}, Repeats: map[string][]int{}}
+	seen := map[string][]int{}
+	for _, v := range versions {
+		if v.Version > 1 && !v.ParserChange {
+			sum.ChangesPerYear[v.FirstSeen.UTC().Year()]++
+		}
+		seen[v.ContentHash] = append(seen[v.ContentHash], v.Version)
+	}
+	for h, vs := range seen {
+		if len(vs) > 1 {
+			sum.Repeats[h] = vs
+		}
+	}
+	return sum
 }

@@ -3,6 +3,9 @@ package archive
 import (
 	"context"
 	"database/sql"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/snapshots"
@@ -10,10 +13,16 @@ import (
 
 var _ relwatch.TimelineReader = (*Archive)(nil)
 
-// qVersionMarks reads what a timeline needs of every version: four small
-// columns of version_facts, no summary to decode.
-const qVersionMarks = `SELECT version, content_hash, first_seen, coalesce(parser_change, 0)
-	FROM version_facts WHERE page_pk = ? ORDER BY version`
+// The queries of TimelineSummary, each one pass over the page's
+// version_facts rows inside SQLite, returning a few rows.
+const (
+	qChangesPerYear = `SELECT count(*), 0 FROM version_facts WHERE page_pk = ?
+		UNION ALL SELECT count(*), CAST(substr(first_seen, 1, 4) AS INTEGER) FROM version_facts
+		WHERE page_pk = ? AND version > 1 AND NOT coalesce(parser_change, 0) GROUP BY 2`
+	qRepeats = `SELECT content_hash, group_concat(version) FROM
+		(SELECT content_hash, version FROM version_facts WHERE page_pk = ? ORDER BY version)
+		GROUP BY content_hash HAVING count(*) > 1`
+)
 
 // VersionRange is Versions from version from to version to, inclusive,
 // read without decoding the page's other versions.
@@ -30,39 +39,60 @@ func (a *Archive) VersionRange(ctx context.Context, page snapshots.PageKey, from
 	return out, err
 }
 
-// VersionMarks lists the marks of every version of a page, oldest first.
-func (a *Archive) VersionMarks(ctx context.Context, page snapshots.PageKey) ([]relwatch.VersionMark, error) {
-	var out []relwatch.VersionMark
-	err := a.readTx(ctx, "list version marks", func(tx *sql.Tx) error {
+// TimelineSummary counts a page's versions and its changes per year, and
+// lists the content hashes it came back to, without reading every version.
+func (a *Archive) TimelineSummary(ctx context.Context, page snapshots.PageKey) (relwatch.TimelineSummary, error) {
+	sum := relwatch.TimelineSummary{ChangesPerYear: map[int]int{}, Repeats: map[string][]int{}}
+	err := a.readTx(ctx, "summarise versions", func(tx *sql.Tx) error {
 		if a.schema < 4 {
 			// Read-only on an older archive: no version_facts.
 			vs, err := a.versionsTx(ctx, tx, page)
-			for _, v := range vs {
-				out = append(out, relwatch.VersionMark{Version: v.Version, ContentHash: v.ContentHash, FirstSeen: v.FirstSeen, ParserChange: v.ParserChange})
-			}
+			sum = relwatch.SummarizeVersions(vs)
 			return err
 		}
 		pk, err := pagePK(ctx, tx, page)
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, qVersionMarks, pk)
+		rows, err := tx.QueryContext(ctx, qChangesPerYear, pk, pk)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var m relwatch.VersionMark
-			var first string
-			if err := rows.Scan(&m.Version, &m.ContentHash, &first, &m.ParserChange); err != nil {
+			var n, year int
+			if err := rows.Scan(&n, &year); err != nil {
 				return err
 			}
-			if m.FirstSeen, err = parseTime(first); err != nil {
-				return fail(relwatch.ErrCorrupt, "version %d of %s has a bad first_seen", m.Version, page)
+			if year == 0 {
+				sum.Versions = n
+			} else {
+				sum.ChangesPerYear[year] = n
 			}
-			out = append(out, m)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows, err = tx.QueryContext(ctx, qRepeats, pk)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var hash, list string
+			if err := rows.Scan(&hash, &list); err != nil {
+				return err
+			}
+			for _, f := range strings.Split(list, ",") {
+				n, err := strconv.Atoi(f)
+				if err != nil {
+					return fail(relwatch.ErrCorrupt, "%s: bad version number %q", page, f)
+				}
+				sum.Repeats[hash] = append(sum.Repeats[hash], n)
+			}
+			slices.Sort(sum.Repeats[hash])
 		}
 		return rows.Err()
 	})
-	return out, err
+	return sum, err
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/relwatch/relwatch/snapshots"
 )
 
-// TestTimelineReads checks VersionRange, VersionMarks and VersionsByHash,
+// TestTimelineReads checks VersionRange, TimelineSummary and VersionsByHash,
 // which read only part of a page's versions, against Versions.
 func TestTimelineReads(t *testing.T) {
 	ctx := context.Background()
@@ -35,21 +35,15 @@ func TestTimelineReads(t *testing.T) {
 	if none, err := a.VersionRange(ctx, page, 31, 40); err != nil || len(none) != 0 {
 		t.Errorf("VersionRange past the end: %v, %v", none, err)
 	}
-	marks, err := a.VersionMarks(ctx, page)
-	if err != nil || len(marks) != len(all) {
-		t.Fatalf("VersionMarks: %d, %v", len(marks), err)
-	}
-	for i, m := range marks {
-		v := all[i]
-		if want := (relwatch.VersionMark{Version: v.Version, ContentHash: v.ContentHash, FirstSeen: v.FirstSeen, ParserChange: v.ParserChange}); m != want {
-			t.Errorf("mark %d = %+v, want %+v", i, m, want)
-		}
+	sum, err := a.TimelineSummary(ctx, page)
+	if want := relwatch.SummarizeVersions(all); err != nil || !reflect.DeepEqual(sum, want) {
+		t.Errorf("TimelineSummary = %+v, %v; want %+v", sum, err, want)
 	}
 	byHash, err := a.VersionsByHash(ctx, page, all[11].ContentHash[:20])
 	if err != nil || len(byHash) != 1 || !reflect.DeepEqual(byHash[0], all[11]) {
 		t.Errorf("VersionsByHash(v12's prefix) = %v, %v", byHash, err)
 	}
-	if _, err := a.VersionMarks(ctx, snapshots.PageKey{ID: "nope", Lang: "en"}); err == nil {
-		t.Error("VersionMarks of an unknown page: no error")
+	if _, err := a.TimelineSummary(ctx, snapshots.PageKey{ID: "nope", Lang: "en"}); err == nil {
+		t.Error("TimelineSummary of an unknown page: no error")
 	}
 }

@@ -145,29 +145,25 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	tl, err := history.ReadTimeline(r.Context(), s.hist, key, before, timelineRows)
+	tl, err := history.ReadTimeline(r.Context(), s.timelines, key, before, timelineRows)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v := timelineView{Key: key.String(), Lang: key.Lang, Title: key.String(), FeedHref: pageHref(key) + "/feed.atom", Total: tl.Total}
-	hash := func(n int) string { return tl.Marks[n-1].ContentHash } // of version n
-	if n := tl.Total; n > 0 {
+	v := timelineView{Key: key.String(), Lang: key.Lang, Title: key.String(), FeedHref: pageHref(key) + "/feed.atom", Total: tl.TimelineSummary.Versions}
+	if n := v.Total; n > 0 {
 		latest, err := s.hist.Snapshot(r.Context(), key, n)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		v.Title, v.URL = latest.Title, latest.URL
-		v.LatestHref = versionHref(key, hash(n))
-		if n > 1 {
-			v.LastDiffHref = diffHref(key, hash(n-1), hash(n))
-		}
+		v.LatestHref = versionHref(key, latest.ContentHash)
 	}
 	if len(tl.Versions) > 0 {
-		if top := tl.Versions[len(tl.Versions)-1].Version; top < tl.Total {
+		if top := tl.Versions[len(tl.Versions)-1].Version; top < v.Total {
 			v.NewerHref = pageHref(key)
-			if newer := top + timelineRows; newer < tl.Total {
+			if newer := top + timelineRows; newer < v.Total {
 				v.NewerHref += "?before=" + strconv.Itoa(newer+1)
 			}
 		}
@@ -175,20 +171,25 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 			v.OlderHref = pageHref(key) + "?before=" + strconv.Itoa(bottom)
 		}
 	}
-	for i := len(tl.Versions) - 1; i >= 0; i-- {
-		vi := tl.Versions[i]
+	prev := tl.Before
+	for i, vi := range tl.Versions {
 		row := versionRow{
 			N: vi.Version, Href: versionHref(key, vi.ContentHash), Hash: vi.ContentHash, ShortHash: hashRef(vi.ContentHash),
 			FirstSeen: timePtr(vi.FirstSeen), LastSeen: timePtr(vi.LastSeen), Checks: vi.Checks, Stamp: vi.UpdatedRaw,
 			Source: sourceText(vi.Provenance, vi.FirstSeen), Change: history.ChangeLine(vi),
 			StampOnly: vi.StampOnly, ParserChange: vi.ParserChange, RevertTo: tl.Reverts[vi.Version],
 		}
-		if vi.Version > 1 && vi.Version <= len(tl.Marks) {
-			row.DiffHref = diffHref(key, hash(vi.Version-1), vi.ContentHash)
+		if prev != nil {
+			row.DiffHref = diffHref(key, prev.ContentHash, vi.ContentHash)
+			if vi.Version == v.Total {
+				v.LastDiffHref = row.DiffHref
+			}
 		}
+		prev = &tl.Versions[i]
 		v.Versions = append(v.Versions, row)
 	}
-	v.Chart = changesChart(history.ChangesPerYear(tl.Marks))
+	slices.Reverse(v.Versions) // newest first
+	v.Chart = changesChart(tl.ChangesPerYear)
 	s.renderPage(w, r, http.StatusOK, "timeline", layout{Title: v.Key, Feed: v.FeedHref, FeedTitle: "relwatch: changes to " + v.Key, Body: v})
 }
 

@@ -41,11 +41,14 @@ const defaultRequestTimeout = 10 * time.Second
 
 // Server is the read-only web view and JSON API over an archive.
 type Server struct {
-	hist    relwatch.History
-	opts    Options
-	log     *slog.Logger
-	heavy   chan struct{} // one token per heavy request in flight
-	handler http.Handler
+	hist relwatch.History
+	// timelines is what the timeline reads: hist, with its summaries
+	// kept while a page does not change, when the store can summarise.
+	timelines relwatch.History
+	opts      Options
+	log       *slog.Logger
+	heavy     chan struct{} // one token per heavy request in flight
+	handler   http.Handler
 }
 
 // New builds a server over hist.
@@ -63,7 +66,10 @@ func New(hist relwatch.History, opts Options) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{hist: hist, opts: opts, log: log, heavy: make(chan struct{}, opts.MaxHeavy)}
+	s := &Server{hist: hist, timelines: hist, opts: opts, log: log, heavy: make(chan struct{}, opts.MaxHeavy)}
+	if tr, ok := hist.(relwatch.TimelineReader); ok {
+		s.timelines = newTimelineCache(hist, tr)
+	}
 	s.handler = s.middleware(s.routes())
 	return s
 }
