@@ -132,11 +132,7 @@ func VersionList(vs []int) string {
 // cameBack says, for each of a page's versions in order, which earlier
 // version's content it brought back (as Reverts finds it), or 0.
 func cameBack(versions []relwatch.VersionInfo) []int {
-	marks := make([]relwatch.VersionMark, len(versions))
-	for i, v := range versions {
-		marks[i] = relwatch.VersionMark{Version: v.Version, ContentHash: v.ContentHash}
-	}
-	reverts := Reverts(marks)
+	reverts := Reverts(relwatch.SummarizeVersions(versions).Repeats)
 	back := make([]int, len(versions))
 	for i, v := range versions {
 		back[i] = reverts[v.Version]
