@@ -426,14 +426,13 @@ func TestReadOnlyFolder(t *testing.T) {
 // carries the child's output. A "read" child must print "versions 2".
 func asOtherUser(t *testing.T, dir, role, path string) error {
 	t.Helper()
-	bin := os.Args[0]
 	cmd := child(t, role, path)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if os.Geteuid() == 0 {
 		// nobody must reach the test binary and the archive.
 		binDir := t.TempDir()
-		bin = filepath.Join(binDir, "archive.test")
+		bin := filepath.Join(binDir, "archive.test")
 		copyFile(t, os.Args[0], bin)
 		for _, d := range []string{binDir, filepath.Dir(binDir), dir, filepath.Dir(dir)} {
 			if err := os.Chmod(d, 0o755); err != nil {
