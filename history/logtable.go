@@ -16,7 +16,7 @@ import (
 // fmt and tabwriter were most of log's own time.
 func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo) error {
 	const cols = 5 // aligned columns; CHANGE, the last, is not padded
-	header := [cols + 1]string{"VERSION", "FIRST SEEN", "LAST SEEN", "CHECKS", "PAGE STAMP", "CHANGE"}
+	header := [cols + 1]string{"VERSION", "FIRST SEEN (UTC)", "LAST SEEN (UTC)", "CHECKS", "PAGE STAMP", "CHANGE"}
 	var width [cols]int
 	for j := range cols {
 		width[j] = utf8.RuneCountInString(header[j])

@@ -16,7 +16,7 @@ import (
 func refLogTable(versions []relwatch.VersionInfo) string {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "VERSION\tFIRST SEEN\tLAST SEEN\tCHECKS\tPAGE STAMP\tCHANGE")
+	fmt.Fprintln(tw, "VERSION\tFIRST SEEN (UTC)\tLAST SEEN (UTC)\tCHECKS\tPAGE STAMP\tCHANGE")
 	newest := map[string]int{} // content hash → newest version so far
 	for i, v := range versions {
 		var prev *relwatch.VersionInfo

@@ -53,7 +53,7 @@ func runPages(ctx context.Context, g *globals, asJSON bool) error {
 		return history.WriteJSON(g.io.Out, history.PageEntries(pages))
 	}
 	tw := tabwriter.NewWriter(g.io.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PAGE\tVERSION\tPAGE STAMP\tLAST CHECK\tLAST SUCCESS\tLAST CHANGE\tHEALTH")
+	fmt.Fprintln(tw, "PAGE\tVERSION\tPAGE STAMP\tLAST CHECK (UTC)\tLAST SUCCESS (UTC)\tLAST CHANGE (UTC)\tHEALTH")
 	for _, h := range pages {
 		p := h.Status
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", p.Page, p.Latest, orDash(p.UpdatedRaw),
