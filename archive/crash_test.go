@@ -78,15 +78,19 @@ func runChild(role, path string) error {
 		return nil
 	case "write":
 		// Record in a loop and SIGKILL ourselves at a random moment, most
-		// likely inside a transaction or an fsync.
+		// likely inside a transaction or an fsync. The clock starts at the
+		// first commit, so that a loaded machine still tests something.
 		delay, _ := strconv.Atoi(os.Getenv(childEnv + "_KILL_MS"))
-		time.AfterFunc(time.Duration(delay)*time.Millisecond, func() { syscall.Kill(os.Getpid(), syscall.SIGKILL) })
-		return writeLoop(ctx, a)
+		return writeLoop(ctx, a, func() {
+			time.AfterFunc(time.Duration(delay)*time.Millisecond, func() { syscall.Kill(os.Getpid(), syscall.SIGKILL) })
+		})
 	}
 	return fmt.Errorf("unknown role %q", role)
 }
 
-func writeLoop(ctx context.Context, a *Archive) error {
+// writeLoop records versions, unchanged and failed checks until killed;
+// firstCommit runs once, after the first record is committed.
+func writeLoop(ctx context.Context, a *Archive, firstCommit func()) error {
 	pid := os.Getpid()
 	body := strings.Repeat(fmt.Sprintf("<p>pid %d</p>", pid), 5000)
 	for i := 0; ; i++ {
@@ -109,6 +113,9 @@ func writeLoop(ctx context.Context, a *Archive) error {
 		}
 		if err != nil {
 			return err
+		}
+		if i == 0 {
+			firstCommit()
 		}
 	}
 }
