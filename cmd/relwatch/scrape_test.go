@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -275,9 +276,13 @@ func TestInterruptedPagesAreSkippedNotFailed(t *testing.T) {
 		t.Helper()
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		time.AfterFunc(300*time.Millisecond, cancel)
-		var out, errb bytes.Buffer
-		code := run(ctx, append([]string{"--config", e.cfg}, args...), streams{Out: &out, Err: &errb})
+		// The stop signal comes once the fast page is checked (the log
+		// says so), while the slow one is still being fetched: no clock,
+		// so a busy machine gives the same run.
+		var out bytes.Buffer
+		errb := &cancelOnLine{want: `"msg":"checked","page":"kazakhstan/fr"`, cancel: cancel}
+		args = append([]string{"--config", e.cfg, "--log-level", "info", "--log-format", "json"}, args...)
+		code := run(ctx, args, streams{Out: &out, Err: errb})
 		if code != exitInterrupted {
 			t.Fatalf("interrupted scrape: exit %d, want %d\n%s%s", code, exitInterrupted, out.String(), errb.String())
 		}
@@ -347,4 +352,31 @@ func TestSummaryChangeHeadingsNestUnderTheRunHeading(t *testing.T) {
 	if headings < 2 {
 		t.Errorf("summary has %d change headings, want the change's title and its sections:\n%s", headings, data)
 	}
+}
+
+// cancelOnLine is a stderr that calls cancel once the log has a line
+// containing want.
+type cancelOnLine struct {
+	mu     sync.Mutex
+	b      bytes.Buffer
+	want   string
+	cancel func()
+	done   bool
+}
+
+func (c *cancelOnLine) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.b.Write(p)
+	if !c.done && strings.Contains(c.b.String(), c.want) {
+		c.done = true
+		c.cancel()
+	}
+	return len(p), nil
+}
+
+func (c *cancelOnLine) String() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.b.String()
 }
