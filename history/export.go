@@ -15,14 +15,21 @@ import (
 )
 
 // The export tree, all paths relative to DIR and built only from page ids,
-// languages, version numbers and archive dates:
+// languages, content hashes and archive dates:
 //
 //	README.md                         index: pages, stamps, last changes
 //	feed.atom                         the changes as an Atom feed
 //	<id>/<lang>.json                  latest snapshot (without last_seen)
 //	<id>/<lang>.md                    latest snapshot as Markdown
-//	changes/<date>-<id>-<lang>-v<N>.md    one report per change, Markdown
-//	changes/<date>-<id>-<lang>-v<N>.html  the same report as an HTML page
+//	changes/<date>-<id>-<lang>-<hash>.md    one report per change, Markdown
+//	changes/<date>-<id>-<lang>-<hash>.html  the same report as an HTML page
+//
+// A change file is named after the version it leads to by that version's
+// first-seen date and the first 12 hex digits of its content hash, never by
+// its number: a backfill or import renumbers versions, and a published
+// link must keep pointing at the same content. Exports before this naming
+// used -v<N>; those names still match changeFile, so the next export
+// removes them as stale.
 //
 // relwatch owns changes/ and the <id>/ folders of exported pages: a
 // writer may remove the files there that match the name patterns below
@@ -41,7 +48,7 @@ var (
 	safeSegment = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 	// changeFile and snapshotFile are the names the export has, and so
 	// the only names a writer may remove.
-	changeFile   = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}-[A-Za-z0-9._-]+-v[0-9]+\.(md|html)$`)
+	changeFile   = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}-[A-Za-z0-9._-]+-(v[0-9]+|[0-9a-f]{12}(-[0-9]{6})?)\.(md|html)$`)
 	snapshotFile = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*\.(json|md)$`)
 )
 
@@ -136,14 +143,19 @@ func PlanExportView(ctx context.Context, arc relwatch.Reader, opts ExportOptions
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range changes {
+	names := changeFileNames(changes)
+	for i, c := range changes {
 		for _, f := range []struct{ format, ext string }{{"markdown", "md"}, {"html", "html"}} {
 			var buf bytes.Buffer
 			if err := diff.Render(&buf, f.format, c.Report, RenderOptions()); err != nil {
 				return nil, fmt.Errorf("export %s v%d: render change: %w", c.Page, c.Version, err)
 			}
-			files = append(files, ExportFile{changeFilePath(c, f.ext), buf.Bytes()})
+			files = append(files, ExportFile{names[i] + "." + f.ext, buf.Bytes()})
 		}
+	}
+	nameOf := make(map[changeKey]string, len(changes))
+	for i, c := range changes {
+		nameOf[keyOf(c)] = names[i]
 	}
 
 	inFeed := changes
@@ -161,8 +173,8 @@ func PlanExportView(ctx context.Context, arc relwatch.Reader, opts ExportOptions
 		// report for GitHub, and the page itself is related.
 		EntryLinks: func(c ChangeEntry) []Link {
 			return []Link{
-				{Rel: "alternate", Href: opts.BaseURL + changeFilePath(c, "html"), Type: "text/html"},
-				{Rel: "alternate", Href: opts.BaseURL + changePath(c), Type: "text/markdown"},
+				{Rel: "alternate", Href: opts.BaseURL + nameOf[keyOf(c)] + ".html", Type: "text/html"},
+				{Rel: "alternate", Href: opts.BaseURL + nameOf[keyOf(c)] + ".md", Type: "text/markdown"},
 				{Rel: "related", Href: c.URL, Type: "text/html"},
 			}
 		},
@@ -174,7 +186,7 @@ func PlanExportView(ctx context.Context, arc relwatch.Reader, opts ExportOptions
 	if err := WriteFeed(&xmlBuf, feed); err != nil {
 		return nil, err
 	}
-	files = append(files, ExportFile{ExportFeed, xmlBuf.Bytes()}, ExportFile{ExportIndex, exportReadme(pages, latest, changes)})
+	files = append(files, ExportFile{ExportFeed, xmlBuf.Bytes()}, ExportFile{ExportIndex, exportReadme(pages, latest, changes, names)})
 
 	seen := map[string]bool{}
 	for _, f := range files {
@@ -191,14 +203,44 @@ func snapshotPath(k snapshots.PageKey, ext string) string {
 	return path.Join(k.ID, k.Lang+"."+ext)
 }
 
-// changePath is changes/<YYYY-MM-DD>-<id>-<lang>-v<N>.md, the date being
-// when relwatch first saw version N (UTC).
-func changePath(c ChangeEntry) string { return changeFilePath(c, "md") }
+// changeKey names one change of one page.
+type changeKey struct {
+	page    snapshots.PageKey
+	version int
+}
 
-// changeFilePath is changePath with another extension: the change's HTML
-// page is next to its Markdown.
-func changeFilePath(c ChangeEntry, ext string) string {
-	return path.Join(ExportChangesDir, fmt.Sprintf("%s-%s-%s-v%d.%s", c.At.Format(time.DateOnly), c.Page.ID, c.Page.Lang, c.Version, ext))
+func keyOf(c ChangeEntry) changeKey { return changeKey{c.Page, c.Version} }
+
+// changeFileNames are the paths, without extension, of the change files
+// of changes (newest first, as LoadChanges returns them):
+// changes/<YYYY-MM-DD>-<id>-<lang>-<hash12>, the date being when relwatch
+// first saw the new version (UTC) and hash12 the first 12 hex digits of
+// its content hash. A page that went back and forth between two contents
+// in one day has that name more than once: the earliest keeps it, each
+// later one adds its first-seen time (-HHMMSS), so no name is ever taken
+// from a change that has it already.
+func changeFileNames(changes []ChangeEntry) []string {
+	names := make([]string, len(changes))
+	taken := map[string]bool{}
+	for i := len(changes) - 1; i >= 0; i-- { // oldest first
+		c := changes[i]
+		name := path.Join(ExportChangesDir, fmt.Sprintf("%s-%s-%s-%s", c.At.UTC().Format(time.DateOnly), c.Page.ID, c.Page.Lang, hashPrefix(c.Hash)))
+		if taken[name] {
+			name += "-" + c.At.UTC().Format("150405")
+		}
+		taken[name] = true
+		names[i] = name
+	}
+	return names
+}
+
+// hashPrefix is the first 12 hex digits of a content hash (sha256:…).
+func hashPrefix(contentHash string) string {
+	h := strings.TrimPrefix(contentHash, "sha256:")
+	if len(h) > 12 {
+		h = h[:12]
+	}
+	return h
 }
 
 func feedLinks(baseURL string) []Link {
@@ -210,7 +252,7 @@ func feedLinks(baseURL string) []Link {
 
 // exportReadme is the index of the export: every page with its version,
 // stamp and snapshot files, then the latest changes.
-func exportReadme(pages []relwatch.PageStatus, latest []snapshots.Snapshot, changes []ChangeEntry) []byte {
+func exportReadme(pages []relwatch.PageStatus, latest []snapshots.Snapshot, changes []ChangeEntry, names []string) []byte {
 	var b bytes.Buffer
 	b.WriteString("# relwatch export\n\n")
 	b.WriteString("Written by `relwatch export` from the archive: every file here is rewritten by the next export, so edit nothing by hand. ")
@@ -234,7 +276,7 @@ func exportReadme(pages []relwatch.PageStatus, latest []snapshots.Snapshot, chan
 			fmt.Fprintf(&b, "\n…and %d earlier, in [changes/](changes/) and the [feed](feed.atom).\n", len(changes)-i)
 			break
 		}
-		fmt.Fprintf(&b, "- %s UTC: [%s](%s)\n", ShortTime(c.At), snapshots.EscapeMarkdown(c.Title()), changePath(c))
+		fmt.Fprintf(&b, "- %s UTC: [%s](%s)\n", ShortTime(c.At), snapshots.EscapeMarkdown(c.Title()), names[i]+".md")
 	}
 	b.WriteString("\nAtom feed of the changes: [feed.atom](feed.atom).\n")
 	return b.Bytes()

@@ -373,10 +373,10 @@ func TestFeedAndExport(t *testing.T) {
 	}
 	want := []string{
 		"georgia/en.json", "georgia/en.md", "kazakhstan/en.json", "kazakhstan/en.md", "kazakhstan/fr.json", "kazakhstan/fr.md",
-		"changes/2026-12-01-georgia-en-v2.md", "changes/2026-12-01-georgia-en-v2.html",
-		"changes/2026-11-10-kazakhstan-en-v4.md", "changes/2026-11-10-kazakhstan-en-v4.html",
-		"changes/2026-11-09-kazakhstan-en-v3.md", "changes/2026-11-09-kazakhstan-en-v3.html",
-		"changes/2026-11-05-kazakhstan-en-v2.md", "changes/2026-11-05-kazakhstan-en-v2.html",
+		"changes/2026-12-01-georgia-en-0c10c65c6428.md", "changes/2026-12-01-georgia-en-0c10c65c6428.html",
+		"changes/2026-11-10-kazakhstan-en-7e50ad184ca7.md", "changes/2026-11-10-kazakhstan-en-7e50ad184ca7.html",
+		"changes/2026-11-09-kazakhstan-en-4e1872781850.md", "changes/2026-11-09-kazakhstan-en-4e1872781850.html",
+		"changes/2026-11-05-kazakhstan-en-e71b5e717605.md", "changes/2026-11-05-kazakhstan-en-e71b5e717605.html",
 		"feed.atom", "README.md",
 	}
 	if !slices.Equal(paths, want) {

@@ -157,10 +157,10 @@ func TestFeedIsValidAtom(t *testing.T) {
 	runCLI(t, 0, "--config", cfg, "export", exp, "--base-url", "https://example.org/relwatch")
 	tree := readTree(t, exp)
 	ef := checkAtom(t, []byte(tree["feed.atom"]))
-	if got := ef.Entries[0].Links[0]; got.Href != "https://example.org/relwatch/changes/2026-11-28-kazakhstan-fr-v2.html" || got.Type != "text/html" || got.Rel != "alternate" {
+	if got := ef.Entries[0].Links[0]; got.Href != "https://example.org/relwatch/changes/2026-11-28-kazakhstan-fr-efbfeae710a2.html" || got.Type != "text/html" || got.Rel != "alternate" {
 		t.Errorf("exported entry link %+v", got)
 	}
-	if _, ok := tree["changes/2026-11-28-kazakhstan-fr-v2.html"]; !ok {
+	if _, ok := tree["changes/2026-11-28-kazakhstan-fr-efbfeae710a2.html"]; !ok {
 		t.Error("the entry links to an HTML change page the export lacks")
 	}
 	if len(ef.Links) == 0 || ef.Links[0].Rel != "self" || ef.Links[0].Href != "https://example.org/relwatch/feed.atom" {
@@ -257,7 +257,7 @@ print(json.dumps({"bozo": str(d.get("bozo_exception", "")), "id": d.feed.id,
 		t.Fatalf("%v: %s", err, out)
 	}
 	if got.Bozo != "" || !strings.HasPrefix(got.ID, "tag:relwatch,2026-11-20:archive/") ||
-		got.Link != "https://example.org/relwatch/changes/2026-11-28-kazakhstan-fr-v2.html" || got.Type != "text/html" || got.Lang != "fr" ||
+		got.Link != "https://example.org/relwatch/changes/2026-11-28-kazakhstan-fr-efbfeae710a2.html" || got.Type != "text/html" || got.Lang != "fr" ||
 		len(got.Self) != 1 || got.Self[0] != "https://example.org/relwatch/feed.atom" {
 		t.Errorf("feedparser reads %+v", got)
 	}

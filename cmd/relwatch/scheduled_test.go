@@ -128,7 +128,7 @@ func TestScheduledRunScript(t *testing.T) {
 	git("remote", "add", "origin", remote)
 	s.serve(200, "kazakhstan-fr-v2.html")
 	runScript(0)
-	if got := changeFiles(); len(got) != 2 || !strings.HasSuffix(got[0], "-kazakhstan-fr-v2.html") || !strings.HasSuffix(got[1], "-kazakhstan-fr-v2.md") {
+	if got := changeFiles(); len(got) != 2 || !strings.HasSuffix(got[0], "-kazakhstan-fr-efbfeae710a2.html") || !strings.HasSuffix(got[1], "-kazakhstan-fr-efbfeae710a2.md") {
 		t.Fatalf("run 2: change files %v, want the HTML and Markdown reports of v2", got)
 	}
 	if feedEntries() != 1 || commits() != 3 {
