@@ -22,14 +22,19 @@ func newExportCommand(g *globals) *cobra.Command {
   DIR/feed.atom                            the changes as an Atom feed
   DIR/<id>/<lang>.json                     latest snapshot (without last_seen)
   DIR/<id>/<lang>.md                       latest snapshot as Markdown
-  DIR/changes/<date>-<id>-<lang>-v<N>.md   one file per change (date: first seen, UTC)
-  DIR/changes/<date>-<id>-<lang>-v<N>.html the same change as an HTML page
+  DIR/changes/<date>-<id>-<lang>-<hash>.md   one file per change
+  DIR/changes/<date>-<id>-<lang>-<hash>.html the same change as an HTML page
+
+A change file is named after the version it leads to: the day relwatch
+first saw it (UTC) and the first 12 hex digits of its content hash, not
+its number, so a backfill that renumbers versions never gives a published
+name to another change.
 
 The tree holds archive dates only, so exporting again with nothing new
 changes no byte. Files are written atomically and only when their content
 differs. relwatch owns DIR/changes/ and the DIR/<id>/ folders of exported
 pages: files there with relwatch's name patterns that are no longer part of
-the export (say, after a reparse renumbered versions) are removed. Nothing
+the export (say, after a reparse, or the -v<N> names of older exports) are removed. Nothing
 else in DIR is touched.
 
 Prints one line per file written or removed, then a count.`,
