@@ -58,6 +58,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"bad exclude selector", "targets:\n  - id: a\n    urls: {en: 'https://example.org/'}\n    exclude: .share, >>\n",
 			`relwatch.yaml:4: target a/en: field exclude: ".share, >>" is not a valid CSS selector`},
 		{"no targets", "archive: x.db\n", "no targets"},
+		{"bad redact_params", "redact_params: [session, 'a=b']\ntargets:\n  - {id: a, lang: en, url: 'https://example.org/'}\n",
+			`relwatch.yaml:1: field redact_params: "a=b" is not a query parameter name`},
 		{"not yaml", "targets: [\n", "relwatch.yaml"},
 	}
 	for _, tt := range tests {
@@ -71,6 +73,19 @@ func TestParseConfigErrors(t *testing.T) {
 				t.Fatalf("error %q does not contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestParseRedactParams(t *testing.T) {
+	cfg, err := Parse("relwatch.yaml", []byte("redact_params: [session, Auth]\ntargets:\n  - {id: a, lang: en, url: 'https://example.org/?session=s&auth=a&token=t&lang=fr'}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cfg.Redact.URL(cfg.Targets[0].URL), "https://example.org/?session=xxxxx&auth=xxxxx&token=xxxxx&lang=fr"; got != want {
+		t.Errorf("redacted %q, want %q", got, want)
+	}
+	if o := cfg.WaybackOptions(cfg.Targets[0], "ua"); len(o.Redact.Extra) != 2 {
+		t.Errorf("WaybackOptions.Redact = %+v, want the config's names", o.Redact)
 	}
 }
 
