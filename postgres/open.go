@@ -137,6 +137,10 @@ func Open(ctx context.Context, dsn string, mode Mode) (*Archive, error) {
 	return a, nil
 }
 
+// Pool is the archive's connection pool, for a job queue that keeps its
+// tables in the same database (package worker).
+func (a *Archive) Pool() *pgxpool.Pool { return a.pool }
+
 // Close closes the connections. It never waits for readers elsewhere.
 func (a *Archive) Close() error {
 	a.pool.Close()

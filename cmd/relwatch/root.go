@@ -179,6 +179,7 @@ page has one language.`,
 		newImportCommand(g),
 		newDevCommand(g),
 		newArchiveCommand(g),
+		newWorkerCommand(g),
 	)
 	return root
 }

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/relwatch/relwatch/config"
+	"github.com/relwatch/relwatch/postgres"
+	"github.com/relwatch/relwatch/worker"
+)
+
+type workerOptions struct {
+	every    time.Duration
+	cron     string
+	lease    time.Duration
+	parallel int
+	status   bool
+	only     []string
+}
+
+func newWorkerCommand(g *globals) *cobra.Command {
+	var opts workerOptions
+	cmd := &cobra.Command{
+		Use:   "worker (--every D | --cron SPEC) | worker --status",
+		Short: "Check pages as jobs of a queue shared by several machines (PostgreSQL)",
+		Long: `Run a long-lived worker that checks the config's pages as jobs of a job
+queue kept in the PostgreSQL archive (River): start one on each of several
+machines with the same config and archive. Each round (every --every
+DURATION, or at the times of a cron expression, in UTC) is enqueued once,
+as one job per host; a worker takes a host's job, claims the host and
+checks its pages in order with the host's delay between requests, so no
+host ever gets two requests at once. A page already checked in the round is
+skipped. When a worker dies, its host's job is taken by another worker
+once it has run for longer than --lease, and only its unchecked pages are
+checked. SIGTERM or Ctrl-C finishes the page in hand and stops; the other
+workers check the rest.
+
+--status lists the latest host jobs: round, host, state, which workers took
+it and when it finished.`,
+		Example: `  RELWATCH_DB=postgres://relwatch@db/relwatch relwatch worker --every 1h
+  relwatch worker --cron "0 */6 * * *" --lease 20m
+  relwatch worker --status`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error { return runWorker(cmd.Context(), g, opts) },
+	}
+	f := cmd.Flags()
+	f.DurationVar(&opts.every, "every", 0, "start a round every DURATION (e.g. 1h)")
+	f.StringVar(&opts.cron, "cron", "", `start rounds at the times of a cron expression (e.g. "0 */6 * * *", UTC)`)
+	f.DurationVar(&opts.lease, "lease", 15*time.Minute, "how long a host's job may run before another worker takes it over")
+	f.IntVar(&opts.parallel, "parallel", 2, "hosts this worker checks at once")
+	f.BoolVar(&opts.status, "status", false, "show which worker checked which host in the latest rounds, and exit")
+	f.StringArrayVar(&opts.only, "only", nil, "check only this page (<id> or <id>/<lang>); repeatable")
+	return cmd
+}
+
+func runWorker(ctx context.Context, g *globals, opts workerOptions) error {
+	cfg, targets, err := g.targets(opts.only)
+	if err != nil {
+		return err
+	}
+	loc := g.archivePath(cfg)
+	if !postgres.IsDSN(loc) {
+		return usageError(fmt.Errorf("worker needs a PostgreSQL archive (--db postgres://…, $%s or archive: postgres://… in the config), not %s", dbEnv, loc))
+	}
+	if opts.status {
+		return workerStatus(ctx, g, loc)
+	}
+	next, err := config.ParseSchedule(opts.every, opts.cron)
+	if err != nil {
+		return usageError(err)
+	}
+	period := opts.every
+	if opts.cron != "" {
+		now := time.Now()
+		period = next(next(now)).Sub(next(now))
+	}
+	if opts.lease <= 0 {
+		return usageError(fmt.Errorf("--lease %v: want a positive duration", opts.lease))
+	}
+	a, err := postgres.Open(ctx, loc, postgres.ReadWrite)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	host, _ := os.Hostname()
+	return worker.Run(ctx, worker.Options{
+		Archive: a, Pages: trackPages(cfg, targets), Schedule: scheduleFunc(next), Every: period,
+		Lease: opts.lease, Parallel: opts.parallel, ID: fmt.Sprintf("%s/%d", host, os.Getpid()), Log: g.log,
+	})
+}
+
+// scheduleFunc makes a next-time function a worker.Schedule.
+type scheduleFunc func(time.Time) time.Time
+
+func (f scheduleFunc) Next(t time.Time) time.Time { return f(t) }
+
+func workerStatus(ctx context.Context, g *globals, loc string) error {
+	a, err := postgres.Open(ctx, loc, postgres.ReadOnly)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	jobs, err := worker.Status(ctx, a, 50)
+	if err != nil {
+		return err
+	}
+	if len(jobs) == 0 {
+		_, err := fmt.Fprintln(g.io.Out, "no worker has run on this archive yet")
+		return err
+	}
+	tw := tabwriter.NewWriter(g.io.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ROUND\tHOST\tSTATE\tATTEMPTS\tWORKERS\tFINISHED\tLAST ERROR")
+	for _, j := range jobs {
+		finished := "-"
+		if j.Finished != nil {
+			finished = j.Finished.UTC().Format(time.RFC3339)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", j.Round.Format(time.RFC3339), j.Host, j.State, j.Attempts,
+			strings.Join(j.Workers, ", "), finished, j.LastError)
+	}
+	return tw.Flush()
+}

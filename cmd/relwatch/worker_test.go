@@ -1,0 +1,201 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/relwatch/relwatch/postgres"
+	"github.com/relwatch/relwatch/snapshots"
+	"github.com/relwatch/relwatch/worker"
+)
+
+// slowHost answers each page after a pause, so that a worker can be killed
+// while it checks the host.
+type slowHost struct {
+	countingHost
+	pause time.Duration
+}
+
+func (h *slowHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/robots.txt" {
+		time.Sleep(h.pause)
+	}
+	h.countingHost.ServeHTTP(w, r)
+}
+
+// TestWorkersSurviveKill9: three workers share a round over two hosts; the
+// one checking the slow host is killed with SIGKILL after its first page.
+// Another worker takes the host over once the lease is out and checks only
+// the pages left: every page is checked exactly once, no host gets two
+// requests at once, check passes, --status shows the takeover, and the
+// others stop on SIGTERM with exit 0.
+func TestWorkersSurviveKill9(t *testing.T) {
+	dsn := postgres.TestDSN(t)
+	bin := relwatchBinary(t)
+	body, err := os.ReadFile(filepath.Join("testdata", "kazakhstan-fr-v1.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow := &slowHost{countingHost: countingHost{body: string(body), requests: map[string]int{}}, pause: 700 * time.Millisecond}
+	fast := &countingHost{body: string(body), requests: map[string]int{}}
+	slowSrv, fastSrv := httptest.NewServer(slow), httptest.NewServer(fast)
+	t.Cleanup(slowSrv.Close)
+	t.Cleanup(fastSrv.Close)
+	var cfg strings.Builder
+	cfg.WriteString("delay: 0s\nretries: 0\ntimeout: 30s\ntargets:\n")
+	for p := range 4 {
+		fmt.Fprintf(&cfg, "  - {id: slow-%d, lang: fr, url: '%s/cps/fr/s%d.htm'}\n", p, slowSrv.URL, p)
+		fmt.Fprintf(&cfg, "  - {id: fast-%d, lang: fr, url: '%s/cps/fr/f%d.htm'}\n", p, fastSrv.URL, p)
+	}
+	cfgPath := filepath.Join(t.TempDir(), "relwatch.yaml")
+	if err := os.WriteFile(cfgPath, []byte(cfg.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	a, err := postgres.Open(ctx, dsn, postgres.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := worker.Migrate(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+
+	procs := map[int]*exec.Cmd{}
+	logs := map[int]*bytes.Buffer{}
+	t.Cleanup(func() {
+		if t.Failed() {
+			for pid, l := range logs {
+				t.Logf("worker %d stderr:\n%s", pid, l.String())
+			}
+		}
+	})
+	for range 3 {
+		cmd := exec.Command(bin, "--config", cfgPath, "--log-level", "info", "--log-format", "text", "worker", "--every", "24h", "--lease", "2s")
+		cmd.Env = append(os.Environ(), dbEnv+"="+dsn)
+		errOut := &bytes.Buffer{}
+		cmd.Stderr = errOut
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		procs[cmd.Process.Pid] = cmd
+		logs[cmd.Process.Pid] = errOut
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	}
+
+	captures := func(page string) int {
+		cs, err := a.Captures(ctx, mustKey(t, page))
+		if err != nil {
+			return 0
+		}
+		return len(cs)
+	}
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(100 * time.Second)
+		for !ok() {
+			if time.Now().After(deadline) {
+				var status bytes.Buffer
+				run(ctx, []string{"--config", cfgPath, "--db", dsn, "worker", "--status"}, streams{In: strings.NewReader(""), Out: &status, Err: &status})
+				t.Fatalf("gave up waiting for %s; worker --status:\n%s", what, status.String())
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	// Kill the worker that holds the slow host once it has checked a page.
+	waitFor("the slow host's first page", func() bool { return captures("slow-0/fr") > 0 })
+	slowHostPort := strings.TrimPrefix(slowSrv.URL, "http://")
+	pid := claimHolder(t, dsn, "host "+slowHostPort)
+	victim, ok := procs[pid]
+	if !ok {
+		t.Fatalf("the slow host is held by pid %d, not one of the workers %v", pid, procs)
+	}
+	victim.Process.Signal(syscall.SIGKILL)
+	victim.Wait()
+	delete(procs, pid)
+
+	waitFor("every page checked", func() bool {
+		for p := range 4 {
+			if captures(fmt.Sprintf("slow-%d/fr", p)) == 0 || captures(fmt.Sprintf("fast-%d/fr", p)) == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	for p := range 4 {
+		for _, page := range []string{fmt.Sprintf("slow-%d/fr", p), fmt.Sprintf("fast-%d/fr", p)} {
+			if n := captures(page); n != 1 {
+				t.Errorf("%s checked %d times in the round, want once", page, n)
+			}
+		}
+	}
+	// A request the killed worker had in flight may have been answered
+	// after it died, but no two at once.
+	if m := slow.maxFlght.Load(); m != 1 {
+		t.Errorf("the slow host had %d requests in flight at once", m)
+	}
+	if probs, err := a.Check(ctx); err != nil || len(probs) > 0 {
+		t.Errorf("check: %v %v", probs, err)
+	}
+
+	var status bytes.Buffer
+	code := run(ctx, []string{"--config", cfgPath, "--db", dsn, "worker", "--status"}, streams{In: strings.NewReader(""), Out: &status, Err: &status})
+	if code != 0 || !strings.Contains(status.String(), slowHostPort) || !strings.Contains(status.String(), "completed") {
+		t.Errorf("worker --status: exit %d\n%s", code, status.String())
+	}
+	for _, line := range strings.Split(status.String(), "\n") {
+		if strings.Contains(line, slowHostPort) && !strings.Contains(line, fmt.Sprintf("/%d", pid)) {
+			t.Errorf("--status does not name the killed worker %d for the slow host: %s", pid, line)
+		}
+	}
+
+	for _, cmd := range procs {
+		cmd.Process.Signal(syscall.SIGTERM)
+	}
+	for pid, cmd := range procs {
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("worker %d after SIGTERM: %v", pid, err)
+		}
+	}
+}
+
+func mustKey(t *testing.T, ref string) snapshots.PageKey {
+	t.Helper()
+	id, lang, _ := strings.Cut(ref, "/")
+	return snapshots.PageKey{ID: id, Lang: lang}
+}
+
+// claimHolder is the pid of the relwatch process holding a claim, from its
+// connection's application_name.
+func claimHolder(t *testing.T, dsn, what string) int {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var app string
+	err = conn.QueryRow(ctx, `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+		WHERE l.locktype = 'advisory' AND l.granted AND l.objid = (hashtext($1)::bigint & 4294967295)::oid AND l.objsubid = 2`, what).Scan(&app)
+	if err != nil {
+		t.Fatalf("who holds %s: %v", what, err)
+	}
+	var pid int
+	if _, err := fmt.Sscanf(app, "relwatch pid=%d", &pid); err != nil {
+		t.Fatalf("holder %q: %v", app, err)
+	}
+	return pid
+}
