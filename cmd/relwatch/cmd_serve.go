@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/serve"
 )
 
@@ -75,7 +74,7 @@ func runServe(ctx context.Context, g *globals, opts serveOptions) error {
 	if err != nil {
 		return err
 	}
-	arc, err := archive.Open(ctx, g.archivePath(cfg), archive.ReadOnly)
+	arc, err := openStore(ctx, g.archivePath(cfg), false)
 	if err != nil {
 		return err
 	}
