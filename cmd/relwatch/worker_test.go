@@ -104,7 +104,7 @@ func TestWorkersSurviveKill9(t *testing.T) {
 	}
 	waitFor := func(what string, ok func() bool) {
 		t.Helper()
-		deadline := time.Now().Add(100 * time.Second)
+		deadline := time.Now().Add(150 * time.Second) // a dead leader is replaced within ~20 s, the rescuer looks every 30 s
 		for !ok() {
 			if time.Now().After(deadline) {
 				var status bytes.Buffer
