@@ -72,6 +72,7 @@ type Recorder interface {
 type Store interface {
 	History
 	Recorder
+	Outbox
 	// Lock takes the archive's writer lock, waiting up to wait; it fails
 	// with a *LockedError when another run holds it.
 	Lock(ctx context.Context, wait time.Duration) (unlock func() error, err error)

@@ -67,6 +67,10 @@ type Capture struct {
 	OriginalDigest string    // Wayback's digest of the capture (base32 SHA-1), "" otherwise
 	Origin         string    // where relwatch read the bytes: the replay URL, or the imported file
 	Retrieved      time.Time // when relwatch read them; zero for live captures
+
+	// Events are what this check tells people (see Event): the Record
+	// methods write them to the outbox in the check's transaction.
+	Events []Event
 }
 
 // Seen is the instant a capture counts for: when the request started.

@@ -19,6 +19,7 @@ var migrations = []migration{
 	execMigration(schema3),
 	execMigration(schema4),
 	migrateTo5,
+	execMigration(schema6),
 }
 
 // SchemaVersion is the schema this relwatch writes.

@@ -21,6 +21,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/notify"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
 )
@@ -44,6 +45,8 @@ type Config struct {
 	// Redact hides URL secrets wherever a URL is shown or stored; its
 	// Extra names come from redact_params:.
 	Redact relwatch.Redactor
+	// Notify is where to send the events of checks (notify:, notify_*).
+	Notify NotifySettings
 }
 
 // WaybackSettings are the wayback: keys: where the Wayback Machine is and
@@ -124,6 +127,7 @@ func Default() Config {
 		},
 		StaleAfter: defaultStaleAfter,
 		LagAfter:   defaultLagAfter,
+		Notify:     NotifySettings{Policy: notify.DefaultPolicy()},
 	}
 }
 
@@ -180,7 +184,7 @@ func Load(path string) (Config, error) {
 // Keys a config file may hold; anything else is a typo worth reporting.
 var (
 	fetchKeys   = []string{"user_agent", "delay", "timeout", "retries", "max_body", "respect_robots", "allow_private_networks"}
-	topKeys     = append([]string{"archive", "targets", "parallel", "stale_after", "lag_after", "wayback", "redact_params"}, fetchKeys...)
+	topKeys     = slices.Concat([]string{"archive", "targets", "parallel", "stale_after", "lag_after", "wayback", "redact_params"}, notifyTopKeys, fetchKeys)
 	waybackKeys = []string{"cdx_url", "replay_url", "cdx_interval", "capture_interval", "backoff", "max_wait", "retries"}
 	targetKeys  = append([]string{"id", "lang", "url", "urls", "content", "exclude"}, fetchKeys...)
 )
@@ -259,6 +263,9 @@ func Parse(file string, data []byte) (Config, error) {
 	default:
 		cfg.Targets = parseTargets(targets, fail, report)
 	}
+	notifySettings, err := parseNotify(root, cfg.Targets, fail)
+	report(err)
+	cfg.Notify = notifySettings
 	return cfg, errors.Join(errs...)
 }
 

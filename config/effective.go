@@ -3,12 +3,14 @@ package config
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"io"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/notify"
 	"github.com/relwatch/relwatch/scraper"
 	"go.yaml.in/yaml/v3"
 )
@@ -111,6 +113,9 @@ func (c Config) WriteEffective(out io.Writer, archive, userAgent string) error {
 		}
 		w.WriteString("\n")
 	}
+	if err := encodeYAML(w, effectiveNotifyOf(c.Notify)); err != nil {
+		return err
+	}
 	return w.Flush()
 }
 
@@ -122,4 +127,55 @@ func encodeYAML(w io.Writer, v any) error {
 		return err
 	}
 	return enc.Close()
+}
+
+// effectiveNotifySettings are the notify settings as config check prints
+// them: never a secret (a URL shows as written when it names environment
+// variables, else its scheme alone; a secret as "(set)").
+type effectiveNotifySettings struct {
+	BaseURL string            `yaml:"base_url,omitempty"`
+	MaxAge  string            `yaml:"notify_max_age"`
+	Retries int               `yaml:"notify_retries"`
+	Backoff string            `yaml:"notify_backoff"`
+	MaxWait string            `yaml:"notify_max_wait"`
+	Timeout string            `yaml:"notify_timeout"`
+	Notify  []effectiveNotify `yaml:"notify"`
+}
+
+type effectiveNotify struct {
+	Name                 string   `yaml:"name"`
+	Kind                 string   `yaml:"kind"`
+	URL                  string   `yaml:"url"`
+	Secret               string   `yaml:"secret,omitempty"`
+	Pages                []string `yaml:"pages"`
+	Events               []string `yaml:"events"`
+	IncludeStampOnly     bool     `yaml:"include_stamp_only"`
+	IncludeParserChanges bool     `yaml:"include_parser_changes"`
+	Format               string   `yaml:"format"`
+	DigestAbove          int      `yaml:"digest_above"`
+}
+
+func effectiveNotifyOf(n NotifySettings) effectiveNotifySettings {
+	e := effectiveNotifySettings{BaseURL: n.BaseURL, MaxAge: n.Policy.MaxAge.String(), Retries: n.Policy.Retries,
+		Backoff: n.Policy.Backoff.String(), MaxWait: n.Policy.MaxWait.String(), Timeout: n.Policy.Timeout.String(),
+		Notify: []effectiveNotify{}}
+	for _, d := range n.Destinations {
+		en := effectiveNotify{Name: d.Name, Kind: d.Kind, URL: d.Shown, Pages: []string{"all"}, Events: d.Events,
+			IncludeStampOnly: d.IncludeStampOnly, IncludeParserChanges: d.IncludeParserChanges,
+			Format: cmp.Or(d.Format, "text"), DigestAbove: cmp.Or(d.DigestAbove, notify.DefaultDigestAbove)}
+		if d.Secret != "" {
+			en.Secret = "(set)"
+		}
+		if len(d.Pages) > 0 {
+			en.Pages = nil
+			for _, p := range d.Pages {
+				en.Pages = append(en.Pages, strings.TrimSuffix(p.String(), "/"))
+			}
+		}
+		if len(en.Events) == 0 {
+			en.Events = notify.DefaultEvents
+		}
+		e.Notify = append(e.Notify, en)
+	}
+	return e
 }

@@ -271,8 +271,10 @@ func (a *Archive) RecordFailure(ctx context.Context, c relwatch.Capture) error {
 		if err != nil {
 			return err
 		}
-		_, err = insertCapture(ctx, tx, pk, &c, b, nil)
-		return err
+		if _, err = insertCapture(ctx, tx, pk, &c, b, nil); err != nil {
+			return err
+		}
+		return putEvents(ctx, tx, pk, c.Events, 0)
 	})
 }
 
@@ -300,7 +302,7 @@ func (a *Archive) RecordUnchanged(ctx context.Context, c relwatch.Capture, versi
 		if tag.RowsAffected() != 1 {
 			return fmt.Errorf("page %s has no version %d: %w", c.Page, version, relwatch.ErrNotFound)
 		}
-		return nil
+		return putEvents(ctx, tx, pk, c.Events, 0)
 	})
 }
 
@@ -368,6 +370,9 @@ func insertVersion(ctx context.Context, tx pgx.Tx, pk int64, c *relwatch.Capture
 	}
 	if err := indexVersion(ctx, tx, pk, version, &snap); err != nil {
 		return 0, fmt.Errorf("index version %d: %w", version, err)
+	}
+	if err := putEvents(ctx, tx, pk, c.Events, version); err != nil {
+		return 0, err
 	}
 	return version, nil
 }

@@ -36,6 +36,14 @@ func Run(ctx context.Context, arc Archive, pages []Page, opts RunOptions) ([]Res
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	states, err := arc.Pages(ctx)
+	if err != nil {
+		return nil, err
+	}
+	prior := make(map[string]relwatch.PageStatus, len(states))
+	for _, s := range states {
+		prior[s.Page.String()] = s
+	}
 	requests := make([]scraper.Target, len(pages))
 	for i, p := range pages {
 		requests[i] = scraper.Target{Page: p.Key.String(), URL: p.URL, Policy: p.Fetch, Redact: p.Redact}
@@ -67,7 +75,7 @@ func Run(ctx context.Context, arc Archive, pages []Page, opts RunOptions) ([]Res
 		if c.Err != nil && c.Err.Kind == scraper.KindCanceled && ctx.Err() == nil && fetchCtx.Err() == context.DeadlineExceeded {
 			c.Err = &scraper.FetchError{Kind: relwatch.KindDeadline, Msg: fmt.Sprintf("not checked within the run deadline (--deadline %v)", opts.Deadline)}
 		}
-		results[i], archiveErr = Live(writeCtx, arc, pages[i], c)
+		results[i], archiveErr = Live(writeCtx, arc, pages[i], prior[pages[i].Key.String()], c)
 		if archiveErr != nil {
 			return
 		}

@@ -27,6 +27,9 @@ import (
 // reads that give it the baseline to compare with.
 type Archive interface {
 	relwatch.Recorder
+	// Pages gives each page's state before a run: whether it was failing
+	// decides its failed and recovered events.
+	Pages(ctx context.Context) ([]relwatch.PageStatus, error)
 	Snapshot(ctx context.Context, page snapshots.PageKey, version int) (snapshots.Snapshot, error)
 	Versions(ctx context.Context, page snapshots.PageKey) ([]relwatch.VersionInfo, error)
 	// VersionsByHash finds the earlier versions a new one brings back.
@@ -73,6 +76,10 @@ type Result struct {
 	StaleSince  *time.Time `json:"stale_since,omitempty"`
 	LastSuccess *time.Time `json:"last_success,omitempty"`
 
+	// Earlier marks a change archived by an earlier run that stopped before
+	// it reported it: this run reports it instead (Status new or changed).
+	Earlier bool `json:"earlier,omitempty"`
+
 	// Report is the change into Version, when Status is changed.
 	Report *diff.Report `json:"-"`
 }
@@ -83,9 +90,11 @@ func (r Result) Checked() bool {
 }
 
 // Live parses one live capture, compares it with the page's latest version
-// and archives the outcome in one transaction. The returned error is for
-// the archive only: a page's own failure is in the result.
-func Live(ctx context.Context, arc Archive, p Page, c scraper.Capture) (Result, error) {
+// and archives the outcome and its events in one transaction. prior is the
+// page's state before the run (zero for a page never checked). The
+// returned error is for the archive only: a page's own failure is in the
+// result.
+func Live(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus, c scraper.Capture) (Result, error) {
 	key := p.Key
 	shown := p.ShownURL()
 	res := Result{Page: key.String(), URL: shown}
@@ -100,6 +109,7 @@ func Live(ctx context.Context, arc Archive, p Page, c scraper.Capture) (Result, 
 	fail := func(kind, shown, msg string) (Result, error) {
 		res.Status, res.ErrorKind, res.Error = relwatch.StatusFailed, kind, shown
 		capture.ErrorKind, capture.ErrorMessage = kind, msg
+		capture.Events = failureEvents(prior, capture, time.Now())
 		return res, arc.RecordFailure(ctx, capture)
 	}
 	if c.Err != nil && c.Err.Kind == scraper.KindCanceled {
@@ -128,6 +138,7 @@ func Live(ctx context.Context, arc Archive, p Page, c scraper.Capture) (Result, 
 		}
 		res.Status, res.Version, res.PreviousVersion = relwatch.StatusUnchanged, latest.Version, latest.Version
 		res.UpdatedRaw = string(latest.UpdatedRaw)
+		capture.Events = recoveryEvents(prior, capture, time.Now(), latest.Version, latest.ContentHash)
 		return res, arc.RecordUnchanged(ctx, capture, latest.Version)
 	}
 
@@ -140,6 +151,7 @@ func Live(ctx context.Context, arc Archive, p Page, c scraper.Capture) (Result, 
 	res.UpdatedRaw = string(snap.UpdatedRaw)
 	if hasLatest && latest.ContentHash == snap.ContentHash {
 		res.Status, res.Version, res.PreviousVersion = relwatch.StatusUnchanged, latest.Version, latest.Version
+		capture.Events = recoveryEvents(prior, capture, time.Now(), latest.Version, latest.ContentHash)
 		return res, arc.RecordUnchanged(ctx, capture, latest.Version)
 	}
 	var change *relwatch.ChangeRecord
@@ -153,6 +165,9 @@ func Live(ctx context.Context, arc Archive, p Page, c scraper.Capture) (Result, 
 		record := ChangeRecord(report.Result)
 		change, res.Report = &record, &report
 	}
+	now := time.Now()
+	capture.Events = append(recoveryEvents(prior, capture, now, 0, snap.ContentHash),
+		versionEvent(capture, now, snap, latest, hasLatest, change))
 	res.Version, err = arc.RecordVersion(ctx, capture, snap, scraper.ParserVersion, change)
 	if err != nil {
 		return res, err

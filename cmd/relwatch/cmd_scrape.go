@@ -22,13 +22,14 @@ import (
 )
 
 type scrapeOptions struct {
-	only        []string
-	json        bool
-	exitCode    bool
-	lockTimeout time.Duration
-	reportDir   string
-	summary     string
-	deadline    time.Duration
+	only         []string
+	json         bool
+	exitCode     bool
+	lockTimeout  time.Duration
+	reportDir    string
+	summary      string
+	deadline     time.Duration
+	notifyStrict bool
 }
 
 func newScrapeCommand(g *globals) *cobra.Command {
@@ -55,6 +56,7 @@ checked), version, and for failed the reason.`,
 	f.DurationVar(&opts.deadline, "deadline", 0, "stop fetching after this long (e.g. 10m); pages not checked by then fail with reason deadline")
 	f.StringVar(&opts.reportDir, "report-dir", "", "write each new version's diff to DIR/<id>/<lang>-v<version>.{md,html,json}")
 	f.StringVar(&opts.summary, "summary", "", "append a Markdown run summary to this file (default $GITHUB_STEP_SUMMARY when set)")
+	f.BoolVar(&opts.notifyStrict, "notify-strict", false, "exit 6 when a notification could not be delivered (the next run tries again)")
 	return cmd
 }
 
@@ -107,6 +109,11 @@ func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []con
 		defer unlock()
 	}
 
+	sender := newSender(g, cfg, arc)
+	runStart := time.Now()
+	if err := subscribeAll(ctx, arc, sender, runStart); err != nil {
+		return nil, err
+	}
 	progress := isTerminal(g.io.Err)
 	runOpts := track.RunOptions{
 		Parallel: cfg.Parallel(), Deadline: opts.deadline, Log: g.log,
@@ -143,16 +150,40 @@ func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []con
 			g.log.Warn("stale page", "page", r.Page, "last_success", r.LastSuccess, "stale_after", cfg.StaleAfter.String())
 		}
 	}
+	// Changes an earlier run archived but died before reporting are
+	// reported now, after this run's own results.
+	earlier, reported, err := unreported(writeCtx, arc, runStart)
+	if err != nil {
+		return nil, err
+	}
+	results = append(results, earlier...)
 	if err := printResults(g.io, results, opts.json); err != nil {
 		return nil, err
 	}
 	// The pages are archived and printed: a report that cannot be written
-	// is an output error (exit 5), returned with the results.
-	if err := writeReports(opts.reportDir, results); err != nil {
-		return results, outputError(err)
+	// is an output error (exit 5), returned with the results. The changes
+	// count as reported once every report is written; until then the next
+	// run reports them again.
+	outErr := writeReports(opts.reportDir, results)
+	if outErr == nil {
+		outErr = appendSummary(summaryPath(opts.summary), results)
 	}
-	if err := appendSummary(summaryPath(opts.summary), results); err != nil {
-		return results, outputError(err)
+	if outErr == nil {
+		if err := settleReports(writeCtx, arc, reported); err != nil {
+			return nil, err
+		}
+	}
+	// Notifications go last: a slow or failing destination never delays
+	// the run's own output, and what it misses waits in the outbox.
+	delivered, err := deliver(ctx, g, sender)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case outErr != nil:
+		return results, outputError(outErr)
+	case !delivered && opts.notifyStrict:
+		return results, errNotifyStrict
 	}
 	return results, nil
 }
@@ -217,6 +248,9 @@ func printResults(io streams, results []track.Result, asJSON bool) error {
 		}
 		if r.Suspect != "" {
 			line += "  suspect: " + r.Suspect
+		}
+		if r.Earlier {
+			line += "  " + earlierNote
 		}
 		fmt.Fprintln(io.Out, line)
 	}

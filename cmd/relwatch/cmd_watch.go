@@ -59,10 +59,11 @@ func runWatch(ctx context.Context, g *globals, opts watchOptions) error {
 		if wait := time.Until(at); wait > time.Second {
 			fmt.Fprintf(g.io.Err, "relwatch: next run at %s\n", at.UTC().Format(time.DateTime+" UTC"))
 		}
-		select {
-		case <-ctx.Done():
+		if err := waitNotifying(ctx, g, cfg, at); err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
 			return nil
-		case <-time.After(time.Until(at)):
 		}
 		if !opts.json {
 			// Each run's lines under a dated header, so that a log of many
@@ -112,4 +113,52 @@ func awaitWriterLock(ctx context.Context, g *globals, cfg config.Config, wait ti
 		return err
 	}
 	return unlock()
+}
+
+// notifyRetryEvery is how often watch tries, between runs, to deliver the
+// notifications a run could not.
+const notifyRetryEvery = time.Minute
+
+// waitNotifying waits until at (or until ctx is done), delivering what the
+// notify destinations are still owed every notifyRetryEvery meanwhile. An
+// error is returned only for an unusable archive.
+func waitNotifying(ctx context.Context, g *globals, cfg config.Config, at time.Time) error {
+	tick := time.NewTicker(notifyRetryEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Until(at)):
+			return nil
+		case <-tick.C:
+			if len(cfg.Notify.Destinations) == 0 {
+				continue
+			}
+			if err := deliverBetweenRuns(ctx, g, cfg); err != nil {
+				if exitCode(err) == exitUnusable {
+					return err // a broken archive will not mend itself
+				}
+				g.log.Warn("notifications: delivery between runs failed", "err", err.Error())
+			}
+		}
+	}
+}
+
+// deliverBetweenRuns sends what is owed, holding the writer lock so that
+// no scrape delivers the same events at the same time; when another
+// process holds it, that process delivers them.
+func deliverBetweenRuns(ctx context.Context, g *globals, cfg config.Config) error {
+	arc, err := g.openArchiveAs(ctx, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer arc.Close()
+	unlock, err := arc.Lock(ctx, 0)
+	if err != nil {
+		return nil // a scrape is running: it delivers
+	}
+	defer unlock()
+	_, err = deliver(ctx, g, newSender(g, cfg, arc))
+	return err
 }

@@ -20,6 +20,7 @@ const (
 	exitFailed      = 3   // one or more targets failed (the others were archived)
 	exitUnusable    = 4   // archive unusable: locked, corrupt, not an archive, newer schema, unwritable
 	exitOther       = 5   // an output could not be written (export, --report-dir, --summary), or any other error
+	exitNotify      = 6   // scrape --notify-strict: a notification could not be delivered
 	exitInterrupted = 130 // interrupted (SIGINT/SIGTERM)
 )
 
@@ -32,6 +33,7 @@ const exitCodesHelp = `Exit codes:
        or unwritable (disk full, read-only, a bad lock file)
   5    an output could not be written (export DIR, --report-dir, --summary),
        or another error that is neither a target's nor the archive's
+  6    scrape --notify-strict only: a notification could not be delivered
   130  interrupted`
 
 // exitError carries an exit code out of a command. Its message, if any, has

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/relwatch/relwatch"
@@ -104,13 +105,19 @@ const claimedLabel = "skipped (checked by another run)"
 
 func runSummary(results []track.Result) string {
 	counts := map[string]int{}
+	earlier := 0
 	for _, r := range results {
+		if r.Earlier {
+			earlier++
+			continue
+		}
 		status := r.Status
 		if status == relwatch.StatusSkipped && r.ErrorKind == relwatch.KindClaimed {
 			status = claimedLabel
 		}
 		counts[status]++
 	}
+	results = slices.DeleteFunc(slices.Clone(results), func(r track.Result) bool { return r.Earlier })
 	var parts []string
 	for _, status := range []string{relwatch.StatusNew, relwatch.StatusChanged, relwatch.StatusUnchanged, relwatch.StatusFailed, relwatch.StatusSkipped, claimedLabel} {
 		if counts[status] > 0 {
@@ -135,7 +142,20 @@ func runSummary(results []track.Result) string {
 	if stale > 0 {
 		line += fmt.Sprintf(" (%d stale)", stale)
 	}
+	if earlier > 0 {
+		line += fmt.Sprintf("; and %s %s", plural(earlier, "change"), earlierNote)
+	}
 	return line
+}
+
+// earlierNote marks a change an earlier run archived but did not report.
+const earlierNote = "archived by an earlier run that stopped before reporting it"
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // appendSummary appends a Markdown summary of the run to path: a table of
@@ -154,6 +174,9 @@ func appendSummary(path string, results []track.Result) error {
 		note := r.Error
 		if r.Suspect != "" {
 			note = "suspect: " + r.Suspect
+		}
+		if r.Earlier {
+			note = strings.TrimPrefix(note+"; "+earlierNote, "; ")
 		}
 		status := r.Status
 		if r.Stale {

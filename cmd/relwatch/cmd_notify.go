@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/notify"
+)
+
+func newNotifyCommand(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "notify",
+		Short: "Test the notify: destinations and see what they were sent",
+		Long: `The destinations of the config's notify: list get an event for each change
+(and each failure streak, and each recovery) that scrape or watch archives.
+Events wait in the archive's outbox until delivered; see "Get notified" in
+the README.`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	test := &cobra.Command{
+		Use:   "test [DESTINATION]",
+		Short: "Send a sample event to every destination (or one) and say what happened",
+		Long: `Send a sample event (event "test", page relwatch/test) to every destination
+of the config, or to the one named, now, outside the outbox, and print one
+line per destination: sent, or the reason it failed. Exits 3 when one
+failed. Nothing is written to the archive.`,
+		Example: `  relwatch notify test
+  relwatch notify test desk-email`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runNotifyTest(cmd.Context(), g, args) },
+	}
+	status := &cobra.Command{
+		Use:   "status",
+		Short: "Show pending, delivered and dropped events per destination",
+		Long: `Show, for each destination, the events it is owed (pending, and of those how
+many were tried and failed), delivered, dropped (older than notify_max_age)
+and filtered out (not wanted by its pages: or events:), the oldest pending
+event, the last attempt and the last error. "(reports)" is scrape's own
+output: an event there is a change a run archived but did not report yet.`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error { return runNotifyStatus(cmd.Context(), g) },
+	}
+	cmd.AddCommand(test, status)
+	return cmd
+}
+
+func runNotifyTest(ctx context.Context, g *globals, args []string) error {
+	cfg, err := g.config()
+	if err != nil {
+		return err
+	}
+	dests := cfg.Notify.Destinations
+	if len(args) == 1 {
+		i := slices.IndexFunc(dests, func(d notify.Destination) bool { return d.Name == args[0] })
+		if i < 0 {
+			return usageError(fmt.Errorf("no destination %q in %s (known: %s)", args[0], cfg.Source, destinationNames(dests)))
+		}
+		dests = dests[i : i+1]
+	}
+	if len(dests) == 0 {
+		return usageError(fmt.Errorf("%s has no notify: destinations", cfg.Source))
+	}
+	failed := 0
+	for _, d := range dests {
+		err := notify.Test(ctx, d, cfg.Notify.Policy, nil)
+		if err != nil {
+			failed++
+			fmt.Fprintf(g.io.Out, "%-16s failed  %s: %s\n", d.Name, d.Shown, d.Scrub(err.Error()))
+			continue
+		}
+		fmt.Fprintf(g.io.Out, "%-16s sent    %s\n", d.Name, d.Shown)
+	}
+	if failed > 0 {
+		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d destinations failed", failed, len(dests))}
+	}
+	return nil
+}
+
+func destinationNames(dests []notify.Destination) string {
+	if len(dests) == 0 {
+		return "none"
+	}
+	names := make([]string, len(dests))
+	for i, d := range dests {
+		names[i] = d.Name
+	}
+	return fmt.Sprint(names)
+}
+
+func runNotifyStatus(ctx context.Context, g *globals) error {
+	cfg, err := g.config()
+	if err != nil {
+		return err
+	}
+	arc, err := g.openArchive(ctx)
+	if err != nil {
+		return err
+	}
+	defer arc.Close()
+	status, err := arc.OutboxStatus(ctx)
+	if err != nil {
+		return err
+	}
+	byName := map[string]relwatch.DestinationStatus{}
+	for _, s := range status {
+		byName[s.Name] = s
+	}
+	tw := tabwriter.NewWriter(g.io.Out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "DESTINATION\tPENDING\tRETRYING\tDELIVERED\tDROPPED\tFILTERED\tOLDEST PENDING\tLAST TRY\tLAST ERROR")
+	row := func(name string, s relwatch.DestinationStatus, note string) {
+		lastErr := s.LastError
+		if note != "" {
+			lastErr = note
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s\n", name, s.Pending, s.Retrying, s.Delivered, s.Dropped, s.Filtered,
+			optClock(s.Oldest), optClock(s.LastTry), orDash(lastErr))
+	}
+	listed := map[string]bool{}
+	for _, d := range cfg.Notify.Destinations {
+		listed[d.Name] = true
+		s, ok := byName[d.Name]
+		note := ""
+		if !ok {
+			note = "no run since it was added"
+		}
+		row(d.Name, s, note)
+	}
+	for _, s := range status {
+		switch {
+		case s.Name == notify.ReportsDestination:
+			row(s.Name, s, "")
+		case !listed[s.Name]:
+			row(s.Name, s, "not in the config any more")
+		}
+	}
+	return tw.Flush()
+}
+
+// optClock is a time as the tables show it, "-" when none.
+func optClock(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02 15:04") + " UTC"
+}

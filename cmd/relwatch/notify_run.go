@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/config"
+	"github.com/relwatch/relwatch/notify"
+	"github.com/relwatch/relwatch/track"
+)
+
+// newSender is the sender of the config's destinations over arc.
+func newSender(g *globals, cfg config.Config, arc relwatch.Store) *notify.Sender {
+	return &notify.Sender{Store: arc, Destinations: cfg.Notify.Destinations, Policy: cfg.Notify.Policy, Log: g.log}
+}
+
+// subscribeAll registers the run's own reports and every destination with
+// the outbox before the run's checks, so that each is owed their events.
+func subscribeAll(ctx context.Context, arc relwatch.Store, sender *notify.Sender, now time.Time) error {
+	if _, err := arc.Subscribe(ctx, notify.ReportsDestination, now); err != nil {
+		return err
+	}
+	return sender.Subscribe(ctx, now)
+}
+
+// unreported are the changes an earlier run archived and did not report
+// (it was killed, or lost power, between the archive's commit and its
+// output): results for this run to report, marked Earlier, and the ids of
+// every event the reports destination is owed, this run's included, to
+// settle once the reports are written.
+func unreported(ctx context.Context, arc relwatch.Store, runStart time.Time) ([]track.Result, []string, error) {
+	var results []track.Result
+	var ids []string
+	for {
+		pending, err := arc.Pending(ctx, notify.ReportsDestination, 500)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, p := range pending {
+			ids = append(ids, p.ID)
+			if !p.Created.Before(runStart) || (p.Kind != relwatch.EventNew && p.Kind != relwatch.EventChanged) {
+				continue
+			}
+			r := track.Result{Page: p.Page, URL: p.URL, Status: p.Kind, Version: p.Version, PreviousVersion: p.PreviousVersion,
+				UpdatedRaw: p.UpdatedRaw, Suspect: p.Suspect, Earlier: true}
+			if p.Kind == relwatch.EventChanged {
+				if r.Report, err = notify.Report(ctx, arc, p.Event); err != nil {
+					return nil, nil, err
+				}
+			}
+			results = append(results, r)
+		}
+		if len(pending) < 500 {
+			return results, ids, nil
+		}
+		// Settle this batch now, so that the next read gets the next one.
+		if err := settleReports(ctx, arc, ids); err != nil {
+			return nil, nil, err
+		}
+	}
+}
+
+// settleReports marks events as reported.
+func settleReports(ctx context.Context, arc relwatch.Store, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return arc.Settle(ctx, notify.ReportsDestination, ids, relwatch.Delivery{State: relwatch.DeliveryDelivered, At: time.Now()})
+}
+
+// errNotifyStrict is scrape's error when --notify-strict and a
+// notification could not be delivered: exit 6, unless the run's own
+// outcome gives another code.
+var errNotifyStrict = &exitError{code: exitNotify,
+	err: errors.New("--notify-strict: some notifications could not be delivered; the next run tries again")}
+
+// deliver sends what the destinations are owed and logs what did not go;
+// it reports whether everything owed was delivered (or dropped).
+func deliver(ctx context.Context, g *globals, sender *notify.Sender) (bool, error) {
+	if len(sender.Destinations) == 0 || ctx.Err() != nil {
+		return true, nil
+	}
+	outcomes, err := sender.Deliver(ctx)
+	if err != nil {
+		return false, err
+	}
+	ok := true
+	for _, o := range outcomes {
+		if o.Dropped > 0 {
+			g.log.Warn("notifications dropped", "destination", o.Destination, "dropped", o.Dropped, "reason", fmt.Sprintf("older than notify_max_age (%s)", sender.Policy.MaxAge))
+		}
+		if o.Err != nil {
+			ok = false
+			g.log.Warn("notifications not delivered; the next run tries again", "destination", o.Destination, "delivered", o.Delivered, "pending", o.Pending, "err", o.Err.Error())
+		} else if o.Delivered > 0 {
+			g.log.Info("notifications delivered", "destination", o.Destination, "delivered", o.Delivered)
+		}
+	}
+	return ok, nil
+}

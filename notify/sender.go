@@ -1,0 +1,277 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/relwatch/relwatch"
+)
+
+// Policy is how hard a sender tries.
+type Policy struct {
+	Retries int           // attempts after the first, within one delivery
+	Backoff time.Duration // wait before the first retry, doubling after each
+	MaxWait time.Duration // longest wait; a Retry-After longer than this ends the delivery (the event stays pending)
+	MaxAge  time.Duration // an event older than this is dropped, not sent
+	Timeout time.Duration // of one attempt
+}
+
+// DefaultPolicy: 3 retries 2 s, 4 s, 8 s apart, a Retry-After of up to 5
+// minutes honoured, a week's events kept, 30 s per attempt.
+func DefaultPolicy() Policy {
+	return Policy{Retries: 3, Backoff: 2 * time.Second, MaxWait: 5 * time.Minute, MaxAge: 7 * 24 * time.Hour, Timeout: 30 * time.Second}
+}
+
+// Sender delivers an outbox's events to destinations.
+type Sender struct {
+	Store        Store
+	Destinations []Destination
+	Policy       Policy
+	Log          *slog.Logger
+	// Client sends the webhooks; nil: one with the policy's timeout.
+	Client *http.Client
+}
+
+// Outcome is what one delivery did for one destination.
+type Outcome struct {
+	Destination string
+	Delivered   int   // events accepted by the destination
+	Dropped     int   // events older than the maximum age, given up
+	Filtered    int   // events the destination's filters do not want
+	Pending     int   // events still owed after this delivery
+	Err         error // why the delivery stopped early; nil when everything owed was settled
+}
+
+// Subscribe registers every destination with the outbox at now (those
+// already registered keep their date): each is owed the events created
+// from its first subscription on. Call it before the checks whose events
+// it should get.
+func (s *Sender) Subscribe(ctx context.Context, now time.Time) error {
+	for _, d := range s.Destinations {
+		if _, err := s.Store.Subscribe(ctx, d.Name, now); err != nil {
+			return fmt.Errorf("notify %s: %w", d.Name, err)
+		}
+	}
+	return nil
+}
+
+// Deliver sends each destination what it is owed, all destinations at
+// once and independently, and returns one outcome per destination, in
+// config order. An archive error is returned as well as put in the
+// outcomes.
+func (s *Sender) Deliver(ctx context.Context) ([]Outcome, error) {
+	out := make([]Outcome, len(s.Destinations))
+	var wg sync.WaitGroup
+	for i, d := range s.Destinations {
+		wg.Go(func() { out[i] = s.deliver(ctx, d) })
+	}
+	wg.Wait()
+	var archiveErr error
+	for _, o := range out {
+		var ae *archiveError
+		if errors.As(o.Err, &ae) && archiveErr == nil {
+			archiveErr = ae.err
+		}
+	}
+	return out, archiveErr
+}
+
+// archiveError marks an error of the archive, not of the destination.
+type archiveError struct{ err error }
+
+func (e *archiveError) Error() string { return e.err.Error() }
+func (e *archiveError) Unwrap() error { return e.err }
+
+// batchSize is how many events one read of the outbox takes.
+const batchSize = 200
+
+func (s *Sender) deliver(ctx context.Context, d Destination) Outcome {
+	o := Outcome{Destination: d.Name}
+	log := s.logger().With("destination", d.Name)
+	client := s.Client
+	if client == nil {
+		client = &http.Client{Timeout: s.Policy.Timeout}
+	}
+	ch, err := newChannel(d, client, s.Policy.Timeout)
+	if err != nil {
+		o.Err = err
+		o.Pending = s.pendingCount(ctx, d.Name)
+		return o
+	}
+	for {
+		pending, err := s.Store.Pending(ctx, d.Name, batchSize)
+		if err != nil {
+			o.Err = &archiveError{err}
+			return o
+		}
+		if len(pending) == 0 {
+			return o
+		}
+		var owed []view
+		now := time.Now()
+		for _, p := range pending {
+			switch {
+			case !d.Wants(p.Event):
+				err = s.settle(ctx, d, relwatch.DeliveryFiltered, "", p.ID)
+				o.Filtered++
+			case s.Policy.MaxAge > 0 && now.Sub(p.Created) > s.Policy.MaxAge:
+				reason := fmt.Sprintf("older than notify_max_age (%s)", s.Policy.MaxAge)
+				log.Warn("notification dropped", "event", p.ID, "kind", p.Kind, "page", p.Page, "created", p.Created.UTC().Format(time.RFC3339), "reason", reason)
+				err = s.settle(ctx, d, relwatch.DeliveryDropped, reason, p.ID)
+				o.Dropped++
+			default:
+				v, lerr := load(ctx, s.Store, p.Event, d.BaseURL)
+				if lerr != nil {
+					o.Err = &archiveError{lerr}
+					return o
+				}
+				owed = append(owed, v)
+			}
+			if err != nil {
+				o.Err = &archiveError{err}
+				return o
+			}
+		}
+		if err := s.send(ctx, d, ch, owed, &o); err != nil {
+			o.Err = err
+			o.Pending = s.pendingCount(ctx, d.Name)
+			return o
+		}
+		if len(pending) < batchSize {
+			return o
+		}
+	}
+}
+
+// send delivers owed in order: as one digest when there are more than the
+// destination's digest_above and the channel can, else one by one,
+// stopping at the first event that cannot be delivered, so that the
+// destination gets events in order.
+func (s *Sender) send(ctx context.Context, d Destination, ch channel, owed []view, o *Outcome) error {
+	if len(owed) == 0 {
+		return nil
+	}
+	ids := func(vs []view) []string {
+		out := make([]string, len(vs))
+		for i, v := range vs {
+			out[i] = v.ID
+		}
+		return out
+	}
+	if len(owed) > d.digestAbove() {
+		sent := false
+		err := s.retry(ctx, d, func() error {
+			ok, err := ch.digest(ctx, owed)
+			sent = ok
+			return err
+		})
+		if sent || err != nil {
+			return s.settleAttempt(ctx, d, ids(owed), err, o)
+		}
+	}
+	for _, v := range owed {
+		err := s.retry(ctx, d, func() error { return ch.send(ctx, v) })
+		if err := s.settleAttempt(ctx, d, []string{v.ID}, err, o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// settleAttempt records the attempt's outcome and returns its error.
+func (s *Sender) settleAttempt(ctx context.Context, d Destination, ids []string, sendErr error, o *Outcome) error {
+	if sendErr == nil {
+		if err := s.settle(ctx, d, relwatch.DeliveryDelivered, "", ids...); err != nil {
+			return &archiveError{err}
+		}
+		o.Delivered += len(ids)
+		return nil
+	}
+	if err := s.settle(ctx, d, relwatch.DeliveryPending, sendErr.Error(), ids...); err != nil {
+		return &archiveError{err}
+	}
+	return sendErr
+}
+
+// retry runs attempt up to 1+Retries times, waiting Backoff, then twice
+// as long each time (at most MaxWait), or as long as a 429's Retry-After
+// says when that is at most MaxWait.
+func (s *Sender) retry(ctx context.Context, d Destination, attempt func() error) error {
+	wait := s.Policy.Backoff
+	for try := 0; ; try++ {
+		err := attempt()
+		if err == nil {
+			return nil
+		}
+		if try >= s.Policy.Retries || ctx.Err() != nil {
+			return fmt.Errorf("%w (after %s)", err, plural(try+1, "attempt"))
+		}
+		next := min(wait, s.Policy.MaxWait)
+		var ra *retryAfterError
+		if errors.As(err, &ra) {
+			if ra.after > s.Policy.MaxWait {
+				return fmt.Errorf("%w: longer than the longest wait (%s); left for the next run", err, s.Policy.MaxWait)
+			}
+			next = ra.after
+		}
+		s.logger().Info("notification not delivered, retrying", "destination", d.Name, "err", err.Error(), "in", next.String())
+		t := time.NewTimer(next)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("%w (stopped before retrying)", err)
+		}
+		wait *= 2
+	}
+}
+
+func (s *Sender) settle(ctx context.Context, d Destination, state, reason string, ids ...string) error {
+	return s.Store.Settle(context.WithoutCancel(ctx), d.Name, ids, relwatch.Delivery{State: state, Error: reason, At: time.Now()})
+}
+
+// pendingCount is how many events d is still owed, for an outcome; -1
+// when the outbox cannot say.
+func (s *Sender) pendingCount(ctx context.Context, name string) int {
+	status, err := s.Store.OutboxStatus(context.WithoutCancel(ctx))
+	if err != nil {
+		return -1
+	}
+	for _, st := range status {
+		if st.Name == name {
+			return st.Pending
+		}
+	}
+	return 0
+}
+
+func (s *Sender) logger() *slog.Logger {
+	if s.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Log
+}
+
+// Test sends a sample event to d now, outside the outbox, and says what
+// happened: nil when the destination accepted it.
+func Test(ctx context.Context, d Destination, p Policy, client *http.Client) error {
+	if client == nil {
+		client = &http.Client{Timeout: p.Timeout}
+	}
+	ch, err := newChannel(d, client, p.Timeout)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	ev := relwatch.Event{
+		ID: relwatch.EventID(relwatch.EventTest, "relwatch/test", now), Kind: relwatch.EventTest,
+		Page: "relwatch/test", Created: now, Source: "",
+	}
+	v := view{Event: ev, Line: oneLine(view{Event: ev})}
+	return ch.send(ctx, v)
+}
