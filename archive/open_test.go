@@ -126,7 +126,7 @@ func TestMigrateV1Fixture(t *testing.T) {
 
 	a := openRW(t, path)
 	defer a.Close()
-	if a.Schema() != SchemaVersion || SchemaVersion != 5 {
+	if a.Schema() != SchemaVersion || SchemaVersion != 6 {
 		t.Fatalf("schema after migration = %d, want %d", a.Schema(), SchemaVersion)
 	}
 	mustCheckClean(t, a)
@@ -310,7 +310,7 @@ func TestMigrateV4Fixture(t *testing.T) {
 
 	a := openRW(t, path)
 	defer a.Close()
-	if a.Schema() != 5 {
+	if a.Schema() != 6 {
 		t.Fatalf("schema after migration = %d", a.Schema())
 	}
 	mustCheckClean(t, a)

@@ -1,0 +1,215 @@
+package notify
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// memStore is an outbox in memory: events in order, and per destination
+// what became of each.
+type memStore struct {
+	mu      sync.Mutex
+	events  []relwatch.Event
+	settled map[string]map[string]string // destination → event id → state
+	tries   map[string]map[string]int
+}
+
+func newMemStore(events ...relwatch.Event) *memStore {
+	return &memStore{events: events, settled: map[string]map[string]string{}, tries: map[string]map[string]int{}}
+}
+
+func (m *memStore) Subscribe(_ context.Context, d string, now time.Time) (time.Time, error) {
+	return time.Time{}, nil
+}
+
+func (m *memStore) Pending(_ context.Context, d string, limit int) ([]relwatch.PendingEvent, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []relwatch.PendingEvent
+	for _, ev := range m.events {
+		if st := m.settled[d][ev.ID]; st == "" || st == relwatch.DeliveryPending {
+			out = append(out, relwatch.PendingEvent{Event: ev, Attempts: m.tries[d][ev.ID]})
+		}
+		if len(out) == limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+func (m *memStore) Settle(_ context.Context, d string, ids []string, del relwatch.Delivery) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.settled[d] == nil {
+		m.settled[d], m.tries[d] = map[string]string{}, map[string]int{}
+	}
+	for _, id := range ids {
+		m.settled[d][id] = del.State
+		if del.State == relwatch.DeliveryPending {
+			m.tries[d][id]++
+		}
+	}
+	return nil
+}
+
+func (m *memStore) OutboxStatus(context.Context) ([]relwatch.DestinationStatus, error) { return nil, nil }
+
+func (m *memStore) Snapshot(context.Context, snapshots.PageKey, int) (snapshots.Snapshot, error) {
+	return snapshots.Snapshot{}, relwatch.ErrNotFound
+}
+
+func event(id, kind string, created time.Time) relwatch.Event {
+	return relwatch.Event{ID: id, Kind: kind, Page: "kazakhstan/fr", URL: "https://example.org/kz", Created: created, Source: relwatch.SourceLive}
+}
+
+func TestWants(t *testing.T) {
+	ev := event("a", relwatch.EventChanged, time.Now())
+	stamp := ev
+	stamp.StampOnly = true
+	parser := ev
+	parser.ParserChange = true
+	suspect := ev
+	suspect.Suspect = "text shrank by 90%"
+	failed := event("b", relwatch.EventFailed, time.Now())
+	for _, tc := range []struct {
+		name string
+		d    Destination
+		ev   relwatch.Event
+		want bool
+	}{
+		{"default", Destination{}, ev, true},
+		{"default failed", Destination{}, failed, true},
+		{"stamp only left out", Destination{}, stamp, false},
+		{"stamp only asked for", Destination{IncludeStampOnly: true}, stamp, true},
+		{"parser change left out", Destination{}, parser, false},
+		{"parser change asked for", Destination{IncludeParserChanges: true}, parser, true},
+		{"other page", Destination{Pages: []snapshots.PageKey{{ID: "kazakhstan", Lang: "en"}}}, ev, false},
+		{"id alone", Destination{Pages: []snapshots.PageKey{{ID: "kazakhstan"}}}, ev, true},
+		{"not that event", Destination{Events: []string{"failed"}}, ev, false},
+		{"suspect only", Destination{Events: []string{"suspect"}}, suspect, true},
+		{"suspect only, plain change", Destination{Events: []string{"suspect"}}, ev, false},
+	} {
+		if got := tc.d.Wants(tc.ev); got != tc.want {
+			t.Errorf("%s: Wants = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestDeliverDropsOldFiltersAndKeepsOrder: an event older than the
+// maximum age is dropped and counted, an unwanted one filtered, and a
+// destination that fails stops at its first undelivered event so that it
+// gets them in order later, while another destination gets everything.
+func TestDeliverDropsOldFiltersAndKeepsOrder(t *testing.T) {
+	now := time.Now()
+	st := newMemStore(
+		event("old", relwatch.EventChanged, now.Add(-48*time.Hour)),
+		event("e1", relwatch.EventFailed, now),
+		event("e2", relwatch.EventRecovered, now),
+	)
+	var mu sync.Mutex
+	var got []string
+	down := true
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		mu.Lock()
+		defer mu.Unlock()
+		if strings.HasPrefix(r.URL.Path, "/flaky") && down {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		got = append(got, r.URL.Path+" "+r.Header.Get("X-Relwatch-Delivery"))
+	}))
+	defer srv.Close()
+	s := &Sender{Store: st, Policy: Policy{Retries: 1, Backoff: time.Millisecond, MaxWait: time.Second, MaxAge: 24 * time.Hour, Timeout: 5 * time.Second},
+		Destinations: []Destination{
+			{Name: "flaky", Kind: KindWebhook, URL: srv.URL + "/flaky", Secret: "k"},
+			{Name: "steady", Kind: KindWebhook, URL: srv.URL + "/steady", Secret: "k", Events: []string{"recovered"}},
+		}}
+	out, err := s.Deliver(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out[0].Err == nil || out[0].Dropped != 1 || out[0].Delivered != 0 {
+		t.Errorf("flaky: %+v", out[0])
+	}
+	if out[1].Err != nil || out[1].Delivered != 1 || out[1].Filtered != 2 || out[1].Dropped != 0 {
+		t.Errorf("steady: %+v", out[1])
+	}
+	if st.tries["flaky"]["e1"] != 1 || st.settled["flaky"]["e2"] != "" {
+		t.Errorf("flaky after a failed delivery: %v %v", st.settled["flaky"], st.tries["flaky"])
+	}
+	mu.Lock()
+	down = false
+	mu.Unlock()
+	if out, _ := s.Deliver(context.Background()); out[0].Delivered != 2 || out[0].Err != nil {
+		t.Errorf("flaky when back: %+v", out[0])
+	}
+	want := "/steady e2,/flaky e1,/flaky e2"
+	if strings.Join(got, ",") != want {
+		t.Errorf("deliveries %v, want %s", got, want)
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		h    string
+		want time.Duration
+		ok   bool
+	}{
+		{"120", 2 * time.Minute, true},
+		{"Thu, 03 Dec 2026 09:00:30 GMT", 30 * time.Second, true},
+		{"", 0, false},
+		{"soon", 0, false},
+	} {
+		got, ok := retryAfter(tc.h, now)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("retryAfter(%q) = %v, %v; want %v, %v", tc.h, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestScrub(t *testing.T) {
+	d := Destination{URL: "telegram://123456:ABCDEFtokenXYZ@telegram?chats=@news-channel-x", Secret: "hmac-secret"}
+	msg := d.Scrub(`Post "telegram://123456:ABCDEFtokenXYZ@telegram?chats=@news-channel-x": bad; token 123456:ABCDEFtokenXYZ; key hmac-secret`)
+	for _, s := range []string{"ABCDEFtokenXYZ", "hmac-secret", "news-channel-x"} {
+		if strings.Contains(msg, s) {
+			t.Errorf("%q left in %q", s, msg)
+		}
+	}
+}
+
+// TestMessageFormats renders a change in each format.
+func TestMessageFormats(t *testing.T) {
+	first, win := time.Date(2026, 11, 28, 6, 0, 0, 0, time.UTC), time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
+	ev := event("c", relwatch.EventChanged, first)
+	ev.Version, ev.PreviousVersion, ev.FirstSeen, ev.WindowStart, ev.UpdatedRaw = 4, 3, &first, &win, "14 Nov. 2026 10:05"
+	ev.Summary = map[string]int{"block_changed": 1, "stamp_changed": 1}
+	v := view{Event: ev, PageLink: ev.URL, DiffLink: diffLink("https://rw.example/", ev)}
+	v.Line = oneLine(v)
+	if v.Line != "1 stamp changed, 1 block changed" {
+		t.Errorf("one line %q", v.Line)
+	}
+	if v.DiffLink != "https://rw.example/p/kazakhstan/fr/diff?from=3&to=4" {
+		t.Errorf("diff link %q", v.DiffLink)
+	}
+	for format, want := range map[string]string{
+		"text":     "Changed between 2026-11-27 06:00 and 2026-11-28 06:00 UTC",
+		"markdown": "[Diff](https://rw.example/p/kazakhstan/fr/diff?from=3&to=4)",
+		"html":     `<a href="https://rw.example/p/kazakhstan/fr/diff?from=3&amp;to=4">Diff</a>`,
+	} {
+		m := v.render(format)
+		if !strings.Contains(m.Body, want) || !strings.Contains(m.Title, "kazakhstan/fr changed (version 3 → 4)") {
+			t.Errorf("%s: %q / %q, want %q", format, m.Title, m.Body, want)
+		}
+	}
+}
