@@ -61,7 +61,9 @@ func (m *memStore) Settle(_ context.Context, d string, ids []string, del relwatc
 	return nil
 }
 
-func (m *memStore) OutboxStatus(context.Context) ([]relwatch.DestinationStatus, error) { return nil, nil }
+func (m *memStore) OutboxStatus(context.Context) ([]relwatch.DestinationStatus, error) {
+	return nil, nil
+}
 
 func (m *memStore) Snapshot(context.Context, snapshots.PageKey, int) (snapshots.Snapshot, error) {
 	return snapshots.Snapshot{}, relwatch.ErrNotFound
