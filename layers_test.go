@@ -38,6 +38,7 @@ var layers = map[string]int{
 var sameLayerOK = map[[2]string]bool{
 	{"notify", "history"}:          true, // messages say what history says
 	{"archivetest", "archivecopy"}: true, // the contract includes copying a store
+	{"config", "notify"}:           true, // the notify: list is read into notify.Destination, checked with notify's channels
 }
 
 func TestImportLayers(t *testing.T) {
