@@ -36,7 +36,10 @@ func Run(ctx context.Context, arc Archive, pages []Page, opts RunOptions) ([]Res
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	states, err := arc.Pages(ctx)
+	// The pages' state before the run decides their failed and recovered
+	// events. A stop signal does not cancel this read: a run stopped now
+	// still reports its pages as skipped.
+	states, err := arc.Pages(context.WithoutCancel(ctx))
 	if err != nil {
 		return nil, err
 	}

@@ -111,7 +111,9 @@ func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []con
 
 	sender := newSender(g, cfg, arc)
 	runStart := time.Now()
-	if err := subscribeAll(ctx, arc, sender, runStart); err != nil {
+	// Not cancelled by a stop signal: a run stopped now still reports
+	// (its pages are all skipped), and what it owes is known.
+	if err := subscribeAll(context.WithoutCancel(ctx), arc, sender, runStart); err != nil {
 		return nil, err
 	}
 	progress := isTerminal(g.io.Err)
