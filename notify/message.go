@@ -81,17 +81,25 @@ func Report(ctx context.Context, st Store, ev relwatch.Event) (*diff.Report, err
 	return &r, nil
 }
 
-// diffLink is serve's page of the change: /p/<id>/<lang>/diff?from=&to=.
+// diffLink is serve's page of the change, as serve links it:
+// /p/<id>/<lang>/diff?from=&to= with the first 16 hex digits of each
+// version's content hash (a reference that a later renumbering does not
+// move); the page's own page in serve for other events.
 func diffLink(base string, ev relwatch.Event) string {
 	key, err := snapshots.ParsePageRef(ev.Page)
 	if err != nil {
 		return ""
 	}
-	path := "p/" + url.PathEscape(key.ID) + "/" + url.PathEscape(key.Lang)
-	if ev.Kind == relwatch.EventChanged && ev.PreviousVersion > 0 {
-		return strings.TrimSuffix(base, "/") + "/" + path + "/diff?from=" + strconv.Itoa(ev.PreviousVersion) + "&to=" + strconv.Itoa(ev.Version)
+	page := strings.TrimSuffix(base, "/") + "/p/" + url.PathEscape(key.ID) + "/" + url.PathEscape(key.Lang)
+	if ev.Kind == relwatch.EventChanged && ev.PreviousHash != "" && ev.ContentHash != "" {
+		return page + "/diff?from=" + hashRef(ev.PreviousHash) + "&to=" + hashRef(ev.ContentHash)
 	}
-	return strings.TrimSuffix(base, "/") + "/" + path
+	return page
+}
+
+func hashRef(hash string) string {
+	h := strings.TrimPrefix(hash, "sha256:")
+	return h[:min(len(h), 16)]
 }
 
 // oneLine is what happened: "1 bullet changed, 1 stamp changed", "first

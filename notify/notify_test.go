@@ -195,19 +195,20 @@ func TestMessageFormats(t *testing.T) {
 	first, win := time.Date(2026, 11, 28, 6, 0, 0, 0, time.UTC), time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
 	ev := event("c", relwatch.EventChanged, first)
 	ev.Version, ev.PreviousVersion, ev.FirstSeen, ev.WindowStart, ev.UpdatedRaw = 4, 3, &first, &win, "14 Nov. 2026 10:05"
+	ev.PreviousHash, ev.ContentHash = "sha256:0123456789abcdef0123", "sha256:fedcba9876543210fedc"
 	ev.Summary = map[string]int{"block_changed": 1, "stamp_changed": 1}
 	v := view{Event: ev, PageLink: ev.URL, DiffLink: diffLink("https://rw.example/", ev)}
 	v.Line = oneLine(v)
 	if v.Line != "1 stamp changed, 1 block changed" {
 		t.Errorf("one line %q", v.Line)
 	}
-	if v.DiffLink != "https://rw.example/p/kazakhstan/fr/diff?from=3&to=4" {
+	if v.DiffLink != "https://rw.example/p/kazakhstan/fr/diff?from=0123456789abcdef&to=fedcba9876543210" {
 		t.Errorf("diff link %q", v.DiffLink)
 	}
 	for format, want := range map[string]string{
 		"text":     "Changed between 2026-11-27 06:00 and 2026-11-28 06:00 UTC",
-		"markdown": "[Diff](https://rw.example/p/kazakhstan/fr/diff?from=3&to=4)",
-		"html":     `<a href="https://rw.example/p/kazakhstan/fr/diff?from=3&amp;to=4">Diff</a>`,
+		"markdown": "[Diff](https://rw.example/p/kazakhstan/fr/diff?from=0123456789abcdef&to=fedcba9876543210)",
+		"html":     `<a href="https://rw.example/p/kazakhstan/fr/diff?from=0123456789abcdef&amp;to=fedcba9876543210">Diff</a>`,
 	} {
 		m := v.render(format)
 		if !strings.Contains(m.Body, want) || !strings.Contains(m.Title, "kazakhstan/fr changed (version 3 → 4)") {

@@ -180,7 +180,7 @@ func stampOnly(t *testing.T, e *testEnv) {
 func TestNotifyWebhookOncePerChange(t *testing.T) {
 	t.Setenv("RELWATCH_TEST_SECRET", testSecret)
 	r := newReceiver(t, testSecret)
-	e := notifyEnv(t, webhookYAML(r, "", "/plain")+fmt.Sprintf(
+	e := notifyEnv(t, "base_url: https://rw.example/\n"+webhookYAML(r, "", "/plain")+fmt.Sprintf(
 		"  - name: stamps\n    kind: webhook\n    url: %s\n    secret: ${RELWATCH_TEST_SECRET}\n    include_stamp_only: true\n", r.url("/stamps")))
 
 	e.mustRun(0, "scrape")
@@ -211,6 +211,10 @@ func TestNotifyWebhookOncePerChange(t *testing.T) {
 	}
 	if s, _ := ch.fields["summary"].(string); s == "" || strings.Contains(s, "no visible change") {
 		t.Errorf("summary %q", s)
+	}
+	links, _ := ch.fields["links"].(map[string]any)
+	if d, _ := links["diff"].(string); !strings.HasPrefix(d, "https://rw.example/p/kazakhstan/fr/diff?from=") {
+		t.Errorf("links.diff %q, want serve's diff page under base_url", d)
 	}
 	if ch.fields["id"] == got[0].fields["id"] {
 		t.Error("two events share an id")
