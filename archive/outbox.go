@@ -68,7 +68,16 @@ func putEvents(ctx context.Context, tx *sql.Tx, pk int64, events []relwatch.Even
 // Subscribe registers a destination of the outbox (see relwatch.Outbox).
 func (a *Archive) Subscribe(ctx context.Context, destination string, now time.Time) (time.Time, error) {
 	var since string
-	err := a.write(ctx, "subscribe "+destination, func(tx *sql.Tx) error {
+	// Every run subscribes its destinations: read first, so that a known
+	// one costs no write transaction.
+	err := a.db.QueryRowContext(ctx, `SELECT subscribed FROM outbox_destinations WHERE name = ?`, destination).Scan(&since)
+	if err == nil {
+		return parseTime(since)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, a.wrap("read outbox", err)
+	}
+	err = a.write(ctx, "subscribe "+destination, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox_destinations (name, subscribed) VALUES (?, ?)
 			ON CONFLICT (name) DO NOTHING`, destination, fmtTime(now)); err != nil {
 			return err

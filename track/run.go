@@ -37,9 +37,10 @@ func Run(ctx context.Context, arc Archive, pages []Page, opts RunOptions) ([]Res
 		log = slog.New(slog.DiscardHandler)
 	}
 	// The pages' state before the run decides their failed and recovered
-	// events. A stop signal does not cancel this read: a run stopped now
-	// still reports its pages as skipped.
-	states, err := arc.Pages(context.WithoutCancel(ctx))
+	// events. A stop signal does not cancel these reads: a run stopped now
+	// still reports its pages, as skipped.
+	readCtx := context.WithoutCancel(ctx)
+	states, err := arc.Pages(readCtx)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +51,7 @@ func Run(ctx context.Context, arc Archive, pages []Page, opts RunOptions) ([]Res
 	requests := make([]scraper.Target, len(pages))
 	for i, p := range pages {
 		requests[i] = scraper.Target{Page: p.Key.String(), URL: p.URL, Policy: p.Fetch, Redact: p.Redact}
-		etag, lastMod, err := arc.Validators(ctx, p.Key)
+		etag, lastMod, err := arc.Validators(readCtx, p.Key)
 		if err != nil && !errors.Is(err, relwatch.ErrNotFound) {
 			return nil, err
 		}
