@@ -152,11 +152,28 @@ func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []con
 			g.log.Warn("stale page", "page", r.Page, "last_success", r.LastSuccess, "stale_after", cfg.StaleAfter.String())
 		}
 	}
+	// On a store several runs write at once, the outbox is read and
+	// settled by one run at a time, so that no two report or deliver the
+	// same event; a run that cannot get the lock in time leaves both to
+	// the next run. Other stores hold the writer lock already.
+	outbox := true
+	if shared {
+		unlock, err := arc.Lock(writeCtx, outboxLockWait)
+		if err != nil {
+			g.log.Info("outbox in use by another run: it reports and delivers", "err", err.Error())
+			outbox = false
+		} else {
+			defer unlock()
+		}
+	}
 	// Changes an earlier run archived but died before reporting are
 	// reported now, after this run's own results.
-	earlier, reported, err := unreported(writeCtx, arc, runStart)
-	if err != nil {
-		return nil, err
+	var earlier []track.Result
+	var reported []string
+	if outbox {
+		if earlier, reported, err = unreported(writeCtx, arc, runStart); err != nil {
+			return nil, err
+		}
 	}
 	results = append(results, earlier...)
 	if err := printResults(g.io, results, opts.json); err != nil {
@@ -177,9 +194,11 @@ func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []con
 	}
 	// Notifications go last: a slow or failing destination never delays
 	// the run's own output, and what it misses waits in the outbox.
-	delivered, err := deliver(ctx, g, sender)
-	if err != nil {
-		return nil, err
+	delivered := true
+	if outbox {
+		if delivered, err = deliver(ctx, g, sender); err != nil {
+			return nil, err
+		}
 	}
 	switch {
 	case outErr != nil:
@@ -189,6 +208,10 @@ func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []con
 	}
 	return results, nil
 }
+
+// outboxLockWait is how long a run on a shared store waits for another
+// run's reporting and delivery to finish.
+const outboxLockWait = time.Minute
 
 // fromArchive completes the results from the archive's state after the
 // run: a page whose check told nothing of its content (a failed check)
