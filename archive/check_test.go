@@ -98,8 +98,8 @@ func TestCheckNamesTheDifferingBlock(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		`the snapshot's block ["Highlights"] "forged" is not in the index`,
-		`the index's block ["Highlights"] "original" is not in the snapshot`,
+		`the snapshot's block paragraph ["Highlights"] "forged" is not in the index`,
+		`the index's block paragraph ["Highlights"] "original" is not in the snapshot`,
 	} {
 		if !strings.Contains(detail, want) {
 			t.Errorf("search-index problem %q lacks %q", detail, want)

@@ -479,7 +479,7 @@ var genStatements = [...]string{
 	`INSERT INTO changes (page_pk, from_version, to_version, diff, summary, stamp_only, parser_change,
 		observed, window_start, stamp_before, stamp_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	`UPDATE versions SET checks = checks + 1, last_seen = ? WHERE page_pk = ? AND version = ?`,
-	`INSERT INTO text_blocks (block_id, page_pk, path, text) VALUES (?, ?, ?, ?)`,
+	`INSERT INTO text_blocks (block_id, page_pk, kind, path, text) VALUES (?, ?, ?, ?, ?)`,
 	`INSERT INTO text_fts (rowid, text) VALUES (?, ?)`,
 	`INSERT INTO block_versions (block_id, page_pk, version) VALUES (?, ?, ?)`,
 }
@@ -583,7 +583,7 @@ func (w *genWriter) write(ctx context.Context, st *[len(genStatements)]*sql.Stmt
 			bid = w.nextBlock
 			w.nextBlock++
 			p.blocks[key] = bid
-			if _, err := st[stBlock].ExecContext(ctx, bid, p.pk, b.path, b.text); err != nil {
+			if _, err := st[stBlock].ExecContext(ctx, bid, p.pk, b.kind, b.path, b.text); err != nil {
 				return err
 			}
 			if _, err := st[stFTS].ExecContext(ctx, bid, b.text); err != nil {
@@ -599,6 +599,8 @@ func (w *genWriter) write(ctx context.Context, st *[len(genStatements)]*sql.Stmt
 
 func blockKey(b textBlock) [16]byte {
 	h := sha256.New()
+	h.Write([]byte(b.kind))
+	h.Write([]byte{0})
 	h.Write([]byte(b.path))
 	h.Write([]byte{0})
 	h.Write([]byte(b.text))

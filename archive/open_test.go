@@ -126,7 +126,7 @@ func TestMigrateV1Fixture(t *testing.T) {
 
 	a := openRW(t, path)
 	defer a.Close()
-	if a.Schema() != SchemaVersion || SchemaVersion != 6 {
+	if a.Schema() != SchemaVersion || SchemaVersion != 7 {
 		t.Fatalf("schema after migration = %d, want %d", a.Schema(), SchemaVersion)
 	}
 	mustCheckClean(t, a)
@@ -310,10 +310,21 @@ func TestMigrateV4Fixture(t *testing.T) {
 
 	a := openRW(t, path)
 	defer a.Close()
-	if a.Schema() != 6 {
+	if a.Schema() != SchemaVersion {
 		t.Fatalf("schema after migration = %d", a.Schema())
 	}
 	mustCheckClean(t, a)
+	// Schema 7 rebuilt the search index with kinds and headings.
+	latest, err := a.Snapshot(ctx, kzEN, roVersions[len(roVersions)-1].Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{latest.Title, firstHeading(latest.Sections)} {
+		hits, err := a.Search(ctx, q, &kzEN)
+		if err != nil || len(hits) == 0 || hits[0].Kind == "" {
+			t.Errorf("after migration, Search(%q) = %+v, %v", q, hits, err)
+		}
+	}
 	if vs, err := a.Versions(ctx, kzEN); err != nil || !reflect.DeepEqual(vs, roVersions) {
 		t.Errorf("Versions after migration = %+v, %v\nwant %+v", vs, err, roVersions)
 	}
@@ -379,4 +390,15 @@ func TestMigrateV4Fixture(t *testing.T) {
 		t.Errorf("next version = %d, want 4", v)
 	}
 	mustCheckClean(t, a)
+}
+
+// firstHeading is the first non-empty heading among secs.
+func firstHeading(secs []snapshots.Section) string {
+	var h string
+	snapshots.Walk(secs, func(_ []string, s *snapshots.Section) {
+		if h == "" {
+			h = s.Heading
+		}
+	})
+	return h
 }

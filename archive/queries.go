@@ -66,5 +66,5 @@ const (
 	qBlockVersions = `SELECT bv.version, v.first_seen, v.last_seen
 		FROM block_versions bv JOIN versions v ON v.page_pk = bv.page_pk AND v.version = bv.version
 		WHERE bv.block_id = ? ORDER BY bv.version`
-	qFindBlock = `SELECT block_id FROM text_blocks WHERE page_pk = ? AND path = ? AND text = ?`
+	qFindBlock = `SELECT block_id FROM text_blocks WHERE page_pk = ? AND kind = ? AND path = ? AND text = ?`
 )

@@ -20,6 +20,7 @@ var migrations = []migration{
 	execMigration(schema4),
 	migrateTo5,
 	execMigration(schema6),
+	migrateTo7,
 }
 
 // SchemaVersion is the schema this relwatch writes.
@@ -258,8 +259,41 @@ func brokenKeys(ctx context.Context, tx *sql.Tx) (int, error) {
 	return n, err
 }
 
+// migrateTo2 creates the search index; migrateTo7, which every older
+// archive goes through after it, fills it.
 func migrateTo2(ctx context.Context, tx *sql.Tx) error {
-	if _, err := tx.ExecContext(ctx, schema2); err != nil {
+	_, err := tx.ExecContext(ctx, schema2)
+	return err
+}
+
+// schema7 gives every indexed text its kind (title, lead, caption,
+// heading, paragraph, bullet), part of what makes a block distinct, and
+// indexes headings, which schema 2 left out. The index is rebuilt from the
+// versions.
+const schema7 = `
+DROP TABLE block_versions;
+DROP TABLE text_blocks;
+DELETE FROM text_fts;
+CREATE TABLE text_blocks (
+	block_id INTEGER PRIMARY KEY,
+	page_pk  INTEGER NOT NULL REFERENCES pages (page_pk),
+	kind     TEXT NOT NULL,  -- title, lead, caption, heading, paragraph or bullet
+	path     TEXT NOT NULL,  -- JSON array of headings
+	text     TEXT NOT NULL,
+	UNIQUE (page_pk, kind, path, text)
+);
+CREATE TABLE block_versions (
+	block_id INTEGER NOT NULL REFERENCES text_blocks (block_id),
+	version  INTEGER NOT NULL,
+	page_pk  INTEGER NOT NULL,
+	PRIMARY KEY (block_id, version),
+	FOREIGN KEY (page_pk, version) REFERENCES versions (page_pk, version)
+) WITHOUT ROWID;
+CREATE INDEX block_versions_by_version ON block_versions (page_pk, version);
+`
+
+func migrateTo7(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, schema7); err != nil {
 		return err
 	}
 	return reindexAll(ctx, tx)

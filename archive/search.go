@@ -19,49 +19,24 @@ const qVanished = `SELECT version, first_seen FROM versions WHERE page_pk = ? AN
 
 // textBlock is one indexed unit of a snapshot.
 type textBlock struct {
+	kind string
 	path string // JSON array
 	text string
 }
 
-// blocksOf lists the distinct searchable texts of a snapshot in page order:
-// the title, lead and captions (with an empty path), then every paragraph
-// and bullet under its section path. Empty headings (the untitled first
-// section) are left out of paths.
+// blocksOf lists the distinct searchable texts of a snapshot in page order,
+// as relwatch.SearchBlocks has them, with their paths as JSON.
 func blocksOf(s *snapshots.Snapshot) []textBlock {
 	var out []textBlock
-	seen := map[textBlock]bool{}
-	add := func(path []string, text string) {
-		if text == "" {
-			return
-		}
-		if path == nil {
-			path = []string{}
-		}
-		pj, _ := json.Marshal(path)
-		b := textBlock{string(pj), text}
-		if !seen[b] {
-			seen[b] = true
-			out = append(out, b)
-		}
+	for _, b := range relwatch.SearchBlocks(s) {
+		pj, _ := json.Marshal(b.Path)
+		out = append(out, textBlock{b.Kind, string(pj), b.Text})
 	}
-	add(nil, s.Title)
-	add(nil, s.Lead)
-	for _, c := range s.Captions {
-		add(nil, c)
-	}
-	snapshots.Walk(s.Sections, func(path []string, sec *snapshots.Section) {
-		var p []string
-		for _, h := range path {
-			if h != "" {
-				p = append(p, h)
-			}
-		}
-		for _, b := range sec.Blocks {
-			add(p, b.Text)
-		}
-	})
 	return out
 }
+
+// checkKey is how check compares blocks: kind and path, then the text.
+func (b textBlock) checkKey() string { return b.kind + " " + b.path + "\x00" + b.text }
 
 // indexVersion adds a version's blocks to the search index. Blocks already
 // known for the page only gain a block_versions row; new ones go into the
@@ -69,15 +44,15 @@ func blocksOf(s *snapshots.Snapshot) []textBlock {
 func indexVersion(ctx context.Context, tx *sql.Tx, pk int64, version int, s *snapshots.Snapshot) error {
 	// The statements are prepared once per connection (stmtcache.go).
 	const (
-		insBlock   = `INSERT INTO text_blocks (page_pk, path, text) VALUES (?, ?, ?) RETURNING block_id`
+		insBlock   = `INSERT INTO text_blocks (page_pk, kind, path, text) VALUES (?, ?, ?, ?) RETURNING block_id`
 		insFTS     = `INSERT INTO text_fts (rowid, text) VALUES (?, ?)`
 		insVersion = `INSERT INTO block_versions (block_id, page_pk, version) VALUES (?, ?, ?)`
 	)
 	for _, b := range blocksOf(s) {
 		var id int64
-		err := tx.QueryRowContext(ctx, qFindBlock, pk, b.path, b.text).Scan(&id)
+		err := tx.QueryRowContext(ctx, qFindBlock, pk, b.kind, b.path, b.text).Scan(&id)
 		if err == sql.ErrNoRows {
-			err = tx.QueryRowContext(ctx, insBlock, pk, b.path, b.text).Scan(&id)
+			err = tx.QueryRowContext(ctx, insBlock, pk, b.kind, b.path, b.text).Scan(&id)
 			if err == nil {
 				_, err = tx.ExecContext(ctx, insFTS, id, b.text)
 			}
@@ -106,7 +81,7 @@ func dropIndex(ctx context.Context, tx *sql.Tx, pk int64) error {
 	return nil
 }
 
-// reindexAll indexes every stored version, oldest first (migration to 2).
+// reindexAll indexes every stored version, oldest first (migration to 7).
 func reindexAll(ctx context.Context, tx *sql.Tx) error {
 	rows, err := tx.QueryContext(ctx, `SELECT page_pk, version, snapshot FROM versions ORDER BY page_pk, version`)
 	if err != nil {
@@ -162,7 +137,8 @@ func ftsPhrase(q string) string {
 // case and accents, in one page or in all. Hits are ordered by page, then by
 // when the text first appeared.
 func (a *Archive) Search(ctx context.Context, query string, page *snapshots.PageKey) ([]relwatch.Hit, error) {
-	if a.schema < 2 {
+	// Schema 7 labels each text with its kind and indexes headings.
+	if a.schema < 7 {
 		return nil, fmt.Errorf("search %s: %w", a.path, ErrOldSchema)
 	}
 	query = strings.TrimSpace(query)
@@ -175,7 +151,7 @@ func (a *Archive) Search(ctx context.Context, query string, page *snapshots.Page
 	}
 	defer tx.Rollback()
 
-	q := `SELECT b.block_id, b.page_pk, p.id, p.lang, b.path, b.text
+	q := `SELECT b.block_id, b.page_pk, p.id, p.lang, b.kind, b.path, b.text
 		FROM text_fts JOIN text_blocks b ON b.block_id = text_fts.rowid JOIN pages p ON p.page_pk = b.page_pk
 		WHERE text_fts MATCH ?`
 	args := []any{ftsPhrase(query)}
@@ -194,7 +170,7 @@ func (a *Archive) Search(ctx context.Context, query string, page *snapshots.Page
 		var h relwatch.Hit
 		var id, pk int64
 		var id_, lang, path string
-		if err := rows.Scan(&id, &pk, &id_, &lang, &path, &h.Text); err != nil {
+		if err := rows.Scan(&id, &pk, &id_, &lang, &h.Kind, &path, &h.Text); err != nil {
 			rows.Close()
 			return nil, a.wrap("search", err)
 		}

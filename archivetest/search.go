@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 func init() {
@@ -29,7 +30,7 @@ func testSearch(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	vanished := at(96)
-	want := []relwatch.Hit{{Page: "kazakhstan/fr", Path: []string{"Highlights"}, Text: sec, Versions: []int{2, 3},
+	want := []relwatch.Hit{{Page: "kazakhstan/fr", Kind: relwatch.KindParagraph, Path: []string{"Highlights"}, Text: sec, Versions: []int{2, 3},
 		FirstSeen: at(24), LastSeen: at(72), VanishedIn: 4, VanishedSeen: &vanished}}
 	if !reflect.DeepEqual(hits, want) {
 		t.Errorf("Search(securite) =\n%+v\nwant\n%+v", hits, want)
@@ -58,6 +59,35 @@ func testSearch(t *testing.T, open Opener) {
 		!hits[0].LastSeen.Equal(at(96)) || hits[0].VanishedIn != 0 || hits[0].VanishedSeen != nil {
 		t.Errorf("title hit = %+v", hits)
 	}
+	// Every hit says what its text is; headings are found, under the
+	// headings of the sections around them (none for a top-level one).
+	hits, _ = a.Search(ctx, "highlights", &kzFR)
+	if len(hits) != 1 || hits[0].Kind != relwatch.KindHeading || hits[0].Text != "Highlights" || hits[0].Path == nil || len(hits[0].Path) != 0 ||
+		!reflect.DeepEqual(hits[0].Versions, []int{1, 2, 3, 4}) {
+		t.Errorf("heading hit = %+v", hits)
+	}
+	nested := snap(kzEN, "", "Security cooperation.")
+	nested.Sections[0].Sections = []snapshots.Section{{Heading: "Steppe Eagle exercises", Level: 3,
+		Blocks: []snapshots.Block{{Kind: snapshots.Bullet, Text: "Annual."}}}}
+	nested.Captions = []string{"Astana, a view."}
+	nested.Seal()
+	mustVersion(t, a, capture(kzEN, 24, "e2"), nested, nil)
+	for _, tt := range []struct {
+		query, kind string
+		path        []string
+	}{
+		{"steppe eagle", relwatch.KindHeading, []string{"Highlights"}},
+		{"annual", relwatch.KindBullet, []string{"Highlights", "Steppe Eagle exercises"}},
+		{"astana", relwatch.KindCaption, []string{}},
+		{"relations with", relwatch.KindTitle, []string{}},
+		{"cooperate", relwatch.KindLead, []string{}},
+	} {
+		hits, err := a.Search(ctx, tt.query, &kzEN)
+		if err != nil || len(hits) != 1 || hits[0].Kind != tt.kind || !reflect.DeepEqual(hits[0].Path, tt.path) {
+			t.Errorf("Search(%q) = %+v, %v; want one %s under %q", tt.query, hits, err, tt.kind, tt.path)
+		}
+	}
+
 	// Hits come by page, then in the order their text first appeared.
 	hits, _ = a.Search(ctx, "kazakhstan", nil)
 	var order []string

@@ -107,7 +107,10 @@ func PageEntries(pages []PageHealth) []PageEntry {
 
 // SearchHit is one hit in `search --json`.
 type SearchHit struct {
-	Page      string    `json:"page"`
+	Page string `json:"page"`
+	// Kind is what the text is: title, lead, caption, heading, paragraph
+	// or bullet.
+	Kind      string    `json:"kind"`
 	Path      []string  `json:"path"`
 	Text      string    `json:"text"`
 	Versions  []int     `json:"versions"`
@@ -128,7 +131,7 @@ func SearchHits(hits []relwatch.Hit) []SearchHit {
 		if path == nil {
 			path = []string{}
 		}
-		out[i] = SearchHit{Page: h.Page, Path: path, Text: h.Text, Versions: h.Versions, FirstSeen: h.FirstSeen.UTC(), LastSeen: h.LastSeen.UTC()}
+		out[i] = SearchHit{Page: h.Page, Kind: h.Kind, Path: path, Text: h.Text, Versions: h.Versions, FirstSeen: h.FirstSeen.UTC(), LastSeen: h.LastSeen.UTC()}
 		if h.VanishedIn > 0 && h.VanishedSeen != nil {
 			v, t := h.VanishedIn, h.VanishedSeen.UTC()
 			out[i].VanishedIn, out[i].VanishedSeen = &v, &t

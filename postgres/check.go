@@ -185,15 +185,15 @@ func checkSearchIndex(ctx context.Context, tx pgx.Tx, add reporter) error {
 	if stale > 0 {
 		add("search-index", "%d full-text rows disagree with text_blocks", stale)
 	}
-	err := eachRow(ctx, tx, `SELECT block_id, path, text, block_key FROM text_blocks ORDER BY block_id`, func(r pgx.Rows) error {
+	err := eachRow(ctx, tx, `SELECT block_id, kind, path, text, block_key FROM text_blocks ORDER BY block_id`, func(r pgx.Rows) error {
 		var id int64
 		var b textBlock
 		var key string
-		if err := r.Scan(&id, &b.path, &b.text, &key); err != nil {
+		if err := r.Scan(&id, &b.kind, &b.path, &b.text, &key); err != nil {
 			return err
 		}
 		if b.key() != key {
-			add("search-index", "block %d: its key does not match its path and text", id)
+			add("search-index", "block %d: its key does not match its kind, path and text", id)
 		}
 		return nil
 	})
@@ -224,15 +224,15 @@ func checkSearchIndex(ctx context.Context, tx pgx.Tx, add reporter) error {
 		}
 		var want, got []string
 		for _, b := range blocksOf(&s) {
-			want = append(want, b.path+"\x00"+b.text)
+			want = append(want, b.checkKey())
 		}
-		err = eachRow(ctx, tx, `SELECT b.path, b.text FROM block_versions bv JOIN text_blocks b ON b.block_id = bv.block_id
+		err = eachRow(ctx, tx, `SELECT b.kind, b.path, b.text FROM block_versions bv JOIN text_blocks b ON b.block_id = bv.block_id
 			WHERE bv.page_pk = $1 AND bv.version = $2`, func(r pgx.Rows) error {
-			var p, t string
-			if err := r.Scan(&p, &t); err != nil {
+			var b textBlock
+			if err := r.Scan(&b.kind, &b.path, &b.text); err != nil {
 				return err
 			}
-			got = append(got, p+"\x00"+t)
+			got = append(got, b.checkKey())
 			return nil
 		}, x.pk, x.version)
 		if err != nil {

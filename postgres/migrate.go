@@ -191,6 +191,13 @@ func (a *Archive) migrate(ctx context.Context) (int, error) {
 			return 0, a.wrap(fmt.Sprintf("migrate archive to schema %d (%s)", m.number, m.name), err)
 		}
 	}
+	// Schema 3 emptied the search index to give its blocks their kind;
+	// an archive that had versions before it gets them indexed again.
+	if s.version >= 1 && s.version < 3 {
+		if err := reindexAll(ctx, tx); err != nil {
+			return 0, a.wrap("migrate archive to schema 3: rebuild the search index", err)
+		}
+	}
 	_, err = tx.Exec(ctx, `INSERT INTO relwatch_meta (key, value) VALUES ('schema', $1)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.Itoa(len(migrations)))
 	if err != nil {

@@ -17,54 +17,30 @@ import (
 
 // textBlock is one indexed unit of a snapshot.
 type textBlock struct {
+	kind string
 	path string // JSON array
 	text string
 }
 
 // key is text_blocks.block_key.
 func (b textBlock) key() string {
-	h := sha256.Sum256([]byte(b.path + "\x00" + b.text))
+	h := sha256.Sum256([]byte(b.kind + "\x00" + b.path + "\x00" + b.text))
 	return hex.EncodeToString(h[:])
 }
 
+// checkKey is how check compares blocks: kind and path, then the text.
+func (b textBlock) checkKey() string { return b.kind + " " + b.path + "\x00" + b.text }
+
 // blocksOf lists the distinct searchable texts of a snapshot in page order,
-// exactly as the SQLite archive indexes them: the title, lead and captions
-// (with an empty path), then every paragraph and bullet under its section
-// path, empty headings left out. The shared contract tests hold the two
+// as relwatch.SearchBlocks has them (as the SQLite archive indexes them),
+// with their paths as JSON. The shared contract tests hold the two
 // engines to the same hits.
 func blocksOf(s *snapshots.Snapshot) []textBlock {
 	var out []textBlock
-	seen := map[textBlock]bool{}
-	add := func(path []string, text string) {
-		if text == "" {
-			return
-		}
-		if path == nil {
-			path = []string{}
-		}
-		pj, _ := json.Marshal(path)
-		b := textBlock{string(pj), text}
-		if !seen[b] {
-			seen[b] = true
-			out = append(out, b)
-		}
+	for _, b := range relwatch.SearchBlocks(s) {
+		pj, _ := json.Marshal(b.Path)
+		out = append(out, textBlock{b.Kind, string(pj), b.Text})
 	}
-	add(nil, s.Title)
-	add(nil, s.Lead)
-	for _, c := range s.Captions {
-		add(nil, c)
-	}
-	snapshots.Walk(s.Sections, func(path []string, sec *snapshots.Section) {
-		var p []string
-		for _, h := range path {
-			if h != "" {
-				p = append(p, h)
-			}
-		}
-		for _, b := range sec.Blocks {
-			add(p, b.Text)
-		}
-	})
 	return out
 }
 
@@ -73,10 +49,10 @@ func blocksOf(s *snapshots.Snapshot) []textBlock {
 // hits come in the order their text first appeared), and every block a
 // block_versions row.
 const qIndexVersion = `WITH input AS (
-		SELECT * FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS i (path, text, key, ord)),
+		SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $6::text[]) WITH ORDINALITY AS i (path, text, key, kind, ord)),
 	added AS (
-		INSERT INTO text_blocks (page_pk, path, text, tsv, block_key)
-		SELECT $1, path, text, to_tsvector('relwatch_search', text), key FROM input ORDER BY ord
+		INSERT INTO text_blocks (page_pk, kind, path, text, tsv, block_key)
+		SELECT $1, kind, path, text, to_tsvector('relwatch_search', text), key FROM input ORDER BY ord
 		ON CONFLICT (page_pk, block_key) DO NOTHING
 		RETURNING block_id, block_key)
 	INSERT INTO block_versions (block_id, page_pk, version)
@@ -89,10 +65,11 @@ func indexVersion(ctx context.Context, tx pgx.Tx, pk int64, version int, s *snap
 	paths := make([]string, len(blocks))
 	texts := make([]string, len(blocks))
 	keys := make([]string, len(blocks))
+	kinds := make([]string, len(blocks))
 	for i, b := range blocks {
-		paths[i], texts[i], keys[i] = b.path, b.text, b.key()
+		paths[i], texts[i], keys[i], kinds[i] = b.path, b.text, b.key(), b.kind
 	}
-	_, err := tx.Exec(ctx, qIndexVersion, pk, paths, texts, keys, version)
+	_, err := tx.Exec(ctx, qIndexVersion, pk, paths, texts, keys, version, kinds)
 	return err
 }
 
@@ -121,7 +98,7 @@ func searchable(q string) string {
 }
 
 const (
-	qSearch = `SELECT b.block_id, b.page_pk, p.id, p.lang, b.path, b.text
+	qSearch = `SELECT b.block_id, b.page_pk, p.id, p.lang, b.kind, b.path, b.text
 		FROM text_blocks b JOIN pages p ON p.page_pk = b.page_pk
 		WHERE b.tsv @@ phraseto_tsquery('relwatch_search', $1)`
 	qBlockVersions = `SELECT bv.version, v.first_seen, v.last_seen
@@ -153,7 +130,7 @@ func (a *Archive) Search(ctx context.Context, query string, page *snapshots.Page
 			var h relwatch.Hit
 			var id, pk int64
 			var pid, lang, path string
-			if err := r.Scan(&id, &pk, &pid, &lang, &path, &h.Text); err != nil {
+			if err := r.Scan(&id, &pk, &pid, &lang, &h.Kind, &path, &h.Text); err != nil {
 				return err
 			}
 			h.Page = snapshots.PageKey{ID: pid, Lang: lang}.String()
@@ -212,5 +189,36 @@ func vanished(ctx context.Context, tx pgx.Tx, pk int64, h *relwatch.Hit) error {
 	}
 	t := fromNS(first)
 	h.VanishedSeen = &t
+	return nil
+}
+
+// reindexAll rebuilds the whole search index from the stored versions
+// (the migration to schema 3, which gave blocks their kind and indexed
+// headings).
+func reindexAll(ctx context.Context, tx pgx.Tx) error {
+	type row struct {
+		pk      int64
+		version int
+		js      []byte
+	}
+	var all []row
+	err := eachRow(ctx, tx, `SELECT page_pk, version, snapshot FROM versions ORDER BY page_pk, version`, func(r pgx.Rows) error {
+		var x row
+		err := r.Scan(&x.pk, &x.version, &x.js)
+		all = append(all, x)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, x := range all {
+		s, err := decodeSnapshot(x.js)
+		if err != nil {
+			return fmt.Errorf("version %d of page %d: %w", x.version, x.pk, err)
+		}
+		if err := indexVersion(ctx, tx, x.pk, x.version, &s); err != nil {
+			return err
+		}
+	}
 	return nil
 }

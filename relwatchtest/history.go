@@ -229,33 +229,33 @@ func (f *History) Change(_ context.Context, key snapshots.PageKey, to int) (relw
 	return v.change, v.window, nil
 }
 
-// Search finds the paragraphs and bullets containing query (case
-// sensitive: the fake does not fold accents), one hit per distinct text.
+// Search finds the texts containing query (case sensitive: the fake does
+// not fold accents) among those relwatch.SearchBlocks lists, one hit per
+// distinct kind, path and text.
 func (f *History) Search(_ context.Context, query string, only *snapshots.PageKey) ([]relwatch.Hit, error) {
 	var hits []relwatch.Hit
 	for key, p := range f.pages {
 		if only != nil && key != *only {
 			continue
 		}
-		byText := map[string]int{}
+		byBlock := map[string]int{}
 		for _, v := range p.versions {
-			snapshots.Walk(v.snap.Sections, func(path []string, s *snapshots.Section) {
-				for _, b := range s.Blocks {
-					if !strings.Contains(b.Text, query) {
-						continue
-					}
-					i, ok := byText[b.Text]
-					if !ok {
-						i = len(hits)
-						byText[b.Text] = i
-						hits = append(hits, relwatch.Hit{Page: key.String(), Path: slices.Clone(path), Text: b.Text, FirstSeen: v.info.FirstSeen})
-					}
-					if h := &hits[i]; !slices.Contains(h.Versions, v.info.Version) {
-						h.Versions = append(h.Versions, v.info.Version)
-						h.LastSeen = v.info.LastSeen
-					}
+			for _, b := range relwatch.SearchBlocks(&v.snap) {
+				if !strings.Contains(b.Text, query) {
+					continue
 				}
-			})
+				k := b.Kind + "\x00" + strings.Join(b.Path, "\x00") + "\x00\x00" + b.Text
+				i, ok := byBlock[k]
+				if !ok {
+					i = len(hits)
+					byBlock[k] = i
+					hits = append(hits, relwatch.Hit{Page: key.String(), Kind: b.Kind, Path: slices.Clone(b.Path), Text: b.Text, FirstSeen: v.info.FirstSeen})
+				}
+				if h := &hits[i]; !slices.Contains(h.Versions, v.info.Version) {
+					h.Versions = append(h.Versions, v.info.Version)
+					h.LastSeen = v.info.LastSeen
+				}
+			}
 		}
 	}
 	return hits, nil

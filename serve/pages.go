@@ -384,7 +384,7 @@ const searchShown = 200
 type hitView struct {
 	Page, Lang, PageHref string
 	Path                 []string
-	Text, Href           string
+	Kind, Text, Href     string
 	Versions             string
 	FirstSeen, LastSeen  *time.Time
 	VanishedIn           int
@@ -412,7 +412,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			hv := hitView{
-				Page: h.Page, Lang: key.Lang, PageHref: pageHref(key), Path: h.Path, Text: h.Text,
+				Page: h.Page, Lang: key.Lang, PageHref: pageHref(key), Path: h.Path, Kind: h.Kind, Text: h.Text,
 				Href:     versionNumberHref(key, slices.Max(h.Versions)),
 				Versions: history.VersionList(h.Versions), FirstSeen: timePtr(h.FirstSeen), LastSeen: timePtr(h.LastSeen),
 				VanishedIn: h.VanishedIn, VanishedSeen: h.VanishedSeen,

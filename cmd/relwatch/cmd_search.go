@@ -23,7 +23,9 @@ func newSearchCommand(g *globals) *cobra.Command {
 		Short: "Find text across every version of every page, with when it appeared and vanished",
 		Long: `Search the text of every archived version for TEXT, as a phrase, ignoring
 case and accents ("securite" finds "sécurité"). Each hit is a distinct
-paragraph, bullet, heading or lead with its page, section path, the versions
+title, lead, caption, heading, paragraph or bullet, labelled as such
+("heading: …"; "kind" in --json), with its page, section path (for a
+heading, the sections around it), the versions
 that contain it, when it was first and last seen, and the version it
 vanished in ("appeared in version 2 and vanished in version 4"), or "still
 present" when the latest version has it. --json gives the same as
@@ -70,7 +72,7 @@ func runSearch(ctx context.Context, g *globals, query string, opts searchOptions
 		if len(h.Path) > 0 {
 			where += " › " + strings.Join(h.Path, " › ")
 		}
-		fmt.Fprintf(g.io.Out, "%s\n  %s\n  in %s; first seen %s, last seen %s; %s\n\n", where, h.Text, history.VersionList(h.Versions), history.ShortTime(h.FirstSeen), history.ShortTime(h.LastSeen), history.VanishedText(h))
+		fmt.Fprintf(g.io.Out, "%s\n  %s: %s\n  in %s; first seen %s, last seen %s; %s\n\n", where, h.Kind, h.Text, history.VersionList(h.Versions), history.ShortTime(h.FirstSeen), history.ShortTime(h.LastSeen), history.VanishedText(h))
 	}
 	if len(hits) == 0 {
 		fmt.Fprintf(g.io.Err, "no match for %q\n", query)

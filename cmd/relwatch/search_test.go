@@ -99,3 +99,46 @@ func TestBareIDMeansEveryLanguage(t *testing.T) {
 		t.Errorf("log kazakhstan: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestSearchFindsHeadingsAndSaysWhatEachHitIs: headings are found under the
+// headings around them, and every hit, in text and JSON, says whether it
+// is the title, lead, a caption, a heading, a paragraph or a bullet.
+func TestSearchFindsHeadingsAndSaysWhatEachHitIs(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun(0, "scrape")
+	var hits []history.SearchHit
+	out := e.mustRun(0, "search", "Renforcement des capacités", "--json")
+	if err := json.Unmarshal([]byte(out), &hits); err != nil {
+		t.Fatalf("search --json: %v\n%s", err, out)
+	}
+	if len(hits) != 1 || hits[0].Kind != "heading" || strings.Join(hits[0].Path, " › ") != "Principaux domaines de coopération" {
+		t.Fatalf("heading search: %+v", hits)
+	}
+	text := e.mustRun(0, "search", "Renforcement des capacités")
+	if !strings.Contains(text, "kazakhstan/fr › Principaux domaines de coopération\n  heading: Renforcement des capacités et de l’interopérabilité\n") {
+		t.Errorf("search text of a heading:\n%s", text)
+	}
+
+	kinds := map[string]bool{}
+	for _, q := range []string{"Kazakhstan", "Palace of Independence", "Steppe Eagle"} {
+		var raw []map[string]any
+		if err := json.Unmarshal([]byte(e.mustRun(0, "search", q, "--json")), &raw); err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range raw {
+			k, _ := h["kind"].(string)
+			if k == "" {
+				t.Errorf("hit without a kind: %v", h)
+			}
+			kinds[k] = true
+		}
+	}
+	for _, want := range []string{"title", "caption"} {
+		if !kinds[want] {
+			t.Errorf("no %s hit among kinds %v", want, kinds)
+		}
+	}
+	if text := e.mustRun(0, "search", "Palace of Independence"); !strings.Contains(text, "\n  caption: Views of the Palace") {
+		t.Errorf("a caption hit is not labelled:\n%s", text)
+	}
+}
