@@ -148,10 +148,10 @@ type Placed struct {
 // Hit is one distinct block of text that matched a search, with the
 // versions of its page that contain it.
 type Hit struct {
-	Page string   // "<id>/<lang>"
-	Kind string   // what the text is: KindTitle, KindLead, KindCaption, KindHeading, KindParagraph or KindBullet
-	Path []string // section headings from the top (for a heading, those of the sections around it); empty for title, lead and captions
-	Text string
+	Page      string   // "<id>/<lang>"
+	Kind      string   // what the text is: KindTitle, KindLead, KindCaption, KindHeading, KindParagraph or KindBullet
+	Path      []string // section headings from the top (for a heading, those of the sections around it); empty for title, lead and captions
+	Text      string
 	Versions  []int     // ascending; gaps mean the text vanished and came back
 	FirstSeen time.Time // first_seen of the first version containing the text
 	LastSeen  time.Time // last_seen of the last version containing the text
