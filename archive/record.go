@@ -27,8 +27,6 @@ const timeFormat = "2006-01-02T15:04:05.000000000Z"
 
 func fmtTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 
-func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) }
-
 // unixNano reads a capture time as schema 5 stores it (started, retrieved).
 func unixNano(n int64) time.Time { return time.Unix(0, n).UTC() }
 

@@ -51,7 +51,7 @@ func runLog(ctx context.Context, g *globals, ref string, asJSON bool) error {
 
 func writeLog(out io.Writer, versions []relwatch.VersionInfo, asJSON bool) error {
 	if asJSON {
-		return history.WriteJSON(out, history.LogEntries(versions))
+		return history.WriteLogJSON(out, history.LogEntries(versions))
 	}
 	return history.WriteLogTable(out, versions)
 }

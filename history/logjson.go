@@ -1,0 +1,220 @@
+package history
+
+import (
+	"io"
+	"reflect"
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// WriteLogJSON writes entries exactly as WriteJSON would (encoding/json,
+// two-space indent, no HTML escaping), field by field into one buffer:
+// for a page with thousands of versions, reflection and the separate
+// indentation pass were most of `log --json`'s time. TestLogJSONMatchesEncodingJSON
+// holds the two to the same bytes.
+func WriteLogJSON(out io.Writer, entries []LogEntry) error {
+	if !logJSONFieldsKnown {
+		return WriteJSON(out, entries) // LogEntry has fields appendLogEntry does not write
+	}
+	for _, e := range entries {
+		if !jsonTimeOK(e.FirstSeen) || !jsonTimeOK(e.LastSeen) || (e.ChangedAfter != nil && !jsonTimeOK(*e.ChangedAfter)) {
+			return WriteJSON(out, entries) // let encoding/json say what is wrong
+		}
+	}
+	if len(entries) == 0 {
+		_, err := io.WriteString(out, "[]\n")
+		return err
+	}
+	b := make([]byte, 0, 64<<10)
+	b = append(b, "[\n"...)
+	for i, e := range entries {
+		if i > 0 {
+			b = append(b, ",\n"...)
+		}
+		b = appendLogEntry(b, &e)
+		if len(b) > 60<<10 {
+			if _, err := out.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
+	}
+	b = append(b, "\n]\n"...)
+	_, err := out.Write(b)
+	return err
+}
+
+// logJSONFields are LogEntry's JSON tags, in order, as appendLogEntry
+// writes them. A field added to LogEntry and not to appendLogEntry makes
+// WriteLogJSON fall back to encoding/json (and TestLogJSONFastPath fail).
+var logJSONFields = []string{"version", "content_hash", "first_seen", "last_seen", "checks", "updated_raw",
+	"updated_on", "updated_at", "parser_version", "changed_after,omitempty", "summary,omitempty", "stamp_only",
+	"parser_change", "suspect,omitempty", "came_back_to", "source", "original_url,omitempty", "origin,omitempty"}
+
+var logJSONFieldsKnown = func() bool {
+	t := reflect.TypeFor[LogEntry]()
+	if t.NumField() != len(logJSONFields) {
+		return false
+	}
+	for i := range t.NumField() {
+		if t.Field(i).Tag.Get("json") != logJSONFields[i] {
+			return false
+		}
+	}
+	return true
+}()
+
+// jsonTimeOK reports whether time.Time.MarshalJSON accepts t.
+func jsonTimeOK(t time.Time) bool { y := t.Year(); return y >= 0 && y <= 9999 }
+
+func appendLogEntry(b []byte, e *LogEntry) []byte {
+	const in = "    " // fields of an element of the top-level array
+	field := func(name string) {
+		b = append(b, in...)
+		b = append(b, '"')
+		b = append(b, name...)
+		b = append(b, `": `...)
+	}
+	next := func() { b = append(b, ",\n"...) }
+	str := func(name, v string) { field(name); b = appendJSONString(b, v) }
+	num := func(name string, v int) { field(name); b = strconv.AppendInt(b, int64(v), 10) }
+	optStr := func(name string, v *string) {
+		field(name)
+		if v == nil {
+			b = append(b, "null"...)
+		} else {
+			b = appendJSONString(b, *v)
+		}
+	}
+	tm := func(name string, t time.Time) {
+		field(name)
+		b = append(b, '"')
+		b = t.AppendFormat(b, time.RFC3339Nano)
+		b = append(b, '"')
+	}
+	boolean := func(name string, v bool) { field(name); b = strconv.AppendBool(b, v) }
+
+	b = append(b, "  {\n"...)
+	num("version", e.Version)
+	next()
+	str("content_hash", e.ContentHash)
+	next()
+	tm("first_seen", e.FirstSeen)
+	next()
+	tm("last_seen", e.LastSeen)
+	next()
+	num("checks", e.Checks)
+	next()
+	optStr("updated_raw", e.UpdatedRaw)
+	next()
+	optStr("updated_on", e.UpdatedOn)
+	next()
+	optStr("updated_at", e.UpdatedAt)
+	next()
+	num("parser_version", e.ParserVersion)
+	next()
+	if e.ChangedAfter != nil {
+		tm("changed_after", *e.ChangedAfter)
+		next()
+	}
+	if len(e.Summary) > 0 {
+		field("summary")
+		b = append(b, "{\n"...)
+		keys := make([]string, 0, len(e.Summary))
+		for k := range e.Summary {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ",\n"...)
+			}
+			b = append(b, in+"  "...)
+			b = appendJSONString(b, k)
+			b = append(b, ": "...)
+			b = strconv.AppendInt(b, int64(e.Summary[k]), 10)
+		}
+		b = append(b, "\n"+in+"}"...)
+		next()
+	}
+	boolean("stamp_only", e.StampOnly)
+	next()
+	boolean("parser_change", e.ParserChange)
+	if e.Suspect != "" {
+		next()
+		str("suspect", e.Suspect)
+	}
+	next()
+	field("came_back_to")
+	if e.CameBackTo == nil {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, int64(*e.CameBackTo), 10)
+	}
+	next()
+	str("source", e.Source)
+	if e.OriginalURL != "" {
+		next()
+		str("original_url", e.OriginalURL)
+	}
+	if e.Origin != "" {
+		next()
+		str("origin", e.Origin)
+	}
+	return append(b, "\n  }"...)
+}
+
+// appendJSONString appends s as encoding/json writes a string with HTML
+// escaping off: quotes, backslashes and control characters escaped,
+// invalid UTF-8 as U+FFFD, U+2028 and U+2029 escaped.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

@@ -1,0 +1,78 @@
+package history
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// TestLogJSONMatchesEncodingJSON: the hand-written `log --json` is byte
+// for byte what encoding/json writes, for entries with every optional
+// field set or not and strings that need escaping.
+func TestLogJSONMatchesEncodingJSON(t *testing.T) {
+	strs := []string{"", "plain", `quo"te`, `back\slash`, "tab\tnew\nline\r", "\b\f\x00\x1f\x7f", "<a href='x'>&amp;</a>",
+		"Mis à jour : 09 mai 2025", "\u2028\u2029", "bad \xff utf-8 \xc3", "日本語", "emoji 🙂"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	pick := func() string { return strs[rng.IntN(len(strs))] }
+	opt := func() *string {
+		if rng.IntN(3) == 0 {
+			return nil
+		}
+		s := pick()
+		return &s
+	}
+	at := time.Date(2017, 12, 13, 9, 0, 0, 0, time.UTC)
+	var entries []LogEntry
+	for i := range 300 {
+		e := LogEntry{
+			Version: i + 1, ContentHash: "sha256:" + pick(), FirstSeen: at.Add(time.Duration(i) * 90 * time.Minute),
+			LastSeen: at.Add(time.Duration(i)*90*time.Minute + time.Duration(rng.IntN(1e9))), Checks: rng.IntN(40),
+			UpdatedRaw: opt(), UpdatedOn: opt(), UpdatedAt: opt(), ParserVersion: rng.IntN(9),
+			StampOnly: rng.IntN(2) == 0, ParserChange: rng.IntN(2) == 0, Source: pick(),
+		}
+		if rng.IntN(2) == 0 {
+			w := e.FirstSeen.Add(-time.Hour).In(time.FixedZone("", 2*3600))
+			e.ChangedAfter = &w
+		}
+		switch rng.IntN(3) {
+		case 1:
+			e.Summary = map[string]int{}
+		case 2:
+			e.Summary = map[string]int{"changed": rng.IntN(5), "added": -1, pick(): 7}
+		}
+		if rng.IntN(3) == 0 {
+			e.Suspect, e.OriginalURL, e.Origin = pick(), pick(), pick()
+		}
+		if rng.IntN(3) == 0 {
+			v := rng.IntN(i + 1)
+			e.CameBackTo = &v
+		}
+		entries = append(entries, e)
+	}
+	for _, n := range []int{0, 1, 2, len(entries)} {
+		var want, got bytes.Buffer
+		if err := WriteJSON(&want, entries[:n]); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteLogJSON(&got, entries[:n]); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			g, w := got.String(), want.String()
+			i := 0
+			for i < len(g) && i < len(w) && g[i] == w[i] {
+				i++
+			}
+			t.Fatalf("%d entries differ at byte %d:\n got …%q\nwant …%q", n, i, g[max(0, i-80):min(len(g), i+80)], w[max(0, i-80):min(len(w), i+80)])
+		}
+	}
+}
+
+// TestLogJSONFastPath: WriteLogJSON knows every field of LogEntry, so it
+// does not fall back to encoding/json.
+func TestLogJSONFastPath(t *testing.T) {
+	if !logJSONFieldsKnown {
+		t.Error("LogEntry's fields are not the ones appendLogEntry writes: add the new field to both")
+	}
+}
