@@ -67,7 +67,9 @@ func NewFetcher(parallel int, logger *slog.Logger) *Fetcher {
 // Fetch fetches every target and returns one Capture per target, in input
 // order. done, if not nil, is called as each target completes, in the order
 // they complete, from one goroutine and never concurrently; Fetch returns
-// after the last call. Cancelling ctx stops everything (requests,
+// after the last call. With done, the returned captures carry no Body:
+// done had it, and a run of many pages should not keep every body in
+// memory until the end. Cancelling ctx stops everything (requests,
 // pacing and backoff waits, robots.txt fetches); targets not finished then
 // get a KindCanceled error.
 //
@@ -118,6 +120,9 @@ func (f *Fetcher) Fetch(ctx context.Context, targets []Target, done func(i int, 
 			for _, i := range groups[key] {
 				c := h.fetch(ctx, targets[i])
 				caps[i] = c
+				if done != nil {
+					caps[i].Body = nil
+				}
 				queue <- finished{i, c}
 			}
 		})
