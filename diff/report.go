@@ -18,8 +18,8 @@ type Report struct {
 	// The change happened after WindowStart (the last check that still saw
 	// the old version) and by WindowEnd (the first check that saw the new
 	// one). Either is nil when unknown.
-	WindowStart *time.Time `json:"window_start,omitempty"`
-	WindowEnd   *time.Time `json:"window_end,omitempty"`
+	WindowStart *time.Time `json:"window_start"`
+	WindowEnd   *time.Time `json:"window_end"`
 	Result
 	// FromSource and ToSource say where each side's capture came from;
 	// the zero value is a live check.

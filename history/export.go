@@ -19,7 +19,7 @@ import (
 //
 //	README.md                         index: pages, stamps, last changes
 //	feed.atom                         the changes as an Atom feed
-//	<id>/<lang>.json                  latest snapshot (without last_seen)
+//	<id>/<lang>.json                  latest snapshot, as show --format json (without last_seen)
 //	<id>/<lang>.md                    latest snapshot as Markdown
 //	changes/<date>-<id>-<lang>-<hash>.md    one report per change, Markdown
 //	changes/<date>-<id>-<lang>-<hash>.html  the same report as an HTML page
@@ -133,8 +133,16 @@ func PlanExportView(ctx context.Context, arc relwatch.Reader, opts ExportOptions
 		if err := snapshots.WriteMarkdown(&md, snap); err != nil {
 			return nil, fmt.Errorf("export %s: markdown: %w", p.Page, err)
 		}
+		src, err := arc.VersionProvenance(ctx, p.Page, p.Latest)
+		if err != nil {
+			return nil, fmt.Errorf("export %s: latest version's source: %w", p.Page, err)
+		}
+		js, err := SnapshotJSON(Version{Page: p.Page, Snapshot: snap, Source: src})
+		if err != nil {
+			return nil, fmt.Errorf("export %s: json: %w", p.Page, err)
+		}
 		files = append(files,
-			ExportFile{snapshotPath(p.Page, "json"), snapshots.MarshalIndent(snap)},
+			ExportFile{snapshotPath(p.Page, "json"), js},
 			ExportFile{snapshotPath(p.Page, "md"), md.Bytes()},
 		)
 	}

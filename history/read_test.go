@@ -275,7 +275,7 @@ func TestOverview(t *testing.T) {
 		t.Fatal(err)
 	}
 	var entries []PageEntry
-	if err := json.Unmarshal(b.Bytes(), &entries); err != nil || len(entries) != 3 || entries[2].LastError != "HTTP 503" || entries[2].LastContentChange != nil || !entries[1].Stale {
+	if err := json.Unmarshal(b.Bytes(), &entries); err != nil || len(entries) != 3 || entries[2].LastError == nil || *entries[2].LastError != "HTTP 503" || entries[2].LastContentChange != nil || !entries[1].Stale {
 		t.Errorf("pages JSON (%v): %s", err, b.String())
 	}
 }

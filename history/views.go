@@ -15,7 +15,8 @@ import (
 // The JSON views: what `relwatch pages --json`, `log PAGE --json`,
 // `show --format json` and `search --json` print, and what an HTTP API
 // returns for the same questions. Encode them with WriteJSON so that both
-// give the same bytes.
+// give the same bytes. Every field is always present, null when it has no
+// value, and every time is snapshots.JSONTime (RFC 3339, UTC).
 
 // WriteJSON writes v as indented JSON (two spaces, HTML characters not
 // escaped) and a newline.
@@ -37,21 +38,21 @@ type LogEntry struct {
 	UpdatedOn     *string        `json:"updated_on"`
 	UpdatedAt     *string        `json:"updated_at"`
 	ParserVersion int            `json:"parser_version"`
-	ChangedAfter  *time.Time     `json:"changed_after,omitempty"`
-	Summary       map[string]int `json:"summary,omitempty"`
+	ChangedAfter  *time.Time     `json:"changed_after"` // null for version 1, and when unknown
+	Summary       map[string]int `json:"summary"`       // null for version 1
 	StampOnly     bool           `json:"stamp_only"`
 	// ParserChange marks a version that exists only because a new parser
 	// reads the same capture differently (relwatch reparse): not an edit
 	// of the page.
-	ParserChange bool   `json:"parser_change"`
-	Suspect      string `json:"suspect,omitempty"`
+	ParserChange bool    `json:"parser_change"`
+	Suspect      *string `json:"suspect"` // why the version looks suspect (its text shrank), null when not
 	// CameBackTo is the earlier version whose content this one brought
 	// back (a revert), null when none.
 	CameBackTo *int `json:"came_back_to"`
 	// Where the version's first capture came from.
-	Source      string `json:"source"`                 // live, wayback or import
-	OriginalURL string `json:"original_url,omitempty"` // the URL as captured, for wayback and import
-	Origin      string `json:"origin,omitempty"`       // the replay URL or file the bytes were read from
+	Source      string  `json:"source"`       // live, wayback or import
+	OriginalURL *string `json:"original_url"` // the URL as captured, for wayback and import; null for live
+	Origin      *string `json:"origin"`       // the replay URL or file the bytes were read from; null for live
 }
 
 // LogEntries is the `log --json` view of a page's versions.
@@ -60,10 +61,10 @@ func LogEntries(versions []relwatch.VersionInfo) []LogEntry {
 	back := cameBack(versions)
 	for i, v := range versions {
 		entries[i] = LogEntry{
-			Version: v.Version, ContentHash: v.ContentHash, FirstSeen: v.FirstSeen.UTC(), LastSeen: v.LastSeen.UTC(),
+			Version: v.Version, ContentHash: v.ContentHash, FirstSeen: snapshots.JSONTime(v.FirstSeen), LastSeen: snapshots.JSONTime(v.LastSeen),
 			Checks: v.Checks, UpdatedRaw: nullable(v.UpdatedRaw), UpdatedOn: nullable(v.UpdatedOn), UpdatedAt: nullable(v.UpdatedAt),
-			ParserVersion: v.ParserVersion, ChangedAfter: v.WindowStart, Summary: v.Summary, StampOnly: v.StampOnly, ParserChange: v.ParserChange, Suspect: v.Suspect,
-			Source: v.Source, OriginalURL: v.OriginalURL, Origin: v.Origin,
+			ParserVersion: v.ParserVersion, ChangedAfter: snapshots.JSONTimePtr(v.WindowStart), Summary: v.Summary, StampOnly: v.StampOnly, ParserChange: v.ParserChange, Suspect: nullable(v.Suspect),
+			Source: cmp.Or(v.Source, relwatch.SourceLive), OriginalURL: nullable(v.OriginalURL), Origin: nullable(v.Origin),
 		}
 		if back[i] != 0 {
 			entries[i].CameBackTo = &back[i]
@@ -76,14 +77,14 @@ func LogEntries(versions []relwatch.VersionInfo) []LogEntry {
 type PageEntry struct {
 	Page                string     `json:"page"`
 	URL                 string     `json:"url"`
-	CanonicalURL        string     `json:"canonical_url,omitempty"`
-	LatestVersion       int        `json:"latest_version"`
-	ContentHash         string     `json:"content_hash,omitempty"`
+	CanonicalURL        *string    `json:"canonical_url"`  // the latest capture's URL after redirects, without session ids; null before one
+	LatestVersion       *int       `json:"latest_version"` // null while the page has no version
+	ContentHash         *string    `json:"content_hash"`   // of the latest version; null while none
 	UpdatedRaw          *string    `json:"updated_raw"`
 	LastCheck           *time.Time `json:"last_check"`
 	LastSuccess         *time.Time `json:"last_success"`
 	LastChange          *time.Time `json:"last_change"`
-	LastError           string     `json:"last_error,omitempty"`
+	LastError           *string    `json:"last_error"` // of the last check when it failed, null when it succeeded
 	ConsecutiveFailures int        `json:"consecutive_failures"`
 	LastContentChange   *time.Time `json:"last_content_change"`
 	Stale               bool       `json:"stale"`
@@ -96,10 +97,10 @@ func PageEntries(pages []PageHealth) []PageEntry {
 	for i, h := range pages {
 		p := h.Status
 		entries[i] = PageEntry{
-			Page: p.Page.String(), URL: p.URL, CanonicalURL: p.CanonicalURL, LatestVersion: p.Latest, ContentHash: p.LatestHash,
-			UpdatedRaw: nullable(p.UpdatedRaw), LastCheck: p.LastCheck, LastSuccess: p.LastSuccess, LastChange: p.LastChange,
-			LastError: p.LastError, ConsecutiveFailures: p.ConsecutiveFailures,
-			LastContentChange: optional(h.LastContentChange), Stale: h.Stale, Lag: h.Lag,
+			Page: p.Page.String(), URL: p.URL, CanonicalURL: nullable(p.CanonicalURL), LatestVersion: versionOrNull(p.Latest), ContentHash: nullable(p.LatestHash),
+			UpdatedRaw: nullable(p.UpdatedRaw), LastCheck: snapshots.JSONTimePtr(p.LastCheck), LastSuccess: snapshots.JSONTimePtr(p.LastSuccess), LastChange: snapshots.JSONTimePtr(p.LastChange),
+			LastError: nullable(p.LastError), ConsecutiveFailures: p.ConsecutiveFailures,
+			LastContentChange: snapshots.JSONTimePtr(optional(h.LastContentChange)), Stale: h.Stale, Lag: h.Lag,
 		}
 	}
 	return entries
@@ -131,9 +132,9 @@ func SearchHits(hits []relwatch.Hit) []SearchHit {
 		if path == nil {
 			path = []string{}
 		}
-		out[i] = SearchHit{Page: h.Page, Kind: h.Kind, Path: path, Text: h.Text, Versions: h.Versions, FirstSeen: h.FirstSeen.UTC(), LastSeen: h.LastSeen.UTC()}
+		out[i] = SearchHit{Page: h.Page, Kind: h.Kind, Path: path, Text: h.Text, Versions: h.Versions, FirstSeen: snapshots.JSONTime(h.FirstSeen), LastSeen: snapshots.JSONTime(h.LastSeen)}
 		if h.VanishedIn > 0 && h.VanishedSeen != nil {
-			v, t := h.VanishedIn, h.VanishedSeen.UTC()
+			v, t := h.VanishedIn, snapshots.JSONTime(*h.VanishedSeen)
 			out[i].VanishedIn, out[i].VanishedSeen = &v, &t
 		}
 	}
@@ -168,6 +169,14 @@ func SnapshotJSON(v Version) ([]byte, error) {
 	}
 	buf.WriteString("\n}\n")
 	return buf.Bytes(), nil
+}
+
+// versionOrNull is a version number, null for 0 (no version).
+func versionOrNull(n int) *int {
+	if n == 0 {
+		return nil
+	}
+	return &n
 }
 
 func nullable(s string) *string {

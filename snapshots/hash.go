@@ -77,6 +77,7 @@ func Marshal(s Snapshot) []byte {
 // MarshalIndent is Marshal made readable, for people and for files kept in
 // git.
 func MarshalIndent(s Snapshot) []byte {
+	s.FirstSeen, s.LastSeen = JSONTimePtr(s.FirstSeen), JSONTimePtr(s.LastSeen)
 	var out bytes.Buffer
 	if err := json.Indent(&out, mustEncode(s), "", "  "); err != nil {
 		panic("snapshots: indent canonical JSON: " + err.Error())

@@ -55,33 +55,105 @@ type Page struct {
 // ShownURL is the page's URL as relwatch stores and prints it.
 func (p Page) ShownURL() string { return p.Redact.URL(p.URL) }
 
-// Result is the outcome of one page in one run; its JSON form is what
-// `scrape --json` prints.
+// Result is the outcome of one page in one run; its JSON form (MarshalJSON)
+// is what `scrape --json` prints.
 type Result struct {
-	Page            string   `json:"page"`
-	URL             string   `json:"url"`
-	Status          string   `json:"status"`
-	Version         int      `json:"version"`          // 0 when the page has no version yet
-	PreviousVersion int      `json:"previous_version"` // 0 when there was none
-	Error           string   `json:"error"`            // why the check failed; "" otherwise
-	ErrorKind       string   `json:"error_kind,omitempty"`
-	Suspect         string   `json:"suspect,omitempty"`
-	UpdatedRaw      string   `json:"updated_raw,omitempty"`
-	Warnings        []string `json:"warnings,omitempty"` // from the parser: an unreadable stamp, a language mismatch
+	Page            string
+	URL             string
+	Status          string
+	Version         int      // 0 when the page has no version yet
+	PreviousVersion int      // 0 when there was none
+	Error           string   // why the check failed; "" otherwise
+	ErrorKind       string   // the failure's kind (dns, http_status, no_content, …); "" otherwise
+	Suspect         string   // why a new version looks suspect (its text shrank); "" otherwise
+	UpdatedRaw      string   // the page's stamp as printed; "" when none
+	Warnings        []string // from the parser: an unreadable stamp, a language mismatch
 	// Stale is true when, after this run, the page has had no successful
 	// check for longer than stale_after; StaleSince is when that became
 	// so, LastSuccess the last successful check. The caller judges it
 	// after the run.
-	Stale       bool       `json:"stale"`
-	StaleSince  *time.Time `json:"stale_since,omitempty"`
-	LastSuccess *time.Time `json:"last_success,omitempty"`
+	Stale       bool
+	StaleSince  *time.Time
+	LastSuccess *time.Time
 
 	// Earlier marks a change archived by an earlier run that stopped before
 	// it reported it: this run reports it instead (Status new or changed).
-	Earlier bool `json:"earlier,omitempty"`
+	Earlier bool
 
 	// Report is the change into Version, when Status is changed.
-	Report *diff.Report `json:"-"`
+	Report *diff.Report
+}
+
+// resultJSON is one line of `scrape --json`: every field always there,
+// null when it has no value (a version number of a page without one
+// included), times as snapshots.JSONTime.
+type resultJSON struct {
+	Page            string     `json:"page"`
+	URL             string     `json:"url"`
+	Status          string     `json:"status"`
+	Version         *int       `json:"version"`
+	PreviousVersion *int       `json:"previous_version"`
+	Error           *string    `json:"error"`
+	ErrorKind       *string    `json:"error_kind"`
+	Suspect         *string    `json:"suspect"`
+	UpdatedRaw      *string    `json:"updated_raw"`
+	Warnings        []string   `json:"warnings"`
+	Stale           bool       `json:"stale"`
+	StaleSince      *time.Time `json:"stale_since"`
+	LastSuccess     *time.Time `json:"last_success"`
+	Earlier         bool       `json:"earlier"`
+}
+
+// MarshalJSON is the `scrape --json` line of the result.
+func (r Result) MarshalJSON() ([]byte, error) {
+	warnings := r.Warnings
+	if warnings == nil {
+		warnings = []string{}
+	}
+	return json.Marshal(resultJSON{
+		Page: r.Page, URL: r.URL, Status: r.Status,
+		Version: numberOrNull(r.Version), PreviousVersion: numberOrNull(r.PreviousVersion),
+		Error: textOrNull(r.Error), ErrorKind: textOrNull(r.ErrorKind), Suspect: textOrNull(r.Suspect), UpdatedRaw: textOrNull(r.UpdatedRaw),
+		Warnings: warnings, Stale: r.Stale, StaleSince: snapshots.JSONTimePtr(r.StaleSince), LastSuccess: snapshots.JSONTimePtr(r.LastSuccess),
+		Earlier: r.Earlier,
+	})
+}
+
+// UnmarshalJSON reads a `scrape --json` line back (for programs and tests
+// in Go).
+func (r *Result) UnmarshalJSON(data []byte) error {
+	var j resultJSON
+	if err := json.Unmarshal(data, &j); err != nil {
+		return err
+	}
+	*r = Result{
+		Page: j.Page, URL: j.URL, Status: j.Status, Version: deref(j.Version), PreviousVersion: deref(j.PreviousVersion),
+		Error: deref(j.Error), ErrorKind: deref(j.ErrorKind), Suspect: deref(j.Suspect), UpdatedRaw: deref(j.UpdatedRaw),
+		Warnings: j.Warnings, Stale: j.Stale, StaleSince: j.StaleSince, LastSuccess: j.LastSuccess, Earlier: j.Earlier,
+	}
+	return nil
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func numberOrNull(n int) *int {
+	if n == 0 {
+		return nil
+	}
+	return &n
+}
+
+func textOrNull(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // Checked reports whether the run checked the page successfully.

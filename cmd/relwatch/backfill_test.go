@@ -492,7 +492,7 @@ func TestImport(t *testing.T) {
 	}
 	l, _ := readLog(t, e)
 	if len(l) != 2 || l[0].Source != "import" || l[0].FirstSeen.Format(time.RFC3339) != "2012-04-05T12:00:00Z" ||
-		l[1].FirstSeen.Format(time.RFC3339) != "2017-10-05T08:00:00Z" || !strings.HasSuffix(l[0].Origin, "2012.http") {
+		l[1].FirstSeen.Format(time.RFC3339) != "2017-10-05T08:00:00Z" || l[0].Origin == nil || !strings.HasSuffix(*l[0].Origin, "2012.http") {
 		t.Errorf("imported history: %+v", l)
 	}
 	if !strings.Contains(e.mustRun(0, "check"), "ok") {

@@ -229,7 +229,7 @@ func TestScrapeFailuresLeaveArchiveAlone(t *testing.T) {
 	if err := json.Unmarshal([]byte(e.mustRun(0, "pages", "--json")), &pages); err != nil {
 		t.Fatal(err)
 	}
-	if len(pages) != 1 || pages[0].LatestVersion != 1 || pages[0].ConsecutiveFailures != 0 || pages[0].LastCheck == nil {
+	if len(pages) != 1 || pages[0].LatestVersion == nil || *pages[0].LatestVersion != 1 || pages[0].ConsecutiveFailures != 0 || pages[0].LastCheck == nil {
 		t.Fatalf("pages: %+v", pages)
 	}
 }
@@ -370,7 +370,7 @@ func TestScrapeDeadline(t *testing.T) {
 	if err := json.Unmarshal([]byte(e.mustRun(0, "pages", "--json")), &pages); err != nil {
 		t.Fatal(err)
 	}
-	if len(pages) != 1 || pages[0].ConsecutiveFailures != 1 || !strings.Contains(pages[0].LastError, "deadline") {
+	if len(pages) != 1 || pages[0].ConsecutiveFailures != 1 || pages[0].LastError == nil || !strings.Contains(*pages[0].LastError, "deadline") {
 		t.Fatalf("the missed deadline should be a recorded failed check: %+v", pages)
 	}
 }
@@ -404,7 +404,7 @@ func TestScrapeFlagsAShrunkPageAsSuspect(t *testing.T) {
 	e.mustRun(0, "scrape")
 	e.site.serve(200, "kazakhstan-fr-shrunk.html")
 	out := e.mustRun(0, "scrape", "--json")
-	if !strings.Contains(out, `"error":""`) || !strings.Contains(out, `"previous_version":1`) {
+	if !strings.Contains(out, `"error":null`) || !strings.Contains(out, `"error_kind":null`) || !strings.Contains(out, `"previous_version":1`) {
 		t.Errorf("scrape --json must always carry its keys: %s", out)
 	}
 	r := scrapeJSON(t, out)

@@ -423,7 +423,7 @@ func TestScrapeFaults(t *testing.T) {
 					t.Fatalf("a failed check changed the log:\nbefore %s\nafter  %s", before, after)
 				}
 				p := e.pages()
-				if p.LatestVersion != 1 || p.ConsecutiveFailures != 1 || !strings.Contains(p.LastError, row.kind) {
+				if p.LatestVersion == nil || *p.LatestVersion != 1 || p.ConsecutiveFailures != 1 || p.LastError == nil || !strings.Contains(*p.LastError, row.kind) {
 					t.Fatalf("pages after the failure: %+v, want v1, 1 failed check naming %s", p, row.kind)
 				}
 			}
