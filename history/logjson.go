@@ -50,8 +50,8 @@ func WriteLogJSON(out io.Writer, entries []LogEntry) error {
 // writes them. A field added to LogEntry and not to appendLogEntry makes
 // WriteLogJSON fall back to encoding/json (and TestLogJSONFastPath fail).
 var logJSONFields = []string{"version", "content_hash", "first_seen", "last_seen", "checks", "updated_raw",
-	"updated_on", "updated_at", "parser_version", "changed_after,omitempty", "summary,omitempty", "stamp_only",
-	"parser_change", "suspect,omitempty", "came_back_to", "source", "original_url,omitempty", "origin,omitempty"}
+	"updated_on", "updated_at", "parser_version", "changed_after", "summary", "stamp_only",
+	"parser_change", "suspect", "came_back_to", "source", "original_url", "origin"}
 
 var logJSONFieldsKnown = func() bool {
 	t := reflect.TypeFor[LogEntry]()
@@ -117,9 +117,21 @@ func appendLogEntry(b []byte, e *LogEntry) []byte {
 	next()
 	if e.ChangedAfter != nil {
 		tm("changed_after", *e.ChangedAfter)
-		next()
+	} else {
+		field("changed_after")
+		b = append(b, "null"...)
 	}
-	if len(e.Summary) > 0 {
+	next()
+	switch {
+	case e.Summary == nil:
+		field("summary")
+		b = append(b, "null"...)
+		next()
+	case len(e.Summary) == 0:
+		field("summary")
+		b = append(b, "{}"...)
+		next()
+	default:
 		field("summary")
 		b = append(b, "{\n"...)
 		keys := make([]string, 0, len(e.Summary))
@@ -142,10 +154,8 @@ func appendLogEntry(b []byte, e *LogEntry) []byte {
 	boolean("stamp_only", e.StampOnly)
 	next()
 	boolean("parser_change", e.ParserChange)
-	if e.Suspect != "" {
-		next()
-		str("suspect", e.Suspect)
-	}
+	next()
+	optStr("suspect", e.Suspect)
 	next()
 	field("came_back_to")
 	if e.CameBackTo == nil {
@@ -155,14 +165,10 @@ func appendLogEntry(b []byte, e *LogEntry) []byte {
 	}
 	next()
 	str("source", e.Source)
-	if e.OriginalURL != "" {
-		next()
-		str("original_url", e.OriginalURL)
-	}
-	if e.Origin != "" {
-		next()
-		str("origin", e.Origin)
-	}
+	next()
+	optStr("original_url", e.OriginalURL)
+	next()
+	optStr("origin", e.Origin)
 	return append(b, "\n  }"...)
 }
 

@@ -42,7 +42,8 @@ func TestLogJSONMatchesEncodingJSON(t *testing.T) {
 			e.Summary = map[string]int{"changed": rng.IntN(5), "added": -1, pick(): 7}
 		}
 		if rng.IntN(3) == 0 {
-			e.Suspect, e.OriginalURL, e.Origin = pick(), pick(), pick()
+			s, u, o := pick(), pick(), pick()
+			e.Suspect, e.OriginalURL, e.Origin = &s, &u, &o
 		}
 		if rng.IntN(3) == 0 {
 			v := rng.IntN(i + 1)
