@@ -1,6 +1,11 @@
 package relwatch
 
-import "github.com/relwatch/relwatch/snapshots"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/relwatch/relwatch/snapshots"
+)
 
 // The kinds of text search indexes, and so the kind of every Hit.
 const (
@@ -77,4 +82,36 @@ func joinPath(path []string) string {
 		b = append(b, 0)
 	}
 	return string(b)
+}
+
+// BlockDifference names the first block (in sorted order) that the snapshot
+// has and the index lacks, and the first the index has and the snapshot
+// lacks: "; the snapshot's block [\"Highlights\"] \"Paix.\" is not in the
+// index; the index's block […] \"…\" is not in the snapshot". Both lists
+// are sorted "path\x00text" keys.
+func BlockDifference(want, got []string) string {
+	var b strings.Builder
+	for _, side := range []struct {
+		from, other []string
+		what        string
+	}{{want, got, "the snapshot's block %s %q is not in the index"}, {got, want, "the index's block %s %q is not in the snapshot"}} {
+		left := map[string]int{}
+		for _, k := range side.other {
+			left[k]++
+		}
+		for _, k := range side.from {
+			if left[k] > 0 {
+				left[k]--
+				continue
+			}
+			path, text, _ := strings.Cut(k, "\x00")
+			if r := []rune(text); len(r) > 80 {
+				text = string(r[:79]) + "…"
+			}
+			b.WriteString("; ")
+			fmt.Fprintf(&b, side.what, path, text)
+			break
+		}
+	}
+	return b.String()
 }

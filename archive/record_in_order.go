@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/relwatch/relwatch"
 
@@ -74,38 +72,6 @@ func ensurePage(ctx context.Context, tx *sql.Tx, c *relwatch.Capture) (int64, er
 	return pk, err
 }
 
-// timelineEntry is what ordering needs to know of a capture.
-type timelineEntry struct {
-	id   int64
-	live bool
-	seen time.Time
-}
-
-// inTimeOrder returns the order in which a page's captures were observed,
-// as indexes into entries (which come in capture id order): the live ones in
-// id order, and each of the others, taken by time, before the first live
-// capture made after it.
-func inTimeOrder(entries []timelineEntry) []int {
-	var live, past []int
-	for i, e := range entries {
-		if e.live {
-			live = append(live, i)
-		} else {
-			past = append(past, i)
-		}
-	}
-	slices.SortStableFunc(past, func(x, y int) int { return entries[x].seen.Compare(entries[y].seen) })
-	out := make([]int, 0, len(entries))
-	for len(live) > 0 || len(past) > 0 {
-		if len(past) > 0 && (len(live) == 0 || entries[past[0]].seen.Before(entries[live[0]].seen)) {
-			out, past = append(out, past[0]), past[1:]
-		} else {
-			out, live = append(out, live[0]), live[1:]
-		}
-	}
-	return out
-}
-
 // rebuildInOrder rebuilds a page's timeline after capture newID (whose
 // content is snap) was inserted.
 func rebuildInOrder(ctx context.Context, tx *sql.Tx, pk, newID int64, snap snapshots.Snapshot, compare relwatch.CompareFunc) (relwatch.Placed, error) {
@@ -154,7 +120,7 @@ func rebuildInOrder(ctx context.Context, tx *sql.Tx, pk, newID int64, snap snaps
 		return relwatch.Placed{}, err
 	}
 
-	var entries []timelineEntry
+	var entries []relwatch.CaptureTime
 	var caps []reCapture
 	err = eachRow(ctx, tx, `SELECT c.capture_id, c.source, c.started, c.version, r.final_url, r.canonical_url
 		FROM captures c JOIN responses r ON r.response_id = c.response_id
@@ -186,13 +152,13 @@ func rebuildInOrder(ctx context.Context, tx *sql.Tx, pk, newID int64, snap snaps
 			}
 		}
 		caps = append(caps, c)
-		entries = append(entries, timelineEntry{id: c.id, live: source == relwatch.SourceLive, seen: c.seen})
+		entries = append(entries, relwatch.CaptureTime{ID: c.id, Live: source == relwatch.SourceLive, Seen: c.seen})
 		return nil
 	}, pk)
 	if err != nil {
 		return relwatch.Placed{}, err
 	}
-	order := inTimeOrder(entries)
+	order := relwatch.ObservedOrder(entries)
 	ordered := make([]reCapture, len(caps))
 	for i, j := range order {
 		ordered[i] = caps[j]

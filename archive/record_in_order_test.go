@@ -30,24 +30,6 @@ func recordPast(t *testing.T, a *Archive, n int, body string, s snapshots.Snapsh
 	return p
 }
 
-func TestInTimeOrder(t *testing.T) {
-	e := []timelineEntry{
-		{id: 1, live: true, seen: at(5)},
-		{id: 2, live: true, seen: at(3)}, // the clock jumped back: still after 1
-		{id: 3, seen: at(4)},
-		{id: 4, seen: at(1)},
-		{id: 5, seen: at(9)},
-	}
-	got := inTimeOrder(e)
-	var ids []int64
-	for _, i := range got {
-		ids = append(ids, e[i].id)
-	}
-	if len(ids) != 5 || ids[0] != 4 || ids[1] != 3 || ids[2] != 1 || ids[3] != 2 || ids[4] != 5 {
-		t.Errorf("order %v, want [4 3 1 2 5]", ids)
-	}
-}
-
 // BenchmarkRecordInOrder places one past capture at the start of a page
 // with 400 captures in 30 versions: the whole timeline is rebuilt.
 func BenchmarkRecordInOrder(b *testing.B) {

@@ -197,12 +197,12 @@ func reparsePage(ctx context.Context, tx *sql.Tx, pk int64, key snapshots.PageKe
 	}
 	// Captures from the Wayback Machine or imported files take their place
 	// in time among the live ones.
-	entries := make([]timelineEntry, len(rows))
+	entries := make([]relwatch.CaptureTime, len(rows))
 	for i, x := range rows {
-		entries[i] = timelineEntry{id: x.id, live: x.source == relwatch.SourceLive, seen: x.seen}
+		entries[i] = relwatch.CaptureTime{ID: x.id, Live: x.source == relwatch.SourceLive, Seen: x.seen}
 	}
 	ordered := make([]row, len(rows))
-	for i, j := range inTimeOrder(entries) {
+	for i, j := range relwatch.ObservedOrder(entries) {
 		ordered[i] = rows[j]
 	}
 	rows = ordered

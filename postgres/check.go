@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -241,38 +240,8 @@ func checkSearchIndex(ctx context.Context, tx pgx.Tx, add reporter) error {
 		slices.Sort(want)
 		slices.Sort(got)
 		if !slices.Equal(want, got) {
-			add("search-index", "%s version %d: index has %d blocks, the snapshot %d%s", x.page, x.version, len(got), len(want), blockDifference(want, got))
+			add("search-index", "%s version %d: index has %d blocks, the snapshot %d%s", x.page, x.version, len(got), len(want), relwatch.BlockDifference(want, got))
 		}
 	}
 	return nil
-}
-
-// blockDifference names the first block (in sorted order) that the snapshot
-// has and the index lacks, and the first the index has and the snapshot
-// lacks, in the SQLite archive's words.
-func blockDifference(want, got []string) string {
-	var b strings.Builder
-	for _, side := range []struct {
-		from, other []string
-		what        string
-	}{{want, got, "the snapshot's block %s %q is not in the index"}, {got, want, "the index's block %s %q is not in the snapshot"}} {
-		left := map[string]int{}
-		for _, k := range side.other {
-			left[k]++
-		}
-		for _, k := range side.from {
-			if left[k] > 0 {
-				left[k]--
-				continue
-			}
-			path, text, _ := strings.Cut(k, "\x00")
-			if r := []rune(text); len(r) > 80 {
-				text = string(r[:79]) + "…"
-			}
-			b.WriteString("; ")
-			fmt.Fprintf(&b, side.what, path, text)
-			break
-		}
-	}
-	return b.String()
 }

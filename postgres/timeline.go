@@ -51,38 +51,6 @@ func (a *Archive) RecordInOrder(ctx context.Context, c relwatch.Capture, snap sn
 	return p, err
 }
 
-// timelineEntry is what ordering needs to know of a capture.
-type timelineEntry struct {
-	id   int64
-	live bool
-	seen time.Time
-}
-
-// inTimeOrder returns the order in which a page's captures were observed,
-// as indexes into entries (which come in capture id order): the live ones
-// in id order, and each of the others, taken by time, before the first
-// live capture made after it. The same rule as the SQLite archive's.
-func inTimeOrder(entries []timelineEntry) []int {
-	var live, past []int
-	for i, e := range entries {
-		if e.live {
-			live = append(live, i)
-		} else {
-			past = append(past, i)
-		}
-	}
-	slices.SortStableFunc(past, func(x, y int) int { return entries[x].seen.Compare(entries[y].seen) })
-	out := make([]int, 0, len(entries))
-	for len(live) > 0 || len(past) > 0 {
-		if len(past) > 0 && (len(live) == 0 || entries[past[0]].seen.Before(entries[live[0]].seen)) {
-			out, past = append(out, past[0]), past[1:]
-		} else {
-			out, live = append(out, live[0]), live[1:]
-		}
-	}
-	return out
-}
-
 // reCapture is one successful capture and the content it has in a rebuilt
 // timeline.
 type reCapture struct {
@@ -141,7 +109,7 @@ func rebuildInOrder(ctx context.Context, tx pgx.Tx, pk, newID int64, snap snapsh
 		return relwatch.Placed{}, err
 	}
 
-	var entries []timelineEntry
+	var entries []relwatch.CaptureTime
 	var caps []reCapture
 	err = eachRow(ctx, tx, `SELECT c.capture_id, c.source, c.started, c.version, r.final_url, r.canonical_url
 		FROM captures c JOIN responses r ON r.response_id = c.response_id
@@ -173,13 +141,13 @@ func rebuildInOrder(ctx context.Context, tx pgx.Tx, pk, newID int64, snap snapsh
 			}
 		}
 		caps = append(caps, c)
-		entries = append(entries, timelineEntry{id: c.id, live: source == relwatch.SourceLive, seen: c.seen})
+		entries = append(entries, relwatch.CaptureTime{ID: c.id, Live: source == relwatch.SourceLive, Seen: c.seen})
 		return nil
 	}, pk)
 	if err != nil {
 		return relwatch.Placed{}, err
 	}
-	order := inTimeOrder(entries)
+	order := relwatch.ObservedOrder(entries)
 	ordered := make([]reCapture, len(caps))
 	for i, j := range order {
 		ordered[i] = caps[j]
@@ -388,12 +356,12 @@ func reparsePage(ctx context.Context, tx pgx.Tx, pk int64, key snapshots.PageKey
 	if err != nil {
 		return pr, err
 	}
-	entries := make([]timelineEntry, len(rows))
+	entries := make([]relwatch.CaptureTime, len(rows))
 	for i, x := range rows {
-		entries[i] = timelineEntry{id: x.id, live: x.source == relwatch.SourceLive, seen: x.seen}
+		entries[i] = relwatch.CaptureTime{ID: x.id, Live: x.source == relwatch.SourceLive, Seen: x.seen}
 	}
 	ordered := make([]row, len(rows))
-	for i, j := range inTimeOrder(entries) {
+	for i, j := range relwatch.ObservedOrder(entries) {
 		ordered[i] = rows[j]
 	}
 	rows = ordered
