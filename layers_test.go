@@ -31,6 +31,7 @@ var layers = map[string]int{
 	"relwatchtest": 3, // an in-memory relwatch.History for tests
 	"config":       3, // the config file, for every front end
 	"serve":        4, // HTTP front end
+	"output":       4, // files and lines written for people and scripts
 	"worker":       4, // queue front end
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/history"
+	"github.com/relwatch/relwatch/output"
 )
 
 func newExportCommand(g *globals) *cobra.Command {
@@ -62,7 +63,7 @@ func runExport(ctx context.Context, g *globals, dir string, opts history.ExportO
 	if opts.FeedLimit < 0 {
 		return usageError(fmt.Errorf("--feed-limit %d: want 0 or more", opts.FeedLimit))
 	}
-	if err := checkOutputDir("export", dir); err != nil {
+	if err := output.CheckFolder("export", dir); err != nil {
 		return usageError(err)
 	}
 	arc, err := g.openArchive(ctx)
@@ -74,7 +75,7 @@ func runExport(ctx context.Context, g *globals, dir string, opts history.ExportO
 	if err != nil {
 		return err
 	}
-	res, err := writeExport(dir, files)
+	res, err := output.WriteExport(dir, files)
 	for _, p := range res.Written {
 		fmt.Fprintf(g.io.Out, "wrote    %s\n", p)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/history"
+	"github.com/relwatch/relwatch/output"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
@@ -86,7 +87,7 @@ func runScrape(ctx context.Context, g *globals, opts scrapeOptions) error {
 // recorded (watch uses it to stop between pages).
 func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []config.Target, opts scrapeOptions, afterPage func()) (_ []track.Result, err error) {
 	if opts.reportDir != "" {
-		if err := checkOutputDir("--report-dir", opts.reportDir); err != nil {
+		if err := output.CheckFolder("--report-dir", opts.reportDir); err != nil {
 			return nil, usageError(err)
 		}
 		if err := checkReportNames(targets); err != nil {

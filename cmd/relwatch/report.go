@@ -12,6 +12,7 @@ import (
 	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/history"
+	"github.com/relwatch/relwatch/output"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
 )
@@ -65,7 +66,7 @@ func writeReports(dir string, results []track.Result) error {
 			return err
 		}
 		base := reportBase(dir, key, r.Version)
-		if err := noLinkBelow(dir, key.ID); err != nil {
+		if err := output.NoLinkBelow(dir, key.ID); err != nil {
 			return fmt.Errorf("report dir: %w", err)
 		}
 		if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
@@ -77,7 +78,7 @@ func writeReports(dir string, results []track.Result) error {
 				return fmt.Errorf("%s: render %s report: %w", r.Page, format, err)
 			}
 			path := base + "." + reportExt[format]
-			if err := noLinkBelow(dir, key.ID+"/"+filepath.Base(path)); err != nil {
+			if err := output.NoLinkBelow(dir, key.ID+"/"+filepath.Base(path)); err != nil {
 				return fmt.Errorf("report dir: %w", err)
 			}
 			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {

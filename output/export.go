@@ -1,4 +1,4 @@
-package main
+package output
 
 import (
 	"bytes"
@@ -23,18 +23,18 @@ import (
 // renames into place.
 const exportTempPrefix = ".relwatch-"
 
-// exportResult says what writeExport did, paths relative to DIR.
-type exportResult struct {
+// ExportResult says what WriteExport did, paths relative to DIR.
+type ExportResult struct {
 	Written, Removed []string
 	Unchanged        int
 }
 
-// writeExport writes the planned files into dir, each atomically (a
+// WriteExport writes the planned files into dir, each atomically (a
 // temporary file in the same folder, then a rename) and only when its
 // bytes differ, then removes the files relwatch wrote earlier that are no
 // longer planned (see the top of this file).
-func writeExport(dir string, files []history.ExportFile) (exportResult, error) {
-	var res exportResult
+func WriteExport(dir string, files []history.ExportFile) (ExportResult, error) {
+	var res ExportResult
 	planned := map[string]bool{}
 	for _, f := range files {
 		planned[f.Path] = true
@@ -73,7 +73,7 @@ func writeExport(dir string, files []history.ExportFile) (exportResult, error) {
 // writeIfChanged writes one file atomically unless it already holds the
 // same bytes.
 func writeIfChanged(dir string, f history.ExportFile) (bool, error) {
-	if err := noLinkBelow(dir, f.Path); err != nil {
+	if err := NoLinkBelow(dir, f.Path); err != nil {
 		return false, fmt.Errorf("export %s: %w", f.Path, err)
 	}
 	target := filepath.Join(dir, filepath.FromSlash(f.Path))
@@ -112,7 +112,7 @@ func writeIfChanged(dir string, f history.ExportFile) (bool, error) {
 // interrupted export. It never removes folders, links or other names.
 func removeStale(dir, folder string, ours func(name string) bool, planned map[string]bool) ([]string, error) {
 	if folder != "." {
-		if err := noLinkBelow(dir, folder); err != nil {
+		if err := NoLinkBelow(dir, folder); err != nil {
 			return nil, fmt.Errorf("export: %w", err)
 		}
 	}

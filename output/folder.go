@@ -1,4 +1,4 @@
-package main
+package output
 
 import (
 	"errors"
@@ -15,10 +15,10 @@ import (
 // would change files relwatch does not own. DIR itself may be a link: the
 // user chose it.
 
-// checkOutputDir refuses an empty folder name (it would mean the current
+// CheckFolder refuses an empty folder name (it would mean the current
 // folder, whose README.md an export would overwrite) and a path that
 // exists but is not a folder.
-func checkOutputDir(what, dir string) error {
+func CheckFolder(what, dir string) error {
 	if strings.TrimSpace(dir) == "" {
 		return fmt.Errorf("%s: empty folder name", what)
 	}
@@ -34,10 +34,10 @@ func checkOutputDir(what, dir string) error {
 	return nil
 }
 
-// noLinkBelow refuses rel (a slash path under dir) when a folder on the
+// NoLinkBelow refuses rel (a slash path under dir) when a folder on the
 // way or the file itself is a symbolic link. Parts that do not exist yet
 // are fine: relwatch creates them.
-func noLinkBelow(dir, rel string) error {
+func NoLinkBelow(dir, rel string) error {
 	p := dir
 	for _, part := range strings.Split(rel, "/") {
 		p = filepath.Join(p, part)
