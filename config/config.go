@@ -47,6 +47,9 @@ type Config struct {
 	Redact relwatch.Redactor
 	// Notify is where to send the events of checks (notify:, notify_*).
 	Notify NotifySettings
+	// Schedule is when watch and worker run (schedule:); their --every
+	// and --cron flags override it. Zero when the file sets none.
+	Schedule ScheduleSpec
 }
 
 // WaybackSettings are the wayback: keys: where the Wayback Machine is and
@@ -184,7 +187,7 @@ func Load(path string) (Config, error) {
 // Keys a config file may hold; anything else is a typo worth reporting.
 var (
 	fetchKeys   = []string{"user_agent", "delay", "timeout", "retries", "max_body", "respect_robots", "allow_private_networks"}
-	topKeys     = slices.Concat([]string{"archive", "targets", "parallel", "stale_after", "lag_after", "wayback", "redact_params"}, notifyTopKeys, fetchKeys)
+	topKeys     = slices.Concat([]string{"archive", "targets", "parallel", "stale_after", "lag_after", "wayback", "redact_params", "schedule"}, notifyTopKeys, fetchKeys)
 	waybackKeys = []string{"cdx_url", "replay_url", "cdx_interval", "capture_interval", "backoff", "max_wait", "retries"}
 	targetKeys  = append([]string{"id", "lang", "url", "urls", "content", "exclude"}, fetchKeys...)
 )
@@ -222,6 +225,7 @@ func Parse(file string, data []byte) (Config, error) {
 		LagAfter      *Duration       `yaml:"lag_after"`
 		Wayback       WaybackSettings `yaml:"wayback"`
 		RedactParams  []string        `yaml:"redact_params"`
+		Schedule      yaml.Node       `yaml:"schedule"`
 		FetchSettings `yaml:",inline"`
 	}
 	if w := valueOf(root, "wayback"); w != nil {
@@ -238,6 +242,17 @@ func Parse(file string, data []byte) (Config, error) {
 		}
 	}
 	report(validateWayback(raw.Wayback, valueOf(root, "wayback"), fail))
+	switch n := raw.Schedule; {
+	case n.Kind == 0:
+	case n.Kind != yaml.ScalarNode:
+		report(fail(n.Line, "field schedule: want a duration like 6h or a cron expression like \"0 */6 * * *\""))
+	default:
+		spec, err := parseScheduleKey(strings.TrimSpace(n.Value))
+		if err != nil {
+			report(fail(n.Line, "field schedule: %v", err))
+		}
+		cfg.Schedule = spec
+	}
 	for _, d := range []struct {
 		key string
 		val *Duration

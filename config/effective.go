@@ -71,7 +71,8 @@ func effectiveWaybackOf(w WaybackSettings) effectiveWayback {
 }
 
 // WriteEffective writes, as YAML, the configuration as relwatch will use
-// it: archive (as given), the health, redaction and wayback: settings, and
+// it: archive (as given), the health, redaction and wayback: settings, the
+// schedule when the file sets one, and
 // every target with its fetch settings after defaults are applied
 // (userAgent unless the config sets one). Target URLs are redacted.
 func (c Config) WriteEffective(out io.Writer, archive, userAgent string) error {
@@ -83,7 +84,8 @@ func (c Config) WriteEffective(out io.Writer, archive, userAgent string) error {
 		LagAfter   string           `yaml:"lag_after"`
 		Wayback    effectiveWayback `yaml:"wayback"`
 		Redacted   []string         `yaml:"redact_params"`
-	}{Redacted: append(slices.Clone(relwatch.SecretParams), c.Redact.Extra...), Source: c.Source, Archive: archive, Parallel: c.Parallel(),
+		Schedule   string           `yaml:"schedule,omitempty"`
+	}{Schedule: c.Schedule.String(), Redacted: append(slices.Clone(relwatch.SecretParams), c.Redact.Extra...), Source: c.Source, Archive: archive, Parallel: c.Parallel(),
 		StaleAfter: c.StaleAfter.String(), LagAfter: c.LagAfter.String(), Wayback: effectiveWaybackOf(c.Wayback)}
 	w := bufio.NewWriter(out)
 	if err := encodeYAML(w, head); err != nil {

@@ -19,12 +19,13 @@ type watchOptions struct {
 func newWatchCommand(g *globals) *cobra.Command {
 	var opts watchOptions
 	cmd := &cobra.Command{
-		Use:   "watch",
+		Use:   "watch [--every D | --cron SPEC]",
 		Short: "Scrape on a schedule inside one long-running process",
 		Long: `Run the same job as scrape on a schedule, for systemd, Kubernetes or a
 terminal: every --every DURATION, or at the times of a standard five-field
-cron expression (--cron, in UTC). The first run starts at once with --every,
-at the next matching time with --cron. SIGTERM or Ctrl-C during a run
+cron expression (--cron, in UTC), or on the config's schedule: (6h or a
+cron expression; the flags override it). The first run starts at once with
+--every, at the next matching time with --cron. SIGTERM or Ctrl-C during a run
 finishes the page in hand, then exits 0; between runs it exits at once.`,
 		Example: `  relwatch watch --every 6h
   relwatch watch --cron "0 */6 * * *" --summary /var/log/relwatch-summary.md`,
@@ -43,16 +44,16 @@ finishes the page in hand, then exits 0; between runs it exits at once.`,
 }
 
 func runWatch(ctx context.Context, g *globals, opts watchOptions) error {
-	next, err := config.ParseSchedule(opts.every, opts.cron)
-	if err != nil {
-		return usageError(err)
-	}
 	cfg, targets, err := g.targets(opts.only)
 	if err != nil {
 		return err
 	}
+	spec, next, err := cfg.ScheduleOf(config.ScheduleSpec{Every: opts.every, Cron: opts.cron})
+	if err != nil {
+		return usageError(err)
+	}
 	at := time.Now()
-	if opts.cron != "" {
+	if spec.Cron != "" {
 		at = next(at)
 	}
 	for {

@@ -27,13 +27,14 @@ type workerOptions struct {
 func newWorkerCommand(g *globals) *cobra.Command {
 	var opts workerOptions
 	cmd := &cobra.Command{
-		Use:   "worker (--every D | --cron SPEC) | worker --status",
+		Use:   "worker [--every D | --cron SPEC] | worker --status",
 		Short: "Check pages as jobs of a queue shared by several machines (PostgreSQL)",
 		Long: `Run a long-lived worker that checks the config's pages as jobs of a job
 queue kept in the PostgreSQL archive (River): start one on each of several
 machines with the same config and archive. Each round (every --every
-DURATION, or at the times of a cron expression, in UTC) is enqueued once,
-as one job per host; a worker takes a host's job, claims the host and
+DURATION, or at the times of a cron expression, in UTC; without either
+flag, on the config's schedule:) is enqueued once, as one job per host; a
+worker takes a host's job, claims the host and
 checks its pages in order with the host's delay between requests, so no
 host ever gets two requests at once. A page already checked in the round is
 skipped. When a worker dies, its host's job is taken by another worker
@@ -71,15 +72,11 @@ func runWorker(ctx context.Context, g *globals, opts workerOptions) error {
 	if opts.status {
 		return workerStatus(ctx, g, loc)
 	}
-	next, err := config.ParseSchedule(opts.every, opts.cron)
+	spec, next, err := cfg.ScheduleOf(config.ScheduleSpec{Every: opts.every, Cron: opts.cron})
 	if err != nil {
 		return usageError(err)
 	}
-	period := opts.every
-	if opts.cron != "" {
-		now := time.Now()
-		period = next(next(now)).Sub(next(now))
-	}
+	period := spec.Period(next, time.Now())
 	if opts.lease <= 0 {
 		return usageError(fmt.Errorf("--lease %v: want a positive duration", opts.lease))
 	}

@@ -158,3 +158,44 @@ func TestMistakesGetHelp(t *testing.T) {
 		t.Errorf("scrape --lock-timeout while locked: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestWatchOnConfigSchedule: without --every or --cron, watch runs on the
+// config's schedule:, and config check shows it; a bad schedule: is exit
+// 2 naming the line.
+func TestWatchOnConfigSchedule(t *testing.T) {
+	e := newTestEnv(t)
+	yaml, err := os.ReadFile(e.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(e.cfg, append([]byte("schedule: 50ms\n"), yaml...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out := e.mustRun(exitOK, "config", "check"); !strings.Contains(out, "\nschedule: 50ms\n") {
+		t.Errorf("config check does not show the schedule:\n%s", out)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	exit := make(chan int, 1)
+	var out, errb bytes.Buffer
+	go func() {
+		exit <- run(ctx, []string{"--config", e.cfg, "watch", "--json"}, streams{Out: &out, Err: &errb})
+	}()
+	waitFor(t, "three checks on the config's schedule", func() bool {
+		v := e.versionsOf("kazakhstan/fr")
+		return len(v) == 1 && v[0].Checks >= 3
+	})
+	stop()
+	if code := <-exit; code != exitOK {
+		t.Fatalf("watch stopped with exit %d, want 0\nstderr: %s", code, errb.String())
+	}
+
+	if err := os.WriteFile(e.cfg, append([]byte("schedule: every tuesday\n"), yaml...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"watch"}, {"config", "check"}} {
+		_, errOut, code := e.relwatch(args...)
+		if code != exitUsage || !strings.Contains(errOut, "relwatch.yaml:1: field schedule") {
+			t.Errorf("relwatch %v with a bad schedule: exit %d, stderr %q", args, code, errOut)
+		}
+	}
+}
