@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -90,7 +89,7 @@ func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []con
 		if err := output.CheckFolder("--report-dir", opts.reportDir); err != nil {
 			return nil, usageError(err)
 		}
-		if err := checkReportNames(targets); err != nil {
+		if err := output.CheckReportNames(targets); err != nil {
 			return nil, usageError(err)
 		}
 	}
@@ -177,16 +176,16 @@ func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []con
 		}
 	}
 	results = append(results, earlier...)
-	if err := printResults(g.io, results, opts.json); err != nil {
+	if err := output.WriteResults(g.io.Out, results, opts.json); err != nil {
 		return nil, err
 	}
 	// The pages are archived and printed: a report that cannot be written
 	// is an output error (exit 5), returned with the results. The changes
 	// count as reported once every report is written; until then the next
 	// run reports them again.
-	outErr := writeReports(opts.reportDir, results)
+	outErr := output.WriteReports(opts.reportDir, results)
 	if outErr == nil {
-		outErr = appendSummary(summaryPath(opts.summary), results)
+		outErr = output.AppendSummary(output.SummaryPath(opts.summary), results)
 	}
 	if outErr == nil {
 		if err := settleReports(writeCtx, arc, reported); err != nil {
@@ -246,52 +245,6 @@ func fromArchive(ctx context.Context, arc relwatch.History, targets []config.Tar
 		}
 	}
 	return nil
-}
-
-func printResults(io streams, results []track.Result, asJSON bool) error {
-	if asJSON {
-		enc := json.NewEncoder(io.Out)
-		for _, r := range results {
-			if err := enc.Encode(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	for _, r := range results {
-		line := fmt.Sprintf("%-24s %-9s", r.Page, r.Status)
-		if r.Version > 0 {
-			line += fmt.Sprintf(" v%d", r.Version)
-		}
-		if r.Status == relwatch.StatusChanged {
-			line += fmt.Sprintf(" (was v%d)", r.PreviousVersion)
-		}
-		if r.Stale {
-			line += " " + staleNote(r)
-		}
-		if r.Error != "" {
-			line += "  " + r.Error
-		}
-		if r.Suspect != "" {
-			line += "  suspect: " + r.Suspect
-		}
-		if r.Earlier {
-			line += "  " + earlierNote
-		}
-		fmt.Fprintln(io.Out, line)
-	}
-	_, err := fmt.Fprintln(io.Out, runSummary(results))
-	return err
-}
-
-// staleNote is how a stale page's line says so: "stale since
-// 2026-11-27 06:00 (last success 2026-11-20 06:00)", in UTC.
-func staleNote(r track.Result) string {
-	if !r.Stale || r.StaleSince == nil || r.LastSuccess == nil {
-		return ""
-	}
-	const layout = "2006-01-02 15:04"
-	return fmt.Sprintf("stale since %s (last success %s)", r.StaleSince.Format(layout), r.LastSuccess.Format(layout))
 }
 
 // scrapeExit picks the exit code: interrupted beats failed (or stale)

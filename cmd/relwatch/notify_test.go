@@ -17,6 +17,8 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
+	"github.com/relwatch/relwatch/output"
 )
 
 // receiver is a local webhook receiver. It answers each POST with the
@@ -331,7 +333,7 @@ func TestNotifyAfterKill9(t *testing.T) {
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitChanged {
 		t.Fatalf("next run with --exit-code: %v, want exit 1\n%s", err, out)
 	}
-	if !strings.Contains(out, "changed   v2 (was v1)") || !strings.Contains(out, earlierNote) {
+	if !strings.Contains(out, "changed   v2 (was v1)") || !strings.Contains(out, output.EarlierNote) {
 		t.Errorf("next run does not report the earlier change:\n%s", out)
 	}
 	if _, err := os.Stat(filepath.Join(reports, "kazakhstan", "fr-v2.md")); err != nil {
@@ -343,7 +345,7 @@ func TestNotifyAfterKill9(t *testing.T) {
 	}
 	r.check(got[1], "changed")
 	out, err = scrape("", "--exit-code")
-	if err != nil || strings.Contains(out, earlierNote) {
+	if err != nil || strings.Contains(out, output.EarlierNote) {
 		t.Fatalf("the change was reported twice: %v\n%s", err, out)
 	}
 	if n := len(r.deliveries("/h")); n != 2 {

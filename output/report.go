@@ -1,8 +1,10 @@
-package main
+package output
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,7 +14,6 @@ import (
 	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/history"
-	"github.com/relwatch/relwatch/output"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
 )
@@ -20,10 +21,10 @@ import (
 // reportExt maps a diff format to the extension of its report file.
 var reportExt = map[string]string{"markdown": "md", "html": "html", "json": "json"}
 
-// checkReportNames refuses, before anything is fetched, a target whose id
+// CheckReportNames refuses, before anything is fetched, a target whose id
 // or language cannot be a plain file name under the report dir (an id
 // such as ".." would write outside it).
-func checkReportNames(targets []config.Target) error {
+func CheckReportNames(targets []config.Target) error {
 	for _, t := range targets {
 		if err := checkReportName(t.Key()); err != nil {
 			return err
@@ -47,10 +48,10 @@ func reportBase(dir string, page snapshots.PageKey, version int) string {
 	return filepath.Join(dir, page.ID, fmt.Sprintf("%s-v%d", page.Lang, version))
 }
 
-// writeReports writes each change of this run as Markdown, HTML and JSON
+// WriteReports writes each change of this run as Markdown, HTML and JSON
 // files in dir, at reportBase. File names come only from the page id,
 // language and version number, never from page text.
-func writeReports(dir string, results []track.Result) error {
+func WriteReports(dir string, results []track.Result) error {
 	if dir == "" {
 		return nil
 	}
@@ -66,7 +67,7 @@ func writeReports(dir string, results []track.Result) error {
 			return err
 		}
 		base := reportBase(dir, key, r.Version)
-		if err := output.NoLinkBelow(dir, key.ID); err != nil {
+		if err := NoLinkBelow(dir, key.ID); err != nil {
 			return fmt.Errorf("report dir: %w", err)
 		}
 		if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
@@ -78,7 +79,7 @@ func writeReports(dir string, results []track.Result) error {
 				return fmt.Errorf("%s: render %s report: %w", r.Page, format, err)
 			}
 			path := base + "." + reportExt[format]
-			if err := output.NoLinkBelow(dir, key.ID+"/"+filepath.Base(path)); err != nil {
+			if err := NoLinkBelow(dir, key.ID+"/"+filepath.Base(path)); err != nil {
 				return fmt.Errorf("report dir: %w", err)
 			}
 			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
@@ -89,22 +90,22 @@ func writeReports(dir string, results []track.Result) error {
 	return nil
 }
 
-// summaryPath is --summary, else $GITHUB_STEP_SUMMARY (set in GitHub
+// SummaryPath is --summary, else $GITHUB_STEP_SUMMARY (set in GitHub
 // Actions), else none.
-func summaryPath(flag string) string {
+func SummaryPath(flag string) string {
 	if flag != "" {
 		return flag
 	}
 	return os.Getenv("GITHUB_STEP_SUMMARY")
 }
 
-// runSummary is the one-line account of a run: "2 pages: 1 changed, 1
-// unchanged"; pages an interrupted run did not check are "1 skipped
-// (interrupted)".
 // claimedLabel counts the pages another run checked (PostgreSQL).
 const claimedLabel = "skipped (checked by another run)"
 
-func runSummary(results []track.Result) string {
+// RunSummary is the one-line account of a run: "2 pages: 1 changed, 1
+// unchanged"; pages an interrupted run did not check are "1 skipped
+// (interrupted)".
+func RunSummary(results []track.Result) string {
 	counts := map[string]int{}
 	earlier := 0
 	for _, r := range results {
@@ -144,13 +145,13 @@ func runSummary(results []track.Result) string {
 		line += fmt.Sprintf(" (%d stale)", stale)
 	}
 	if earlier > 0 {
-		line += fmt.Sprintf("; and %s %s", plural(earlier, "change"), earlierNote)
+		line += fmt.Sprintf("; and %s %s", plural(earlier, "change"), EarlierNote)
 	}
 	return line
 }
 
-// earlierNote marks a change an earlier run archived but did not report.
-const earlierNote = "archived by an earlier run that stopped before reporting it"
+// EarlierNote marks a change an earlier run archived but did not report.
+const EarlierNote = "archived by an earlier run that stopped before reporting it"
 
 func plural(n int, word string) string {
 	if n == 1 {
@@ -159,14 +160,14 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// appendSummary appends a Markdown summary of the run to path: a table of
+// AppendSummary appends a Markdown summary of the run to path: a table of
 // pages, then the Markdown diff of each change.
-func appendSummary(path string, results []track.Result) error {
+func AppendSummary(path string, results []track.Result) error {
 	if path == "" {
 		return nil
 	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "## relwatch: %s\n\n| Page | Status | Version | Page stamp | Note |\n| --- | --- | --- | --- | --- |\n", runSummary(results))
+	fmt.Fprintf(&b, "## relwatch: %s\n\n| Page | Status | Version | Page stamp | Note |\n| --- | --- | --- | --- | --- |\n", RunSummary(results))
 	for _, r := range results {
 		version := "-"
 		if r.Version > 0 {
@@ -177,12 +178,12 @@ func appendSummary(path string, results []track.Result) error {
 			note = "suspect: " + r.Suspect
 		}
 		if r.Earlier {
-			note = strings.TrimPrefix(note+"; "+earlierNote, "; ")
+			note = strings.TrimPrefix(note+"; "+EarlierNote, "; ")
 		}
 		status := r.Status
 		if r.Stale {
 			status += ", stale"
-			note = strings.TrimSuffix(staleNote(r)+"; "+note, "; ")
+			note = strings.TrimSuffix(StaleNote(r)+"; "+note, "; ")
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", history.MarkdownCell(r.Page), status, version, history.MarkdownCell(r.UpdatedRaw), history.MarkdownCell(note))
 	}
@@ -213,4 +214,53 @@ func appendSummary(path string, results []track.Result) error {
 		return fmt.Errorf("summary: %w", err)
 	}
 	return f.Close()
+}
+
+// WriteResults prints a run's results on w: a line per page and the
+// run's summary line, or one JSON object per page (JSON Lines) when
+// asJSON.
+func WriteResults(w io.Writer, results []track.Result, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		for _, r := range results {
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, r := range results {
+		line := fmt.Sprintf("%-24s %-9s", r.Page, r.Status)
+		if r.Version > 0 {
+			line += fmt.Sprintf(" v%d", r.Version)
+		}
+		if r.Status == relwatch.StatusChanged {
+			line += fmt.Sprintf(" (was v%d)", r.PreviousVersion)
+		}
+		if r.Stale {
+			line += " " + StaleNote(r)
+		}
+		if r.Error != "" {
+			line += "  " + r.Error
+		}
+		if r.Suspect != "" {
+			line += "  suspect: " + r.Suspect
+		}
+		if r.Earlier {
+			line += "  " + EarlierNote
+		}
+		fmt.Fprintln(w, line)
+	}
+	_, err := fmt.Fprintln(w, RunSummary(results))
+	return err
+}
+
+// StaleNote is how a stale page's line says so: "stale since
+// 2026-11-27 06:00 (last success 2026-11-20 06:00)", in UTC.
+func StaleNote(r track.Result) string {
+	if !r.Stale || r.StaleSince == nil || r.LastSuccess == nil {
+		return ""
+	}
+	const layout = "2006-01-02 15:04"
+	return fmt.Sprintf("stale since %s (last success %s)", r.StaleSince.Format(layout), r.LastSuccess.Format(layout))
 }
