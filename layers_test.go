@@ -32,6 +32,7 @@ var layers = map[string]int{
 	"config":       3, // the config file, for every front end
 	"serve":        4, // HTTP front end
 	"output":       4, // files and lines written for people and scripts
+	"scrapejob":    4, // the scrape job of scrape and watch: lock, run, report, notify
 	"worker":       4, // queue front end
 }
 
@@ -40,6 +41,7 @@ var sameLayerOK = map[[2]string]bool{
 	{"notify", "history"}:          true, // messages say what history says
 	{"archivetest", "archivecopy"}: true, // the contract includes copying a store
 	{"config", "notify"}:           true, // the notify: list is read into notify.Destination, checked with notify's channels
+	{"scrapejob", "output"}:        true, // a scrape job writes its results and reports through output
 }
 
 func TestImportLayers(t *testing.T) {

@@ -14,9 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/config"
-	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/output"
-	"github.com/relwatch/relwatch/scraper"
+	"github.com/relwatch/relwatch/scrapejob"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
 )
@@ -65,187 +64,49 @@ func runScrape(ctx context.Context, g *globals, opts scrapeOptions) error {
 	if err != nil {
 		return err
 	}
-	results, err := scrapeRun(ctx, g, cfg, targets, opts, nil)
-	if results == nil {
+	out, err := g.scrapeJob(cfg, targets, opts).Run(ctx, nil)
+	if err != nil {
 		return err
 	}
 	// An output error does not hide what the run found: an interruption,
 	// a failed or stale page and a change (--exit-code) keep their exit
 	// codes, with the output error said on stderr.
-	exit := scrapeExit(ctx, results, opts.exitCode, cfg.StaleAfter)
-	if err == nil || exit == nil {
-		return cmp.Or(err, exit)
+	var after error
+	switch {
+	case out.OutputErr != nil:
+		after = outputError(out.OutputErr)
+	case out.Undelivered && opts.notifyStrict:
+		after = errNotifyStrict
 	}
-	fmt.Fprintf(g.io.Err, "relwatch: %v\n", err)
+	exit := scrapeExit(ctx, out.Results, opts.exitCode, cfg.StaleAfter)
+	if after == nil || exit == nil {
+		return cmp.Or(after, exit)
+	}
+	fmt.Fprintf(g.io.Err, "relwatch: %v\n", after)
 	return exit
 }
 
-// scrapeRun is one scrape: it opens the archive, holds the writer lock (on
-// PostgreSQL, a claim on each host it checks) while it fetches and records
-// every target, then prints the results and writes the reports. afterPage, when not nil, runs after each page is
-// recorded (watch uses it to stop between pages).
-func scrapeRun(ctx context.Context, g *globals, cfg config.Config, targets []config.Target, opts scrapeOptions, afterPage func()) (_ []track.Result, err error) {
-	if opts.reportDir != "" {
-		if err := output.CheckFolder("--report-dir", opts.reportDir); err != nil {
-			return nil, usageError(err)
-		}
-		if err := output.CheckReportNames(targets); err != nil {
-			return nil, usageError(err)
-		}
+// scrapeJob is the scrape job the flags describe.
+func (g *globals) scrapeJob(cfg config.Config, targets []config.Target, opts scrapeOptions) *scrapejob.Job {
+	job := &scrapejob.Job{
+		Config: cfg, Targets: targets, UserAgent: userAgent(),
+		Open:     func(ctx context.Context) (relwatch.Store, error) { return g.openArchiveAs(ctx, cfg, true) },
+		Lock:     g.lockArchive,
+		LockWait: opts.lockTimeout, Deadline: opts.deadline,
+		ReportDir: opts.reportDir, Summary: output.SummaryPath(opts.summary), JSON: opts.json,
+		Out: g.io.Out, Log: g.log,
 	}
-	arc, err := g.openArchiveAs(ctx, cfg, true)
-	if err != nil {
-		return nil, err
+	if isTerminal(g.io.Err) {
+		job.Progress = g.io.Err
 	}
-	defer closeArchive(arc, &err)
-	// A store that several runs may write at once (PostgreSQL) takes a
-	// claim per host instead of the whole-archive writer lock.
-	claims, shared := arc.(relwatch.Claimer)
-	if !shared {
-		unlock, err := g.lockArchive(ctx, arc, opts.lockTimeout)
-		if err != nil {
-			return nil, err
-		}
-		defer unlock()
-	}
-
-	sender := newSender(g, cfg, arc)
-	runStart := time.Now()
-	// Not cancelled by a stop signal: a run stopped now still reports
-	// (its pages are all skipped), and what it owes is known.
-	if err := subscribeAll(context.WithoutCancel(ctx), arc, sender, runStart); err != nil {
-		return nil, err
-	}
-	progress := isTerminal(g.io.Err)
-	runOpts := track.RunOptions{
-		Parallel: cfg.Parallel(), Deadline: opts.deadline, Log: g.log,
-		AfterPage: func(done int, r track.Result) {
-			if progress {
-				fmt.Fprintf(g.io.Err, "[%d/%d] %s %s\n", done, len(targets), r.Page, r.Status)
-			}
-			if afterPage != nil {
-				afterPage()
-			}
-		},
-	}
-	var results []track.Result
-	if shared {
-		results, err = track.RunClaimed(ctx, arc, claims, trackPages(cfg, targets), runOpts)
-	} else {
-		results, err = track.Run(ctx, arc, trackPages(cfg, targets), runOpts)
-	}
-	if err != nil {
-		return nil, err
-	}
-	writeCtx := context.WithoutCancel(ctx)
-	// Staleness is known before anything is printed, so that every output
-	// says which pages are stale. An interrupted run does not judge it.
-	staleAfter := time.Duration(0)
-	if ctx.Err() == nil {
-		staleAfter = cfg.StaleAfter
-	}
-	if err := fromArchive(writeCtx, arc, targets, results, time.Now(), staleAfter); err != nil {
-		return nil, err
-	}
-	for _, r := range results {
-		if r.Stale {
-			g.log.Warn("stale page", "page", r.Page, "last_success", r.LastSuccess, "stale_after", cfg.StaleAfter.String())
-		}
-	}
-	// On a store several runs write at once, the outbox is read and
-	// settled by one run at a time, so that no two report or deliver the
-	// same event; a run that cannot get the lock in time leaves both to
-	// the next run. Other stores hold the writer lock already.
-	outbox := true
-	if shared {
-		unlock, err := arc.Lock(writeCtx, outboxLockWait)
-		if err != nil {
-			g.log.Info("outbox in use by another run: it reports and delivers", "err", err.Error())
-			outbox = false
-		} else {
-			defer unlock()
-		}
-	}
-	// Changes an earlier run archived but died before reporting are
-	// reported now, after this run's own results.
-	var earlier []track.Result
-	var reported []string
-	if outbox {
-		if earlier, reported, err = unreported(writeCtx, arc, runStart); err != nil {
-			return nil, err
-		}
-	}
-	results = append(results, earlier...)
-	if err := output.WriteResults(g.io.Out, results, opts.json); err != nil {
-		return nil, err
-	}
-	// The pages are archived and printed: a report that cannot be written
-	// is an output error (exit 5), returned with the results. The changes
-	// count as reported once every report is written; until then the next
-	// run reports them again.
-	outErr := output.WriteReports(opts.reportDir, results)
-	if outErr == nil {
-		outErr = output.AppendSummary(output.SummaryPath(opts.summary), results)
-	}
-	if outErr == nil {
-		if err := settleReports(writeCtx, arc, reported); err != nil {
-			return nil, err
-		}
-	}
-	// Notifications go last: a slow or failing destination never delays
-	// the run's own output, and what it misses waits in the outbox.
-	delivered := true
-	if outbox {
-		if delivered, err = deliver(ctx, g, sender); err != nil {
-			return nil, err
-		}
-	}
-	switch {
-	case outErr != nil:
-		return results, outputError(outErr)
-	case !delivered && opts.notifyStrict:
-		return results, errNotifyStrict
-	}
-	return results, nil
+	return job
 }
 
-// outboxLockWait is how long a run on a shared store waits for another
-// run's reporting and delivery to finish.
-const outboxLockWait = time.Minute
-
-// fromArchive completes the results from the archive's state after the
-// run: a page whose check told nothing of its content (a failed check)
-// shows the stamp of its latest version, and a page with no successful
-// check for longer than staleAfter at now is marked stale (when
-// staleAfter is not 0).
-func fromArchive(ctx context.Context, arc relwatch.History, targets []config.Target, results []track.Result, now time.Time, staleAfter time.Duration) error {
-	pages, err := arc.Pages(ctx)
-	if err != nil {
-		return err
-	}
-	byKey := make(map[snapshots.PageKey]relwatch.PageStatus, len(pages))
-	for _, p := range pages {
-		byKey[p.Page] = p
-	}
-	for i, t := range targets {
-		p, ok := byKey[t.Key()]
-		if !ok {
-			continue
-		}
-		r := &results[i]
-		if r.UpdatedRaw == "" {
-			r.UpdatedRaw = p.UpdatedRaw
-		}
-		// A page checked successfully in this run is not stale, however
-		// long the run took since.
-		if staleAfter > 0 && !r.Checked() && history.IsStale(p, now, staleAfter) {
-			since := p.LastSuccess.Add(staleAfter).UTC()
-			last := p.LastSuccess.UTC()
-			r.Stale, r.StaleSince, r.LastSuccess = true, &since, &last
-		}
-	}
-	return nil
-}
+// errNotifyStrict is scrape's error when --notify-strict and a
+// notification could not be delivered: exit 6, unless the run's own
+// outcome gives another code.
+var errNotifyStrict = &exitError{code: exitNotify,
+	err: errors.New("--notify-strict: some notifications could not be delivered; the next run tries again")}
 
 // scrapeExit picks the exit code: interrupted beats failed (or stale)
 // beats changed. The message names the stale pages.
@@ -320,21 +181,7 @@ func selectTargets(all []config.Target, only []string) ([]config.Target, error) 
 	return out, nil
 }
 
-// trackPages are the targets as the pipeline takes them.
-func trackPages(cfg config.Config, targets []config.Target) []track.Page {
-	pages := make([]track.Page, len(targets))
-	for i, t := range targets {
-		pages[i] = trackPage(cfg, t)
-	}
-	return pages
-}
-
 // trackPage is a target as the pipeline takes it, with its fetch policy.
 func trackPage(cfg config.Config, t config.Target) track.Page {
-	return track.Page{
-		Key: t.Key(), URL: t.URL,
-		Parse:  scraper.ParseOptions{Content: t.Content, Exclude: t.Exclude},
-		Fetch:  cfg.Policy(t, userAgent()),
-		Redact: cfg.Redact,
-	}
+	return scrapejob.Page(cfg, t, userAgent())
 }

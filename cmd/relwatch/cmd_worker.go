@@ -12,6 +12,7 @@ import (
 
 	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/postgres"
+	"github.com/relwatch/relwatch/scrapejob"
 	"github.com/relwatch/relwatch/worker"
 )
 
@@ -87,7 +88,7 @@ func runWorker(ctx context.Context, g *globals, opts workerOptions) error {
 	defer a.Close()
 	host, _ := os.Hostname()
 	return worker.Run(ctx, worker.Options{
-		Archive: a, Pages: trackPages(cfg, targets), Schedule: scheduleFunc(next), Every: period,
+		Archive: a, Pages: scrapejob.Pages(cfg, targets, userAgent()), Schedule: scheduleFunc(next), Every: period,
 		Lease: opts.lease, Parallel: opts.parallel, ID: fmt.Sprintf("%s/%d", host, os.Getpid()), Log: g.log,
 	})
 }

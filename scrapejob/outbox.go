@@ -1,8 +1,9 @@
-package main
+package scrapejob
 
 import (
+	"cmp"
 	"context"
-	"errors"
+	"log/slog"
 	"fmt"
 	"time"
 
@@ -12,9 +13,9 @@ import (
 	"github.com/relwatch/relwatch/track"
 )
 
-// newSender is the sender of the config's destinations over arc.
-func newSender(g *globals, cfg config.Config, arc relwatch.Store) *notify.Sender {
-	return &notify.Sender{Store: arc, Destinations: cfg.Notify.Destinations, Policy: cfg.Notify.Policy, Log: g.log}
+// NewSender is the sender of the config's destinations over arc.
+func NewSender(cfg config.Config, arc relwatch.Store, log *slog.Logger) *notify.Sender {
+	return &notify.Sender{Store: arc, Destinations: cfg.Notify.Destinations, Policy: cfg.Notify.Policy, Log: log}
 }
 
 // subscribeAll registers the run's own reports and every destination with
@@ -71,18 +72,13 @@ func settleReports(ctx context.Context, arc relwatch.Store, ids []string) error 
 	return arc.Settle(ctx, notify.ReportsDestination, ids, relwatch.Delivery{State: relwatch.DeliveryDelivered, At: time.Now()})
 }
 
-// errNotifyStrict is scrape's error when --notify-strict and a
-// notification could not be delivered: exit 6, unless the run's own
-// outcome gives another code.
-var errNotifyStrict = &exitError{code: exitNotify,
-	err: errors.New("--notify-strict: some notifications could not be delivered; the next run tries again")}
-
-// deliver sends what the destinations are owed and logs what did not go;
+// Deliver sends what the destinations are owed and logs what did not go;
 // it reports whether everything owed was delivered (or dropped).
-func deliver(ctx context.Context, g *globals, sender *notify.Sender) (bool, error) {
+func Deliver(ctx context.Context, sender *notify.Sender) (bool, error) {
 	if len(sender.Destinations) == 0 || ctx.Err() != nil {
 		return true, nil
 	}
+	log := cmp.Or(sender.Log, slog.Default())
 	outcomes, err := sender.Deliver(ctx)
 	if err != nil {
 		return false, err
@@ -90,13 +86,13 @@ func deliver(ctx context.Context, g *globals, sender *notify.Sender) (bool, erro
 	ok := true
 	for _, o := range outcomes {
 		if o.Dropped > 0 {
-			g.log.Warn("notifications dropped", "destination", o.Destination, "dropped", o.Dropped, "reason", fmt.Sprintf("older than notify_max_age (%s)", sender.Policy.MaxAge))
+			log.Warn("notifications dropped", "destination", o.Destination, "dropped", o.Dropped, "reason", fmt.Sprintf("older than notify_max_age (%s)", sender.Policy.MaxAge))
 		}
 		if o.Err != nil {
 			ok = false
-			g.log.Warn("notifications not delivered; the next run tries again", "destination", o.Destination, "delivered", o.Delivered, "pending", o.Pending, "err", o.Err.Error())
+			log.Warn("notifications not delivered; the next run tries again", "destination", o.Destination, "delivered", o.Delivered, "pending", o.Pending, "err", o.Err.Error())
 		} else if o.Delivered > 0 {
-			g.log.Info("notifications delivered", "destination", o.Destination, "delivered", o.Delivered)
+			log.Info("notifications delivered", "destination", o.Destination, "delivered", o.Delivered)
 		}
 	}
 	return ok, nil
