@@ -3,8 +3,8 @@ package scrapejob
 import (
 	"cmp"
 	"context"
-	"log/slog"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/relwatch/relwatch"
