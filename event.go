@@ -14,6 +14,8 @@ const (
 	EventChanged   = "changed"   // a new version of a page
 	EventFailed    = "failed"    // the first failed check of a failure streak
 	EventRecovered = "recovered" // the first good check after a failure streak
+	EventStale     = "stale"     // a page with no good check for longer than stale_after: once per streak
+	EventLag       = "lag"       // a language behind a sibling language for longer than lag_after: once per episode
 	EventTest      = "test"      // a sample event, sent by `notify test`; never stored
 )
 
@@ -52,6 +54,20 @@ type Event struct {
 	ErrorKind string `json:"error_kind,omitempty"`
 	Error     string `json:"error,omitempty"`
 	Failures  int    `json:"failures,omitempty"`
+
+	// Of a stale page: its last good check, and when it became stale
+	// (that plus stale_after).
+	LastSuccess *time.Time `json:"last_success,omitempty"`
+	StaleSince  *time.Time `json:"stale_since,omitempty"`
+
+	// Of a lagging language: its latest content change, and the sibling
+	// language that changed later (Ahead, "<id>/<lang>") with the time of
+	// that change. Summary-like wording is in Lag ("last changed 38 days
+	// before kazakhstan/en").
+	LastChange   *time.Time `json:"last_change,omitempty"`
+	Ahead        string     `json:"ahead,omitempty"`
+	AheadChanged *time.Time `json:"ahead_changed,omitempty"`
+	Lag          string     `json:"lag,omitempty"`
 }
 
 // EventID is the stable id of the event of kind about page produced by a
@@ -113,4 +129,10 @@ type Outbox interface {
 	Settle(ctx context.Context, destination string, ids []string, d Delivery) error
 	// OutboxStatus describes every subscribed destination, by name.
 	OutboxStatus(ctx context.Context) ([]DestinationStatus, error)
+	// AddEvents writes events that belong to no check (a page gone stale,
+	// a language lagging behind another) to the outbox, each once: an
+	// event whose id is there already is left as it is, so that every run
+	// and every worker may offer the same event. It returns how many were
+	// new. An event's page must be in the archive.
+	AddEvents(ctx context.Context, events []Event) (int, error)
 }

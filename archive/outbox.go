@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 // schema6 adds the outbox (see relwatch.Outbox): the events of checks,
@@ -49,20 +50,62 @@ func putEvents(ctx context.Context, tx *sql.Tx, pk int64, events []relwatch.Even
 		if version != 0 && (ev.Kind == relwatch.EventNew || ev.Kind == relwatch.EventChanged || ev.Version == 0) {
 			ev.Version = version
 		}
-		if ev.ID == "" || ev.Kind == "" {
-			return fmt.Errorf("outbox: event %+v has no id or kind", ev)
-		}
-		data, err := json.Marshal(ev)
-		if err != nil {
-			return fmt.Errorf("outbox: encode event %s: %w", ev.ID, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (event_id, page_pk, kind, created, event)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
-			ev.ID, pk, ev.Kind, fmtTime(ev.Created), string(data)); err != nil {
+		if _, err := putEvent(ctx, tx, pk, ev); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// putEvent writes one event unless its id is there, and reports whether
+// it did.
+func putEvent(ctx context.Context, tx *sql.Tx, pk int64, ev relwatch.Event) (bool, error) {
+	if ev.ID == "" || ev.Kind == "" {
+		return false, fmt.Errorf("outbox: event %+v has no id or kind", ev)
+	}
+	data, err := json.Marshal(ev)
+	if err != nil {
+		return false, fmt.Errorf("outbox: encode event %s: %w", ev.ID, err)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO outbox (event_id, page_pk, kind, created, event)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
+		ev.ID, pk, ev.Kind, fmtTime(ev.Created), string(data))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// AddEvents writes events of no check to the outbox, each once (see
+// relwatch.Outbox).
+func (a *Archive) AddEvents(ctx context.Context, events []relwatch.Event) (int, error) {
+	if len(events) == 0 {
+		return 0, nil
+	}
+	added := 0
+	err := a.write(ctx, "add events", func(tx *sql.Tx) error {
+		added = 0
+		for _, ev := range events {
+			key, err := snapshots.ParsePageRef(ev.Page)
+			if err != nil || key.Lang == "" {
+				return fmt.Errorf("outbox: event %s: page %q is not <id>/<lang>", ev.ID, ev.Page)
+			}
+			pk, err := pagePK(ctx, tx, key)
+			if err != nil {
+				return err
+			}
+			ok, err := putEvent(ctx, tx, pk, ev)
+			if err != nil {
+				return err
+			}
+			if ok {
+				added++
+			}
+		}
+		return nil
+	})
+	return added, err
 }
 
 // Subscribe registers a destination of the outbox (see relwatch.Outbox).

@@ -13,6 +13,7 @@ func init() {
 	register("OutboxStates", testOutboxStates)
 	register("OutboxEventsCommitWithTheirCheck", testOutboxEventsCommitWithTheirCheck)
 	register("OutboxVersionNumbers", testOutboxVersionNumbers)
+	register("OutboxAddEventsOnce", testOutboxAddEventsOnce)
 }
 
 // testOutboxStates walks one event through a destination's states, and
@@ -148,4 +149,42 @@ func testOutboxVersionNumbers(t *testing.T, open Opener) {
 			t.Errorf("event %s has version %d, want %d", e.ID, e.Version, v)
 		}
 	}
+}
+
+// testOutboxAddEventsOnce: events of no check (stale, lag) are written
+// once however often they are offered, after the events already there,
+// and only for pages the archive has.
+func testOutboxAddEventsOnce(t *testing.T, open Opener) {
+	ctx := context.Background()
+	a := open(t, true)
+	if _, err := a.Subscribe(ctx, "d", t0.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	mustVersion(t, a, capture(kzFR, 0, "1"), snap(kzFR, "", "Un."), nil)
+	c := capture(kzFR, 1, "")
+	c.Events = []relwatch.Event{{ID: "f", Kind: relwatch.EventFailed, Page: kzFR.String(), Created: t0}}
+	if err := a.RecordFailure(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	last := t0.UTC()
+	stale := relwatch.Event{ID: "s", Kind: relwatch.EventStale, Page: kzFR.String(), Created: t0.Add(time.Minute), LastSuccess: &last}
+	for i, want := range []int{1, 0} {
+		later := stale
+		later.Created = stale.Created.Add(time.Duration(i) * time.Hour) // a later run offers it again
+		if n, err := a.AddEvents(ctx, []relwatch.Event{later}); err != nil || n != want {
+			t.Fatalf("AddEvents, offer %d: %d added, %v; want %d", i+1, n, err, want)
+		}
+	}
+	p, err := a.Pending(ctx, "d", 10)
+	if err != nil || len(p) != 2 || p[0].ID != "f" || p[1].ID != "s" {
+		t.Fatalf("pending: %+v %v; want f, then s once", p, err)
+	}
+	if got := p[1]; got.Kind != relwatch.EventStale || got.LastSuccess == nil || !got.LastSuccess.Equal(last) || !got.Created.Equal(stale.Created) {
+		t.Errorf("stale event read back as %+v; want the first offer's", got.Event)
+	}
+	gone := relwatch.Event{ID: "g", Kind: relwatch.EventStale, Page: "nosuch/fr", Created: t0}
+	if _, err := a.AddEvents(ctx, []relwatch.Event{gone}); !errors.Is(err, relwatch.ErrNotFound) {
+		t.Errorf("an event of a page not in the archive: %v, want ErrNotFound", err)
+	}
+	MustCheckClean(t, a)
 }

@@ -32,6 +32,8 @@ type PageHealth struct {
 	LastContentChange time.Time
 	Stale             bool
 	Lag               string // "" or e.g. "last changed 38 days before kazakhstan/en"
+	// Behind is the lag that Lag words; nil when the page does not lag.
+	Behind *Lag
 }
 
 // Health is the page's health in a few words: "ok", "stale", and the
@@ -80,9 +82,11 @@ func overview(ctx context.Context, r relwatch.Reader, now time.Time, staleAfter,
 		out[i].LastContentChange = last
 		states[i] = LangState{Key: p.Page, LastContentChange: last}
 	}
-	lags := LanguageLags(states, lagAfter)
+	lags := Lags(states, lagAfter)
 	for i := range out {
-		out[i].Lag = lags[out[i].Status.Page]
+		if l, ok := lags[out[i].Status.Page]; ok {
+			out[i].Lag, out[i].Behind = l.Note(), &l
+		}
 	}
 	return out, nil
 }
@@ -141,18 +145,39 @@ func lastContentChangeOf(ctx context.Context, r relwatch.Reader, p relwatch.Page
 	return time.Time{}, nil
 }
 
+// Lag is one language of a page behind a sibling language: its latest
+// content change is older than the sibling's by more than lag_after.
+type Lag struct {
+	Page, Ahead              snapshots.PageKey
+	LastChange, AheadChanged time.Time
+}
+
+// Note words the lag: "last changed 38 days before kazakhstan/en".
+func (l Lag) Note() string {
+	return fmt.Sprintf("last changed %s before %s", days(l.AheadChanged.Sub(l.LastChange)), l.Ahead)
+}
+
 // LanguageLags flags, for each page id tracked in several languages, every
 // language whose latest content change is older than the newest one among
 // its sibling languages by more than lagAfter. The note reads "last changed
 // 38 days before kazakhstan/en".
 func LanguageLags(states []LangState, lagAfter time.Duration) map[snapshots.PageKey]string {
+	out := map[snapshots.PageKey]string{}
+	for k, l := range Lags(states, lagAfter) {
+		out[k] = l.Note()
+	}
+	return out
+}
+
+// Lags are the lags LanguageLags words.
+func Lags(states []LangState, lagAfter time.Duration) map[snapshots.PageKey]Lag {
 	byID := map[string][]LangState{}
 	for _, s := range states {
 		if !s.LastContentChange.IsZero() {
 			byID[s.Key.ID] = append(byID[s.Key.ID], s)
 		}
 	}
-	lags := map[snapshots.PageKey]string{}
+	lags := map[snapshots.PageKey]Lag{}
 	for _, langs := range byID {
 		if len(langs) < 2 {
 			continue
@@ -164,7 +189,7 @@ func LanguageLags(states []LangState, lagAfter time.Duration) map[snapshots.Page
 		for _, s := range langs {
 			gap := newest.LastContentChange.Sub(s.LastContentChange)
 			if s.Key != newest.Key && gap > lagAfter {
-				lags[s.Key] = fmt.Sprintf("last changed %s before %s", days(gap), newest.Key)
+				lags[s.Key] = Lag{Page: s.Key, Ahead: newest.Key, LastChange: s.LastContentChange, AheadChanged: newest.LastContentChange}
 			}
 		}
 	}

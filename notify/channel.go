@@ -190,6 +190,11 @@ type WebhookPayload struct {
 	ErrorKind       *string         `json:"error_kind"`
 	Error           *string         `json:"error"`
 	Failures        *int            `json:"failures"`
+	LastSuccess     *time.Time      `json:"last_success"`  // of a stale page
+	StaleSince      *time.Time      `json:"stale_since"`   // of a stale page
+	LastChange      *time.Time      `json:"last_change"`   // of a lagging language: its latest content change
+	Ahead           *string         `json:"ahead"`         // of a lagging language: the sibling that changed later
+	AheadChanged    *time.Time      `json:"ahead_changed"` // and when
 	Created         time.Time       `json:"created"`
 	Links           WebhookLinks    `json:"links"`
 }
@@ -223,6 +228,7 @@ func Payload(v view) ([]byte, error) {
 		Summary: v.Line, Changes: json.RawMessage("null"),
 		StampOnly: v.StampOnly, ParserChange: v.ParserChange, Suspect: str(v.Suspect),
 		Source: v.Source, ErrorKind: str(v.ErrorKind), Error: str(v.Error), Failures: num(v.Failures),
+		LastSuccess: v.LastSuccess, StaleSince: v.StaleSince, LastChange: v.LastChange, Ahead: str(v.Ahead), AheadChanged: v.AheadChanged,
 		Created: v.Created.UTC(), Links: WebhookLinks{Page: v.PageLink, Diff: str(v.DiffLink)},
 	}
 	if v.Report != nil {

@@ -42,10 +42,13 @@ const (
 var Formats = []string{"text", "markdown", "html"}
 
 // Events a destination may ask for (events:).
-var EventKinds = []string{relwatch.EventNew, relwatch.EventChanged, relwatch.EventFailed, relwatch.EventRecovered, "suspect"}
+var EventKinds = []string{relwatch.EventNew, relwatch.EventChanged, relwatch.EventFailed, relwatch.EventRecovered,
+	relwatch.EventStale, relwatch.EventLag, "suspect"}
 
-// DefaultEvents are what a destination gets when it does not say.
-var DefaultEvents = []string{relwatch.EventNew, relwatch.EventChanged, relwatch.EventFailed, relwatch.EventRecovered}
+// DefaultEvents are what a destination gets when it does not say: all
+// but suspect.
+var DefaultEvents = []string{relwatch.EventNew, relwatch.EventChanged, relwatch.EventFailed, relwatch.EventRecovered,
+	relwatch.EventStale, relwatch.EventLag}
 
 // DefaultDigestAbove is how many events one delivery may send as separate
 // messages; more are sent as one digest.
@@ -87,10 +90,7 @@ func (d Destination) Wants(ev relwatch.Event) bool {
 	}) {
 		return false
 	}
-	events := d.Events
-	if len(events) == 0 {
-		events = DefaultEvents
-	}
+	events := cmpOrEvents(d.Events)
 	versionEvent := ev.Kind == relwatch.EventNew || ev.Kind == relwatch.EventChanged
 	if versionEvent && ev.StampOnly && !d.IncludeStampOnly {
 		return false
@@ -99,6 +99,22 @@ func (d Destination) Wants(ev relwatch.Event) bool {
 		return false
 	}
 	return slices.Contains(events, ev.Kind) || (ev.Suspect != "" && slices.Contains(events, "suspect"))
+}
+
+// AnyWants reports whether one of dests may want events of kind (its
+// events: list has it), so that a run works out stale and lag events only
+// when someone is to be told of them.
+func AnyWants(dests []Destination, kind string) bool {
+	return slices.ContainsFunc(dests, func(d Destination) bool {
+		return slices.Contains(cmpOrEvents(d.Events), kind)
+	})
+}
+
+func cmpOrEvents(events []string) []string {
+	if len(events) == 0 {
+		return DefaultEvents
+	}
+	return events
 }
 
 func (d Destination) digestAbove() int {

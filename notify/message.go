@@ -112,6 +112,13 @@ func oneLine(v view) string {
 		return "failed: " + strings.TrimPrefix(v.ErrorKind+": "+v.Error, ": ")
 	case relwatch.EventRecovered:
 		return fmt.Sprintf("recovered after %s", plural(v.Failures, "failed check"))
+	case relwatch.EventStale:
+		if v.LastSuccess != nil {
+			return "no successful check since " + clock(*v.LastSuccess) + " UTC"
+		}
+		return "no successful check for too long"
+	case relwatch.EventLag:
+		return v.Lag
 	case relwatch.EventTest:
 		return "a test message from relwatch notify test"
 	}
@@ -209,6 +216,10 @@ func (v view) title() string {
 		return fmt.Sprintf("relwatch: %s failed", v.Page)
 	case relwatch.EventRecovered:
 		return fmt.Sprintf("relwatch: %s recovered", v.Page)
+	case relwatch.EventStale:
+		return fmt.Sprintf("relwatch: %s is stale", v.Page)
+	case relwatch.EventLag:
+		return fmt.Sprintf("relwatch: %s lags behind %s", v.Page, v.Ahead)
 	}
 	return "relwatch: " + v.Page + " " + v.Kind
 }
@@ -227,8 +238,22 @@ func (v view) facts() []string {
 	case v.Kind == relwatch.EventFailed || v.Kind == relwatch.EventRecovered:
 		out = append(out, "Checked "+clock(v.Created)+" UTC")
 	}
-	if v.Kind == relwatch.EventFailed {
+	switch v.Kind {
+	case relwatch.EventFailed:
 		out = append(out, "Further failures are not notified; you will be told when the page recovers.")
+	case relwatch.EventStale:
+		if v.StaleSince != nil {
+			out = append(out, "Stale since "+clock(*v.StaleSince)+" UTC")
+		}
+		if v.Failures > 0 {
+			out = append(out, fmt.Sprintf("%s in a row since, the last: %s", plural(v.Failures, "failed check"), v.Error))
+		}
+		out = append(out, "Told once per streak: the next good check ends it.")
+	case relwatch.EventLag:
+		if v.LastChange != nil && v.AheadChanged != nil {
+			out = append(out, "Last content change "+clock(*v.LastChange)+" UTC; "+v.Ahead+" changed "+clock(*v.AheadChanged)+" UTC")
+		}
+		out = append(out, "Told once until this language changes again.")
 	}
 	out = append(out, "Source: "+sourceName(v.Source))
 	if v.Suspect != "" {
@@ -412,7 +437,7 @@ func digest(views []view, format string) Message {
 	}
 	for _, v := range views {
 		line := v.Page + " " + v.Kind
-		if v.Version > 0 && v.Kind != relwatch.EventFailed {
+		if v.Version > 0 && (v.Kind == relwatch.EventNew || v.Kind == relwatch.EventChanged || v.Kind == relwatch.EventRecovered) {
 			line += " v" + strconv.Itoa(v.Version)
 		}
 		line += ": " + v.Line

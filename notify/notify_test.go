@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -59,6 +60,19 @@ func (m *memStore) Settle(_ context.Context, d string, ids []string, del relwatc
 		}
 	}
 	return nil
+}
+
+func (m *memStore) AddEvents(_ context.Context, events []relwatch.Event) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, ev := range events {
+		if !slices.ContainsFunc(m.events, func(e relwatch.Event) bool { return e.ID == ev.ID }) {
+			m.events = append(m.events, ev)
+			n++
+		}
+	}
+	return n, nil
 }
 
 func (m *memStore) OutboxStatus(context.Context) ([]relwatch.DestinationStatus, error) {
@@ -214,5 +228,37 @@ func TestMessageFormats(t *testing.T) {
 		if !strings.Contains(m.Body, want) || !strings.Contains(m.Title, "kazakhstan/fr changed (version 3 → 4)") {
 			t.Errorf("%s: %q / %q, want %q", format, m.Title, m.Body, want)
 		}
+	}
+}
+
+// TestStaleAndLagMessages: stale and lag events read like the others: a
+// title, one line, the facts, and the filters know them.
+func TestStaleAndLagMessages(t *testing.T) {
+	last, since := time.Date(2026, 11, 20, 6, 0, 0, 0, time.UTC), time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
+	stale := event("s", relwatch.EventStale, since)
+	stale.LastSuccess, stale.StaleSince, stale.Failures, stale.Error = &last, &since, 4, "HTTP 503"
+	changed, ahead := time.Date(2026, 10, 1, 6, 0, 0, 0, time.UTC), time.Date(2026, 11, 8, 6, 0, 0, 0, time.UTC)
+	lag := event("l", relwatch.EventLag, since)
+	lag.LastChange, lag.Ahead, lag.AheadChanged, lag.Lag = &changed, "kazakhstan/en", &ahead, "last changed 38 days before kazakhstan/en"
+	for _, tc := range []struct {
+		ev                relwatch.Event
+		title, line, fact string
+	}{
+		{stale, "relwatch: kazakhstan/fr is stale", "no successful check since 2026-11-20 06:00 UTC", "Stale since 2026-11-27 06:00 UTC"},
+		{lag, "relwatch: kazakhstan/fr lags behind kazakhstan/en", "last changed 38 days before kazakhstan/en",
+			"Last content change 2026-10-01 06:00 UTC; kazakhstan/en changed 2026-11-08 06:00 UTC"},
+	} {
+		v := view{Event: tc.ev, PageLink: tc.ev.URL}
+		v.Line = oneLine(v)
+		m := v.render("text")
+		if m.Title != tc.title || v.Line != tc.line || !strings.Contains(m.Body, tc.fact) {
+			t.Errorf("%s: title %q, line %q, body:\n%s", tc.ev.Kind, m.Title, v.Line, m.Body)
+		}
+		if !(Destination{}).Wants(tc.ev) || (Destination{Events: []string{"changed"}}).Wants(tc.ev) || !(Destination{Events: []string{tc.ev.Kind}}).Wants(tc.ev) {
+			t.Errorf("%s: filters", tc.ev.Kind)
+		}
+	}
+	if !AnyWants([]Destination{{Events: []string{"changed"}}, {}}, relwatch.EventLag) || AnyWants([]Destination{{Events: []string{"stale"}}}, relwatch.EventLag) {
+		t.Error("AnyWants")
 	}
 }

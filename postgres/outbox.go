@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 // putEvents writes a check's events to the outbox in its transaction;
@@ -20,20 +21,59 @@ func putEvents(ctx context.Context, tx pgx.Tx, pk int64, events []relwatch.Event
 		if version != 0 && (ev.Kind == relwatch.EventNew || ev.Kind == relwatch.EventChanged || ev.Version == 0) {
 			ev.Version = version
 		}
-		if ev.ID == "" || ev.Kind == "" {
-			return fmt.Errorf("outbox: event %+v has no id or kind", ev)
-		}
-		data, err := json.Marshal(ev)
-		if err != nil {
-			return fmt.Errorf("outbox: encode event %s: %w", ev.ID, err)
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO outbox (event_id, page_pk, kind, created, event)
-			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING`,
-			ev.ID, pk, ev.Kind, ns(ev.Created), string(data)); err != nil {
+		if _, err := putEvent(ctx, tx, pk, ev); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// putEvent writes one event unless its id is there, and reports whether
+// it did.
+func putEvent(ctx context.Context, tx pgx.Tx, pk int64, ev relwatch.Event) (bool, error) {
+	if ev.ID == "" || ev.Kind == "" {
+		return false, fmt.Errorf("outbox: event %+v has no id or kind", ev)
+	}
+	data, err := json.Marshal(ev)
+	if err != nil {
+		return false, fmt.Errorf("outbox: encode event %s: %w", ev.ID, err)
+	}
+	tag, err := tx.Exec(ctx, `INSERT INTO outbox (event_id, page_pk, kind, created, event)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING`,
+		ev.ID, pk, ev.Kind, ns(ev.Created), string(data))
+	return tag.RowsAffected() == 1, err
+}
+
+// AddEvents writes events of no check to the outbox, each once (see
+// relwatch.Outbox). Several workers may offer the same event at once: the
+// unique event id lets one insert win and the others do nothing.
+func (a *Archive) AddEvents(ctx context.Context, events []relwatch.Event) (int, error) {
+	if len(events) == 0 {
+		return 0, nil
+	}
+	added := 0
+	err := a.write(ctx, "add events", func(tx pgx.Tx) error {
+		added = 0
+		for _, ev := range events {
+			key, err := snapshots.ParsePageRef(ev.Page)
+			if err != nil || key.Lang == "" {
+				return fmt.Errorf("outbox: event %s: page %q is not <id>/<lang>", ev.ID, ev.Page)
+			}
+			pk, err := pagePK(ctx, tx, key)
+			if err != nil {
+				return err
+			}
+			ok, err := putEvent(ctx, tx, pk, ev)
+			if err != nil {
+				return err
+			}
+			if ok {
+				added++
+			}
+		}
+		return nil
+	})
+	return added, err
 }
 
 // Subscribe registers a destination of the outbox (see relwatch.Outbox).

@@ -9,7 +9,9 @@ import (
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/config"
+	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/notify"
+	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
 )
 
@@ -96,4 +98,29 @@ func Deliver(ctx context.Context, sender *notify.Sender) (bool, error) {
 		}
 	}
 	return ok, nil
+}
+
+// offerHealthEvents gives the outbox the stale and lag events of the
+// run's pages at now, when a destination may want them (working them out
+// reads every page's latest changes). A page the run checked is not stale.
+func offerHealthEvents(ctx context.Context, log *slog.Logger, cfg config.Config, arc relwatch.Store, targets []config.Target, results []track.Result, now time.Time) error {
+	d := cfg.Notify.Destinations
+	if !notify.AnyWants(d, relwatch.EventStale) && !notify.AnyWants(d, relwatch.EventLag) {
+		return nil
+	}
+	keys := make([]snapshots.PageKey, len(targets))
+	for i, t := range targets {
+		keys[i] = t.Key()
+	}
+	var checked []snapshots.PageKey
+	for i, r := range results[:len(targets)] {
+		if r.Checked() {
+			checked = append(checked, keys[i])
+		}
+	}
+	n, err := history.OfferHealthEvents(ctx, arc, keys, checked, now, cfg.StaleAfter, cfg.LagAfter)
+	if n > 0 {
+		log.Info("stale or lagging pages to notify", "events", n)
+	}
+	return err
 }

@@ -123,8 +123,16 @@ func (j *Job) Run(ctx context.Context, afterPage func()) (_ Outcome, err error) 
 	if ctx.Err() == nil {
 		staleAfter = j.Config.StaleAfter
 	}
-	if err := fromArchive(writeCtx, arc, j.Targets, results, time.Now(), staleAfter); err != nil {
+	judged := time.Now()
+	if err := fromArchive(writeCtx, arc, j.Targets, results, judged, staleAfter); err != nil {
 		return Outcome{}, err
+	}
+	if staleAfter > 0 {
+		// Notifications never hold up the run's own output: what cannot
+		// be written now is offered again by the next run.
+		if err := offerHealthEvents(writeCtx, j.Log, j.Config, arc, j.Targets, results, judged); err != nil {
+			j.Log.Warn("notifications: stale and lag events not written; the next run tries again", "err", err.Error())
+		}
 	}
 	for _, r := range results {
 		if r.Stale {
