@@ -6,8 +6,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -124,6 +126,52 @@ func VersionCount(ctx context.Context, arc Archive, key snapshots.PageKey) (int,
 		return 0, nil
 	}
 	return len(vs), err
+}
+
+// All archives the captures of todo in order, logging each, and calls
+// progress (when not nil) after each with its index and what became of
+// it. It stops early, with nothing half done, when ctx is done; the error
+// is for the archive only.
+func (b *Backfill) All(ctx context.Context, todo []scraper.WaybackCapture, log *slog.Logger, progress func(i int, c scraper.WaybackCapture, status string)) error {
+	for i, c := range todo {
+		status, err := b.One(ctx, c)
+		if err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		if progress != nil {
+			progress(i, c, status)
+		}
+		log.Info("wayback capture", "page", b.page.Key.String(), "timestamp", c.Timestamp, "url", b.page.Redact.URL(c.Original), "status", status)
+	}
+	return nil
+}
+
+// Added is how many versions the page gained since NewBackfill.
+func (b *Backfill) Added(ctx context.Context) (int, error) {
+	n, err := VersionCount(ctx, b.arc, b.page.Key)
+	return n - b.Before, err
+}
+
+// cdxDigits is a CDX time bound written as digits of yyyyMMddhhmmss.
+var cdxDigits = regexp.MustCompile(`^[0-9]{1,14}$`)
+
+// CDXBound turns a date bound (YYYY-MM-DD, or 1–14 digits of
+// yyyyMMddhhmmss) into a CDX from/to bound; "" is no bound. what names
+// the bound in the error (--from).
+func CDXBound(what, v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	if d, err := time.Parse(time.DateOnly, v); err == nil {
+		return d.Format("20060102"), nil
+	}
+	if cdxDigits.MatchString(v) {
+		return v, nil
+	}
+	return "", fmt.Errorf("%s %q: want a date (2016-04-12) or digits of yyyyMMddhhmmss", what, v)
 }
 
 // One fetches capture c and archives it. It returns a word on what became

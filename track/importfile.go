@@ -95,6 +95,19 @@ func readAtMost(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
+// ParseCaptureTime reads the time of a saved capture as a user gives it:
+// RFC 3339, or a date meaning its start in UTC. what names it in the
+// error (--at).
+func ParseCaptureTime(what, s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if d, err := time.Parse(time.DateOnly, s); err == nil {
+		return d, nil
+	}
+	return time.Time{}, fmt.Errorf("%s %q: want RFC 3339 (2016-04-12T10:00:00Z) or a date (2016-04-12)", what, s)
+}
+
 // Import archives saved copies of one page as past captures, each at its
 // own time, skipping a file already imported at the same time.
 type Import struct {

@@ -32,3 +32,34 @@ func TestReadSavedLimits(t *testing.T) {
 		t.Errorf("a saved response dated 2100: %v", err)
 	}
 }
+
+func TestParseCaptureTime(t *testing.T) {
+	for in, want := range map[string]string{
+		"2016-04-12T10:00:00Z":      "2016-04-12T10:00:00Z",
+		"2016-04-12T12:00:00+02:00": "2016-04-12T10:00:00Z",
+		"2016-04-12":                "2016-04-12T00:00:00Z",
+		"12/04/2016":                "",
+		"":                          "",
+	} {
+		got, err := ParseCaptureTime("--at", in)
+		switch {
+		case want == "" && err == nil:
+			t.Errorf("%q: %v, want an error", in, got)
+		case want != "" && (err != nil || got.UTC().Format(time.RFC3339) != want):
+			t.Errorf("%q: %v, %v; want %s", in, got, err, want)
+		}
+	}
+}
+
+func TestCDXBound(t *testing.T) {
+	for in, want := range map[string]string{"": "", "2016-04-12": "20160412", "2016": "2016", "20160412103000": "20160412103000"} {
+		if got, err := CDXBound("--from", in); err != nil || got != want {
+			t.Errorf("%q: %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"2016-4-12", "201604121030001", "yesterday"} {
+		if _, err := CDXBound("--from", in); err == nil || !strings.Contains(err.Error(), "--from") {
+			t.Errorf("%q: %v, want an error naming --from", in, err)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -12,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
@@ -61,15 +59,15 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 	if err != nil {
 		return err
 	}
-	target, err := configTarget(cfg, ref)
+	target, err := cfg.TargetNamed(ref)
 	if err != nil {
 		return usageError(err)
 	}
-	from, err := cdxBound("--from", opts.from)
+	from, err := track.CDXBound("--from", opts.from)
 	if err != nil {
 		return usageError(err)
 	}
-	to, err := cdxBound("--to", opts.to)
+	to, err := track.CDXBound("--to", opts.to)
 	if err != nil {
 		return usageError(err)
 	}
@@ -122,27 +120,21 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 		return listExit(key, listErrs)
 	}
 
-	progress := isTerminal(g.io.Err)
-	for i, c := range todo {
-		status, err := run.One(ctx, c)
-		if err != nil {
-			return fmt.Errorf("backfill %s: %w", key, err)
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		if progress {
+	var progress func(i int, c scraper.WaybackCapture, status string)
+	if isTerminal(g.io.Err) {
+		progress = func(i int, c scraper.WaybackCapture, status string) {
 			fmt.Fprintf(g.io.Err, "[%d/%d] %s %s %s\n", i+1, len(todo), c.Time.Format(time.DateOnly), cfg.Redact.URL(c.Original), status)
 		}
-		g.log.Info("wayback capture", "page", key.String(), "timestamp", c.Timestamp, "url", cfg.Redact.URL(c.Original), "status", status)
 	}
-
+	if err := run.All(ctx, todo, g.log, progress); err != nil {
+		return fmt.Errorf("backfill %s: %w", key, err)
+	}
 	// Counted even when interrupted: what was archived stays.
-	after, err := track.VersionCount(context.WithoutCancel(ctx), store, key)
+	added, err := run.Added(context.WithoutCancel(ctx))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%s: archived %d captures (%d new versions), %d failed, %d skipped\n", key, run.Archived, after-run.Before, len(run.Failures), run.Skipped)
+	fmt.Fprintf(out, "%s: archived %d captures (%d new versions), %d failed, %d skipped\n", key, run.Archived, added, len(run.Failures), run.Skipped)
 	if run.Shifted {
 		fmt.Fprintln(out, renumberedNote)
 	}
@@ -174,42 +166,4 @@ func listExit(key snapshots.PageKey, listErrs []string) error {
 		return nil
 	}
 	return &exitError{code: exitFailed, err: fmt.Errorf("backfill %s: listing failed for %d URLs: %s", key, len(listErrs), strings.Join(listErrs, "; "))}
-}
-
-// configTarget finds the target a PAGE argument names in the config:
-// backfill and import may run before the page has any version.
-func configTarget(cfg config.Config, ref string) (config.Target, error) {
-	key, err := snapshots.ParsePageRef(ref)
-	if err != nil {
-		return config.Target{}, err
-	}
-	var found []config.Target
-	for _, t := range cfg.Targets {
-		if t.ID == key.ID && (key.Lang == "" || t.Lang == key.Lang) {
-			found = append(found, t)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return config.Target{}, fmt.Errorf("page %s is not a target in the config (%s)", ref, cfg.Source)
-	case 1:
-		return found[0], nil
-	}
-	return config.Target{}, fmt.Errorf("page %s has several languages in the config: say which, e.g. %s", ref, found[0].Key())
-}
-
-var cdxDigits = regexp.MustCompile(`^[0-9]{1,14}$`)
-
-// cdxBound turns --from/--to (YYYY-MM-DD or 1–14 digits) into a CDX bound.
-func cdxBound(flag, v string) (string, error) {
-	if v == "" {
-		return "", nil
-	}
-	if d, err := time.Parse(time.DateOnly, v); err == nil {
-		return d.Format("20060102"), nil
-	}
-	if cdxDigits.MatchString(v) {
-		return v, nil
-	}
-	return "", fmt.Errorf("%s %q: want a date (2016-04-12) or digits of yyyyMMddhhmmss", flag, v)
 }

@@ -49,13 +49,13 @@ func runImport(ctx context.Context, g *globals, ref string, files []string, opts
 	if err != nil {
 		return err
 	}
-	target, err := configTarget(cfg, ref)
+	target, err := cfg.TargetNamed(ref)
 	if err != nil {
 		return usageError(err)
 	}
 	var at time.Time
 	if opts.at != "" {
-		if at, err = parseImportTime(opts.at); err != nil {
+		if at, err = track.ParseCaptureTime("--at", opts.at); err != nil {
 			return usageError(err)
 		}
 	}
@@ -103,15 +103,4 @@ func runImport(ctx context.Context, g *globals, ref string, files []string, opts
 		return &exitError{code: exitFailed, err: fmt.Errorf("import %s: %d of %d files did not parse as the page", target.Key(), failed, len(pages))}
 	}
 	return nil
-}
-
-// parseImportTime reads --at: RFC 3339, or a date meaning its start in UTC.
-func parseImportTime(s string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	if d, err := time.Parse(time.DateOnly, s); err == nil {
-		return d, nil
-	}
-	return time.Time{}, fmt.Errorf("--at %q: want RFC 3339 (2016-04-12T10:00:00Z) or a date (2016-04-12)", s)
 }

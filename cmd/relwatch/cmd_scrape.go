@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -16,7 +15,6 @@ import (
 	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/output"
 	"github.com/relwatch/relwatch/scrapejob"
-	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
 )
 
@@ -147,38 +145,11 @@ func (g *globals) targets(only []string) (config.Config, []config.Target, error)
 	if err != nil {
 		return cfg, nil, err
 	}
-	targets, err := selectTargets(cfg.Targets, only)
+	targets, err := cfg.Select("--only", only)
 	if err != nil {
 		return cfg, nil, usageError(err)
 	}
 	return cfg, targets, nil
-}
-
-// selectTargets keeps the targets named by --only (all when none is given).
-func selectTargets(all []config.Target, only []string) ([]config.Target, error) {
-	if len(only) == 0 {
-		return all, nil
-	}
-	var out []config.Target
-	for _, ref := range only {
-		key, err := snapshots.ParsePageRef(ref)
-		if err != nil {
-			return nil, err
-		}
-		n := 0
-		for _, t := range all {
-			if t.ID == key.ID && (key.Lang == "" || t.Lang == key.Lang) {
-				if !slices.ContainsFunc(out, func(o config.Target) bool { return o.Key() == t.Key() }) {
-					out = append(out, t)
-				}
-				n++
-			}
-		}
-		if n == 0 {
-			return nil, fmt.Errorf("--only %s: no such target in the config", ref)
-		}
-	}
-	return out, nil
 }
 
 // trackPage is a target as the pipeline takes it, with its fetch policy.
