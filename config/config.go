@@ -98,6 +98,12 @@ type Target struct {
 // Key is the target's page key, "<id>/<lang>".
 func (t Target) Key() snapshots.PageKey { return snapshots.PageKey{ID: t.ID, Lang: t.Lang} }
 
+// ParseOptions is how the parser reads the target: its content and
+// exclude selectors.
+func (t Target) ParseOptions() scraper.ParseOptions {
+	return scraper.ParseOptions{Content: t.Content, Exclude: t.Exclude}
+}
+
 // Duration is a time.Duration written in Go syntax in YAML ("2s", "100ms").
 type Duration time.Duration
 

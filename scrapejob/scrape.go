@@ -12,7 +12,6 @@ import (
 	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/output"
-	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
 )
@@ -246,7 +245,7 @@ func Pages(cfg config.Config, targets []config.Target, userAgent string) []track
 func Page(cfg config.Config, t config.Target, userAgent string) track.Page {
 	return track.Page{
 		Key: t.Key(), URL: t.URL,
-		Parse:  scraper.ParseOptions{Content: t.Content, Exclude: t.Exclude},
+		Parse:  t.ParseOptions(),
 		Fetch:  cfg.Policy(t, userAgent),
 		Redact: cfg.Redact,
 	}

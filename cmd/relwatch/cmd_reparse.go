@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
-	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
@@ -73,57 +72,30 @@ func runReparse(ctx context.Context, g *globals, args []string, dryRun bool) (er
 		defer unlock()
 	}
 
-	pages, err := arc.Pages(ctx)
-	if err != nil {
-		return err
-	}
+	var only *snapshots.PageKey
 	if len(args) == 1 {
 		key, err := resolvePage(ctx, arc, args[0])
 		if err != nil {
 			return err
 		}
-		pages = filterPages(pages, key)
+		only = &key
 	}
-	for _, p := range pages {
-		report, err := arc.Reparse(ctx, &p.Page, track.Parser(reparsePage(cfg, p)), track.Compare, dryRun)
-		if err != nil {
-			return fmt.Errorf("reparse %s: %w", p.Page, err)
-		}
-		for _, r := range report.Pages {
-			verb := "rebuilt"
-			if dryRun {
-				verb = "would rebuild"
-			}
-			if !r.Changed {
-				fmt.Fprintf(g.io.Out, "%s: %d captures, %d versions: unchanged\n", r.Page, r.Captures, r.Before)
-				continue
-			}
-			fmt.Fprintf(g.io.Out, "%s: %d captures: %s %d versions as %d; rewritten %v; parser-only changes %v\n",
-				r.Page, r.Captures, verb, r.Before, r.After, r.Rewritten, r.ParserChanges)
-		}
+	verb := "rebuilt"
+	if dryRun {
+		verb = "would rebuild"
 	}
-	return nil
-}
-
-func filterPages(pages []relwatch.PageStatus, key snapshots.PageKey) []relwatch.PageStatus {
-	for _, p := range pages {
-		if p.Page == key {
-			return []relwatch.PageStatus{p}
-		}
+	parse := func(key snapshots.PageKey) scraper.ParseOptions {
+		t, _ := cfg.TargetOf(key)
+		return t.ParseOptions()
 	}
-	return nil
-}
-
-// reparsePage is a page as reparse parses it: with the content/exclude
-// selectors the config now has for it, and the URL the archive stored.
-func reparsePage(cfg config.Config, p relwatch.PageStatus) track.Page {
-	page := track.Page{Key: p.Page, URL: p.URL}
-	for _, t := range cfg.Targets {
-		if t.Key() == p.Page {
-			page.Parse = scraper.ParseOptions{Content: t.Content, Exclude: t.Exclude}
+	return track.Reparse(ctx, arc, only, parse, dryRun, func(r relwatch.PageReparse) {
+		if !r.Changed {
+			fmt.Fprintf(g.io.Out, "%s: %d captures, %d versions: unchanged\n", r.Page, r.Captures, r.Before)
+			return
 		}
-	}
-	return page
+		fmt.Fprintf(g.io.Out, "%s: %d captures: %s %d versions as %d; rewritten %v; parser-only changes %v\n",
+			r.Page, r.Captures, verb, r.Before, r.After, r.Rewritten, r.ParserChanges)
+	})
 }
 
 // dryRunStore is where reparse --dry-run rebuilds: for a SQLite file, a
