@@ -9,6 +9,10 @@
 //   - the export tree that history.PlanExport plans, written into a folder
 //     file by file, atomically and only when a file differs (WriteExport).
 //
+// What reaches a terminal goes through a SafeWriter, which writes control
+// characters and bidirectional overrides from page text as visible
+// escapes.
+//
 // Nothing is ever written through a symbolic link below the folder the
 // user named (NoLinkBelow). The package decides no content: what the
 // files say comes from history and diff; it only puts it on disk safely.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/relwatch/relwatch/output"
 	"golang.org/x/term"
 )
 
@@ -43,8 +44,8 @@ func routeStdlibLog(logger *slog.Logger) {
 }
 
 func isTerminal(w io.Writer) bool {
-	if s, ok := w.(*safeWriter); ok {
-		w = s.w
+	if s, ok := w.(*output.SafeWriter); ok {
+		w = s.Unwrap()
 	}
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))

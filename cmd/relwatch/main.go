@@ -12,6 +12,7 @@ import (
 	"runtime/pprof"
 	"syscall"
 
+	"github.com/relwatch/relwatch/output"
 	"github.com/relwatch/relwatch/scraper"
 )
 
@@ -31,7 +32,7 @@ func relwatchVersion() string {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	stopProfile := startProfile(os.Getenv("RELWATCH_CPUPROFILE"))
-	code := run(ctx, os.Args[1:], streams{In: os.Stdin, Out: newSafeWriter(os.Stdout), Err: newSafeWriter(os.Stderr)})
+	code := run(ctx, os.Args[1:], streams{In: os.Stdin, Out: output.NewSafeWriter(os.Stdout), Err: output.NewSafeWriter(os.Stderr)})
 	stopProfile()
 	stop()
 	os.Exit(code)

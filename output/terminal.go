@@ -1,4 +1,4 @@
-package main
+package output
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-// safeWriter neutralises what page text could do to a terminal: control
+// SafeWriter neutralises what page text could do to a terminal: control
 // characters (C0 but tab and newline, DEL, C1) and the bidirectional
 // overrides and isolates that make text read in another order than it is
 // stored. Each is written as a visible escape (\x1b, \u202e) instead, so
@@ -14,12 +14,17 @@ import (
 // In JSON output the same escapes are valid inside strings, and the
 // encoder has escaped C0 already: the JSON still decodes to the page's
 // own text.
-type safeWriter struct {
+type SafeWriter struct {
 	w       io.Writer
 	partial []byte // the start of a rune split across writes
 }
 
-func newSafeWriter(w io.Writer) *safeWriter { return &safeWriter{w: w} }
+// NewSafeWriter writes to w what is safe to show of what it is given.
+func NewSafeWriter(w io.Writer) *SafeWriter { return &SafeWriter{w: w} }
+
+// Unwrap is the writer the SafeWriter writes to (to ask whether it is a
+// terminal).
+func (s *SafeWriter) Unwrap() io.Writer { return s.w }
 
 // unsafeRune reports whether r must not reach a terminal as it is.
 func unsafeRune(r rune) bool {
@@ -34,7 +39,7 @@ func unsafeRune(r rune) bool {
 	return false
 }
 
-func (s *safeWriter) Write(p []byte) (int, error) {
+func (s *SafeWriter) Write(p []byte) (int, error) {
 	n := len(p)
 	buf := append(s.partial, p...)
 	s.partial = nil
