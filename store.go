@@ -58,6 +58,15 @@ type Recorder interface {
 	Validators(ctx context.Context, page snapshots.PageKey) (etag, lastModified string, err error)
 	RecordFailure(ctx context.Context, c Capture) error
 	RecordUnchanged(ctx context.Context, c Capture, version int) error
+	// RecordUnchangedGroup records several unchanged checks, in the order
+	// given, in one transaction: what RecordUnchanged does for each, with
+	// one commit (one sync to disk) for all of them. A crash loses the
+	// whole group or nothing of it.
+	RecordUnchangedGroup(ctx context.Context, checks []Unchanged) error
+	// LatestParse is the page's latest version as a live check needs it
+	// to skip the parse of a body it has seen (the zero LatestParse when
+	// the page has no version), without reading its snapshot.
+	LatestParse(ctx context.Context, page snapshots.PageKey) (LatestParse, error)
 	// RecordVersion stores a new version of the page and the change into
 	// it (nil for the first), and returns its number. snap must be sealed.
 	RecordVersion(ctx context.Context, c Capture, snap snapshots.Snapshot, parserVersion int, change *ChangeRecord) (int, error)

@@ -71,6 +71,32 @@ type Capture struct {
 	// Events are what this check tells people (see Event): the Record
 	// methods write them to the outbox in the check's transaction.
 	Events []Event
+
+	// ParseKey, when set, sums up everything the snapshot was parsed from
+	// (scraper.ParseKey: parser version, parse options, content type,
+	// final URL, body digest). RecordVersion and the unchanged records keep
+	// it on the version the capture saw, so that a later capture with the
+	// same key is known to hold that version's content without a parse.
+	ParseKey string
+	// BodyDigest, when set, is BodyDigest(Body), worked out already by the
+	// caller (off the writer); a store computes it when it is empty.
+	BodyDigest string
+}
+
+// Unchanged is one check that saw an existing version of its page: what
+// Recorder.RecordUnchanged records, and RecordUnchangedGroup several of.
+type Unchanged struct {
+	Capture Capture
+	Version int
+}
+
+// LatestParse is what a live check needs of its page's latest version to
+// skip parsing a body it has parsed before (Recorder.LatestParse).
+type LatestParse struct {
+	Version     int    // 0: the page has no version
+	ContentHash string // the version's content hash
+	ParseKey    string // Capture.ParseKey of the last capture parsed into it; "" when unknown
+	UpdatedRaw  string // the version's update stamp as printed; "" when none
 }
 
 // Seen is the instant a capture counts for: when the request started.

@@ -32,7 +32,7 @@ func (a *Archive) LoadPage(ctx context.Context, h relwatch.PageHistory) error {
 		if err != nil {
 			return fmt.Errorf("load %s: capture %d: %w", h.Page, c.ID, err)
 		}
-		if bodies[i], err = a.prepareBody(ctx, h.Page, raw, firsts[c.ID]); err != nil {
+		if bodies[i], err = a.prepareBody(ctx, h.Page, raw, "", firsts[c.ID]); err != nil {
 			return err
 		}
 		if bodies[i].digest != c.BodyDigest {
@@ -73,7 +73,7 @@ func (a *Archive) LoadPage(ctx context.Context, h relwatch.PageHistory) error {
 			if !ok || s.FirstSeen == nil || s.LastSeen == nil {
 				return fmt.Errorf("version %d: its capture %d or its times are missing", s.Version, v.CaptureID)
 			}
-			if err := putVersion(ctx, tx, pk, s.Version, id, s, s.ParserVersion, *s.FirstSeen, *s.LastSeen, v.Checks); err != nil {
+			if err := putVersion(ctx, tx, pk, s.Version, id, s, s.ParserVersion, "", *s.FirstSeen, *s.LastSeen, v.Checks); err != nil {
 				return fmt.Errorf("version %d: %w", s.Version, err)
 			}
 			if v.Change != nil {

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -66,12 +64,17 @@ type body struct {
 // first, then those a delta does not beat). A body that comes with an
 // unchanged check or a failure (the page embeds a fresh token; an error
 // page) is always stored whole.
-func (a *Archive) prepareBody(ctx context.Context, page snapshots.PageKey, raw []byte, newVersion bool) (*body, error) {
+//
+// digest is relwatch.BodyDigest(raw) when the caller worked it out already
+// (off the writer), or "".
+func (a *Archive) prepareBody(ctx context.Context, page snapshots.PageKey, raw []byte, digest string, newVersion bool) (*body, error) {
 	if raw == nil {
 		return nil, nil
 	}
-	sum := sha256.Sum256(raw)
-	b := &body{digest: "sha256:" + hex.EncodeToString(sum[:]), size: len(raw), compression: "gzip"}
+	if digest == "" {
+		digest = relwatch.BodyDigest(raw)
+	}
+	b := &body{digest: digest, size: len(raw), compression: "gzip"}
 	// Bodies are never deleted and keep their id: one found now is there
 	// when the capture is written.
 	err := a.db.QueryRowContext(ctx, "SELECT body_id FROM raw_bodies WHERE digest = ?", b.digest).Scan(&b.id)
@@ -344,7 +347,7 @@ func storeBody(ctx context.Context, tx *sql.Tx, b *body) (sql.NullInt64, error) 
 // RecordFailure records a failed fetch attempt. The raw body, if any (an
 // error page), is kept like any other.
 func (a *Archive) RecordFailure(ctx context.Context, c relwatch.Capture) error {
-	b, err := a.prepareBody(ctx, c.Page, c.Body, false)
+	b, err := a.prepareBody(ctx, c.Page, c.Body, c.BodyDigest, false)
 	if err != nil {
 		return err
 	}
@@ -368,29 +371,58 @@ func (a *Archive) RecordFailure(ctx context.Context, c relwatch.Capture) error {
 // RecordUnchanged records a capture that saw an existing version and moves
 // that version's last_seen forward. The search index is not touched.
 func (a *Archive) RecordUnchanged(ctx context.Context, c relwatch.Capture, version int) error {
-	b, err := a.prepareBody(ctx, c.Page, c.Body, false)
+	return a.RecordUnchangedGroup(ctx, []relwatch.Unchanged{{Capture: c, Version: version}})
+}
+
+// RecordUnchangedGroup records unchanged checks in one transaction, in the
+// order given: what RecordUnchanged does for each, with one commit, and so
+// one sync to disk, for all. A crash loses the whole group or nothing.
+func (a *Archive) RecordUnchangedGroup(ctx context.Context, checks []relwatch.Unchanged) error {
+	if len(checks) == 0 {
+		return nil
+	}
+	bodies := make([]*body, len(checks))
+	for i := range checks {
+		c := &checks[i].Capture
+		b, err := a.prepareBody(ctx, c.Page, c.Body, c.BodyDigest, false)
+		if err != nil {
+			return err
+		}
+		bodies[i] = b
+	}
+	return a.write(ctx, "record unchanged capture", func(tx *sql.Tx) error {
+		for i := range checks {
+			c := checks[i].Capture // a copy: the caller's capture keeps its outcome
+			if err := insertUnchanged(ctx, tx, &c, bodies[i], checks[i].Version); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// insertUnchanged is one unchanged check: its capture row, its events, and
+// the version's checks, last_seen and (when the capture was parsed) parse
+// key.
+func insertUnchanged(ctx context.Context, tx *sql.Tx, c *relwatch.Capture, b *body, version int) error {
+	c.Outcome = relwatch.OutcomeUnchanged
+	pk, err := upsertPage(ctx, tx, c)
 	if err != nil {
 		return err
 	}
-	c.Outcome = relwatch.OutcomeUnchanged
-	return a.write(ctx, "record unchanged capture", func(tx *sql.Tx) error {
-		pk, err := upsertPage(ctx, tx, &c)
-		if err != nil {
-			return err
-		}
-		if _, err := insertCapture(ctx, tx, pk, &c, b, version); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE versions SET checks = checks + 1, last_seen = max(last_seen, ?)
-			WHERE page_pk = ? AND version = ?`, fmtTime(c.Seen()), pk, version)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return fmt.Errorf("page %s has no version %d: %w", c.Page, version, relwatch.ErrNotFound)
-		}
-		return putEvents(ctx, tx, pk, c.Events, 0)
-	})
+	if _, err := insertCapture(ctx, tx, pk, c, b, version); err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE versions SET checks = checks + 1, last_seen = max(last_seen, ?),
+			parse_key = coalesce(?, parse_key)
+		WHERE page_pk = ? AND version = ?`, fmtTime(c.Seen()), nullable(c.ParseKey), pk, version)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("page %s has no version %d: %w", c.Page, version, relwatch.ErrNotFound)
+	}
+	return putEvents(ctx, tx, pk, c.Events, 0)
 }
 
 // RecordVersion stores a new version of the page: the capture, its raw body,
@@ -402,7 +434,7 @@ func (a *Archive) RecordVersion(ctx context.Context, c relwatch.Capture, snap sn
 	if snap.ContentHash == "" || !snap.VerifyHash() {
 		return 0, fmt.Errorf("record version of %s: snapshot is not sealed (content hash missing or wrong)", c.Page)
 	}
-	b, err := a.prepareBody(ctx, c.Page, c.Body, true)
+	b, err := a.prepareBody(ctx, c.Page, c.Body, c.BodyDigest, true)
 	if err != nil {
 		return 0, err
 	}
@@ -440,7 +472,7 @@ func insertVersion(ctx context.Context, tx *sql.Tx, pk int64, c *relwatch.Captur
 		return 0, err
 	}
 	seen := c.Seen()
-	if err := putVersion(ctx, tx, pk, version, captureID, snap, parserVersion, seen, seen, 1); err != nil {
+	if err := putVersion(ctx, tx, pk, version, captureID, snap, parserVersion, c.ParseKey, seen, seen, 1); err != nil {
 		return 0, err
 	}
 	// Every version after the first gets a change row, so the window in
@@ -470,15 +502,15 @@ func insertVersion(ctx context.Context, tx *sql.Tx, pk int64, c *relwatch.Captur
 // row's columns hold (version number, first and last seen), and is
 // gzip-compressed (schema 5; see decodeSnapshot).
 func putVersion(ctx context.Context, tx *sql.Tx, pk int64, version int, captureID int64, snap snapshots.Snapshot,
-	parserVersion int, first, last time.Time, checks int) error {
+	parserVersion int, parseKey string, first, last time.Time, checks int) error {
 	snap.ParserVersion = parserVersion
 	snap.Version, snap.FirstSeen, snap.LastSeen = 0, nil, nil
 	_, err := tx.ExecContext(ctx, `INSERT INTO versions (page_pk, version, content_hash, snapshot, parser_version,
-			capture_id, first_seen, last_seen, checks, updated_raw, updated_on, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			capture_id, first_seen, last_seen, checks, updated_raw, updated_on, updated_at, parse_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		pk, version, snap.ContentHash, gzipBytes(snapshots.Marshal(snap), gzip.DefaultCompression), parserVersion, captureID,
 		fmtTime(first), fmtTime(last), checks,
-		nullable(string(snap.UpdatedRaw)), nullable(string(snap.UpdatedOn)), nullable(string(snap.UpdatedAt)))
+		nullable(string(snap.UpdatedRaw)), nullable(string(snap.UpdatedOn)), nullable(string(snap.UpdatedAt)), nullable(parseKey))
 	return err
 }
 

@@ -35,7 +35,7 @@ func (a *Archive) RecordInOrder(ctx context.Context, c relwatch.Capture, snap sn
 	if c.Source == "" || c.Source == relwatch.SourceLive {
 		return p, fmt.Errorf("record capture of %s in time order: source %q is not a past capture", c.Page, c.Source)
 	}
-	b, err := a.prepareBody(ctx, c.Page, c.Body, true) // a past capture usually brings a version
+	b, err := a.prepareBody(ctx, c.Page, c.Body, c.BodyDigest, true) // a past capture usually brings a version
 	if err != nil {
 		return p, err
 	}

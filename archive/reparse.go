@@ -117,7 +117,7 @@ func writeTimeline(ctx context.Context, tx *sql.Tx, pk int64, caps []reCapture, 
 		}
 		first, last := caps[i], caps[j-1]
 		v := first.newVersion
-		if err := putVersion(ctx, tx, pk, v, first.id, first.snap, first.parser, first.seen, last.seen, j-i); err != nil {
+		if err := putVersion(ctx, tx, pk, v, first.id, first.snap, first.parser, "", first.seen, last.seen, j-i); err != nil {
 			return nil, err
 		}
 		if v > 1 {

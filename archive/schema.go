@@ -21,10 +21,18 @@ var migrations = []migration{
 	migrateTo5,
 	execMigration(schema6),
 	migrateTo7,
+	execMigration(schema8),
 }
 
 // SchemaVersion is the schema this relwatch writes.
 var SchemaVersion = len(migrations)
+
+// schema8 adds versions.parse_key: the relwatch.Capture.ParseKey of the
+// last live capture parsed into the version's content (NULL when none was
+// recorded: versions written before schema 8, by backfill, import or
+// reparse). A live check whose key matches the latest version's is
+// unchanged without a parse.
+const schema8 = `ALTER TABLE versions ADD COLUMN parse_key TEXT`
 
 func execMigration(stmt string) migration {
 	return func(ctx context.Context, tx *sql.Tx) error {

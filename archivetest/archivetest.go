@@ -24,6 +24,11 @@ type Engine struct {
 	// New makes a new, empty store for one test (a file in t.TempDir(), a
 	// schema of its own) and returns how to open it.
 	New func(t testing.TB) Opener
+	// WithoutParseKeys makes a new store, has fill write to it, and turns
+	// it back into the schema before parse keys (SQLite 7, PostgreSQL 3:
+	// no versions.parse_key), as a relwatch of that schema would have left
+	// it; opened read-write it is upgraded. nil: the engine skips the test.
+	WithoutParseKeys func(t testing.TB, fill func(relwatch.Store)) Opener
 }
 
 // Run runs the whole contract against the engine.
@@ -34,6 +39,7 @@ func Run(t *testing.T, e Engine) {
 		})
 	}
 	t.Run("LoadPageKeepsEverything", func(t *testing.T) { testLoadPageKeepsEverything(t, e) })
+	t.Run("ParseKeysMigration", func(t *testing.T) { testParseKeysMigration(t, e) })
 }
 
 type contractTest struct {

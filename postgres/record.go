@@ -48,12 +48,17 @@ type body struct {
 // comes with an unchanged check or a failure at BestSpeed, so that the
 // check stays cheap (as the SQLite archive does; bodies are not stored as
 // deltas here).
-func (a *Archive) prepareBody(ctx context.Context, raw []byte, newVersion bool) (*body, error) {
+//
+// digest is relwatch.BodyDigest(raw) when the caller worked it out already
+// (off the writer), or "".
+func (a *Archive) prepareBody(ctx context.Context, raw []byte, digest string, newVersion bool) (*body, error) {
 	if raw == nil {
 		return nil, nil
 	}
-	sum := sha256.Sum256(raw)
-	b := &body{digest: "sha256:" + hex.EncodeToString(sum[:]), size: len(raw)}
+	if digest == "" {
+		digest = relwatch.BodyDigest(raw)
+	}
+	b := &body{digest: digest, size: len(raw)}
 	var id int64
 	err := a.pool.QueryRow(ctx, "SELECT body_id FROM raw_bodies WHERE digest = $1", b.digest).Scan(&id)
 	if err == nil {
@@ -257,7 +262,7 @@ func storeBody(ctx context.Context, tx pgx.Tx, b *body) (int64, error) {
 // RecordFailure records a failed fetch attempt. The raw body, if any (an
 // error page), is kept like any other.
 func (a *Archive) RecordFailure(ctx context.Context, c relwatch.Capture) error {
-	b, err := a.prepareBody(ctx, c.Body, false)
+	b, err := a.prepareBody(ctx, c.Body, c.BodyDigest, false)
 	if err != nil {
 		return err
 	}
@@ -281,29 +286,58 @@ func (a *Archive) RecordFailure(ctx context.Context, c relwatch.Capture) error {
 // RecordUnchanged records a capture that saw an existing version and moves
 // that version's last_seen forward.
 func (a *Archive) RecordUnchanged(ctx context.Context, c relwatch.Capture, version int) error {
-	b, err := a.prepareBody(ctx, c.Body, false)
+	return a.RecordUnchangedGroup(ctx, []relwatch.Unchanged{{Capture: c, Version: version}})
+}
+
+// RecordUnchangedGroup records unchanged checks in one transaction, in the
+// order given: what RecordUnchanged does for each, with one commit for
+// all. A crash loses the whole group or nothing.
+func (a *Archive) RecordUnchangedGroup(ctx context.Context, checks []relwatch.Unchanged) error {
+	if len(checks) == 0 {
+		return nil
+	}
+	bodies := make([]*body, len(checks))
+	for i := range checks {
+		c := &checks[i].Capture
+		b, err := a.prepareBody(ctx, c.Body, c.BodyDigest, false)
+		if err != nil {
+			return err
+		}
+		bodies[i] = b
+	}
+	return a.write(ctx, "record unchanged capture", func(tx pgx.Tx) error {
+		for i := range checks {
+			c := checks[i].Capture // a copy: the caller's capture keeps its outcome
+			if err := insertUnchanged(ctx, tx, &c, bodies[i], checks[i].Version); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// insertUnchanged is one unchanged check: its capture row, its events, and
+// the version's checks, last_seen and (when the capture was parsed) parse
+// key.
+func insertUnchanged(ctx context.Context, tx pgx.Tx, c *relwatch.Capture, b *body, version int) error {
+	c.Outcome = relwatch.OutcomeUnchanged
+	pk, err := upsertPage(ctx, tx, c)
 	if err != nil {
 		return err
 	}
-	c.Outcome = relwatch.OutcomeUnchanged
-	return a.write(ctx, "record unchanged capture", func(tx pgx.Tx) error {
-		pk, err := upsertPage(ctx, tx, &c)
-		if err != nil {
-			return err
-		}
-		if _, err := insertCapture(ctx, tx, pk, &c, b, &version); err != nil {
-			return err
-		}
-		tag, err := tx.Exec(ctx, `UPDATE versions SET checks = checks + 1, last_seen = greatest(last_seen, $1)
-			WHERE page_pk = $2 AND version = $3`, ns(c.Seen()), pk, version)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() != 1 {
-			return fmt.Errorf("page %s has no version %d: %w", c.Page, version, relwatch.ErrNotFound)
-		}
-		return putEvents(ctx, tx, pk, c.Events, 0)
-	})
+	if _, err := insertCapture(ctx, tx, pk, c, b, &version); err != nil {
+		return err
+	}
+	tag, err := tx.Exec(ctx, `UPDATE versions SET checks = checks + 1, last_seen = greatest(last_seen, $1),
+			parse_key = coalesce($4, parse_key)
+		WHERE page_pk = $2 AND version = $3`, ns(c.Seen()), pk, version, nullable(c.ParseKey))
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() != 1 {
+		return fmt.Errorf("page %s has no version %d: %w", c.Page, version, relwatch.ErrNotFound)
+	}
+	return putEvents(ctx, tx, pk, c.Events, 0)
 }
 
 // RecordVersion stores a new version of the page: the capture, its raw
@@ -314,7 +348,7 @@ func (a *Archive) RecordVersion(ctx context.Context, c relwatch.Capture, snap sn
 	if snap.ContentHash == "" || !snap.VerifyHash() {
 		return 0, fmt.Errorf("record version of %s: snapshot is not sealed (content hash missing or wrong)", c.Page)
 	}
-	b, err := a.prepareBody(ctx, c.Body, true)
+	b, err := a.prepareBody(ctx, c.Body, c.BodyDigest, true)
 	if err != nil {
 		return 0, err
 	}
@@ -353,7 +387,7 @@ func insertVersion(ctx context.Context, tx pgx.Tx, pk int64, c *relwatch.Capture
 		return 0, err
 	}
 	at := c.Seen()
-	if err := putVersion(ctx, tx, pk, version, captureID, snap, parserVersion, at, at, 1); err != nil {
+	if err := putVersion(ctx, tx, pk, version, captureID, snap, parserVersion, c.ParseKey, at, at, 1); err != nil {
 		return 0, err
 	}
 	if prev > 0 {
@@ -381,15 +415,15 @@ func insertVersion(ctx context.Context, tx pgx.Tx, pk int64, c *relwatch.Capture
 // row's columns hold (version number, first and last seen) and is
 // gzip-compressed, byte for byte what the SQLite archive stores.
 func putVersion(ctx context.Context, tx pgx.Tx, pk int64, version int, captureID int64, snap snapshots.Snapshot,
-	parserVersion int, first, last time.Time, checks int) error {
+	parserVersion int, parseKey string, first, last time.Time, checks int) error {
 	snap.ParserVersion = parserVersion
 	snap.Version, snap.FirstSeen, snap.LastSeen = 0, nil, nil
 	_, err := tx.Exec(ctx, `INSERT INTO versions (page_pk, version, content_hash, snapshot, parser_version,
-			capture_id, first_seen, last_seen, checks, updated_raw, updated_on, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			capture_id, first_seen, last_seen, checks, updated_raw, updated_on, updated_at, parse_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		pk, version, snap.ContentHash, gzipBytes(snapshots.Marshal(snap), gzip.DefaultCompression), parserVersion, captureID,
 		ns(first), ns(last), checks,
-		nullable(string(snap.UpdatedRaw)), nullable(string(snap.UpdatedOn)), nullable(string(snap.UpdatedAt)))
+		nullable(string(snap.UpdatedRaw)), nullable(string(snap.UpdatedOn)), nullable(string(snap.UpdatedAt)), nullable(parseKey))
 	return err
 }
 

@@ -30,7 +30,7 @@ func (a *Archive) RecordInOrder(ctx context.Context, c relwatch.Capture, snap sn
 	if c.Source == "" || c.Source == relwatch.SourceLive {
 		return p, fmt.Errorf("record capture of %s in time order: source %q is not a past capture", c.Page, c.Source)
 	}
-	b, err := a.prepareBody(ctx, c.Body, true)
+	b, err := a.prepareBody(ctx, c.Body, c.BodyDigest, true)
 	if err != nil {
 		return p, err
 	}
@@ -230,7 +230,7 @@ func writeTimeline(ctx context.Context, tx pgx.Tx, pk int64, caps []reCapture, c
 		}
 		first, last := caps[i], caps[j-1]
 		v := first.newVersion
-		if err := putVersion(ctx, tx, pk, v, first.id, first.snap, first.parser, first.seen, last.seen, j-i); err != nil {
+		if err := putVersion(ctx, tx, pk, v, first.id, first.snap, first.parser, "", first.seen, last.seen, j-i); err != nil {
 			return nil, err
 		}
 		if v > 1 {

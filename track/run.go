@@ -5,10 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/scraper"
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 // RunOptions shape one scrape run.
@@ -19,11 +23,21 @@ type RunOptions struct {
 	// Deadline, when not 0, stops fetching after this long; pages not
 	// fetched by then fail with kind deadline.
 	Deadline time.Duration
-	// AfterPage, when not nil, runs after each page is recorded, in the
-	// order pages complete; done counts the pages recorded so far.
+	// AfterPage, when not nil, runs after each page is recorded (its
+	// transaction committed), in the order pages are recorded; done counts
+	// the pages recorded so far.
 	AfterPage func(done int, r Result)
 	Log       *slog.Logger
 }
+
+// How unchanged checks are grouped into transactions: a group is committed
+// when it has groupMax checks, or groupWait after its first check came in,
+// or before anything else is recorded, or at the end of the run.
+// (Variables so that tests can change them.)
+var (
+	groupMax  = 50
+	groupWait = 100 * time.Millisecond
+)
 
 // Run checks pages: it asks the archive for each page's validators (for a
 // conditional request), fetches every page (per-host pacing, different
@@ -31,6 +45,14 @@ type RunOptions struct {
 // one Result per page, in the order given. Fetching stops when ctx is done
 // or at the deadline; recording a page fetched in time does not, so that a
 // fetched page is never lost. The error is for the archive only.
+//
+// Captures are worked out (hashed, parsed, compared, diffed) on every core
+// as they arrive, and recorded by one writer in the order they are worked
+// out. A new version, a failure, or any check with an event is committed
+// in a transaction of its own as soon as it is ready, before AfterPage
+// sees it; unchanged checks without events are grouped (see groupMax), so
+// that a run of unchanged pages is not one sync to disk per page. Every
+// transaction is committed before Run returns.
 func Run(ctx context.Context, arc Archive, pages []Page, opts RunOptions) ([]Result, error) {
 	log := opts.Log
 	if log == nil {
@@ -69,31 +91,178 @@ func Run(ctx context.Context, arc Archive, pages []Page, opts RunOptions) ([]Res
 	if parallel == 0 {
 		parallel = scraper.DefaultParallel
 	}
-	results := make([]Result, len(pages))
-	var archiveErr error
-	done := 0
+	w := &runWriter{arc: arc, ctx: writeCtx, log: log, afterPage: opts.AfterPage, results: make([]Result, len(pages))}
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan job, workers)
+	outcomes := make(chan assessed, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for j := range jobs {
+				if j.after != nil {
+					<-j.after // the same page, earlier in the run: its outcome is the baseline
+				}
+				if w.failed.Load() {
+					close(j.done)
+					continue
+				}
+				p := pages[j.i]
+				outcomes <- assessed{i: j.i, done: j.done, outcome: assess(writeCtx, arc, p, prior[p.Key.String()], j.c)}
+			}
+		})
+	}
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		w.run(outcomes)
+	}()
+
+	// A page listed twice (the config refuses that; a library caller may
+	// not) is worked out only once its earlier capture is recorded.
+	recorded := map[snapshots.PageKey]chan struct{}{}
 	scraper.NewFetcher(parallel, log).Fetch(fetchCtx, requests, func(i int, c scraper.Capture) {
-		if archiveErr != nil {
+		if w.failed.Load() {
 			return
 		}
 		if c.Err != nil && c.Err.Kind == scraper.KindCanceled && ctx.Err() == nil && fetchCtx.Err() == context.DeadlineExceeded {
 			c.Err = &scraper.FetchError{Kind: relwatch.KindDeadline, Msg: fmt.Sprintf("not checked within the run deadline (--deadline %v)", opts.Deadline)}
 		}
-		results[i], archiveErr = Live(writeCtx, arc, pages[i], prior[pages[i].Key.String()], c)
-		if archiveErr != nil {
-			return
-		}
-		done++
-		log.Info("checked", "page", results[i].Page, "status", results[i].Status, "version", results[i].Version, "error", results[i].Error)
-		for _, w := range results[i].Warnings {
-			log.Warn(w, "page", results[i].Page)
-		}
-		if opts.AfterPage != nil {
-			opts.AfterPage(done, results[i])
-		}
+		j := job{i: i, c: c, after: recorded[pages[i].Key], done: make(chan struct{})}
+		recorded[pages[i].Key] = j.done
+		jobs <- j
 	})
-	if archiveErr != nil {
-		return nil, archiveErr
+	close(jobs)
+	wg.Wait()
+	close(outcomes)
+	<-writerDone
+	if w.err != nil {
+		return nil, w.err
 	}
-	return results, nil
+	return w.results, nil
+}
+
+// job is a fetched page waiting to be worked out.
+type job struct {
+	i     int
+	c     scraper.Capture
+	after <-chan struct{} // closed when the page's previous capture is recorded; nil if none
+	done  chan struct{}   // closed once this one is recorded (or dropped)
+}
+
+// assessed is a page worked out, waiting for the writer.
+type assessed struct {
+	i    int
+	done chan struct{}
+	outcome
+}
+
+// runWriter records a run's outcomes, one at a time, grouping the
+// groupable unchanged checks.
+type runWriter struct {
+	arc       Archive
+	ctx       context.Context
+	log       *slog.Logger
+	afterPage func(int, Result)
+	results   []Result
+	recorded  int
+
+	group  []assessed  // unchanged checks not yet committed
+	timer  *time.Timer // commits the group groupWait after its first check
+	err    error       // the first archive error: the run stops
+	failed atomic.Bool // err is set (read by the fetch callback and the workers)
+}
+
+func (w *runWriter) run(in <-chan assessed) {
+	w.timer = time.NewTimer(groupWait)
+	w.timer.Stop()
+	for {
+		select {
+		case a, ok := <-in:
+			if !ok {
+				w.flush()
+				return
+			}
+			w.take(a)
+		case <-w.timer.C:
+			w.flush()
+		}
+	}
+}
+
+// take records a, or adds it to the group.
+func (w *runWriter) take(a assessed) {
+	switch {
+	case w.err != nil:
+		close(a.done)
+	case a.err != nil:
+		w.fail(a.err)
+		close(a.done)
+	case a.groupable():
+		w.group = append(w.group, a)
+		if len(w.group) == 1 {
+			w.timer.Reset(groupWait)
+		}
+		if len(w.group) >= groupMax {
+			w.flush()
+		}
+	default:
+		// Whatever may not wait in a group is committed on its own, after
+		// the checks that came before it.
+		w.flush()
+		if w.err == nil {
+			if err := a.record(w.ctx, w.arc); err != nil {
+				w.fail(err)
+			} else {
+				w.finish(a)
+			}
+		}
+		close(a.done)
+	}
+}
+
+// flush commits the group of unchanged checks.
+func (w *runWriter) flush() {
+	if len(w.group) == 0 {
+		return
+	}
+	w.timer.Stop() // since Go 1.23 no stale tick is delivered after Stop
+	group := w.group
+	w.group = nil
+	if w.err == nil {
+		checks := make([]relwatch.Unchanged, len(group))
+		for k, a := range group {
+			checks[k] = relwatch.Unchanged{Capture: a.capture, Version: a.version}
+		}
+		if err := w.arc.RecordUnchangedGroup(w.ctx, checks); err != nil {
+			w.fail(err)
+		} else {
+			for _, a := range group {
+				w.finish(a)
+			}
+		}
+	}
+	for _, a := range group {
+		close(a.done)
+	}
+}
+
+func (w *runWriter) fail(err error) {
+	if w.err == nil {
+		w.err = err
+		w.failed.Store(true)
+	}
+}
+
+// finish publishes a recorded page.
+func (w *runWriter) finish(a assessed) {
+	r := a.res
+	w.results[a.i] = r
+	w.recorded++
+	w.log.Info("checked", "page", r.Page, "status", r.Status, "version", r.Version, "error", r.Error)
+	for _, warn := range r.Warnings {
+		w.log.Warn(warn, "page", r.Page)
+	}
+	if w.afterPage != nil {
+		w.afterPage(w.recorded, r)
+	}
 }

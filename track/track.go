@@ -167,30 +167,100 @@ func (r Result) Checked() bool {
 // returned error is for the archive only: a page's own failure is in the
 // result.
 func Live(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus, c scraper.Capture) (Result, error) {
+	o := assess(ctx, arc, p, prior, c)
+	if o.err != nil {
+		return o.res, o.err
+	}
+	err := o.record(ctx, arc)
+	return o.res, err
+}
+
+// What an outcome asks the archive to record.
+const (
+	recordNothing = iota // the page was not checked (the run was stopped first)
+	recordFailure
+	recordUnchanged
+	recordVersion
+)
+
+// outcome is a live capture worked out as far as it goes without writing:
+// hashed, parsed, compared with the latest version, diffed, its events
+// made. Run works out several at once and records them one at a time.
+type outcome struct {
+	res     Result
+	kind    int
+	capture relwatch.Capture
+	version int                // recordUnchanged: the version seen
+	snap    snapshots.Snapshot // recordVersion: the new content
+	change  *relwatch.ChangeRecord
+	latest  snapshots.Snapshot // recordVersion: the version before, for the report
+	err     error              // reading the archive failed: the run stops
+}
+
+// groupable reports whether the outcome may be committed in a group with
+// others: an unchanged check that tells nobody anything. A check with an
+// event (a recovery), a new version or a failure is committed on its own,
+// so that it is on disk before anything reports it.
+func (o *outcome) groupable() bool {
+	return o.err == nil && o.kind == recordUnchanged && len(o.capture.Events) == 0
+}
+
+// assess works out what capture c of page p comes to. It reads the
+// archive and writes nothing.
+func assess(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus, c scraper.Capture) outcome {
 	key := p.Key
 	shown := p.ShownURL()
-	res := Result{Page: key.String(), URL: shown}
-	capture := relwatch.Capture{
+	o := outcome{res: Result{Page: key.String(), URL: shown}}
+	res := &o.res
+	o.capture = relwatch.Capture{
 		Page: key, URL: shown, FinalURL: c.FinalURL, CanonicalURL: scraper.CanonicalURL(c.FinalURL),
 		Source: relwatch.SourceLive, Started: c.Started, Finished: c.Finished, Status: c.Status,
 		Header: c.Header, Body: c.Body, ContentType: c.ContentType,
 	}
-	// fail records a failed check: shown is the whole error as scrape
-	// prints it, msg what the archive stores next to the kind, without it
-	// (the archive's readers put the kind in front of it).
-	fail := func(kind, shown, msg string) (Result, error) {
+	if c.Body != nil {
+		// Hashed here, where Run works on every core, not in its one
+		// writer: the archive takes the digest as given.
+		o.capture.BodyDigest = relwatch.BodyDigest(c.Body)
+	}
+	// fail is a failed check: shown is the whole error as scrape prints
+	// it, msg what the archive stores next to the kind, without it (the
+	// archive's readers put the kind in front of it).
+	fail := func(kind, shown, msg string) outcome {
+		o.kind = recordFailure
 		res.Status, res.ErrorKind, res.Error = relwatch.StatusFailed, kind, shown
-		capture.ErrorKind, capture.ErrorMessage = kind, msg
-		capture.Events = failureEvents(prior, capture, time.Now())
-		return res, arc.RecordFailure(ctx, capture)
+		o.capture.ErrorKind, o.capture.ErrorMessage = kind, msg
+		o.capture.Events = failureEvents(prior, o.capture, time.Now())
+		return o
+	}
+	unchanged := func(version int, hash, updatedRaw string) outcome {
+		o.kind, o.version = recordUnchanged, version
+		res.Status, res.Version, res.PreviousVersion = relwatch.StatusUnchanged, version, version
+		res.UpdatedRaw = updatedRaw
+		o.capture.Events = recoveryEvents(prior, o.capture, time.Now(), version, hash)
+		return o
 	}
 	if c.Err != nil && c.Err.Kind == scraper.KindCanceled {
 		// Not a check of the page: relwatch was stopped before it finished.
 		res.Status, res.ErrorKind, res.Error = relwatch.StatusSkipped, c.Err.Kind, "interrupted before this page was checked"
-		return res, nil
+		return o
 	}
 	if c.Err != nil {
 		return fail(c.Err.Kind, c.Err.Error(), c.Err.Msg)
+	}
+	if !c.NotModified {
+		// The same bytes, parsed by the same parser with the same options,
+		// give the same snapshot: a body whose key is the latest version's
+		// is that version again, without a parse (nor a read of the stored
+		// snapshot: check verifies those).
+		o.capture.ParseKey = scraper.ParseKey(o.capture.BodyDigest, c.ContentType, c.FinalURL, p.Parse)
+		lp, err := arc.LatestParse(ctx, key)
+		if err != nil {
+			o.err = err
+			return o
+		}
+		if lp.Version > 0 && lp.ParseKey == o.capture.ParseKey {
+			return unchanged(lp.Version, lp.ContentHash, lp.UpdatedRaw)
+		}
 	}
 
 	latest, err := arc.Snapshot(ctx, key, 0)
@@ -198,7 +268,8 @@ func Live(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus, c
 	switch {
 	case errors.Is(err, relwatch.ErrNotFound):
 	case err != nil:
-		return res, err
+		o.err = err
+		return o
 	case !latest.VerifyHash():
 		msg := fmt.Sprintf("latest archived version %d does not match its content hash; run relwatch check", latest.Version)
 		return fail(relwatch.KindCorruptBaseline, msg, msg)
@@ -208,10 +279,7 @@ func Live(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus, c
 			const msg = "server answered 304 Not Modified but the archive has no version of this page"
 			return fail(relwatch.KindNotModified, msg, msg)
 		}
-		res.Status, res.Version, res.PreviousVersion = relwatch.StatusUnchanged, latest.Version, latest.Version
-		res.UpdatedRaw = string(latest.UpdatedRaw)
-		capture.Events = recoveryEvents(prior, capture, time.Now(), latest.Version, latest.ContentHash)
-		return res, arc.RecordUnchanged(ctx, capture, latest.Version)
+		return unchanged(latest.Version, latest.ContentHash, string(latest.UpdatedRaw))
 	}
 
 	snap, warnings, err := p.parse(c.Body, c.ContentType, c.FinalURL)
@@ -220,29 +288,45 @@ func Live(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus, c
 		return fail(kind, err.Error(), detail)
 	}
 	res.Warnings = warnings
-	res.UpdatedRaw = string(snap.UpdatedRaw)
 	if hasLatest && latest.ContentHash == snap.ContentHash {
-		res.Status, res.Version, res.PreviousVersion = relwatch.StatusUnchanged, latest.Version, latest.Version
-		capture.Events = recoveryEvents(prior, capture, time.Now(), latest.Version, latest.ContentHash)
-		return res, arc.RecordUnchanged(ctx, capture, latest.Version)
+		return unchanged(latest.Version, latest.ContentHash, string(snap.UpdatedRaw))
 	}
-	var change *relwatch.ChangeRecord
+	res.UpdatedRaw = string(snap.UpdatedRaw)
+	o.kind, o.snap, o.latest = recordVersion, snap, latest
 	res.Status = relwatch.StatusNew
 	if hasLatest {
 		res.Status, res.PreviousVersion = relwatch.StatusChanged, latest.Version
 		if reason, suspect := scraper.Suspect(latest, snap); suspect {
-			res.Suspect, capture.Suspect = reason, reason
+			res.Suspect, o.capture.Suspect = reason, reason
 		}
 		report := diff.NewReport(key.String(), latest, snap)
 		record := ChangeRecord(report.Result)
-		change, res.Report = &record, &report
+		o.change, res.Report = &record, &report
 	}
 	now := time.Now()
-	capture.Events = append(recoveryEvents(prior, capture, now, 0, snap.ContentHash),
-		versionEvent(capture, now, snap, latest, hasLatest, change))
-	res.Version, err = arc.RecordVersion(ctx, capture, snap, scraper.ParserVersion, change)
+	o.capture.Events = append(recoveryEvents(prior, o.capture, now, 0, snap.ContentHash),
+		versionEvent(o.capture, now, snap, latest, hasLatest, o.change))
+	return o
+}
+
+// record writes the outcome in a transaction of its own (Run groups the
+// groupable ones instead), and completes the report of a change.
+func (o *outcome) record(ctx context.Context, arc Archive) error {
+	switch o.kind {
+	case recordFailure:
+		return arc.RecordFailure(ctx, o.capture)
+	case recordUnchanged:
+		return arc.RecordUnchanged(ctx, o.capture, o.version)
+	case recordVersion:
+	default:
+		return nil
+	}
+	res := &o.res
+	key := o.capture.Page
+	var err error
+	res.Version, err = arc.RecordVersion(ctx, o.capture, o.snap, scraper.ParserVersion, o.change)
 	if err != nil {
-		return res, err
+		return err
 	}
 	if res.Report != nil {
 		// The new version's number and dates exist only now it is stored:
@@ -250,27 +334,27 @@ func Live(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus, c
 		// and diff do (the archive takes a capture's start, not its end).
 		stored, err := arc.Snapshot(ctx, key, res.Version)
 		if err != nil {
-			return res, err
+			return err
 		}
 		res.Report.To.Version, res.Report.To.FirstSeen = res.Version, stored.FirstSeen
-		res.Report.WindowStart, res.Report.WindowEnd = latest.LastSeen, stored.FirstSeen
-		same, err := arc.VersionsByHash(ctx, key, snap.ContentHash)
+		res.Report.WindowStart, res.Report.WindowEnd = o.latest.LastSeen, stored.FirstSeen
+		same, err := arc.VersionsByHash(ctx, key, o.snap.ContentHash)
 		if err != nil {
-			return res, err
+			return err
 		}
 		if back, ok := relwatch.CameBackTo(same, res.Version); ok {
 			res.Report.CameBackTo = diff.SideOfVersion(back.Version, back.ContentHash, back.FirstSeen)
 		}
 		// Every report says where both sides came from: this side is the
 		// live check; the baseline may be a Wayback capture or a file.
-		from, err := arc.VersionProvenance(ctx, key, latest.Version)
+		from, err := arc.VersionProvenance(ctx, key, o.latest.Version)
 		if err != nil && !errors.Is(err, relwatch.ErrNotFound) {
-			return res, err
+			return err
 		}
 		res.Report.FromSource = diff.SourceOf(from)
 		res.Report.ToSource = diff.Source{Source: relwatch.SourceLive}
 	}
-	return res, nil
+	return nil
 }
 
 // parse is scraper.Parse with the page's options, giving a sealed snapshot
