@@ -30,6 +30,7 @@ var layers = map[string]int{
 	"archivecopy":  3, // a whole archive from one store to another
 	"relwatchtest": 3, // an in-memory relwatch.History for tests
 	"config":       3, // the config file, for every front end
+	"stores":       3, // an archive opened by its location, whichever engine
 	"serve":        4, // HTTP front end
 	"output":       4, // files and lines written for people and scripts
 	"scrapejob":    4, // the scrape job of scrape and watch: lock, run, report, notify

@@ -9,6 +9,7 @@ import (
 
 	"github.com/relwatch/relwatch/archivecopy"
 	"github.com/relwatch/relwatch/snapshots"
+	"github.com/relwatch/relwatch/stores"
 )
 
 func newArchiveCommand(g *globals) *cobra.Command {
@@ -48,12 +49,12 @@ func runArchiveCopy(ctx context.Context, g *globals, srcLoc, dstLoc string) erro
 	if srcLoc == dstLoc {
 		return usageError(fmt.Errorf("archive copy: SRC and DST are the same archive"))
 	}
-	src, err := openStore(ctx, srcLoc, false)
+	src, err := stores.Open(ctx, srcLoc, false)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	dstStore, err := openStore(ctx, dstLoc, true)
+	dstStore, err := stores.Open(ctx, dstLoc, true)
 	if err != nil {
 		return err
 	}

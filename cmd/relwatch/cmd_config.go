@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/relwatch/relwatch/stores"
 	"github.com/spf13/cobra"
 )
 
@@ -36,5 +37,5 @@ func runConfigCheck(g *globals) error {
 	if err != nil {
 		return err
 	}
-	return cfg.WriteEffective(g.io.Out, shownArchive(g.archivePath(cfg)), userAgent())
+	return cfg.WriteEffective(g.io.Out, stores.Shown(g.archivePath(cfg)), userAgent())
 }

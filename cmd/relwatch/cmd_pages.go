@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/history"
+	"github.com/relwatch/relwatch/stores"
 )
 
 func newPagesCommand(g *globals) *cobra.Command {
@@ -40,7 +41,7 @@ func runPages(ctx context.Context, g *globals, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	arc, err := openStore(ctx, g.archivePath(cfg), false)
+	arc, err := stores.Open(ctx, g.archivePath(cfg), false)
 	if err != nil {
 		return err
 	}

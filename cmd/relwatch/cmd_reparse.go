@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
+	"github.com/relwatch/relwatch/stores"
 	"github.com/relwatch/relwatch/track"
 )
 
@@ -45,7 +45,7 @@ func runReparse(ctx context.Context, g *globals, args []string, dryRun bool) (er
 	}
 	// Like every command that reads an archive, reparse never creates one:
 	// a missing file is refused (exit 4) before anything is written.
-	arc, err := openStore(ctx, g.archivePath(cfg), false)
+	arc, err := stores.Open(ctx, g.archivePath(cfg), false)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func runReparse(ctx context.Context, g *globals, args []string, dryRun bool) (er
 		// No writer lock: the rebuild is rolled back, so a running scrape
 		// neither blocks nor is blocked by a dry run.
 		defer arc.Close()
-		scratch, discard, err := dryRunStore(ctx, arc, g.archivePath(cfg))
+		scratch, discard, err := stores.ForDryRun(ctx, arc, g.archivePath(cfg))
 		if err != nil {
 			return err
 		}
@@ -61,7 +61,7 @@ func runReparse(ctx context.Context, g *globals, args []string, dryRun bool) (er
 		arc = scratch
 	} else {
 		arc.Close()
-		if arc, err = openStore(ctx, g.archivePath(cfg), true); err != nil {
+		if arc, err = stores.Open(ctx, g.archivePath(cfg), true); err != nil {
 			return err
 		}
 		defer closeArchive(arc, &err)
@@ -96,23 +96,4 @@ func runReparse(ctx context.Context, g *globals, args []string, dryRun bool) (er
 		fmt.Fprintf(g.io.Out, "%s: %d captures: %s %d versions as %d; rewritten %v; parser-only changes %v\n",
 			r.Page, r.Captures, verb, r.Before, r.After, r.Rewritten, r.ParserChanges)
 	})
-}
-
-// dryRunStore is where reparse --dry-run rebuilds: for a SQLite file, a
-// private read-write copy (the archive is open read-only); for PostgreSQL,
-// the archive itself opened for writing, as Reparse's dry run rolls its
-// one transaction back and so never changes it.
-func dryRunStore(ctx context.Context, arc relwatch.Store, location string) (relwatch.Store, func() error, error) {
-	if a, ok := arc.(*archive.Archive); ok {
-		scratch, discard, err := a.ScratchCopy(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		return scratch, discard, nil
-	}
-	rw, err := openStore(ctx, location, true)
-	if err != nil {
-		return nil, nil, err
-	}
-	return rw, rw.Close, nil
 }

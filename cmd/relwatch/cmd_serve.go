@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/serve"
+	"github.com/relwatch/relwatch/stores"
 )
 
 type serveOptions struct {
@@ -74,7 +75,7 @@ func runServe(ctx context.Context, g *globals, opts serveOptions) error {
 	if err != nil {
 		return err
 	}
-	arc, err := openStore(ctx, g.archivePath(cfg), false)
+	arc, err := stores.Open(ctx, g.archivePath(cfg), false)
 	if err != nil {
 		return err
 	}

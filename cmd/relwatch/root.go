@@ -17,6 +17,7 @@ import (
 	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/snapshots"
+	"github.com/relwatch/relwatch/stores"
 )
 
 // streams are a command's standard streams; tests pass buffers.
@@ -66,14 +67,14 @@ func (g *globals) openArchive(ctx context.Context) (relwatch.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return openStore(ctx, g.archivePath(cfg), false)
+	return stores.Open(ctx, g.archivePath(cfg), false)
 }
 
 // openArchiveAs opens the archive, for writing when write. When that creates a new archive
 // it says so (a warning, so that a mistyped --db in a cron line shows at
 // once instead of quietly starting a second history).
 func (g *globals) openArchiveAs(ctx context.Context, cfg config.Config, write bool) (relwatch.Store, error) {
-	arc, err := openStore(ctx, g.archivePath(cfg), write)
+	arc, err := stores.Open(ctx, g.archivePath(cfg), write)
 	if c, ok := arc.(interface{ Created() bool }); err == nil && ok && c.Created() {
 		g.log.Warn("created a new archive at "+arc.Path(), "archive", arc.Path())
 	}
@@ -232,3 +233,11 @@ func (g *globals) lockArchive(ctx context.Context, arc relwatch.Store, wait time
 	fmt.Fprintf(g.io.Err, "relwatch: archive %s is in use: waiting up to %s for %s\n", arc.Path(), wait, holder)
 	return arc.Lock(ctx, wait)
 }
+
+// dbEnv names the environment variable that gives the archive when --db
+// does not: a connection string's password need not then be in a file or
+// on a command line.
+const dbEnv = "RELWATCH_DB"
+
+// envArchive is $RELWATCH_DB, "" when unset.
+func envArchive() string { return os.Getenv(dbEnv) }
