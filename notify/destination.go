@@ -110,6 +110,11 @@ func AnyWants(dests []Destination, kind string) bool {
 	})
 }
 
+// WantsHealth reports whether one of dests may want stale or lag events.
+func WantsHealth(dests []Destination) bool {
+	return AnyWants(dests, relwatch.EventStale) || AnyWants(dests, relwatch.EventLag)
+}
+
 func cmpOrEvents(events []string) []string {
 	if len(events) == 0 {
 		return DefaultEvents

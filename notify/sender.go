@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -79,6 +80,33 @@ func (s *Sender) Deliver(ctx context.Context) ([]Outcome, error) {
 		}
 	}
 	return out, archiveErr
+}
+
+// DeliverAndLog is Deliver with a log line for each destination that
+// dropped events, could not be delivered to, or was delivered to; it
+// reports whether everything owed was delivered (or dropped).
+func (s *Sender) DeliverAndLog(ctx context.Context) (bool, error) {
+	if len(s.Destinations) == 0 || ctx.Err() != nil {
+		return true, nil
+	}
+	log := cmp.Or(s.Log, slog.Default())
+	outcomes, err := s.Deliver(ctx)
+	if err != nil {
+		return false, err
+	}
+	ok := true
+	for _, o := range outcomes {
+		if o.Dropped > 0 {
+			log.Warn("notifications dropped", "destination", o.Destination, "dropped", o.Dropped, "reason", fmt.Sprintf("older than notify_max_age (%s)", s.Policy.MaxAge))
+		}
+		if o.Err != nil {
+			ok = false
+			log.Warn("notifications not delivered; the next run tries again", "destination", o.Destination, "delivered", o.Delivered, "pending", o.Pending, "err", o.Err.Error())
+		} else if o.Delivered > 0 {
+			log.Info("notifications delivered", "destination", o.Destination, "delivered", o.Delivered)
+		}
+	}
+	return ok, nil
 }
 
 // archiveError marks an error of the archive, not of the destination.

@@ -1,9 +1,7 @@
 package scrapejob
 
 import (
-	"cmp"
 	"context"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -77,35 +75,14 @@ func settleReports(ctx context.Context, arc relwatch.Store, ids []string) error 
 // Deliver sends what the destinations are owed and logs what did not go;
 // it reports whether everything owed was delivered (or dropped).
 func Deliver(ctx context.Context, sender *notify.Sender) (bool, error) {
-	if len(sender.Destinations) == 0 || ctx.Err() != nil {
-		return true, nil
-	}
-	log := cmp.Or(sender.Log, slog.Default())
-	outcomes, err := sender.Deliver(ctx)
-	if err != nil {
-		return false, err
-	}
-	ok := true
-	for _, o := range outcomes {
-		if o.Dropped > 0 {
-			log.Warn("notifications dropped", "destination", o.Destination, "dropped", o.Dropped, "reason", fmt.Sprintf("older than notify_max_age (%s)", sender.Policy.MaxAge))
-		}
-		if o.Err != nil {
-			ok = false
-			log.Warn("notifications not delivered; the next run tries again", "destination", o.Destination, "delivered", o.Delivered, "pending", o.Pending, "err", o.Err.Error())
-		} else if o.Delivered > 0 {
-			log.Info("notifications delivered", "destination", o.Destination, "delivered", o.Delivered)
-		}
-	}
-	return ok, nil
+	return sender.DeliverAndLog(ctx)
 }
 
 // offerHealthEvents gives the outbox the stale and lag events of the
 // run's pages at now, when a destination may want them (working them out
 // reads every page's latest changes). A page the run checked is not stale.
 func offerHealthEvents(ctx context.Context, log *slog.Logger, cfg config.Config, arc relwatch.Store, targets []config.Target, results []track.Result, now time.Time) error {
-	d := cfg.Notify.Destinations
-	if !notify.AnyWants(d, relwatch.EventStale) && !notify.AnyWants(d, relwatch.EventLag) {
+	if !notify.WantsHealth(cfg.Notify.Destinations) {
 		return nil
 	}
 	keys := make([]snapshots.PageKey, len(targets))

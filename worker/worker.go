@@ -24,6 +24,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,7 +34,10 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/history"
+	"github.com/relwatch/relwatch/notify"
 	"github.com/relwatch/relwatch/postgres"
+	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
 )
 
@@ -63,7 +67,23 @@ type Options struct {
 	Log *slog.Logger
 	// AfterPage, when not nil, runs after each page is recorded.
 	AfterPage func(r track.Result)
+
+	// Notify, when it has destinations, delivers the outbox's events as
+	// watch does: after each host job, and every NotifyEvery (default a
+	// minute) for what a failed delivery left. One worker delivers at a
+	// time, holding the archive's writer lock (scrape's outbox lock on
+	// PostgreSQL too), so no event is sent twice by two workers.
+	Notify      *notify.Sender
+	NotifyEvery time.Duration
+	// StaleAfter and LagAfter judge a host's pages at the end of its job:
+	// the stale and lag events go to the outbox, when a destination of
+	// Notify may want them.
+	StaleAfter, LagAfter time.Duration
 }
+
+// notifyLockWait is how long a worker waits for another worker's (or a
+// scrape's) delivery to end before it leaves delivering to that one.
+const notifyLockWait = time.Minute
 
 // roundArgs is the job that starts a round.
 type roundArgs struct {
@@ -142,8 +162,28 @@ func Run(ctx context.Context, o Options) error {
 		byHost[h] = append(byHost[h], p)
 	}
 
+	kick, delivered := func() {}, func() {}
+	if o.Notify != nil && len(o.Notify.Destinations) > 0 {
+		if err := o.Notify.Subscribe(ctx, time.Now()); err != nil {
+			return err
+		}
+		kicks := make(chan struct{}, 1)
+		kick = func() {
+			select {
+			case kicks <- struct{}{}:
+			default: // a delivery is due already
+			}
+		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			deliverLoop(ctx, o, kicks)
+		}()
+		delivered = func() { <-done }
+	}
+
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &hostWorker{o: o, pages: byHost})
+	river.AddWorker(workers, &hostWorker{o: o, pages: byHost, kick: kick})
 	river.AddWorker(workers, &roundWorker{o: o, hosts: hosts})
 	periodic := river.NewPeriodicJob(o.Schedule, func() (river.JobArgs, *river.InsertOpts) {
 		return roundArgs{Round: roundOf(time.Now(), o.Every)}, nil
@@ -176,7 +216,46 @@ func Run(ctx context.Context, o Options) error {
 	// left.
 	stopCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	return client.StopAndCancel(stopCtx)
+	err = client.StopAndCancel(stopCtx)
+	delivered()
+	return err
+}
+
+// deliverLoop delivers what the destinations are owed whenever a job has
+// ended (kicks) and every NotifyEvery, until ctx is done.
+func deliverLoop(ctx context.Context, o Options, kicks <-chan struct{}) {
+	every := o.NotifyEvery
+	if every <= 0 {
+		every = time.Minute
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-kicks:
+		case <-tick.C:
+		}
+		deliver(ctx, o)
+	}
+}
+
+// deliver sends what is owed under the archive's writer lock: one sender
+// at a time across workers and scrapes. When another holds it for longer
+// than notifyLockWait, that one delivers.
+func deliver(ctx context.Context, o Options) {
+	unlock, err := o.Archive.Lock(ctx, notifyLockWait)
+	if err != nil {
+		if ctx.Err() == nil {
+			o.Log.Info("outbox in use by another worker or run: it delivers", "err", err.Error())
+		}
+		return
+	}
+	defer unlock()
+	if _, err := o.Notify.DeliverAndLog(ctx); err != nil {
+		o.Log.Warn("notifications: delivery failed; tried again after the next job", "err", err.Error())
+	}
 }
 
 // roundOf names the round that starts at t: t rounded down to every.
@@ -216,6 +295,7 @@ type hostWorker struct {
 	river.WorkerDefaults[hostArgs]
 	o     Options
 	pages map[string][]track.Page
+	kick  func() // asks for a delivery of the outbox
 }
 
 func (w *hostWorker) Work(ctx context.Context, job *river.Job[hostArgs]) error {
@@ -262,6 +342,10 @@ func (w *hostWorker) Work(ctx context.Context, job *river.Job[hostArgs]) error {
 	if err != nil {
 		return err
 	}
+	if ctx.Err() == nil {
+		w.offerHealthEvents(runCtx, job.Args.Host, todo, results)
+	}
+	w.kick()
 	for _, r := range results {
 		if r.Status == relwatch.StatusSkipped {
 			// Stopped before these pages (SIGTERM): fail the attempt so
@@ -270,6 +354,30 @@ func (w *hostWorker) Work(ctx context.Context, job *river.Job[hostArgs]) error {
 		}
 	}
 	return nil
+}
+
+// offerHealthEvents gives the outbox the stale and lag events of the
+// host's pages, when a destination may want them. A page checked in this
+// round (by this job, or before it by an earlier attempt) is not stale.
+func (w *hostWorker) offerHealthEvents(ctx context.Context, host string, todo []track.Page, results []track.Result) {
+	if w.o.Notify == nil || !notify.WantsHealth(w.o.Notify.Destinations) {
+		return
+	}
+	var keys, checked []snapshots.PageKey
+	for _, p := range w.pages[host] {
+		keys = append(keys, p.Key)
+		i := slices.IndexFunc(todo, func(t track.Page) bool { return t.Key == p.Key })
+		if i < 0 || (i < len(results) && results[i].Checked()) {
+			checked = append(checked, p.Key)
+		}
+	}
+	n, err := history.OfferHealthEvents(ctx, w.o.Archive, keys, checked, time.Now(), w.o.StaleAfter, w.o.LagAfter)
+	switch {
+	case err != nil:
+		w.o.Log.Warn("notifications: stale and lag events not written; the next job tries again", "host", host, "err", err.Error())
+	case n > 0:
+		w.o.Log.Info("stale or lagging pages to notify", "host", host, "events", n)
+	}
 }
 
 // HostJob is one host's job as --status shows it.

@@ -90,6 +90,7 @@ func runWorker(ctx context.Context, g *globals, opts workerOptions) error {
 	return worker.Run(ctx, worker.Options{
 		Archive: a, Pages: scrapejob.Pages(cfg, targets, userAgent()), Schedule: scheduleFunc(next), Every: period,
 		Lease: opts.lease, Parallel: opts.parallel, ID: fmt.Sprintf("%s/%d", host, os.Getpid()), Log: g.log,
+		Notify: scrapejob.NewSender(cfg, a, g.log), StaleAfter: cfg.StaleAfter, LagAfter: cfg.LagAfter,
 	})
 }
 
