@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -53,46 +50,5 @@ func runPages(ctx context.Context, g *globals, asJSON bool) error {
 	if asJSON {
 		return history.WriteJSON(g.io.Out, history.PageEntries(pages))
 	}
-	tw := tabwriter.NewWriter(g.io.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PAGE\tVERSION\tPAGE STAMP\tLAST CHECK (UTC)\tLAST SUCCESS (UTC)\tLAST CHANGE (UTC)\tHEALTH")
-	for _, h := range pages {
-		p := h.Status
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\n", p.Page, p.Latest, orDash(p.UpdatedRaw),
-			optTime(p.LastCheck), optTime(p.LastSuccess), optTime(p.LastChange), h.Health())
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	for _, h := range pages {
-		if h.Lag != "" {
-			fmt.Fprintf(g.io.Out, "lag: %s %s%s\n", h.Status.Page, h.Lag, stampsOf(pages, h.Status.Page.ID))
-		}
-	}
-	return nil
-}
-
-// stampsOf lists the declared stamps of every language of a page id:
-// " (stamps: en 14 Nov. 2026 10:05, fr 23 May. 2022 15:38)".
-func stampsOf(pages []history.PageHealth, id string) string {
-	var parts []string
-	for _, h := range pages {
-		if h.Status.Page.ID == id {
-			parts = append(parts, h.Status.Page.Lang+" "+orDash(h.Status.UpdatedRaw))
-		}
-	}
-	return " (stamps: " + strings.Join(parts, ", ") + ")"
-}
-
-func optTime(t *time.Time) string {
-	if t == nil {
-		return "-"
-	}
-	return history.ShortTime(*t)
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	return history.WritePagesTable(g.io.Out, pages)
 }

@@ -67,12 +67,8 @@ func runSearch(ctx context.Context, g *globals, query string, opts searchOptions
 	if opts.asJSON {
 		return history.WriteJSON(g.io.Out, history.SearchHits(hits))
 	}
-	for _, h := range hits {
-		where := h.Page
-		if len(h.Path) > 0 {
-			where += " › " + strings.Join(h.Path, " › ")
-		}
-		fmt.Fprintf(g.io.Out, "%s\n  %s: %s\n  in %s; first seen %s, last seen %s; %s\n\n", where, h.Kind, h.Text, history.VersionList(h.Versions), history.ShortTime(h.FirstSeen), history.ShortTime(h.LastSeen), history.VanishedText(h))
+	if err := history.WriteSearchText(g.io.Out, hits); err != nil {
+		return err
 	}
 	if len(hits) == 0 {
 		fmt.Fprintf(g.io.Err, "no match for %q\n", query)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -109,19 +107,5 @@ func workerStatus(ctx context.Context, g *globals, loc string) error {
 	if err != nil {
 		return err
 	}
-	if len(jobs) == 0 {
-		_, err := fmt.Fprintln(g.io.Out, "no worker has run on this archive yet")
-		return err
-	}
-	tw := tabwriter.NewWriter(g.io.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ROUND\tHOST\tSTATE\tATTEMPTS\tWORKERS\tFINISHED\tLAST ERROR")
-	for _, j := range jobs {
-		finished := "-"
-		if j.Finished != nil {
-			finished = j.Finished.UTC().Format(time.RFC3339)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", j.Round.Format(time.RFC3339), j.Host, j.State, j.Attempts,
-			strings.Join(j.Workers, ", "), finished, j.LastError)
-	}
-	return tw.Flush()
+	return worker.WriteStatus(g.io.Out, jobs)
 }
