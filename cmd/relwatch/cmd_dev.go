@@ -6,13 +6,9 @@ import (
 	"os"
 	"time"
 
-	"github.com/relwatch/relwatch"
-
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
-	"github.com/relwatch/relwatch/diff"
-	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
 )
 
@@ -66,9 +62,7 @@ func runGenArchive(ctx context.Context, g *globals, opts genArchiveOptions) erro
 	}
 	gen := archive.GenerateOptions{Pages: opts.pages, Versions: opts.versions, Seed: opts.seed}
 	if !opts.noDiff {
-		gen.Compare = func(old, new snapshots.Snapshot) relwatch.ChangeRecord {
-			return track.ChangeRecord(diff.Compare(old, new))
-		}
+		gen.Compare = track.Compare
 	}
 	start := time.Now()
 	stats, err := archive.Generate(ctx, g.dbFlag, gen)

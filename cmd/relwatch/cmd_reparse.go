@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/stores"
@@ -74,7 +75,7 @@ func runReparse(ctx context.Context, g *globals, args []string, dryRun bool) (er
 
 	var only *snapshots.PageKey
 	if len(args) == 1 {
-		key, err := resolvePage(ctx, arc, args[0])
+		key, err := history.ResolvePage(ctx, arc, args[0])
 		if err != nil {
 			return err
 		}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -61,12 +59,9 @@ line per request goes to stderr (--log-level info by default here).`,
 }
 
 func runServe(ctx context.Context, g *globals, opts serveOptions) error {
-	token, err := serveToken(opts)
+	token, err := serve.Token(opts.token, opts.tokenFile)
 	if err != nil {
 		return usageError(err)
-	}
-	if token != "" && len(token) < minTokenLen {
-		return usageError(fmt.Errorf("the auth token has %d characters: use at least %d (e.g. openssl rand -hex 16)", len(token), minTokenLen))
 	}
 	if err := serve.CheckBind(opts.addr, token); err != nil {
 		return usageError(err)
@@ -90,27 +85,3 @@ func runServe(ctx context.Context, g *globals, opts serveOptions) error {
 	fmt.Fprintf(g.io.Err, "relwatch serve: %s on http://%s/ (Ctrl-C to stop)\n", arc.Path(), ln.Addr())
 	return srv.Serve(ctx, ln)
 }
-
-// serveToken is the token from --auth-token or the first line of
-// --auth-token-file; "" when neither is given.
-func serveToken(opts serveOptions) (string, error) {
-	switch {
-	case opts.token != "" && opts.tokenFile != "":
-		return "", fmt.Errorf("give --auth-token or --auth-token-file, not both")
-	case opts.tokenFile != "":
-		data, err := os.ReadFile(opts.tokenFile)
-		if err != nil {
-			return "", fmt.Errorf("--auth-token-file: %w", err)
-		}
-		token, _, _ := strings.Cut(string(data), "\n")
-		token = strings.TrimSpace(token)
-		if token == "" {
-			return "", fmt.Errorf("--auth-token-file %s: the file is empty", opts.tokenFile)
-		}
-		return token, nil
-	}
-	return strings.TrimSpace(opts.token), nil
-}
-
-// minTokenLen keeps a guessable token from guarding the archive.
-const minTokenLen = 16

@@ -97,19 +97,12 @@ func (g *globals) openPage(ctx context.Context, ref string) (relwatch.Store, sna
 	if err != nil {
 		return nil, snapshots.PageKey{}, err
 	}
-	key, err := resolvePage(ctx, arc, ref)
+	key, err := history.ResolvePage(ctx, arc, ref)
 	if err != nil {
 		arc.Close()
 		return nil, key, err
 	}
 	return arc, key, nil
-}
-
-// resolvePage turns a PAGE argument into a page key known to the archive;
-// an id alone that the archive has in several languages is a usage error
-// (exit 2) naming the languages.
-func resolvePage(ctx context.Context, a relwatch.History, ref string) (snapshots.PageKey, error) {
-	return history.ResolvePage(ctx, a, ref)
 }
 
 func newRootCommand(io streams) *cobra.Command {
