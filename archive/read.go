@@ -256,7 +256,7 @@ func (a *Archive) someVersionsTx(ctx context.Context, tx *sql.Tx, page snapshots
 			return nil, fail(relwatch.ErrCorrupt, "version %d of %s has bad times", vi.Version, page)
 		}
 		if summary.Valid {
-			if vi.Summary, err = decodeSummary(summary.String); err != nil {
+			if vi.Summary, err = relwatch.DecodeSummary(summary.String); err != nil {
 				return nil, fail(relwatch.ErrCorrupt, "change into version %d of %s: bad summary", vi.Version, page)
 			}
 		}

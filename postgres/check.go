@@ -14,10 +14,11 @@ import (
 // Check verifies the whole archive in one read transaction, as the SQLite
 // archive's Check does: references between the tables, every raw body
 // re-hashed, every version's content hash recomputed, version numbering
-// and change rows, the captures' versions, every stored header set, and the
-// search index against the versions (and each block's tsvector against its
-// text). PostgreSQL checks its own pages and indexes as it reads them; a
-// damaged one is an error of the check. Problems come in a fixed order.
+// and change rows, version_facts against the tables it copies, the
+// captures' versions, every stored header set, and the search index
+// against the versions (and each block's tsvector against its text).
+// PostgreSQL checks its own pages and indexes as it reads them; a damaged
+// one is an error of the check. Problems come in a fixed order.
 func (a *Archive) Check(ctx context.Context) ([]relwatch.Problem, error) {
 	var probs []relwatch.Problem
 	add := func(kind, format string, args ...any) {
@@ -25,7 +26,7 @@ func (a *Archive) Check(ctx context.Context) ([]relwatch.Problem, error) {
 	}
 	err := a.readTx(ctx, "check archive", func(tx pgx.Tx) error {
 		for _, step := range []func(context.Context, pgx.Tx, reporter) error{
-			checkReferences, checkBodies, checkVersions, checkCaptures, checkSearchIndex, checkResponses,
+			checkReferences, checkBodies, checkVersions, checkVersionFacts, checkCaptures, checkSearchIndex, checkResponses,
 		} {
 			if err := step(ctx, tx, add); err != nil {
 				return err
@@ -40,6 +41,32 @@ func (a *Archive) Check(ctx context.Context) ([]relwatch.Problem, error) {
 }
 
 type reporter = func(kind, format string, args ...any)
+
+// checkVersionFacts compares version_facts, row for row, with what it
+// copies from versions, captures, responses and changes: the view
+// version_facts_computed, which its triggers also read.
+func checkVersionFacts(ctx context.Context, tx pgx.Tx, add reporter) error {
+	const have, want = `SELECT * FROM version_facts`, `SELECT * FROM version_facts_computed`
+	for _, q := range []struct{ what, sql string }{
+		{"is missing or stale in version_facts", want + " EXCEPT " + have},
+		{"in version_facts does not match versions, captures and changes", have + " EXCEPT " + want},
+	} {
+		err := eachRow(ctx, tx, `SELECT coalesce(p.id || '/' || p.lang, ''), d.version FROM (`+q.sql+`) d
+			LEFT JOIN pages p ON p.page_pk = d.page_pk ORDER BY p.id COLLATE "C", p.lang COLLATE "C", d.version`, func(r pgx.Rows) error {
+			var page string
+			var version int
+			if err := r.Scan(&page, &version); err != nil {
+				return err
+			}
+			add("version", "%s version %d %s", page, version, q.what)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // checkReferences looks for rows whose keys point nowhere. The foreign keys
 // prevent them, unless they were disabled (session_replication_role) while
