@@ -10,6 +10,12 @@ import (
 	"github.com/relwatch/relwatch"
 )
 
+// undoVersionFacts takes migration 005 back, for tests that make an
+// archive of an earlier schema from a new one.
+const undoVersionFacts = `DROP TABLE version_facts; DROP VIEW version_facts_computed CASCADE;
+	DROP FUNCTION version_facts_of_version, version_facts_of_change, version_facts_of_capture, version_facts_of_response CASCADE;
+	DROP FUNCTION version_facts_refresh`
+
 // factsArchive is an archive of one page with three versions, unchanged
 // checks between them and a suspect one, as log reads it.
 func factsArchive(t *testing.T) (*Archive, string) {
@@ -51,10 +57,7 @@ func TestVersionFactsMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Close()
-	exec(t, dsn, `DROP TABLE version_facts; DROP VIEW version_facts_computed CASCADE;
-		DROP FUNCTION version_facts_of_version, version_facts_of_change, version_facts_of_capture, version_facts_of_response CASCADE;
-		DROP FUNCTION version_facts_refresh;
-		UPDATE relwatch_meta SET value = '`+fmt.Sprint(SchemaVersion-1)+`' WHERE key = 'schema'`)
+	exec(t, dsn, undoVersionFacts+`; UPDATE relwatch_meta SET value = '`+fmt.Sprint(SchemaVersion-1)+`' WHERE key = 'schema'`)
 	b, err := Open(ctx, dsn, ReadWrite)
 	if err != nil {
 		t.Fatal(err)
