@@ -82,6 +82,7 @@ type Store interface {
 	History
 	Recorder
 	Outbox
+	OutboxMover
 	// Lock takes the archive's writer lock, waiting up to wait; it fails
 	// with a *LockedError when another run holds it.
 	Lock(ctx context.Context, wait time.Duration) (unlock func() error, err error)

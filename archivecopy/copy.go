@@ -7,7 +7,10 @@
 // A copy is resumable, not atomic: each page is copied in one transaction
 // of the destination and read back and compared with the source before the
 // next; a page the destination already has with the same history is
-// skipped, so running an interrupted copy again finishes it.
+// skipped, so running an interrupted copy again finishes it. The outbox
+// (the notifications' events and what became of each for each
+// destination) goes last, in one transaction, and is read back too; an
+// event the destination has already is kept as it is.
 package archivecopy
 
 import (
@@ -20,10 +23,17 @@ import (
 	"github.com/relwatch/relwatch/snapshots"
 )
 
+// Source is a store a copy can read.
+type Source interface {
+	relwatch.History
+	relwatch.OutboxMover
+}
+
 // Destination is a store a copy can write to.
 type Destination interface {
 	relwatch.History
 	relwatch.Loader
+	relwatch.OutboxMover
 }
 
 // Report says what a copy did.
@@ -33,6 +43,7 @@ type Report struct {
 	Skipped  int // pages the destination already had, with the same history
 	Captures int // captures copied
 	Versions int // versions copied
+	Events   int // outbox events copied, with their delivery states
 }
 
 // Progress is told after each page.
@@ -42,8 +53,8 @@ type Progress func(done, total int, page snapshots.PageKey)
 // the source's: the copy stops rather than mix the two.
 var ErrDiffers = errors.New("the destination has this page with another history")
 
-// Copy copies every page of src into dst.
-func Copy(ctx context.Context, src relwatch.History, dst Destination, progress Progress) (Report, error) {
+// Copy copies every page of src into dst, then its outbox.
+func Copy(ctx context.Context, src Source, dst Destination, progress Progress) (Report, error) {
 	var rep Report
 	pages, err := src.Pages(ctx)
 	if err != nil {
@@ -95,7 +106,64 @@ func Copy(ctx context.Context, src relwatch.History, dst Destination, progress P
 			progress(i+1, len(pages), ps.Page)
 		}
 	}
-	return rep, nil
+	var err2 error
+	rep.Events, err2 = copyOutbox(ctx, src, dst)
+	return rep, err2
+}
+
+// copyOutbox copies the outbox of src into dst and reads it back: every
+// event of src must be in dst, and one dst did not have before with the
+// same delivery states, so that nothing delivered is sent again and
+// nothing pending is lost.
+func copyOutbox(ctx context.Context, src, dst relwatch.OutboxMover) (int, error) {
+	d, err := src.DumpOutbox(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("read the outbox: %w", err)
+	}
+	before, err := dst.DumpOutbox(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("read the outbox in the destination: %w", err)
+	}
+	had := map[string]bool{}
+	for _, e := range before.Events {
+		had[e.Event.ID] = true
+	}
+	n, err := dst.LoadOutbox(ctx, d)
+	if err != nil {
+		return 0, fmt.Errorf("copy the outbox: %w", err)
+	}
+	after, err := dst.DumpOutbox(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("read the outbox back: %w", err)
+	}
+	got := map[string]relwatch.OutboxEntry{}
+	for _, e := range after.Events {
+		got[e.Event.ID] = e
+	}
+	for _, e := range d.Events {
+		g, ok := got[e.Event.ID]
+		want := e
+		if had[e.Event.ID] {
+			want.Deliveries = g.Deliveries // the destination's own states stand
+		}
+		same, err := sameEntry(g, want)
+		if err != nil {
+			return 0, err
+		}
+		if !ok || !same {
+			return 0, fmt.Errorf("outbox event %s (%s of %s) reads back differently from the destination than from the source", e.Event.ID, e.Event.Kind, e.Event.Page)
+		}
+	}
+	return n, nil
+}
+
+func sameEntry(a, b relwatch.OutboxEntry) (bool, error) {
+	ja, err := json.Marshal(a)
+	if err != nil {
+		return false, err
+	}
+	jb, err := json.Marshal(b)
+	return string(ja) == string(jb), err
 }
 
 // ReadPage reads one page's whole history from a store.

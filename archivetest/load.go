@@ -2,7 +2,10 @@ package archivetest
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/archivecopy"
@@ -26,6 +29,80 @@ func history(t *testing.T, a relwatch.Store) {
 		t.Fatal(err)
 	}
 	mustVersion(t, a, capture(kzFR, 0, "fr"), snap(kzFR, "12 Dec. 2017", "Sécurité."), nil)
+	outbox(t, a)
+}
+
+// outbox gives a store's outbox two destinations and events in every
+// delivery state: delivered, failed twice and pending, dropped, filtered,
+// never tried, and one added outside a check (stale).
+func outbox(t *testing.T, a relwatch.Store) {
+	ctx := context.Background()
+	for i, name := range []string{"desk", "hook"} {
+		if _, err := a.Subscribe(ctx, name, t0.Add(time.Duration(i-60)*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ids []string
+	for i := range 4 {
+		c := capture(kzFR, 40+i, "")
+		id := fmt.Sprintf("ev%d", i)
+		c.Events = []relwatch.Event{{ID: id, Kind: relwatch.EventFailed, Page: kzFR.String(), Created: t0.Add(time.Duration(i) * time.Second), Error: "HTTP 503"}}
+		if err := a.RecordFailure(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	last := t0.Add(-time.Hour)
+	if _, err := a.AddEvents(ctx, []relwatch.Event{{ID: "stale", Kind: relwatch.EventStale, Page: kzFR.String(), Created: t0.Add(time.Minute), LastSuccess: &last}}); err != nil {
+		t.Fatal(err)
+	}
+	at := t0.Add(2 * time.Minute)
+	for _, s := range []struct {
+		dest, id, state, why string
+	}{
+		{"desk", ids[0], relwatch.DeliveryDelivered, ""},
+		{"desk", ids[1], relwatch.DeliveryPending, "receiver answered 500"},
+		{"desk", ids[1], relwatch.DeliveryPending, "receiver answered 502"},
+		{"desk", ids[2], relwatch.DeliveryDropped, "older than notify_max_age (1h0m0s)"},
+		{"hook", ids[0], relwatch.DeliveryFiltered, ""},
+		{"hook", "stale", relwatch.DeliveryDelivered, ""},
+	} {
+		at = at.Add(time.Second)
+		if err := a.Settle(ctx, s.dest, []string{s.id}, relwatch.Delivery{State: s.state, Error: s.why, At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// outboxOf is what a store's outbox says, for comparing two stores.
+func outboxOf(t *testing.T, a relwatch.Store) string {
+	t.Helper()
+	ctx := context.Background()
+	d, err := a.DumpOutbox(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := a.OutboxStatus(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pending []relwatch.PendingEvent
+	for _, od := range d.Destinations {
+		p, err := a.Pending(ctx, od.Name, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pending = append(pending, p...)
+	}
+	b, err := json.Marshal(struct {
+		Dump    relwatch.OutboxDump
+		Status  []relwatch.DestinationStatus
+		Pending []relwatch.PendingEvent
+	}{d, st, pending})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // testLoadPageKeepsEverything copies a store into an empty one of the same
@@ -43,12 +120,18 @@ func testLoadPageKeepsEverything(t *testing.T, e Engine) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Pages != 2 || rep.Copied != 2 || rep.Skipped != 0 || rep.Captures != 10 {
+	if rep.Pages != 2 || rep.Copied != 2 || rep.Skipped != 0 || rep.Captures != 14 {
 		t.Errorf("report = %+v", rep)
 	}
 	want, got := mustDump(t, src), mustDump(t, dst)
 	if got != want {
 		t.Errorf("the copy answers differently:\n%s\nwant\n%s", got, want)
+	}
+	if rep.Events != 5 {
+		t.Errorf("%d outbox events copied, want 5", rep.Events)
+	}
+	if want, got := outboxOf(t, src), outboxOf(t, dst); got != want {
+		t.Errorf("the copy's outbox differs (a delivered event would be sent again, or a pending one lost):\n%s\nwant\n%s", got, want)
 	}
 	for _, q := range []string{"securite", "b", "y"} {
 		hs, _ := src.Search(ctx, q, nil)
@@ -59,8 +142,8 @@ func testLoadPageKeepsEverything(t *testing.T, e Engine) {
 	}
 	MustCheckClean(t, dst)
 	rep, err = archivecopy.Copy(ctx, src, dst.(archivecopy.Destination), nil)
-	if err != nil || rep.Copied != 0 || rep.Skipped != 2 {
-		t.Errorf("copy again = %+v, %v; want every page skipped", rep, err)
+	if err != nil || rep.Copied != 0 || rep.Skipped != 2 || rep.Events != 0 {
+		t.Errorf("copy again = %+v, %v; want every page and event skipped", rep, err)
 	}
 	// A page with another history in the destination stops the copy.
 	other := e.New(t)(t, true)

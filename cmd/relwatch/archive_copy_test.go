@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -73,30 +74,67 @@ func compareReads(t *testing.T, what string, want, got map[string]string) {
 }
 
 // TestArchiveCopyRoundTrip copies a file archive to PostgreSQL and back:
-// every read command answers byte for byte the same on all three, check
-// passes on each, and copying again skips every page.
+// every read command answers byte for byte the same on all three, and so
+// does notify status; check passes on each, and copying again skips every
+// page. The copy's outbox sends what was pending and nothing that was
+// delivered.
 func TestArchiveCopyRoundTrip(t *testing.T) {
 	dsn := postgres.TestDSN(t)
 	e := richArchive(t)
+	// A recovery, delivered to one destination and pending for the other.
+	t.Setenv("RELWATCH_TEST_SECRET", testSecret)
+	up, down := newReceiver(t, testSecret), newDownReceiver(t, testSecret)
+	cfg, err := os.ReadFile(e.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hooks := "notify_backoff: 1ms\n" + webhookYAML(up, "", "/up") + strings.TrimPrefix(webhookYAML(down, "", "/down"), "notify:\n")
+	if err := os.WriteFile(e.cfg, append([]byte(hooks), cfg...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.site.serve(200, "wayback/layout4-2022-en.html")
+	e.mustRun(0, "scrape")
+	if n := len(up.deliveries("/up")); n != 1 {
+		t.Fatalf("the recovery: %d deliveries, want 1", n)
+	}
 	want := readAll(t, e, e.db)
 	if len(want) < 16 {
 		t.Fatalf("only %d read commands: the archive is not rich enough", len(want))
 	}
+	want["notify status"] = e.mustRun(0, "--db", e.db, "notify", "status")
+	if !strings.Contains(want["notify status"], "hook-down    1 ") {
+		t.Fatalf("notify status before the copy:\n%s", want["notify status"])
+	}
 
 	out := e.mustRun(0, "archive", "copy", e.db, dsn)
-	if !strings.Contains(out, "copied 1 pages") || strings.Contains(out, password(t, dsn)) {
+	if !strings.Contains(out, "copied 1 pages") || strings.Contains(out, password(t, dsn)) || strings.Contains(out, " 0 notification events") {
 		t.Errorf("copy to PostgreSQL: %q", out)
 	}
-	compareReads(t, "SQLite → PostgreSQL", want, readAll(t, e, dsn))
+	readsOf := func(db string) map[string]string {
+		got := readAll(t, e, db)
+		got["notify status"] = e.mustRun(0, "--db", db, "notify", "status")
+		return got
+	}
+	compareReads(t, "SQLite → PostgreSQL", want, readsOf(dsn))
 	e.mustRun(0, "--db", dsn, "check")
 
 	back := filepath.Join(e.dir, "back.db")
 	e.mustRun(0, "archive", "copy", dsn, back)
-	compareReads(t, "PostgreSQL → SQLite", want, readAll(t, e, back))
+	compareReads(t, "PostgreSQL → SQLite", want, readsOf(back))
 	e.mustRun(0, "--db", back, "check")
 
-	if out := e.mustRun(0, "archive", "copy", e.db, dsn); !strings.Contains(out, "copied 0 pages") || !strings.Contains(out, "1 already there") {
+	if out := e.mustRun(0, "archive", "copy", e.db, dsn); !strings.Contains(out, "copied 0 pages") || !strings.Contains(out, "and 0 notification events") || !strings.Contains(out, "1 already there") {
 		t.Errorf("copy again: %q", out)
+	}
+
+	// The moved archive delivers the pending event, and only it.
+	down.up()
+	e.mustRun(0, "--db", back, "scrape")
+	if got := down.deliveries("/down"); len(got) != 1 || got[0].fields["event"] != "recovered" {
+		t.Errorf("the pending recovery after the move: %d deliveries", len(got))
+	}
+	if n := len(up.deliveries("/up")); n != 1 {
+		t.Errorf("the delivered recovery was sent again after the move: %d deliveries", n)
 	}
 }
 

@@ -85,7 +85,7 @@ func runArchiveCopy(ctx context.Context, g *globals, srcLoc, dstLoc string) erro
 	if err != nil {
 		return fmt.Errorf("archive copy from %s to %s: %w (pages copied so far are kept; run it again to go on)", src.Path(), dstStore.Path(), err)
 	}
-	_, err = fmt.Fprintf(g.io.Out, "copied %d pages (%d captures, %d versions) from %s to %s; %d already there\n",
-		rep.Copied, rep.Captures, rep.Versions, src.Path(), dstStore.Path(), rep.Skipped)
+	_, err = fmt.Fprintf(g.io.Out, "copied %d pages (%d captures, %d versions) and %d notification events from %s to %s; %d already there\n",
+		rep.Copied, rep.Captures, rep.Versions, rep.Events, src.Path(), dstStore.Path(), rep.Skipped)
 	return err
 }
