@@ -9,7 +9,9 @@
 //   - the export tree that history.PlanExport plans, written into a folder
 //     file by file, atomically and only when a file differs (WriteExport).
 //
-// What reaches a terminal goes through a SafeWriter, which writes control
+// The stderr log is NewLogger's (text on a terminal, JSON otherwise), and
+// what Go's libraries print through the log package joins it
+// (RouteStdlibLog). What reaches a terminal goes through a SafeWriter, which writes control
 // characters and bidirectional overrides from page text as visible
 // escapes.
 //

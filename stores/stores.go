@@ -6,6 +6,7 @@ package stores
 
 import (
 	"context"
+	"errors"
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/archive"
@@ -45,6 +46,39 @@ func Shown(location string) string {
 		return postgres.Redact(location)
 	}
 	return location
+}
+
+// ForReparse opens the archive at location for reparse, which never
+// creates one: a missing archive is refused before anything is written.
+// For a dry run it is a store to rebuild in and roll back (ForDryRun),
+// without the writer lock, so that a running scrape neither blocks nor is
+// blocked by it; otherwise the archive itself, read-write, under its
+// writer lock. done releases what ForReparse took; its error is the
+// archive's final write-back (a dry run's is always nil: nothing of it is
+// kept).
+func ForReparse(ctx context.Context, location string, dryRun bool) (arc relwatch.Store, done func() error, err error) {
+	ro, err := Open(ctx, location, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	if dryRun {
+		scratch, discard, err := ForDryRun(ctx, ro, location)
+		if err != nil {
+			ro.Close()
+			return nil, nil, err
+		}
+		return scratch, func() error { discard(); ro.Close(); return nil }, nil
+	}
+	ro.Close()
+	rw, err := Open(ctx, location, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	unlock, err := rw.Lock(ctx, 0)
+	if err != nil {
+		return nil, nil, errors.Join(err, rw.Close())
+	}
+	return rw, func() error { unlock(); return rw.Close() }, nil
 }
 
 // ForDryRun is where a dry run that writes and rolls back (reparse

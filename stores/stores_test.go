@@ -50,3 +50,44 @@ func TestShown(t *testing.T) {
 		t.Errorf("Shown of a file: %q", got)
 	}
 }
+
+// TestForReparse: reparse never creates an archive; the real run holds
+// the writer lock until done, a dry run does not take it.
+func TestForReparse(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "relwatch.db")
+	if _, _, err := ForReparse(ctx, path, false); !errors.Is(err, relwatch.ErrNoArchive) {
+		t.Fatalf("reparse of a missing archive: %v, want ErrNoArchive", err)
+	}
+	rw, err := Open(ctx, path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rw.Close()
+	_, done, err := ForReparse(ctx, path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rw.Lock(ctx, 0); !errors.Is(err, relwatch.ErrUnusable) {
+		t.Errorf("while reparse runs, another writer locks: %v", err)
+	}
+	if err := done(); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := rw.Lock(ctx, 0)
+	if err != nil {
+		t.Fatalf("after reparse, the lock is still held: %v", err)
+	}
+	// A dry run while another process holds the lock.
+	arc, done, err := ForReparse(ctx, path, true)
+	if err != nil {
+		t.Fatalf("dry run under another's lock: %v", err)
+	}
+	if arc.Path() == path {
+		t.Errorf("the dry run works in the archive itself")
+	}
+	if err := done(); err != nil {
+		t.Fatal(err)
+	}
+	unlock()
+}

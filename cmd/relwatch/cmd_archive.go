@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archivecopy"
+	"github.com/relwatch/relwatch/output"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/stores"
 )
@@ -70,7 +71,7 @@ func runArchiveCopy(ctx context.Context, g *globals, srcLoc, dstLoc string) erro
 	defer unlock()
 
 	var progress archivecopy.Progress
-	if isTerminal(g.io.Err) {
+	if output.IsTerminal(g.io.Err) {
 		progress = func(done, total int, page snapshots.PageKey) {
 			fmt.Fprintf(g.io.Err, "\rcopied %d/%d pages (%s)\x1b[K", done, total, page)
 			if done == total {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/relwatch/relwatch/output"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
@@ -121,7 +122,7 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 	}
 
 	var progress func(i int, c scraper.WaybackCapture, status string)
-	if isTerminal(g.io.Err) {
+	if output.IsTerminal(g.io.Err) {
 		progress = func(i int, c scraper.WaybackCapture, status string) {
 			fmt.Fprintf(g.io.Err, "[%d/%d] %s %s %s\n", i+1, len(todo), c.Time.Format(time.DateOnly), cfg.Redact.URL(c.Original), status)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/relwatch/relwatch"
@@ -44,34 +45,11 @@ func runReparse(ctx context.Context, g *globals, args []string, dryRun bool) (er
 	if err != nil {
 		return err
 	}
-	// Like every command that reads an archive, reparse never creates one:
-	// a missing file is refused (exit 4) before anything is written.
-	arc, err := stores.Open(ctx, g.archivePath(cfg), false)
+	arc, done, err := stores.ForReparse(ctx, g.archivePath(cfg), dryRun)
 	if err != nil {
 		return err
 	}
-	if dryRun {
-		// No writer lock: the rebuild is rolled back, so a running scrape
-		// neither blocks nor is blocked by a dry run.
-		defer arc.Close()
-		scratch, discard, err := stores.ForDryRun(ctx, arc, g.archivePath(cfg))
-		if err != nil {
-			return err
-		}
-		defer discard()
-		arc = scratch
-	} else {
-		arc.Close()
-		if arc, err = stores.Open(ctx, g.archivePath(cfg), true); err != nil {
-			return err
-		}
-		defer closeArchive(arc, &err)
-		unlock, err := arc.Lock(ctx, 0)
-		if err != nil {
-			return err
-		}
-		defer unlock()
-	}
+	defer func() { err = errors.Join(err, done()) }()
 
 	var only *snapshots.PageKey
 	if len(args) == 1 {

@@ -94,7 +94,7 @@ func (g *globals) scrapeJob(cfg config.Config, targets []config.Target, opts scr
 		ReportDir: opts.reportDir, Summary: output.SummaryPath(opts.summary), JSON: opts.json,
 		Out: g.io.Out, Log: g.log,
 	}
-	if isTerminal(g.io.Err) {
+	if output.IsTerminal(g.io.Err) {
 		job.Progress = g.io.Err
 	}
 	return job

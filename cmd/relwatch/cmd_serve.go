@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/relwatch/relwatch/output"
 	"github.com/relwatch/relwatch/serve"
 	"github.com/relwatch/relwatch/stores"
 )
@@ -42,7 +43,7 @@ line per request goes to stderr (--log-level info by default here).`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !cmd.Flags().Changed("log-level") {
-				logger, err := newLogger(g.io.Err, "info", g.logFormat)
+				logger, err := output.NewLogger(g.io.Err, "info", g.logFormat)
 				if err != nil {
 					return usageError(err)
 				}

@@ -2,32 +2,12 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"log"
-	"log/slog"
 	"net"
 	"strings"
 	"testing"
 )
-
-// TestRouteStdlibLog: what a library prints through the standard log
-// package becomes a warning of relwatch's own logger.
-func TestRouteStdlibLog(t *testing.T) {
-	prevFlags, prevOut := log.Flags(), log.Writer()
-	t.Cleanup(func() { log.SetFlags(prevFlags); log.SetOutput(prevOut) })
-	var buf bytes.Buffer
-	routeStdlibLog(slog.New(slog.NewJSONHandler(&buf, nil)))
-	log.Printf("Unsolicited response received on idle HTTP channel starting with %q", "<p>")
-	var rec struct{ Level, Msg string }
-	if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
-		t.Fatalf("not one JSON record: %q (%v)", buf.String(), err)
-	}
-	if rec.Level != "WARN" || !strings.HasPrefix(rec.Msg, "Unsolicited response") {
-		t.Errorf("record %+v", rec)
-	}
-}
 
 // shortContentLength serves every request a page whose Content-Length is
 // shorter than the body it sends, as a broken server or proxy does; Go's

@@ -16,6 +16,7 @@ import (
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/history"
+	"github.com/relwatch/relwatch/output"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/stores"
 )
@@ -28,7 +29,7 @@ type streams struct {
 
 // colorOut reports whether stdout is a terminal that wants colour.
 func (s streams) colorOut() bool {
-	return isTerminal(s.Out) && os.Getenv("NO_COLOR") == ""
+	return output.IsTerminal(s.Out) && os.Getenv("NO_COLOR") == ""
 }
 
 // globals are the flags every command takes, and what they resolve to.
@@ -136,12 +137,12 @@ page has one language.`,
 			if err := refuseNegativeDurations(cmd); err != nil {
 				return usageError(err)
 			}
-			logger, err := newLogger(io.Err, g.logLevel, g.logFormat)
+			logger, err := output.NewLogger(io.Err, g.logLevel, g.logFormat)
 			if err != nil {
 				return usageError(err)
 			}
 			g.log = logger
-			routeStdlibLog(logger)
+			output.RouteStdlibLog(logger)
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },

@@ -1,4 +1,4 @@
-package main
+package output
 
 import (
 	"fmt"
@@ -7,20 +7,19 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/relwatch/relwatch/output"
 	"golang.org/x/term"
 )
 
-// newLogger builds the stderr logger: text on a terminal, JSON otherwise
+// NewLogger builds the stderr logger: text on a terminal, JSON otherwise
 // (cron mail and CI logs), unless --log-format says which.
-func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+func NewLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
 	}
 	if format == "" {
 		format = "json"
-		if isTerminal(w) {
+		if IsTerminal(w) {
 			format = "text"
 		}
 	}
@@ -34,17 +33,19 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 	return nil, fmt.Errorf("--log-format %q: want text or json", format)
 }
 
-// routeStdlibLog sends what Go's own libraries print through the standard
+// RouteStdlibLog sends what Go's own libraries print through the standard
 // log package — net/http's "Unsolicited response received on idle HTTP
 // channel" after a too-short Content-Length, for one — to logger as
 // warnings, so that --log-format json stays JSON.
-func routeStdlibLog(logger *slog.Logger) {
+func RouteStdlibLog(logger *slog.Logger) {
 	log.SetFlags(0)
 	log.SetOutput(slog.NewLogLogger(logger.Handler(), slog.LevelWarn).Writer())
 }
 
-func isTerminal(w io.Writer) bool {
-	if s, ok := w.(*output.SafeWriter); ok {
+// IsTerminal reports whether w (or the writer a SafeWriter writes to) is
+// a terminal.
+func IsTerminal(w io.Writer) bool {
+	if s, ok := w.(*SafeWriter); ok {
 		w = s.Unwrap()
 	}
 	f, ok := w.(*os.File)
