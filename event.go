@@ -16,11 +16,14 @@ const (
 	EventRecovered = "recovered" // the first good check after a failure streak
 	EventStale     = "stale"     // a page with no good check for longer than stale_after: once per streak
 	EventLag       = "lag"       // a language behind a sibling language for longer than lag_after: once per episode
+	EventRemoved   = "removed"   // the check that made the page removed (see Removal)
+	EventRestored  = "restored"  // the first good check after the page was removed
 	EventTest      = "test"      // a sample event, sent by `notify test`; never stored
 )
 
 // Event is something a check found that people may want to be told: a new
-// or changed version, the start or the end of a failure streak. The Record
+// or changed version, the start or the end of a failure streak, the page's
+// removal or its restoration. The Record
 // methods of a Store write the events of a check (Capture.Events) to its
 // outbox in the check's own transaction, so that an event exists exactly
 // when its check does; senders then deliver it from there. Its JSON form
@@ -68,6 +71,13 @@ type Event struct {
 	Ahead        string     `json:"ahead,omitempty"`
 	AheadChanged *time.Time `json:"ahead_changed,omitempty"`
 	Lag          string     `json:"lag,omitempty"`
+
+	// Of a removal, and of the restoration that ended it: since when the
+	// page was gone (the first check that said so), and why (its error
+	// kind, its HTTP status, "HTTP 404 Not Found").
+	RemovedSince *time.Time `json:"removed_since,omitempty"`
+	Status       int        `json:"status,omitempty"`
+	Reason       string     `json:"reason,omitempty"`
 }
 
 // EventID is the stable id of the event of kind about page produced by a

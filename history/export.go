@@ -166,6 +166,10 @@ func PlanExportView(ctx context.Context, arc relwatch.Reader, opts ExportOptions
 		nameOf[keyOf(c)] = names[i]
 	}
 
+	removals, err := LoadRemovals(ctx, arc, pages)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
 	inFeed := changes
 	if opts.FeedLimit > 0 && len(inFeed) > opts.FeedLimit {
 		inFeed = inFeed[:opts.FeedLimit]
@@ -176,7 +180,7 @@ func PlanExportView(ctx context.Context, arc relwatch.Reader, opts ExportOptions
 	}
 	feed, err := BuildFeed(inFeed, FeedOptions{
 		ID: id, Title: FeedTitle(pages), Fallback: NewestChange(pages),
-		Links: feedLinks(opts.BaseURL),
+		Links: feedLinks(opts.BaseURL), Removals: removals, Limit: opts.FeedLimit,
 		// A reader opens the change's HTML page; the Markdown is the same
 		// report for GitHub, and the page itself is related.
 		EntryLinks: func(c ChangeEntry) []Link {
@@ -194,7 +198,7 @@ func PlanExportView(ctx context.Context, arc relwatch.Reader, opts ExportOptions
 	if err := WriteFeed(&xmlBuf, feed); err != nil {
 		return nil, err
 	}
-	files = append(files, ExportFile{ExportFeed, xmlBuf.Bytes()}, ExportFile{ExportIndex, exportReadme(pages, latest, changes, names)})
+	files = append(files, ExportFile{ExportFeed, xmlBuf.Bytes()}, ExportFile{ExportIndex, exportReadme(pages, latest, changes, names, removals)})
 
 	seen := map[string]bool{}
 	for _, f := range files {
@@ -260,7 +264,7 @@ func feedLinks(baseURL string) []Link {
 
 // exportReadme is the index of the export: every page with its version,
 // stamp and snapshot files, then the latest changes.
-func exportReadme(pages []relwatch.PageStatus, latest []snapshots.Snapshot, changes []ChangeEntry, names []string) []byte {
+func exportReadme(pages []relwatch.PageStatus, latest []snapshots.Snapshot, changes []ChangeEntry, names []string, removals []RemovalEntry) []byte {
 	var b bytes.Buffer
 	b.WriteString("# relwatch export\n\n")
 	b.WriteString("Written by `relwatch export` from the archive: every file here is rewritten by the next export, so edit nothing by hand. ")
@@ -276,15 +280,26 @@ func exportReadme(pages []relwatch.PageStatus, latest []snapshots.Snapshot, chan
 			snapshotPath(p.Page, "md"), snapshotPath(p.Page, "json"))
 	}
 	b.WriteString("\n## Last changes\n\n")
-	if len(changes) == 0 {
+	if len(changes)+len(removals) == 0 {
 		b.WriteString("None yet.\n")
 	}
-	for i, c := range changes {
-		if i == exportReadmeMax {
-			fmt.Fprintf(&b, "\n…and %d earlier, in [changes/](changes/) and the [feed](feed.atom).\n", len(changes)-i)
+	// Changes and removals by date, newest first; a removal links to the
+	// page, having no change file.
+	ci, ri := 0, 0
+	for n := 0; ci < len(changes) || ri < len(removals); n++ {
+		if n == exportReadmeMax {
+			fmt.Fprintf(&b, "\n…and %d earlier, in [changes/](changes/) and the [feed](feed.atom).\n", len(changes)-ci+len(removals)-ri)
 			break
 		}
-		fmt.Fprintf(&b, "- %s UTC: [%s](%s)\n", ShortTime(c.At), snapshots.EscapeMarkdown(c.Title()), names[i]+".md")
+		if ri < len(removals) && (ci == len(changes) || removals[ri].At.After(changes[ci].At)) {
+			r := removals[ri]
+			fmt.Fprintf(&b, "- %s UTC: [%s](%s)\n", ShortTime(r.At), snapshots.EscapeMarkdown(r.Title()), linkTarget(r.URL))
+			ri++
+			continue
+		}
+		c := changes[ci]
+		fmt.Fprintf(&b, "- %s UTC: [%s](%s)\n", ShortTime(c.At), snapshots.EscapeMarkdown(c.Title()), names[ci]+".md")
+		ci++
 	}
 	b.WriteString("\nAtom feed of the changes: [feed.atom](feed.atom).\n")
 	return b.Bytes()

@@ -240,19 +240,22 @@ type FeedOptions struct {
 	// Fallback is the feed's <updated> when there is no change: an archive
 	// date, never the time of the run.
 	Fallback time.Time
+	// Removals are the pages' removed and restored entries (newest first),
+	// listed with the changes by their dates, linked to the page.
+	Removals []RemovalEntry
+	// Limit, when not 0, keeps the newest Limit entries of changes and
+	// removals together.
+	Limit int
 }
 
-// BuildFeed makes the Atom feed of changes (already newest first). The
-// feed's <updated> is the newest change's time.
+// BuildFeed makes the Atom feed of changes (already newest first) and of
+// opts.Removals. The feed's <updated> is the newest entry's time.
 func BuildFeed(changes []ChangeEntry, opts FeedOptions) (Feed, error) {
-	updated := opts.Fallback
-	if len(changes) > 0 {
-		updated = changes[0].At
+	type dated struct {
+		at    time.Time
+		entry atomEntry
 	}
-	f := Feed{
-		Lang: "en", ID: opts.ID, Title: opts.Title, Updated: atomTime(updated),
-		Author: atomPerson{Name: "relwatch"}, Links: opts.Links,
-	}
+	var entries []dated
 	ropts := RenderOptions()
 	ropts.Fragment = true
 	for _, c := range changes {
@@ -264,13 +267,38 @@ func BuildFeed(changes []ChangeEntry, opts FeedOptions) (Feed, error) {
 		if opts.EntryLinks != nil {
 			links = opts.EntryLinks(c)
 		}
-		f.Entries = append(f.Entries, atomEntry{
+		entries = append(entries, dated{c.At, atomEntry{
 			Lang: c.Page.Lang, ID: c.ID(), Title: c.Title(), Updated: atomTime(c.At), Links: links,
 			Summary: atomText{Type: "text", Body: changeSummary(c)},
 			// The change report as HTML, which feed readers show as such
 			// (insertions underlined, deletions struck through).
 			Content: atomBlock{Type: "html", Body: xmlSafe(content.String())},
-		})
+		}})
+	}
+	for _, r := range opts.Removals {
+		entries = append(entries, dated{r.At, atomEntry{
+			Lang: r.Page.Lang, ID: r.ID(), Title: r.Title(), Updated: atomTime(r.At),
+			Links:   []Link{{Rel: "alternate", Href: r.URL, Type: "text/html"}},
+			Summary: atomText{Type: "text", Body: r.Summary()},
+			Content: atomBlock{Type: "html", Body: xmlSafe(r.HTML())},
+		}})
+	}
+	// Both lists are newest first; a stable sort keeps a change before a
+	// removal of the same instant.
+	slices.SortStableFunc(entries, func(a, b dated) int { return b.at.Compare(a.at) })
+	if opts.Limit > 0 && len(entries) > opts.Limit {
+		entries = entries[:opts.Limit]
+	}
+	updated := opts.Fallback
+	if len(entries) > 0 {
+		updated = entries[0].at
+	}
+	f := Feed{
+		Lang: "en", ID: opts.ID, Title: opts.Title, Updated: atomTime(updated),
+		Author: atomPerson{Name: "relwatch"}, Links: opts.Links,
+	}
+	for _, e := range entries {
+		f.Entries = append(f.Entries, e.entry)
 	}
 	return f, nil
 }
@@ -382,8 +410,13 @@ func ReadFeed(ctx context.Context, r relwatch.History, q FeedQuery) (Feed, error
 		if err != nil {
 			return err
 		}
+		removals, err := LoadRemovals(ctx, v, pages)
+		if err != nil {
+			return err
+		}
 		feed, err = BuildFeed(changes, FeedOptions{
 			ID: id, Title: FeedTitle(pages), Fallback: NewestChange(pages), Links: q.Links, EntryLinks: q.EntryLinks,
+			Removals: removals, Limit: q.Limit,
 		})
 		return err
 	})

@@ -19,6 +19,9 @@ func WriteLogJSON(out io.Writer, entries []LogEntry) error {
 		return WriteJSON(out, entries) // LogEntry has fields appendLogEntry does not write
 	}
 	for _, e := range entries {
+		if e.Removals == nil || len(e.Removals) > 0 {
+			return WriteJSON(out, entries) // rare: a page that was removed
+		}
 		if !jsonTimeOK(e.FirstSeen) || !jsonTimeOK(e.LastSeen) || (e.ChangedAfter != nil && !jsonTimeOK(*e.ChangedAfter)) {
 			return WriteJSON(out, entries) // let encoding/json say what is wrong
 		}
@@ -51,7 +54,7 @@ func WriteLogJSON(out io.Writer, entries []LogEntry) error {
 // WriteLogJSON fall back to encoding/json (and TestLogJSONFastPath fail).
 var logJSONFields = []string{"version", "content_hash", "first_seen", "last_seen", "checks", "updated_raw",
 	"updated_on", "updated_at", "parser_version", "changed_after", "summary", "stamp_only",
-	"parser_change", "suspect", "came_back_to", "source", "original_url", "origin"}
+	"parser_change", "suspect", "came_back_to", "source", "original_url", "origin", "removals"}
 
 var logJSONFieldsKnown = func() bool {
 	t := reflect.TypeFor[LogEntry]()
@@ -169,6 +172,9 @@ func appendLogEntry(b []byte, e *LogEntry) []byte {
 	optStr("original_url", e.OriginalURL)
 	next()
 	optStr("origin", e.Origin)
+	next()
+	field("removals") // WriteLogJSON leaves entries with removals to encoding/json
+	b = append(b, "[]"...)
 	return append(b, "\n  }"...)
 }
 

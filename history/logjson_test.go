@@ -29,7 +29,7 @@ func TestLogJSONMatchesEncodingJSON(t *testing.T) {
 			Version: i + 1, ContentHash: "sha256:" + pick(), FirstSeen: at.Add(time.Duration(i) * 90 * time.Minute),
 			LastSeen: at.Add(time.Duration(i)*90*time.Minute + time.Duration(rng.IntN(1e9))), Checks: rng.IntN(40),
 			UpdatedRaw: opt(), UpdatedOn: opt(), UpdatedAt: opt(), ParserVersion: rng.IntN(9),
-			StampOnly: rng.IntN(2) == 0, ParserChange: rng.IntN(2) == 0, Source: pick(),
+			StampOnly: rng.IntN(2) == 0, ParserChange: rng.IntN(2) == 0, Source: pick(), Removals: []RemovalView{},
 		}
 		if rng.IntN(2) == 0 {
 			w := e.FirstSeen.Add(-time.Hour).In(time.FixedZone("", 2*3600))

@@ -3,18 +3,21 @@ package history
 import (
 	"io"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/relwatch/relwatch"
 )
 
 // WriteLogTable writes the text table of `relwatch log`: one row per
-// version, with ChangeLine last. It lays the columns out as
+// version, with ChangeLine last, and after a version a row for each time
+// the page was removed while it was the latest (removals, from Removals)
+// and for its restoration, dated by the check that says so. It lays the columns out as
 // text/tabwriter would (cells padded to the widest in their column plus
 // two spaces, widths in runes, the last column as is) but formats each
 // row straight into one buffer: on a page with thousands of versions,
 // fmt and tabwriter were most of log's own time.
-func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo) error {
+func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo, removals []relwatch.Removal) error {
 	const cols = 5 // aligned columns; CHANGE, the last, is not padded
 	header := [cols + 1]string{"VERSION", "FIRST SEEN (UTC)", "LAST SEEN (UTC)", "CHECKS", "PAGE STAMP", "CHANGE"}
 	var width [cols]int
@@ -23,10 +26,39 @@ func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo) error {
 	}
 	// Rows, each cell an end offset into buf.
 	buf := make([]byte, 0, len(versions)*128)
-	ends := make([][cols + 1]int, len(versions))
+	ends := make([][cols + 1]int, 0, len(versions)+2*len(removals))
 	back := cameBack(versions)
+	during := removalsByVersion(versions, removals)
+	measure := func(row *[cols + 1]int, start int) {
+		for j := range cols {
+			w := row[j] - start
+			if !isASCII(buf[start:row[j]]) {
+				w = utf8.RuneCount(buf[start:row[j]])
+			}
+			width[j] = max(width[j], w)
+			start = row[j]
+		}
+	}
+	// eventRow is a removed or restored row: its time, then its line.
+	eventRow := func(at time.Time, line func([]byte) []byte) {
+		var row [cols + 1]int
+		start := len(buf)
+		buf = append(buf, '-')
+		row[0] = len(buf)
+		buf = appendShortTime(buf, at)
+		row[1] = len(buf)
+		for j := 2; j < cols; j++ {
+			buf = append(buf, '-')
+			row[j] = len(buf)
+		}
+		buf = line(buf)
+		row[cols] = len(buf)
+		measure(&row, start)
+		ends = append(ends, row)
+	}
 	for i, v := range versions {
-		row := &ends[i]
+		ends = append(ends, [cols + 1]int{})
+		row := &ends[len(ends)-1]
 		start := len(buf)
 		buf = strconv.AppendInt(buf, int64(v.Version), 10)
 		row[0] = len(buf)
@@ -48,13 +80,12 @@ func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo) error {
 		}
 		buf = appendChangeLine(buf, v, prev, back[i])
 		row[5] = len(buf)
-		for j := range cols {
-			w := row[j] - start
-			if !isASCII(buf[start:row[j]]) {
-				w = utf8.RuneCount(buf[start:row[j]])
+		measure(row, start)
+		for _, r := range during[i] {
+			eventRow(r.Since, func(b []byte) []byte { return append(b, RemovedLine(r)...) })
+			if r.Restored != nil {
+				eventRow(*r.Restored, func(b []byte) []byte { return appendRestoredLine(b, r) })
 			}
-			width[j] = max(width[j], w)
-			start = row[j]
 		}
 	}
 	const padding = 2

@@ -103,7 +103,7 @@ func TestLogTableMatchesTabwriter(t *testing.T) {
 	}
 	for _, n := range []int{0, 1, 2, len(versions)} {
 		var b strings.Builder
-		if err := WriteLogTable(&b, versions[:n]); err != nil {
+		if err := WriteLogTable(&b, versions[:n], nil); err != nil {
 			t.Fatal(err)
 		}
 		if want := refLogTable(versions[:n]); b.String() != want {
@@ -124,7 +124,7 @@ func TestLogTableSaysWhatTheStampDid(t *testing.T) {
 		{Version: 3, FirstSeen: at(3), LastSeen: at(3), Summary: stamp, StampOnly: true},
 	}
 	var b strings.Builder
-	if err := WriteLogTable(&b, versions); err != nil {
+	if err := WriteLogTable(&b, versions, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"1 stamp went backwards", "1 stamp removed"} {

@@ -287,7 +287,7 @@ func TestLogAndSearchViews(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := LogEntries(versions)
+	log := LogEntries(versions, nil)
 	if len(log) != 4 || log[0].UpdatedRaw == nil || *log[0].UpdatedRaw != "1 Nov. 2026" || log[0].ChangedAfter != nil || log[3].Source != "wayback" {
 		t.Errorf("log entries: %+v", log)
 	}

@@ -53,12 +53,17 @@ type LogEntry struct {
 	Source      string  `json:"source"`       // live, wayback or import
 	OriginalURL *string `json:"original_url"` // the URL as captured, for wayback and import; null for live
 	Origin      *string `json:"origin"`       // the replay URL or file the bytes were read from; null for live
+	// Removals are the times the page was removed while this was its
+	// latest version (see relwatch.Removal), oldest first; [] when none.
+	Removals []RemovalView `json:"removals"`
 }
 
-// LogEntries is the `log --json` view of a page's versions.
-func LogEntries(versions []relwatch.VersionInfo) []LogEntry {
+// LogEntries is the `log --json` view of a page's versions, with the
+// removals found in its checks (Removals) under the versions they ended.
+func LogEntries(versions []relwatch.VersionInfo, removals []relwatch.Removal) []LogEntry {
 	entries := make([]LogEntry, len(versions))
 	back := cameBack(versions)
+	during := removalsByVersion(versions, removals)
 	for i, v := range versions {
 		entries[i] = LogEntry{
 			Version: v.Version, ContentHash: v.ContentHash, FirstSeen: snapshots.JSONTime(v.FirstSeen), LastSeen: snapshots.JSONTime(v.LastSeen),
@@ -69,8 +74,28 @@ func LogEntries(versions []relwatch.VersionInfo) []LogEntry {
 		if back[i] != 0 {
 			entries[i].CameBackTo = &back[i]
 		}
+		entries[i].Removals = []RemovalView{}
+		for _, r := range during[i] {
+			entries[i].Removals = append(entries[i].Removals, removalView(r))
+		}
 	}
 	return entries
+}
+
+// removalsByVersion puts each removal under the version that was the
+// page's latest when it went: the last one first seen before it.
+func removalsByVersion(versions []relwatch.VersionInfo, removals []relwatch.Removal) [][]relwatch.Removal {
+	out := make([][]relwatch.Removal, len(versions))
+	for _, r := range removals {
+		i := len(versions) - 1
+		for i > 0 && versions[i].FirstSeen.After(r.Since) {
+			i--
+		}
+		if i >= 0 {
+			out[i] = append(out[i], r)
+		}
+	}
+	return out
 }
 
 // PageEntry is one page in `pages --json`.

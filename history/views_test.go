@@ -40,7 +40,7 @@ func TestJSONViewsHaveEveryField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := decodeKeys(t, LogEntries(versions))
+	log := decodeKeys(t, LogEntries(versions, nil))
 	for _, k := range []string{"version", "content_hash", "first_seen", "last_seen", "checks", "updated_raw", "updated_on", "updated_at",
 		"parser_version", "changed_after", "summary", "stamp_only", "parser_change", "suspect", "came_back_to", "source", "original_url", "origin"} {
 		if _, ok := log[0][k]; !ok {

@@ -195,6 +195,9 @@ type WebhookPayload struct {
 	LastChange      *time.Time      `json:"last_change"`   // of a lagging language: its latest content change
 	Ahead           *string         `json:"ahead"`         // of a lagging language: the sibling that changed later
 	AheadChanged    *time.Time      `json:"ahead_changed"` // and when
+	RemovedSince    *time.Time      `json:"removed_since"` // of a removed or restored event: the first check that found the page gone
+	Status          *int            `json:"status"`        // of a removed or restored event: the HTTP status that said so (404, 410); null for a redirect or an empty page
+	Reason          *string         `json:"reason"`        // of a removed or restored event: "HTTP 404 Not Found", "redirected to another site", "no content"
 	Created         time.Time       `json:"created"`
 	Links           WebhookLinks    `json:"links"`
 }
@@ -229,6 +232,7 @@ func Payload(v view) ([]byte, error) {
 		StampOnly: v.StampOnly, ParserChange: v.ParserChange, Suspect: str(v.Suspect),
 		Source: v.Source, ErrorKind: str(v.ErrorKind), Error: str(v.Error), Failures: num(v.Failures),
 		LastSuccess: v.LastSuccess, StaleSince: v.StaleSince, LastChange: v.LastChange, Ahead: str(v.Ahead), AheadChanged: v.AheadChanged,
+		RemovedSince: v.RemovedSince, Status: num(v.Status), Reason: str(v.Reason),
 		Created: v.Created.UTC(), Links: WebhookLinks{Page: v.PageLink, Diff: str(v.DiffLink)},
 	}
 	if v.Report != nil {

@@ -43,12 +43,12 @@ var Formats = []string{"text", "markdown", "html"}
 
 // Events a destination may ask for (events:).
 var EventKinds = []string{relwatch.EventNew, relwatch.EventChanged, relwatch.EventFailed, relwatch.EventRecovered,
-	relwatch.EventStale, relwatch.EventLag, "suspect"}
+	relwatch.EventStale, relwatch.EventLag, relwatch.EventRemoved, relwatch.EventRestored, "suspect"}
 
 // DefaultEvents are what a destination gets when it does not say: all
 // but suspect.
 var DefaultEvents = []string{relwatch.EventNew, relwatch.EventChanged, relwatch.EventFailed, relwatch.EventRecovered,
-	relwatch.EventStale, relwatch.EventLag}
+	relwatch.EventStale, relwatch.EventLag, relwatch.EventRemoved, relwatch.EventRestored}
 
 // DefaultDigestAbove is how many events one delivery may send as separate
 // messages; more are sent as one digest.

@@ -119,6 +119,10 @@ func oneLine(v view) string {
 		return "no successful check for too long"
 	case relwatch.EventLag:
 		return v.Lag
+	case relwatch.EventRemoved:
+		return "removed: " + v.Reason
+	case relwatch.EventRestored:
+		return "restored after it was removed (" + v.Reason + ")"
 	case relwatch.EventTest:
 		return "a test message from relwatch notify test"
 	}
@@ -220,6 +224,10 @@ func (v view) title() string {
 		return fmt.Sprintf("relwatch: %s is stale", v.Page)
 	case relwatch.EventLag:
 		return fmt.Sprintf("relwatch: %s lags behind %s", v.Page, v.Ahead)
+	case relwatch.EventRemoved:
+		return fmt.Sprintf("relwatch: %s removed", v.Page)
+	case relwatch.EventRestored:
+		return fmt.Sprintf("relwatch: %s restored", v.Page)
 	}
 	return "relwatch: " + v.Page + " " + v.Kind
 }
@@ -235,6 +243,10 @@ func (v view) facts() []string {
 		out = append(out, "Changed between "+clock(*v.WindowStart)+" and "+clock(*v.FirstSeen)+" UTC")
 	case v.FirstSeen != nil:
 		out = append(out, "First seen "+clock(*v.FirstSeen)+" UTC")
+	case v.Kind == relwatch.EventRemoved && v.RemovedSince != nil:
+		out = append(out, "Gone since "+clock(*v.RemovedSince)+" UTC")
+	case v.Kind == relwatch.EventRestored && v.RemovedSince != nil:
+		out = append(out, "Removed "+clock(*v.RemovedSince)+" UTC, back "+clock(v.Created)+" UTC")
 	case v.Kind == relwatch.EventFailed || v.Kind == relwatch.EventRecovered:
 		out = append(out, "Checked "+clock(v.Created)+" UTC")
 	}
@@ -254,6 +266,8 @@ func (v view) facts() []string {
 			out = append(out, "Last content change "+clock(*v.LastChange)+" UTC; "+v.Ahead+" changed "+clock(*v.AheadChanged)+" UTC")
 		}
 		out = append(out, "Told once until this language changes again.")
+	case relwatch.EventRemoved:
+		out = append(out, "Version "+strconv.Itoa(v.Version)+" is the last one archived; you will be told when the page is back.")
 	}
 	out = append(out, "Source: "+sourceName(v.Source))
 	if v.Suspect != "" {
@@ -437,7 +451,7 @@ func digest(views []view, format string) Message {
 	}
 	for _, v := range views {
 		line := v.Page + " " + v.Kind
-		if v.Version > 0 && (v.Kind == relwatch.EventNew || v.Kind == relwatch.EventChanged || v.Kind == relwatch.EventRecovered) {
+		if v.Version > 0 && (v.Kind == relwatch.EventNew || v.Kind == relwatch.EventChanged || v.Kind == relwatch.EventRecovered || v.Kind == relwatch.EventRestored) {
 			line += " v" + strconv.Itoa(v.Version)
 		}
 		line += ": " + v.Line

@@ -56,6 +56,11 @@ func WriteReports(dir string, results []track.Result) error {
 		return nil
 	}
 	for _, r := range results {
+		if r.Removal != nil && r.Event != "" {
+			if err := writeRemovalReport(dir, r); err != nil {
+				return err
+			}
+		}
 		if r.Report == nil {
 			continue
 		}
@@ -85,6 +90,47 @@ func WriteReports(dir string, results []track.Result) error {
 			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 				return fmt.Errorf("%s: write report: %w", r.Page, err)
 			}
+		}
+	}
+	return nil
+}
+
+// writeRemovalReport writes the report of a check that removed or
+// restored a page: DIR/<id>/<lang>-<removed|restored>-<YYYYMMDDTHHMMSSZ>.md
+// and .json, named by the check that dates the event (the removal's first
+// check that found the page gone, the restoring check).
+func writeRemovalReport(dir string, r track.Result) error {
+	key, err := snapshots.ParsePageRef(r.Page)
+	if err != nil {
+		return fmt.Errorf("%s: report: %w", r.Page, err)
+	}
+	if err := checkReportName(key); err != nil {
+		return err
+	}
+	at := r.Removal.Since
+	if r.Event == relwatch.EventRestored && r.Removal.Restored != nil {
+		at = *r.Removal.Restored
+	}
+	name := fmt.Sprintf("%s-%s-%s", key.Lang, r.Event, at.UTC().Format("20060102T150405Z"))
+	if err := NoLinkBelow(dir, key.ID); err != nil {
+		return fmt.Errorf("report dir: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, key.ID), 0o755); err != nil {
+		return fmt.Errorf("report dir: %w", err)
+	}
+	var js bytes.Buffer
+	if err := history.WriteJSON(&js, history.NewRemovalReport(r.Page, r.Event, *r.Removal)); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		ext  string
+		data []byte
+	}{{"md", []byte(history.RemovalMarkdown(key, r.Event, *r.Removal))}, {"json", js.Bytes()}} {
+		if err := NoLinkBelow(dir, key.ID+"/"+name+"."+f.ext); err != nil {
+			return fmt.Errorf("report dir: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, key.ID, name+"."+f.ext), f.data, 0o644); err != nil {
+			return fmt.Errorf("%s: write report: %w", r.Page, err)
 		}
 	}
 	return nil
@@ -180,6 +226,9 @@ func AppendSummary(path string, results []track.Result) error {
 		if r.Earlier {
 			note = strings.TrimPrefix(note+"; "+EarlierNote, "; ")
 		}
+		if r.Removal != nil && r.Event != "" {
+			note = strings.TrimSuffix(history.RemovalNote(r.Event, *r.Removal)+"; "+note, "; ")
+		}
 		status := r.Status
 		if r.Stale {
 			status += ", stale"
@@ -242,6 +291,9 @@ func WriteResults(w io.Writer, results []track.Result, asJSON bool) error {
 		}
 		if r.Error != "" {
 			line += "  " + r.Error
+		}
+		if r.Removal != nil && r.Event != "" {
+			line += "  " + history.RemovalNote(r.Event, *r.Removal)
 		}
 		if r.Suspect != "" {
 			line += "  suspect: " + r.Suspect

@@ -29,6 +29,7 @@ type History struct {
 type fakePage struct {
 	status   relwatch.PageStatus
 	versions []fakeVersion
+	checks   []relwatch.Check
 }
 
 type fakeVersion struct {
@@ -72,6 +73,7 @@ func (f *History) Add(ref string, s snapshots.Snapshot, at time.Time, src relwat
 		v.info.Summary, v.info.StampOnly, v.info.WindowStart = res.Summary, res.StampOnly, &seen
 	}
 	p.versions = append(p.versions, v)
+	p.checks = append(p.checks, relwatch.Check{Seen: at, Version: n})
 	p.status.Latest, p.status.LatestHash, p.status.UpdatedRaw = n, s.ContentHash, string(s.UpdatedRaw)
 	p.status.LastChange, p.status.LastCheck, p.status.LastSuccess = &first, &last, &last
 	p.status.LastError, p.status.ConsecutiveFailures = "", 0
@@ -89,10 +91,44 @@ func (f *History) MarkParserChange(ref string, n int) {
 
 // Fail records a failed check of a page at a time, with its error.
 func (f *History) Fail(ref string, at time.Time, message string) {
+	f.FailWith(ref, at, "", 0, message)
+}
+
+// FailWith records a failed check of a page at a time with its error kind
+// and HTTP status (0 for none), as the removal rule reads them.
+func (f *History) FailWith(ref string, at time.Time, kind string, status int, message string) {
 	_, p := f.pageOf(ref)
 	p.status.LastCheck = &at
 	p.status.LastError = message
 	p.status.ConsecutiveFailures++
+	p.checks = append(p.checks, relwatch.Check{Seen: at, Failed: true, ErrorKind: kind, Status: status})
+}
+
+// Check records a good check of a page at a time that saw its latest
+// version again.
+func (f *History) Check(ref string, at time.Time) {
+	_, p := f.pageOf(ref)
+	n := len(p.versions)
+	if n == 0 {
+		panic("relwatchtest: Check of a page without versions")
+	}
+	v := &p.versions[n-1]
+	seen := at
+	v.info.LastSeen, v.snap.LastSeen = seen, &seen
+	v.info.Checks++
+	p.checks = append(p.checks, relwatch.Check{Seen: at, Version: n})
+	p.status.LastCheck, p.status.LastSuccess = &seen, &seen
+	p.status.LastError, p.status.ConsecutiveFailures = "", 0
+}
+
+// Checks lists the page's checks as made with Add, Check, Fail and
+// FailWith.
+func (f *History) Checks(_ context.Context, key snapshots.PageKey) ([]relwatch.Check, error) {
+	p, err := f.page(key)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(p.checks), nil
 }
 
 // pageOf is the page ref names, added when new. A bad ref is the test's

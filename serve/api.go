@@ -51,7 +51,12 @@ func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.writeView(w, r, history.LogEntries(versions), revalidate)
+	removals, err := history.Removals(r.Context(), s.hist, key)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeView(w, r, history.LogEntries(versions, removals), revalidate)
 }
 
 // GET /api/pages/{id}/{lang}/versions/{n|hash|latest}[?at=DATE]

@@ -1,6 +1,8 @@
 package track
 
 import (
+	"context"
+	"errors"
 	"time"
 
 	"github.com/relwatch/relwatch"
@@ -15,9 +17,68 @@ import (
 // streak gives a failed event, the first good check after it a recovered
 // event, and the failures in between give none. prior is the page's state
 // before this run (the writer lock keeps it true during the run).
+//
+// A page that is gone (relwatch.Removal: two 404s, a redirect off the
+// site) gives a removed event from the check that made it removed, and its
+// first good check after that a restored event instead of a recovered
+// one. The removal rule reads the page's earlier checks; only a failed
+// check that says the page is gone, or the first good check after
+// failures, can remove or restore a page, so only those read them.
 
-// failureEvents are the events of a failed check.
-func failureEvents(prior relwatch.PageStatus, c relwatch.Capture, now time.Time) []relwatch.Event {
+// removalEvent applies the removal rule to check c, the next after the
+// page's stored checks: relwatch.EventRemoved, relwatch.EventRestored or
+// "", and the removal it made or ended.
+func removalEvent(ctx context.Context, arc Archive, prior relwatch.PageStatus, c relwatch.Capture, version int) (string, relwatch.Removal, error) {
+	check := relwatch.Check{Seen: c.Seen(), Failed: c.ErrorKind != "", ErrorKind: c.ErrorKind, Status: c.Status, Version: version}
+	switch {
+	case check.Failed && (prior.LastSuccess == nil || !relwatch.SaysGone(check.ErrorKind, check.Status)):
+		return "", relwatch.Removal{}, nil
+	case !check.Failed && prior.ConsecutiveFailures == 0:
+		return "", relwatch.Removal{}, nil
+	}
+	earlier, err := arc.Checks(ctx, c.Page)
+	if err != nil && !errors.Is(err, relwatch.ErrNotFound) {
+		return "", relwatch.Removal{}, err
+	}
+	var t relwatch.RemovalTracker
+	for _, e := range earlier {
+		t.Add(e)
+	}
+	kind := t.Add(check)
+	if kind == "" {
+		return "", relwatch.Removal{}, nil
+	}
+	removals := t.Removals()
+	return kind, removals[len(removals)-1], nil
+}
+
+// removalEventOf is the event of a check that removed or restored the page
+// (kind from removalEvent).
+func removalEventOf(kind string, r relwatch.Removal, prior relwatch.PageStatus, c relwatch.Capture, now time.Time, version int, hash string) relwatch.Event {
+	ev := baseEvent(kind, c, now)
+	since := r.Since.UTC()
+	ev.RemovedSince, ev.Reason, ev.ErrorKind = &since, r.Reason(), r.ErrorKind
+	if r.ErrorKind == relwatch.KindHTTPStatus {
+		ev.Status = r.Status // 404 or 410; a redirect or an empty page has no status that says it
+	}
+	if kind == relwatch.EventRemoved {
+		ev.Error = c.ErrorMessage
+		ev.Version, ev.ContentHash, ev.UpdatedRaw = prior.Latest, prior.LatestHash, prior.UpdatedRaw
+	} else {
+		ev.Failures = prior.ConsecutiveFailures
+		ev.Version, ev.ContentHash = version, hash
+	}
+	return ev
+}
+
+// failureEvents are the events of a failed check; removal is what
+// removalEvent said of it.
+func failureEvents(prior relwatch.PageStatus, c relwatch.Capture, now time.Time, removal string, r relwatch.Removal) []relwatch.Event {
+	if removal == relwatch.EventRemoved {
+		// The removal says what a failed event would (when this check
+		// starts the streak) and more.
+		return []relwatch.Event{removalEventOf(removal, r, prior, c, now, 0, "")}
+	}
 	if prior.ConsecutiveFailures > 0 {
 		return nil
 	}
@@ -28,8 +89,12 @@ func failureEvents(prior relwatch.PageStatus, c relwatch.Capture, now time.Time)
 }
 
 // recoveryEvents are the events of a good check that saw the latest
-// version, seen (the page's number and hash).
-func recoveryEvents(prior relwatch.PageStatus, c relwatch.Capture, now time.Time, version int, hash string) []relwatch.Event {
+// version, seen (the page's number and hash; 0 for a new version, which
+// the archive numbers); removal is what removalEvent said of it.
+func recoveryEvents(prior relwatch.PageStatus, c relwatch.Capture, now time.Time, version int, hash string, removal string, r relwatch.Removal) []relwatch.Event {
+	if removal == relwatch.EventRestored {
+		return []relwatch.Event{removalEventOf(removal, r, prior, c, now, version, hash)}
+	}
 	if prior.ConsecutiveFailures == 0 {
 		return nil
 	}

@@ -23,12 +23,12 @@ func TestResultJSONHasEveryField(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"page", "url", "status", "version", "previous_version", "error", "error_kind", "suspect",
-		"updated_raw", "warnings", "stale", "stale_since", "last_success", "earlier"} {
+		"updated_raw", "warnings", "stale", "stale_since", "last_success", "earlier", "event", "removed_since", "removed_reason"} {
 		if _, ok := keys[k]; !ok {
 			t.Errorf("no %q in %s", k, b)
 		}
 	}
-	for _, k := range []string{"version", "previous_version", "suspect", "updated_raw", "last_success"} {
+	for _, k := range []string{"version", "previous_version", "suspect", "updated_raw", "last_success", "event", "removed_since", "removed_reason"} {
 		if keys[k] != nil {
 			t.Errorf("%s = %v for a failed new page, want null", k, keys[k])
 		}

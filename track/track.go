@@ -35,6 +35,9 @@ type Archive interface {
 	// VersionsByHash finds the earlier versions a new one brings back.
 	VersionsByHash(ctx context.Context, page snapshots.PageKey, prefix string) ([]relwatch.VersionInfo, error)
 	RawBody(ctx context.Context, digest string) ([]byte, error)
+	// Checks gives the page's earlier checks, for its removed and
+	// restored events.
+	Checks(ctx context.Context, page snapshots.PageKey) ([]relwatch.Check, error)
 	// VersionProvenance says where the baseline came from, for reports.
 	VersionProvenance(ctx context.Context, page snapshots.PageKey, version int) (relwatch.Provenance, error)
 }
@@ -80,6 +83,12 @@ type Result struct {
 	// it reported it: this run reports it instead (Status new or changed).
 	Earlier bool
 
+	// Event is relwatch.EventRemoved when this check made the page
+	// removed (see relwatch.Removal), relwatch.EventRestored when it
+	// brought it back, "" otherwise; Removal is that removal.
+	Event   string
+	Removal *relwatch.Removal
+
 	// Report is the change into Version, when Status is changed.
 	Report *diff.Report
 }
@@ -102,6 +111,9 @@ type resultJSON struct {
 	StaleSince      *time.Time `json:"stale_since"`
 	LastSuccess     *time.Time `json:"last_success"`
 	Earlier         bool       `json:"earlier"`
+	Event           *string    `json:"event"`
+	RemovedSince    *time.Time `json:"removed_since"`
+	RemovedReason   *string    `json:"removed_reason"`
 }
 
 // MarshalJSON is the `scrape --json` line of the result.
@@ -115,7 +127,7 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		Version: numberOrNull(r.Version), PreviousVersion: numberOrNull(r.PreviousVersion),
 		Error: textOrNull(r.Error), ErrorKind: textOrNull(r.ErrorKind), Suspect: textOrNull(r.Suspect), UpdatedRaw: textOrNull(r.UpdatedRaw),
 		Warnings: warnings, Stale: r.Stale, StaleSince: snapshots.JSONTimePtr(r.StaleSince), LastSuccess: snapshots.JSONTimePtr(r.LastSuccess),
-		Earlier: r.Earlier,
+		Earlier: r.Earlier, Event: textOrNull(r.Event), RemovedSince: removedSince(r.Removal), RemovedReason: removedReason(r.Removal),
 	})
 }
 
@@ -130,8 +142,27 @@ func (r *Result) UnmarshalJSON(data []byte) error {
 		Page: j.Page, URL: j.URL, Status: j.Status, Version: deref(j.Version), PreviousVersion: deref(j.PreviousVersion),
 		Error: deref(j.Error), ErrorKind: deref(j.ErrorKind), Suspect: deref(j.Suspect), UpdatedRaw: deref(j.UpdatedRaw),
 		Warnings: j.Warnings, Stale: j.Stale, StaleSince: j.StaleSince, LastSuccess: j.LastSuccess, Earlier: j.Earlier,
+		Event: deref(j.Event),
+	}
+	if j.RemovedSince != nil {
+		// What the line says of the removal; the rest is in log.
+		r.Removal = &relwatch.Removal{Since: *j.RemovedSince}
 	}
 	return nil
+}
+
+func removedSince(r *relwatch.Removal) *time.Time {
+	if r == nil {
+		return nil
+	}
+	return snapshots.JSONTimePtr(&r.Since)
+}
+
+func removedReason(r *relwatch.Removal) *string {
+	if r == nil {
+		return nil
+	}
+	return textOrNull(r.Reason())
 }
 
 func deref[T any](p *T) T {
@@ -229,14 +260,22 @@ func assess(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus,
 		o.kind = recordFailure
 		res.Status, res.ErrorKind, res.Error = relwatch.StatusFailed, kind, shown
 		o.capture.ErrorKind, o.capture.ErrorMessage = kind, msg
-		o.capture.Events = failureEvents(prior, o.capture, time.Now())
+		removal, r, err := removalEvent(ctx, arc, prior, o.capture, 0)
+		if err != nil {
+			o.err = err
+			return o
+		}
+		res.setRemoval(removal, r)
+		o.capture.Events = failureEvents(prior, o.capture, time.Now(), removal, r)
 		return o
 	}
 	unchanged := func(version int, hash, updatedRaw string) outcome {
 		o.kind, o.version = recordUnchanged, version
 		res.Status, res.Version, res.PreviousVersion = relwatch.StatusUnchanged, version, version
 		res.UpdatedRaw = updatedRaw
-		o.capture.Events = recoveryEvents(prior, o.capture, time.Now(), version, hash)
+		if o.err = res.recovered(ctx, arc, prior, &o.capture, version, hash); o.err != nil {
+			return o
+		}
 		return o
 	}
 	if c.Err != nil && c.Err.Kind == scraper.KindCanceled {
@@ -303,9 +342,10 @@ func assess(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus,
 		record := ChangeRecord(report.Result)
 		o.change, res.Report = &record, &report
 	}
-	now := time.Now()
-	o.capture.Events = append(recoveryEvents(prior, o.capture, now, 0, snap.ContentHash),
-		versionEvent(o.capture, now, snap, latest, hasLatest, o.change))
+	if o.err = res.recovered(ctx, arc, prior, &o.capture, 0, snap.ContentHash); o.err != nil {
+		return o
+	}
+	o.capture.Events = append(o.capture.Events, versionEvent(o.capture, time.Now(), snap, latest, hasLatest, o.change))
 	return o
 }
 
@@ -355,6 +395,27 @@ func (o *outcome) record(ctx context.Context, arc Archive) error {
 		res.Report.ToSource = diff.Source{Source: relwatch.SourceLive}
 	}
 	return nil
+}
+
+// recovered gives a good check that saw version (0: a new one, numbered
+// by the archive) with content hash its recovered or restored event.
+func (r *Result) recovered(ctx context.Context, arc Archive, prior relwatch.PageStatus, c *relwatch.Capture, version int, hash string) error {
+	removal, rm, err := removalEvent(ctx, arc, prior, *c, version)
+	if err != nil {
+		return err
+	}
+	r.setRemoval(removal, rm)
+	c.Events = recoveryEvents(prior, *c, time.Now(), version, hash, removal, rm)
+	return nil
+}
+
+// setRemoval notes in the result that this check removed or restored the
+// page.
+func (r *Result) setRemoval(kind string, rm relwatch.Removal) {
+	if kind == "" {
+		return
+	}
+	r.Event, r.Removal = kind, &rm
 }
 
 // parse is scraper.Parse with the page's options, giving a sealed snapshot

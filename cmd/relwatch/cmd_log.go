@@ -40,18 +40,22 @@ func runLog(ctx context.Context, g *globals, ref string, asJSON bool) error {
 	if err != nil {
 		return err
 	}
+	removals, err := history.Removals(ctx, arc, key)
+	if err != nil {
+		return err
+	}
 	// One buffered writer for the whole listing: thousands of lines, not
 	// thousands of write system calls.
 	out := bufio.NewWriterSize(g.io.Out, 64<<10)
-	if err := writeLog(out, versions, asJSON); err != nil {
+	if err := writeLog(out, versions, removals, asJSON); err != nil {
 		return err
 	}
 	return out.Flush()
 }
 
-func writeLog(out io.Writer, versions []relwatch.VersionInfo, asJSON bool) error {
+func writeLog(out io.Writer, versions []relwatch.VersionInfo, removals []relwatch.Removal, asJSON bool) error {
 	if asJSON {
-		return history.WriteLogJSON(out, history.LogEntries(versions))
+		return history.WriteLogJSON(out, history.LogEntries(versions, removals))
 	}
-	return history.WriteLogTable(out, versions)
+	return history.WriteLogTable(out, versions, removals)
 }
