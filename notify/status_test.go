@@ -37,3 +37,19 @@ func TestWriteStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestNamed(t *testing.T) {
+	dests := []Destination{{Name: "desk"}, {Name: "chat"}}
+	if got, err := Named(dests, "", "relwatch.yaml"); err != nil || len(got) != 2 {
+		t.Errorf("every destination: %v, %v", got, err)
+	}
+	if got, err := Named(dests, "chat", "relwatch.yaml"); err != nil || len(got) != 1 || got[0].Name != "chat" {
+		t.Errorf("one destination: %v, %v", got, err)
+	}
+	if _, err := Named(dests, "mail", "relwatch.yaml"); err == nil || !strings.Contains(err.Error(), `no destination "mail" in relwatch.yaml (known: [desk chat])`) {
+		t.Errorf("an unknown destination: %v", err)
+	}
+	if _, err := Named(nil, "", "relwatch.yaml"); err == nil || !strings.Contains(err.Error(), "relwatch.yaml has no notify: destinations") {
+		t.Errorf("no destinations: %v", err)
+	}
+}

@@ -133,6 +133,28 @@ func importKey(digest string, at time.Time) string {
 	return digest + " " + at.UTC().Format(time.RFC3339Nano)
 }
 
+// All archives the saved pages in order, calling done after each with
+// what became of it, and counts the pages that did not parse and whether
+// any renumbered later versions. It returns ctx's error, with nothing half
+// done, when ctx is done before a page; any other error is the archive's.
+func (im *Import) All(ctx context.Context, pages []SavedPage, done func(SavedPage, PastOutcome)) (failed int, shifted bool, err error) {
+	for _, p := range pages {
+		if err := ctx.Err(); err != nil {
+			return failed, shifted, err
+		}
+		out, err := im.One(ctx, p)
+		if err != nil {
+			return failed, shifted, fmt.Errorf("import %s into %s: %w", p.Path, im.page.Key, err)
+		}
+		if out.Why != "" {
+			failed++
+		}
+		shifted = shifted || out.Shifted
+		done(p, out)
+	}
+	return failed, shifted, nil
+}
+
 // One archives one saved page and says what became of it. The error is
 // for the archive only.
 func (im *Import) One(ctx context.Context, sp SavedPage) (PastOutcome, error) {

@@ -81,20 +81,14 @@ func runImport(ctx context.Context, g *globals, ref string, files []string, opts
 	if err != nil {
 		return err
 	}
-	failed, shifted := 0, false
-	for _, p := range pages {
-		if ctx.Err() != nil {
-			return &exitError{code: exitInterrupted}
-		}
-		out, err := im.One(ctx, p)
-		if err != nil {
-			return fmt.Errorf("import %s into %s: %w", p.Path, target.Key(), err)
-		}
-		if out.Why != "" {
-			failed++
-		}
-		shifted = shifted || out.Shifted
+	failed, shifted, err := im.All(ctx, pages, func(p track.SavedPage, out track.PastOutcome) {
 		fmt.Fprintf(g.io.Out, "%s  %s  %s\n", p.Path, p.At.UTC().Format(time.DateTime), out)
+	})
+	switch {
+	case err != nil && err == ctx.Err():
+		return &exitError{code: exitInterrupted}
+	case err != nil:
+		return err
 	}
 	if shifted {
 		fmt.Fprintln(g.io.Out, renumberedNote)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -53,42 +52,18 @@ func runNotifyTest(ctx context.Context, g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
-	dests := cfg.Notify.Destinations
+	name := ""
 	if len(args) == 1 {
-		i := slices.IndexFunc(dests, func(d notify.Destination) bool { return d.Name == args[0] })
-		if i < 0 {
-			return usageError(fmt.Errorf("no destination %q in %s (known: %s)", args[0], cfg.Source, destinationNames(dests)))
-		}
-		dests = dests[i : i+1]
+		name = args[0]
 	}
-	if len(dests) == 0 {
-		return usageError(fmt.Errorf("%s has no notify: destinations", cfg.Source))
+	dests, err := notify.Named(cfg.Notify.Destinations, name, cfg.Source)
+	if err != nil {
+		return usageError(err)
 	}
-	failed := 0
-	for _, d := range dests {
-		err := notify.Test(ctx, d, cfg.Notify.Policy, nil)
-		if err != nil {
-			failed++
-			fmt.Fprintf(g.io.Out, "%-16s failed  %s: %s\n", d.Name, d.Shown, d.Scrub(err.Error()))
-			continue
-		}
-		fmt.Fprintf(g.io.Out, "%-16s sent    %s\n", d.Name, d.Shown)
-	}
-	if failed > 0 {
+	if failed := notify.TestEach(ctx, dests, cfg.Notify.Policy, g.io.Out); failed > 0 {
 		return &exitError{code: exitFailed, err: fmt.Errorf("%d of %d destinations failed", failed, len(dests))}
 	}
 	return nil
-}
-
-func destinationNames(dests []notify.Destination) string {
-	if len(dests) == 0 {
-		return "none"
-	}
-	names := make([]string, len(dests))
-	for i, d := range dests {
-		names[i] = d.Name
-	}
-	return fmt.Sprint(names)
 }
 
 func runNotifyStatus(ctx context.Context, g *globals) error {
