@@ -19,6 +19,7 @@ var planQueries = map[string]string{
 	"qFailuresSince":   qFailuresSince,
 	"qPagePK":          qPagePK,
 	"qVersions":        qVersions,
+	"qVersionsPacked":  qVersionsPacked,
 	"qSnapshot":        qSnapshot,
 	"qSnapshotLatest":  qSnapshotLatest,
 	"qSnapshotAt":      qSnapshotAt,

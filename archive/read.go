@@ -214,58 +214,47 @@ type versionFilter struct {
 // someVersionsTx is versionsTx for the versions f keeps, read without
 // decoding the others: a page has thousands.
 func (a *Archive) someVersionsTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey, f versionFilter) ([]relwatch.VersionInfo, error) {
-	var out []relwatch.VersionInfo
 	pk, err := pagePK(ctx, tx, page)
 	if err != nil {
 		return nil, err
 	}
-	q, args := qVersions, []any{pk}
-	if f.cond != "" && a.schema >= 4 {
-		q = strings.Replace(q, "WHERE page_pk = ?", "WHERE page_pk = ? AND "+f.cond, 1)
-		args = append(args, f.args...)
+	if a.schema >= 4 {
+		return a.packedVersionsTx(ctx, tx, page, pk, f)
 	}
-	if a.schema < 4 {
-		q = qVersionsOld // read-only on an older archive: no version_facts
-	}
+	// Read-only on an older archive: no version_facts.
+	q := qVersionsOld
 	if a.schema < 3 {
 		// Read-only on an older archive: its captures are all live.
 		q = strings.Replace(q, "c.source, c.final_url, c.original_url, c.origin", "c.source, c.final_url, '', ''", 1)
 	}
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
+	all, err := a.scanVersions(ctx, tx, page, q, pk, versionFilter{}, scanVersion)
+	if err != nil || f.keep == nil {
+		return all, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var vi relwatch.VersionInfo
-		var first, last string
-		var raw, on, at, summary, window sql.NullString
-		var stampOnly, parserChange sql.NullBool
-		if err := rows.Scan(&vi.Version, &vi.ContentHash, &first, &last, &vi.Checks, &raw, &on, &at,
-			&vi.ParserVersion, &vi.Suspect, &summary, &stampOnly, &parserChange, &window,
-			&vi.Source, &vi.FinalURL, &vi.OriginalURL, &vi.Origin); err != nil {
-			return nil, err
+	var out []relwatch.VersionInfo
+	for _, vi := range all {
+		if f.keep(vi) {
+			out = append(out, vi)
 		}
-		vi.UpdatedRaw, vi.UpdatedOn, vi.UpdatedAt = raw.String, on.String, at.String
-		vi.StampOnly, vi.ParserChange = stampOnly.Bool, parserChange.Bool
-		var e1, e2, e3 error
-		vi.FirstSeen, e1 = parseTime(first)
-		vi.LastSeen, e2 = parseTime(last)
-		vi.WindowStart, e3 = timePtr(window)
-		if e1 != nil || e2 != nil || e3 != nil {
-			return nil, fail(relwatch.ErrCorrupt, "version %d of %s has bad times", vi.Version, page)
-		}
-		if summary.Valid {
-			if vi.Summary, err = relwatch.DecodeSummary(summary.String); err != nil {
-				return nil, fail(relwatch.ErrCorrupt, "change into version %d of %s: bad summary", vi.Version, page)
-			}
-		}
-		if a.schema < 4 && f.keep != nil && !f.keep(vi) {
-			continue
-		}
-		out = append(out, vi)
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+// scanVersion reads a row of qVersions (or qVersionsOld) column by column.
+func scanVersion(rows *sql.Rows) (relwatch.VersionInfo, error) {
+	var cols [18]sql.NullString
+	dest := make([]any, len(cols))
+	for i := range cols {
+		dest[i] = &cols[i]
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return relwatch.VersionInfo{}, err
+	}
+	var f [18]string
+	for i, c := range cols {
+		f[i] = c.String
+	}
+	return versionFromText(f, true)
 }
 
 // VersionProvenance says where version v of a page came from: the

@@ -41,10 +41,23 @@ func unsafeRune(r rune) bool {
 
 func (s *SafeWriter) Write(p []byte) (int, error) {
 	n := len(p)
-	buf := append(s.partial, p...)
-	s.partial = nil
-	out := make([]byte, 0, len(buf))
-	for i := 0; i < len(buf); {
+	buf := p
+	if len(s.partial) > 0 {
+		buf = append(s.partial, p...)
+		s.partial = nil
+	}
+	i := safePrefix(buf)
+	if i == len(buf) {
+		// Nearly always: nothing to escape, nothing split. Written as it
+		// is, without a copy (log writes megabytes through here).
+		if _, err := s.w.Write(buf); err != nil {
+			return 0, err
+		}
+		return n, nil
+	}
+	out := make([]byte, 0, len(buf)+16)
+	out = append(out, buf[:i]...)
+	for i < len(buf) {
 		if !utf8.FullRune(buf[i:]) {
 			s.partial = append([]byte(nil), buf[i:]...)
 			break
@@ -66,4 +79,28 @@ func (s *SafeWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return n, nil
+}
+
+// safePrefix is how many bytes at the start of buf go out as they are:
+// up to the first rune to escape, or a rune cut off at the end.
+func safePrefix(buf []byte) int {
+	for i := 0; i < len(buf); {
+		c := buf[i]
+		if c < utf8.RuneSelf {
+			if (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
+				return i
+			}
+			i++
+			continue
+		}
+		if !utf8.FullRune(buf[i:]) {
+			return i
+		}
+		r, size := utf8.DecodeRune(buf[i:])
+		if unsafeRune(r) && !(r == utf8.RuneError && size == 1) {
+			return i
+		}
+		i += size
+	}
+	return len(buf)
 }
