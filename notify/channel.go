@@ -26,7 +26,18 @@ type channel interface {
 	// channel can (a webhook cannot: its receiver wants one event each).
 	send(ctx context.Context, v view) error
 	digest(ctx context.Context, views []view) (ok bool, err error)
+	// dedupes reports whether the receiver can tell a repeat by the
+	// event's id (relwatch's webhook: X-Relwatch-Delivery), so that a
+	// send whose outcome is unknown may simply be sent again.
+	dedupes() bool
 }
+
+// unknownOutcome is a send that got no answer in time: the message may
+// still arrive. A channel whose receiver cannot drop a repeat sends such
+// an event at most once more (see Sender.send).
+type unknownOutcome struct{ msg string }
+
+func (e *unknownOutcome) Error() string { return e.msg }
 
 // retryAfterError is a refusal that says when to come back (429 with
 // Retry-After).
@@ -71,6 +82,8 @@ type shoutrrrChannel struct {
 	timeout time.Duration
 }
 
+func (c *shoutrrrChannel) dedupes() bool { return false }
+
 func (c *shoutrrrChannel) send(ctx context.Context, v view) error {
 	return c.message(ctx, v.render(c.d.Format))
 }
@@ -80,8 +93,8 @@ func (c *shoutrrrChannel) digest(ctx context.Context, views []view) (bool, error
 }
 
 // message sends m. shoutrrr's Send takes no context: it runs in a
-// goroutine, and a send that outlasts the timeout counts as failed (it may
-// still arrive: a receiver that is that slow may see it twice).
+// goroutine, and a send that outlasts the timeout (or a stop signal) has
+// an unknown outcome: it may still arrive.
 func (c *shoutrrrChannel) message(ctx context.Context, m Message) error {
 	done := make(chan error, 1)
 	go func() {
@@ -98,9 +111,9 @@ func (c *shoutrrrChannel) message(ctx context.Context, m Message) error {
 		}
 		return nil
 	case <-t.C:
-		return fmt.Errorf("no answer within %s", c.timeout)
+		return &unknownOutcome{fmt.Sprintf("no answer within %s; it may still arrive", c.timeout)}
 	case <-ctx.Done():
-		return ctx.Err()
+		return &unknownOutcome{fmt.Sprintf("stopped while sending (%v); it may still arrive", ctx.Err())}
 	}
 }
 
@@ -112,6 +125,8 @@ type webhook struct {
 }
 
 func (w *webhook) digest(context.Context, []view) (bool, error) { return false, nil }
+
+func (w *webhook) dedupes() bool { return true }
 
 func (w *webhook) send(ctx context.Context, v view) error {
 	body, err := Payload(v)

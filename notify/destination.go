@@ -3,12 +3,15 @@
 // signed JSON webhook, and every channel shoutrrr speaks (Slack, Teams,
 // Discord, Matrix, Telegram, SMTP email, ntfy, Gotify, generic webhooks…).
 //
-// Delivery loses nothing and repeats nothing: an event is in the outbox
-// from the moment its check is archived (the same transaction), and leaves
-// a destination's queue only when the destination accepted it, when it is
-// older than the maximum age (dropped, logged and counted), or when the
-// destination's filters do not want it. Destinations are independent: one
-// that fails never holds up another.
+// Delivery loses nothing and repeats nothing that it can help: an event
+// is in the outbox from the moment its check is archived (the same
+// transaction), and leaves a destination's queue only when the destination
+// accepted it, when it is older than the maximum age (dropped, logged and
+// counted), or when the destination's filters do not want it. A send with
+// no answer in time may still arrive: the webhook, whose receiver can drop
+// a repeat by its id, is retried; other channels send it once more at
+// most (see Sender.attempt). Destinations are independent: one that fails
+// never holds up another.
 //
 // notify works through Store, a few methods any archive engine provides;
 // it knows nothing of SQL.

@@ -30,6 +30,9 @@ type view struct {
 	Line     string // what happened, in one line
 	PageLink string // the page itself
 	DiffLink string // serve's diff page, when a base URL is configured
+	// MayHaveArrived: the last send got no answer in time (see
+	// Sender.attempt).
+	MayHaveArrived bool
 }
 
 // load completes an event from the archive: the change of a changed event

@@ -22,10 +22,11 @@ type memStore struct {
 	events  []relwatch.Event
 	settled map[string]map[string]string // destination → event id → state
 	tries   map[string]map[string]int
+	errs    map[string]map[string]string // destination → event id → last error
 }
 
 func newMemStore(events ...relwatch.Event) *memStore {
-	return &memStore{events: events, settled: map[string]map[string]string{}, tries: map[string]map[string]int{}}
+	return &memStore{events: events, settled: map[string]map[string]string{}, tries: map[string]map[string]int{}, errs: map[string]map[string]string{}}
 }
 
 func (m *memStore) Subscribe(_ context.Context, d string, now time.Time) (time.Time, error) {
@@ -38,7 +39,7 @@ func (m *memStore) Pending(_ context.Context, d string, limit int) ([]relwatch.P
 	var out []relwatch.PendingEvent
 	for _, ev := range m.events {
 		if st := m.settled[d][ev.ID]; st == "" || st == relwatch.DeliveryPending {
-			out = append(out, relwatch.PendingEvent{Event: ev, Attempts: m.tries[d][ev.ID]})
+			out = append(out, relwatch.PendingEvent{Event: ev, Attempts: m.tries[d][ev.ID], LastError: m.errs[d][ev.ID]})
 		}
 		if len(out) == limit {
 			break
@@ -53,8 +54,14 @@ func (m *memStore) Settle(_ context.Context, d string, ids []string, del relwatc
 	if m.settled[d] == nil {
 		m.settled[d], m.tries[d] = map[string]string{}, map[string]int{}
 	}
+	if m.errs[d] == nil {
+		m.errs[d] = map[string]string{}
+	}
 	for _, id := range ids {
 		m.settled[d][id] = del.State
+		if del.Error != "" {
+			m.errs[d][id] = del.Error
+		}
 		if del.State == relwatch.DeliveryPending {
 			m.tries[d][id]++
 		}
@@ -260,5 +267,42 @@ func TestStaleAndLagMessages(t *testing.T) {
 	}
 	if !AnyWants([]Destination{{Events: []string{"changed"}}, {}}, relwatch.EventLag) || AnyWants([]Destination{{Events: []string{"stale"}}}, relwatch.EventLag) {
 		t.Error("AnyWants")
+	}
+}
+
+// TestUnknownOutcomeSentOnceMore: a chat message whose last send has an
+// unknown outcome (a run killed while sending it leaves that mark) is
+// sent once more without retries; failing again, it is dropped, as it
+// may have arrived.
+func TestUnknownOutcomeSentOnceMore(t *testing.T) {
+	var mu sync.Mutex
+	tries := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		mu.Lock()
+		tries++
+		mu.Unlock()
+		w.WriteHeader(http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	st := newMemStore(event("e", relwatch.EventFailed, time.Now()))
+	d := Destination{Name: "chat", Kind: KindShoutrrr, URL: "generic+" + srv.URL + "/chat?template=json"}
+	st.errs["chat"] = map[string]string{"e": unknownPrefix + "sending; a run stopped now cannot tell whether it arrived"}
+	s := &Sender{Store: st, Destinations: []Destination{d}, Policy: Policy{Retries: 3, Backoff: time.Millisecond, MaxWait: time.Second, Timeout: 5 * time.Second}}
+	out, err := s.Deliver(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tries != 1 || out[0].Dropped != 1 || st.settled["chat"]["e"] != relwatch.DeliveryDropped || !strings.Contains(st.errs["chat"]["e"], "it may have arrived") {
+		t.Fatalf("%d tries, outcome %+v, state %q (%s); want one try, then dropped", tries, out[0], st.settled["chat"]["e"], st.errs["chat"]["e"])
+	}
+	// A fresh event on the same failing channel is retried as usual: the
+	// failure is definite, nothing arrived.
+	st.events = append(st.events, event("f", relwatch.EventFailed, time.Now()))
+	if _, err := s.Deliver(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if tries != 1+4 || st.settled["chat"]["f"] != relwatch.DeliveryPending || strings.HasPrefix(st.errs["chat"]["f"], unknownPrefix) {
+		t.Errorf("a definite failure: %d tries in all, state %q (%s); want 4 more tries, pending", tries, st.settled["chat"]["f"], st.errs["chat"]["f"])
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -158,6 +160,7 @@ func (s *Sender) deliver(ctx context.Context, d Destination) Outcome {
 					o.Err = &archiveError{lerr}
 					return o
 				}
+				v.MayHaveArrived = strings.HasPrefix(p.LastError, unknownPrefix)
 				owed = append(owed, v)
 			}
 			if err != nil {
@@ -184,57 +187,104 @@ func (s *Sender) send(ctx context.Context, d Destination, ch channel, owed []vie
 	if len(owed) == 0 {
 		return nil
 	}
-	ids := func(vs []view) []string {
-		out := make([]string, len(vs))
-		for i, v := range vs {
-			out[i] = v.ID
-		}
-		return out
-	}
-	if len(owed) > d.digestAbove() {
+	// An event that may have arrived already is sent alone: its one more
+	// try must not take others' tries with it.
+	if len(owed) > d.digestAbove() && !slices.ContainsFunc(owed, func(v view) bool { return v.MayHaveArrived }) {
 		sent := false
-		err := s.retry(ctx, d, func() error {
+		err := s.attempt(ctx, d, ch, owed, o, func() error {
 			ok, err := ch.digest(ctx, owed)
 			sent = ok
 			return err
 		})
 		if sent || err != nil {
-			return s.settleAttempt(ctx, d, ids(owed), err, o)
+			return err
 		}
 	}
 	for _, v := range owed {
-		err := s.retry(ctx, d, func() error { return ch.send(ctx, v) })
-		if err := s.settleAttempt(ctx, d, []string{v.ID}, err, o); err != nil {
+		if err := s.attempt(ctx, d, ch, []view{v}, o, func() error { return ch.send(ctx, v) }); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// settleAttempt records the attempt's outcome and returns its error.
-func (s *Sender) settleAttempt(ctx context.Context, d Destination, ids []string, sendErr error, o *Outcome) error {
-	if sendErr == nil {
+// unknownPrefix starts the last error of an event whose last send has an
+// unknown outcome: it may have arrived.
+const unknownPrefix = "outcome unknown: "
+
+// attempt sends vs (one event, or several in a digest) with sendOnce,
+// with retries, and records the outcome; it returns the error that ends
+// the delivery, nil when vs were delivered.
+//
+// A channel whose receiver can drop a repeat by the event's id (the
+// webhook) is simply retried, a timeout included: at least once, and a
+// repeat carries the same X-Relwatch-Delivery. Other channels (chat,
+// email: a second message is a second message) are retried only after a
+// definite failure. The attempt is recorded before the send, so that a
+// run killed during it leaves the outcome unknown rather than untried;
+// an event whose outcome is unknown (no answer within the timeout) is
+// sent once more, in a later delivery and without retries, and if that
+// does not succeed either it is dropped: it may have arrived, and a third
+// copy is worse than none. Such an event arrives at most twice.
+func (s *Sender) attempt(ctx context.Context, d Destination, ch channel, vs []view, o *Outcome, sendOnce func() error) error {
+	ids := make([]string, len(vs))
+	for i, v := range vs {
+		ids[i] = v.ID
+	}
+	lastTry := !ch.dedupes() && slices.ContainsFunc(vs, func(v view) bool { return v.MayHaveArrived })
+	if !ch.dedupes() {
+		if err := s.settle(ctx, d, relwatch.DeliveryPending, unknownPrefix+"sending; a run stopped now cannot tell whether it arrived", ids...); err != nil {
+			return &archiveError{err}
+		}
+	}
+	var err error
+	if lastTry {
+		err = sendOnce()
+	} else {
+		err = s.retry(ctx, d, !ch.dedupes(), sendOnce)
+	}
+	var unknown *unknownOutcome
+	switch {
+	case err == nil:
 		if err := s.settle(ctx, d, relwatch.DeliveryDelivered, "", ids...); err != nil {
 			return &archiveError{err}
 		}
 		o.Delivered += len(ids)
 		return nil
+	case lastTry:
+		reason := "sent twice with no answer that it arrived; not sent again (it may have arrived): " + err.Error()
+		s.logger().Warn("notification dropped", "destination", d.Name, "events", len(ids), "reason", reason)
+		if err := s.settle(ctx, d, relwatch.DeliveryDropped, reason, ids...); err != nil {
+			return &archiveError{err}
+		}
+		o.Dropped += len(ids)
+		return err
+	case !ch.dedupes() && errors.As(err, &unknown):
+		if err := s.settle(ctx, d, relwatch.DeliveryPending, unknownPrefix+err.Error()+"; sent once more by the next delivery", ids...); err != nil {
+			return &archiveError{err}
+		}
+		return err
 	}
-	if err := s.settle(ctx, d, relwatch.DeliveryPending, sendErr.Error(), ids...); err != nil {
+	if err := s.settle(ctx, d, relwatch.DeliveryPending, err.Error(), ids...); err != nil {
 		return &archiveError{err}
 	}
-	return sendErr
+	return err
 }
 
 // retry runs attempt up to 1+Retries times, waiting Backoff, then twice
 // as long each time (at most MaxWait), or as long as a 429's Retry-After
-// says when that is at most MaxWait.
-func (s *Sender) retry(ctx context.Context, d Destination, attempt func() error) error {
+// says when that is at most MaxWait. With stopOnUnknown, an attempt whose
+// outcome is unknown is not retried.
+func (s *Sender) retry(ctx context.Context, d Destination, stopOnUnknown bool, attempt func() error) error {
 	wait := s.Policy.Backoff
 	for try := 0; ; try++ {
 		err := attempt()
 		if err == nil {
 			return nil
+		}
+		var unknown *unknownOutcome
+		if stopOnUnknown && errors.As(err, &unknown) {
+			return err
 		}
 		if try >= s.Policy.Retries || ctx.Err() != nil {
 			return fmt.Errorf("%w (after %s)", err, plural(try+1, "attempt"))
