@@ -10,6 +10,9 @@ import (
 // Schedule gives the time of the next run after t.
 type Schedule func(t time.Time) time.Time
 
+// Next is the schedule's first time after t (worker.Schedule).
+func (s Schedule) Next(t time.Time) time.Time { return s(t) }
+
 // ScheduleSpec is a schedule as written: every Every, or at the times of
 // the cron expression Cron. The zero value is no schedule.
 type ScheduleSpec struct {

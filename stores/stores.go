@@ -7,6 +7,9 @@ package stores
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"time"
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/archive"
@@ -46,6 +49,23 @@ func Shown(location string) string {
 		return postgres.Redact(location)
 	}
 	return location
+}
+
+// Lock takes arc's writer lock, waiting up to wait for another run to
+// release it, and says on notice whom it waits for (the holder's pid and
+// since when, when the store knows them).
+func Lock(ctx context.Context, arc relwatch.Store, wait time.Duration, notice io.Writer) (unlock func() error, err error) {
+	unlock, err = arc.Lock(ctx, 0)
+	var held *relwatch.LockedError
+	if wait <= 0 || !errors.As(err, &held) {
+		return unlock, err
+	}
+	holder := "another process"
+	if held.PID != 0 {
+		holder = fmt.Sprintf("pid %d (started %s)", held.PID, held.Since.UTC().Format(time.DateTime+" UTC"))
+	}
+	fmt.Fprintf(notice, "relwatch: archive %s is in use: waiting up to %s for %s\n", arc.Path(), wait, holder)
+	return arc.Lock(ctx, wait)
 }
 
 // ForReparse opens the archive at location for reparse, which never

@@ -111,16 +111,10 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 		return err
 	}
 	todo := run.Todo(listed)
-	out := g.io.Out
-	fmt.Fprintf(out, "%s: %d captures listed under %d URLs, %d already archived, %d to fetch\n",
-		key, len(listed), len(variants), len(listed)-len(todo), len(todo))
+	output.WriteBackfillPlan(g.io.Out, key, len(listed), len(variants), todo, cfg.Redact, opts.dryRun)
 	if opts.dryRun {
-		for _, c := range todo {
-			fmt.Fprintf(out, "  %s  %s  %s\n", c.Time.Format(time.DateTime), cfg.Redact.URL(c.Original), c.Digest)
-		}
 		return listExit(key, listErrs)
 	}
-
 	var progress func(i int, c scraper.WaybackCapture, status string)
 	if output.IsTerminal(g.io.Err) {
 		progress = func(i int, c scraper.WaybackCapture, status string) {
@@ -135,20 +129,7 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%s: archived %d captures (%d new versions), %d failed, %d skipped\n", key, run.Archived, added, len(run.Failures), run.Skipped)
-	if run.Shifted {
-		fmt.Fprintln(out, renumberedNote)
-	}
-	if len(run.Failures) > 0 {
-		fmt.Fprintln(out, "failed captures:")
-		for _, f := range run.Failures {
-			note := "not archived; a re-run tries it again"
-			if f.Recorded {
-				note = "recorded as a failed capture"
-			}
-			fmt.Fprintf(out, "  %s  %s  %s (%s)\n", f.At.Format(time.DateTime), f.URL, f.Why, note)
-		}
-	}
+	output.WriteBackfillDone(g.io.Out, key, run, added)
 	if ctx.Err() != nil {
 		return &exitError{code: exitInterrupted, err: fmt.Errorf("backfill %s interrupted; run it again to continue", key)}
 	}
@@ -157,10 +138,6 @@ func runBackfill(ctx context.Context, g *globals, ref string, opts backfillOptio
 	}
 	return listExit(key, listErrs)
 }
-
-// renumberedNote is what backfill and import say when a past capture
-// renumbered the versions after it.
-const renumberedNote = "note: versions after the past captures archived here were renumbered; content_hash is the stable reference"
 
 func listExit(key snapshots.PageKey, listErrs []string) error {
 	if len(listErrs) == 0 {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/relwatch/relwatch/output"
 	"github.com/relwatch/relwatch/track"
 )
 
@@ -91,7 +92,7 @@ func runImport(ctx context.Context, g *globals, ref string, files []string, opts
 		return err
 	}
 	if shifted {
-		fmt.Fprintln(g.io.Out, renumberedNote)
+		fmt.Fprintln(g.io.Out, output.RenumberedNote)
 	}
 	if failed > 0 {
 		return &exitError{code: exitFailed, err: fmt.Errorf("import %s: %d of %d files did not parse as the page", target.Key(), failed, len(pages))}

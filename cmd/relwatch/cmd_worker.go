@@ -86,16 +86,11 @@ func runWorker(ctx context.Context, g *globals, opts workerOptions) error {
 	defer a.Close()
 	host, _ := os.Hostname()
 	return worker.Run(ctx, worker.Options{
-		Archive: a, Pages: scrapejob.Pages(cfg, targets, userAgent()), Schedule: scheduleFunc(next), Every: period,
+		Archive: a, Pages: scrapejob.Pages(cfg, targets, userAgent()), Schedule: next, Every: period,
 		Lease: opts.lease, Parallel: opts.parallel, ID: fmt.Sprintf("%s/%d", host, os.Getpid()), Log: g.log,
 		Notify: scrapejob.NewSender(cfg, a, g.log), StaleAfter: cfg.StaleAfter, LagAfter: cfg.LagAfter,
 	})
 }
-
-// scheduleFunc makes a next-time function a worker.Schedule.
-type scheduleFunc func(time.Time) time.Time
-
-func (f scheduleFunc) Next(t time.Time) time.Time { return f(t) }
 
 func workerStatus(ctx context.Context, g *globals, loc string) error {
 	a, err := postgres.Open(ctx, loc, postgres.ReadOnly)

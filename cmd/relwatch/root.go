@@ -215,17 +215,7 @@ func refuseNegativeDurations(cmd *cobra.Command) error {
 // lockArchive takes the archive's writer lock, waiting up to wait for
 // another run to release it, and says on stderr whom it waits for.
 func (g *globals) lockArchive(ctx context.Context, arc relwatch.Store, wait time.Duration) (unlock func() error, err error) {
-	unlock, err = arc.Lock(ctx, 0)
-	var held *relwatch.LockedError
-	if wait <= 0 || !errors.As(err, &held) {
-		return unlock, err
-	}
-	holder := "another process"
-	if held.PID != 0 {
-		holder = fmt.Sprintf("pid %d (started %s)", held.PID, held.Since.UTC().Format(time.DateTime+" UTC"))
-	}
-	fmt.Fprintf(g.io.Err, "relwatch: archive %s is in use: waiting up to %s for %s\n", arc.Path(), wait, holder)
-	return arc.Lock(ctx, wait)
+	return stores.Lock(ctx, arc, wait, g.io.Err)
 }
 
 // dbEnv names the environment variable that gives the archive when --db
