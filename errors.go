@@ -42,3 +42,24 @@ func (e *LockedError) Error() string {
 
 // Is makes errors.Is(err, ErrUnusable) true for a lock conflict.
 func (e *LockedError) Is(target error) bool { return target == ErrUnusable }
+
+// Fail returns an error of kind (one of the sentinels above) with its own
+// message, as every store reports what is wrong with an archive.
+// Corruption says so in its message; the other kinds' messages say it
+// themselves.
+func Fail(kind error, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if kind == ErrCorrupt {
+		msg = "archive corrupt: " + msg
+	}
+	return &kindError{kind, msg}
+}
+
+// kindError is an error of one of the kinds above with its own message.
+type kindError struct {
+	kind error
+	msg  string
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }

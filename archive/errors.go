@@ -22,21 +22,6 @@ var (
 	ErrUnwritable = fmt.Errorf("archive cannot be written: %w", relwatch.ErrUnusable)
 )
 
-// kindError is an error of one of the kinds above with its own message.
-type kindError struct {
-	kind error
-	msg  string
-}
-
-func (e *kindError) Error() string { return e.msg }
-func (e *kindError) Unwrap() error { return e.kind }
-
-// fail returns an error of the given kind. Corruption says so in its
-// message; the other kinds' messages say it themselves.
-func fail(kind error, format string, args ...any) error {
-	msg := fmt.Sprintf(format, args...)
-	if kind == relwatch.ErrCorrupt {
-		msg = "archive corrupt: " + msg
-	}
-	return &kindError{kind, msg}
-}
+// fail is relwatch.Fail: an error of one of the kinds above, or of the
+// store-independent ones, with its own message.
+var fail = relwatch.Fail

@@ -75,11 +75,7 @@ func ensurePage(ctx context.Context, tx *sql.Tx, c *relwatch.Capture) (int64, er
 // rebuildInOrder rebuilds a page's timeline after capture newID (whose
 // content is snap) was inserted.
 func rebuildInOrder(ctx context.Context, tx *sql.Tx, pk, newID int64, snap snapshots.Snapshot, compare relwatch.CompareFunc) (relwatch.Placed, error) {
-	type stored struct {
-		snap   snapshots.Snapshot
-		parser int
-	}
-	versions := map[int]stored{}
+	versions := map[int]relwatch.StoredVersion{}
 	err := eachRow(ctx, tx, `SELECT version, snapshot, parser_version FROM versions WHERE page_pk = ?`, func(r *sql.Rows) error {
 		var v, parser int
 		var js []byte
@@ -90,7 +86,7 @@ func rebuildInOrder(ctx context.Context, tx *sql.Tx, pk, newID int64, snap snaps
 		if err != nil {
 			return fail(relwatch.ErrCorrupt, "version %d: %v", v, err)
 		}
-		versions[v] = stored{s, parser}
+		versions[v] = relwatch.StoredVersion{Snap: s, Parser: parser}
 		return nil
 	}, pk)
 	if err != nil {
@@ -98,7 +94,7 @@ func rebuildInOrder(ctx context.Context, tx *sql.Tx, pk, newID int64, snap snaps
 	}
 
 	// Changes already stored, by the contents they link.
-	known := map[[2]string]relwatch.ChangeRecord{}
+	known := map[relwatch.ChangeKey]relwatch.ChangeRecord{}
 	err = eachRow(ctx, tx, `SELECT f.content_hash, t.content_hash, ch.diff, ch.summary, ch.stamp_only, ch.parser_change
 		FROM changes ch
 		JOIN versions f ON f.page_pk = ch.page_pk AND f.version = ch.from_version
@@ -113,88 +109,32 @@ func rebuildInOrder(ctx context.Context, tx *sql.Tx, pk, newID int64, snap snaps
 		if err := json.Unmarshal([]byte(summary), &cr.Summary); err != nil {
 			return fail(relwatch.ErrCorrupt, "change %s → %s: bad summary", from, to)
 		}
-		known[[2]string{from, to}] = cr
+		known[relwatch.ChangeKey{From: from, To: to}] = cr
 		return nil
 	}, pk)
 	if err != nil {
 		return relwatch.Placed{}, err
 	}
 
-	var entries []relwatch.CaptureTime
-	var caps []reCapture
+	var caps []relwatch.TimelineCapture
 	err = eachRow(ctx, tx, `SELECT c.capture_id, c.source, c.started, c.version, r.final_url, r.canonical_url
 		FROM captures c JOIN responses r ON r.response_id = c.response_id
 		WHERE c.page_pk = ? AND c.outcome != 'failed' ORDER BY c.capture_id`, func(r *sql.Rows) error {
-		var c reCapture
-		var source, finalURL, canonical string
+		var c relwatch.TimelineCapture
+		var source string
 		var when int64
 		var v sql.NullInt64
-		if err := r.Scan(&c.id, &source, &when, &v, &finalURL, &canonical); err != nil {
+		if err := r.Scan(&c.ID, &source, &when, &v, &c.FinalURL, &c.CanonicalURL); err != nil {
 			return err
 		}
-		c.seen = unixNano(when)
-		c.oldVersion = int(v.Int64)
-		if c.id == newID {
-			c.snap, c.parser = snap, snap.ParserVersion
-		} else {
-			s, ok := versions[c.oldVersion]
-			if !ok {
-				return fail(relwatch.ErrCorrupt, "capture %d refers to missing version %d", c.id, c.oldVersion)
-			}
-			c.snap, c.parser = s.snap, s.parser
-			// The version's JSON names its first capture's URLs; this
-			// capture may become the first of its version.
-			if finalURL != "" {
-				c.snap.FinalURL = finalURL
-			}
-			if canonical != "" {
-				c.snap.CanonicalURL = canonical
-			}
-		}
+		c.Live, c.Seen, c.OldVersion = source == relwatch.SourceLive, unixNano(when), int(v.Int64)
 		caps = append(caps, c)
-		entries = append(entries, relwatch.CaptureTime{ID: c.id, Live: source == relwatch.SourceLive, Seen: c.seen})
 		return nil
 	}, pk)
 	if err != nil {
 		return relwatch.Placed{}, err
 	}
-	order := relwatch.ObservedOrder(entries)
-	ordered := make([]reCapture, len(caps))
-	for i, j := range order {
-		ordered[i] = caps[j]
-	}
-
-	if err := clearTimeline(ctx, tx, pk); err != nil {
-		return relwatch.Placed{}, err
-	}
-	_, err = writeTimeline(ctx, tx, pk, ordered, func(prev, cur *reCapture) relwatch.ChangeRecord {
-		if cr, ok := known[[2]string{prev.snap.ContentHash, cur.snap.ContentHash}]; ok {
-			return cr
-		}
-		return compare(prev.snap, cur.snap)
-	})
-	if err != nil {
-		return relwatch.Placed{}, err
-	}
-	var p relwatch.Placed
-	for i, c := range ordered {
-		if c.id != newID {
-			continue
-		}
-		p.Version, p.Outcome = c.newVersion, relwatch.OutcomeUnchanged
-		if c.startsGroup {
-			p.Outcome = relwatch.OutcomeChanged
-			if c.newVersion == 1 {
-				p.Outcome = relwatch.OutcomeNew
-			}
-		}
-		for _, later := range ordered[i+1:] {
-			if later.oldVersion != later.newVersion {
-				p.Shifted = true
-			}
-		}
-	}
-	return p, nil
+	return relwatch.RebuildInOrder(timelineWriter{ctx, tx, pk}, caps, versions, known, newID, snap, compare)
 }
 
 // PastCaptures lists a page's captures from source (relwatch.SourceWayback or

@@ -7,8 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"slices"
-	"time"
 
 	"github.com/relwatch/relwatch"
 
@@ -91,76 +89,37 @@ func clearTimeline(ctx context.Context, tx *sql.Tx, pk int64) error {
 	return nil
 }
 
-// writeTimeline stores a page's versions from its successful captures in
-// order of observation: consecutive captures with the same content hash
-// make one version, as they would have in a live run. It fills in each
-// capture's newVersion and startsGroup, sets the captures' versions and
-// outcomes, stores a change into every version after the first (changeFor
-// gets the last capture of the previous version and the first of the new
-// one), indexes the versions for search and returns the versions whose
-// change is a parser change. The page's old derived rows must be cleared.
-func writeTimeline(ctx context.Context, tx *sql.Tx, pk int64, caps []reCapture, changeFor func(prev, cur *reCapture) relwatch.ChangeRecord) ([]int, error) {
-	n := 0
-	for i := range caps {
-		caps[i].startsGroup = i == 0 || caps[i].snap.ContentHash != caps[i-1].snap.ContentHash
-		if caps[i].startsGroup {
-			n++
-		}
-		caps[i].newVersion = n
-	}
-	var parserChanges []int
-	var prevSnap snapshots.Snapshot
-	for i := 0; i < len(caps); {
-		j := i + 1
-		for j < len(caps) && !caps[j].startsGroup {
-			j++
-		}
-		first, last := caps[i], caps[j-1]
-		v := first.newVersion
-		if err := putVersion(ctx, tx, pk, v, first.id, first.snap, first.parser, "", first.seen, last.seen, j-i); err != nil {
-			return nil, err
-		}
-		if v > 1 {
-			cr := changeFor(&caps[i-1], &caps[i])
-			if cr.ParserChange {
-				parserChanges = append(parserChanges, v)
-			}
-			window := fmtTime(caps[i-1].seen)
-			if err := putChange(ctx, tx, pk, v, &cr, first.seen, &window, string(prevSnap.UpdatedRaw), string(first.snap.UpdatedRaw)); err != nil {
-				return nil, err
-			}
-		}
-		if err := indexVersion(ctx, tx, pk, v, &first.snap); err != nil {
-			return nil, err
-		}
-		for k := i; k < j; k++ {
-			outcome := relwatch.OutcomeUnchanged
-			if k == i {
-				outcome = relwatch.OutcomeChanged
-				if v == 1 {
-					outcome = relwatch.OutcomeNew
-				}
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE captures SET version = ?, outcome = ? WHERE capture_id = ?`,
-				v, outcome, caps[k].id); err != nil {
-				return nil, err
-			}
-		}
-		prevSnap = first.snap
-		i = j
-	}
-	return parserChanges, nil
+// timelineWriter writes a rebuilt timeline of page pk
+// (relwatch.WriteTimeline) in transaction tx.
+type timelineWriter struct {
+	ctx context.Context
+	tx  *sql.Tx
+	pk  int64
 }
 
-// reCapture is one successful capture and what the new parser makes of it.
-type reCapture struct {
-	id          int64
-	oldVersion  int
-	seen        time.Time
-	snap        snapshots.Snapshot
-	parser      int
-	newVersion  int
-	startsGroup bool
+func (w timelineWriter) Clear() error { return clearTimeline(w.ctx, w.tx, w.pk) }
+
+func (w timelineWriter) PutVersion(v int, first, last *relwatch.TimelineCapture, checks int) error {
+	return putVersion(w.ctx, w.tx, w.pk, v, first.ID, first.Snap, first.Parser, "", first.Seen, last.Seen, checks)
+}
+
+func (w timelineWriter) PutChange(v int, cr *relwatch.ChangeRecord, prev, first *relwatch.TimelineCapture, stampBefore string) error {
+	window := fmtTime(prev.Seen)
+	return putChange(w.ctx, w.tx, w.pk, v, cr, first.Seen, &window, stampBefore, string(first.Snap.UpdatedRaw))
+}
+
+func (w timelineWriter) IndexVersion(v int, snap *snapshots.Snapshot) error {
+	return indexVersion(w.ctx, w.tx, w.pk, v, snap)
+}
+
+func (w timelineWriter) SetOutcomes(caps []relwatch.TimelineCapture) error {
+	for i := range caps {
+		if _, err := w.tx.ExecContext(w.ctx, `UPDATE captures SET version = ?, outcome = ? WHERE capture_id = ?`,
+			caps[i].NewVersion, caps[i].Outcome(), caps[i].ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func reparsePage(ctx context.Context, tx *sql.Tx, pk int64, key snapshots.PageKey, parse relwatch.ParseFunc, compare relwatch.CompareFunc) (relwatch.PageReparse, error) {
@@ -171,24 +130,18 @@ func reparsePage(ctx context.Context, tx *sql.Tx, pk int64, key snapshots.PageKe
 	}
 	pr.Before = len(before)
 
-	type row struct {
-		reCapture
-		bodyID  sql.NullInt64
-		ct, url string
-		source  string
-	}
-	var rows []row
+	var rows []relwatch.ReparseCapture
 	err = eachRow(ctx, tx, `SELECT c.capture_id, c.version, c.started, c.body_id, r.content_type, r.final_url, c.source
 		FROM captures c JOIN responses r ON r.response_id = c.response_id
 		WHERE c.page_pk = ? AND c.outcome != 'failed' ORDER BY c.capture_id`, func(r *sql.Rows) error {
-		var x row
-		var ov sql.NullInt64
+		var x relwatch.ReparseCapture
+		var ov, body sql.NullInt64
 		var when int64
-		if err := r.Scan(&x.id, &ov, &when, &x.bodyID, &x.ct, &x.url, &x.source); err != nil {
+		var source string
+		if err := r.Scan(&x.ID, &ov, &when, &body, &x.ContentType, &x.URL, &source); err != nil {
 			return err
 		}
-		x.seen = unixNano(when)
-		x.oldVersion = int(ov.Int64)
+		x.Live, x.Seen, x.OldVersion, x.BodyID = source == relwatch.SourceLive, unixNano(when), int(ov.Int64), body.Int64
 		rows = append(rows, x)
 		return nil
 	}, pk)
@@ -196,125 +149,52 @@ func reparsePage(ctx context.Context, tx *sql.Tx, pk int64, key snapshots.PageKe
 		return pr, err
 	}
 	// Captures from the Wayback Machine or imported files take their place
-	// in time among the live ones.
-	entries := make([]relwatch.CaptureTime, len(rows))
-	for i, x := range rows {
-		entries[i] = relwatch.CaptureTime{ID: x.id, Live: x.source == relwatch.SourceLive, Seen: x.seen}
-	}
-	ordered := make([]row, len(rows))
-	for i, j := range relwatch.ObservedOrder(entries) {
-		ordered[i] = rows[j]
-	}
-	rows = ordered
-
-	// Parse each distinct body once.
-	type parsed struct {
-		snap   snapshots.Snapshot
-		parser int
-	}
-	cache := map[int64]parsed{}
-	caps := make([]reCapture, 0, len(rows))
-	for i, x := range rows {
-		c := x.reCapture
-		switch {
-		case x.bodyID.Valid:
-			p, ok := cache[x.bodyID.Int64]
-			if !ok {
-				var sb storedBody
-				err := sb.scan(tx.QueryRowContext(ctx, qBody+`b.body_id = ?`, x.bodyID.Int64))
-				if errors.Is(err, sql.ErrNoRows) {
-					return pr, fail(relwatch.ErrCorrupt, "capture %d refers to missing raw body %d", c.id, x.bodyID.Int64)
-				}
-				if err != nil {
-					return pr, err
-				}
-				raw, err := sb.decode()
-				if err != nil {
-					return pr, err
-				}
-				p.snap, p.parser, err = parse(raw, x.ct, x.url)
-				if err != nil {
-					return pr, fmt.Errorf("parse capture %d (body %s): %w", c.id, sb.digest, err)
-				}
-				p.snap.Seal()
-				cache[x.bodyID.Int64] = p
-			}
-			c.snap, c.parser = p.snap, p.parser
-		case i > 0:
-			c.snap, c.parser = caps[i-1].snap, caps[i-1].parser
-		default:
-			return pr, fmt.Errorf("capture %d is the page's first good capture and has no raw body to parse", c.id)
+	// in time among the live ones; each distinct body is parsed once.
+	err = relwatch.RebuildReparsed(timelineWriter{ctx, tx, pk}, &pr, rows, func(capture, bodyID int64) ([]byte, string, error) {
+		var sb storedBody
+		err := sb.scan(tx.QueryRowContext(ctx, qBody+`b.body_id = ?`, bodyID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, "", fail(relwatch.ErrCorrupt, "capture %d refers to missing raw body %d", capture, bodyID)
 		}
-		caps = append(caps, c)
-	}
-	pr.Captures = len(rows)
-
-	if err := clearTimeline(ctx, tx, pk); err != nil {
-		return pr, err
-	}
-	pr.ParserChanges, err = writeTimeline(ctx, tx, pk, caps, func(prev, cur *reCapture) relwatch.ChangeRecord {
-		cr := compare(prev.snap, cur.snap)
-		// The old parser put this capture and the one before it in the
-		// same version: the page was not edited there, the parser moved.
-		if prev.oldVersion == cur.oldVersion {
-			cr.ParserChange = true
+		if err != nil {
+			return nil, "", err
 		}
-		return cr
-	})
+		raw, err := sb.decode()
+		return raw, sb.digest, err
+	}, parse, compare)
 	if err != nil {
 		return pr, err
 	}
-	pr.After = 0
-	if n := len(caps); n > 0 {
-		pr.After = caps[n-1].newVersion
-	}
-
 	after, err := versionFingerprints(ctx, tx, pk)
 	if err != nil {
 		return pr, err
 	}
-	byCapture := map[int64]string{}
-	for _, f := range before {
-		byCapture[f.capture] = f.snapshot
-	}
-	for _, f := range after {
-		if old, ok := byCapture[f.capture]; !ok || old != f.snapshot {
-			pr.Rewritten = append(pr.Rewritten, f.version)
-		}
-	}
-	pr.Changed = !slices.Equal(before, after)
+	pr.Rewritten, pr.Changed = relwatch.Rewritten(before, after)
 	return pr, nil
 }
 
-// versionFingerprint is a version row reduced to what Reparse compares.
-type versionFingerprint struct {
-	version  int
-	capture  int64
-	snapshot string // hash of the stored snapshot JSON and parser version
-	all      string // hash of everything stored for the version and the change into it
-}
-
-func versionFingerprints(ctx context.Context, tx *sql.Tx, pk int64) ([]versionFingerprint, error) {
-	var out []versionFingerprint
+// versionFingerprints reads a page's versions as Reparse compares them.
+func versionFingerprints(ctx context.Context, tx *sql.Tx, pk int64) ([]relwatch.VersionFingerprint, error) {
+	var out []relwatch.VersionFingerprint
 	err := eachRow(ctx, tx, `SELECT v.version, v.capture_id, v.snapshot, v.parser_version, v.first_seen, v.last_seen, v.checks,
 			coalesce(ch.summary, ''), coalesce(ch.parser_change, 0), coalesce(ch.diff, '')
 		FROM versions v LEFT JOIN changes ch ON ch.page_pk = v.page_pk AND ch.to_version = v.version
 		WHERE v.page_pk = ? ORDER BY v.version`, func(r *sql.Rows) error {
-		var f versionFingerprint
+		var f relwatch.VersionFingerprint
 		var stored []byte
 		var first, last, summary, diff string
 		var parser, checks, pc int
-		if err := r.Scan(&f.version, &f.capture, &stored, &parser, &first, &last, &checks, &summary, &pc, &diff); err != nil {
+		if err := r.Scan(&f.Version, &f.Capture, &stored, &parser, &first, &last, &checks, &summary, &pc, &diff); err != nil {
 			return err
 		}
 		js, err := snapshotJSON(stored) // rows from before schema 5 hold the JSON uncompressed
 		if err != nil {
-			return fail(relwatch.ErrCorrupt, "version %d: %v", f.version, err)
+			return fail(relwatch.ErrCorrupt, "version %d: %v", f.Version, err)
 		}
 		h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", js, parser))
-		f.snapshot = hex.EncodeToString(h[:])
-		h = sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%s\x00%d\x00%s\x00%d\x00%s", f.snapshot, first, last, checks, summary, pc, diff))
-		f.all = hex.EncodeToString(h[:])
+		f.Snapshot = hex.EncodeToString(h[:])
+		h = sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%s\x00%d\x00%s\x00%d\x00%s", f.Snapshot, first, last, checks, summary, pc, diff))
+		f.All = hex.EncodeToString(h[:])
 		out = append(out, f)
 		return nil
 	}, pk)

@@ -184,11 +184,11 @@ func innermost(err error) error {
 // failf is fail with the password scrubbed from the message, whatever put
 // it there.
 func (a *Archive) failf(kind error, format string, args ...any) error {
-	e := fail(kind, format, args...).(*kindError)
+	msg := fmt.Sprintf(format, args...)
 	if a.secret != "" {
-		e.msg = strings.ReplaceAll(e.msg, a.secret, "xxxxx")
+		msg = strings.ReplaceAll(msg, a.secret, "xxxxx")
 	}
-	return e
+	return fail(kind, "%s", msg)
 }
 
 // wrap turns a database error met while doing something into a message
@@ -211,22 +211,9 @@ func (a *Archive) wrap(doing string, err error) error {
 	return err
 }
 
-// kindError is an error of one of the archive's kinds with its own message.
-type kindError struct {
-	kind error
-	msg  string
-}
-
-func (e *kindError) Error() string { return e.msg }
-func (e *kindError) Unwrap() error { return e.kind }
-
-func fail(kind error, format string, args ...any) error {
-	msg := fmt.Sprintf(format, args...)
-	if kind == relwatch.ErrCorrupt {
-		msg = "archive corrupt: " + msg
-	}
-	return &kindError{kind, msg}
-}
+// fail is relwatch.Fail: an error of one of the archive's kinds with its
+// own message.
+var fail = relwatch.Fail
 
 // querier is what reads need: a transaction, or the pool.
 type querier interface {

@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -51,24 +49,8 @@ func (a *Archive) RecordInOrder(ctx context.Context, c relwatch.Capture, snap sn
 	return p, err
 }
 
-// reCapture is one successful capture and the content it has in a rebuilt
-// timeline.
-type reCapture struct {
-	id          int64
-	oldVersion  int
-	seen        time.Time
-	snap        snapshots.Snapshot
-	parser      int
-	newVersion  int
-	startsGroup bool
-}
-
 func rebuildInOrder(ctx context.Context, tx pgx.Tx, pk, newID int64, snap snapshots.Snapshot, compare relwatch.CompareFunc) (relwatch.Placed, error) {
-	type stored struct {
-		snap   snapshots.Snapshot
-		parser int
-	}
-	versions := map[int]stored{}
+	versions := map[int]relwatch.StoredVersion{}
 	err := eachRow(ctx, tx, `SELECT version, snapshot, parser_version FROM versions WHERE page_pk = $1`, func(r pgx.Rows) error {
 		var v, parser int
 		var js []byte
@@ -79,7 +61,7 @@ func rebuildInOrder(ctx context.Context, tx pgx.Tx, pk, newID int64, snap snapsh
 		if err != nil {
 			return fail(relwatch.ErrCorrupt, "version %d: %v", v, err)
 		}
-		versions[v] = stored{s, parser}
+		versions[v] = relwatch.StoredVersion{Snap: s, Parser: parser}
 		return nil
 	}, pk)
 	if err != nil {
@@ -87,7 +69,7 @@ func rebuildInOrder(ctx context.Context, tx pgx.Tx, pk, newID int64, snap snapsh
 	}
 
 	// Changes already stored, by the contents they link.
-	known := map[[2]string]relwatch.ChangeRecord{}
+	known := map[relwatch.ChangeKey]relwatch.ChangeRecord{}
 	err = eachRow(ctx, tx, `SELECT f.content_hash, t.content_hash, ch.diff, ch.summary, ch.stamp_only, ch.parser_change
 		FROM changes ch
 		JOIN versions f ON f.page_pk = ch.page_pk AND f.version = ch.from_version
@@ -102,88 +84,32 @@ func rebuildInOrder(ctx context.Context, tx pgx.Tx, pk, newID int64, snap snapsh
 		if err := json.Unmarshal([]byte(summary), &cr.Summary); err != nil {
 			return fail(relwatch.ErrCorrupt, "change %s → %s: bad summary", from, to)
 		}
-		known[[2]string{from, to}] = cr
+		known[relwatch.ChangeKey{From: from, To: to}] = cr
 		return nil
 	}, pk)
 	if err != nil {
 		return relwatch.Placed{}, err
 	}
 
-	var entries []relwatch.CaptureTime
-	var caps []reCapture
+	var caps []relwatch.TimelineCapture
 	err = eachRow(ctx, tx, `SELECT c.capture_id, c.source, c.started, c.version, r.final_url, r.canonical_url
 		FROM captures c JOIN responses r ON r.response_id = c.response_id
 		WHERE c.page_pk = $1 AND c.outcome != 'failed' ORDER BY c.capture_id`, func(r pgx.Rows) error {
-		var c reCapture
-		var source, finalURL, canonical string
+		var c relwatch.TimelineCapture
+		var source string
 		var when int64
 		var v *int
-		if err := r.Scan(&c.id, &source, &when, &v, &finalURL, &canonical); err != nil {
+		if err := r.Scan(&c.ID, &source, &when, &v, &c.FinalURL, &c.CanonicalURL); err != nil {
 			return err
 		}
-		c.seen = fromNS(when)
-		c.oldVersion = deref(v)
-		if c.id == newID {
-			c.snap, c.parser = snap, snap.ParserVersion
-		} else {
-			s, ok := versions[c.oldVersion]
-			if !ok {
-				return fail(relwatch.ErrCorrupt, "capture %d refers to missing version %d", c.id, c.oldVersion)
-			}
-			c.snap, c.parser = s.snap, s.parser
-			// The version's JSON names its first capture's URLs; this
-			// capture may become the first of its version.
-			if finalURL != "" {
-				c.snap.FinalURL = finalURL
-			}
-			if canonical != "" {
-				c.snap.CanonicalURL = canonical
-			}
-		}
+		c.Live, c.Seen, c.OldVersion = source == relwatch.SourceLive, fromNS(when), deref(v)
 		caps = append(caps, c)
-		entries = append(entries, relwatch.CaptureTime{ID: c.id, Live: source == relwatch.SourceLive, Seen: c.seen})
 		return nil
 	}, pk)
 	if err != nil {
 		return relwatch.Placed{}, err
 	}
-	order := relwatch.ObservedOrder(entries)
-	ordered := make([]reCapture, len(caps))
-	for i, j := range order {
-		ordered[i] = caps[j]
-	}
-
-	if err := clearTimeline(ctx, tx, pk); err != nil {
-		return relwatch.Placed{}, err
-	}
-	_, err = writeTimeline(ctx, tx, pk, ordered, func(prev, cur *reCapture) relwatch.ChangeRecord {
-		if cr, ok := known[[2]string{prev.snap.ContentHash, cur.snap.ContentHash}]; ok {
-			return cr
-		}
-		return compare(prev.snap, cur.snap)
-	})
-	if err != nil {
-		return relwatch.Placed{}, err
-	}
-	var p relwatch.Placed
-	for i, c := range ordered {
-		if c.id != newID {
-			continue
-		}
-		p.Version, p.Outcome = c.newVersion, relwatch.OutcomeUnchanged
-		if c.startsGroup {
-			p.Outcome = relwatch.OutcomeChanged
-			if c.newVersion == 1 {
-				p.Outcome = relwatch.OutcomeNew
-			}
-		}
-		for _, later := range ordered[i+1:] {
-			if later.oldVersion != later.newVersion {
-				p.Shifted = true
-			}
-		}
-	}
-	return p, nil
+	return relwatch.RebuildInOrder(timelineWriter{ctx, tx, pk}, caps, versions, known, newID, snap, compare)
 }
 
 // clearTimeline removes a page's derived rows (search index, changes,
@@ -203,70 +129,39 @@ func clearTimeline(ctx context.Context, tx pgx.Tx, pk int64) error {
 	return nil
 }
 
-// writeTimeline stores a page's versions from its successful captures in
-// order of observation (see the SQLite archive's writeTimeline): it fills
-// in each capture's newVersion and startsGroup, sets the captures' versions
-// and outcomes, stores a change into every version after the first,
-// indexes the versions and returns the versions whose change is a parser
-// change. The page's old derived rows must be cleared.
-func writeTimeline(ctx context.Context, tx pgx.Tx, pk int64, caps []reCapture, changeFor func(prev, cur *reCapture) relwatch.ChangeRecord) ([]int, error) {
-	n := 0
+// timelineWriter writes a rebuilt timeline of page pk
+// (relwatch.WriteTimeline) in transaction tx.
+type timelineWriter struct {
+	ctx context.Context
+	tx  pgx.Tx
+	pk  int64
+}
+
+func (w timelineWriter) Clear() error { return clearTimeline(w.ctx, w.tx, w.pk) }
+
+func (w timelineWriter) PutVersion(v int, first, last *relwatch.TimelineCapture, checks int) error {
+	return putVersion(w.ctx, w.tx, w.pk, v, first.ID, first.Snap, first.Parser, "", first.Seen, last.Seen, checks)
+}
+
+func (w timelineWriter) PutChange(v int, cr *relwatch.ChangeRecord, prev, first *relwatch.TimelineCapture, stampBefore string) error {
+	window := ns(prev.Seen)
+	return putChange(w.ctx, w.tx, w.pk, v, cr, first.Seen, &window, stampBefore, string(first.Snap.UpdatedRaw))
+}
+
+func (w timelineWriter) IndexVersion(v int, snap *snapshots.Snapshot) error {
+	return indexVersion(w.ctx, w.tx, w.pk, v, snap)
+}
+
+// SetOutcomes sets every capture's version and outcome in one statement.
+func (w timelineWriter) SetOutcomes(caps []relwatch.TimelineCapture) error {
+	ids, vs, outcomes := make([]int64, len(caps)), make([]int32, len(caps)), make([]string, len(caps))
 	for i := range caps {
-		caps[i].startsGroup = i == 0 || caps[i].snap.ContentHash != caps[i-1].snap.ContentHash
-		if caps[i].startsGroup {
-			n++
-		}
-		caps[i].newVersion = n
+		ids[i], vs[i], outcomes[i] = caps[i].ID, int32(caps[i].NewVersion), caps[i].Outcome()
 	}
-	var parserChanges []int
-	var prevSnap snapshots.Snapshot
-	var ids []int64
-	var vs []int32
-	var outcomes []string
-	for i := 0; i < len(caps); {
-		j := i + 1
-		for j < len(caps) && !caps[j].startsGroup {
-			j++
-		}
-		first, last := caps[i], caps[j-1]
-		v := first.newVersion
-		if err := putVersion(ctx, tx, pk, v, first.id, first.snap, first.parser, "", first.seen, last.seen, j-i); err != nil {
-			return nil, err
-		}
-		if v > 1 {
-			cr := changeFor(&caps[i-1], &caps[i])
-			if cr.ParserChange {
-				parserChanges = append(parserChanges, v)
-			}
-			window := ns(caps[i-1].seen)
-			if err := putChange(ctx, tx, pk, v, &cr, first.seen, &window, string(prevSnap.UpdatedRaw), string(first.snap.UpdatedRaw)); err != nil {
-				return nil, err
-			}
-		}
-		if err := indexVersion(ctx, tx, pk, v, &first.snap); err != nil {
-			return nil, err
-		}
-		for k := i; k < j; k++ {
-			outcome := relwatch.OutcomeUnchanged
-			if k == i {
-				outcome = relwatch.OutcomeChanged
-				if v == 1 {
-					outcome = relwatch.OutcomeNew
-				}
-			}
-			ids, vs, outcomes = append(ids, caps[k].id), append(vs, int32(v)), append(outcomes, outcome)
-		}
-		prevSnap = first.snap
-		i = j
-	}
-	// One statement for all the captures' new versions and outcomes.
-	_, err := tx.Exec(ctx, `UPDATE captures c SET version = u.version, outcome = u.outcome
+	_, err := w.tx.Exec(w.ctx, `UPDATE captures c SET version = u.version, outcome = u.outcome
 		FROM unnest($1::bigint[], $2::int[], $3::text[]) AS u (id, version, outcome) WHERE c.capture_id = u.id`,
 		ids, vs, outcomes)
-	if err != nil {
-		return nil, err
-	}
-	return parserChanges, nil
+	return err
 }
 
 // Reparse runs parse over the raw bodies of every successful capture of one
@@ -332,149 +227,72 @@ func reparsePage(ctx context.Context, tx pgx.Tx, pk int64, key snapshots.PageKey
 	}
 	pr.Before = len(before)
 
-	type row struct {
-		reCapture
-		bodyID  *int64
-		ct, url string
-		source  string
-	}
-	var rows []row
+	var rows []relwatch.ReparseCapture
 	err = eachRow(ctx, tx, `SELECT c.capture_id, c.version, c.started, c.body_id, r.content_type, r.final_url, c.source
 		FROM captures c JOIN responses r ON r.response_id = c.response_id
 		WHERE c.page_pk = $1 AND c.outcome != 'failed' ORDER BY c.capture_id`, func(r pgx.Rows) error {
-		var x row
+		var x relwatch.ReparseCapture
 		var ov *int
+		var body *int64
 		var when int64
-		if err := r.Scan(&x.id, &ov, &when, &x.bodyID, &x.ct, &x.url, &x.source); err != nil {
+		var source string
+		if err := r.Scan(&x.ID, &ov, &when, &body, &x.ContentType, &x.URL, &source); err != nil {
 			return err
 		}
-		x.seen = fromNS(when)
-		x.oldVersion = deref(ov)
+		x.Live, x.Seen, x.OldVersion, x.BodyID = source == relwatch.SourceLive, fromNS(when), deref(ov), deref(body)
 		rows = append(rows, x)
 		return nil
 	}, pk)
 	if err != nil {
 		return pr, err
 	}
-	entries := make([]relwatch.CaptureTime, len(rows))
-	for i, x := range rows {
-		entries[i] = relwatch.CaptureTime{ID: x.id, Live: x.source == relwatch.SourceLive, Seen: x.seen}
-	}
-	ordered := make([]row, len(rows))
-	for i, j := range relwatch.ObservedOrder(entries) {
-		ordered[i] = rows[j]
-	}
-	rows = ordered
-
-	// Parse each distinct body once.
-	type parsed struct {
-		snap   snapshots.Snapshot
-		parser int
-	}
-	cache := map[int64]parsed{}
-	caps := make([]reCapture, 0, len(rows))
-	for i, x := range rows {
-		c := x.reCapture
-		switch {
-		case x.bodyID != nil:
-			p, ok := cache[*x.bodyID]
-			if !ok {
-				var sb storedBody
-				err := sb.scan(tx.QueryRow(ctx, qBody+`b.body_id = $1`, *x.bodyID))
-				if errors.Is(err, pgx.ErrNoRows) {
-					return pr, fail(relwatch.ErrCorrupt, "capture %d refers to missing raw body %d", c.id, *x.bodyID)
-				}
-				if err != nil {
-					return pr, err
-				}
-				raw, err := sb.decode()
-				if err != nil {
-					return pr, err
-				}
-				p.snap, p.parser, err = parse(raw, x.ct, x.url)
-				if err != nil {
-					return pr, fmt.Errorf("parse capture %d (body %s): %w", c.id, sb.digest, err)
-				}
-				p.snap.Seal()
-				cache[*x.bodyID] = p
-			}
-			c.snap, c.parser = p.snap, p.parser
-		case i > 0:
-			c.snap, c.parser = caps[i-1].snap, caps[i-1].parser
-		default:
-			return pr, fmt.Errorf("capture %d is the page's first good capture and has no raw body to parse", c.id)
+	err = relwatch.RebuildReparsed(timelineWriter{ctx, tx, pk}, &pr, rows, func(capture, bodyID int64) ([]byte, string, error) {
+		var sb storedBody
+		err := sb.scan(tx.QueryRow(ctx, qBody+`b.body_id = $1`, bodyID))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, "", fail(relwatch.ErrCorrupt, "capture %d refers to missing raw body %d", capture, bodyID)
 		}
-		caps = append(caps, c)
-	}
-	pr.Captures = len(rows)
-
-	if err := clearTimeline(ctx, tx, pk); err != nil {
-		return pr, err
-	}
-	pr.ParserChanges, err = writeTimeline(ctx, tx, pk, caps, func(prev, cur *reCapture) relwatch.ChangeRecord {
-		cr := compare(prev.snap, cur.snap)
-		// The old parser put this capture and the one before it in the
-		// same version: the page was not edited there, the parser moved.
-		if prev.oldVersion == cur.oldVersion {
-			cr.ParserChange = true
+		if err != nil {
+			return nil, "", err
 		}
-		return cr
-	})
+		raw, err := sb.decode()
+		return raw, sb.digest, err
+	}, parse, compare)
 	if err != nil {
 		return pr, err
 	}
-	if n := len(caps); n > 0 {
-		pr.After = caps[n-1].newVersion
-	}
-
 	after, err := versionFingerprints(ctx, tx, pk)
 	if err != nil {
 		return pr, err
 	}
-	byCapture := map[int64]string{}
-	for _, f := range before {
-		byCapture[f.capture] = f.snapshot
-	}
-	for _, f := range after {
-		if old, ok := byCapture[f.capture]; !ok || old != f.snapshot {
-			pr.Rewritten = append(pr.Rewritten, f.version)
-		}
-	}
-	pr.Changed = !slices.Equal(before, after)
+	pr.Rewritten, pr.Changed = relwatch.Rewritten(before, after)
 	return pr, nil
 }
 
-// versionFingerprint is a version row reduced to what Reparse compares.
-type versionFingerprint struct {
-	version  int
-	capture  int64
-	snapshot string // hash of the snapshot JSON and parser version
-	all      string // hash of everything stored for the version and the change into it
-}
-
-func versionFingerprints(ctx context.Context, tx pgx.Tx, pk int64) ([]versionFingerprint, error) {
-	var out []versionFingerprint
+// versionFingerprints reads a page's versions as Reparse compares them.
+func versionFingerprints(ctx context.Context, tx pgx.Tx, pk int64) ([]relwatch.VersionFingerprint, error) {
+	var out []relwatch.VersionFingerprint
 	err := eachRow(ctx, tx, `SELECT v.version, v.capture_id, v.snapshot, v.parser_version, v.first_seen, v.last_seen, v.checks,
 			coalesce(ch.summary, ''), coalesce(ch.parser_change, false), coalesce(ch.diff, '')
 		FROM versions v LEFT JOIN changes ch ON ch.page_pk = v.page_pk AND ch.to_version = v.version
 		WHERE v.page_pk = $1 ORDER BY v.version`, func(r pgx.Rows) error {
-		var f versionFingerprint
+		var f relwatch.VersionFingerprint
 		var stored []byte
 		var summary, diff string
 		var first, last int64
 		var parser, checks int
 		var pc bool
-		if err := r.Scan(&f.version, &f.capture, &stored, &parser, &first, &last, &checks, &summary, &pc, &diff); err != nil {
+		if err := r.Scan(&f.Version, &f.Capture, &stored, &parser, &first, &last, &checks, &summary, &pc, &diff); err != nil {
 			return err
 		}
 		js, err := snapshotJSON(stored)
 		if err != nil {
-			return fail(relwatch.ErrCorrupt, "version %d: %v", f.version, err)
+			return fail(relwatch.ErrCorrupt, "version %d: %v", f.Version, err)
 		}
 		h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", js, parser))
-		f.snapshot = hex.EncodeToString(h[:])
-		h = sha256.Sum256(fmt.Appendf(nil, "%s\x00%d\x00%d\x00%d\x00%s\x00%t\x00%s", f.snapshot, first, last, checks, summary, pc, diff))
-		f.all = hex.EncodeToString(h[:])
+		f.Snapshot = hex.EncodeToString(h[:])
+		h = sha256.Sum256(fmt.Appendf(nil, "%s\x00%d\x00%d\x00%d\x00%s\x00%t\x00%s", f.Snapshot, first, last, checks, summary, pc, diff))
+		f.All = hex.EncodeToString(h[:])
 		out = append(out, f)
 		return nil
 	}, pk)
