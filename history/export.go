@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/url"
 	"path"
 	"regexp"
 	"strings"
@@ -87,6 +88,25 @@ type ExportFile struct {
 type ExportOptions struct {
 	BaseURL   string // absolute URL of DIR when published, ending in "/"; "" for relative links
 	FeedLimit int    // entries in feed.atom; 0 for all
+}
+
+// Check refuses a base URL that is not an absolute http(s) URL and a
+// negative feed limit (errors that match ErrBadInput, naming the flags),
+// and ends the base URL with "/".
+func (o *ExportOptions) Check() error {
+	if o.BaseURL != "" {
+		u, err := url.Parse(o.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return badInput("--base-url %q: want an http(s) URL", o.BaseURL)
+		}
+		if !strings.HasSuffix(o.BaseURL, "/") {
+			o.BaseURL += "/"
+		}
+	}
+	if o.FeedLimit < 0 {
+		return badInput("--feed-limit %d: want 0 or more", o.FeedLimit)
+	}
+	return nil
 }
 
 // PlanExport renders the whole export tree from the archive, all of it

@@ -1,6 +1,7 @@
 package history
 
 import (
+	"errors"
 	"maps"
 	"path"
 	"regexp"
@@ -120,6 +121,18 @@ func TestExportChangeNamesBackAndForth(t *testing.T) {
 	for _, name := range append(want, "2026-11-01-kazakhstan-fr-v2.md") {
 		if !IsChangeFile(path.Base(name)) {
 			t.Errorf("IsChangeFile(%q) = false; the export would not remove it when stale", path.Base(name))
+		}
+	}
+}
+
+func TestExportOptionsCheck(t *testing.T) {
+	o := ExportOptions{BaseURL: "https://example.org/relwatch"}
+	if err := o.Check(); err != nil || o.BaseURL != "https://example.org/relwatch/" {
+		t.Errorf("Check: %v, base URL %q; want it to end in /", err, o.BaseURL)
+	}
+	for _, bad := range []ExportOptions{{BaseURL: "example.org/relwatch/"}, {BaseURL: "ftp://example.org/"}, {FeedLimit: -1}} {
+		if err := bad.Check(); !errors.Is(err, ErrBadInput) {
+			t.Errorf("Check(%+v): %v, want a bad input", bad, err)
 		}
 	}
 }

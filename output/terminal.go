@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"io"
 	"unicode/utf8"
+
+	"github.com/relwatch/relwatch/archivecopy"
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 // SafeWriter neutralises what page text could do to a terminal: control
@@ -103,4 +106,15 @@ func safePrefix(buf []byte) int {
 		i += size
 	}
 	return len(buf)
+}
+
+// CopyProgress shows archive copy's progress on a terminal: one line,
+// rewritten after each page, ended once the last page is copied.
+func CopyProgress(w io.Writer) archivecopy.Progress {
+	return func(done, total int, page snapshots.PageKey) {
+		fmt.Fprintf(w, "\rcopied %d/%d pages (%s)\x1b[K", done, total, page)
+		if done == total {
+			fmt.Fprintln(w)
+		}
+	}
 }

@@ -192,6 +192,30 @@ func (r Result) Checked() bool {
 	return r.Status == relwatch.StatusNew || r.Status == relwatch.StatusChanged || r.Status == relwatch.StatusUnchanged
 }
 
+// Tally counts a run's results for its exit: pages that failed, pages new
+// or changed, and the pages that are stale.
+type Tally struct {
+	Failed, Changed int
+	Stale           []string
+}
+
+// Count tallies results.
+func Count(results []Result) Tally {
+	var t Tally
+	for _, r := range results {
+		switch r.Status {
+		case relwatch.StatusFailed:
+			t.Failed++
+		case relwatch.StatusNew, relwatch.StatusChanged:
+			t.Changed++
+		}
+		if r.Stale {
+			t.Stale = append(t.Stale, r.Page)
+		}
+	}
+	return t
+}
+
 // Live parses one live capture, compares it with the page's latest version
 // and archives the outcome and its events in one transaction. prior is the
 // page's state before the run (zero for a page never checked). The

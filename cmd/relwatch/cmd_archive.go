@@ -9,7 +9,6 @@ import (
 
 	"github.com/relwatch/relwatch/archivecopy"
 	"github.com/relwatch/relwatch/output"
-	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/stores"
 )
 
@@ -72,12 +71,7 @@ func runArchiveCopy(ctx context.Context, g *globals, srcLoc, dstLoc string) erro
 
 	var progress archivecopy.Progress
 	if output.IsTerminal(g.io.Err) {
-		progress = func(done, total int, page snapshots.PageKey) {
-			fmt.Fprintf(g.io.Err, "\rcopied %d/%d pages (%s)\x1b[K", done, total, page)
-			if done == total {
-				fmt.Fprintln(g.io.Err)
-			}
-		}
+		progress = output.CopyProgress(g.io.Err)
 	}
 	rep, err := archivecopy.Copy(ctx, src, dst, progress)
 	if errors.Is(err, archivecopy.ErrDiffers) {

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -51,17 +49,8 @@ Prints one line per file written or removed, then a count.`,
 }
 
 func runExport(ctx context.Context, g *globals, dir string, opts history.ExportOptions) error {
-	if opts.BaseURL != "" {
-		u, err := url.Parse(opts.BaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return usageError(fmt.Errorf("--base-url %q: want an http(s) URL", opts.BaseURL))
-		}
-		if !strings.HasSuffix(opts.BaseURL, "/") {
-			opts.BaseURL += "/"
-		}
-	}
-	if opts.FeedLimit < 0 {
-		return usageError(fmt.Errorf("--feed-limit %d: want 0 or more", opts.FeedLimit))
+	if err := opts.Check(); err != nil {
+		return err
 	}
 	if err := output.CheckFolder("export", dir); err != nil {
 		return usageError(err)

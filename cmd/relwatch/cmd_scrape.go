@@ -106,37 +106,27 @@ func (g *globals) scrapeJob(cfg config.Config, targets []config.Target, opts scr
 var errNotifyStrict = &exitError{code: exitNotify,
 	err: errors.New("--notify-strict: some notifications could not be delivered; the next run tries again")}
 
-// scrapeExit picks the exit code: interrupted beats failed (or stale)
-// beats changed. The message names the stale pages.
+// scrapeExit picks the exit code: interrupted beats failed or stale (3,
+// naming the stale pages) beats changed (1, with --exit-code).
 func scrapeExit(ctx context.Context, results []track.Result, exitOnChange bool, staleAfter time.Duration) error {
 	if ctx.Err() != nil {
 		return &exitError{code: exitInterrupted}
 	}
-	failed, changed := 0, 0
-	var stale []string
-	for _, r := range results {
-		switch r.Status {
-		case relwatch.StatusFailed:
-			failed++
-		case relwatch.StatusNew, relwatch.StatusChanged:
-			changed++
-		}
-		if r.Stale {
-			stale = append(stale, r.Page)
-		}
+	n := track.Count(results)
+	var why []string
+	if n.Failed > 0 {
+		why = append(why, fmt.Sprintf("%d of %d pages failed", n.Failed, len(results)))
 	}
-	var exit error
+	if len(n.Stale) > 0 {
+		why = append(why, fmt.Sprintf("stale (no successful check for over %s): %s", staleAfter, strings.Join(n.Stale, ", ")))
+	}
 	switch {
-	case failed > 0:
-		msg := fmt.Sprintf("%d of %d pages failed", failed, len(results))
-		if len(stale) > 0 {
-			msg += fmt.Sprintf("; stale (no successful check for over %s): %s", staleAfter, strings.Join(stale, ", "))
-		}
-		return &exitError{code: exitFailed, err: errors.New(msg)}
-	case exitOnChange && changed > 0:
-		exit = &exitError{code: exitChanged}
+	case len(why) > 0:
+		return &exitError{code: exitFailed, err: errors.New(strings.Join(why, "; "))}
+	case exitOnChange && n.Changed > 0:
+		return &exitError{code: exitChanged}
 	}
-	return withStale(exit, stale, staleAfter)
+	return nil
 }
 
 // targets loads the config and the targets --only selects.

@@ -3,9 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
-	"time"
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/config"
@@ -77,18 +74,4 @@ func exitCode(err error) int {
 	default:
 		return exitOther // exit 3 is only for targets that failed or are stale
 	}
-}
-
-// withStale folds stale pages into a scrape's exit: an interrupted or
-// failed run keeps its exit, anything else becomes exit 3 naming the stale
-// pages.
-func withStale(exit error, stale []string, staleAfter time.Duration) error {
-	if len(stale) == 0 {
-		return exit
-	}
-	var ee *exitError
-	if errors.As(exit, &ee) && (ee.code == exitInterrupted || ee.code == exitFailed) {
-		return exit
-	}
-	return &exitError{code: exitFailed, err: fmt.Errorf("stale (no successful check for over %s): %s", staleAfter, strings.Join(stale, ", "))}
 }

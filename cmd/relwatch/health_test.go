@@ -1,43 +1,57 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/history"
+	"github.com/relwatch/relwatch/track"
 )
 
-func TestWithStale(t *testing.T) {
-	stale := []string{"kazakhstan/fr"}
+// TestScrapeExit: interrupted beats failed or stale, which beat changed;
+// the message names the stale pages.
+func TestScrapeExit(t *testing.T) {
+	unchanged := track.Result{Page: "kazakhstan/en", Status: relwatch.StatusUnchanged}
+	changed := track.Result{Page: "kazakhstan/en", Status: relwatch.StatusChanged}
+	failed := track.Result{Page: "georgia/en", Status: relwatch.StatusFailed}
+	stale := track.Result{Page: "kazakhstan/fr", Status: relwatch.StatusFailed, Stale: true}
+	staleOK := track.Result{Page: "kazakhstan/fr", Status: relwatch.StatusSkipped, Stale: true}
+	stopped, stop := context.WithCancel(context.Background())
+	stop()
 	tests := []struct {
 		name     string
-		exit     error
-		stale    []string
+		ctx      context.Context
+		results  []track.Result
 		wantCode int
+		wantMsg  string
 	}{
-		{"OKNothingStale", nil, nil, exitOK},
-		{"ChangedNothingStale", &exitError{code: exitChanged}, nil, exitChanged},
-		{"OKButStale", nil, stale, exitFailed},
-		{"ChangedButStale", &exitError{code: exitChanged}, stale, exitFailed},
-		{"FailedStaysFailed", &exitError{code: exitFailed, err: errors.New("1 of 2 pages failed")}, stale, exitFailed},
-		{"InterruptedWins", &exitError{code: exitInterrupted}, stale, exitInterrupted},
+		{"OKNothingStale", context.Background(), []track.Result{unchanged}, exitOK, ""},
+		{"ChangedNothingStale", context.Background(), []track.Result{changed}, exitChanged, ""},
+		{"OKButStale", context.Background(), []track.Result{unchanged, staleOK}, exitFailed, "stale (no successful check for over 168h0m0s): kazakhstan/fr"},
+		{"ChangedButStale", context.Background(), []track.Result{changed, staleOK}, exitFailed, "kazakhstan/fr"},
+		{"FailedAndStale", context.Background(), []track.Result{failed, stale}, exitFailed, "2 of 2 pages failed; stale (no successful check for over 168h0m0s): kazakhstan/fr"},
+		{"InterruptedWins", stopped, []track.Result{failed, stale}, exitInterrupted, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := withStale(tt.exit, tt.stale, 168*time.Hour)
+			err := scrapeExit(tt.ctx, tt.results, true, 168*time.Hour)
 			if got := exitCode(err); got != tt.wantCode {
 				t.Fatalf("exit %d, want %d (%v)", got, tt.wantCode, err)
 			}
-			if tt.exit == nil && tt.stale != nil && !strings.Contains(err.Error(), "kazakhstan/fr") {
-				t.Errorf("message %q does not name the stale page", err)
+			if tt.wantMsg != "" && !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("message %q, want %q", err, tt.wantMsg)
 			}
 		})
+	}
+	if err := scrapeExit(context.Background(), []track.Result{changed}, false, time.Hour); err != nil {
+		t.Errorf("a change without --exit-code: %v", err)
 	}
 }
 
