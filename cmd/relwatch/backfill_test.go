@@ -5,199 +5,55 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/history"
+	"github.com/relwatch/relwatch/internal/testsite"
 )
 
-// fakeCapture is one capture held by the fake Wayback Machine.
-type fakeCapture struct {
-	ts, original, status, digest, fixture string
-	redirectTo                            string // the replay server answers with this capture instead
-	unlisted                              bool   // not in the CDX index (only reached by a redirect)
-	missing                               bool   // listed, but the replay server answers 404
-}
-
-// fakeWayback is a local stand-in for the Wayback Machine: the CDX API
-// (JSON, field names first, collapse=digest, filter=statuscode:200, resume
-// keys) and raw id_ replay with x-archive-orig-* headers, redirects from
-// inexact timestamps and a 429 without Retry-After.
-type fakeWayback struct {
-	t        *testing.T
-	captures []fakeCapture
-	pageSize int
-	limited  map[string]bool // timestamps answered once with a 429
-
-	mu            sync.Mutex
-	captureStarts []time.Time
-	limitedAt     []time.Time // when each 429 was sent, and when its timestamp was asked again
-	requested     []string    // replay timestamps asked for
-	cdxQueries    []url.Values
-	onCapture     func(n int) // called before each replay answer
-}
-
-func newFakeWayback(t *testing.T) *fakeWayback {
+// newFakeWayback is the Wayback Machine of the backfill tests: the page's
+// layouts over the years under its old (natolive) and new (natohq) URLs,
+// a capture collapsed by digest, one filtered out (302), an error page
+// archived as 200, one listed but missing, one redirected from an inexact
+// timestamp, and a 429 without Retry-After on the 2012 capture.
+func newFakeWayback(t *testing.T) *testsite.Wayback {
 	live := "http://www.nato.int:80/cps/en/natolive/topics_49598.htm"
 	hq := "https://www.nato.int/cps/en/natohq/topics_49598.htm"
-	return &fakeWayback{t: t, pageSize: 2, limited: map[string]bool{"20120405120000": true}, captures: []fakeCapture{
-		{ts: "20100315120000", original: live, status: "200", digest: "D1", fixture: "layout1-2010-en.html"},
-		{ts: "20100601120000", original: live, status: "200", digest: "D1", fixture: "layout1-2010-en.html"}, // collapsed
-		{ts: "20110101000000", original: live, status: "302", digest: "DR", fixture: "layout1-2010-en.html"}, // filtered out
-		{ts: "20120405120000", original: live, status: "200", digest: "D2", fixture: "layout2-2012-en.html"},
-		{ts: "20130101000000", original: live, status: "200", digest: "DE", fixture: "error-page-200.html"},
-		{ts: "20140101000000", original: live, status: "200", digest: "D2", fixture: "layout2-2012-en.html"},
-		{ts: "20150101000000", original: hq, status: "200", digest: "DG", missing: true},
-		{ts: "20171001000000", original: hq, status: "200", digest: "D3", fixture: "layout3-2017-en.html"},
-		{ts: "20180101000000", original: hq, status: "200", digest: "D3b", redirectTo: "20180102030405"},
-		{ts: "20180102030405", original: hq, status: "200", digest: "D3b", fixture: "layout3-2018-en-nohighlights.html", unlisted: true},
-		{ts: "20220602101245", original: hq, status: "200", digest: "D4", fixture: "layout4-2022-en-wayback.html"},
-		{ts: "20220701000000", original: hq + "?selectedLocale=en", status: "200", digest: "D4x", fixture: "layout4-2022-en.html"},
-	}}
-}
-
-// sameURL compares URLs the way the CDX server does, ignoring scheme, host
-// and port.
-func sameURL(a, b string) bool {
-	ua, e1 := url.Parse(a)
-	ub, e2 := url.Parse(b)
-	return e1 == nil && e2 == nil && ua.Path == ub.Path && ua.RawQuery == ub.RawQuery
-}
-
-func (f *fakeWayback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch {
-	case r.URL.Path == "/cdx":
-		f.cdx(w, r)
-	case strings.HasPrefix(r.URL.Path, "/web/"):
-		f.replay(w, r)
-	default:
-		http.NotFound(w, r)
-	}
-}
-
-func (f *fakeWayback) cdx(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f.mu.Lock()
-	f.cdxQueries = append(f.cdxQueries, q)
-	f.mu.Unlock()
-	fl := strings.Split(q.Get("fl"), ",")
-	var rows [][]string
-	for _, c := range f.captures {
-		if c.unlisted || !sameURL(c.original, q.Get("url")) || (q.Get("filter") == "statuscode:200" && c.status != "200") {
-			continue
-		}
-		// from and to are inclusive: 1-14 digits, padded to a timestamp.
-		if from := q.Get("from"); from != "" && c.ts < from+strings.Repeat("0", 14-len(from)) {
-			continue
-		}
-		if to := q.Get("to"); to != "" && c.ts > to+strings.Repeat("9", 14-len(to)) {
-			continue
-		}
-		row := make([]string, len(fl))
-		for i, name := range fl {
-			row[i] = map[string]string{"timestamp": c.ts, "original": c.original, "statuscode": c.status, "mimetype": "text/html", "digest": c.digest}[name]
-		}
-		if n := len(rows); q.Get("collapse") == "digest" && n > 0 && rows[n-1][slices.Index(fl, "digest")] == c.digest {
-			continue
-		}
-		rows = append(rows, row)
-	}
-	start := 0
-	if k := q.Get("resumeKey"); k != "" {
-		fmt.Sscanf(k, "k%d", &start)
-	}
-	out := [][]string{fl}
-	end := min(start+f.pageSize, len(rows))
-	out = append(out, rows[start:end]...)
-	if end < len(rows) && q.Get("showResumeKey") == "true" {
-		out = append(out, []string{}, []string{fmt.Sprintf("k%d", end)})
-	}
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(out)
-}
-
-func (f *fakeWayback) replay(w http.ResponseWriter, r *http.Request) {
-	rest := strings.TrimPrefix(r.URL.Path, "/web/")
-	ts, original, ok := strings.Cut(rest, "id_/")
-	if r.URL.RawQuery != "" {
-		original += "?" + r.URL.RawQuery
-	}
-	f.mu.Lock()
-	f.requested = append(f.requested, ts)
-	// A redirect is followed at once, within the capture's paced request:
-	// only the requests the client starts itself are timed.
-	if !slices.ContainsFunc(f.captures, func(c fakeCapture) bool { return c.unlisted && c.ts == ts }) {
-		f.captureStarts = append(f.captureStarts, time.Now())
-	}
-	n := len(f.captureStarts)
-	hook := f.onCapture
-	limited := f.limited[ts]
-	delete(f.limited, ts)
-	if limited || (len(f.limitedAt) == 1 && ts == "20120405120000") {
-		f.limitedAt = append(f.limitedAt, time.Now())
-	}
-	f.mu.Unlock()
-	if hook != nil {
-		hook(n)
-	}
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	if limited {
-		w.WriteHeader(http.StatusTooManyRequests) // Wayback's 429s seldom say how long
-		return
-	}
-	for _, c := range f.captures {
-		if c.ts != ts || !sameURL(c.original, original) {
-			continue
-		}
-		if c.missing {
-			break
-		}
-		if c.redirectTo != "" {
-			// As the Wayback Machine does: the full replay URL, "//" kept.
-			w.Header().Set("Location", "http://"+r.Host+"/web/"+c.redirectTo+"id_/"+c.original)
-			w.WriteHeader(http.StatusFound)
-			return
-		}
-		body, err := os.ReadFile(filepath.Join("testdata", "wayback", c.fixture))
-		if err != nil {
-			f.t.Error(err)
-			return
-		}
-		when, _ := time.Parse("20060102150405", c.ts)
-		w.Header().Set("Content-Type", "text/html")
-		w.Header().Set("X-Archive-Orig-Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("X-Archive-Orig-Date", when.Format(http.TimeFormat))
-		w.Header().Set("Memento-Datetime", when.Format(http.TimeFormat))
-		w.Write(body)
-		return
-	}
-	http.NotFound(w, r)
+	wb := testsite.NewWayback(t, filepath.Join("testdata", "wayback"), []testsite.Capture{
+		{Timestamp: "20100315120000", Original: live, Status: "200", Digest: "D1", Fixture: "layout1-2010-en.html"},
+		{Timestamp: "20100601120000", Original: live, Status: "200", Digest: "D1", Fixture: "layout1-2010-en.html"}, // collapsed
+		{Timestamp: "20110101000000", Original: live, Status: "302", Digest: "DR", Fixture: "layout1-2010-en.html"}, // filtered out
+		{Timestamp: "20120405120000", Original: live, Status: "200", Digest: "D2", Fixture: "layout2-2012-en.html"},
+		{Timestamp: "20130101000000", Original: live, Status: "200", Digest: "DE", Fixture: "error-page-200.html"},
+		{Timestamp: "20140101000000", Original: live, Status: "200", Digest: "D2", Fixture: "layout2-2012-en.html"},
+		{Timestamp: "20150101000000", Original: hq, Status: "200", Digest: "DG", Missing: true},
+		{Timestamp: "20171001000000", Original: hq, Status: "200", Digest: "D3", Fixture: "layout3-2017-en.html"},
+		{Timestamp: "20180101000000", Original: hq, Status: "200", Digest: "D3b", RedirectTo: "20180102030405"},
+		{Timestamp: "20180102030405", Original: hq, Status: "200", Digest: "D3b", Fixture: "layout3-2018-en-nohighlights.html", Unlisted: true},
+		{Timestamp: "20220602101245", Original: hq, Status: "200", Digest: "D4", Fixture: "layout4-2022-en-wayback.html"},
+		{Timestamp: "20220701000000", Original: hq + "?selectedLocale=en", Status: "200", Digest: "D4x", Fixture: "layout4-2022-en.html"},
+	})
+	wb.Limited["20120405120000"] = true
+	return wb
 }
 
 // newBackfillEnv is a test env whose config tracks kazakhstan/en on a local
 // site and backfills it from a fake Wayback Machine.
-func newBackfillEnv(t *testing.T) (*testEnv, *fakeWayback) {
+func newBackfillEnv(t *testing.T) (*testEnv, *testsite.Wayback) {
 	t.Helper()
 	s := &site{}
 	s.serve(200, "wayback/layout5-2025-en.html")
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	fw := newFakeWayback(t)
-	wsrv := httptest.NewServer(fw)
-	t.Cleanup(wsrv.Close)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "relwatch.yaml")
 	yaml := fmt.Sprintf(`archive: history.db
@@ -215,7 +71,7 @@ targets:
   - id: kazakhstan
     lang: en
     url: %s/cps/en/natohq/topics_49598.htm
-`, wsrv.URL, wsrv.URL, srv.URL)
+`, fw.URL, fw.URL, srv.URL)
 	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +156,7 @@ func TestBackfill(t *testing.T) {
 	}
 
 	// Every CDX request asked for what the Wayback docs say.
-	for _, q := range fw.cdxQueries {
+	for _, q := range fw.CDXQueries {
 		if q.Get("output") != "json" || q.Get("fl") != "timestamp,original,statuscode,mimetype,digest" ||
 			q.Get("filter") != "statuscode:200" || q.Get("collapse") != "digest" || q.Get("showResumeKey") != "true" {
 			t.Errorf("CDX query %v", q)
@@ -308,15 +164,15 @@ func TestBackfill(t *testing.T) {
 	}
 	// The 2014 capture has the 2012 capture's digest: its bytes were taken
 	// from the archive, not fetched again.
-	if slices.Contains(fw.requested, "20140101000000") || !slices.Contains(fw.requested, "20120405120000") {
-		t.Errorf("replay requests %v: want 2012 fetched and 2014 (same digest) not", fw.requested)
+	if slices.Contains(fw.Requested, "20140101000000") || !slices.Contains(fw.Requested, "20120405120000") {
+		t.Errorf("replay requests %v: want 2012 fetched and 2014 (same digest) not", fw.Requested)
 	}
 
 	// Captures were paced 50ms apart, the 429 retried after the 80ms
 	// backoff floor. The server sees arrivals, which jitter by a few ms
 	// around the client's paced starts: allow 15ms.
 	const jitter = 15 * time.Millisecond
-	starts := fw.captureStarts
+	starts := fw.CaptureStarts
 	for i := 1; i < len(starts); i++ {
 		if gap := starts[i].Sub(starts[i-1]); gap < 50*time.Millisecond-jitter {
 			t.Errorf("capture requests %d and %d were %s apart, want 50ms", i, i+1, gap)
@@ -325,15 +181,15 @@ func TestBackfill(t *testing.T) {
 	if span := starts[len(starts)-1].Sub(starts[0]); span < time.Duration(len(starts)-1)*50*time.Millisecond-jitter {
 		t.Errorf("%d capture requests in %s, want at least 50ms between starts", len(starts), span)
 	}
-	if len(fw.limitedAt) != 2 || fw.limitedAt[1].Sub(fw.limitedAt[0]) < 80*time.Millisecond-jitter {
-		t.Errorf("429 then retry at %v, want a retry at least 80ms later", fw.limitedAt)
+	if len(fw.LimitedAt) != 2 || fw.LimitedAt[1].Sub(fw.LimitedAt[0]) < 80*time.Millisecond-jitter {
+		t.Errorf("429 then retry at %v, want a retry at least 80ms later", fw.LimitedAt)
 	}
 
 	// A second run finds everything archived.
-	before := len(fw.captureStarts)
+	before := len(fw.CaptureStarts)
 	out = e.mustRun(0, "backfill", "kazakhstan/en")
-	if !strings.Contains(out, "9 already archived, 0 to fetch") || len(fw.captureStarts) != before {
-		t.Errorf("second run fetched %d captures:\n%s", len(fw.captureStarts)-before, out)
+	if !strings.Contains(out, "9 already archived, 0 to fetch") || len(fw.CaptureStarts) != before {
+		t.Errorf("second run fetched %d captures:\n%s", len(fw.CaptureStarts)-before, out)
 	}
 	if l2, _ := readLog(t, e); len(l2) != 5 {
 		t.Errorf("second run: %d versions", len(l2))
@@ -351,24 +207,24 @@ func TestBackfillInterruptedThenResumed(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	fw.mu.Lock()
-	fw.limited = map[string]bool{"20120405120000": true}
-	fw.limitedAt = nil
-	start := len(fw.captureStarts)
-	fw.onCapture = func(n int) {
+	fw.Mu.Lock()
+	fw.Limited = map[string]bool{"20120405120000": true}
+	fw.LimitedAt = nil
+	start := len(fw.CaptureStarts)
+	fw.OnCapture = func(n int) {
 		if n == start+5 {
 			cancel()
 		}
 	}
-	fw.mu.Unlock()
+	fw.Mu.Unlock()
 	var out, errb strings.Builder
 	code := run(ctx, []string{"--config", e.cfg, "backfill", "kazakhstan/en"}, streams{In: strings.NewReader(""), Out: &out, Err: &errb})
 	if code != exitInterrupted {
 		t.Fatalf("interrupted backfill: exit %d, want %d\n%s%s", code, exitInterrupted, out.String(), errb.String())
 	}
-	fw.mu.Lock()
-	fw.onCapture = nil
-	fw.mu.Unlock()
+	fw.Mu.Lock()
+	fw.OnCapture = nil
+	fw.Mu.Unlock()
 	partial, _ := readLog(t, e)
 	if len(partial) == 0 || len(partial) >= 5 {
 		t.Fatalf("interrupted run archived %d versions, want some but not all", len(partial))
@@ -507,7 +363,7 @@ func TestImport(t *testing.T) {
 // Wayback capture behind each side.
 func TestDiffSaysWhereVersionsCameFrom(t *testing.T) {
 	e, fw := newBackfillEnv(t)
-	fw.limited = nil
+	fw.Limited = nil
 	if out := e.mustRun(0, "backfill", "kazakhstan/en", "--from", "2010-03-01", "--to", "2012"); !strings.Contains(out, "2 captures listed") {
 		t.Errorf("--from 2010-03-01 --to 2012: %s", out)
 	}
@@ -536,7 +392,7 @@ func TestDiffSaysWhereVersionsCameFrom(t *testing.T) {
 // and the Atom entries all say where both sides came from.
 func TestEveryReportSaysWhereVersionsCameFrom(t *testing.T) {
 	e, fw := newBackfillEnv(t)
-	fw.limited = nil
+	fw.Limited = nil
 	e.mustRun(0, "backfill", "kazakhstan/en", "--from", "2010-03-01", "--to", "2012")
 	reports := filepath.Join(e.dir, "reports")
 	e.mustRun(0, "scrape", "--report-dir", reports) // v3, live, against the 2012 capture
@@ -606,7 +462,7 @@ func TestBackfillTakesTheWriterLock(t *testing.T) {
 			t.Errorf("%s while locked: exit %d, stderr %q", args[0], code, stderr)
 		}
 	}
-	if len(fw.captureStarts) != 0 {
+	if len(fw.CaptureStarts) != 0 {
 		t.Error("a locked-out backfill fetched captures")
 	}
 }
