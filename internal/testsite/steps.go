@@ -37,7 +37,9 @@ func Answer(code int, ct, body string, kv ...string) Step {
 }
 
 // Page answers 200 with an HTML body.
-func Page(body string, kv ...string) Step { return Answer(http.StatusOK, "text/html; charset=utf-8", body, kv...) }
+func Page(body string, kv ...string) Step {
+	return Answer(http.StatusOK, "text/html; charset=utf-8", body, kv...)
+}
 
 // Typed answers 200 with a body of content type ct.
 func Typed(ct, body string, kv ...string) Step { return Answer(http.StatusOK, ct, body, kv...) }
