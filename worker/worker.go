@@ -123,7 +123,19 @@ func HostOf(raw string) string {
 }
 
 // Migrate creates or upgrades River's tables in the archive's schema.
+// Workers started together on a new archive take turns (an advisory lock
+// held on a connection of its own meanwhile): River's migrations do not
+// guard against running twice at once.
 func Migrate(ctx context.Context, a *postgres.Archive) error {
+	conn, err := a.Pool().Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("create the job queue's tables in %s: %w", a.Path(), err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(hashtext('relwatch river migrate'))`); err != nil {
+		return fmt.Errorf("create the job queue's tables in %s: %w", a.Path(), err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext('relwatch river migrate'))`)
 	m, err := rivermigrate.New(riverpgxv5.New(a.Pool()), &rivermigrate.Config{Logger: quiet()})
 	if err != nil {
 		return err
@@ -256,6 +268,22 @@ func deliver(ctx context.Context, o Options) {
 	if _, err := o.Notify.DeliverAndLog(ctx); err != nil {
 		o.Log.Warn("notifications: delivery failed; tried again after the next job", "err", err.Error())
 	}
+}
+
+// StartRound enqueues a round that starts at once, outside the schedule
+// (relwatch worker --start-round): the running workers check every page
+// not checked since. It reports false when a round of that name (at's
+// second) is enqueued already. Migrate must have run (a worker has).
+func StartRound(ctx context.Context, a *postgres.Archive, at time.Time) (bool, error) {
+	client, err := river.NewClient(riverpgxv5.New(a.Pool()), &river.Config{Logger: quiet()})
+	if err != nil {
+		return false, err
+	}
+	res, err := client.Insert(ctx, roundArgs{Round: at.Unix()}, nil)
+	if err != nil {
+		return false, fmt.Errorf("enqueue a round in %s: %w (has a worker run on this archive?)", a.Path(), err)
+	}
+	return !res.UniqueSkippedAsDuplicate, nil
 }
 
 // roundOf names the round that starts at t: t rounded down to every.

@@ -20,13 +20,14 @@ type workerOptions struct {
 	lease    time.Duration
 	parallel int
 	status   bool
+	start    bool
 	only     []string
 }
 
 func newWorkerCommand(g *globals) *cobra.Command {
 	var opts workerOptions
 	cmd := &cobra.Command{
-		Use:   "worker [--every D | --cron SPEC] | worker --status",
+		Use:   "worker [--every D | --cron SPEC] | worker --status | worker --start-round",
 		Short: "Check pages as jobs of a queue shared by several machines (PostgreSQL)",
 		Long: `Run a long-lived worker that checks the config's pages as jobs of a job
 queue kept in the PostgreSQL archive (River): start one on each of several
@@ -42,10 +43,12 @@ checked. SIGTERM or Ctrl-C finishes the page in hand and stops; the other
 workers check the rest.
 
 --status lists the latest host jobs: round, host, state, which workers took
-it and when it finished.`,
+it and when it finished. --start-round enqueues a round now, outside the
+schedule, for the running workers, and exits.`,
 		Example: `  RELWATCH_DB=postgres://relwatch@db/relwatch relwatch worker --every 1h
   relwatch worker --cron "0 */6 * * *" --lease 20m
-  relwatch worker --status`,
+  relwatch worker --status
+  relwatch worker --start-round`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error { return runWorker(cmd.Context(), g, opts) },
 	}
@@ -55,6 +58,7 @@ it and when it finished.`,
 	f.DurationVar(&opts.lease, "lease", 15*time.Minute, "how long a host's job may run before another worker takes it over")
 	f.IntVar(&opts.parallel, "parallel", 2, "hosts this worker checks at once")
 	f.BoolVar(&opts.status, "status", false, "show which worker checked which host in the latest rounds, and exit")
+	f.BoolVar(&opts.start, "start-round", false, "enqueue a round now, outside the schedule, for the running workers, and exit")
 	f.StringArrayVar(&opts.only, "only", nil, "check only this page (<id> or <id>/<lang>); repeatable")
 	return cmd
 }
@@ -70,6 +74,9 @@ func runWorker(ctx context.Context, g *globals, opts workerOptions) error {
 	}
 	if opts.status {
 		return workerStatus(ctx, g, loc)
+	}
+	if opts.start {
+		return startRound(ctx, g, loc)
 	}
 	spec, next, err := cfg.ScheduleOf(config.ScheduleSpec{Every: opts.every, Cron: opts.cron})
 	if err != nil {
@@ -103,4 +110,26 @@ func workerStatus(ctx context.Context, g *globals, loc string) error {
 		return err
 	}
 	return worker.WriteStatus(g.io.Out, jobs)
+}
+
+func startRound(ctx context.Context, g *globals, loc string) error {
+	a, err := postgres.Open(ctx, loc, postgres.ReadWrite)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := worker.Migrate(ctx, a); err != nil {
+		return err
+	}
+	at := time.Now().UTC()
+	started, err := worker.StartRound(ctx, a, at)
+	if err != nil {
+		return err
+	}
+	if !started {
+		_, err = fmt.Fprintf(g.io.Out, "a round of %s is enqueued already\n", at.Format(time.RFC3339))
+		return err
+	}
+	_, err = fmt.Fprintf(g.io.Out, "round %s enqueued\n", at.Format(time.RFC3339))
+	return err
 }

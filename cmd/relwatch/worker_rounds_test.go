@@ -1,0 +1,241 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/relwatch/relwatch/postgres"
+)
+
+// editedHost serves pages that the test edits between rounds: each page's
+// first paragraph ends with its edition number. With a pause, it answers
+// slowly, so that a worker can be killed while it checks the host.
+type editedHost struct {
+	body  string
+	pause time.Duration
+
+	mu       sync.Mutex
+	edition  map[string]int // by path; 0 until edited
+	inFlight int
+	maxSeen  int
+}
+
+// edit makes a new edition of the page at path.
+func (h *editedHost) edit(path string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.edition[path]++
+}
+
+func (h *editedHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/robots.txt" {
+		http.NotFound(w, r)
+		return
+	}
+	h.mu.Lock()
+	h.inFlight++
+	h.maxSeen = max(h.maxSeen, h.inFlight)
+	n := h.edition[r.URL.Path]
+	h.mu.Unlock()
+	defer func() {
+		h.mu.Lock()
+		h.inFlight--
+		h.mu.Unlock()
+	}()
+	time.Sleep(h.pause)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprint(w, strings.Replace(h.body, "autres domaines.</p>", fmt.Sprintf("autres domaines (édition %d).</p>", n), 1))
+}
+
+// TestWorkersRoundsWithEdits: three workers (rounds from the config's
+// schedule: and worker --start-round) over three hosts; the pages are
+// edited between rounds, and in the second round the worker checking the
+// slow host is killed with SIGKILL after its first page there. Every edit
+// becomes exactly one version, every round checks every page exactly once
+// (no round misses a page, none checks one twice), no host gets two
+// requests at once, and check passes.
+//
+// Nothing waits for a fixed time: each step waits for the archive to show
+// what it expects (the killed worker's host is taken over once River's
+// rescuer sees its job, within about a minute).
+func TestWorkersRoundsWithEdits(t *testing.T) {
+	dsn := postgres.TestDSN(t)
+	bin := relwatchBinary(t)
+	body, err := os.ReadFile(filepath.Join("testdata", "kazakhstan-fr-v1.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hosts := []*editedHost{
+		{body: string(body), pause: 700 * time.Millisecond, edition: map[string]int{}}, // the slow one
+		{body: string(body), edition: map[string]int{}},
+		{body: string(body), edition: map[string]int{}},
+	}
+	type page struct {
+		key  string
+		host *editedHost
+		path string
+	}
+	var pages []page
+	var cfg strings.Builder
+	cfg.WriteString("schedule: 24h\ndelay: 0s\nretries: 0\ntimeout: 30s\ntargets:\n")
+	urls := make([]string, len(hosts))
+	for h, host := range hosts {
+		srv := httptest.NewServer(host)
+		t.Cleanup(srv.Close)
+		urls[h] = srv.URL
+		for p := range 3 {
+			pg := page{key: fmt.Sprintf("h%d-p%d/fr", h, p), host: host, path: fmt.Sprintf("/cps/fr/p%d.htm", p)}
+			pages = append(pages, pg)
+			fmt.Fprintf(&cfg, "  - {id: h%d-p%d, lang: fr, url: '%s%s'}\n", h, p, srv.URL, pg.path)
+		}
+	}
+	cfgPath := filepath.Join(t.TempDir(), "relwatch.yaml")
+	if err := os.WriteFile(cfgPath, []byte(cfg.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	a, err := postgres.Open(ctx, dsn, postgres.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+
+	versionsWanted := map[string]int{}
+	edit := func(which func(i int) bool) {
+		for i, p := range pages {
+			if which(i) {
+				p.host.edit(p.path)
+				versionsWanted[p.key]++
+			}
+		}
+	}
+
+	edit(func(int) bool { return true }) // the first editions, which round 1 finds
+
+	procs := map[int]*exec.Cmd{}
+	logs := map[int]*bytes.Buffer{}
+	t.Cleanup(func() {
+		if t.Failed() {
+			for pid, l := range logs {
+				t.Logf("worker %d stderr:\n%s", pid, l.String())
+			}
+		}
+	})
+	// No --every or --cron: the rounds start on the config's schedule (the
+	// first at once, the next a day later) and by --start-round.
+	for range 3 {
+		cmd := exec.Command(bin, "--config", cfgPath, "--log-level", "info", "--log-format", "text", "worker", "--lease", "2s")
+		cmd.Env = append(os.Environ(), dbEnv+"="+dsn)
+		errOut := &bytes.Buffer{}
+		cmd.Stderr = errOut
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		procs[cmd.Process.Pid] = cmd
+		logs[cmd.Process.Pid] = errOut
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	}
+
+	captures := func(key string) int {
+		cs, err := a.Captures(ctx, mustKey(t, key))
+		if err != nil {
+			return 0
+		}
+		return len(cs)
+	}
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(150 * time.Second) // a dead leader is replaced within ~20 s, the rescuer looks every 30 s
+		for !ok() {
+			if time.Now().After(deadline) {
+				var status bytes.Buffer
+				run(ctx, []string{"--config", cfgPath, "--db", dsn, "worker", "--status"}, streams{In: strings.NewReader(""), Out: &status, Err: &status})
+				t.Fatalf("gave up waiting for %s; worker --status:\n%s", what, status.String())
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	// roundDone waits until every page has been checked n times, then
+	// checks that none was checked more often and that each has the
+	// versions its editions made.
+	roundDone := func(n int) {
+		t.Helper()
+		waitFor(fmt.Sprintf("round %d", n), func() bool {
+			for _, p := range pages {
+				if captures(p.key) < n {
+					return false
+				}
+			}
+			return true
+		})
+		for _, p := range pages {
+			if c := captures(p.key); c != n {
+				t.Errorf("after round %d, %s was checked %d times", n, p.key, c)
+			}
+			vs, err := a.Versions(ctx, mustKey(t, p.key))
+			if err != nil || len(vs) != versionsWanted[p.key] {
+				t.Errorf("after round %d, %s has %d versions (%v), want %d", n, p.key, len(vs), err, versionsWanted[p.key])
+			}
+		}
+	}
+	startRound := func() {
+		t.Helper()
+		var out bytes.Buffer
+		code := run(ctx, []string{"--config", cfgPath, "--db", dsn, "worker", "--start-round"}, streams{In: strings.NewReader(""), Out: &out, Err: &out})
+		if code != exitOK || !strings.Contains(out.String(), "enqueued\n") || strings.Contains(out.String(), "already") {
+			t.Fatalf("worker --start-round: exit %d: %s", code, out.String())
+		}
+	}
+	// Round 1, from the schedule: every page is new.
+	roundDone(1)
+
+	// Round 2: every page edited; the worker on the slow host dies there.
+	edit(func(int) bool { return true })
+	startRound()
+	waitFor("round 2's first page on the slow host", func() bool { return captures(pages[0].key) == 2 })
+	pid := claimHolder(t, dsn, "host "+strings.TrimPrefix(urls[0], "http://"))
+	victim, ok := procs[pid]
+	if !ok {
+		t.Fatalf("the slow host is held by pid %d, not one of the workers %v", pid, procs)
+	}
+	victim.Process.Signal(syscall.SIGKILL)
+	victim.Wait()
+	delete(procs, pid)
+	roundDone(2)
+
+	// Round 3: every other page edited, by the two workers left.
+	edit(func(i int) bool { return i%2 == 0 })
+	startRound()
+	roundDone(3)
+
+	for h, host := range hosts {
+		host.mu.Lock()
+		if host.maxSeen != 1 {
+			t.Errorf("host %d had %d requests in flight at once", h, host.maxSeen)
+		}
+		host.mu.Unlock()
+	}
+	var out bytes.Buffer
+	if code := run(ctx, []string{"--config", cfgPath, "--db", dsn, "check"}, streams{In: strings.NewReader(""), Out: &out, Err: &out}); code != exitOK {
+		t.Errorf("check: exit %d\n%s", code, out.String())
+	}
+	for _, cmd := range procs {
+		cmd.Process.Signal(syscall.SIGTERM)
+	}
+	for pid, cmd := range procs {
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("worker %d after SIGTERM: %v", pid, err)
+		}
+	}
+}
