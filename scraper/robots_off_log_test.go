@@ -5,24 +5,26 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/relwatch/relwatch/internal/testsite"
 )
 
 // TestRespectRobotsOffWarns: with respect_robots off, a run says so at
 // Warn level (relwatch's default log level is warn), once per host.
 func TestRespectRobotsOffWarns(t *testing.T) {
 	t.Parallel()
-	a, b := newFaultServer(t), newFaultServer(t)
-	for _, s := range []*faultServer{a, b} {
-		s.on("/robots.txt", fsTyped("text/plain", "User-agent: *\nDisallow: /\n"))
-		s.on("/p1", fsPage(fsOKHTML))
-		s.on("/p2", fsPage(fsOKHTML))
+	a, b := testsite.New(t), testsite.New(t)
+	for _, s := range []*testsite.Site{a, b} {
+		s.On("/robots.txt", testsite.Typed("text/plain", "User-agent: *\nDisallow: /\n"))
+		s.On("/p1", testsite.Page(fsOKHTML))
+		s.On("/p2", testsite.Page(fsOKHTML))
 	}
 	p := fetchTestPolicy()
 	p.RespectRobots = false
 	logs := &fsLogBuf{}
 	f := NewFetcher(4, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	caps := f.Fetch(context.Background(), []Target{
-		fetchTarget(a.url("/p1"), p), fetchTarget(a.url("/p2"), p), fetchTarget(b.url("/p1"), p),
+		fetchTarget(a.At("/p1"), p), fetchTarget(a.At("/p2"), p), fetchTarget(b.At("/p1"), p),
 	}, nil)
 	for _, c := range caps {
 		wantFetchOK(t, c, 1)
