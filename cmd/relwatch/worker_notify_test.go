@@ -20,17 +20,25 @@ import (
 // TestWorkersDeliverEachEventOnce: two workers check a round over two
 // hosts at once and each delivers the outbox after its job: the webhook
 // receiver gets every page's event exactly once, and the outbox has
-// nothing left for it.
+// nothing left for it. A third host's page, archived by an earlier
+// scrape, fails in the round after its stale_after: its failed and stale
+// events arrive once too.
 func TestWorkersDeliverEachEventOnce(t *testing.T) {
 	dsn := postgres.TestDSN(t)
 	bin := relwatchBinary(t)
+	t.Setenv("RELWATCH_TEST_SECRET", testSecret)
 	r := newReceiver(t, testSecret)
 	body, err := os.ReadFile(filepath.Join("testdata", "kazakhstan-fr-v1.html"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var cfg strings.Builder
-	cfg.WriteString("delay: 0s\nretries: 0\ntimeout: 30s\nnotify_backoff: 1ms\n" + webhookYAML(r, "", "/h") + "targets:\n")
+	cfg.WriteString("delay: 0s\nretries: 0\ntimeout: 30s\nnotify_backoff: 1ms\nstale_after: 50ms\n" + webhookYAML(r, "", "/h") + "targets:\n")
+	gone := &site{}
+	gone.serve(200, "kazakhstan-fr-v1.html")
+	goneSrv := httptest.NewServer(gone)
+	t.Cleanup(goneSrv.Close)
+	fmt.Fprintf(&cfg, "  - {id: gone, lang: fr, url: '%s/cps/fr/gone.htm'}\n", goneSrv.URL)
 	const perHost = 4
 	for h := range 2 {
 		srv := httptest.NewServer(&countingHost{body: string(body), requests: map[string]int{}})
@@ -52,6 +60,17 @@ func TestWorkersDeliverEachEventOnce(t *testing.T) {
 	if err := worker.Migrate(ctx, a); err != nil {
 		t.Fatal(err)
 	}
+
+	// The third host's page, archived once, then failing.
+	var out bytes.Buffer
+	if code := run(ctx, []string{"--config", cfgPath, "--db", dsn, "scrape", "--only", "gone"}, streams{In: strings.NewReader(""), Out: &out, Err: &out}); code != 0 {
+		t.Fatalf("scrape of the third host: exit %d\n%s", code, out.String())
+	}
+	if got := r.kinds("/h"); strings.Join(got, ",") != "new" {
+		t.Fatalf("after the scrape: %v", got)
+	}
+	time.Sleep(100 * time.Millisecond)
+	gone.serve(503, "kazakhstan-fr-v1.html")
 
 	var procs []*exec.Cmd
 	var logs []*bytes.Buffer
@@ -80,7 +99,7 @@ func TestWorkersDeliverEachEventOnce(t *testing.T) {
 		}
 		for _, s := range st {
 			if s.Name == "hook-h" {
-				return s.Delivered == 2*perHost && s.Pending == 0
+				return s.Delivered == 2*perHost+3 && s.Pending == 0
 			}
 		}
 		return false
@@ -103,10 +122,13 @@ func TestWorkersDeliverEachEventOnce(t *testing.T) {
 	got := r.deliveries("/h")
 	seen := map[string]int{}
 	for _, d := range got {
-		r.check(d, "new")
+		r.check(d, fmt.Sprint(d.fields["event"]))
 		seen[d.header.Get("X-Relwatch-Delivery")]++
 	}
-	if len(got) != 2*perHost || len(seen) != 2*perHost {
-		t.Fatalf("%d deliveries of %d events, want each of the %d pages' events once: %v", len(got), len(seen), 2*perHost, seen)
+	if want := 2*perHost + 3; len(got) != want || len(seen) != want {
+		t.Fatalf("%d deliveries of %d events, want each of the %d events once: %v", len(got), len(seen), want, seen)
+	}
+	if kinds := r.kinds("/h"); countOf(kinds, "new") != 2*perHost+1 || countOf(kinds, "failed") != 1 || countOf(kinds, "stale") != 1 {
+		t.Errorf("events %v, want a new one per page, and one failed and one stale for the third host's page", kinds)
 	}
 }
