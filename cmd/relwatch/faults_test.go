@@ -2,191 +2,59 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/history"
+	"github.com/relwatch/relwatch/internal/testsite"
 	"github.com/relwatch/relwatch/track"
 )
 
 // faultSite is a loopback stand-in for nato.int whose answers (to the
-// page and to robots.txt) are swapped between scrapes, to play every way a
-// fetch can fail through the CLI. Unlike site (e2e_test.go) it scripts
-// robots.txt too and counts requests per kind.
-type faultSite struct {
-	srv        *httptest.Server
-	mu         sync.Mutex
-	page       http.HandlerFunc // every path but /robots.txt
-	robots     http.HandlerFunc // /robots.txt; nil answers 404
-	pageHits   atomic.Int64
-	robotsHits atomic.Int64
-	token      atomic.Int64
-}
+// page, on every path, and to robots.txt) are swapped between scrapes, to
+// play every way a fetch can fail through the CLI.
+type faultSite struct{ *testsite.Site }
 
 // faultPagePath is the target's path and query on the fault site.
 const faultPagePath = "/cps/fr/natohq/topics_49598.htm?selectedLocale=fr"
 
-func (s *faultSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	page, robots := s.page, s.robots
-	s.mu.Unlock()
-	if r.URL.Path == "/robots.txt" {
-		s.robotsHits.Add(1)
-		if robots == nil {
-			http.NotFound(w, r)
-			return
-		}
-		robots(w, r)
-		return
+// set replaces the answers and forgets the requests so far: page answers
+// every path but /robots.txt, robots /robots.txt (nil: 404).
+func (s *faultSite) set(page, robots testsite.Step) {
+	s.Reset()
+	s.Fallback(page)
+	if robots != nil {
+		s.On("/robots.txt", robots)
+	} else {
+		s.On("/robots.txt")
 	}
-	s.pageHits.Add(1)
-	page(w, r)
 }
 
-// set replaces the answers and zeroes the counters.
-func (s *faultSite) set(page, robots http.HandlerFunc) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.page, s.robots = page, robots
-	s.pageHits.Store(0)
-	s.robotsHits.Store(0)
+// pageHits and robotsHits count the requests since set.
+func (s *faultSite) pageHits() int64 {
+	return int64(len(s.AllHits()) - len(s.Hits("/robots.txt")))
 }
 
-func (s *faultSite) url(path string) string { return s.srv.URL + path }
+func (s *faultSite) robotsHits() int64 { return int64(len(s.Hits("/robots.txt"))) }
+
+func (s *faultSite) url(path string) string { return s.At(path) }
 
 // fixture answers 200 with a testdata page, its chrome token fresh on
 // every request.
-func (s *faultSite) fixture(name string) http.HandlerFunc {
-	data, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		panic(err)
-	}
-	return func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, strings.ReplaceAll(string(data), "{{TOKEN}}", fmt.Sprintf("tok%08d", s.token.Add(1))))
-	}
+func (s *faultSite) fixture(name string) testsite.Step {
+	return testsite.Fixture(filepath.Join("testdata", name))
 }
 
-// faultAnswer answers code with a body of the given type; kv are extra
-// header pairs.
-func faultAnswer(code int, contentType, body string, kv ...string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", contentType)
-		for i := 0; i+1 < len(kv); i += 2 {
-			w.Header().Set(kv[i], kv[i+1])
-		}
-		w.WriteHeader(code)
-		fmt.Fprint(w, body)
-	}
-}
-
-// faultStatus answers code with an HTML error page that would parse as a
-// page if it were ever taken for content.
-func faultStatus(code int, kv ...string) http.HandlerFunc {
-	body := fmt.Sprintf("<html><head><title>Error %d</title></head><body><h1>Relations avec le Kazakhstan</h1>"+
-		"<p>%s. This error page is long enough to pass for content if it were ever archived as the page, which it must not be.</p></body></html>",
-		code, http.StatusText(code))
-	return faultAnswer(code, "text/html; charset=utf-8", body, kv...)
-}
-
-func faultRedirect(location string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, location, http.StatusFound)
-	}
-}
-
-// faultCut declares a 10 000-byte body, sends the start of the page and
-// drops the connection: with a TCP reset when rst, else a plain close.
-func faultCut(rst bool) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		conn, buf, err := w.(http.Hijacker).Hijack()
-		if err != nil {
-			panic(err)
-		}
-		defer conn.Close()
-		fmt.Fprint(buf, "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 10000\r\n\r\n"+
-			"<!DOCTYPE html><html><head><title>Relations avec le Kazakhstan</title></head><body><h1>Relations avec le Kazakhstan</h1><p>L’OTAN et le Kaz")
-		buf.Flush()
-		if rst {
-			time.Sleep(10 * time.Millisecond)
-			conn.(*net.TCPConn).SetLinger(0)
-		}
-	}
-}
-
-// faultResetAtOnce drops the connection with a TCP reset before any
-// answer.
-func faultResetAtOnce(w http.ResponseWriter, r *http.Request) {
-	conn, _, err := w.(http.Hijacker).Hijack()
-	if err != nil {
-		panic(err)
-	}
-	conn.(*net.TCPConn).SetLinger(0)
-	conn.Close()
-}
-
-// faultSeq answers request n with step n; the last step repeats.
-func faultSeq(steps ...http.HandlerFunc) http.HandlerFunc {
-	var n atomic.Int64
-	return func(w http.ResponseWriter, r *http.Request) {
-		steps[min(int(n.Add(1)), len(steps))-1](w, r)
-	}
-}
-
-// faultGzip sends mib MiB of compressed white space as HTML with the given
-// Content-Encoding: a few KiB on the wire.
-func faultGzip(mib int, encoding string) http.HandlerFunc {
-	var b bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
-	zw.Write([]byte("<!DOCTYPE html><html><head><title>Relations avec le Kazakhstan</title></head><body><h1>Relations avec le Kazakhstan</h1>"))
-	zw.Write(bytes.Repeat([]byte{' '}, mib<<20))
-	zw.Close()
-	return func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Encoding", encoding)
-		w.Write(b.Bytes())
-	}
-}
-
-// faultSlow holds the answer back for d, or until the client gives up.
-func faultSlow(d time.Duration, next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-time.After(d):
-			next(w, r)
-		case <-r.Context().Done():
-		}
-	}
-}
-
-// faultTrickle sends a 200 header at once, then a byte every 100ms.
-func faultTrickle(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusOK)
-	for {
-		if _, err := w.Write([]byte(" ")); err != nil {
-			return
-		}
-		w.(http.Flusher).Flush()
-		select {
-		case <-time.After(100 * time.Millisecond):
-		case <-r.Context().Done():
-			return
-		}
-	}
+func faultRedirect(location string) testsite.Step {
+	return testsite.Redirect(http.StatusFound, location)
 }
 
 // faultMaxBody is the test config's max_body; the fixtures are ~6 KB.
@@ -217,10 +85,8 @@ type faultEnv struct {
 // with small retries, timeouts and body limit.
 func newFaultEnv(t *testing.T) *faultEnv {
 	t.Helper()
-	fs := &faultSite{}
+	fs := &faultSite{testsite.New(t)}
 	fs.set(fs.fixture("kazakhstan-fr-v1.html"), nil)
-	fs.srv = httptest.NewServer(fs)
-	t.Cleanup(fs.srv.Close)
 	dir := t.TempDir()
 	e := &faultEnv{
 		testEnv: &testEnv{t: t, dir: dir, cfg: filepath.Join(dir, "relwatch.yaml"), db: filepath.Join(dir, "history.db")},
@@ -290,36 +156,36 @@ func TestScrapeFaults(t *testing.T) {
 	rows := []struct {
 		name   string
 		extra  string // target settings
-		page   func(s *faultSite) http.HandlerFunc
-		robots http.HandlerFunc
+		page   func(s *faultSite) testsite.Step
+		robots testsite.Step
 		kind   string // "" for a check that succeeds (unchanged v1)
 		hits   int64  // page requests expected; -1: not checked
 	}{
-		{name: "500 every time", page: func(*faultSite) http.HandlerFunc { return faultStatus(500) }, kind: "http_status", hits: 2},
-		{name: "502 every time", page: func(*faultSite) http.HandlerFunc { return faultStatus(502) }, kind: "http_status", hits: 2},
-		{name: "503 every time", page: func(*faultSite) http.HandlerFunc { return faultStatus(503) }, kind: "http_status", hits: 2},
-		{name: "504 every time", page: func(*faultSite) http.HandlerFunc { return faultStatus(504) }, kind: "http_status", hits: 2},
-		{name: "404", page: func(*faultSite) http.HandlerFunc { return faultStatus(404) }, kind: "http_status", hits: 1},
-		{name: "410", page: func(*faultSite) http.HandlerFunc { return faultStatus(410) }, kind: "http_status", hits: 1},
-		{name: "403", page: func(*faultSite) http.HandlerFunc { return faultStatus(403) }, kind: "http_status", hits: 1},
-		{name: "401", page: func(*faultSite) http.HandlerFunc { return faultStatus(401) }, kind: "http_status", hits: 1},
-		{name: "403 bot challenge", page: func(*faultSite) http.HandlerFunc { return faultStatus(403, "cf-mitigated", "challenge") }, kind: "blocked", hits: 1},
-		{name: "403 from Akamai", page: func(*faultSite) http.HandlerFunc { return faultStatus(403, "Server", "AkamaiGHost") }, kind: "blocked", hits: 1},
-		{name: "503 bot challenge", page: func(*faultSite) http.HandlerFunc { return faultStatus(503, "cf-mitigated", "challenge") }, kind: "blocked", hits: 1},
-		{name: "429 Retry-After 1 then A", page: func(s *faultSite) http.HandlerFunc {
-			return faultSeq(faultStatus(429, "Retry-After", "1"), s.fixture("kazakhstan-fr-v1.html"))
+		{name: "500 every time", page: func(*faultSite) testsite.Step { return testsite.Status(500) }, kind: "http_status", hits: 2},
+		{name: "502 every time", page: func(*faultSite) testsite.Step { return testsite.Status(502) }, kind: "http_status", hits: 2},
+		{name: "503 every time", page: func(*faultSite) testsite.Step { return testsite.Status(503) }, kind: "http_status", hits: 2},
+		{name: "504 every time", page: func(*faultSite) testsite.Step { return testsite.Status(504) }, kind: "http_status", hits: 2},
+		{name: "404", page: func(*faultSite) testsite.Step { return testsite.Status(404) }, kind: "http_status", hits: 1},
+		{name: "410", page: func(*faultSite) testsite.Step { return testsite.Status(410) }, kind: "http_status", hits: 1},
+		{name: "403", page: func(*faultSite) testsite.Step { return testsite.Status(403) }, kind: "http_status", hits: 1},
+		{name: "401", page: func(*faultSite) testsite.Step { return testsite.Status(401) }, kind: "http_status", hits: 1},
+		{name: "403 bot challenge", page: func(*faultSite) testsite.Step { return testsite.Status(403, "cf-mitigated", "challenge") }, kind: "blocked", hits: 1},
+		{name: "403 from Akamai", page: func(*faultSite) testsite.Step { return testsite.Status(403, "Server", "AkamaiGHost") }, kind: "blocked", hits: 1},
+		{name: "503 bot challenge", page: func(*faultSite) testsite.Step { return testsite.Status(503, "cf-mitigated", "challenge") }, kind: "blocked", hits: 1},
+		{name: "429 Retry-After 1 then A", page: func(s *faultSite) testsite.Step {
+			return testsite.Seq(testsite.Status(429, "Retry-After", "1"), s.fixture("kazakhstan-fr-v1.html"))
 		}, kind: "", hits: 2},
-		{name: "500 then A", page: func(s *faultSite) http.HandlerFunc {
-			return faultSeq(faultStatus(500), s.fixture("kazakhstan-fr-v1.html"))
+		{name: "500 then A", page: func(s *faultSite) testsite.Step {
+			return testsite.Seq(testsite.Status(500), s.fixture("kazakhstan-fr-v1.html"))
 		}, kind: "", hits: 2},
-		{name: "429 every time", page: func(*faultSite) http.HandlerFunc { return faultStatus(429) }, kind: "http_status", hits: 2},
-		{name: "429 Retry-After beyond the cap", page: func(*faultSite) http.HandlerFunc { return faultStatus(429, "Retry-After", "86400") }, kind: "deferred", hits: 1},
-		{name: "503 Retry-After date beyond the cap", page: func(*faultSite) http.HandlerFunc {
-			return faultStatus(503, "Retry-After", time.Now().Add(3*time.Hour).UTC().Format(http.TimeFormat))
+		{name: "429 every time", page: func(*faultSite) testsite.Step { return testsite.Status(429) }, kind: "http_status", hits: 2},
+		{name: "429 Retry-After beyond the cap", page: func(*faultSite) testsite.Step { return testsite.Status(429, "Retry-After", "86400") }, kind: "deferred", hits: 1},
+		{name: "503 Retry-After date beyond the cap", page: func(*faultSite) testsite.Step {
+			return testsite.Status(503, "Retry-After", time.Now().Add(3*time.Hour).UTC().Format(http.TimeFormat))
 		}, kind: "deferred", hits: 1},
-		{name: "redirect to another host", page: func(*faultSite) http.HandlerFunc { return faultRedirect(offsite) }, kind: "redirect_offsite", hits: 1},
-		{name: "redirect to a non-http scheme", page: func(*faultSite) http.HandlerFunc { return faultRedirect("file:///etc/passwd") }, kind: "redirect_offsite", hits: 1},
-		{name: "redirect loop", page: func(s *faultSite) http.HandlerFunc {
+		{name: "redirect to another host", page: func(*faultSite) testsite.Step { return faultRedirect(offsite) }, kind: "redirect_offsite", hits: 1},
+		{name: "redirect to a non-http scheme", page: func(*faultSite) testsite.Step { return faultRedirect("file:///etc/passwd") }, kind: "redirect_offsite", hits: 1},
+		{name: "redirect loop", page: func(s *faultSite) testsite.Step {
 			return func(w http.ResponseWriter, r *http.Request) {
 				if r.URL.Path == "/moved" {
 					faultRedirect(faultPagePath)(w, r)
@@ -328,29 +194,29 @@ func TestScrapeFaults(t *testing.T) {
 				faultRedirect("/moved")(w, r)
 			}
 		}, kind: "redirect_loop", hits: 2},
-		{name: "more than 10 redirects", page: func(s *faultSite) http.HandlerFunc {
+		{name: "more than 10 redirects", page: func(s *faultSite) testsite.Step {
 			return func(w http.ResponseWriter, r *http.Request) {
 				var n int
 				fmt.Sscanf(r.URL.Path, "/hop/%d", &n)
 				faultRedirect(fmt.Sprintf("/hop/%d", n+1))(w, r)
 			}
 		}, kind: "redirect_loop", hits: 11},
-		{name: "wrong content type pdf", page: func(*faultSite) http.HandlerFunc {
-			return faultAnswer(200, "application/pdf", "%PDF-1.4\n% relations avec le Kazakhstan\n")
+		{name: "wrong content type pdf", page: func(*faultSite) testsite.Step {
+			return testsite.Answer(200, "application/pdf", "%PDF-1.4\n% relations avec le Kazakhstan\n")
 		}, kind: "wrong_type", hits: 1},
-		{name: "wrong content type json", page: func(*faultSite) http.HandlerFunc {
-			return faultAnswer(200, "application/json", `{"title":"Relations avec le Kazakhstan"}`)
+		{name: "wrong content type json", page: func(*faultSite) testsite.Step {
+			return testsite.Answer(200, "application/json", `{"title":"Relations avec le Kazakhstan"}`)
 		}, kind: "wrong_type", hits: 1},
-		{name: "wrong content type png", page: func(*faultSite) http.HandlerFunc {
-			return faultAnswer(200, "image/png", "\x89PNG\r\n\x1a\n")
+		{name: "wrong content type png", page: func(*faultSite) testsite.Step {
+			return testsite.Answer(200, "image/png", "\x89PNG\r\n\x1a\n")
 		}, kind: "wrong_type", hits: 1},
-		{name: "206 partial content", page: func(*faultSite) http.HandlerFunc {
-			return faultAnswer(206, "text/html; charset=utf-8", "<!DOCTYPE html><html><head><title>Relations")
+		{name: "206 partial content", page: func(*faultSite) testsite.Step {
+			return testsite.Answer(206, "text/html; charset=utf-8", "<!DOCTYPE html><html><head><title>Relations")
 		}, kind: "wrong_type", hits: 1},
-		{name: "unsupported Content-Encoding", page: func(*faultSite) http.HandlerFunc { return faultGzip(1, "br") }, kind: "wrong_type", hits: 1},
-		{name: "gzip bomb over max_body", page: func(*faultSite) http.HandlerFunc { return faultGzip(2, "gzip") }, kind: "too_large", hits: 1},
-		{name: "204 no content", page: func(*faultSite) http.HandlerFunc { return faultAnswer(204, "text/html", "") }, kind: "wrong_type", hits: 1},
-		{name: "body over max_body", page: func(*faultSite) http.HandlerFunc {
+		{name: "unsupported Content-Encoding", page: func(*faultSite) testsite.Step { return testsite.GzipBomb(1, "br") }, kind: "wrong_type", hits: 1},
+		{name: "gzip bomb over max_body", page: func(*faultSite) testsite.Step { return testsite.GzipBomb(2, "gzip") }, kind: "too_large", hits: 1},
+		{name: "204 no content", page: func(*faultSite) testsite.Step { return testsite.Answer(204, "text/html", "") }, kind: "wrong_type", hits: 1},
+		{name: "body over max_body", page: func(*faultSite) testsite.Step {
 			big := faultBig()
 			return func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -358,39 +224,39 @@ func TestScrapeFaults(t *testing.T) {
 				fmt.Fprint(w, big)
 			}
 		}, kind: "too_large", hits: 1},
-		{name: "Content-Length over max_body", page: func(*faultSite) http.HandlerFunc {
+		{name: "Content-Length over max_body", page: func(*faultSite) testsite.Step {
 			big := faultBig()
-			return faultAnswer(200, "text/html; charset=utf-8", big, "Content-Length", strconv.Itoa(len(big)))
+			return testsite.Answer(200, "text/html; charset=utf-8", big, "Content-Length", strconv.Itoa(len(big)))
 		}, kind: "too_large", hits: 1},
-		{name: "truncated body", page: func(*faultSite) http.HandlerFunc { return faultCut(false) }, kind: "network", hits: 2},
-		{name: "connection reset mid-body", page: func(*faultSite) http.HandlerFunc { return faultCut(true) }, kind: "network", hits: 2},
-		{name: "connection reset before the answer", page: func(*faultSite) http.HandlerFunc { return faultResetAtOnce }, kind: "network", hits: 2},
-		{name: "timeout waiting for headers", extra: faultShortTimeout, page: func(s *faultSite) http.HandlerFunc {
-			return faultSlow(5*time.Second, s.fixture("kazakhstan-fr-v2.html"))
+		{name: "truncated body", page: func(*faultSite) testsite.Step { return testsite.Cut(false) }, kind: "network", hits: 2},
+		{name: "connection reset mid-body", page: func(*faultSite) testsite.Step { return testsite.Cut(true) }, kind: "network", hits: 2},
+		{name: "connection reset before the answer", page: func(*faultSite) testsite.Step { return testsite.Reset }, kind: "network", hits: 2},
+		{name: "timeout waiting for headers", extra: faultShortTimeout, page: func(s *faultSite) testsite.Step {
+			return testsite.Slow(5*time.Second, s.fixture("kazakhstan-fr-v2.html"))
 		}, kind: "timeout", hits: 2},
-		{name: "timeout on a trickling body", extra: faultShortTimeout, page: func(*faultSite) http.HandlerFunc { return faultTrickle }, kind: "timeout", hits: 2},
-		{name: "robots.txt disallows the page", page: func(s *faultSite) http.HandlerFunc { return s.fixture("kazakhstan-fr-v2.html") },
-			robots: faultAnswer(200, "text/plain", "User-agent: *\nDisallow: /cps/\n"), kind: "robots_disallowed", hits: 0},
-		{name: "robots.txt disallows relwatch", page: func(s *faultSite) http.HandlerFunc { return s.fixture("kazakhstan-fr-v2.html") },
-			robots: faultAnswer(200, "text/plain", "User-agent: *\nAllow: /\n\nUser-agent: relwatch\nDisallow: /\n"), kind: "robots_disallowed", hits: 0},
-		{name: "robots.txt 500", page: func(s *faultSite) http.HandlerFunc { return s.fixture("kazakhstan-fr-v2.html") },
-			robots: faultStatus(500), kind: "robots_unavailable", hits: 0},
-		{name: "robots.txt 503", page: func(s *faultSite) http.HandlerFunc { return s.fixture("kazakhstan-fr-v2.html") },
-			robots: faultStatus(503), kind: "robots_unavailable", hits: 0},
-		{name: "robots.txt 429", page: func(s *faultSite) http.HandlerFunc { return s.fixture("kazakhstan-fr-v2.html") },
-			robots: faultStatus(429), kind: "robots_unavailable", hits: 0},
-		{name: "robots.txt times out", extra: "    timeout: 300ms\n", page: func(s *faultSite) http.HandlerFunc { return s.fixture("kazakhstan-fr-v2.html") },
-			robots: faultSlow(5*time.Second, faultAnswer(200, "text/plain", "")), kind: "robots_unavailable", hits: 0},
-		{name: "robots.txt 404 allows", page: func(s *faultSite) http.HandlerFunc { return s.fixture("kazakhstan-fr-v1.html") },
-			robots: faultStatus(404), kind: "", hits: 1},
-		{name: "robots.txt 403 allows", page: func(s *faultSite) http.HandlerFunc { return s.fixture("kazakhstan-fr-v1.html") },
-			robots: faultStatus(403), kind: "", hits: 1},
-		{name: "robots.txt allowing the page", page: func(s *faultSite) http.HandlerFunc { return s.fixture("kazakhstan-fr-v1.html") },
-			robots: faultAnswer(200, "text/plain", "User-agent: *\nDisallow: /private/\n"), kind: "", hits: 1},
-		{name: "empty 200 body", page: func(*faultSite) http.HandlerFunc { return faultAnswer(200, "text/html; charset=utf-8", "") }, kind: "no_title", hits: 1},
-		{name: "maintenance page", page: func(s *faultSite) http.HandlerFunc { return s.fixture("maintenance.html") }, kind: "no_title", hits: 1},
-		{name: "title but no content", page: func(*faultSite) http.HandlerFunc {
-			return faultAnswer(200, "text/html; charset=utf-8",
+		{name: "timeout on a trickling body", extra: faultShortTimeout, page: func(*faultSite) testsite.Step { return testsite.Trickle(100 * time.Millisecond) }, kind: "timeout", hits: 2},
+		{name: "robots.txt disallows the page", page: func(s *faultSite) testsite.Step { return s.fixture("kazakhstan-fr-v2.html") },
+			robots: testsite.Answer(200, "text/plain", "User-agent: *\nDisallow: /cps/\n"), kind: "robots_disallowed", hits: 0},
+		{name: "robots.txt disallows relwatch", page: func(s *faultSite) testsite.Step { return s.fixture("kazakhstan-fr-v2.html") },
+			robots: testsite.Answer(200, "text/plain", "User-agent: *\nAllow: /\n\nUser-agent: relwatch\nDisallow: /\n"), kind: "robots_disallowed", hits: 0},
+		{name: "robots.txt 500", page: func(s *faultSite) testsite.Step { return s.fixture("kazakhstan-fr-v2.html") },
+			robots: testsite.Status(500), kind: "robots_unavailable", hits: 0},
+		{name: "robots.txt 503", page: func(s *faultSite) testsite.Step { return s.fixture("kazakhstan-fr-v2.html") },
+			robots: testsite.Status(503), kind: "robots_unavailable", hits: 0},
+		{name: "robots.txt 429", page: func(s *faultSite) testsite.Step { return s.fixture("kazakhstan-fr-v2.html") },
+			robots: testsite.Status(429), kind: "robots_unavailable", hits: 0},
+		{name: "robots.txt times out", extra: "    timeout: 300ms\n", page: func(s *faultSite) testsite.Step { return s.fixture("kazakhstan-fr-v2.html") },
+			robots: testsite.Slow(5*time.Second, testsite.Answer(200, "text/plain", "")), kind: "robots_unavailable", hits: 0},
+		{name: "robots.txt 404 allows", page: func(s *faultSite) testsite.Step { return s.fixture("kazakhstan-fr-v1.html") },
+			robots: testsite.Status(404), kind: "", hits: 1},
+		{name: "robots.txt 403 allows", page: func(s *faultSite) testsite.Step { return s.fixture("kazakhstan-fr-v1.html") },
+			robots: testsite.Status(403), kind: "", hits: 1},
+		{name: "robots.txt allowing the page", page: func(s *faultSite) testsite.Step { return s.fixture("kazakhstan-fr-v1.html") },
+			robots: testsite.Answer(200, "text/plain", "User-agent: *\nDisallow: /private/\n"), kind: "", hits: 1},
+		{name: "empty 200 body", page: func(*faultSite) testsite.Step { return testsite.Answer(200, "text/html; charset=utf-8", "") }, kind: "no_title", hits: 1},
+		{name: "maintenance page", page: func(s *faultSite) testsite.Step { return s.fixture("maintenance.html") }, kind: "no_title", hits: 1},
+		{name: "title but no content", page: func(*faultSite) testsite.Step {
+			return testsite.Answer(200, "text/html; charset=utf-8",
 				"<!DOCTYPE html><html><head><title>Relations avec le Kazakhstan</title></head><body><h1>Relations avec le Kazakhstan</h1></body></html>")
 		}, kind: "no_content", hits: 1},
 	}
@@ -440,12 +306,12 @@ func TestScrapeFaults(t *testing.T) {
 				}
 			}
 			if row.hits >= 0 {
-				if n := e.fs.pageHits.Load(); n != row.hits {
+				if n := e.fs.pageHits(); n != row.hits {
 					t.Errorf("%d page requests, want %d", n, row.hits)
 				}
 			}
 			if row.robots != nil {
-				if n := e.fs.robotsHits.Load(); n < 1 {
+				if n := e.fs.robotsHits(); n < 1 {
 					t.Errorf("robots.txt requested %d times", n)
 				}
 			}
@@ -461,12 +327,7 @@ func TestScrapeFaults(t *testing.T) {
 
 	t.Run("other port on loopback is a private address", func(t *testing.T) {
 		t.Parallel()
-		var otherHits atomic.Int64
-		other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			otherHits.Add(1)
-			http.NotFound(w, r)
-		}))
-		t.Cleanup(other.Close)
+		other := testsite.New(t) // unscripted: every request a 404
 		e := newFaultEnv(t)
 		e.scrape(0)
 		before, _ := e.log()
@@ -477,7 +338,7 @@ func TestScrapeFaults(t *testing.T) {
 		if after, _ := e.log(); after != before {
 			t.Fatalf("log changed:\nbefore %s\nafter  %s", before, after)
 		}
-		if n := otherHits.Load(); n != 0 {
+		if n := len(other.AllHits()); n != 0 {
 			t.Errorf("the other server got %d requests", n)
 		}
 	})
@@ -489,7 +350,7 @@ func TestScrapeFaults(t *testing.T) {
 		e := newFaultEnv(t)
 		e.scrape(0)
 		_, v1 := e.log()
-		e.fs.set(faultStatus(500), nil)
+		e.fs.set(testsite.Status(500), nil)
 		failedAt := time.Now()
 		e.scrape(exitFailed)
 		e.fs.set(e.fs.fixture("kazakhstan-fr-v2.html"), nil)
@@ -519,7 +380,7 @@ func TestScrapeFaults(t *testing.T) {
 		t.Parallel()
 		e := newFaultEnv(t)
 		e.scrape(0)
-		e.fs.set(faultStatus(429), nil)
+		e.fs.set(testsite.Status(429), nil)
 		if r := e.scrape(exitFailed); r.ErrorKind != "http_status" {
 			t.Fatalf("429: %+v", r)
 		}

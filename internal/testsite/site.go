@@ -37,8 +37,9 @@ type Step = http.HandlerFunc
 type Site struct {
 	*httptest.Server
 	mu     sync.Mutex
-	routes map[string][]Step
-	hits   []Hit
+	routes   map[string][]Step
+	fallback []Step // for paths not scripted; none answers 404
+	hits     []Hit
 }
 
 // Hit is one request the site received.
@@ -71,7 +72,10 @@ func NewOn(t testing.TB, addr string) *Site {
 func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.hits = append(s.hits, Hit{At: time.Now(), Path: r.URL.RequestURI(), Header: r.Header.Clone()})
-	steps := s.routes[r.URL.Path]
+	steps, ok := s.routes[r.URL.Path]
+	if !ok {
+		steps = s.fallback
+	}
 	n := 0
 	for _, h := range s.hits {
 		if pathOf(h.Path) == r.URL.EscapedPath() {
@@ -116,6 +120,24 @@ func deleteHits(hits []Hit, path string) []Hit {
 		}
 	}
 	return out
+}
+
+// Fallback scripts every path that On or Replace did not script (a
+// redirect's other paths, robots.txt unless scripted), each path counting
+// its own requests.
+func (s *Site) Fallback(steps ...Step) *Site {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fallback = steps
+	return s
+}
+
+// Reset forgets every script and every request: the site answers 404
+// until scripted again.
+func (s *Site) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.routes, s.fallback, s.hits = map[string][]Step{}, nil, nil
 }
 
 // At is the absolute URL of path (and query) on the site.

@@ -156,6 +156,18 @@ func GzipBomb(mib int, encoding string) Step {
 	}
 }
 
+// Seq answers its own request n with steps[n-1], the last step
+// repeating, whatever the path.
+func Seq(steps ...Step) Step {
+	var n atomic.Int64
+	return func(w http.ResponseWriter, r *http.Request) {
+		steps[min(int(n.Add(1)), len(steps))-1](w, r)
+	}
+}
+
+// tokens numbers the chrome tokens of every Fixture answer.
+var tokens atomic.Int64
+
 // Fixture answers 200 with the HTML file at path (a testdata fixture),
 // every "{{TOKEN}}" in it replaced by a token fresh on each answer, as
 // real pages' share links and session chrome change on every request.
@@ -165,9 +177,8 @@ func Fixture(path string, kv ...string) Step {
 	if err != nil {
 		panic(err)
 	}
-	var n atomic.Int64
 	return func(w http.ResponseWriter, r *http.Request) {
-		body := strings.ReplaceAll(string(data), "{{TOKEN}}", fmt.Sprintf("tok%08d", n.Add(1)))
+		body := strings.ReplaceAll(string(data), "{{TOKEN}}", fmt.Sprintf("tok%08d", tokens.Add(1)))
 		Page(body, kv...)(w, r)
 	}
 }
