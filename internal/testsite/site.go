@@ -36,7 +36,7 @@ type Step = http.HandlerFunc
 // Site is a scripted loopback HTTP server.
 type Site struct {
 	*httptest.Server
-	mu     sync.Mutex
+	mu       sync.Mutex
 	routes   map[string][]Step
 	fallback []Step // for paths not scripted; none answers 404
 	hits     []Hit
