@@ -328,7 +328,10 @@ func (t *transport) readBody(ctx context.Context, a *attempt, resp *http.Respons
 	}
 	var buf bytes.Buffer
 	if resp.ContentLength > 0 && resp.ContentLength <= a.maxBody {
-		buf.Grow(int(resp.ContentLength))
+		// ReadFrom wants MinRead bytes free before it reads the end of the
+		// body: a buffer of exactly the length was grown (copied) to twice
+		// that just to read EOF.
+		buf.Grow(int(resp.ContentLength) + bytes.MinRead)
 	}
 	_, err := buf.ReadFrom(io.LimitReader(resp.Body, a.maxBody+1))
 	if err != nil {

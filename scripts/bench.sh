@@ -250,14 +250,24 @@ fi
 if [[ -z ${SKIP_ARCHIVE:-} ]]; then
   echo
   echo "## generated archive $BIG"
+  page=${PAGE:-topic-001/en}
+  phrase="Baikonur tramway timetable"
+  # A BIG left by an older relwatch can have an older schema, which search
+  # refuses (hyperfine then stops at the first failing run): every command
+  # runs once before it is timed, and a BIG it fails on is made again.
+  usable() { "$rw_bin" --db "$BIG" log "$page" >/dev/null && "$rw_bin" --db "$BIG" search "$phrase" >/dev/null; }
+  if [[ -f $BIG ]] && ! usable 2>/dev/null; then
+    echo "$BIG does not work with this relwatch (an older schema?): generating it again"
+    rm -f "$BIG" "$BIG-wal" "$BIG-shm"
+  fi
   if [[ ! -f $BIG ]]; then
     # shellcheck disable=SC2086 # GEN is a list of flags
     timed - relwatch gen-archive 1 "$rw_bin" dev gen-archive $GEN --db "$BIG"
   fi
   ls -l "$BIG"
-  page=${PAGE:-topic-001/en}
   at=$("$rw_bin" --db "$BIG" log "$page" --json | awk -F'"' '/"first_seen"/ {n++; if (n == 2500) print $4}')
-  phrase="Baikonur tramway timetable"
+  "$rw_bin" --db "$BIG" show "$page" --at "$at" >/dev/null
+  usable
   "$rw_bin" --db "$BIG" log "$page" | wc -l | xargs echo "log $page lines:"
   hyperfine -N --warmup 3 --runs 40 --style basic \
     "$rw_bin --db $BIG log $page" \
