@@ -2,6 +2,7 @@ package relwatch
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/relwatch/relwatch/snapshots"
@@ -44,4 +45,31 @@ type Loader interface {
 	// LoadPage stores h in one transaction. The store must not have the
 	// page yet.
 	LoadPage(ctx context.Context, h PageHistory) error
+}
+
+// LoadVersions writes h's versions, the change into each and their search
+// index through w, as LoadPage does in every store once the captures are
+// in: ids maps h's capture ids to the store's.
+func LoadVersions(w VersionWriter, h PageHistory, ids map[int64]int64) error {
+	var prevStamp string
+	for _, v := range h.Versions {
+		s := v.Snapshot
+		id, ok := ids[v.CaptureID]
+		if !ok || s.FirstSeen == nil || s.LastSeen == nil {
+			return fmt.Errorf("version %d: its capture %d or its times are missing", s.Version, v.CaptureID)
+		}
+		if err := w.PutVersion(s.Version, id, s, s.ParserVersion, "", *s.FirstSeen, *s.LastSeen, v.Checks); err != nil {
+			return fmt.Errorf("version %d: %w", s.Version, err)
+		}
+		if v.Change != nil {
+			if err := w.PutChange(s.Version, v.Change, *s.FirstSeen, v.WindowStart, prevStamp, string(s.UpdatedRaw)); err != nil {
+				return fmt.Errorf("change into version %d: %w", s.Version, err)
+			}
+		}
+		if err := w.IndexVersion(s.Version, &s); err != nil {
+			return fmt.Errorf("index version %d: %w", s.Version, err)
+		}
+		prevStamp = string(s.UpdatedRaw)
+	}
+	return nil
 }

@@ -60,21 +60,28 @@ func OrderObserved(caps []TimelineCapture) []TimelineCapture {
 	return out
 }
 
+// VersionWriter writes one page's versions into a store, in one
+// transaction: the SQL the shared rebuilds and loads go through.
+type VersionWriter interface {
+	// PutVersion stores version v of snap (made by parser version parser,
+	// with parseKey when known), first seen by capture captureID at first,
+	// last at last, by checks captures.
+	PutVersion(v int, captureID int64, snap snapshots.Snapshot, parser int, parseKey string, first, last time.Time, checks int) error
+	// PutChange stores the change into version v, observed at observed,
+	// after window (the last sighting of version v-1, nil when unknown);
+	// the stamps are the two versions'.
+	PutChange(v int, change *ChangeRecord, observed time.Time, window *time.Time, stampBefore, stampAfter string) error
+	// IndexVersion indexes version v's content for search.
+	IndexVersion(v int, snap *snapshots.Snapshot) error
+}
+
 // TimelineWriter writes a rebuilt timeline of one page into a store, in
 // one transaction.
 type TimelineWriter interface {
+	VersionWriter
 	// Clear removes the page's versions, changes and search index, which
 	// the rebuild writes anew.
 	Clear() error
-	// PutVersion stores version v: first's content, seen from first.Seen
-	// to last.Seen by checks captures.
-	PutVersion(v int, first, last *TimelineCapture, checks int) error
-	// PutChange stores the change into version v, observed at first.Seen,
-	// after prev (the last capture of version v-1, the start of its
-	// window), whose version's stamp was stampBefore.
-	PutChange(v int, change *ChangeRecord, prev, first *TimelineCapture, stampBefore string) error
-	// IndexVersion indexes version v's content for search.
-	IndexVersion(v int, snap *snapshots.Snapshot) error
 	// SetOutcomes stores every capture's NewVersion and Outcome.
 	SetOutcomes(caps []TimelineCapture) error
 }
@@ -109,15 +116,16 @@ func WriteTimeline(w TimelineWriter, caps []TimelineCapture, changeFor func(prev
 		}
 		first := &caps[i]
 		v := first.NewVersion
-		if err := w.PutVersion(v, first, &caps[j-1], j-i); err != nil {
+		if err := w.PutVersion(v, first.ID, first.Snap, first.Parser, "", first.Seen, caps[j-1].Seen, j-i); err != nil {
 			return nil, err
 		}
 		if v > 1 {
-			cr := changeFor(&caps[i-1], first)
+			prev := &caps[i-1]
+			cr := changeFor(prev, first)
 			if cr.ParserChange {
 				parserChanges = append(parserChanges, v)
 			}
-			if err := w.PutChange(v, &cr, &caps[i-1], first, string(prevSnap.UpdatedRaw)); err != nil {
+			if err := w.PutChange(v, &cr, first.Seen, &prev.Seen, string(prevSnap.UpdatedRaw), string(first.Snap.UpdatedRaw)); err != nil {
 				return nil, err
 			}
 		}

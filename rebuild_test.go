@@ -14,13 +14,13 @@ import (
 // fakeTimeline records what WriteTimeline asks a store to write.
 type fakeTimeline struct{ log []string }
 
-func (f *fakeTimeline) PutVersion(v int, first, last *TimelineCapture, checks int) error {
-	f.log = append(f.log, fmt.Sprintf("version %d: captures %d..%d, %d checks", v, first.ID, last.ID, checks))
+func (f *fakeTimeline) PutVersion(v int, captureID int64, snap snapshots.Snapshot, parser int, parseKey string, first, last time.Time, checks int) error {
+	f.log = append(f.log, fmt.Sprintf("version %d: capture %d, seen %02d..%02d, %d checks", v, captureID, first.Hour(), last.Hour(), checks))
 	return nil
 }
 
-func (f *fakeTimeline) PutChange(v int, cr *ChangeRecord, prev, first *TimelineCapture, stampBefore string) error {
-	f.log = append(f.log, fmt.Sprintf("change into %d: after %d, stamp %q, parser %t", v, prev.ID, stampBefore, cr.ParserChange))
+func (f *fakeTimeline) PutChange(v int, cr *ChangeRecord, observed time.Time, window *time.Time, stampBefore, stampAfter string) error {
+	f.log = append(f.log, fmt.Sprintf("change into %d: %02d after %02d, stamp %q → %q, parser %t", v, observed.Hour(), window.Hour(), stampBefore, stampAfter, cr.ParserChange))
 	return nil
 }
 
@@ -71,9 +71,9 @@ func TestWriteTimelineGroupsAndPlaces(t *testing.T) {
 	}
 	want := []string{
 		"clear",
-		"version 1: captures 4..4, 1 checks",
-		"version 2: captures 1..2, 2 checks", `change into 2: after 4, stamp "2 Jan", parser false`,
-		"version 3: captures 3..3, 1 checks", `change into 3: after 2, stamp "1 Jan", parser false`,
+		"version 1: capture 4, seen 01..01, 1 checks",
+		"version 2: capture 1, seen 10..11, 2 checks", `change into 2: 10 after 01, stamp "2 Jan" → "1 Jan", parser false`,
+		"version 3: capture 3, seen 12..12, 1 checks", `change into 3: 12 after 11, stamp "1 Jan" → "2 Jan", parser false`,
 		"capture 4: v1 new", "capture 1: v2 changed", "capture 2: v2 unchanged", "capture 3: v3 changed",
 	}
 	if !slices.Equal(w.log, want) {

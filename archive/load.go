@@ -66,31 +66,6 @@ func (a *Archive) LoadPage(ctx context.Context, h relwatch.PageHistory) error {
 			}
 			ids[sc.ID] = id
 		}
-		var prevStamp string
-		for _, v := range h.Versions {
-			s := v.Snapshot
-			id, ok := ids[v.CaptureID]
-			if !ok || s.FirstSeen == nil || s.LastSeen == nil {
-				return fmt.Errorf("version %d: its capture %d or its times are missing", s.Version, v.CaptureID)
-			}
-			if err := putVersion(ctx, tx, pk, s.Version, id, s, s.ParserVersion, "", *s.FirstSeen, *s.LastSeen, v.Checks); err != nil {
-				return fmt.Errorf("version %d: %w", s.Version, err)
-			}
-			if v.Change != nil {
-				var window *string
-				if v.WindowStart != nil {
-					w := fmtTime(*v.WindowStart)
-					window = &w
-				}
-				if err := putChange(ctx, tx, pk, s.Version, v.Change, *s.FirstSeen, window, prevStamp, string(s.UpdatedRaw)); err != nil {
-					return fmt.Errorf("change into version %d: %w", s.Version, err)
-				}
-			}
-			if err := indexVersion(ctx, tx, pk, s.Version, &s); err != nil {
-				return fmt.Errorf("index version %d: %w", s.Version, err)
-			}
-			prevStamp = string(s.UpdatedRaw)
-		}
-		return nil
+		return relwatch.LoadVersions(timelineWriter{ctx, tx, pk}, h, ids)
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -129,8 +130,9 @@ func clearTimeline(ctx context.Context, tx pgx.Tx, pk int64) error {
 	return nil
 }
 
-// timelineWriter writes a rebuilt timeline of page pk
-// (relwatch.WriteTimeline) in transaction tx.
+// timelineWriter writes page pk's versions in transaction tx: a rebuilt
+// timeline (relwatch.WriteTimeline) or a loaded history
+// (relwatch.LoadVersions).
 type timelineWriter struct {
 	ctx context.Context
 	tx  pgx.Tx
@@ -139,13 +141,17 @@ type timelineWriter struct {
 
 func (w timelineWriter) Clear() error { return clearTimeline(w.ctx, w.tx, w.pk) }
 
-func (w timelineWriter) PutVersion(v int, first, last *relwatch.TimelineCapture, checks int) error {
-	return putVersion(w.ctx, w.tx, w.pk, v, first.ID, first.Snap, first.Parser, "", first.Seen, last.Seen, checks)
+func (w timelineWriter) PutVersion(v int, captureID int64, snap snapshots.Snapshot, parser int, parseKey string, first, last time.Time, checks int) error {
+	return putVersion(w.ctx, w.tx, w.pk, v, captureID, snap, parser, parseKey, first, last, checks)
 }
 
-func (w timelineWriter) PutChange(v int, cr *relwatch.ChangeRecord, prev, first *relwatch.TimelineCapture, stampBefore string) error {
-	window := ns(prev.Seen)
-	return putChange(w.ctx, w.tx, w.pk, v, cr, first.Seen, &window, stampBefore, string(first.Snap.UpdatedRaw))
+func (w timelineWriter) PutChange(v int, cr *relwatch.ChangeRecord, observed time.Time, window *time.Time, stampBefore, stampAfter string) error {
+	var start *int64
+	if window != nil {
+		t := ns(*window)
+		start = &t
+	}
+	return putChange(w.ctx, w.tx, w.pk, v, cr, observed, start, stampBefore, stampAfter)
 }
 
 func (w timelineWriter) IndexVersion(v int, snap *snapshots.Snapshot) error {
