@@ -2,6 +2,7 @@ package history
 
 import (
 	"fmt"
+	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/diff"
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 // How the history is worded for people, the same in every front end.
@@ -138,4 +140,17 @@ func cameBack(versions []relwatch.VersionInfo) []int {
 		back[i] = reverts[v.Version]
 	}
 	return back
+}
+
+// WarnBadHash warns on w (stderr) for each stored snapshot that no longer
+// matches its content hash (edited by hand, or damaged): what is shown is
+// not what relwatch recorded. The command goes on and its exit code is
+// unchanged.
+func WarnBadHash(w io.Writer, page snapshots.PageKey, snaps ...snapshots.Snapshot) {
+	for _, s := range snaps {
+		if !s.VerifyHash() {
+			fmt.Fprintf(w, "warning: %s version %d does not match its content hash %s: the archive was changed outside relwatch or is damaged; run relwatch check\n",
+				page, s.Version, s.ContentHash)
+		}
+	}
 }

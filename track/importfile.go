@@ -95,6 +95,19 @@ func readAtMost(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
+// ReadAllSaved reads and dates every file (see ReadSaved), stopping at
+// the first that cannot be.
+func ReadAllSaved(paths []string, at time.Time, maxBody int64) ([]SavedPage, error) {
+	pages := make([]SavedPage, len(paths))
+	for i, p := range paths {
+		var err error
+		if pages[i], err = ReadSaved(p, at, maxBody); err != nil {
+			return nil, err
+		}
+	}
+	return pages, nil
+}
+
 // ParseCaptureTime reads the time of a saved capture as a user gives it:
 // RFC 3339, or a date meaning its start in UTC. what names it in the
 // error (--at).

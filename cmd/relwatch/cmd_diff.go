@@ -59,8 +59,7 @@ func runDiff(ctx context.Context, g *globals, ref string, opts diffOptions) erro
 	if err != nil {
 		return err
 	}
-	warnBadHash(g.io, key, c.Older)
-	warnBadHash(g.io, key, c.Newer)
+	history.WarnBadHash(g.io.Err, key, c.Older, c.Newer)
 	ropts := history.RenderOptions()
 	ropts.Color = g.io.colorOut()
 	return c.Render(g.io.Out, opts.format, ropts)

@@ -61,11 +61,9 @@ func runImport(ctx context.Context, g *globals, ref string, files []string, opts
 		}
 	}
 	// Read and date every file before touching the archive.
-	pages := make([]track.SavedPage, len(files))
-	for i, f := range files {
-		if pages[i], err = track.ReadSaved(f, at, cfg.Policy(target, "").MaxBody); err != nil {
-			return usageError(fmt.Errorf("import %s: %w", target.Key(), err))
-		}
+	pages, err := track.ReadAllSaved(files, at, cfg.Policy(target, "").MaxBody)
+	if err != nil {
+		return usageError(fmt.Errorf("import %s: %w", target.Key(), err))
 	}
 
 	arc, err := g.openArchiveAs(ctx, cfg, true)

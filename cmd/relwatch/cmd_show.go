@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/history"
-	"github.com/relwatch/relwatch/snapshots"
 )
 
 type showOptions struct {
@@ -72,16 +71,6 @@ func runShow(ctx context.Context, g *globals, ref string, opts showOptions) erro
 	if err != nil {
 		return err
 	}
-	warnBadHash(g.io, key, v.Snapshot)
+	history.WarnBadHash(g.io.Err, key, v.Snapshot)
 	return v.Render(g.io.Out, opts.format)
-}
-
-// warnBadHash warns on stderr when a stored snapshot no longer matches its
-// content hash (edited by hand, or damaged): what is shown is not what
-// relwatch recorded. The command goes on and its exit code is unchanged.
-func warnBadHash(io streams, key snapshots.PageKey, s snapshots.Snapshot) {
-	if !s.VerifyHash() {
-		fmt.Fprintf(io.Err, "warning: %s version %d does not match its content hash %s: the archive was changed outside relwatch or is damaged; run relwatch check\n",
-			key, s.Version, s.ContentHash)
-	}
 }
