@@ -3,67 +3,50 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/internal/testsite"
 )
 
-// etagSite serves one fixture with an ETag and answers a matching
-// If-None-Match with 304. It remembers the validators of every request.
+// etagPath is the page's path on the validating site.
+const etagPath = "/cps/fr/natohq/topics_49598.htm"
+
+// etagSite serves one fixture with an ETag (and Last-Modified), and
+// answers a matching If-None-Match with 304.
 type etagSite struct {
-	mu       sync.Mutex
-	fixture  string
-	etag     string
-	received []string // If-None-Match of each page request, "" when none
+	*testsite.Site
+	etag string // the ETag it sends
 }
 
-func (s *etagSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/robots.txt" {
-		http.NotFound(w, r)
-		return
-	}
-	s.mu.Lock()
-	fixture, etag := s.fixture, s.etag
-	s.received = append(s.received, r.Header.Get("If-None-Match"))
-	s.mu.Unlock()
-	w.Header().Set("ETag", etag)
-	if r.Header.Get("If-None-Match") == etag {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	data, err := os.ReadFile(filepath.Join("testdata", fixture))
-	if err != nil {
-		http.Error(w, err.Error(), 500)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	fmt.Fprint(w, strings.ReplaceAll(string(data), "{{TOKEN}}", "tok"))
-}
-
+// lastIfNoneMatch is the If-None-Match of the latest page request, ""
+// when it had none.
 func (s *etagSite) lastIfNoneMatch(t *testing.T) string {
 	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.received) == 0 {
+	hits := s.Hits(etagPath)
+	if len(hits) == 0 {
 		t.Fatal("the site got no request")
 	}
-	return s.received[len(s.received)-1]
+	return hits[len(hits)-1].Header.Get("If-None-Match")
 }
 
 // newETagEnv is a test env whose page is served by an etagSite.
 func newETagEnv(t *testing.T) (*testEnv, *etagSite) {
 	t.Helper()
 	e := newTestEnv(t)
-	s := &etagSite{fixture: "kazakhstan-fr-v1.html", etag: `"e1"`}
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
+	data, err := os.ReadFile(filepath.Join("testdata", "kazakhstan-fr-v1.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := strings.ReplaceAll(string(data), "{{TOKEN}}", "tok")
+	modified := time.Date(2026, 11, 20, 6, 0, 0, 0, time.UTC)
+	s := &etagSite{Site: testsite.New(t), etag: testsite.ETagOf(body)}
+	s.On(etagPath, testsite.Validated(func() string { return body }, func() time.Time { return modified }))
 	yaml := fmt.Sprintf(`archive: history.db
 delay: 0s
 retries: 0
@@ -71,8 +54,8 @@ timeout: 5s
 targets:
   - id: kazakhstan
     lang: fr
-    url: %s/cps/fr/natohq/topics_49598.htm?selectedLocale=fr
-`, srv.URL)
+    url: %s%s?selectedLocale=fr
+`, s.URL, etagPath)
 	if err := os.WriteFile(e.cfg, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +76,7 @@ func TestNoValidatorsAfterANewerImportedVersion(t *testing.T) {
 	if r := scrapeJSON(t, e.mustRun(0, "scrape", "--json")); r.Status != relwatch.StatusUnchanged || r.Version != 1 {
 		t.Fatalf("second scrape: %+v", r)
 	}
-	if got := s.lastIfNoneMatch(t); got != `"e1"` {
+	if got := s.lastIfNoneMatch(t); got != s.etag {
 		t.Fatalf("second scrape sent If-None-Match %q, want the stored ETag", got)
 	}
 	live := e.versionsOf("kazakhstan/fr")
@@ -128,7 +111,7 @@ func TestNoValidatorsAfterANewerImportedVersion(t *testing.T) {
 	if r := scrapeJSON(t, e.mustRun(0, "scrape", "--json")); r.Status != relwatch.StatusUnchanged || r.Version != 3 {
 		t.Errorf("scrape after that: %+v", r)
 	}
-	if got := s.lastIfNoneMatch(t); got != `"e1"` {
+	if got := s.lastIfNoneMatch(t); got != s.etag {
 		t.Errorf("last scrape sent If-None-Match %q, want the stored ETag", got)
 	}
 }

@@ -183,6 +183,12 @@ func Fixture(path string, kv ...string) Step {
 	}
 }
 
+// ETagOf is the ETag Validated sends with body.
+func ETagOf(body string) string {
+	sum := sha256.Sum256([]byte(body))
+	return `"` + hex.EncodeToString(sum[:8]) + `"`
+}
+
 // Validated answers with body (the current one, as the test edits it) and
 // the validators a careful server sends: an ETag of its bytes and
 // Last-Modified at modified. A request whose If-None-Match has that ETag,
@@ -191,8 +197,7 @@ func Fixture(path string, kv ...string) Step {
 func Validated(body func() string, modified func() time.Time) Step {
 	return func(w http.ResponseWriter, r *http.Request) {
 		b := body()
-		sum := sha256.Sum256([]byte(b))
-		etag := `"` + hex.EncodeToString(sum[:8]) + `"`
+		etag := ETagOf(b)
 		mod := modified().UTC().Truncate(time.Second)
 		w.Header().Set("ETag", etag)
 		w.Header().Set("Last-Modified", mod.Format(http.TimeFormat))
