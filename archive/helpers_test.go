@@ -5,51 +5,21 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/relwatch/relwatch"
 
+	"github.com/relwatch/relwatch/archivetest"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
+// The contract suite's fixtures, shared with these SQLite-only tests.
 var (
-	kzEN = snapshots.PageKey{ID: "kazakhstan", Lang: "en"}
-	kzFR = snapshots.PageKey{ID: "kazakhstan", Lang: "fr"}
-	t0   = time.Date(2017, 12, 13, 9, 0, 0, 0, time.UTC)
+	kzEN, kzFR = archivetest.KzEN, archivetest.KzFR
+	t0         = archivetest.T0
+	at         = archivetest.At
+	snap       = archivetest.Snap
+	capture    = archivetest.Capture
 )
-
-// at is the n-th hour after t0.
-func at(n int) time.Time { return t0.Add(time.Duration(n) * time.Hour) }
-
-// snap builds a sealed snapshot whose content depends on paras.
-func snap(page snapshots.PageKey, stamp string, paras ...string) snapshots.Snapshot {
-	s := snapshots.Snapshot{
-		Page: page.String(), Lang: page.Lang,
-		URL: "https://www.nato.int/cps/" + page.Lang + "/natohq/topics_49598.htm", Title: "Relations with Kazakhstan",
-		UpdatedRaw: snapshots.NullString(stamp), Lead: "NATO and Kazakhstan cooperate.",
-	}
-	sec := snapshots.Section{Heading: "Highlights", Level: 2}
-	for _, p := range paras {
-		sec.Blocks = append(sec.Blocks, snapshots.Block{Kind: snapshots.Paragraph, Text: p})
-	}
-	s.Sections = []snapshots.Section{sec}
-	s.Seal()
-	return s
-}
-
-func capture(page snapshots.PageKey, n int, body string) relwatch.Capture {
-	c := relwatch.Capture{
-		Page: page, URL: "https://www.nato.int/cps/" + page.Lang + "/natohq/topics_49598.htm",
-		FinalURL: "https://www.nato.int/cps/" + page.Lang + "/natohq/topics_49598.htm",
-		Source:   "live", Started: at(n), Finished: at(n).Add(time.Second), Status: 200,
-		Header:      map[string]string{"ETag": fmt.Sprintf(`"e%d"`, n), "Last-Modified": at(n).Format(time.RFC1123)},
-		ContentType: "text/html; charset=utf-8",
-	}
-	if body != "" {
-		c.Body = []byte(body)
-	}
-	return c
-}
 
 func mustVersion(t testing.TB, a *Archive, c relwatch.Capture, s snapshots.Snapshot, change *relwatch.ChangeRecord) int {
 	t.Helper()

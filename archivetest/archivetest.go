@@ -63,6 +63,26 @@ var (
 // at is the n-th hour after t0.
 func at(n int) time.Time { return t0.Add(time.Duration(n) * time.Hour) }
 
+// The suite's fixtures, for an engine's own tests of what only it has:
+// its pages, hours, snapshots and live captures.
+var (
+	KzEN, KzFR = kzEN, kzFR
+	T0         = t0
+)
+
+// At is the n-th hour after T0.
+func At(n int) time.Time { return at(n) }
+
+// Snap is a sealed snapshot of page whose content depends on paras.
+func Snap(page snapshots.PageKey, stamp string, paras ...string) snapshots.Snapshot {
+	return snap(page, stamp, paras...)
+}
+
+// Capture is a live capture of page at hour n with body.
+func Capture(page snapshots.PageKey, n int, body string) relwatch.Capture {
+	return capture(page, n, body)
+}
+
 // snap builds a sealed snapshot whose content depends on paras.
 func snap(page snapshots.PageKey, stamp string, paras ...string) snapshots.Snapshot {
 	s := snapshots.Snapshot{
