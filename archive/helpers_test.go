@@ -15,7 +15,6 @@ import (
 // The contract suite's fixtures, shared with these SQLite-only tests.
 var (
 	kzEN, kzFR = archivetest.KzEN, archivetest.KzFR
-	t0         = archivetest.T0
 	at         = archivetest.At
 	snap       = archivetest.Snap
 	capture    = archivetest.Capture

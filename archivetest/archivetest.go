@@ -65,12 +65,9 @@ func at(n int) time.Time { return t0.Add(time.Duration(n) * time.Hour) }
 
 // The suite's fixtures, for an engine's own tests of what only it has:
 // its pages, hours, snapshots and live captures.
-var (
-	KzEN, KzFR = kzEN, kzFR
-	T0         = t0
-)
+var KzEN, KzFR = kzEN, kzFR
 
-// At is the n-th hour after T0.
+// At is the n-th hour after the suite's start (13 December 2017, 09:00 UTC).
 func At(n int) time.Time { return at(n) }
 
 // Snap is a sealed snapshot of page whose content depends on paras.
