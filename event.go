@@ -95,6 +95,13 @@ const (
 	DeliveryFiltered  = "filtered"  // not for this destination (its pages: or events: filters)
 )
 
+// DeliverySending is the error a sender records, with the pending state,
+// just before a send that a receiver could not tell from a repeat: until
+// the outcome replaces it, a run that dies during the send leaves the
+// event marked as possibly delivered. It is no failure: OutboxStatus
+// does not show it as a destination's last error.
+const DeliverySending = "outcome unknown: sending; a run stopped now cannot tell whether it arrived"
+
 // PendingEvent is an event a destination has not settled yet.
 type PendingEvent struct {
 	Event

@@ -14,6 +14,7 @@ func init() {
 	register("OutboxEventsCommitWithTheirCheck", testOutboxEventsCommitWithTheirCheck)
 	register("OutboxVersionNumbers", testOutboxVersionNumbers)
 	register("OutboxAddEventsOnce", testOutboxAddEventsOnce)
+	register("OutboxSendingIsNoError", testOutboxSendingIsNoError)
 }
 
 // testOutboxStates walks one event through a destination's states, and
@@ -187,4 +188,34 @@ func testOutboxAddEventsOnce(t *testing.T, open Opener) {
 		t.Errorf("an event of a page not in the archive: %v, want ErrNotFound", err)
 	}
 	MustCheckClean(t, a)
+}
+
+// testOutboxSendingIsNoError: the mark a sender sets before a send is
+// kept on the event (a run that dies leaves it) but is not shown as the
+// destination's last error once the send went through.
+func testOutboxSendingIsNoError(t *testing.T, open Opener) {
+	ctx := context.Background()
+	a := open(t, true)
+	if _, err := a.Subscribe(ctx, "chat", t0.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	c := capture(kzFR, 0, "")
+	c.Events = []relwatch.Event{{ID: "x", Kind: relwatch.EventFailed, Page: kzFR.String(), Created: t0}}
+	if err := a.RecordFailure(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	sending := relwatch.Delivery{State: relwatch.DeliveryPending, Error: relwatch.DeliverySending, At: t0.Add(time.Minute)}
+	if err := a.Settle(ctx, "chat", []string{"x"}, sending); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := a.Pending(ctx, "chat", 10); err != nil || len(p) != 1 || p[0].LastError != relwatch.DeliverySending {
+		t.Fatalf("while sending: %+v %v; want the event pending with the mark", p, err)
+	}
+	if err := a.Settle(ctx, "chat", []string{"x"}, relwatch.Delivery{State: relwatch.DeliveryDelivered, At: t0.Add(2 * time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := a.OutboxStatus(ctx)
+	if err != nil || len(st) != 1 || st[0].Delivered != 1 || st[0].LastError != "" {
+		t.Errorf("after the send: %+v %v; want delivered and no last error", st, err)
+	}
 }

@@ -287,7 +287,10 @@ func TestUnknownOutcomeSentOnceMore(t *testing.T) {
 	defer srv.Close()
 	st := newMemStore(event("e", relwatch.EventFailed, time.Now()))
 	d := Destination{Name: "chat", Kind: KindShoutrrr, URL: "generic+" + srv.URL + "/chat?template=json"}
-	st.errs["chat"] = map[string]string{"e": unknownPrefix + "sending; a run stopped now cannot tell whether it arrived"}
+	if !strings.HasPrefix(relwatch.DeliverySending, unknownPrefix) {
+		t.Fatalf("%q does not mark an unknown outcome", relwatch.DeliverySending)
+	}
+	st.errs["chat"] = map[string]string{"e": relwatch.DeliverySending} // a run died while sending it
 	s := &Sender{Store: st, Destinations: []Destination{d}, Policy: Policy{Retries: 3, Backoff: time.Millisecond, MaxWait: time.Second, Timeout: 5 * time.Second}}
 	out, err := s.Deliver(context.Background())
 	if err != nil {

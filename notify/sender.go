@@ -209,7 +209,7 @@ func (s *Sender) send(ctx context.Context, d Destination, ch channel, owed []vie
 }
 
 // unknownPrefix starts the last error of an event whose last send has an
-// unknown outcome: it may have arrived.
+// unknown outcome (relwatch.DeliverySending included): it may have arrived.
 const unknownPrefix = "outcome unknown: "
 
 // attempt sends vs (one event, or several in a digest) with sendOnce,
@@ -233,7 +233,7 @@ func (s *Sender) attempt(ctx context.Context, d Destination, ch channel, vs []vi
 	}
 	lastTry := !ch.dedupes() && slices.ContainsFunc(vs, func(v view) bool { return v.MayHaveArrived })
 	if !ch.dedupes() {
-		if err := s.settle(ctx, d, relwatch.DeliveryPending, unknownPrefix+"sending; a run stopped now cannot tell whether it arrived", ids...); err != nil {
+		if err := s.settle(ctx, d, relwatch.DeliveryPending, relwatch.DeliverySending, ids...); err != nil {
 			return &archiveError{err}
 		}
 	}

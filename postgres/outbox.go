@@ -176,7 +176,7 @@ func (a *Archive) OutboxStatus(ctx context.Context) ([]relwatch.DestinationStatu
 	}
 	for i := range out {
 		err := a.pool.QueryRow(ctx, `SELECT last_error FROM outbox_deliveries
-			WHERE destination = $1 AND last_error != '' ORDER BY updated DESC LIMIT 1`, out[i].Name).Scan(&out[i].LastError)
+			WHERE destination = $1 AND last_error != '' AND last_error != $2 ORDER BY updated DESC LIMIT 1`, out[i].Name, relwatch.DeliverySending).Scan(&out[i].LastError)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return nil, a.wrap("read outbox", err)
 		}
