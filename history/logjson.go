@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 // WriteLogJSON writes entries exactly as WriteJSON would (encoding/json,
@@ -22,7 +24,7 @@ func WriteLogJSON(out io.Writer, entries []LogEntry) error {
 		if e.Removals == nil || len(e.Removals) > 0 {
 			return WriteJSON(out, entries) // rare: a page that was removed
 		}
-		if !jsonTimeOK(e.FirstSeen) || !jsonTimeOK(e.LastSeen) || (e.ChangedAfter != nil && !jsonTimeOK(*e.ChangedAfter)) {
+		if !jsonTimeOK(e.FirstSeen.Time) || !jsonTimeOK(e.LastSeen.Time) || (e.ChangedAfter != nil && !jsonTimeOK(e.ChangedAfter.Time)) {
 			return WriteJSON(out, entries) // let encoding/json say what is wrong
 		}
 	}
@@ -69,8 +71,8 @@ var logJSONFieldsKnown = func() bool {
 	return true
 }()
 
-// jsonTimeOK reports whether time.Time.MarshalJSON accepts t.
-func jsonTimeOK(t time.Time) bool { y := t.Year(); return y >= 0 && y <= 9999 }
+// jsonTimeOK reports whether snapshots.JSONTime.MarshalJSON accepts t.
+func jsonTimeOK(t time.Time) bool { y := t.UTC().Year(); return y >= 0 && y <= 9999 }
 
 func appendLogEntry(b []byte, e *LogEntry) []byte {
 	const in = "    " // fields of an element of the top-level array
@@ -91,10 +93,10 @@ func appendLogEntry(b []byte, e *LogEntry) []byte {
 			b = appendJSONString(b, *v)
 		}
 	}
-	tm := func(name string, t time.Time) {
+	tm := func(name string, t snapshots.JSONTime) {
 		field(name)
 		b = append(b, '"')
-		b = t.AppendFormat(b, time.RFC3339Nano)
+		b = t.UTC().AppendFormat(b, snapshots.JSONTimeLayout)
 		b = append(b, '"')
 	}
 	boolean := func(name string, v bool) { field(name); b = strconv.AppendBool(b, v) }

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 // TestLogJSONMatchesEncodingJSON: the hand-written `log --json` is byte
@@ -26,13 +28,13 @@ func TestLogJSONMatchesEncodingJSON(t *testing.T) {
 	var entries []LogEntry
 	for i := range 300 {
 		e := LogEntry{
-			Version: i + 1, ContentHash: "sha256:" + pick(), FirstSeen: at.Add(time.Duration(i) * 90 * time.Minute),
-			LastSeen: at.Add(time.Duration(i)*90*time.Minute + time.Duration(rng.IntN(1e9))), Checks: rng.IntN(40),
+			Version: i + 1, ContentHash: "sha256:" + pick(), FirstSeen: snapshots.JSONTimeOf(at.Add(time.Duration(i) * 90 * time.Minute)),
+			LastSeen: snapshots.JSONTimeOf(at.Add(time.Duration(i)*90*time.Minute + time.Duration(rng.IntN(1e9)))), Checks: rng.IntN(40),
 			UpdatedRaw: opt(), UpdatedOn: opt(), UpdatedAt: opt(), ParserVersion: rng.IntN(9),
 			StampOnly: rng.IntN(2) == 0, ParserChange: rng.IntN(2) == 0, Source: pick(), Removals: []RemovalView{},
 		}
 		if rng.IntN(2) == 0 {
-			w := e.FirstSeen.Add(-time.Hour).In(time.FixedZone("", 2*3600))
+			w := snapshots.JSONTime{Time: e.FirstSeen.Add(-time.Hour).In(time.FixedZone("", 2*3600))} // not UTC: both encoders make it so
 			e.ChangedAfter = &w
 		}
 		switch rng.IntN(3) {

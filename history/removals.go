@@ -159,27 +159,27 @@ func appendRestoredLine(b []byte, r relwatch.Removal) []byte {
 // RemovalView is one removal in `log --json`, under the version the page
 // had when it went.
 type RemovalView struct {
-	Removed   time.Time `json:"removed"`    // the first check that found the page gone
-	Confirmed time.Time `json:"confirmed"`  // the check that made it a removal
-	Reason    string    `json:"reason"`     // "HTTP 404 Not Found", "redirected to another site", "no content"
-	ErrorKind string    `json:"error_kind"` // http_status, redirect_offsite or no_content
+	Removed   snapshots.JSONTime `json:"removed"`    // the first check that found the page gone
+	Confirmed snapshots.JSONTime `json:"confirmed"`  // the check that made it a removal
+	Reason    string             `json:"reason"`     // "HTTP 404 Not Found", "redirected to another site", "no content"
+	ErrorKind string             `json:"error_kind"` // http_status, redirect_offsite or no_content
 	// Status is the HTTP status that said so (404, 410); null for a
 	// redirect or an empty page.
 	Status *int `json:"status"`
 	// Restored is the good check that ended it and RestoredVersion the
 	// version it saw; both null while the page is still removed.
-	Restored        *time.Time `json:"restored"`
-	RestoredVersion *int       `json:"restored_version"`
+	Restored        *snapshots.JSONTime `json:"restored"`
+	RestoredVersion *int                `json:"restored_version"`
 }
 
 func removalView(r relwatch.Removal) RemovalView {
-	v := RemovalView{Removed: snapshots.JSONTime(r.Since), Confirmed: snapshots.JSONTime(r.Confirmed), Reason: r.Reason(), ErrorKind: r.ErrorKind}
+	v := RemovalView{Removed: snapshots.JSONTimeOf(r.Since), Confirmed: snapshots.JSONTimeOf(r.Confirmed), Reason: r.Reason(), ErrorKind: r.ErrorKind}
 	if r.ErrorKind == relwatch.KindHTTPStatus && r.Status != 0 {
 		s := r.Status
 		v.Status = &s
 	}
 	if r.Restored != nil {
-		t, n := snapshots.JSONTime(*r.Restored), r.RestoredVersion
+		t, n := snapshots.JSONTimeOf(*r.Restored), r.RestoredVersion
 		v.Restored, v.RestoredVersion = &t, &n
 	}
 	return v

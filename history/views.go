@@ -16,7 +16,8 @@ import (
 // `show --format json` and `search --json` print, and what an HTTP API
 // returns for the same questions. Encode them with WriteJSON so that both
 // give the same bytes. Every field is always present, null when it has no
-// value, and every time is snapshots.JSONTime (RFC 3339, UTC).
+// value, and every time is a snapshots.JSONTime (RFC 3339, UTC, nine
+// digits of fraction).
 
 // WriteJSON writes v as indented JSON (two spaces, HTML characters not
 // escaped) and a newline.
@@ -29,18 +30,18 @@ func WriteJSON(w io.Writer, v any) error {
 
 // LogEntry is one version in `log --json`.
 type LogEntry struct {
-	Version       int            `json:"version"`
-	ContentHash   string         `json:"content_hash"`
-	FirstSeen     time.Time      `json:"first_seen"`
-	LastSeen      time.Time      `json:"last_seen"`
-	Checks        int            `json:"checks"`
-	UpdatedRaw    *string        `json:"updated_raw"`
-	UpdatedOn     *string        `json:"updated_on"`
-	UpdatedAt     *string        `json:"updated_at"`
-	ParserVersion int            `json:"parser_version"`
-	ChangedAfter  *time.Time     `json:"changed_after"` // null for version 1, and when unknown
-	Summary       map[string]int `json:"summary"`       // null for version 1
-	StampOnly     bool           `json:"stamp_only"`
+	Version       int                 `json:"version"`
+	ContentHash   string              `json:"content_hash"`
+	FirstSeen     snapshots.JSONTime  `json:"first_seen"`
+	LastSeen      snapshots.JSONTime  `json:"last_seen"`
+	Checks        int                 `json:"checks"`
+	UpdatedRaw    *string             `json:"updated_raw"`
+	UpdatedOn     *string             `json:"updated_on"`
+	UpdatedAt     *string             `json:"updated_at"`
+	ParserVersion int                 `json:"parser_version"`
+	ChangedAfter  *snapshots.JSONTime `json:"changed_after"` // null for version 1, and when unknown
+	Summary       map[string]int      `json:"summary"`       // null for version 1
+	StampOnly     bool                `json:"stamp_only"`
 	// ParserChange marks a version that exists only because a new parser
 	// reads the same capture differently (relwatch reparse): not an edit
 	// of the page.
@@ -66,7 +67,7 @@ func LogEntries(versions []relwatch.VersionInfo, removals []relwatch.Removal) []
 	during := removalsByVersion(versions, removals)
 	for i, v := range versions {
 		entries[i] = LogEntry{
-			Version: v.Version, ContentHash: v.ContentHash, FirstSeen: snapshots.JSONTime(v.FirstSeen), LastSeen: snapshots.JSONTime(v.LastSeen),
+			Version: v.Version, ContentHash: v.ContentHash, FirstSeen: snapshots.JSONTimeOf(v.FirstSeen), LastSeen: snapshots.JSONTimeOf(v.LastSeen),
 			Checks: v.Checks, UpdatedRaw: nullable(v.UpdatedRaw), UpdatedOn: nullable(v.UpdatedOn), UpdatedAt: nullable(v.UpdatedAt),
 			ParserVersion: v.ParserVersion, ChangedAfter: snapshots.JSONTimePtr(v.WindowStart), Summary: v.Summary, StampOnly: v.StampOnly, ParserChange: v.ParserChange, Suspect: nullable(v.Suspect),
 			Source: cmp.Or(v.Source, relwatch.SourceLive), OriginalURL: nullable(v.OriginalURL), Origin: nullable(v.Origin),
@@ -100,20 +101,20 @@ func removalsByVersion(versions []relwatch.VersionInfo, removals []relwatch.Remo
 
 // PageEntry is one page in `pages --json`.
 type PageEntry struct {
-	Page                string     `json:"page"`
-	URL                 string     `json:"url"`
-	CanonicalURL        *string    `json:"canonical_url"`  // the latest capture's URL after redirects, without session ids; null before one
-	LatestVersion       *int       `json:"latest_version"` // null while the page has no version
-	ContentHash         *string    `json:"content_hash"`   // of the latest version; null while none
-	UpdatedRaw          *string    `json:"updated_raw"`
-	LastCheck           *time.Time `json:"last_check"`
-	LastSuccess         *time.Time `json:"last_success"`
-	LastChange          *time.Time `json:"last_change"`
-	LastError           *string    `json:"last_error"` // of the last check when it failed, null when it succeeded
-	ConsecutiveFailures int        `json:"consecutive_failures"`
-	LastContentChange   *time.Time `json:"last_content_change"`
-	Stale               bool       `json:"stale"`
-	Lag                 string     `json:"lag"` // "" or e.g. "last changed 38 days before kazakhstan/en"
+	Page                string              `json:"page"`
+	URL                 string              `json:"url"`
+	CanonicalURL        *string             `json:"canonical_url"`  // the latest capture's URL after redirects, without session ids; null before one
+	LatestVersion       *int                `json:"latest_version"` // null while the page has no version
+	ContentHash         *string             `json:"content_hash"`   // of the latest version; null while none
+	UpdatedRaw          *string             `json:"updated_raw"`
+	LastCheck           *snapshots.JSONTime `json:"last_check"`
+	LastSuccess         *snapshots.JSONTime `json:"last_success"`
+	LastChange          *snapshots.JSONTime `json:"last_change"`
+	LastError           *string             `json:"last_error"` // of the last check when it failed, null when it succeeded
+	ConsecutiveFailures int                 `json:"consecutive_failures"`
+	LastContentChange   *snapshots.JSONTime `json:"last_content_change"`
+	Stale               bool                `json:"stale"`
+	Lag                 string              `json:"lag"` // "" or e.g. "last changed 38 days before kazakhstan/en"
 }
 
 // PageEntries is the `pages --json` view of the pages' health.
@@ -136,17 +137,17 @@ type SearchHit struct {
 	Page string `json:"page"`
 	// Kind is what the text is: title, lead, caption, heading, paragraph
 	// or bullet.
-	Kind      string    `json:"kind"`
-	Path      []string  `json:"path"`
-	Text      string    `json:"text"`
-	Versions  []int     `json:"versions"`
-	FirstSeen time.Time `json:"first_seen"`
-	LastSeen  time.Time `json:"last_seen"`
+	Kind      string             `json:"kind"`
+	Path      []string           `json:"path"`
+	Text      string             `json:"text"`
+	Versions  []int              `json:"versions"`
+	FirstSeen snapshots.JSONTime `json:"first_seen"`
+	LastSeen  snapshots.JSONTime `json:"last_seen"`
 	// VanishedIn is the first version after the last one containing the
 	// text and VanishedSeen its first_seen; both null while the latest
 	// version still contains it.
-	VanishedIn   *int       `json:"vanished_in"`
-	VanishedSeen *time.Time `json:"vanished_seen"`
+	VanishedIn   *int                `json:"vanished_in"`
+	VanishedSeen *snapshots.JSONTime `json:"vanished_seen"`
 }
 
 // SearchHits is the `search --json` view of search hits.
@@ -157,9 +158,9 @@ func SearchHits(hits []relwatch.Hit) []SearchHit {
 		if path == nil {
 			path = []string{}
 		}
-		out[i] = SearchHit{Page: h.Page, Kind: h.Kind, Path: path, Text: h.Text, Versions: h.Versions, FirstSeen: snapshots.JSONTime(h.FirstSeen), LastSeen: snapshots.JSONTime(h.LastSeen)}
+		out[i] = SearchHit{Page: h.Page, Kind: h.Kind, Path: path, Text: h.Text, Versions: h.Versions, FirstSeen: snapshots.JSONTimeOf(h.FirstSeen), LastSeen: snapshots.JSONTimeOf(h.LastSeen)}
 		if h.VanishedIn > 0 && h.VanishedSeen != nil {
-			v, t := h.VanishedIn, snapshots.JSONTime(*h.VanishedSeen)
+			v, t := h.VanishedIn, snapshots.JSONTimeOf(*h.VanishedSeen)
 			out[i].VanishedIn, out[i].VanishedSeen = &v, &t
 		}
 	}

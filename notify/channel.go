@@ -18,6 +18,7 @@ import (
 	"github.com/nicholas-fedor/shoutrrr/pkg/types"
 
 	"github.com/relwatch/relwatch/diff"
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 // channel sends messages to one destination.
@@ -184,37 +185,37 @@ func Sign(secret string, body []byte) string {
 // WebhookPayload is the JSON body of relwatch's webhook. Every field is
 // always there, null when it does not apply.
 type WebhookPayload struct {
-	ID              string          `json:"id"`
-	Event           string          `json:"event"`
-	Page            string          `json:"page"`
-	URL             string          `json:"url"`
-	Version         *int            `json:"version"`
-	PreviousVersion *int            `json:"previous_version"`
-	ContentHash     *string         `json:"content_hash"`
-	PreviousHash    *string         `json:"previous_hash"`
-	FirstSeen       *time.Time      `json:"first_seen"`
-	WindowStart     *time.Time      `json:"window_start"`
-	UpdatedRaw      *string         `json:"updated_raw"`
-	UpdatedAt       *string         `json:"updated_at"`
-	Summary         string          `json:"summary"`
-	Changes         json.RawMessage `json:"changes"` // the `diff --format json` body; null unless a change whose versions read back
-	StampOnly       bool            `json:"stamp_only"`
-	ParserChange    bool            `json:"parser_change"`
-	Suspect         *string         `json:"suspect"`
-	Source          string          `json:"source"`
-	ErrorKind       *string         `json:"error_kind"`
-	Error           *string         `json:"error"`
-	Failures        *int            `json:"failures"`
-	LastSuccess     *time.Time      `json:"last_success"`  // of a stale page
-	StaleSince      *time.Time      `json:"stale_since"`   // of a stale page
-	LastChange      *time.Time      `json:"last_change"`   // of a lagging language: its latest content change
-	Ahead           *string         `json:"ahead"`         // of a lagging language: the sibling that changed later
-	AheadChanged    *time.Time      `json:"ahead_changed"` // and when
-	RemovedSince    *time.Time      `json:"removed_since"` // of a removed or restored event: the first check that found the page gone
-	Status          *int            `json:"status"`        // of a removed or restored event: the HTTP status that said so (404, 410); null for a redirect or an empty page
-	Reason          *string         `json:"reason"`        // of a removed or restored event: "HTTP 404 Not Found", "redirected to another site", "no content"
-	Created         time.Time       `json:"created"`
-	Links           WebhookLinks    `json:"links"`
+	ID              string              `json:"id"`
+	Event           string              `json:"event"`
+	Page            string              `json:"page"`
+	URL             string              `json:"url"`
+	Version         *int                `json:"version"`
+	PreviousVersion *int                `json:"previous_version"`
+	ContentHash     *string             `json:"content_hash"`
+	PreviousHash    *string             `json:"previous_hash"`
+	FirstSeen       *snapshots.JSONTime `json:"first_seen"`
+	WindowStart     *snapshots.JSONTime `json:"window_start"`
+	UpdatedRaw      *string             `json:"updated_raw"`
+	UpdatedAt       *string             `json:"updated_at"`
+	Summary         string              `json:"summary"`
+	Changes         json.RawMessage     `json:"changes"` // the `diff --format json` body; null unless a change whose versions read back
+	StampOnly       bool                `json:"stamp_only"`
+	ParserChange    bool                `json:"parser_change"`
+	Suspect         *string             `json:"suspect"`
+	Source          string              `json:"source"`
+	ErrorKind       *string             `json:"error_kind"`
+	Error           *string             `json:"error"`
+	Failures        *int                `json:"failures"`
+	LastSuccess     *snapshots.JSONTime `json:"last_success"`  // of a stale page
+	StaleSince      *snapshots.JSONTime `json:"stale_since"`   // of a stale page
+	LastChange      *snapshots.JSONTime `json:"last_change"`   // of a lagging language: its latest content change
+	Ahead           *string             `json:"ahead"`         // of a lagging language: the sibling that changed later
+	AheadChanged    *snapshots.JSONTime `json:"ahead_changed"` // and when
+	RemovedSince    *snapshots.JSONTime `json:"removed_since"` // of a removed or restored event: the first check that found the page gone
+	Status          *int                `json:"status"`        // of a removed or restored event: the HTTP status that said so (404, 410); null for a redirect or an empty page
+	Reason          *string             `json:"reason"`        // of a removed or restored event: "HTTP 404 Not Found", "redirected to another site", "no content"
+	Created         snapshots.JSONTime  `json:"created"`
+	Links           WebhookLinks        `json:"links"`
 }
 
 // WebhookLinks are the links of a webhook event.
@@ -241,14 +242,15 @@ func Payload(v view) ([]byte, error) {
 		ID: v.ID, Event: v.Kind, Page: v.Page, URL: v.URL,
 		Version: num(v.Version), PreviousVersion: num(v.PreviousVersion),
 		ContentHash: str(v.ContentHash), PreviousHash: str(v.PreviousHash),
-		FirstSeen: v.FirstSeen, WindowStart: v.WindowStart,
+		FirstSeen: snapshots.JSONTimePtr(v.FirstSeen), WindowStart: snapshots.JSONTimePtr(v.WindowStart),
 		UpdatedRaw: str(v.UpdatedRaw), UpdatedAt: str(v.UpdatedAt),
 		Summary: v.Line, Changes: json.RawMessage("null"),
 		StampOnly: v.StampOnly, ParserChange: v.ParserChange, Suspect: str(v.Suspect),
 		Source: v.Source, ErrorKind: str(v.ErrorKind), Error: str(v.Error), Failures: num(v.Failures),
-		LastSuccess: v.LastSuccess, StaleSince: v.StaleSince, LastChange: v.LastChange, Ahead: str(v.Ahead), AheadChanged: v.AheadChanged,
-		RemovedSince: v.RemovedSince, Status: num(v.Status), Reason: str(v.Reason),
-		Created: v.Created.UTC(), Links: WebhookLinks{Page: v.PageLink, Diff: str(v.DiffLink)},
+		LastSuccess: snapshots.JSONTimePtr(v.LastSuccess), StaleSince: snapshots.JSONTimePtr(v.StaleSince),
+		LastChange: snapshots.JSONTimePtr(v.LastChange), Ahead: str(v.Ahead), AheadChanged: snapshots.JSONTimePtr(v.AheadChanged),
+		RemovedSince: snapshots.JSONTimePtr(v.RemovedSince), Status: num(v.Status), Reason: str(v.Reason),
+		Created: snapshots.JSONTimeOf(v.Created), Links: WebhookLinks{Page: v.PageLink, Diff: str(v.DiffLink)},
 	}
 	if v.Report != nil {
 		var buf bytes.Buffer

@@ -77,9 +77,14 @@ func Marshal(s Snapshot) []byte {
 // MarshalIndent is Marshal made readable, for people and for files kept in
 // git.
 func MarshalIndent(s Snapshot) []byte {
-	s.FirstSeen, s.LastSeen = JSONTimePtr(s.FirstSeen), JSONTimePtr(s.LastSeen)
+	// The times are the last fields: the shadowing ones keep their place.
+	shown := struct {
+		Snapshot
+		FirstSeen *JSONTime `json:"first_seen,omitempty"`
+		LastSeen  *JSONTime `json:"last_seen,omitempty"`
+	}{s, JSONTimePtr(s.FirstSeen), JSONTimePtr(s.LastSeen)}
 	var out bytes.Buffer
-	if err := json.Indent(&out, mustEncode(s), "", "  "); err != nil {
+	if err := json.Indent(&out, mustEncode(shown), "", "  "); err != nil {
 		panic("snapshots: indent canonical JSON: " + err.Error())
 	}
 	out.WriteByte('\n')

@@ -97,23 +97,23 @@ type Result struct {
 // null when it has no value (a version number of a page without one
 // included), times as snapshots.JSONTime.
 type resultJSON struct {
-	Page            string     `json:"page"`
-	URL             string     `json:"url"`
-	Status          string     `json:"status"`
-	Version         *int       `json:"version"`
-	PreviousVersion *int       `json:"previous_version"`
-	Error           *string    `json:"error"`
-	ErrorKind       *string    `json:"error_kind"`
-	Suspect         *string    `json:"suspect"`
-	UpdatedRaw      *string    `json:"updated_raw"`
-	Warnings        []string   `json:"warnings"`
-	Stale           bool       `json:"stale"`
-	StaleSince      *time.Time `json:"stale_since"`
-	LastSuccess     *time.Time `json:"last_success"`
-	Earlier         bool       `json:"earlier"`
-	Event           *string    `json:"event"`
-	RemovedSince    *time.Time `json:"removed_since"`
-	RemovedReason   *string    `json:"removed_reason"`
+	Page            string              `json:"page"`
+	URL             string              `json:"url"`
+	Status          string              `json:"status"`
+	Version         *int                `json:"version"`
+	PreviousVersion *int                `json:"previous_version"`
+	Error           *string             `json:"error"`
+	ErrorKind       *string             `json:"error_kind"`
+	Suspect         *string             `json:"suspect"`
+	UpdatedRaw      *string             `json:"updated_raw"`
+	Warnings        []string            `json:"warnings"`
+	Stale           bool                `json:"stale"`
+	StaleSince      *snapshots.JSONTime `json:"stale_since"`
+	LastSuccess     *snapshots.JSONTime `json:"last_success"`
+	Earlier         bool                `json:"earlier"`
+	Event           *string             `json:"event"`
+	RemovedSince    *snapshots.JSONTime `json:"removed_since"`
+	RemovedReason   *string             `json:"removed_reason"`
 }
 
 // MarshalJSON is the `scrape --json` line of the result.
@@ -141,17 +141,24 @@ func (r *Result) UnmarshalJSON(data []byte) error {
 	*r = Result{
 		Page: j.Page, URL: j.URL, Status: j.Status, Version: deref(j.Version), PreviousVersion: deref(j.PreviousVersion),
 		Error: deref(j.Error), ErrorKind: deref(j.ErrorKind), Suspect: deref(j.Suspect), UpdatedRaw: deref(j.UpdatedRaw),
-		Warnings: j.Warnings, Stale: j.Stale, StaleSince: j.StaleSince, LastSuccess: j.LastSuccess, Earlier: j.Earlier,
+		Warnings: j.Warnings, Stale: j.Stale, StaleSince: timeOf(j.StaleSince), LastSuccess: timeOf(j.LastSuccess), Earlier: j.Earlier,
 		Event: deref(j.Event),
 	}
 	if j.RemovedSince != nil {
 		// What the line says of the removal; the rest is in log.
-		r.Removal = &relwatch.Removal{Since: *j.RemovedSince}
+		r.Removal = &relwatch.Removal{Since: j.RemovedSince.Time}
 	}
 	return nil
 }
 
-func removedSince(r *relwatch.Removal) *time.Time {
+func timeOf(t *snapshots.JSONTime) *time.Time {
+	if t == nil {
+		return nil
+	}
+	return &t.Time
+}
+
+func removedSince(r *relwatch.Removal) *snapshots.JSONTime {
 	if r == nil {
 		return nil
 	}

@@ -361,10 +361,10 @@ func TestScrapeFaults(t *testing.T) {
 		if len(entries) != 2 || entries[0].Version != 1 || entries[1].Version != 2 {
 			t.Fatalf("log: %+v, want v1 and v2", entries)
 		}
-		if entries[0].Checks != 1 || !entries[0].LastSeen.Equal(v1[0].LastSeen) {
+		if entries[0].Checks != 1 || !entries[0].LastSeen.Equal(v1[0].LastSeen.Time) {
 			t.Errorf("v1 after the failed check: checks %d last seen %v, want 1 and %v", entries[0].Checks, entries[0].LastSeen, v1[0].LastSeen)
 		}
-		if ca := entries[1].ChangedAfter; ca == nil || !ca.Equal(v1[0].LastSeen) || !ca.Before(failedAt) {
+		if ca := entries[1].ChangedAfter; ca == nil || !ca.Equal(v1[0].LastSeen.Time) || !ca.Before(failedAt) {
 			t.Errorf("v2 changed after %v, want the last good check of A, %v (the failed check was at %v)", ca, v1[0].LastSeen, failedAt)
 		}
 		var d struct {

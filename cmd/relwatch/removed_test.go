@@ -57,7 +57,7 @@ func TestRemovedAndRestored(t *testing.T) {
 	}
 	rm := entries[0].Removals[0]
 	if rm.Reason != "HTTP 404 Not Found" || rm.Status == nil || *rm.Status != 404 || rm.Restored == nil ||
-		rm.RestoredVersion == nil || *rm.RestoredVersion != 1 || !rm.Confirmed.After(rm.Removed) || !rm.Restored.After(rm.Confirmed) {
+		rm.RestoredVersion == nil || *rm.RestoredVersion != 1 || !rm.Confirmed.After(rm.Removed.Time) || !rm.Restored.After(rm.Confirmed.Time) {
 		t.Errorf("log --json removal: %+v", rm)
 	}
 

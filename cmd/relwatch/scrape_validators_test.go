@@ -224,13 +224,13 @@ func TestReportDatesAreTheArchives(t *testing.T) {
 	if len(l) != 2 {
 		t.Fatalf("log: %+v", l)
 	}
-	if !report.To.FirstSeen.Equal(l[1].FirstSeen) {
+	if !report.To.FirstSeen.Equal(l[1].FirstSeen.Time) {
 		t.Errorf("report first_seen %s, log --json first_seen %s", report.To.FirstSeen, l[1].FirstSeen)
 	}
-	if !report.WindowEnd.Equal(l[1].FirstSeen) {
+	if !report.WindowEnd.Equal(l[1].FirstSeen.Time) {
 		t.Errorf("report window_end %s, want log's first_seen %s", report.WindowEnd, l[1].FirstSeen)
 	}
-	if l[1].ChangedAfter == nil || !report.WindowStart.Equal(*l[1].ChangedAfter) {
+	if l[1].ChangedAfter == nil || !report.WindowStart.Equal(l[1].ChangedAfter.Time) {
 		t.Errorf("report window_start %s, log changed_after %v", report.WindowStart, l[1].ChangedAfter)
 	}
 	d := read("diff --format json", []byte(e.mustRun(0, "diff", "kazakhstan/fr", "--format", "json")))

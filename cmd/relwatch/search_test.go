@@ -48,7 +48,7 @@ func TestSearchSaysWhenTextVanished(t *testing.T) {
 	if old.VanishedIn != nil || old.VanishedSeen != nil {
 		t.Errorf("text in the latest version: vanished_in %v, vanished_seen %v; want null", old.VanishedIn, old.VanishedSeen)
 	}
-	if reworded.VanishedIn == nil || *reworded.VanishedIn != 3 || reworded.VanishedSeen == nil || !reworded.VanishedSeen.Equal(log[2].FirstSeen) {
+	if reworded.VanishedIn == nil || *reworded.VanishedIn != 3 || reworded.VanishedSeen == nil || !reworded.VanishedSeen.Equal(log[2].FirstSeen.Time) {
 		t.Errorf("text last in v2: vanished_in %v, vanished_seen %v; want 3 at %s", reworded.VanishedIn, reworded.VanishedSeen, log[2].FirstSeen)
 	}
 
@@ -61,7 +61,7 @@ func TestSearchSaysWhenTextVanished(t *testing.T) {
 		t.Errorf("hit in the latest version:\n%s", blocks[0])
 	}
 	want := fmt.Sprintf("in version 2; first seen %s, last seen %s; vanished in version 3 (%s)",
-		history.ShortTime(log[1].FirstSeen), history.ShortTime(log[1].LastSeen), history.ShortTime(log[2].FirstSeen))
+		history.ShortTime(log[1].FirstSeen.Time), history.ShortTime(log[1].LastSeen.Time), history.ShortTime(log[2].FirstSeen.Time))
 	if !strings.HasSuffix(blocks[1], want) {
 		t.Errorf("hit that vanished:\n%s\nwant it to end with %q", blocks[1], want)
 	}
