@@ -41,4 +41,3 @@ func TestJSONTimeFixedPrecision(t *testing.T) {
 		t.Errorf("MarshalIndent: %s, want %s", snap, want)
 	}
 }
-
