@@ -115,28 +115,53 @@ func (r Result) SummaryLine() string {
 	return s
 }
 
+// BlockKindSep joins a change kind and a block kind in the keys that
+// BlockCounts adds to a stored summary: "block_removed:bullet".
+const BlockKindSep = ":"
+
+// BlockCounts counts the block changes of r by change kind and by what the
+// blocks are (paragraph, bullet), under "<change kind>:<block kind>"
+// ("block_removed:bullet": 2). The archive keeps them in the change's
+// summary next to the counts per change kind, so that a line worded from
+// the stored counts (log's CHANGE column) names paragraphs and bullets as
+// the report does.
+func (r Result) BlockCounts() map[string]int {
+	out := map[string]int{}
+	for _, ch := range r.Changes {
+		if strings.HasPrefix(ch.Kind, "block_") {
+			out[ch.Kind+BlockKindSep+blockNoun(ch)]++
+		}
+	}
+	return out
+}
+
+// StoredSummary is the summary the archive keeps of r: its counts per
+// change kind (Summary) and BlockCounts.
+func (r Result) StoredSummary() map[string]int {
+	out := make(map[string]int, len(r.Summary)+2)
+	for k, n := range r.Summary {
+		out[k] = n
+	}
+	for k, n := range r.BlockCounts() {
+		out[k] = n
+	}
+	return out
+}
+
 // AppendCounts appends counts of changes per kind (a Result's Summary, as
 // the archive keeps it) in the same words and order as Describe: "1 stamp
-// changed, 2 blocks removed". The counts do not say which blocks were
-// paragraphs and which bullets, so they are blocks here; stampVerb (from
-// StampVerb, "" for "changed") says what happened to the stamp. It
-// appends nothing for no counts; it formats without fmt, for a log of
-// thousands of versions.
+// changed, 2 bullets removed". Block changes are named by what the blocks
+// are when the summary has BlockCounts' keys (a change stored before they
+// were kept has only "blocks"). stampVerb (from StampVerb, "" for
+// "changed") says what happened to the stamp. It appends nothing for no
+// counts; it formats without fmt, for a log of thousands of versions.
 func AppendCounts(b []byte, summary map[string]int, stampVerb string) []byte {
 	first := true
-	for _, k := range kindOrder {
-		n := summary[k]
-		if n == 0 {
-			continue
-		}
+	phrase := func(n int, noun, verb string) {
 		if !first {
 			b = append(b, ", "...)
 		}
 		first = false
-		noun, verb, _ := strings.Cut(k, "_")
-		if k == StampChanged && stampVerb != "" {
-			verb = stampVerb
-		}
 		b = strconv.AppendInt(b, int64(n), 10)
 		b = append(b, ' ')
 		b = append(b, noun...)
@@ -145,6 +170,30 @@ func AppendCounts(b []byte, summary map[string]int, stampVerb string) []byte {
 		}
 		b = append(b, ' ')
 		b = append(b, verb...)
+	}
+	for _, k := range kindOrder {
+		n := summary[k]
+		if n == 0 {
+			continue
+		}
+		noun, verb, _ := strings.Cut(k, "_")
+		if k == StampChanged && stampVerb != "" {
+			verb = stampVerb
+		}
+		if noun == "block" {
+			// Paragraphs, then bullets, as sortPhrases orders them; what
+			// the breakdown does not cover stays "block".
+			for _, kind := range []string{"paragraph", "bullet"} {
+				if m := summary[k+BlockKindSep+kind]; m > 0 && m <= n {
+					phrase(m, kind, verb)
+					n -= m
+				}
+			}
+			if n == 0 {
+				continue
+			}
+		}
+		phrase(n, noun, verb)
 	}
 	return b
 }

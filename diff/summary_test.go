@@ -64,6 +64,18 @@ func TestAppendCountsWordsLikeDescribe(t *testing.T) {
 	if got, want := r.Describe(), "1 stamp changed, 1 section added, 2 bullets removed"; got != want {
 		t.Errorf("Describe %q, want %q", got, want)
 	}
+	// With the counts per block kind the archive keeps, the same words
+	// as the report; mixed kinds paragraphs first.
+	if got, want := string(AppendCounts(nil, r.StoredSummary(), "")), r.Describe(); got != want {
+		t.Errorf("from the stored summary %q, Describe %q", got, want)
+	}
+	mixed := Result{Changes: []Change{
+		{Kind: BlockChanged, OldKind: snapshots.Bullet, NewKind: snapshots.Bullet}, {Kind: BlockChanged, OldKind: snapshots.Paragraph, NewKind: snapshots.Paragraph},
+		{Kind: BlockChanged, OldKind: snapshots.Bullet, NewKind: snapshots.Bullet},
+	}, Summary: map[string]int{BlockChanged: 3}}
+	if got, want := string(AppendCounts(nil, mixed.StoredSummary(), "")), "1 paragraph changed, 2 bullets changed"; got != want || got != mixed.Describe() {
+		t.Errorf("mixed: %q, want %q (Describe %q)", got, want, mixed.Describe())
+	}
 	if got := string(AppendCounts(nil, map[string]int{StampChanged: 1}, "removed")); got != "1 stamp removed" {
 		t.Errorf("a removed stamp: %q", got)
 	}

@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/diff"
+	"github.com/relwatch/relwatch/relwatchtest"
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 // refLogTable is log's text table as it was written before it was
@@ -131,5 +134,34 @@ func TestLogTableSaysWhatTheStampDid(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, b.String())
 		}
+	}
+}
+
+// TestLogTableNamesParagraphsAndBullets: the CHANGE column names the
+// blocks a change touched as the paragraphs and bullets they are, in the
+// words and order of the change's report, from the counts the archive
+// keeps; log --json's summary keeps to the counts per change kind.
+func TestLogTableNamesParagraphsAndBullets(t *testing.T) {
+	f := relwatchtest.New()
+	v1 := page("Relations with Kazakhstan", "1 Nov. 2026", "Steppe Eagle exercise.", "Partnership for Peace.")
+	v1.Sections[0].Blocks = append(v1.Sections[0].Blocks,
+		snapshots.Block{Kind: "bullet", Text: "Security cooperation."}, snapshots.Block{Kind: "bullet", Text: "Science for Peace."})
+	v2 := page("Relations with Kazakhstan", "1 Nov. 2026", "Steppe Eagle exercise.")
+	f.Add("kazakhstan/en", v1, onDay(0), relwatch.Provenance{})
+	f.Add("kazakhstan/en", v2, onDay(1), relwatch.Provenance{})
+	versions, err := f.Versions(t.Context(), kzEN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := WriteLogTable(&b, versions, nil); err != nil {
+		t.Fatal(err)
+	}
+	report := diff.Compare(v1, v2).Describe()
+	if report != "1 paragraph removed, 2 bullets removed" || !strings.Contains(b.String(), "  "+report+" (between") {
+		t.Errorf("report says %q; log:\n%s", report, b.String())
+	}
+	if s := LogEntries(versions, nil)[1].Summary; len(s) != 1 || s["block_removed"] != 3 {
+		t.Errorf("log --json summary %v, want {block_removed: 3}", s)
 	}
 }

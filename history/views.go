@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -69,7 +71,7 @@ func LogEntries(versions []relwatch.VersionInfo, removals []relwatch.Removal) []
 		entries[i] = LogEntry{
 			Version: v.Version, ContentHash: v.ContentHash, FirstSeen: snapshots.JSONTimeOf(v.FirstSeen), LastSeen: snapshots.JSONTimeOf(v.LastSeen),
 			Checks: v.Checks, UpdatedRaw: nullable(v.UpdatedRaw), UpdatedOn: nullable(v.UpdatedOn), UpdatedAt: nullable(v.UpdatedAt),
-			ParserVersion: v.ParserVersion, ChangedAfter: snapshots.JSONTimePtr(v.WindowStart), Summary: v.Summary, StampOnly: v.StampOnly, ParserChange: v.ParserChange, Suspect: nullable(v.Suspect),
+			ParserVersion: v.ParserVersion, ChangedAfter: snapshots.JSONTimePtr(v.WindowStart), Summary: perKind(v.Summary), StampOnly: v.StampOnly, ParserChange: v.ParserChange, Suspect: nullable(v.Suspect),
 			Source: cmp.Or(v.Source, relwatch.SourceLive), OriginalURL: nullable(v.OriginalURL), Origin: nullable(v.Origin),
 		}
 		if back[i] != 0 {
@@ -81,6 +83,25 @@ func LogEntries(versions []relwatch.VersionInfo, removals []relwatch.Removal) []
 		}
 	}
 	return entries
+}
+
+// perKind is a stored summary's counts per change kind, without the
+// counts per block kind (diff.BlockCounts) the wording uses.
+func perKind(summary map[string]int) map[string]int {
+	split := false
+	for k := range summary {
+		split = split || strings.Contains(k, diff.BlockKindSep)
+	}
+	if !split {
+		return summary
+	}
+	out := make(map[string]int, len(summary))
+	for k, n := range summary {
+		if !strings.Contains(k, diff.BlockKindSep) {
+			out[k] = n
+		}
+	}
+	return out
 }
 
 // removalsByVersion puts each removal under the version that was the

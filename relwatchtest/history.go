@@ -68,9 +68,9 @@ func (f *History) Add(ref string, s snapshots.Snapshot, at time.Time, src relwat
 		seen := at.Add(-time.Hour)
 		prev.info.LastSeen, prev.snap.LastSeen = seen, &seen
 		res := diff.Compare(prev.snap, s)
-		v.change = relwatch.ChangeRecord{Summary: res.Summary, StampOnly: res.StampOnly}
+		v.change = relwatch.ChangeRecord{Summary: res.StoredSummary(), StampOnly: res.StampOnly}
 		v.window = &seen
-		v.info.Summary, v.info.StampOnly, v.info.WindowStart = res.Summary, res.StampOnly, &seen
+		v.info.Summary, v.info.StampOnly, v.info.WindowStart = res.StoredSummary(), res.StampOnly, &seen
 	}
 	p.versions = append(p.versions, v)
 	p.checks = append(p.checks, relwatch.Check{Seen: at, Version: n})

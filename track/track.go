@@ -555,5 +555,7 @@ func ChangeRecord(result diff.Result) relwatch.ChangeRecord {
 	if err != nil {
 		panic("encode diff result: " + err.Error()) // plain data: cannot fail
 	}
-	return relwatch.ChangeRecord{DiffJSON: data, Summary: result.Summary, StampOnly: result.StampOnly}
+	// The stored summary also counts the block changes by block kind, for
+	// wording from the counts alone.
+	return relwatch.ChangeRecord{DiffJSON: data, Summary: result.StoredSummary(), StampOnly: result.StampOnly}
 }
