@@ -399,6 +399,9 @@ func (o *outcome) record(ctx context.Context, arc Archive) error {
 	if err != nil {
 		return err
 	}
+	if res.Removal != nil && res.Event == relwatch.EventRestored {
+		res.Removal.RestoredVersion = res.Version // numbered only now
+	}
 	if res.Report != nil {
 		// The new version's number and dates exist only now it is stored:
 		// read them back, so that the report dates the version as log, show

@@ -135,3 +135,24 @@ func TestServerErrorsAreNotRemoval(t *testing.T) {
 		t.Errorf("webhook got %v, want new, failed, recovered", kinds)
 	}
 }
+
+// TestRestoredWithNewContent: a page that comes back changed is restored
+// at its new version, which is a change as well.
+func TestRestoredWithNewContent(t *testing.T) {
+	e := newTestEnv(t)
+	e.mustRun(0, "scrape")
+	e.site.serve(410, "kazakhstan-fr-v1.html")
+	e.mustRun(exitFailed, "scrape")
+	if out := e.mustRun(exitFailed, "scrape"); !strings.Contains(out, "removed since ") || !strings.Contains(out, ": HTTP 410 Gone") {
+		t.Errorf("second 410:\n%s", out)
+	}
+	e.site.serve(200, "kazakhstan-fr-v2.html")
+	if out := e.mustRun(0, "scrape"); !strings.Contains(out, "changed   v2 (was v1)") || !strings.Contains(out, "restored at version 2 (removed ") {
+		t.Errorf("back with new content:\n%s", out)
+	}
+	log := e.mustRun(0, "log", "kazakhstan/fr")
+	rows := strings.Split(strings.TrimSpace(log), "\n")
+	if len(rows) != 5 || !strings.Contains(rows[2], "removed: HTTP 410 Gone") || !strings.Contains(rows[3], "restored at version 2") || !strings.HasPrefix(rows[4], "2 ") {
+		t.Errorf("log:\n%s", log)
+	}
+}
