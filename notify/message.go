@@ -129,34 +129,30 @@ func oneLine(v view) string {
 	case relwatch.EventTest:
 		return "a test message from relwatch notify test"
 	}
-	counts := map[string]int{}
-	var order []string
-	add := func(label string, n int) {
-		if _, ok := counts[label]; !ok {
-			order = append(order, label)
-		}
-		counts[label] += n
-	}
+	var line string
 	if v.Report != nil {
+		counts := map[string]int{}
+		var order []string
 		for _, ch := range v.Report.Changes {
-			add(changeLabel(ch), 1)
-		}
-	} else {
-		for _, k := range kindOrder {
-			if n := v.Summary[k]; n > 0 {
-				add(strings.ReplaceAll(k, "_", " "), n)
+			label := changeLabel(ch)
+			if _, ok := counts[label]; !ok {
+				order = append(order, label)
 			}
+			counts[label]++
 		}
+		parts := make([]string, len(order))
+		for i, label := range order {
+			noun, verb, _ := strings.Cut(label, " ")
+			parts[i] = plural(counts[label], noun) + " " + verb
+		}
+		line = strings.Join(parts, ", ")
+	} else {
+		// The counts the archive keeps, worded as log words them.
+		line = string(diff.AppendCounts(nil, v.Summary, ""))
 	}
-	if len(order) == 0 {
+	if line == "" {
 		return "no visible change"
 	}
-	parts := make([]string, len(order))
-	for i, label := range order {
-		noun, verb, _ := strings.Cut(label, " ")
-		parts[i] = plural(counts[label], noun) + " " + verb
-	}
-	line := strings.Join(parts, ", ")
 	if v.StampOnly {
 		line += " (only the page's stamp)"
 	}
@@ -164,12 +160,6 @@ func oneLine(v view) string {
 		line += " (a new parser, not an edit of the page)"
 	}
 	return line
-}
-
-var kindOrder = []string{
-	diff.TitleChanged, diff.StampChanged, diff.LeadChanged, diff.CaptionAdded, diff.CaptionRemoved, diff.CaptionChanged,
-	diff.SectionAdded, diff.SectionRemoved, diff.SectionRenamed, diff.SectionMoved,
-	diff.BlockAdded, diff.BlockRemoved, diff.BlockChanged, diff.BlockMoved,
 }
 
 // changeLabel is "<noun> <verb>" for a change: blocks are named by what

@@ -223,6 +223,13 @@ func TestMessageFormats(t *testing.T) {
 	if v.Line != "1 stamp changed, 1 block changed" {
 		t.Errorf("one line %q", v.Line)
 	}
+	// With the counts per block kind the archive keeps, the blocks are
+	// named as the report names them.
+	named := v
+	named.Summary = map[string]int{"block_changed": 2, "block_changed:bullet": 1, "block_changed:paragraph": 1, "stamp_changed": 1}
+	if line := oneLine(named); line != "1 stamp changed, 1 paragraph changed, 1 bullet changed" {
+		t.Errorf("one line with block kinds %q", line)
+	}
 	if v.DiffLink != "https://rw.example/p/kazakhstan/fr/diff?from=0123456789abcdef&to=fedcba9876543210" {
 		t.Errorf("diff link %q", v.DiffLink)
 	}

@@ -337,7 +337,7 @@ func TestServePages(t *testing.T) {
 	timeline := f.mustGet(t, "/p/kazakhstan/fr")
 	for _, want := range []string{
 		`<h1 lang="fr">Relations avec le Kazakhstan</h1>`, `3 versions`, `the page came back to <a href="#v1">version 1</a>`,
-		`first version`, `1 stamp changed, 1 block changed`, `<figure class="chart">`, `live check`,
+		`first version`, `1 stamp changed, 1 bullet changed`, `<figure class="chart">`, `live check`,
 	} {
 		if !strings.Contains(timeline, want) {
 			t.Errorf("/p/kazakhstan/fr does not show %q:\n%s", want, timeline)
