@@ -400,14 +400,7 @@ func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag,
 		if err != nil {
 			return fail(relwatch.ErrCorrupt, "capture headers of %s: %v", page, err)
 		}
-		for k, v := range h {
-			switch strings.ToLower(k) {
-			case "etag":
-				etag = v
-			case "last-modified":
-				lastModified = v
-			}
-		}
+		etag, lastModified = relwatch.ValidatorsOf(h)
 		return nil
 	})
 	return etag, lastModified, err

@@ -9,8 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
-	"net/http"
 	"sync"
 	"time"
 
@@ -278,37 +276,21 @@ func (s *storedCapture) insert(ctx context.Context, tx *sql.Tx, table string, re
 	return res.LastInsertId()
 }
 
-// splitDate encodes headers as stored: a JSON object with sorted keys,
-// without the Date header when it is in IMF-fixdate form (what servers
-// send), which is returned as Unix seconds instead. A Date in any other
-// form stays in the JSON as it was sent.
+// splitDate is relwatch.SplitDate with the date as a column value.
 func splitDate(h map[string]string) (string, sql.NullInt64) {
-	var date sql.NullInt64
-	rest := h
-	if v, ok := h["Date"]; ok {
-		if t, err := time.Parse(http.TimeFormat, v); err == nil && t.UTC().Format(http.TimeFormat) == v {
-			date = sql.NullInt64{Int64: t.Unix(), Valid: true}
-			rest = maps.Clone(h)
-			delete(rest, "Date")
-		}
+	hj, date := relwatch.SplitDate(h)
+	if date == nil {
+		return hj, sql.NullInt64{}
 	}
-	if rest == nil {
-		rest = map[string]string{}
-	}
-	hj, _ := json.Marshal(rest) // map keys come out sorted; strings always encode
-	return string(hj), date
+	return hj, sql.NullInt64{Int64: *date, Valid: true}
 }
 
-// joinDate is the inverse of splitDate: the headers as the capture got them.
+// joinDate is relwatch.JoinDate of a column value.
 func joinDate(headers string, date sql.NullInt64) (map[string]string, error) {
-	h := map[string]string{}
-	if err := json.Unmarshal([]byte(headers), &h); err != nil {
-		return nil, err
+	if !date.Valid {
+		return relwatch.JoinDate(headers, nil)
 	}
-	if date.Valid {
-		h["Date"] = time.Unix(date.Int64, 0).UTC().Format(http.TimeFormat)
-	}
-	return h, nil
+	return relwatch.JoinDate(headers, &date.Int64)
 }
 
 // internResponse returns the id of r in responses, adding it if new.

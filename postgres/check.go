@@ -190,7 +190,7 @@ func checkResponses(ctx context.Context, tx pgx.Tx, add reporter) error {
 		if err := r.Scan(&id, &rs.status, &rs.finalURL, &rs.canonicalURL, &rs.contentType, &rs.headers, &identity); err != nil {
 			return err
 		}
-		if _, err := joinDate(rs.headers, nil); err != nil {
+		if _, err := relwatch.JoinDate(rs.headers, nil); err != nil {
 			add("capture", "response %d: headers do not decode: %v", id, err)
 		}
 		if rs.identity() != identity {

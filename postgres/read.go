@@ -352,18 +352,11 @@ func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag,
 		if seen == nil || latest == nil || *seen != *latest {
 			return nil
 		}
-		h, err := joinDate(hj, date)
+		h, err := relwatch.JoinDate(hj, date)
 		if err != nil {
 			return fail(relwatch.ErrCorrupt, "capture headers of %s: %v", page, err)
 		}
-		for k, v := range h {
-			switch strings.ToLower(k) {
-			case "etag":
-				etag = v
-			case "last-modified":
-				lastModified = v
-			}
-		}
+		etag, lastModified = relwatch.ValidatorsOf(h)
 		return nil
 	})
 	return etag, lastModified, err
@@ -448,7 +441,7 @@ func (a *Archive) Captures(ctx context.Context, page snapshots.PageKey) ([]relwa
 			}
 			c.Version = deref(version)
 			var err error
-			if c.Header, err = joinDate(headers, date); err != nil {
+			if c.Header, err = relwatch.JoinDate(headers, date); err != nil {
 				return fail(relwatch.ErrCorrupt, "capture %d: headers: %v", c.ID, err)
 			}
 			out = append(out, c)

@@ -10,8 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
-	"net/http"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -173,7 +171,7 @@ func insertCapture(ctx context.Context, tx pgx.Tx, pk int64, c *relwatch.Capture
 		s.bodyID = &id
 	}
 	s.resp = response{status: c.Status, finalURL: c.FinalURL, canonicalURL: c.CanonicalURL, contentType: c.ContentType}
-	s.resp.headers, s.httpDate = splitDate(c.Header)
+	s.resp.headers, s.httpDate = relwatch.SplitDate(c.Header)
 	rid, err := internResponse(ctx, tx, s.resp)
 	if err != nil {
 		return 0, err
@@ -194,41 +192,6 @@ func (s *storedCapture) insert(ctx context.Context, tx pgx.Tx, responseID int64)
 	var id int64
 	err := tx.QueryRow(ctx, q, args...).Scan(&id)
 	return id, err
-}
-
-// splitDate encodes headers as stored: a JSON object with sorted keys,
-// without the Date header when it is in IMF-fixdate form (what servers
-// send), which is returned as Unix seconds instead. A Date in any other
-// form stays in the JSON as it was sent. The same encoding as the SQLite
-// archive's, so that a copy between them keeps every header.
-func splitDate(h map[string]string) (string, *int64) {
-	var date *int64
-	rest := h
-	if v, ok := h["Date"]; ok {
-		if t, err := time.Parse(http.TimeFormat, v); err == nil && t.UTC().Format(http.TimeFormat) == v {
-			u := t.Unix()
-			date = &u
-			rest = maps.Clone(h)
-			delete(rest, "Date")
-		}
-	}
-	if rest == nil {
-		rest = map[string]string{}
-	}
-	hj, _ := json.Marshal(rest) // map keys come out sorted; strings always encode
-	return string(hj), date
-}
-
-// joinDate is the inverse of splitDate: the headers as the capture got them.
-func joinDate(headers string, date *int64) (map[string]string, error) {
-	h := map[string]string{}
-	if err := json.Unmarshal([]byte(headers), &h); err != nil {
-		return nil, err
-	}
-	if date != nil {
-		h["Date"] = time.Unix(*date, 0).UTC().Format(http.TimeFormat)
-	}
-	return h, nil
 }
 
 // internResponse returns the id of r in responses, adding it if new.
