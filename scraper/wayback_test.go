@@ -2,14 +2,14 @@ package scraper
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/relwatch/relwatch/internal/testsite"
 )
 
 func TestWaybackVariants(t *testing.T) {
@@ -37,41 +37,23 @@ func TestWaybackVariants(t *testing.T) {
 // TestWaybackListAndFetch pages through a CDX listing, backs off from a 429
 // without Retry-After, and notices a redirect to another capture.
 func TestWaybackListAndFetch(t *testing.T) {
-	var cdxCalls, limited atomic.Int32
-	var starts []time.Time
-	mux := http.NewServeMux()
-	mux.HandleFunc("/cdx", func(w http.ResponseWriter, r *http.Request) {
-		starts = append(starts, time.Now())
-		cdxCalls.Add(1)
-		q := r.URL.Query()
-		if q.Get("fl") != cdxFields || q.Get("output") != "json" || q.Get("collapse") != "digest" || q.Get("filter") != "statuscode:200" {
-			t.Errorf("CDX query %q", r.URL.RawQuery)
-		}
-		if limited.Add(1) == 1 {
-			w.WriteHeader(http.StatusTooManyRequests) // no Retry-After
-			return
-		}
-		rows := [][]string{{"timestamp", "original", "statuscode", "mimetype", "digest"}}
-		if q.Get("resumeKey") == "" {
-			rows = append(rows, []string{"20100101000000", "http://x/p", "200", "text/html", "A"}, []string{"20110101000000", "http://x/p", "200", "text/html", "B"}, []string{}, []string{"key1"})
-		} else {
-			rows = append(rows, []string{"20110102000000", "http://x/p", "200", "text/html", "B"}, []string{"20120101000000", "http://x/p", "200", "text/html", "A"})
-		}
-		json.NewEncoder(w).Encode(rows)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "x.html"), []byte("<html><h1>x</h1></html>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	orig := map[string]string{"Last-Modified": "Fri, 01 Jan 2010 00:00:00 GMT", "Set-Cookie": "secret=1"}
+	wb := testsite.NewWayback(t, dir, []testsite.Capture{
+		{Timestamp: "20100101000000", Original: "http://x/p", Status: "200", Digest: "A", Fixture: "x.html", OrigHeader: orig},
+		{Timestamp: "20100101000001", Original: "http://x/p", Status: "200", Digest: "A", RedirectTo: "20100101000000", Unlisted: true},
+		{Timestamp: "20110101000000", Original: "http://x/p", Status: "200", Digest: "B", Fixture: "x.html"},
+		{Timestamp: "20110102000000", Original: "http://x/p", Status: "200", Digest: "B", Fixture: "x.html"},
+		{Timestamp: "20120101000000", Original: "http://x/p", Status: "200", Digest: "A", Fixture: "x.html"},
 	})
-	mux.HandleFunc("/web/", func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/web/20100101000001id_/") {
-			http.Redirect(w, r, "/web/20100101000000id_/http://x/p", http.StatusFound)
-			return
-		}
-		w.Header().Set("X-Archive-Orig-Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("X-Archive-Orig-Last-Modified", "Fri, 01 Jan 2010 00:00:00 GMT")
-		w.Header().Set("X-Archive-Orig-Set-Cookie", "secret=1")
-		w.Header().Set("Content-Type", "text/html")
-		w.Write([]byte("<html><h1>x</h1></html>"))
-	})
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
+	// Two rows a page, each page collapsed on its own: B at 20110102
+	// opens the second page and repeats the first page's last row.
+	wb.CollapseWithinPage = true
+	wb.CDXLimited = 1
+	srv := wb.Server
 
 	ctx := context.Background()
 	w, err := NewWayback(ctx, WaybackOptions{
@@ -94,8 +76,16 @@ func TestWaybackListAndFetch(t *testing.T) {
 	if strings.Join(ts, " ") != "20100101000000A 20110101000000B 20120101000000A" {
 		t.Errorf("listed %q", ts)
 	}
-	if n := cdxCalls.Load(); n != 3 {
-		t.Errorf("%d CDX requests, want 3 (a 429, then two pages)", n)
+	wb.Mu.Lock()
+	queries, starts := wb.CDXQueries, wb.CDXStarts
+	wb.Mu.Unlock()
+	if n := len(queries); n != 3 {
+		t.Fatalf("%d CDX requests, want 3 (a 429, then two pages)", n)
+	}
+	for _, q := range queries {
+		if q.Get("fl") != cdxFields || q.Get("output") != "json" || q.Get("collapse") != "digest" || q.Get("filter") != "statuscode:200" {
+			t.Errorf("CDX query %q", q.Encode())
+		}
 	}
 	// The server sees arrivals, which jitter around the paced starts.
 	const jitter = 15 * time.Millisecond

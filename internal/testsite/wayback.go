@@ -22,6 +22,9 @@ type Capture struct {
 	RedirectTo                          string // the replay answers with a redirect to this timestamp instead
 	Unlisted                            bool   // not in the CDX index (reached only by a redirect)
 	Missing                             bool   // listed, but the replay answers 404
+	// OrigHeader are the original answer's headers, replayed as
+	// X-Archive-Orig-* (Last-Modified, Set-Cookie…).
+	OrigHeader map[string]string
 }
 
 // Wayback is a loopback stand-in for the Wayback Machine: the CDX API
@@ -29,7 +32,7 @@ type Capture struct {
 // filter=statuscode:200, from/to, resume keys, PageSize rows a page) and
 // raw id_ replay under /web/ with the x-archive-orig-* headers, redirects
 // from inexact timestamps and a 429 without Retry-After for each
-// timestamp in Limited (once).
+// timestamp in Limited (once) and for the first CDXLimited CDX queries.
 //
 // Lock Mu to read what it recorded or to change the script while it runs.
 type Wayback struct {
@@ -37,8 +40,18 @@ type Wayback struct {
 	Dir      string
 	Captures []Capture
 	PageSize int
+	// CollapseWithinPage collapses repeated digests within each page of
+	// the listing only, as the real CDX server does: a digest repeated
+	// across a resume key comes back twice. Without it the whole listing
+	// is collapsed before paging.
+	CollapseWithinPage bool
 
 	Mu sync.Mutex
+	// CDXLimited is how many CDX queries, from the next one on, are
+	// answered with a 429 without Retry-After.
+	CDXLimited int
+	// CDXStarts are when each CDX query arrived, 429s included.
+	CDXStarts []time.Time
 	// Limited timestamps are answered once with a 429.
 	Limited map[string]bool
 	// OnCapture, when not nil, runs before each replay answer with the
@@ -50,8 +63,8 @@ type Wayback struct {
 	// LimitedAt are when each 429 was sent and when its timestamp was
 	// asked for again.
 	LimitedAt  []time.Time
-	Requested  []string // replay timestamps asked for, in order
-	CDXQueries []url.Values
+	Requested  []string        // replay timestamps asked for, in order
+	CDXQueries []url.Values    // every CDX query, 429s included
 	retry      map[string]bool // timestamps answered with a 429, not asked again yet
 }
 
@@ -88,8 +101,18 @@ func (wb *Wayback) cdx(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	wb.Mu.Lock()
 	wb.CDXQueries = append(wb.CDXQueries, q)
+	wb.CDXStarts = append(wb.CDXStarts, time.Now())
 	pageSize := wb.PageSize
+	limited := wb.CDXLimited > 0
+	if limited {
+		wb.CDXLimited--
+	}
 	wb.Mu.Unlock()
+	if limited {
+		w.WriteHeader(http.StatusTooManyRequests) // no Retry-After, as the Wayback's 429s seldom say
+		return
+	}
+	collapse := q.Get("collapse") == "digest"
 	fl := strings.Split(q.Get("fl"), ",")
 	var rows [][]string
 	for _, c := range wb.Captures {
@@ -107,7 +130,7 @@ func (wb *Wayback) cdx(w http.ResponseWriter, r *http.Request) {
 		for i, name := range fl {
 			row[i] = map[string]string{"timestamp": c.Timestamp, "original": c.Original, "statuscode": c.Status, "mimetype": "text/html", "digest": c.Digest}[name]
 		}
-		if n := len(rows); q.Get("collapse") == "digest" && n > 0 && rows[n-1][slices.Index(fl, "digest")] == c.Digest {
+		if collapse && !wb.CollapseWithinPage && repeats(rows, row, fl) {
 			continue
 		}
 		rows = append(rows, row)
@@ -118,12 +141,23 @@ func (wb *Wayback) cdx(w http.ResponseWriter, r *http.Request) {
 	}
 	out := [][]string{fl}
 	end := min(start+pageSize, len(rows))
-	out = append(out, rows[start:end]...)
+	for _, row := range rows[start:end] {
+		if collapse && wb.CollapseWithinPage && repeats(out[1:], row, fl) {
+			continue
+		}
+		out = append(out, row)
+	}
 	if end < len(rows) && q.Get("showResumeKey") == "true" {
 		out = append(out, []string{}, []string{fmt.Sprintf("k%d", end)})
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(out)
+}
+
+// repeats reports whether row has the digest of the last of rows.
+func repeats(rows [][]string, row, fl []string) bool {
+	i := slices.Index(fl, "digest")
+	return i >= 0 && len(rows) > 0 && rows[len(rows)-1][i] == row[i]
 }
 
 func (wb *Wayback) replay(w http.ResponseWriter, r *http.Request) {
@@ -186,6 +220,9 @@ func (wb *Wayback) replay(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Archive-Orig-Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("X-Archive-Orig-Date", when.Format(http.TimeFormat))
 		w.Header().Set("Memento-Datetime", when.Format(http.TimeFormat))
+		for k, v := range c.OrigHeader {
+			w.Header().Set("X-Archive-Orig-"+k, v)
+		}
 		w.Write(body)
 		return
 	}
