@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/snapshots"
@@ -85,6 +86,15 @@ type Destination struct {
 // dies before it reports leaves its changes owed to it, and the next run
 // reports them. Config destinations may not use the name.
 const ReportsDestination = "(reports)"
+
+// SettleReports marks the events ids as reported: their run has printed
+// them, so that no later run reports them as left over by a run that died.
+func SettleReports(ctx context.Context, store relwatch.Outbox, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return store.Settle(ctx, ReportsDestination, ids, relwatch.Delivery{State: relwatch.DeliveryDelivered, At: time.Now()})
+}
 
 // Wants reports whether d is to be told of ev.
 func (d Destination) Wants(ev relwatch.Event) bool {

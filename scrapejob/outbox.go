@@ -58,18 +58,10 @@ func unreported(ctx context.Context, arc relwatch.Store, runStart time.Time) ([]
 			return results, ids, nil
 		}
 		// Settle this batch now, so that the next read gets the next one.
-		if err := settleReports(ctx, arc, ids); err != nil {
+		if err := notify.SettleReports(ctx, arc, ids); err != nil {
 			return nil, nil, err
 		}
 	}
-}
-
-// settleReports marks events as reported.
-func settleReports(ctx context.Context, arc relwatch.Store, ids []string) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	return arc.Settle(ctx, notify.ReportsDestination, ids, relwatch.Delivery{State: relwatch.DeliveryDelivered, At: time.Now()})
 }
 
 // Deliver sends what the destinations are owed and logs what did not go;

@@ -11,6 +11,7 @@ import (
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/history"
+	"github.com/relwatch/relwatch/notify"
 	"github.com/relwatch/relwatch/output"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
@@ -174,7 +175,7 @@ func (j *Job) Run(ctx context.Context, afterPage func()) (_ Outcome, err error) 
 		outErr = output.AppendSummary(j.Summary, results)
 	}
 	if outErr == nil {
-		if err := settleReports(writeCtx, arc, reported); err != nil {
+		if err := notify.SettleReports(writeCtx, arc, reported); err != nil {
 			return Outcome{}, err
 		}
 	}

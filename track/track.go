@@ -91,6 +91,10 @@ type Result struct {
 
 	// Report is the change into Version, when Status is changed.
 	Report *diff.Report
+
+	// EventIDs are the ids of the events archived with this check (see
+	// relwatch.Event), for a front end to settle the ones it reports.
+	EventIDs []string
 }
 
 // resultJSON is one line of `scrape --json`: every field always there,
@@ -383,6 +387,9 @@ func assess(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus,
 // record writes the outcome in a transaction of its own (Run groups the
 // groupable ones instead), and completes the report of a change.
 func (o *outcome) record(ctx context.Context, arc Archive) error {
+	for _, ev := range o.capture.Events {
+		o.res.EventIDs = append(o.res.EventIDs, ev.ID)
+	}
 	switch o.kind {
 	case recordFailure:
 		return arc.RecordFailure(ctx, o.capture)

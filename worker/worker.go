@@ -370,6 +370,16 @@ func (w *hostWorker) Work(ctx context.Context, job *river.Job[hostArgs]) error {
 	if err != nil {
 		return err
 	}
+	// The log lines above are this job's report of its checks: settle
+	// their events for the reports a scrape prints, or the next scrape on
+	// this archive would report them as left over by a run that died.
+	var reported []string
+	for _, r := range results {
+		reported = append(reported, r.EventIDs...)
+	}
+	if err := notify.SettleReports(runCtx, a, reported); err != nil {
+		return err
+	}
 	if ctx.Err() == nil {
 		w.offerHealthEvents(runCtx, job.Args.Host, todo, results)
 	}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/relwatch/relwatch/internal/testsite"
+	"github.com/relwatch/relwatch/postgres"
+	"github.com/relwatch/relwatch/worker"
+)
+
+// TestScrapeAfterWorkersReportsNoLeftovers: on a shared archive where a
+// scrape ran once, the changes a worker found later are the worker's own
+// report (its log lines), not changes "archived by an earlier run that
+// stopped before reporting": the next scrape must not report them again.
+func TestScrapeAfterWorkersReportsNoLeftovers(t *testing.T) {
+	dsn := postgres.TestDSN(t)
+	bin := relwatchBinary(t)
+	v1, v2 := filepath.Join("testdata", "kazakhstan-fr-v1.html"), filepath.Join("testdata", "kazakhstan-fr-v2.html")
+	site := testsite.New(t)
+	var cfg strings.Builder
+	cfg.WriteString("delay: 0s\nretries: 0\ntimeout: 30s\ntargets:\n")
+	for p := range 2 {
+		path := fmt.Sprintf("/cps/fr/p%d.htm", p)
+		site.On(path, testsite.Fixture(v1))
+		fmt.Fprintf(&cfg, "  - {id: page-%d, lang: fr, url: '%s'}\n", p, site.At(path))
+	}
+	cfgPath := filepath.Join(t.TempDir(), "relwatch.yaml")
+	if err := os.WriteFile(cfgPath, []byte(cfg.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	a, err := postgres.Open(ctx, dsn, postgres.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := worker.Migrate(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	scrape := func() string {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		code := run(ctx, []string{"--config", cfgPath, "--db", dsn, "scrape", "--json"}, streams{In: strings.NewReader(""), Out: &out, Err: &errOut})
+		if code != 0 {
+			t.Fatalf("scrape: exit %d\n%s%s", code, out.String(), errOut.String())
+		}
+		return out.String()
+	}
+	scrape() // version 1 of each page; the run's reports are now owed events
+
+	for p := range 2 {
+		site.Replace(fmt.Sprintf("/cps/fr/p%d.htm", p), testsite.Fixture(v2))
+	}
+	cmd := exec.Command(bin, "--config", cfgPath, "--log-level", "info", "--log-format", "text", "worker", "--every", "24h")
+	cmd.Env = append(os.Environ(), dbEnv+"="+dsn)
+	var workerLog bytes.Buffer
+	cmd.Stderr = &workerLog
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	deadline := time.Now().Add(120 * time.Second)
+	for p := 0; p < 2; {
+		cs, err := a.Captures(ctx, mustKey(t, fmt.Sprintf("page-%d/fr", p)))
+		switch {
+		case err == nil && len(cs) >= 2:
+			p++
+			continue
+		case time.Now().After(deadline):
+			t.Fatalf("the worker did not check page-%d/fr; its log:\n%s", p, workerLog.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("worker on SIGTERM: %v\n%s", err, workerLog.String())
+	}
+	if !strings.Contains(workerLog.String(), "status=changed") {
+		t.Fatalf("the worker found no change; its log:\n%s", workerLog.String())
+	}
+
+	out := scrape()
+	if strings.Contains(out, `"earlier":true`) {
+		t.Errorf("the scrape after the worker reports the worker's changes as left over by a dead run:\n%s", out)
+	}
+	if n := strings.Count(out, `"status":"unchanged"`); n != 2 {
+		t.Errorf("want both pages unchanged, got:\n%s", out)
+	}
+}
