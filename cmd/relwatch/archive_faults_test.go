@@ -196,7 +196,7 @@ func TestTwoScrapesStartedTogether(t *testing.T) {
 				e.site.serve(200, "kazakhstan-fr-v2.html")
 				want = 2
 			}
-			e.site.slow.Store(int64(time.Second))
+			e.site.slow(time.Second)
 			type result struct {
 				out, stderr string
 				code        int
@@ -255,7 +255,7 @@ func TestReadersDuringScrapes(t *testing.T) {
 	bin := relwatchBinary(t)
 	e := newTestEnv(t)
 	e.mustRun(0, "scrape")
-	e.site.slow.Store(int64(20 * time.Millisecond))
+	e.site.slow(20 * time.Millisecond)
 	fixtures := []string{"kazakhstan-fr-v1.html", "kazakhstan-fr-v2.html"}
 	const scrapes = 8
 

@@ -28,7 +28,7 @@ func TestScrapeMakesNoDirectories(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(e.dir, "no")); err == nil {
 		t.Error("scrape made the missing directories")
 	}
-	if n := e.site.requests.Load(); n != 0 {
+	if n := e.site.pageRequests(); n != 0 {
 		t.Errorf("%d requests before refusing the archive", n)
 	}
 }
@@ -76,7 +76,7 @@ func TestLockPathProblemsAreArchiveProblems(t *testing.T) {
 	if got, _ := os.ReadFile(target); string(got) != "keep me\n" {
 		t.Errorf("the link's target now holds %q", got)
 	}
-	if n := e.site.requests.Load(); n != 0 {
+	if n := e.site.pageRequests(); n != 0 {
 		t.Errorf("%d requests although the archive could not be locked", n)
 	}
 }
@@ -160,9 +160,7 @@ func randomText(seed uint64, n int) string {
 // in an HTML comment: stored with the raw body, invisible to the parser.
 func (s *site) serveWithFiller(fixture string, seed uint64, n int) {
 	s.serve(200, fixture)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.body += "<!-- " + randomText(seed, n) + " -->\n"
+	s.edit(func(body string) string { return body + "<!-- " + randomText(seed, n) + " -->\n" })
 }
 
 // startWithFileLimit starts cmd with RLIMIT_FSIZE set to limit: no file

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -49,10 +48,8 @@ func newFakeWayback(t *testing.T) *testsite.Wayback {
 // site and backfills it from a fake Wayback Machine.
 func newBackfillEnv(t *testing.T) (*testEnv, *testsite.Wayback) {
 	t.Helper()
-	s := &site{}
+	s := newSite(t)
 	s.serve(200, "wayback/layout5-2025-en.html")
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
 	fw := newFakeWayback(t)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "relwatch.yaml")
@@ -71,7 +68,7 @@ targets:
   - id: kazakhstan
     lang: en
     url: %s/cps/en/natohq/topics_49598.htm
-`, fw.URL, fw.URL, srv.URL)
+`, fw.URL, fw.URL, s.URL)
 	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}

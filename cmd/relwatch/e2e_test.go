@@ -6,58 +6,67 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/history"
+	"github.com/relwatch/relwatch/internal/testsite"
 	"github.com/relwatch/relwatch/track"
 )
 
-// site is a local stand-in for nato.int whose page can be edited between
+// site is a local stand-in for nato.int: a testsite.Site answering every
+// path but robots.txt with one page that the test swaps or edits between
 // scrapes. Every answer carries a fresh token in its page chrome, as real
-// share links do, so chrome differs on every request.
+// share links do, so chrome differs on every request. It only keeps what
+// the page is and scripts the site with it.
 type site struct {
-	mu       sync.Mutex
-	status   int
-	body     string
-	requests atomic.Int64
-	slow     atomic.Int64 // nanoseconds to wait before answering a page
+	*testsite.Site
+	mu     sync.Mutex
+	status int
+	body   string
+	delay  time.Duration // before each answer
 }
 
+func newSite(t testing.TB) *site {
+	s := &site{Site: testsite.New(t)}
+	s.On("/robots.txt", testsite.Answer(http.StatusNotFound, "text/plain; charset=utf-8", "404 page not found"))
+	s.serve(200, "kazakhstan-fr-v1.html")
+	return s
+}
+
+// serve answers status with the testdata fixture.
 func (s *site) serve(status int, fixture string) {
 	data, err := os.ReadFile(filepath.Join("testdata", fixture))
 	if err != nil {
 		panic(err)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.status, s.body = status, string(data)
+	s.script(func() { s.status, s.body = status, string(data) })
 }
 
-func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/robots.txt" {
-		http.NotFound(w, r)
-		return
-	}
-	n := s.requests.Add(1)
-	select {
-	case <-time.After(time.Duration(s.slow.Load())):
-	case <-r.Context().Done():
-		return
-	}
+// edit changes the page's body, its status kept.
+func (s *site) edit(change func(body string) string) {
+	s.script(func() { s.body = change(s.body) })
+}
+
+// slow holds every answer back for d, or until the client gives up.
+func (s *site) slow(d time.Duration) { s.script(func() { s.delay = d }) }
+
+// script applies change to the page and scripts the site with the result.
+func (s *site) script(change func()) {
 	s.mu.Lock()
-	status, body := s.status, s.body
-	s.mu.Unlock()
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	fmt.Fprint(w, strings.ReplaceAll(body, "{{TOKEN}}", fmt.Sprintf("tok%08d", n)))
+	defer s.mu.Unlock()
+	change()
+	s.Fallback(testsite.Slow(s.delay, testsite.Tokened(s.status, s.body)))
+}
+
+// pageRequests counts the requests for anything but robots.txt.
+func (s *site) pageRequests() int {
+	return len(s.AllHits()) - len(s.Hits("/robots.txt"))
 }
 
 // testEnv is a temporary working directory with a config pointing at a
@@ -72,10 +81,7 @@ type testEnv struct {
 
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
-	s := &site{}
-	s.serve(200, "kazakhstan-fr-v1.html")
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
+	s := newSite(t)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "relwatch.yaml")
 	yaml := fmt.Sprintf(`archive: history.db
@@ -86,7 +92,7 @@ targets:
   - id: kazakhstan
     lang: fr
     url: %s/cps/fr/natohq/topics_49598.htm?selectedLocale=fr
-`, srv.URL)
+`, s.URL)
 	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +363,7 @@ func TestScrapeDeadline(t *testing.T) {
 	// The page would answer after 30 s: a scrape that ends well before
 	// that did not wait for it (the bound is loose so that a busy
 	// machine cannot fail it).
-	e.site.slow.Store(int64(30 * time.Second))
+	e.site.slow(30 * time.Second)
 	start := time.Now()
 	r := scrapeJSON(t, e.mustRun(exitFailed, "scrape", "--json", "--deadline", "200ms"))
 	if took := time.Since(start); took > 15*time.Second {
@@ -378,7 +384,7 @@ func TestScrapeDeadline(t *testing.T) {
 func TestScrapeInterrupted(t *testing.T) {
 	e := newTestEnv(t)
 	e.mustRun(0, "scrape")
-	e.site.slow.Store(int64(30 * time.Second)) // longer than the bound below
+	e.site.slow(30 * time.Second) // longer than the bound below
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(200*time.Millisecond, cancel) // what Ctrl-C does to the root context
 	start := time.Now()

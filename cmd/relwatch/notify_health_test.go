@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -69,17 +68,12 @@ func TestNotifyStaleOncePerStreak(t *testing.T) {
 func TestNotifyLagOncePerEpisode(t *testing.T) {
 	t.Setenv("RELWATCH_TEST_SECRET", testSecret)
 	r := newReceiver(t, testSecret)
-	fr, en := &site{}, &site{}
-	fr.serve(200, "kazakhstan-fr-v1.html")
-	en.serve(200, "kazakhstan-fr-v1.html")
-	frSrv, enSrv := httptest.NewServer(fr), httptest.NewServer(en)
-	t.Cleanup(frSrv.Close)
-	t.Cleanup(enSrv.Close)
+	fr, en := newSite(t), newSite(t)
 	e := newTestEnv(t)
 	yaml := fmt.Sprintf("archive: history.db\ndelay: 0s\nretries: 0\ntimeout: 5s\nlag_after: 10ms\nnotify_backoff: 1ms\n%s"+
 		"  - name: changes\n    kind: webhook\n    url: %s\n    secret: ${RELWATCH_TEST_SECRET}\n    events: [changed]\n"+
 		"targets:\n  - {id: kazakhstan, lang: fr, url: '%s/fr'}\n  - {id: kazakhstan, lang: en, url: '%s/en'}\n",
-		webhookYAML(r, "", "/h"), r.url("/changes"), frSrv.URL, enSrv.URL)
+		webhookYAML(r, "", "/h"), r.url("/changes"), fr.URL, en.URL)
 	if err := os.WriteFile(e.cfg, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}

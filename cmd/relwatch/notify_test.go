@@ -174,9 +174,8 @@ func stampOnly(t *testing.T, e *testEnv) {
 		t.Fatal(err)
 	}
 	body := strings.Replace(string(data), "23 May. 2022 15:38", "24 May. 2022 09:00", 1)
-	e.site.mu.Lock()
-	e.site.status, e.site.body = 200, body
-	e.site.mu.Unlock()
+	e.site.serve(200, "kazakhstan-fr-v1.html")
+	e.site.edit(func(string) string { return body })
 }
 
 func TestNotifyWebhookOncePerChange(t *testing.T) {

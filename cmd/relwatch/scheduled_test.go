@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,10 +32,7 @@ func TestScheduledRunScript(t *testing.T) {
 	}
 	bin := relwatchBinary(t)
 
-	s := &site{}
-	s.serve(200, "kazakhstan-fr-v1.html")
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
+	s := newSite(t)
 
 	repo := t.TempDir()
 	env := append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
@@ -95,7 +91,7 @@ func TestScheduledRunScript(t *testing.T) {
 	}
 
 	git("init", "-q", "-b", "main")
-	cfg := fmt.Sprintf("delay: 0s\nretries: 0\ntimeout: 5s\ntargets:\n  - id: kazakhstan\n    lang: fr\n    url: %s/cps/fr/natohq/topics_49598.htm?selectedLocale=fr\n", srv.URL)
+	cfg := fmt.Sprintf("delay: 0s\nretries: 0\ntimeout: 5s\ntargets:\n  - id: kazakhstan\n    lang: fr\n    url: %s/cps/fr/natohq/topics_49598.htm?selectedLocale=fr\n", s.URL)
 	if err := os.WriteFile(filepath.Join(repo, "relwatch.yaml"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -231,10 +227,7 @@ func TestScheduledRunScriptIgnoredArchive(t *testing.T) {
 		t.Fatal(err)
 	}
 	bin := relwatchBinary(t)
-	s := &site{}
-	s.serve(200, "kazakhstan-fr-v1.html")
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
+	s := newSite(t)
 
 	repo := t.TempDir()
 	env := append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
@@ -251,7 +244,7 @@ func TestScheduledRunScriptIgnoredArchive(t *testing.T) {
 		return strings.TrimSpace(string(out))
 	}
 	run("git", "init", "-q", "-b", "main")
-	cfg := fmt.Sprintf("delay: 0s\nretries: 0\ntargets:\n  - {id: kazakhstan, lang: fr, url: '%s/cps/fr/natohq/topics_49598.htm'}\n", srv.URL)
+	cfg := fmt.Sprintf("delay: 0s\nretries: 0\ntargets:\n  - {id: kazakhstan, lang: fr, url: '%s/cps/fr/natohq/topics_49598.htm'}\n", s.URL)
 	if err := os.WriteFile(filepath.Join(repo, "relwatch.yaml"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,9 +43,7 @@ func TestURLCredentialsNeverStored(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newTestEnv(t)
-			srv := httptest.NewServer(e.site)
-			t.Cleanup(srv.Close)
-			target := strings.Replace(srv.URL, "http://", "http://"+tc.userinfo, 1) + "/cps/fr/natohq/topics_49598.htm?selectedLocale=fr" + tc.query
+			target := strings.Replace(e.site.URL, "http://", "http://"+tc.userinfo, 1) + "/cps/fr/natohq/topics_49598.htm?selectedLocale=fr" + tc.query
 			e.writeTarget(target, tc.extra)
 			checkSecretNeverShown(t, e, secret)
 		})
@@ -146,7 +143,7 @@ func TestPagesNamesTheErrorKindOnce(t *testing.T) {
 		{"maintenance page", "no_title", func() { e.site.serve(200, "maintenance.html") }, nil},
 		{"deadline", "deadline", func() {
 			e.site.serve(200, "kazakhstan-fr-v1.html")
-			e.site.slow.Store(int64(3 * time.Second))
+			e.site.slow(3 * time.Second)
 		}, []string{"--deadline", "100ms"}},
 	} {
 		tt.prepare()
@@ -206,9 +203,7 @@ func TestSummaryStampAfter304AndFailure(t *testing.T) {
 // exit code.
 func TestScrapeShowsStalePages(t *testing.T) {
 	e := newTestEnv(t)
-	srv := httptest.NewServer(e.site)
-	t.Cleanup(srv.Close)
-	e.writeTarget(srv.URL+"/cps/fr/natohq/topics_49598.htm?selectedLocale=fr", "stale_after: 50ms\n")
+	e.writeTarget(e.site.URL+"/cps/fr/natohq/topics_49598.htm?selectedLocale=fr", "stale_after: 50ms\n")
 	e.mustRun(0, "scrape")
 	time.Sleep(100 * time.Millisecond)
 	e.site.serve(503, "kazakhstan-fr-v1.html")
@@ -257,20 +252,15 @@ func TestScrapeShowsStalePages(t *testing.T) {
 // line or the Markdown summary, and not recorded; the exit is 130.
 func TestInterruptedPagesAreSkippedNotFailed(t *testing.T) {
 	e := newTestEnv(t)
-	fast := httptest.NewServer(e.site)
-	t.Cleanup(fast.Close)
-	slowSite := &site{}
-	slowSite.serve(200, "kazakhstan-fr-v1.html")
-	slow := httptest.NewServer(slowSite)
-	t.Cleanup(slow.Close)
+	slowSite := newSite(t)
 	yaml := fmt.Sprintf("archive: history.db\ndelay: 0s\nretries: 0\ntimeout: 10s\ntargets:\n"+
 		"  - {id: kazakhstan, lang: fr, url: '%s/cps/fr/natohq/topics_49598.htm?selectedLocale=fr'}\n"+
-		"  - {id: georgia, lang: fr, url: '%s/cps/fr/natohq/topics_38988.htm?selectedLocale=fr'}\n", fast.URL, slow.URL)
+		"  - {id: georgia, lang: fr, url: '%s/cps/fr/natohq/topics_38988.htm?selectedLocale=fr'}\n", e.site.URL, slowSite.URL)
 	if err := os.WriteFile(e.cfg, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	e.mustRun(0, "scrape")
-	slowSite.slow.Store(int64(5 * time.Second))
+	slowSite.slow(5 * time.Second)
 	summary := filepath.Join(e.dir, "summary.md")
 
 	interrupted := func(args ...string) string {

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -133,9 +132,7 @@ func (e *testEnv) writeConfig(siteURL string, pages ...[2]string) {
 // a-b-c-<version>.* and one page's report overwrote the other's.
 func TestReportDirNamesCannotCollide(t *testing.T) {
 	e := newTestEnv(t)
-	srv := httptest.NewServer(e.site)
-	t.Cleanup(srv.Close)
-	e.writeConfig(srv.URL, [2]string{"a-b", "c"}, [2]string{"a", "b-c"})
+	e.writeConfig(e.site.URL, [2]string{"a-b", "c"}, [2]string{"a", "b-c"})
 	e.mustRun(0, "scrape")
 	e.site.serve(200, "kazakhstan-fr-v2.html")
 	reports := filepath.Join(e.dir, "reports")
@@ -174,13 +171,13 @@ func TestReportDirNamesCannotCollide(t *testing.T) {
 
 	// An id that is no plain file name is refused before anything is
 	// fetched, not written outside DIR.
-	e.writeConfig(srv.URL, [2]string{"..", "fr"})
-	before := e.site.requests.Load()
+	e.writeConfig(e.site.URL, [2]string{"..", "fr"})
+	before := e.site.pageRequests()
 	_, stderr, code := e.relwatch("scrape", "--report-dir", reports)
 	if code != exitUsage || !strings.Contains(stderr, `".."`) {
 		t.Errorf("scrape --report-dir with id \"..\": exit %d, stderr %q", code, stderr)
 	}
-	if n := e.site.requests.Load(); n != before {
+	if n := e.site.pageRequests(); n != before {
 		t.Errorf("a refused scrape fetched %d pages", n-before)
 	}
 }
@@ -193,7 +190,7 @@ func TestReportDatesAreTheArchives(t *testing.T) {
 	e := newTestEnv(t)
 	e.mustRun(0, "scrape")
 	e.site.serve(200, "kazakhstan-fr-v2.html")
-	e.site.slow.Store(int64(50 * time.Millisecond)) // the check lasts: started and finished differ
+	e.site.slow(50 * time.Millisecond) // the check lasts: started and finished differ
 	reports := filepath.Join(e.dir, "reports")
 	e.mustRun(0, "scrape", "--report-dir", reports)
 

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -72,9 +71,7 @@ func TestSearchSaysWhenTextVanished(t *testing.T) {
 // needs one page, still asks which.
 func TestBareIDMeansEveryLanguage(t *testing.T) {
 	e := newTestEnv(t)
-	srv := httptest.NewServer(e.site)
-	t.Cleanup(srv.Close)
-	e.writeConfig(srv.URL, [2]string{"kazakhstan", "en"}, [2]string{"kazakhstan", "fr"}, [2]string{"georgia", "en"})
+	e.writeConfig(e.site.URL, [2]string{"kazakhstan", "en"}, [2]string{"kazakhstan", "fr"}, [2]string{"georgia", "en"})
 	e.mustRun(0, "scrape")
 	e.site.serve(200, "kazakhstan-fr-v2.html")
 	e.mustRun(0, "scrape")

@@ -15,9 +15,9 @@ import (
 func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 	bin := relwatchBinary(t)
 	e := newTestEnv(t)
-	e.site.mu.Lock()
-	e.site.body = strings.Replace(e.site.body, "Les relations avec le Kazakhstan", "Les relations \u202eavec le\u2066 Kazakhstan", 1)
-	e.site.mu.Unlock()
+	e.site.edit(func(body string) string {
+		return strings.Replace(body, "Les relations avec le Kazakhstan", "Les relations \u202eavec le\u2066 Kazakhstan", 1)
+	})
 	e.mustRun(0, "scrape")
 	text, err := exec.Command(bin, "--config", e.cfg, "show", "kazakhstan/fr").Output()
 	if err != nil {

@@ -34,11 +34,8 @@ func TestWorkersDeliverEachEventOnce(t *testing.T) {
 	}
 	var cfg strings.Builder
 	cfg.WriteString("delay: 0s\nretries: 0\ntimeout: 30s\nnotify_backoff: 1ms\nstale_after: 50ms\n" + webhookYAML(r, "", "/h") + "targets:\n")
-	gone := &site{}
-	gone.serve(200, "kazakhstan-fr-v1.html")
-	goneSrv := httptest.NewServer(gone)
-	t.Cleanup(goneSrv.Close)
-	fmt.Fprintf(&cfg, "  - {id: gone, lang: fr, url: '%s/cps/fr/gone.htm'}\n", goneSrv.URL)
+	gone := newSite(t)
+	fmt.Fprintf(&cfg, "  - {id: gone, lang: fr, url: '%s/cps/fr/gone.htm'}\n", gone.URL)
 	const perHost = 4
 	for h := range 2 {
 		srv := httptest.NewServer(&countingHost{body: string(body), requests: map[string]int{}})

@@ -110,3 +110,18 @@ func TestWayback(t *testing.T) {
 }
 
 func writeFile(path, data string) error { return os.WriteFile(path, []byte(data), 0o644) }
+
+// TestTokened: the status and body as given, with a token fresh on every
+// answer in place of each "{{TOKEN}}".
+func TestTokened(t *testing.T) {
+	s := New(t)
+	s.On("/page", Tokened(503, "<p>{{TOKEN}} and {{TOKEN}}</p>"))
+	code, first := get(t, s.At("/page"))
+	_, second := get(t, s.At("/page"))
+	if code != 503 || strings.Contains(first, "{{TOKEN}}") || first == second {
+		t.Errorf("Tokened: %d %q then %q, want 503 and a fresh token each time", code, first, second)
+	}
+	if a, b, _ := strings.Cut(strings.TrimSuffix(strings.TrimPrefix(first, "<p>"), "</p>"), " and "); a != b {
+		t.Errorf("one answer's tokens differ: %q", first)
+	}
+}

@@ -177,9 +177,15 @@ func Fixture(path string, kv ...string) Step {
 	if err != nil {
 		panic(err)
 	}
+	return Tokened(http.StatusOK, string(data), kv...)
+}
+
+// Tokened answers code with an HTML body, every "{{TOKEN}}" in it
+// replaced by a token fresh on each answer (as Fixture does for a file).
+func Tokened(code int, body string, kv ...string) Step {
 	return func(w http.ResponseWriter, r *http.Request) {
-		body := strings.ReplaceAll(string(data), "{{TOKEN}}", fmt.Sprintf("tok%08d", tokens.Add(1)))
-		Page(body, kv...)(w, r)
+		fresh := strings.ReplaceAll(body, "{{TOKEN}}", fmt.Sprintf("tok%08d", tokens.Add(1)))
+		Answer(code, "text/html; charset=utf-8", fresh, kv...)(w, r)
 	}
 }
 
