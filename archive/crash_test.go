@@ -48,6 +48,9 @@ func runChild(role, path string) error {
 	if role == "read" {
 		return readChild(ctx, path)
 	}
+	if role == "hot-journal" {
+		return hotJournalChild(ctx, path)
+	}
 	a, err := Open(ctx, path, ReadWrite)
 	if err != nil {
 		return err
@@ -118,6 +121,28 @@ func writeLoop(ctx context.Context, a *Archive, firstCommit func()) error {
 			firstCommit()
 		}
 	}
+}
+
+// hotJournalChild changes an archive in rollback-journal mode, written to
+// the file itself (a one-page cache spills at once), says "ready" and
+// waits for the parent's SIGKILL: a writer killed mid-transaction leaves a
+// hot journal that the next connection must roll back.
+func hotJournalChild(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", path+"?_pragma=journal_mode(DELETE)&_pragma=cache_size(1)")
+	if err != nil {
+		return err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	for _, q := range []string{"BEGIN IMMEDIATE", "UPDATE raw_bodies SET data = zeroblob(100000)"} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	fmt.Println("ready")
+	select {}
 }
 
 func child(t *testing.T, role, path string, env ...string) *exec.Cmd {
@@ -257,6 +282,48 @@ func TestKill9DuringMigration(t *testing.T) {
 		a.Close()
 	}
 	t.Logf("schema found after the kill: %v", seen)
+}
+
+// TestReadAfterAWriterKilledMidTransaction: a writer killed inside a
+// transaction leaves a hot rollback journal (a schema-1 archive is not in
+// WAL mode yet). A read-only command after it must read the archive as it
+// was before that transaction, not fail with "readonly database".
+func TestReadAfterAWriterKilledMidTransaction(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	ctx := context.Background()
+	path := tempPath(t)
+	const versions = 20
+	writeV1(t, path, versions)
+	cmd := child(t, "hot-journal", path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	if line != "ready\n" {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("the child did not start its transaction: %q", line)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if fi, err := os.Stat(path + "-journal"); err != nil || fi.Size() == 0 {
+		t.Fatalf("no hot journal after the kill (%v): the test tests nothing", err)
+	}
+	ro, err := Open(ctx, path, ReadOnly)
+	if err != nil {
+		t.Fatalf("read-only open after a writer was killed: %v", err)
+	}
+	defer ro.Close()
+	if vs, err := ro.Versions(ctx, kzEN); err != nil || len(vs) != versions {
+		t.Errorf("%d versions, %v; want %d", len(vs), err, versions)
+	}
+	mustCheckClean(t, ro)
 }
 
 // writeV1 writes a schema-1 archive, as schema-1 relwatch stored it, with

@@ -86,6 +86,11 @@ func Open(ctx context.Context, path string, mode Mode) (*Archive, error) {
 	if err := checkLocalFS(abs); err != nil {
 		return nil, err
 	}
+	if exists && mode == ReadOnly && hotJournal(abs) {
+		if err := rollBackHotJournal(ctx, path, abs); err != nil {
+			return nil, unusable(err)
+		}
+	}
 	if exists {
 		err := probe(ctx, path, abs, mode, false)
 		if err != nil && mode == ReadOnly && !folderWritable(abs) {
@@ -170,6 +175,34 @@ func isBusy(err error) bool {
 // files next to the archive.
 func folderWritable(abs string) bool {
 	return syscall.Access(filepath.Dir(abs), 2 /* W_OK */) == nil
+}
+
+// hotJournal reports whether a rollback journal lies next to the archive:
+// a writer was killed inside a transaction (an archive made before WAL
+// mode, or one being switched to it), and the journal holds the pages it
+// had overwritten.
+func hotJournal(abs string) bool {
+	j, err := os.Stat(abs + "-journal")
+	return err == nil && j.Size() > 0
+}
+
+// rollBackHotJournal puts back the pages a killed writer's transaction
+// had overwritten, which SQLite does on the first read of a connection
+// that may write, and a read-only connection refuses to (it fails with
+// "attempt to write a readonly database"). Nothing committed changes: the
+// archive becomes what it was before that transaction, as the writer's
+// own next open would make it.
+func rollBackHotJournal(ctx context.Context, path, abs string) error {
+	if !folderWritable(abs) || syscall.Access(abs, 2 /* W_OK */) != nil {
+		return fail(relwatch.ErrNoArchive, "archive %s cannot be read here: a writer was killed in the middle of a transaction, and its journal %s-journal must be rolled back where the archive can be written; run any relwatch command once where it can", path, path)
+	}
+	if err := probe(ctx, path, abs, ReadWrite, false); err != nil { // reads, and so rolls back
+		return err
+	}
+	if hotJournal(abs) {
+		return fail(relwatch.ErrNoArchive, "archive %s: the journal %s-journal of a killed writer was not rolled back", path, path)
+	}
+	return nil
 }
 
 // walHasContent reports whether the archive's write-ahead log holds frames,
