@@ -5,46 +5,27 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/relwatch/relwatch/internal/testsite"
 	"github.com/relwatch/relwatch/postgres"
 )
 
-// countingHost is one local host: it counts the requests for each path and
-// the most requests it ever had in flight at once.
-type countingHost struct {
-	body     string
-	mu       sync.Mutex
-	requests map[string]int
-	inFlight atomic.Int64
-	maxFlght atomic.Int64
-}
-
-func (h *countingHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	n := h.inFlight.Add(1)
-	defer h.inFlight.Add(-1)
-	for {
-		m := h.maxFlght.Load()
-		if n <= m || h.maxFlght.CompareAndSwap(m, n) {
-			break
-		}
-	}
-	h.mu.Lock()
-	h.requests[r.URL.Path]++
-	h.mu.Unlock()
-	if r.URL.Path == "/robots.txt" {
-		http.NotFound(w, r)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	fmt.Fprint(w, strings.ReplaceAll(h.body, "{{TOKEN}}", "tok"))
+// pageHost is one local host answering every path but robots.txt with
+// body (its chrome token fixed), after pause; the site counts the
+// requests for each path and the most it ever had in flight at once.
+func pageHost(t *testing.T, body string, pause time.Duration) *testsite.Site {
+	t.Helper()
+	s := testsite.New(t)
+	s.On("/robots.txt", testsite.Answer(http.StatusNotFound, "text/plain; charset=utf-8", "404 page not found"))
+	s.Fallback(testsite.Slow(pause, testsite.Page(strings.ReplaceAll(body, "{{TOKEN}}", "tok"))))
+	return s
 }
 
 // TestThreeScrapesShareTheWork: three scrape processes started together on
@@ -61,14 +42,12 @@ func TestThreeScrapesShareTheWork(t *testing.T) {
 	dir := t.TempDir()
 	var cfg strings.Builder
 	cfg.WriteString("delay: 0s\nretries: 0\ntimeout: 10s\ntargets:\n")
-	var hosts []*countingHost
+	var hosts []*testsite.Site
 	for h := range 3 {
-		ch := &countingHost{body: string(body), requests: map[string]int{}}
-		srv := httptest.NewServer(ch)
-		t.Cleanup(srv.Close)
-		hosts = append(hosts, ch)
+		host := pageHost(t, string(body), 0)
+		hosts = append(hosts, host)
 		for p := range 20 {
-			fmt.Fprintf(&cfg, "  - id: page-%d-%d\n    lang: fr\n    url: %s/cps/fr/page-%d.htm\n", h, p, srv.URL, p)
+			fmt.Fprintf(&cfg, "  - id: page-%d-%d\n    lang: fr\n    url: %s/cps/fr/page-%d.htm\n", h, p, host.URL, p)
 		}
 	}
 	cfgPath := filepath.Join(dir, "relwatch.yaml")
@@ -110,12 +89,12 @@ func TestThreeScrapesShareTheWork(t *testing.T) {
 		checked += strings.Count(o.out, " new ")
 		skipped += strings.Count(o.out, "skipped")
 	}
-	for h, ch := range hosts {
-		if m := ch.maxFlght.Load(); m != 1 {
+	for h, host := range hosts {
+		if m := host.MaxInFlight(); m != 1 {
 			t.Errorf("host %d had %d requests in flight at once", h, m)
 		}
 		for p := range 20 {
-			if n := ch.requests[fmt.Sprintf("/cps/fr/page-%d.htm", p)]; n != 1 {
+			if n := len(host.Hits(fmt.Sprintf("/cps/fr/page-%d.htm", p))); n != 1 {
 				t.Errorf("host %d page %d fetched %d times, want once", h, p, n)
 			}
 		}

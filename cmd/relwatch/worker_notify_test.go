@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,8 +37,7 @@ func TestWorkersDeliverEachEventOnce(t *testing.T) {
 	fmt.Fprintf(&cfg, "  - {id: gone, lang: fr, url: '%s/cps/fr/gone.htm'}\n", gone.URL)
 	const perHost = 4
 	for h := range 2 {
-		srv := httptest.NewServer(&countingHost{body: string(body), requests: map[string]int{}})
-		t.Cleanup(srv.Close)
+		srv := pageHost(t, string(body), 0)
 		for p := range perHost {
 			fmt.Fprintf(&cfg, "  - {id: h%d-%d, lang: fr, url: '%s/cps/fr/p%d.htm'}\n", h, p, srv.URL, p)
 		}

@@ -5,57 +5,45 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/relwatch/relwatch/internal/testsite"
 	"github.com/relwatch/relwatch/postgres"
 )
 
-// editedHost serves pages that the test edits between rounds: each page's
-// first paragraph ends with its edition number. With a pause, it answers
-// slowly, so that a worker can be killed while it checks the host.
+// editedHost is a local host whose pages the test edits between rounds:
+// each page's first paragraph ends with its edition number. With a pause,
+// it answers slowly, so that a worker can be killed while it checks the
+// host.
 type editedHost struct {
-	body  string
-	pause time.Duration
+	*testsite.Site
+	body    string
+	pause   time.Duration
+	edition map[string]int // by path; 0 until edited
+}
 
-	mu       sync.Mutex
-	edition  map[string]int // by path; 0 until edited
-	inFlight int
-	maxSeen  int
+func newEditedHost(t *testing.T, body string, pause time.Duration) *editedHost {
+	h := &editedHost{Site: testsite.New(t), body: body, pause: pause, edition: map[string]int{}}
+	h.On("/robots.txt", testsite.Answer(http.StatusNotFound, "text/plain; charset=utf-8", "404 page not found"))
+	h.Fallback(h.page(0))
+	return h
 }
 
 // edit makes a new edition of the page at path.
 func (h *editedHost) edit(path string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
 	h.edition[path]++
+	h.On(path, h.page(h.edition[path]))
 }
 
-func (h *editedHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/robots.txt" {
-		http.NotFound(w, r)
-		return
-	}
-	h.mu.Lock()
-	h.inFlight++
-	h.maxSeen = max(h.maxSeen, h.inFlight)
-	n := h.edition[r.URL.Path]
-	h.mu.Unlock()
-	defer func() {
-		h.mu.Lock()
-		h.inFlight--
-		h.mu.Unlock()
-	}()
-	time.Sleep(h.pause)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	fmt.Fprint(w, strings.Replace(h.body, "autres domaines.</p>", fmt.Sprintf("autres domaines (édition %d).</p>", n), 1))
+func (h *editedHost) page(edition int) testsite.Step {
+	body := strings.Replace(h.body, "autres domaines.</p>", fmt.Sprintf("autres domaines (édition %d).</p>", edition), 1)
+	return testsite.Slow(h.pause, testsite.Page(body))
 }
 
 // TestWorkersRoundsWithEdits: three workers (rounds from the config's
@@ -77,9 +65,9 @@ func TestWorkersRoundsWithEdits(t *testing.T) {
 		t.Fatal(err)
 	}
 	hosts := []*editedHost{
-		{body: string(body), pause: 700 * time.Millisecond, edition: map[string]int{}}, // the slow one
-		{body: string(body), edition: map[string]int{}},
-		{body: string(body), edition: map[string]int{}},
+		newEditedHost(t, string(body), 700*time.Millisecond), // the slow one
+		newEditedHost(t, string(body), 0),
+		newEditedHost(t, string(body), 0),
 	}
 	type page struct {
 		key  string
@@ -91,13 +79,11 @@ func TestWorkersRoundsWithEdits(t *testing.T) {
 	cfg.WriteString("schedule: 24h\ndelay: 0s\nretries: 0\ntimeout: 30s\ntargets:\n")
 	urls := make([]string, len(hosts))
 	for h, host := range hosts {
-		srv := httptest.NewServer(host)
-		t.Cleanup(srv.Close)
-		urls[h] = srv.URL
+		urls[h] = host.URL
 		for p := range 3 {
 			pg := page{key: fmt.Sprintf("h%d-p%d/fr", h, p), host: host, path: fmt.Sprintf("/cps/fr/p%d.htm", p)}
 			pages = append(pages, pg)
-			fmt.Fprintf(&cfg, "  - {id: h%d-p%d, lang: fr, url: '%s%s'}\n", h, p, srv.URL, pg.path)
+			fmt.Fprintf(&cfg, "  - {id: h%d-p%d, lang: fr, url: '%s%s'}\n", h, p, host.URL, pg.path)
 		}
 	}
 	cfgPath := filepath.Join(t.TempDir(), "relwatch.yaml")
@@ -220,11 +206,9 @@ func TestWorkersRoundsWithEdits(t *testing.T) {
 	roundDone(3)
 
 	for h, host := range hosts {
-		host.mu.Lock()
-		if host.maxSeen != 1 {
-			t.Errorf("host %d had %d requests in flight at once", h, host.maxSeen)
+		if m := host.MaxInFlight(); m != 1 {
+			t.Errorf("host %d had %d requests in flight at once", h, m)
 		}
-		host.mu.Unlock()
 	}
 	var out bytes.Buffer
 	if code := run(ctx, []string{"--config", cfgPath, "--db", dsn, "check"}, streams{In: strings.NewReader(""), Out: &out, Err: &out}); code != exitOK {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,20 +19,6 @@ import (
 	"github.com/relwatch/relwatch/worker"
 )
 
-// slowHost answers each page after a pause, so that a worker can be killed
-// while it checks the host.
-type slowHost struct {
-	countingHost
-	pause time.Duration
-}
-
-func (h *slowHost) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != "/robots.txt" {
-		time.Sleep(h.pause)
-	}
-	h.countingHost.ServeHTTP(w, r)
-}
-
 // TestWorkersSurviveKill9: three workers share a round over two hosts; the
 // one checking the slow host is killed with SIGKILL after its first page.
 // Another worker takes the host over once the lease is out and checks only
@@ -48,11 +32,9 @@ func TestWorkersSurviveKill9(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	slow := &slowHost{countingHost: countingHost{body: string(body), requests: map[string]int{}}, pause: 700 * time.Millisecond}
-	fast := &countingHost{body: string(body), requests: map[string]int{}}
-	slowSrv, fastSrv := httptest.NewServer(slow), httptest.NewServer(fast)
-	t.Cleanup(slowSrv.Close)
-	t.Cleanup(fastSrv.Close)
+	// The slow host answers each page after a pause, so that a worker can
+	// be killed while it checks the host.
+	slowSrv, fastSrv := pageHost(t, string(body), 700*time.Millisecond), pageHost(t, string(body), 0)
 	var cfg strings.Builder
 	cfg.WriteString("delay: 0s\nretries: 0\ntimeout: 30s\ntargets:\n")
 	for p := range 4 {
@@ -143,7 +125,7 @@ func TestWorkersSurviveKill9(t *testing.T) {
 	}
 	// A request the killed worker had in flight may have been answered
 	// after it died, but no two at once.
-	if m := slow.maxFlght.Load(); m != 1 {
+	if m := slowSrv.MaxInFlight(); m != 1 {
 		t.Errorf("the slow host had %d requests in flight at once", m)
 	}
 	if probs, err := a.Check(ctx); err != nil || len(probs) > 0 {

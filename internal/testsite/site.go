@@ -5,8 +5,9 @@
 // gets step n and the last step repeats, so "500, then the page" or
 // "200, 404, 404, 200" is one line. Unscripted paths answer 404,
 // robots.txt included (script it to test robots rules). Every request is
-// recorded with its arrival time and headers, for politeness and
-// validator assertions.
+// recorded with its arrival time and headers, and the site keeps the
+// most requests it ever answered at once, for politeness and validator
+// assertions.
 //
 // Steps cover the ways a fetch can go wrong (status codes, bot
 // challenges through headers, redirects, slow headers, a trickling body,
@@ -40,6 +41,8 @@ type Site struct {
 	routes   map[string][]Step
 	fallback []Step // for paths not scripted; none answers 404
 	hits     []Hit
+	inFlight int // requests being answered now
+	maxLoad  int // the most ever answered at once
 }
 
 // Hit is one request the site received.
@@ -72,6 +75,8 @@ func NewOn(t testing.TB, addr string) *Site {
 func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.hits = append(s.hits, Hit{At: time.Now(), Path: r.URL.RequestURI(), Header: r.Header.Clone()})
+	s.inFlight++
+	s.maxLoad = max(s.maxLoad, s.inFlight)
 	steps, ok := s.routes[r.URL.Path]
 	if !ok {
 		steps = s.fallback
@@ -83,6 +88,11 @@ func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.inFlight--
+		s.mu.Unlock()
+	}()
 	if len(steps) == 0 {
 		http.NotFound(w, r)
 		return
@@ -132,12 +142,21 @@ func (s *Site) Fallback(steps ...Step) *Site {
 	return s
 }
 
-// Reset forgets every script and every request: the site answers 404
-// until scripted again.
+// Reset forgets every script and every request (MaxInFlight starts again
+// from the requests in flight): the site answers 404 until scripted
+// again.
 func (s *Site) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.routes, s.fallback, s.hits = map[string][]Step{}, nil, nil
+	s.routes, s.fallback, s.hits, s.maxLoad = map[string][]Step{}, nil, nil, s.inFlight
+}
+
+// MaxInFlight is the most requests the site was answering at once, a
+// slow step's wait included (a politeness rule allows one per host).
+func (s *Site) MaxInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxLoad
 }
 
 // At is the absolute URL of path (and query) on the site.

@@ -125,3 +125,40 @@ func TestTokened(t *testing.T) {
 		t.Errorf("one answer's tokens differ: %q", first)
 	}
 }
+
+// TestMaxInFlight: requests answered one after another count one; a
+// second request arriving while a slow one waits counts two.
+func TestMaxInFlight(t *testing.T) {
+	s := New(t)
+	release := make(chan struct{})
+	arrived := make(chan struct{}, 2)
+	s.On("/held", func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-release
+		Page("held")(w, r)
+	})
+	s.On("/page", Page("<p>ok</p>"))
+	get(t, s.At("/page"))
+	get(t, s.At("/page"))
+	if n := s.MaxInFlight(); n != 1 {
+		t.Fatalf("two requests in turn: MaxInFlight %d, want 1", n)
+	}
+	done := make(chan struct{})
+	for range 2 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			resp, err := http.Get(s.At("/held"))
+			if err == nil {
+				resp.Body.Close()
+			}
+		}()
+	}
+	<-arrived
+	<-arrived
+	close(release)
+	<-done
+	<-done
+	if n := s.MaxInFlight(); n != 2 {
+		t.Errorf("two requests at once: MaxInFlight %d, want 2", n)
+	}
+}
