@@ -42,17 +42,28 @@ func unreported(ctx context.Context, arc relwatch.Store, runStart time.Time) ([]
 		}
 		for _, p := range pending {
 			ids = append(ids, p.ID)
-			if !p.Created.Before(runStart) || (p.Kind != relwatch.EventNew && p.Kind != relwatch.EventChanged) {
+			if !p.Created.Before(runStart) {
 				continue
 			}
-			r := track.Result{Page: p.Page, URL: p.URL, Status: p.Kind, Version: p.Version, PreviousVersion: p.PreviousVersion,
-				UpdatedRaw: p.UpdatedRaw, Suspect: p.Suspect, Earlier: true}
-			if p.Kind == relwatch.EventChanged {
-				if r.Report, err = notify.Report(ctx, arc, p.Event); err != nil {
+			var r track.Result
+			var ok bool
+			switch p.Kind {
+			case relwatch.EventNew, relwatch.EventChanged:
+				r, ok = track.Result{Page: p.Page, URL: p.URL, Status: p.Kind, Version: p.Version, PreviousVersion: p.PreviousVersion,
+					UpdatedRaw: p.UpdatedRaw, Suspect: p.Suspect, Earlier: true}, true
+				if p.Kind == relwatch.EventChanged {
+					if r.Report, err = notify.Report(ctx, arc, p.Event); err != nil {
+						return nil, nil, err
+					}
+				}
+			case relwatch.EventRemoved, relwatch.EventRestored:
+				if r, ok, err = earlierRemoval(ctx, arc, p.Event); err != nil {
 					return nil, nil, err
 				}
 			}
-			results = append(results, r)
+			if ok {
+				results = append(results, r)
+			}
 		}
 		if len(pending) < 500 {
 			return results, ids, nil
@@ -62,6 +73,36 @@ func unreported(ctx context.Context, arc relwatch.Store, runStart time.Time) ([]
 			return nil, nil, err
 		}
 	}
+}
+
+// earlierRemoval is the result that reports ev, the removed or restored
+// event of an earlier run's check, with the removal as the archive's checks
+// tell it (history.Removals, as log shows it); ok is false when the checks
+// no longer hold it.
+func earlierRemoval(ctx context.Context, arc relwatch.Store, ev relwatch.Event) (track.Result, bool, error) {
+	key, err := snapshots.ParsePageRef(ev.Page)
+	if err != nil || ev.RemovedSince == nil {
+		return track.Result{}, false, nil
+	}
+	removals, err := history.Removals(ctx, arc, key)
+	if err != nil {
+		return track.Result{}, false, err
+	}
+	for _, rm := range removals {
+		if !rm.Since.Equal(*ev.RemovedSince) {
+			continue
+		}
+		r := track.Result{Page: ev.Page, URL: ev.URL, Status: relwatch.StatusFailed, Version: rm.Version, ErrorKind: rm.ErrorKind,
+			Event: ev.Kind, Removal: &rm, Earlier: true}
+		if ev.Error != "" {
+			r.Error = ev.ErrorKind + ": " + ev.Error // as the run that checked it printed it
+		}
+		if ev.Kind == relwatch.EventRestored {
+			r.Status, r.Version, r.ErrorKind, r.Error = relwatch.StatusUnchanged, rm.RestoredVersion, "", ""
+		}
+		return r, true, nil
+	}
+	return track.Result{}, false, nil
 }
 
 // Deliver sends what the destinations are owed and logs what did not go;

@@ -214,10 +214,14 @@ type Tally struct {
 func Count(results []Result) Tally {
 	var t Tally
 	for _, r := range results {
-		switch r.Status {
-		case relwatch.StatusFailed:
+		switch {
+		case r.Earlier && r.Event != "":
+			// An earlier run's removal or restoration, reported now. This
+			// run checked the page too: its own result says whether it is
+			// still gone (failed) or back, as a removal in this run would.
+		case r.Status == relwatch.StatusFailed:
 			t.Failed++
-		case relwatch.StatusNew, relwatch.StatusChanged:
+		case r.Status == relwatch.StatusNew || r.Status == relwatch.StatusChanged:
 			t.Changed++
 		}
 		if r.Stale {

@@ -3,11 +3,14 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/relwatch/relwatch/history"
+	"github.com/relwatch/relwatch/output"
 )
 
 // TestRemovedAndRestored: a page that answers 200, 404, 404, 200 was
@@ -154,5 +157,45 @@ func TestRestoredWithNewContent(t *testing.T) {
 	rows := strings.Split(strings.TrimSpace(log), "\n")
 	if len(rows) != 5 || !strings.Contains(rows[2], "removed: HTTP 410 Gone") || !strings.Contains(rows[3], "restored at version 2") || !strings.HasPrefix(rows[4], "2 ") {
 		t.Errorf("log:\n%s", log)
+	}
+}
+
+// TestRemovalReportedAfterKill9: a scrape killed right after it archived
+// the check that made the page removed never reported it; the next run
+// reports that removal (its line, --report-dir) as an earlier run's, then
+// its own check: here the page is back, so restored, with exit 0. A third
+// run reports neither again.
+func TestRemovalReportedAfterKill9(t *testing.T) {
+	bin := relwatchBinary(t)
+	e := newTestEnv(t)
+	reports := filepath.Join(e.dir, "reports")
+	scrape := func(crashAt string, args ...string) (string, error) {
+		cmd := exec.Command(bin, append([]string{"--config", e.cfg, "scrape"}, args...)...)
+		cmd.Env = append(os.Environ(), "RELWATCH_CRASH_AT="+crashAt)
+		out, err := cmd.Output()
+		return string(out), err
+	}
+	e.mustRun(0, "scrape")
+	e.site.serve(404, "kazakhstan-fr-v1.html")
+	e.mustRun(exitFailed, "scrape")
+	_, err := scrape("record failure:after-commit")
+	if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("scrape was not killed: %v", err)
+	}
+	e.site.serve(200, "kazakhstan-fr-v1.html")
+	out, err := scrape("", "--exit-code", "--report-dir", reports)
+	if err != nil {
+		t.Fatalf("next run: %v, want exit 0 (the page is back)\n%s", err, out)
+	}
+	if !strings.Contains(out, "removed since ") || !strings.Contains(out, output.EarlierNote) || !strings.Contains(out, "restored at version 1 (removed ") {
+		t.Errorf("the next run does not report the earlier removal and its own restoration:\n%s", out)
+	}
+	names, _ := filepath.Glob(filepath.Join(reports, "kazakhstan", "fr-removed-*.md"))
+	if len(names) != 1 {
+		t.Errorf("--report-dir: %v, want the earlier removal's report", names)
+	}
+	out, err = scrape("", "--exit-code")
+	if err != nil || strings.Contains(out, output.EarlierNote) || strings.Contains(out, "removed") {
+		t.Errorf("reported twice: %v\n%s", err, out)
 	}
 }
