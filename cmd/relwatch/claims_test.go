@@ -24,7 +24,7 @@ func pageHost(t *testing.T, body string, pause time.Duration) *testsite.Site {
 	t.Helper()
 	s := testsite.New(t)
 	s.On("/robots.txt", testsite.Answer(http.StatusNotFound, "text/plain; charset=utf-8", "404 page not found"))
-	s.Fallback(testsite.Slow(pause, testsite.Page(strings.ReplaceAll(body, "{{TOKEN}}", "tok"))))
+	s.Fallback(testsite.Slow(pause, fixedPage(body)))
 	return s
 }
 

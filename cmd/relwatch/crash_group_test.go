@@ -5,47 +5,39 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/relwatch/relwatch/history"
+	"github.com/relwatch/relwatch/internal/testsite"
 )
 
 // flipSite serves /page<i>.htm as one of two fixtures each, flipped page
 // by page between runs, with a fresh token on every answer (so every
 // check parses, and the unchanged ones are grouped).
 type flipSite struct {
-	mu       sync.Mutex
-	bodies   [2]string
-	state    map[string]int // path → which fixture
-	requests atomic.Int64
+	*testsite.Site
+	bodies [2]string
+	state  map[string]int // path → which fixture
 }
 
-func (s *flipSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/robots.txt" {
-		http.NotFound(w, r)
-		return
+func newFlipSite(t *testing.T, fixtures ...string) *flipSite {
+	s := &flipSite{Site: testsite.New(t), state: map[string]int{}}
+	for i, f := range fixtures {
+		s.bodies[i] = readFixture(t, filepath.Join("testdata", f))
 	}
-	n := s.requests.Add(1)
-	s.mu.Lock()
-	body := s.bodies[s.state[r.URL.Path]]
-	s.mu.Unlock()
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	fmt.Fprint(w, strings.ReplaceAll(body, "{{TOKEN}}", fmt.Sprintf("tok%08d", n)))
+	s.On("/robots.txt", testsite.Answer(http.StatusNotFound, "text/plain; charset=utf-8", "404 page not found"))
+	s.Fallback(testsite.Tokened(http.StatusOK, s.bodies[0]))
+	return s
 }
 
 func (s *flipSite) flip(path string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.state[path] = 1 - s.state[path]
+	s.On(path, testsite.Tokened(http.StatusOK, s.bodies[s.state[path]]))
 }
 
 // TestScrapeSurvivesKill9InAGroupedRun kills `relwatch scrape` while it
@@ -57,22 +49,13 @@ func (s *flipSite) flip(path string) {
 func TestScrapeSurvivesKill9InAGroupedRun(t *testing.T) {
 	bin := relwatchBinary(t)
 	e := newTestEnv(t)
-	s := &flipSite{state: map[string]int{}}
-	for i, f := range []string{"kazakhstan-fr-v1.html", "kazakhstan-fr-v2.html"} {
-		data, err := os.ReadFile(filepath.Join("testdata", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		s.bodies[i] = string(data)
-	}
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
+	s := newFlipSite(t, "kazakhstan-fr-v1.html", "kazakhstan-fr-v2.html")
 	const n = 16
 	var pages [][2]string
 	for i := range n {
 		pages = append(pages, [2]string{fmt.Sprintf("p%02d", i), "fr"})
 	}
-	e.writeConfig(srv.URL, pages...)
+	e.writeConfig(s.URL, pages...)
 	e.mustRun(0, "scrape")
 	want := map[string]int{} // versions each page must have once a run completes
 	for _, p := range pages {

@@ -3,15 +3,13 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/internal/testsite"
 )
 
 // TestLayoutsFromTheCLI scrapes every layout fixture of the parser through
@@ -26,16 +24,12 @@ func TestLayoutsFromTheCLI(t *testing.T) {
 	// Served as plain text/html, without the charset=utf-8 that
 	// http.FileServer would add: the windows-1252 page declares its
 	// encoding only in a <meta>, and a header charset would rightly win.
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		data, err := os.ReadFile(filepath.Join(pages, filepath.Base(r.URL.Path)))
-		if err != nil {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "text/html")
-		w.Write(data)
-	}))
-	t.Cleanup(srv.Close)
+	srv := testsite.New(t)
+	serve := func(name string) string {
+		path := "/pages/" + name + ".html"
+		srv.On(path, testsite.Typed("text/html", readFixture(t, filepath.Join(pages, name+".html"))))
+		return srv.At(path)
+	}
 
 	var cfg strings.Builder
 	cfg.WriteString("archive: layouts.db\ndelay: 0s\nretries: 0\ntargets:\n")
@@ -51,10 +45,10 @@ func TestLayoutsFromTheCLI(t *testing.T) {
 			t.Fatal(err)
 		}
 		want[name+"/"+snap["lang"].(string)] = snap
-		fmt.Fprintf(&cfg, "  - {id: %s, lang: %s, url: '%s/pages/%s.html'}\n", name, snap["lang"], srv.URL, name)
+		fmt.Fprintf(&cfg, "  - {id: %s, lang: %s, url: '%s'}\n", name, snap["lang"], serve(name))
 	}
 	for _, broken := range []string{"maintenance-200", "error-page-200"} {
-		fmt.Fprintf(&cfg, "  - {id: %s, lang: en, url: '%s/pages/%s.html'}\n", broken, srv.URL, broken)
+		fmt.Fprintf(&cfg, "  - {id: %s, lang: en, url: '%s'}\n", broken, serve(broken))
 	}
 	dir := t.TempDir()
 	e := &testEnv{t: t, dir: dir, cfg: filepath.Join(dir, "relwatch.yaml")}
@@ -96,29 +90,17 @@ func TestLayoutsFromTheCLI(t *testing.T) {
 // that survived as moved or reworded, not as removed and re-added.
 func TestRestructureFromTheCLI(t *testing.T) {
 	pages := filepath.Join("..", "..", "scraper", "testdata", "pages")
-	var current atomic.Value
-	current.Store("layout3-2017-fr.html")
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/robots.txt" {
-			http.NotFound(w, r)
-			return
-		}
-		data, err := os.ReadFile(filepath.Join(pages, current.Load().(string)))
-		if err != nil {
-			t.Error(err)
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write(data)
-	}))
-	t.Cleanup(srv.Close)
+	const path = "/cps/fr/natohq/topics_49598.htm"
+	srv := testsite.New(t)
+	srv.On(path, testsite.Page(readFixture(t, filepath.Join(pages, "layout3-2017-fr.html"))))
 	dir := t.TempDir()
 	e := &testEnv{t: t, dir: dir, cfg: filepath.Join(dir, "relwatch.yaml")}
-	yaml := fmt.Sprintf("archive: r.db\ndelay: 0s\ntargets:\n  - {id: kazakhstan, lang: fr, url: '%s/cps/fr/natohq/topics_49598.htm?selectedLocale=fr'}\n", srv.URL)
+	yaml := fmt.Sprintf("archive: r.db\ndelay: 0s\ntargets:\n  - {id: kazakhstan, lang: fr, url: '%s?selectedLocale=fr'}\n", srv.At(path))
 	if err := os.WriteFile(e.cfg, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	e.mustRun(0, "scrape")
-	current.Store("layout4-2022-fr.html")
+	srv.On(path, testsite.Page(readFixture(t, filepath.Join(pages, "layout4-2022-fr.html"))))
 	e.mustRun(0, "scrape")
 
 	var d struct {

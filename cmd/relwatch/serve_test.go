@@ -12,38 +12,19 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/relwatch/relwatch/archive"
 	"github.com/relwatch/relwatch/config"
+	"github.com/relwatch/relwatch/internal/testsite"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/serve"
 )
 
-// fixtureSite serves several fixture pages, each at its own path, and lets
-// a test change what a path serves between scrapes.
-type fixtureSite struct {
-	mu    sync.Mutex
-	pages map[string]string // path → body
-}
-
-func (s *fixtureSite) set(path, body string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.pages[path] = body
-}
-
-func (s *fixtureSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	body, ok := s.pages[r.URL.Path]
-	s.mu.Unlock()
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	io.WriteString(w, strings.ReplaceAll(body, "{{TOKEN}}", "tok"))
+// fixedPage answers body with its chrome token fixed, so that two
+// versions differ only where the test edits them.
+func fixedPage(body string) testsite.Step {
+	return testsite.Page(strings.ReplaceAll(body, "{{TOKEN}}", "tok"))
 }
 
 func readFixture(t testing.TB, path string) string {
@@ -92,7 +73,7 @@ func collidingVariants(t testing.TB, page string) (a, b, prefix string) {
 // whose hashes share a prefix) and relwatch serve's handler over it.
 type serveFixture struct {
 	env    *testEnv
-	site   *fixtureSite
+	site   *testsite.Site
 	arc    *archive.Archive
 	srv    *httptest.Server
 	prefix string // a 6-hex prefix of versions 1 and 2 of collide/en
@@ -102,9 +83,7 @@ type serveFixture struct {
 func newServeFixture(t *testing.T, opts serve.Options) *serveFixture {
 	t.Helper()
 	pages := filepath.Join("..", "..", "scraper", "testdata", "pages")
-	site := &fixtureSite{pages: map[string]string{}}
-	web := httptest.NewServer(site)
-	t.Cleanup(web.Close)
+	site := testsite.New(t)
 
 	layouts := map[string]string{ // page → layout fixture
 		"layout1/en": "layout1-2010-en.html", "layout2/fr": "layout2-2012-fr.html", "layout3/en": "layout3-2017-en.html",
@@ -115,8 +94,8 @@ func newServeFixture(t *testing.T, opts serve.Options) *serveFixture {
 	add := func(page, body string) {
 		id, lang, _ := strings.Cut(page, "/")
 		path := "/" + id + "-" + lang + ".htm"
-		site.set(path, body)
-		fmt.Fprintf(&cfg, "  - {id: %s, lang: %s, url: '%s%s'}\n", id, lang, web.URL, path)
+		site.On(path, fixedPage(body))
+		fmt.Fprintf(&cfg, "  - {id: %s, lang: %s, url: '%s%s'}\n", id, lang, site.URL, path)
 	}
 	for _, page := range []string{"layout1/en", "layout2/fr", "layout3/en", "layout4/fr", "layout5/en"} {
 		add(page, readFixture(t, filepath.Join(pages, layouts[page])))
@@ -134,11 +113,11 @@ func newServeFixture(t *testing.T, opts serve.Options) *serveFixture {
 		t.Fatal(err)
 	}
 	e.mustRun(0, "scrape")
-	site.set("/kazakhstan-fr.htm", frV2)
-	site.set("/xss-en.htm", strings.ReplaceAll(xss, "{{VARIANT}}", "two"))
-	site.set("/collide-en.htm", strings.ReplaceAll(xss, "{{VARIANT}}", cb))
+	site.On("/kazakhstan-fr.htm", fixedPage(frV2))
+	site.On("/xss-en.htm", fixedPage(strings.ReplaceAll(xss, "{{VARIANT}}", "two")))
+	site.On("/collide-en.htm", fixedPage(strings.ReplaceAll(xss, "{{VARIANT}}", cb)))
 	e.mustRun(0, "scrape")
-	site.set("/kazakhstan-fr.htm", frV1) // back to version 1: a revert
+	site.On("/kazakhstan-fr.htm", fixedPage(frV1)) // back to version 1: a revert
 	e.mustRun(0, "scrape", "--only", "kazakhstan/fr")
 
 	loaded, err := config.Load(e.cfg)
@@ -490,7 +469,7 @@ func TestServeHeaders(t *testing.T) {
 func TestServeSeesNewVersions(t *testing.T) {
 	f := newServeFixture(t, serve.Options{})
 	before := f.mustGet(t, "/api/pages/xss/en/versions")
-	f.site.set("/xss-en.htm", strings.ReplaceAll(f.xss, "{{VARIANT}}", "three"))
+	f.site.On("/xss-en.htm", fixedPage(strings.ReplaceAll(f.xss, "{{VARIANT}}", "three")))
 	f.env.mustRun(0, "scrape", "--only", "xss/en")
 	after := f.mustGet(t, "/api/pages/xss/en/versions")
 	if strings.Count(before, `"version":`) != 2 || strings.Count(after, `"version":`) != 3 {
