@@ -3,7 +3,6 @@ package archive
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -40,41 +39,45 @@ CREATE TABLE outbox_deliveries (
 ) WITHOUT ROWID;
 `
 
-// putEvents writes a check's events to the outbox; version, when not 0,
-// is the number of the version the check stored, which its new or changed
-// event (and a recovery that came with it) is about (see relwatch.Event). An
-// event whose id is already there (the same check recorded twice cannot
-// happen, but a retried write may) is not written again.
-func putEvents(ctx context.Context, tx *sql.Tx, pk int64, events []relwatch.Event, version int) error {
-	for _, ev := range events {
-		if version != 0 && (ev.Kind == relwatch.EventNew || ev.Kind == relwatch.EventChanged || ev.Version == 0) {
-			ev.Version = version
-		}
-		if _, err := putEvent(ctx, tx, pk, ev); err != nil {
-			return err
-		}
-	}
-	return nil
+// outboxWriter is the outbox inside one write transaction (see
+// relwatch.OutboxWriter).
+type outboxWriter struct {
+	ctx context.Context
+	tx  *sql.Tx
 }
 
-// putEvent writes one event unless its id is there, and reports whether
-// it did.
-func putEvent(ctx context.Context, tx *sql.Tx, pk int64, ev relwatch.Event) (bool, error) {
-	if ev.ID == "" || ev.Kind == "" {
-		return false, fmt.Errorf("outbox: event %+v has no id or kind", ev)
-	}
-	data, err := json.Marshal(ev)
-	if err != nil {
-		return false, fmt.Errorf("outbox: encode event %s: %w", ev.ID, err)
-	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO outbox (event_id, page_pk, kind, created, event)
+// putEvents writes a check's events in its transaction (see
+// relwatch.PutEvents).
+func putEvents(ctx context.Context, tx *sql.Tx, pk int64, events []relwatch.Event, version int) error {
+	return relwatch.PutEvents(outboxWriter{ctx, tx}, pk, events, version)
+}
+
+func (w outboxWriter) PagePK(page snapshots.PageKey) (int64, error) {
+	return pagePK(w.ctx, w.tx, page)
+}
+
+func (w outboxWriter) PutEvent(pk int64, ev relwatch.Event, data string) (bool, error) {
+	res, err := w.tx.ExecContext(w.ctx, `INSERT INTO outbox (event_id, page_pk, kind, created, event)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
-		ev.ID, pk, ev.Kind, fmtTime(ev.Created), string(data))
+		ev.ID, pk, ev.Kind, fmtTime(ev.Created), data)
 	if err != nil {
 		return false, err
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+func (w outboxWriter) PutDestination(od relwatch.OutboxDestination) error {
+	_, err := w.tx.ExecContext(w.ctx, `INSERT INTO outbox_destinations (name, subscribed) VALUES (?, ?)
+		ON CONFLICT (name) DO NOTHING`, od.Name, fmtTime(od.Subscribed))
+	return err
+}
+
+func (w outboxWriter) PutDelivery(eventID string, s relwatch.DeliveryState) error {
+	_, err := w.tx.ExecContext(w.ctx, `INSERT INTO outbox_deliveries (destination, event_seq, state, attempts, last_error, updated)
+		SELECT ?, event_seq, ?, ?, ?, ? FROM outbox WHERE event_id = ?`,
+		s.Destination, s.State, s.Attempts, s.LastError, fmtTime(s.Updated), eventID)
+	return err
 }
 
 // AddEvents writes events of no check to the outbox, each once (see
@@ -84,26 +87,9 @@ func (a *Archive) AddEvents(ctx context.Context, events []relwatch.Event) (int, 
 		return 0, nil
 	}
 	added := 0
-	err := a.write(ctx, "add events", func(tx *sql.Tx) error {
-		added = 0
-		for _, ev := range events {
-			key, err := snapshots.ParsePageRef(ev.Page)
-			if err != nil || key.Lang == "" {
-				return fmt.Errorf("outbox: event %s: page %q is not <id>/<lang>", ev.ID, ev.Page)
-			}
-			pk, err := pagePK(ctx, tx, key)
-			if err != nil {
-				return err
-			}
-			ok, err := putEvent(ctx, tx, pk, ev)
-			if err != nil {
-				return err
-			}
-			if ok {
-				added++
-			}
-		}
-		return nil
+	err := a.write(ctx, "add events", func(tx *sql.Tx) (err error) {
+		added, err = relwatch.AddEvents(outboxWriter{ctx, tx}, events)
+		return err
 	})
 	return added, err
 }
@@ -152,8 +138,8 @@ func (a *Archive) Pending(ctx context.Context, destination string, limit int) ([
 		if err := rows.Scan(&data, &p.Attempts, &p.LastError); err != nil {
 			return nil, a.wrap("read outbox", err)
 		}
-		if err := json.Unmarshal([]byte(data), &p.Event); err != nil {
-			return nil, fail(relwatch.ErrCorrupt, "outbox event does not decode: %v", err)
+		if p.Event, err = relwatch.DecodeEvent(data); err != nil {
+			return nil, err
 		}
 		out = append(out, p)
 	}
@@ -165,14 +151,9 @@ func (a *Archive) Pending(ctx context.Context, destination string, limit int) ([
 
 // Settle records one delivery attempt's outcome (see relwatch.Outbox).
 func (a *Archive) Settle(ctx context.Context, destination string, ids []string, d relwatch.Delivery) error {
-	switch d.State {
-	case relwatch.DeliveryPending, relwatch.DeliveryDelivered, relwatch.DeliveryDropped, relwatch.DeliveryFiltered:
-	default:
-		return fmt.Errorf("settle events for %s: unknown state %q", destination, d.State)
-	}
-	failed := 0
-	if d.State == relwatch.DeliveryPending {
-		failed = 1
+	failed, err := relwatch.SettleAttempts(destination, d)
+	if err != nil {
+		return err
 	}
 	return a.write(ctx, "settle events", func(tx *sql.Tx) error {
 		for _, id := range ids {

@@ -3,11 +3,8 @@ package archive
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"fmt"
 
 	"github.com/relwatch/relwatch"
-	"github.com/relwatch/relwatch/snapshots"
 )
 
 var _ relwatch.OutboxMover = (*Archive)(nil)
@@ -37,7 +34,7 @@ func (a *Archive) DumpOutbox(ctx context.Context) (relwatch.OutboxDump, error) {
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		bySeq := map[int64]int{}
+		b := relwatch.OutboxDumper{Dump: d}
 		rows, err = tx.QueryContext(ctx, `SELECT event_seq, event FROM outbox ORDER BY event_seq`)
 		if err != nil {
 			return err
@@ -45,17 +42,14 @@ func (a *Archive) DumpOutbox(ctx context.Context) (relwatch.OutboxDump, error) {
 		for rows.Next() {
 			var seq int64
 			var data string
-			var e relwatch.OutboxEntry
 			if err := rows.Scan(&seq, &data); err != nil {
 				rows.Close()
 				return err
 			}
-			if err := json.Unmarshal([]byte(data), &e.Event); err != nil {
+			if err := b.Event(seq, data); err != nil {
 				rows.Close()
-				return fail(relwatch.ErrCorrupt, "outbox event does not decode: %v", err)
+				return err
 			}
-			bySeq[seq] = len(d.Events)
-			d.Events = append(d.Events, e)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -77,12 +71,11 @@ func (a *Archive) DumpOutbox(ctx context.Context) (relwatch.OutboxDump, error) {
 			if s.Updated, err = parseTime(updated); err != nil {
 				return fail(relwatch.ErrCorrupt, "outbox delivery of event %d: bad time %q", seq, updated)
 			}
-			i, ok := bySeq[seq]
-			if !ok {
-				return fail(relwatch.ErrCorrupt, "outbox delivery of event %d, which the outbox does not have", seq)
+			if err := b.Delivery(seq, s); err != nil {
+				return err
 			}
-			d.Events[i].Deliveries = append(d.Events[i].Deliveries, s)
 		}
+		d = b.Dump
 		return rows.Err()
 	})
 	return d, err
@@ -91,44 +84,9 @@ func (a *Archive) DumpOutbox(ctx context.Context) (relwatch.OutboxDump, error) {
 // LoadOutbox adds a dumped outbox (see relwatch.OutboxMover).
 func (a *Archive) LoadOutbox(ctx context.Context, d relwatch.OutboxDump) (int, error) {
 	added := 0
-	err := a.write(ctx, "load outbox", func(tx *sql.Tx) error {
-		added = 0
-		for _, od := range d.Destinations {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO outbox_destinations (name, subscribed) VALUES (?, ?)
-				ON CONFLICT (name) DO NOTHING`, od.Name, fmtTime(od.Subscribed)); err != nil {
-				return err
-			}
-		}
-		pks := map[string]int64{}
-		for _, e := range d.Events {
-			pk, ok := pks[e.Event.Page]
-			if !ok {
-				key, err := snapshots.ParsePageRef(e.Event.Page)
-				if err != nil || key.Lang == "" {
-					return fmt.Errorf("outbox: event %s: page %q is not <id>/<lang>", e.Event.ID, e.Event.Page)
-				}
-				if pk, err = pagePK(ctx, tx, key); err != nil {
-					return fmt.Errorf("outbox: event %s: %w", e.Event.ID, err)
-				}
-				pks[e.Event.Page] = pk
-			}
-			isNew, err := putEvent(ctx, tx, pk, e.Event)
-			if err != nil {
-				return err
-			}
-			if !isNew {
-				continue
-			}
-			added++
-			for _, s := range e.Deliveries {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO outbox_deliveries (destination, event_seq, state, attempts, last_error, updated)
-					SELECT ?, event_seq, ?, ?, ?, ? FROM outbox WHERE event_id = ?`,
-					s.Destination, s.State, s.Attempts, s.LastError, fmtTime(s.Updated), e.Event.ID); err != nil {
-					return fmt.Errorf("outbox: event %s for %s: %w", e.Event.ID, s.Destination, err)
-				}
-			}
-		}
-		return nil
+	err := a.write(ctx, "load outbox", func(tx *sql.Tx) (err error) {
+		added, err = relwatch.LoadOutbox(outboxWriter{ctx, tx}, d)
+		return err
 	})
 	return added, err
 }

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -13,35 +12,41 @@ import (
 	"github.com/relwatch/relwatch/snapshots"
 )
 
-// putEvents writes a check's events to the outbox in its transaction;
-// version, when not 0, is the number of the version the check stored (see
-// relwatch.Event). An id already there is not written again.
-func putEvents(ctx context.Context, tx pgx.Tx, pk int64, events []relwatch.Event, version int) error {
-	for _, ev := range events {
-		if version != 0 && (ev.Kind == relwatch.EventNew || ev.Kind == relwatch.EventChanged || ev.Version == 0) {
-			ev.Version = version
-		}
-		if _, err := putEvent(ctx, tx, pk, ev); err != nil {
-			return err
-		}
-	}
-	return nil
+// outboxWriter is the outbox inside one write transaction (see
+// relwatch.OutboxWriter).
+type outboxWriter struct {
+	ctx context.Context
+	tx  pgx.Tx
 }
 
-// putEvent writes one event unless its id is there, and reports whether
-// it did.
-func putEvent(ctx context.Context, tx pgx.Tx, pk int64, ev relwatch.Event) (bool, error) {
-	if ev.ID == "" || ev.Kind == "" {
-		return false, fmt.Errorf("outbox: event %+v has no id or kind", ev)
-	}
-	data, err := json.Marshal(ev)
-	if err != nil {
-		return false, fmt.Errorf("outbox: encode event %s: %w", ev.ID, err)
-	}
-	tag, err := tx.Exec(ctx, `INSERT INTO outbox (event_id, page_pk, kind, created, event)
+// putEvents writes a check's events in its transaction (see
+// relwatch.PutEvents).
+func putEvents(ctx context.Context, tx pgx.Tx, pk int64, events []relwatch.Event, version int) error {
+	return relwatch.PutEvents(outboxWriter{ctx, tx}, pk, events, version)
+}
+
+func (w outboxWriter) PagePK(page snapshots.PageKey) (int64, error) {
+	return pagePK(w.ctx, w.tx, page)
+}
+
+func (w outboxWriter) PutEvent(pk int64, ev relwatch.Event, data string) (bool, error) {
+	tag, err := w.tx.Exec(w.ctx, `INSERT INTO outbox (event_id, page_pk, kind, created, event)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING`,
-		ev.ID, pk, ev.Kind, ns(ev.Created), string(data))
+		ev.ID, pk, ev.Kind, ns(ev.Created), data)
 	return tag.RowsAffected() == 1, err
+}
+
+func (w outboxWriter) PutDestination(od relwatch.OutboxDestination) error {
+	_, err := w.tx.Exec(w.ctx, `INSERT INTO outbox_destinations (name, subscribed) VALUES ($1, $2)
+		ON CONFLICT (name) DO NOTHING`, od.Name, ns(od.Subscribed))
+	return err
+}
+
+func (w outboxWriter) PutDelivery(eventID string, s relwatch.DeliveryState) error {
+	_, err := w.tx.Exec(w.ctx, `INSERT INTO outbox_deliveries (destination, event_seq, state, attempts, last_error, updated)
+		SELECT $1, event_seq, $2, $3, $4, $5 FROM outbox WHERE event_id = $6`,
+		s.Destination, s.State, s.Attempts, s.LastError, ns(s.Updated), eventID)
+	return err
 }
 
 // AddEvents writes events of no check to the outbox, each once (see
@@ -52,26 +57,9 @@ func (a *Archive) AddEvents(ctx context.Context, events []relwatch.Event) (int, 
 		return 0, nil
 	}
 	added := 0
-	err := a.write(ctx, "add events", func(tx pgx.Tx) error {
-		added = 0
-		for _, ev := range events {
-			key, err := snapshots.ParsePageRef(ev.Page)
-			if err != nil || key.Lang == "" {
-				return fmt.Errorf("outbox: event %s: page %q is not <id>/<lang>", ev.ID, ev.Page)
-			}
-			pk, err := pagePK(ctx, tx, key)
-			if err != nil {
-				return err
-			}
-			ok, err := putEvent(ctx, tx, pk, ev)
-			if err != nil {
-				return err
-			}
-			if ok {
-				added++
-			}
-		}
-		return nil
+	err := a.write(ctx, "add events", func(tx pgx.Tx) (err error) {
+		added, err = relwatch.AddEvents(outboxWriter{ctx, tx}, events)
+		return err
 	})
 	return added, err
 }
@@ -103,8 +91,9 @@ func (a *Archive) Pending(ctx context.Context, destination string, limit int) ([
 		if err := rows.Scan(&data, &p.Attempts, &p.LastError); err != nil {
 			return err
 		}
-		if err := json.Unmarshal([]byte(data), &p.Event); err != nil {
-			return fail(relwatch.ErrCorrupt, "outbox event does not decode: %v", err)
+		var err error
+		if p.Event, err = relwatch.DecodeEvent(data); err != nil {
+			return err
 		}
 		out = append(out, p)
 		return nil
@@ -117,14 +106,9 @@ func (a *Archive) Pending(ctx context.Context, destination string, limit int) ([
 
 // Settle records one delivery attempt's outcome (see relwatch.Outbox).
 func (a *Archive) Settle(ctx context.Context, destination string, ids []string, d relwatch.Delivery) error {
-	switch d.State {
-	case relwatch.DeliveryPending, relwatch.DeliveryDelivered, relwatch.DeliveryDropped, relwatch.DeliveryFiltered:
-	default:
-		return fmt.Errorf("settle events for %s: unknown state %q", destination, d.State)
-	}
-	failed := 0
-	if d.State == relwatch.DeliveryPending {
-		failed = 1
+	failed, err := relwatch.SettleAttempts(destination, d)
+	if err != nil {
+		return err
 	}
 	return a.write(ctx, "settle events", func(tx pgx.Tx) error {
 		for _, id := range ids {
