@@ -3,8 +3,6 @@ package track_test
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -13,39 +11,27 @@ import (
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/internal/testsite"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
 	"github.com/relwatch/relwatch/track"
 )
 
-// site serves /p/<i> from a map of bodies that a test edits between runs.
+// site serves /p/<i> from bodies that a test edits between runs, every
+// other path 404.
 type site struct {
-	mu     sync.Mutex
-	bodies map[string]string
+	*testsite.Site
+	bodies map[string]string // what each path serves now
 }
 
 func (s *site) set(path, body string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.bodies[path] = body
+	s.On(path, testsite.Page(body))
 }
 
 func (s *site) del(path string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	delete(s.bodies, path)
-}
-
-func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	body, ok := s.bodies[r.URL.Path]
-	s.mu.Unlock()
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	fmt.Fprint(w, body)
+	s.On(path) // no step: 404
 }
 
 // counting is an archive that counts what the pipeline asks of it.
@@ -111,16 +97,14 @@ const smallPage = `<!DOCTYPE html><html lang="en"><head><title>NATO - Topic: Rel
 
 func newSite(t *testing.T, n int, base string) (*site, []track.Page) {
 	t.Helper()
-	s := &site{bodies: map[string]string{}}
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
+	s := &site{Site: testsite.New(t), bodies: map[string]string{}}
 	policy := scraper.DefaultPolicy()
 	policy.Delay, policy.RespectRobots, policy.AllowPrivateNetworks, policy.Retries = 0, false, true, 0
 	pages := make([]track.Page, n)
 	for i := range pages {
 		path := fmt.Sprintf("/p/%d", i)
 		s.set(path, strings.ReplaceAll(base, "Kazakhstan", fmt.Sprintf("Partner %d", i)))
-		pages[i] = track.Page{Key: snapshots.PageKey{ID: fmt.Sprintf("p%03d", i), Lang: "en"}, URL: srv.URL + path, Fetch: policy}
+		pages[i] = track.Page{Key: snapshots.PageKey{ID: fmt.Sprintf("p%03d", i), Lang: "en"}, URL: s.At(path), Fetch: policy}
 	}
 	return s, pages
 }
