@@ -34,6 +34,9 @@ type PageHealth struct {
 	Lag               string // "" or e.g. "last changed 38 days before kazakhstan/en"
 	// Behind is the lag that Lag words; nil when the page does not lag.
 	Behind *Lag
+	// Removed is the removal the page is in (see relwatch.Removal): its
+	// latest checks say it is gone. nil when it is not removed.
+	Removed *relwatch.Removal
 }
 
 // Health is the page's health in a few words: "ok", "stale", and the
@@ -42,6 +45,9 @@ func (h PageHealth) Health() string {
 	var parts []string
 	if h.Stale {
 		parts = append(parts, "stale")
+	}
+	if h.Removed != nil {
+		parts = append(parts, "removed since "+ShortTime(h.Removed.Since)+": "+h.Removed.Reason())
 	}
 	if p := h.Status; p.ConsecutiveFailures > 0 {
 		parts = append(parts, fmt.Sprintf("%d failed in a row: %s", p.ConsecutiveFailures, cmp.Or(p.LastError, "-")))
@@ -81,6 +87,9 @@ func overview(ctx context.Context, r relwatch.Reader, now time.Time, staleAfter,
 		}
 		out[i].LastContentChange = last
 		states[i] = LangState{Key: p.Page, LastContentChange: last}
+		if out[i].Removed, err = currentRemoval(ctx, r, p); err != nil {
+			return nil, err
+		}
 	}
 	lags := Lags(states, lagAfter)
 	for i := range out {
@@ -89,6 +98,23 @@ func overview(ctx context.Context, r relwatch.Reader, now time.Time, staleAfter,
 		}
 	}
 	return out, nil
+}
+
+// currentRemoval is the removal page p is in, nil when it is not removed.
+// Only a failing page can be, so only a failing page's checks are read.
+func currentRemoval(ctx context.Context, r relwatch.Reader, p relwatch.PageStatus) (*relwatch.Removal, error) {
+	if p.ConsecutiveFailures == 0 {
+		return nil, nil
+	}
+	removals, err := Removals(ctx, r, p.Page)
+	if err != nil || len(removals) == 0 {
+		return nil, err
+	}
+	last := removals[len(removals)-1]
+	if last.Restored != nil {
+		return nil, nil
+	}
+	return &last, nil
 }
 
 // LangState is one language of a page as lag detection sees it.

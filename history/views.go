@@ -136,6 +136,10 @@ type PageEntry struct {
 	LastContentChange   *snapshots.JSONTime `json:"last_content_change"`
 	Stale               bool                `json:"stale"`
 	Lag                 string              `json:"lag"` // "" or e.g. "last changed 38 days before kazakhstan/en"
+	// RemovedSince and RemovedReason: the page's latest checks say it is
+	// gone (see relwatch.Removal); null when it is not removed.
+	RemovedSince  *snapshots.JSONTime `json:"removed_since"`
+	RemovedReason *string             `json:"removed_reason"`
 }
 
 // PageEntries is the `pages --json` view of the pages' health.
@@ -148,6 +152,10 @@ func PageEntries(pages []PageHealth) []PageEntry {
 			UpdatedRaw: nullable(p.UpdatedRaw), LastCheck: snapshots.JSONTimePtr(p.LastCheck), LastSuccess: snapshots.JSONTimePtr(p.LastSuccess), LastChange: snapshots.JSONTimePtr(p.LastChange),
 			LastError: nullable(p.LastError), ConsecutiveFailures: p.ConsecutiveFailures,
 			LastContentChange: snapshots.JSONTimePtr(optional(h.LastContentChange)), Stale: h.Stale, Lag: h.Lag,
+		}
+		if h.Removed != nil {
+			reason := h.Removed.Reason()
+			entries[i].RemovedSince, entries[i].RemovedReason = snapshots.JSONTimePtr(&h.Removed.Since), &reason
 		}
 	}
 	return entries

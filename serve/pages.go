@@ -61,7 +61,7 @@ type pageRow struct {
 	LatestHref             string
 	Stamp                  string
 	LastCheck, LastChange  *time.Time
-	Health                 string // ok, stale or failing
+	Health                 string // ok, stale, removed or failing
 	HealthNote             string // the failures in a row and the last error
 	Lag                    string
 }
@@ -94,11 +94,14 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 }
 
 // healthWord is the page's health in one word: stale (no successful
-// check for stale_after), failing (its latest checks failed), or ok.
+// check for stale_after), removed (its latest checks say it is gone),
+// failing (its latest checks failed), or ok.
 func healthWord(h history.PageHealth) string {
 	switch {
 	case h.Stale:
 		return "stale"
+	case h.Removed != nil:
+		return "removed"
 	case h.Status.ConsecutiveFailures > 0:
 		return "failing"
 	}

@@ -36,10 +36,19 @@ func TestRemovedAndRestored(t *testing.T) {
 	if res.Event != "removed" || res.Removal == nil || !strings.Contains(js, `"removed_reason":"HTTP 404 Not Found"`) {
 		t.Errorf("second 404: %s", js)
 	}
+	if pages := e.mustRun(0, "pages"); !strings.Contains(pages, "removed since ") || !strings.Contains(pages, ": HTTP 404 Not Found") {
+		t.Errorf("pages does not say the page is removed:\n%s", pages)
+	}
+	if p := pagesJSON(t, e); p.RemovedReason == nil || *p.RemovedReason != "HTTP 404 Not Found" || p.RemovedSince == nil {
+		t.Errorf("pages --json has no removal: %+v", p)
+	}
 	e.site.serve(200, "kazakhstan-fr-v1.html")
 	out = e.mustRun(0, "scrape", "--report-dir", reports)
 	if !strings.Contains(out, "restored at version 1 (removed ") {
 		t.Errorf("the good check after the removal does not say restored:\n%s", out)
+	}
+	if p := pagesJSON(t, e); p.RemovedSince != nil || p.RemovedReason != nil {
+		t.Errorf("pages --json still says removed after the restoration: %+v", p)
 	}
 
 	// log: version 1, then the removal (dated by the first 404), then the
@@ -107,6 +116,16 @@ func TestRemovedAndRestored(t *testing.T) {
 	if n := len(r.deliveries("/h")); n != 4 {
 		t.Errorf("a later good check sent more: %d deliveries", n)
 	}
+}
+
+// pagesJSON is the one page of e's `pages --json`.
+func pagesJSON(t *testing.T, e *testEnv) history.PageEntry {
+	t.Helper()
+	var pages []history.PageEntry
+	if err := json.Unmarshal([]byte(e.mustRun(0, "pages", "--json")), &pages); err != nil || len(pages) != 1 {
+		t.Fatalf("pages --json: %d pages, %v", len(pages), err)
+	}
+	return pages[0]
 }
 
 // TestServerErrorsAreNotRemoval: 500 twice is a failure streak, never a
