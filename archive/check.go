@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
-	"slices"
 
 	"github.com/relwatch/relwatch"
 )
@@ -18,12 +16,9 @@ import (
 // fixed order. The error is non-nil only when the check itself could not
 // run; a file too damaged to read gives an error wrapping relwatch.ErrCorrupt.
 func (a *Archive) Check(ctx context.Context) ([]relwatch.Problem, error) {
-	var probs []relwatch.Problem
-	add := func(kind, format string, args ...any) {
-		probs = append(probs, relwatch.Problem{Kind: kind, Detail: fmt.Sprintf(format, args...)})
-	}
+	var probs relwatch.Problems
 	err := a.readTx(ctx, "check archive", func(tx *sql.Tx) error {
-		steps := []func(context.Context, *sql.Tx, func(string, string, ...any)) error{
+		steps := []func(context.Context, *sql.Tx, reporter) error{
 			checkIntegrity, checkReferences, a.checkBodies, checkVersions, checkCaptures,
 		}
 		// An older search index (no kinds, no headings) is rebuilt by the
@@ -38,7 +33,7 @@ func (a *Archive) Check(ctx context.Context) ([]relwatch.Problem, error) {
 			steps = append(steps, checkVersionFacts4)
 		}
 		for _, step := range steps {
-			if err := step(ctx, tx, add); err != nil {
+			if err := step(ctx, tx, &probs); err != nil {
 				return err
 			}
 		}
@@ -47,10 +42,10 @@ func (a *Archive) Check(ctx context.Context) ([]relwatch.Problem, error) {
 	if err != nil && !errors.Is(err, relwatch.ErrUnusable) {
 		err = fail(relwatch.ErrCorrupt, "%v", err)
 	}
-	return probs, err
+	return probs.List, err
 }
 
-type reporter = func(kind, format string, args ...any)
+type reporter = *relwatch.Problems
 
 // eachRow runs a query and calls scan for every row.
 func eachRow(ctx context.Context, tx *sql.Tx, q string, scan func(*sql.Rows) error, args ...any) error {
@@ -67,20 +62,20 @@ func eachRow(ctx context.Context, tx *sql.Tx, q string, scan func(*sql.Rows) err
 	return rows.Err()
 }
 
-func checkIntegrity(ctx context.Context, tx *sql.Tx, add reporter) error {
+func checkIntegrity(ctx context.Context, tx *sql.Tx, probs reporter) error {
 	return eachRow(ctx, tx, "PRAGMA integrity_check", func(r *sql.Rows) error {
 		var msg string
 		if err := r.Scan(&msg); err != nil {
 			return err
 		}
 		if msg != "ok" {
-			add("integrity", "%s", msg)
+			probs.Add("integrity", "%s", msg)
 		}
 		return nil
 	})
 }
 
-func checkReferences(ctx context.Context, tx *sql.Tx, add reporter) error {
+func checkReferences(ctx context.Context, tx *sql.Tx, probs reporter) error {
 	return eachRow(ctx, tx, "PRAGMA foreign_key_check", func(r *sql.Rows) error {
 		var table, parent string
 		var rowid sql.NullInt64
@@ -88,12 +83,12 @@ func checkReferences(ctx context.Context, tx *sql.Tx, add reporter) error {
 		if err := r.Scan(&table, &rowid, &parent, &fk); err != nil {
 			return err
 		}
-		add("reference", "%s row %d refers to a missing %s row", table, rowid.Int64, parent)
+		probs.Reference(table, rowid.Int64, parent)
 		return nil
 	})
 }
 
-func (a *Archive) checkBodies(ctx context.Context, tx *sql.Tx, add reporter) error {
+func (a *Archive) checkBodies(ctx context.Context, tx *sql.Tx, probs reporter) error {
 	q := qBody
 	if a.schema < 5 {
 		q = qBodyOld // read-only on an older archive
@@ -104,7 +99,7 @@ func (a *Archive) checkBodies(ctx context.Context, tx *sql.Tx, add reporter) err
 			return err
 		}
 		if _, err := sb.decode(); err != nil {
-			add("raw-body", "%v", err)
+			probs.Add("raw-body", "%v", err)
 		}
 		return nil
 	})
@@ -113,43 +108,23 @@ func (a *Archive) checkBodies(ctx context.Context, tx *sql.Tx, add reporter) err
 // checkVersions recomputes each content hash and checks that versions are
 // numbered 1..N, that each came from a capture that says so, and that each
 // change links consecutive versions.
-func checkVersions(ctx context.Context, tx *sql.Tx, add reporter) error {
-	type key struct {
-		page    string
-		version int
-	}
-	last := map[string]int{}
+func checkVersions(ctx context.Context, tx *sql.Tx, probs reporter) error {
 	err := eachRow(ctx, tx, `SELECT p.id || '/' || p.lang, v.version, v.content_hash, v.snapshot,
 			c.version, c.outcome, c.page_pk = v.page_pk
 		FROM versions v JOIN pages p ON p.page_pk = v.page_pk
 		LEFT JOIN captures c ON c.capture_id = v.capture_id
 		ORDER BY p.id, p.lang, v.version`, func(r *sql.Rows) error {
-		var k key
-		var hash string
+		var v relwatch.VersionRow
 		var js []byte
 		var cv sql.NullInt64
 		var outcome sql.NullString
 		var samePage sql.NullBool
-		if err := r.Scan(&k.page, &k.version, &hash, &js, &cv, &outcome, &samePage); err != nil {
+		if err := r.Scan(&v.Page, &v.Version, &v.Hash, &js, &cv, &outcome, &samePage); err != nil {
 			return err
 		}
-		if want := last[k.page] + 1; k.version != want {
-			add("version", "%s: version %d follows version %d", k.page, k.version, want-1)
-		}
-		last[k.page] = k.version
-		s, err := decodeSnapshot(js)
-		switch {
-		case err != nil:
-			add("version", "%s version %d: snapshot does not decode: %v", k.page, k.version, err)
-		case s.ContentHash != hash:
-			add("version", "%s version %d: snapshot hash %s differs from the row's %s", k.page, k.version, s.ContentHash, hash)
-		case !s.VerifyHash():
-			add("version", "%s version %d: content does not match its hash %s", k.page, k.version, hash)
-		}
-		if !samePage.Bool || cv.Int64 != int64(k.version) || (outcome.String != relwatch.OutcomeNew && outcome.String != relwatch.OutcomeChanged) {
-			add("version", "%s version %d: its capture does not record it (capture version %d, outcome %q)",
-				k.page, k.version, cv.Int64, outcome.String)
-		}
+		v.Snapshot, v.DecodeErr = decodeSnapshot(js)
+		v.CaptureVersion, v.Outcome, v.SamePage = int(cv.Int64), outcome.String, samePage.Bool
+		probs.Version(v)
 		return nil
 	})
 	if err != nil {
@@ -163,12 +138,12 @@ func checkVersions(ctx context.Context, tx *sql.Tx, add reporter) error {
 		if err := r.Scan(&page, &from, &to); err != nil {
 			return err
 		}
-		add("change", "%s: change into version %d starts from version %d", page, to, from)
+		probs.ChangeLink(page, from, to)
 		return nil
 	})
 }
 
-func checkCaptures(ctx context.Context, tx *sql.Tx, add reporter) error {
+func checkCaptures(ctx context.Context, tx *sql.Tx, probs reporter) error {
 	return eachRow(ctx, tx, `SELECT c.capture_id, c.outcome, c.version
 		FROM captures c LEFT JOIN versions v ON v.page_pk = c.page_pk AND v.version = c.version
 		WHERE (c.outcome = 'failed') != (c.version IS NULL) OR (c.version IS NOT NULL AND v.version IS NULL)
@@ -179,26 +154,26 @@ func checkCaptures(ctx context.Context, tx *sql.Tx, add reporter) error {
 		if err := r.Scan(&id, &outcome, &v); err != nil {
 			return err
 		}
-		add("capture", "capture %d (%s) refers to version %d, which does not exist or does not fit", id, outcome, v.Int64)
+		probs.Capture(id, outcome, int(v.Int64))
 		return nil
 	})
 }
 
 // checkVersionFacts compares version_facts, row for row, with what it
 // copies from versions, captures and changes (schema 4).
-func checkVersionFacts(ctx context.Context, tx *sql.Tx, add reporter) error {
-	return compareVersionFacts(ctx, tx, add, versionFactsSelect("v")+" FROM versions v "+versionFactsFrom("v"))
+func checkVersionFacts(ctx context.Context, tx *sql.Tx, probs reporter) error {
+	return compareVersionFacts(ctx, tx, probs, versionFactsSelect("v")+" FROM versions v "+versionFactsFrom("v"))
 }
 
 // checkVersionFacts4 is checkVersionFacts on a schema-4 archive (read-only).
-func checkVersionFacts4(ctx context.Context, tx *sql.Tx, add reporter) error {
-	return compareVersionFacts(ctx, tx, add, versionFactsSelect4("v")+`
+func checkVersionFacts4(ctx context.Context, tx *sql.Tx, probs reporter) error {
+	return compareVersionFacts(ctx, tx, probs, versionFactsSelect4("v")+`
 		FROM versions v LEFT JOIN captures c ON c.capture_id = v.capture_id
 		LEFT JOIN changes ch ON ch.page_pk = v.page_pk AND ch.to_version = v.version`)
 }
 
 // checkResponses decodes every stored header set (schema 5).
-func checkResponses(ctx context.Context, tx *sql.Tx, add reporter) error {
+func checkResponses(ctx context.Context, tx *sql.Tx, probs reporter) error {
 	return eachRow(ctx, tx, `SELECT response_id, headers FROM responses ORDER BY response_id`, func(r *sql.Rows) error {
 		var id int64
 		var hj string
@@ -206,7 +181,7 @@ func checkResponses(ctx context.Context, tx *sql.Tx, add reporter) error {
 			return err
 		}
 		if _, err := joinDate(hj, sql.NullInt64{}); err != nil {
-			add("capture", "response %d: headers do not decode: %v", id, err)
+			probs.Add("capture", "response %d: headers do not decode: %v", id, err)
 		}
 		return nil
 	})
@@ -214,11 +189,14 @@ func checkResponses(ctx context.Context, tx *sql.Tx, add reporter) error {
 
 // compareVersionFacts compares version_facts with want, the rows computed
 // from the tables it copies.
-func compareVersionFacts(ctx context.Context, tx *sql.Tx, add reporter, want string) error {
+func compareVersionFacts(ctx context.Context, tx *sql.Tx, probs reporter, want string) error {
 	have := `SELECT ` + versionFactsCols + ` FROM version_facts`
-	for _, q := range []struct{ what, sql string }{
-		{"is missing or stale in version_facts", want + " EXCEPT " + have},
-		{"in version_facts does not match versions, captures and changes", have + " EXCEPT " + want},
+	for _, q := range []struct {
+		stale bool
+		sql   string
+	}{
+		{true, want + " EXCEPT " + have},
+		{false, have + " EXCEPT " + want},
 	} {
 		err := eachRow(ctx, tx, `SELECT p.id || '/' || p.lang, d.version FROM (`+q.sql+`) d
 			LEFT JOIN pages p ON p.page_pk = d.page_pk ORDER BY 1, 2`, func(r *sql.Rows) error {
@@ -227,7 +205,7 @@ func compareVersionFacts(ctx context.Context, tx *sql.Tx, add reporter, want str
 			if err := r.Scan(&page, &version); err != nil {
 				return err
 			}
-			add("version", "%s version %d %s", page.String, version, q.what)
+			probs.VersionFacts(page.String, version, q.stale)
 			return nil
 		})
 		if err != nil {
@@ -239,7 +217,7 @@ func compareVersionFacts(ctx context.Context, tx *sql.Tx, add reporter, want str
 
 // checkSearchIndex compares the full-text rows with text_blocks, then
 // recomputes every version's blocks and compares them with the index.
-func checkSearchIndex(ctx context.Context, tx *sql.Tx, add reporter) error {
+func checkSearchIndex(ctx context.Context, tx *sql.Tx, probs reporter) error {
 	// FTS5's own consistency is covered by PRAGMA integrity_check, which
 	// calls each virtual table's xIntegrity method (SQLite 3.44 and later).
 	var missing int
@@ -249,7 +227,7 @@ func checkSearchIndex(ctx context.Context, tx *sql.Tx, add reporter) error {
 		return err
 	}
 	if missing > 0 {
-		add("search-index", "%d full-text rows disagree with text_blocks", missing)
+		probs.Add("search-index", "%d full-text rows disagree with text_blocks", missing)
 	}
 	type pv struct {
 		pk      int64
@@ -278,7 +256,7 @@ func checkSearchIndex(ctx context.Context, tx *sql.Tx, add reporter) error {
 		}
 		var want, got []string
 		for _, b := range blocksOf(&s) {
-			want = append(want, b.checkKey())
+			want = append(want, relwatch.BlockCheckKey(b.kind, b.path, b.text))
 		}
 		err = eachRow(ctx, tx, `SELECT b.kind, b.path, b.text FROM block_versions bv JOIN text_blocks b ON b.block_id = bv.block_id
 			WHERE bv.page_pk = ? AND bv.version = ?`, func(r *sql.Rows) error {
@@ -286,17 +264,13 @@ func checkSearchIndex(ctx context.Context, tx *sql.Tx, add reporter) error {
 			if err := r.Scan(&b.kind, &b.path, &b.text); err != nil {
 				return err
 			}
-			got = append(got, b.checkKey())
+			got = append(got, relwatch.BlockCheckKey(b.kind, b.path, b.text))
 			return nil
 		}, x.pk, x.version)
 		if err != nil {
 			return err
 		}
-		slices.Sort(want)
-		slices.Sort(got)
-		if !slices.Equal(want, got) {
-			add("search-index", "%s version %d: index has %d blocks, the snapshot %d%s", x.page, x.version, len(got), len(want), relwatch.BlockDifference(want, got))
-		}
+		probs.Blocks(x.page, x.version, want, got)
 	}
 	return nil
 }

@@ -35,9 +35,6 @@ func blocksOf(s *snapshots.Snapshot) []textBlock {
 	return out
 }
 
-// checkKey is how check compares blocks: kind and path, then the text.
-func (b textBlock) checkKey() string { return b.kind + " " + b.path + "\x00" + b.text }
-
 // indexVersion adds a version's blocks to the search index. Blocks already
 // known for the page only gain a block_versions row; new ones go into the
 // FTS table too.

@@ -3,8 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
-	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -20,15 +18,12 @@ import (
 // PostgreSQL checks its own pages and indexes as it reads them; a damaged
 // one is an error of the check. Problems come in a fixed order.
 func (a *Archive) Check(ctx context.Context) ([]relwatch.Problem, error) {
-	var probs []relwatch.Problem
-	add := func(kind, format string, args ...any) {
-		probs = append(probs, relwatch.Problem{Kind: kind, Detail: fmt.Sprintf(format, args...)})
-	}
+	var probs relwatch.Problems
 	err := a.readTx(ctx, "check archive", func(tx pgx.Tx) error {
 		for _, step := range []func(context.Context, pgx.Tx, reporter) error{
 			checkReferences, checkBodies, checkVersions, checkVersionFacts, checkCaptures, checkSearchIndex, checkResponses,
 		} {
-			if err := step(ctx, tx, add); err != nil {
+			if err := step(ctx, tx, &probs); err != nil {
 				return err
 			}
 		}
@@ -37,19 +32,22 @@ func (a *Archive) Check(ctx context.Context) ([]relwatch.Problem, error) {
 	if err != nil && !errors.Is(err, relwatch.ErrUnusable) {
 		err = fail(relwatch.ErrCorrupt, "%v", err)
 	}
-	return probs, err
+	return probs.List, err
 }
 
-type reporter = func(kind, format string, args ...any)
+type reporter = *relwatch.Problems
 
 // checkVersionFacts compares version_facts, row for row, with what it
 // copies from versions, captures, responses and changes: the view
 // version_facts_computed, which its triggers also read.
-func checkVersionFacts(ctx context.Context, tx pgx.Tx, add reporter) error {
+func checkVersionFacts(ctx context.Context, tx pgx.Tx, probs reporter) error {
 	const have, want = `SELECT * FROM version_facts`, `SELECT * FROM version_facts_computed`
-	for _, q := range []struct{ what, sql string }{
-		{"is missing or stale in version_facts", want + " EXCEPT " + have},
-		{"in version_facts does not match versions, captures and changes", have + " EXCEPT " + want},
+	for _, q := range []struct {
+		stale bool
+		sql   string
+	}{
+		{true, want + " EXCEPT " + have},
+		{false, have + " EXCEPT " + want},
 	} {
 		err := eachRow(ctx, tx, `SELECT coalesce(p.id || '/' || p.lang, ''), d.version FROM (`+q.sql+`) d
 			LEFT JOIN pages p ON p.page_pk = d.page_pk ORDER BY p.id COLLATE "C", p.lang COLLATE "C", d.version`, func(r pgx.Rows) error {
@@ -58,7 +56,7 @@ func checkVersionFacts(ctx context.Context, tx pgx.Tx, add reporter) error {
 			if err := r.Scan(&page, &version); err != nil {
 				return err
 			}
-			add("version", "%s version %d %s", page, version, q.what)
+			probs.VersionFacts(page, version, q.stale)
 			return nil
 		})
 		if err != nil {
@@ -71,7 +69,7 @@ func checkVersionFacts(ctx context.Context, tx pgx.Tx, add reporter) error {
 // checkReferences looks for rows whose keys point nowhere. The foreign keys
 // prevent them, unless they were disabled (session_replication_role) while
 // someone edited the tables by hand.
-func checkReferences(ctx context.Context, tx pgx.Tx, add reporter) error {
+func checkReferences(ctx context.Context, tx pgx.Tx, probs reporter) error {
 	for _, ref := range []struct{ table, parent, sql string }{
 		{"captures", "pages", `SELECT c.capture_id FROM captures c LEFT JOIN pages p ON p.page_pk = c.page_pk WHERE p.page_pk IS NULL`},
 		{"captures", "responses", `SELECT c.capture_id FROM captures c LEFT JOIN responses r ON r.response_id = c.response_id WHERE r.response_id IS NULL`},
@@ -85,7 +83,7 @@ func checkReferences(ctx context.Context, tx pgx.Tx, add reporter) error {
 			if err := r.Scan(&id); err != nil {
 				return err
 			}
-			add("reference", "%s row %d refers to a missing %s row", ref.table, id, ref.parent)
+			probs.Reference(ref.table, id, ref.parent)
 			return nil
 		})
 		if err != nil {
@@ -95,14 +93,14 @@ func checkReferences(ctx context.Context, tx pgx.Tx, add reporter) error {
 	return nil
 }
 
-func checkBodies(ctx context.Context, tx pgx.Tx, add reporter) error {
+func checkBodies(ctx context.Context, tx pgx.Tx, probs reporter) error {
 	return eachRow(ctx, tx, qBody+`true ORDER BY b.digest COLLATE "C"`, func(r pgx.Rows) error {
 		var sb storedBody
 		if err := sb.scan(r); err != nil {
 			return err
 		}
 		if _, err := sb.decode(); err != nil {
-			add("raw-body", "%v", err)
+			probs.Add("raw-body", "%v", err)
 		}
 		return nil
 	})
@@ -111,40 +109,23 @@ func checkBodies(ctx context.Context, tx pgx.Tx, add reporter) error {
 // checkVersions recomputes each content hash and checks that versions are
 // numbered 1..N, that each came from a capture that says so, and that each
 // change links consecutive versions.
-func checkVersions(ctx context.Context, tx pgx.Tx, add reporter) error {
-	last := map[string]int{}
+func checkVersions(ctx context.Context, tx pgx.Tx, probs reporter) error {
 	err := eachRow(ctx, tx, `SELECT p.id || '/' || p.lang, v.version, v.content_hash, v.snapshot,
 			c.version, c.outcome, c.page_pk = v.page_pk
 		FROM versions v JOIN pages p ON p.page_pk = v.page_pk
 		LEFT JOIN captures c ON c.capture_id = v.capture_id
 		ORDER BY p.id COLLATE "C", p.lang COLLATE "C", v.version`, func(r pgx.Rows) error {
-		var page, hash string
-		var version int
+		var v relwatch.VersionRow
 		var js []byte
 		var cv *int
 		var outcome *string
 		var samePage *bool
-		if err := r.Scan(&page, &version, &hash, &js, &cv, &outcome, &samePage); err != nil {
+		if err := r.Scan(&v.Page, &v.Version, &v.Hash, &js, &cv, &outcome, &samePage); err != nil {
 			return err
 		}
-		if want := last[page] + 1; version != want {
-			add("version", "%s: version %d follows version %d", page, version, want-1)
-		}
-		last[page] = version
-		s, err := decodeSnapshot(js)
-		switch {
-		case err != nil:
-			add("version", "%s version %d: snapshot does not decode: %v", page, version, err)
-		case s.ContentHash != hash:
-			add("version", "%s version %d: snapshot hash %s differs from the row's %s", page, version, s.ContentHash, hash)
-		case !s.VerifyHash():
-			add("version", "%s version %d: content does not match its hash %s", page, version, hash)
-		}
-		o := deref(outcome)
-		if !deref(samePage) || deref(cv) != version || (o != relwatch.OutcomeNew && o != relwatch.OutcomeChanged) {
-			add("version", "%s version %d: its capture does not record it (capture version %d, outcome %q)",
-				page, version, deref(cv), o)
-		}
+		v.Snapshot, v.DecodeErr = decodeSnapshot(js)
+		v.CaptureVersion, v.Outcome, v.SamePage = deref(cv), deref(outcome), deref(samePage)
+		probs.Version(v)
 		return nil
 	})
 	if err != nil {
@@ -158,12 +139,12 @@ func checkVersions(ctx context.Context, tx pgx.Tx, add reporter) error {
 		if err := r.Scan(&page, &from, &to); err != nil {
 			return err
 		}
-		add("change", "%s: change into version %d starts from version %d", page, to, from)
+		probs.ChangeLink(page, from, to)
 		return nil
 	})
 }
 
-func checkCaptures(ctx context.Context, tx pgx.Tx, add reporter) error {
+func checkCaptures(ctx context.Context, tx pgx.Tx, probs reporter) error {
 	return eachRow(ctx, tx, `SELECT c.capture_id, c.outcome, c.version
 		FROM captures c LEFT JOIN versions v ON v.page_pk = c.page_pk AND v.version = c.version
 		WHERE (c.outcome = 'failed') != (c.version IS NULL) OR (c.version IS NOT NULL AND v.version IS NULL)
@@ -174,14 +155,14 @@ func checkCaptures(ctx context.Context, tx pgx.Tx, add reporter) error {
 		if err := r.Scan(&id, &outcome, &v); err != nil {
 			return err
 		}
-		add("capture", "capture %d (%s) refers to version %d, which does not exist or does not fit", id, outcome, deref(v))
+		probs.Capture(id, outcome, deref(v))
 		return nil
 	})
 }
 
 // checkResponses decodes every stored header set and recomputes each
 // response's identity.
-func checkResponses(ctx context.Context, tx pgx.Tx, add reporter) error {
+func checkResponses(ctx context.Context, tx pgx.Tx, probs reporter) error {
 	return eachRow(ctx, tx, `SELECT response_id, status, final_url, canonical_url, content_type, headers, identity
 		FROM responses ORDER BY response_id`, func(r pgx.Rows) error {
 		var id int64
@@ -191,10 +172,10 @@ func checkResponses(ctx context.Context, tx pgx.Tx, add reporter) error {
 			return err
 		}
 		if _, err := relwatch.JoinDate(rs.headers, nil); err != nil {
-			add("capture", "response %d: headers do not decode: %v", id, err)
+			probs.Add("capture", "response %d: headers do not decode: %v", id, err)
 		}
 		if rs.identity() != identity {
-			add("capture", "response %d: its identity does not match its columns", id)
+			probs.Add("capture", "response %d: its identity does not match its columns", id)
 		}
 		return nil
 	})
@@ -202,14 +183,14 @@ func checkResponses(ctx context.Context, tx pgx.Tx, add reporter) error {
 
 // checkSearchIndex compares every block's tsvector and key with its text,
 // then recomputes every version's blocks and compares them with the index.
-func checkSearchIndex(ctx context.Context, tx pgx.Tx, add reporter) error {
+func checkSearchIndex(ctx context.Context, tx pgx.Tx, probs reporter) error {
 	var stale int
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM text_blocks
 		WHERE tsv IS DISTINCT FROM to_tsvector('relwatch_search', text)`).Scan(&stale); err != nil {
 		return err
 	}
 	if stale > 0 {
-		add("search-index", "%d full-text rows disagree with text_blocks", stale)
+		probs.Add("search-index", "%d full-text rows disagree with text_blocks", stale)
 	}
 	err := eachRow(ctx, tx, `SELECT block_id, kind, path, text, block_key FROM text_blocks ORDER BY block_id`, func(r pgx.Rows) error {
 		var id int64
@@ -219,7 +200,7 @@ func checkSearchIndex(ctx context.Context, tx pgx.Tx, add reporter) error {
 			return err
 		}
 		if b.key() != key {
-			add("search-index", "block %d: its key does not match its kind, path and text", id)
+			probs.Add("search-index", "block %d: its key does not match its kind, path and text", id)
 		}
 		return nil
 	})
@@ -250,7 +231,7 @@ func checkSearchIndex(ctx context.Context, tx pgx.Tx, add reporter) error {
 		}
 		var want, got []string
 		for _, b := range blocksOf(&s) {
-			want = append(want, b.checkKey())
+			want = append(want, relwatch.BlockCheckKey(b.kind, b.path, b.text))
 		}
 		err = eachRow(ctx, tx, `SELECT b.kind, b.path, b.text FROM block_versions bv JOIN text_blocks b ON b.block_id = bv.block_id
 			WHERE bv.page_pk = $1 AND bv.version = $2`, func(r pgx.Rows) error {
@@ -258,17 +239,13 @@ func checkSearchIndex(ctx context.Context, tx pgx.Tx, add reporter) error {
 			if err := r.Scan(&b.kind, &b.path, &b.text); err != nil {
 				return err
 			}
-			got = append(got, b.checkKey())
+			got = append(got, relwatch.BlockCheckKey(b.kind, b.path, b.text))
 			return nil
 		}, x.pk, x.version)
 		if err != nil {
 			return err
 		}
-		slices.Sort(want)
-		slices.Sort(got)
-		if !slices.Equal(want, got) {
-			add("search-index", "%s version %d: index has %d blocks, the snapshot %d%s", x.page, x.version, len(got), len(want), relwatch.BlockDifference(want, got))
-		}
+		probs.Blocks(x.page, x.version, want, got)
 	}
 	return nil
 }

@@ -28,9 +28,6 @@ func (b textBlock) key() string {
 	return hex.EncodeToString(h[:])
 }
 
-// checkKey is how check compares blocks: kind and path, then the text.
-func (b textBlock) checkKey() string { return b.kind + " " + b.path + "\x00" + b.text }
-
 // blocksOf lists the distinct searchable texts of a snapshot in page order,
 // as relwatch.SearchBlocks has them (as the SQLite archive indexes them),
 // with their paths as JSON. The shared contract tests hold the two
