@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -336,7 +335,7 @@ func (a *Archive) RecordFailure(ctx context.Context, c relwatch.Capture) error {
 	c.Outcome = relwatch.OutcomeFailed
 	return a.write(ctx, "record failure", func(tx *sql.Tx) error {
 		page := upsertPage
-		if c.Source != "" && c.Source != relwatch.SourceLive {
+		if relwatch.KeepsPageURLs(c) {
 			page = ensurePage // a past capture leaves the page's URLs alone
 		}
 		pk, err := page(ctx, tx, &c)
@@ -413,8 +412,8 @@ func insertUnchanged(ctx context.Context, tx *sql.Tx, c *relwatch.Capture, b *bo
 // window in which the edit happened. snap must be sealed. It returns the
 // new version number.
 func (a *Archive) RecordVersion(ctx context.Context, c relwatch.Capture, snap snapshots.Snapshot, parserVersion int, change *relwatch.ChangeRecord) (int, error) {
-	if snap.ContentHash == "" || !snap.VerifyHash() {
-		return 0, fmt.Errorf("record version of %s: snapshot is not sealed (content hash missing or wrong)", c.Page)
+	if err := relwatch.SealedError(c, snap); err != nil {
+		return 0, err
 	}
 	b, err := a.prepareBody(ctx, c.Page, c.Body, c.BodyDigest, true)
 	if err != nil {
@@ -426,7 +425,7 @@ func (a *Archive) RecordVersion(ctx context.Context, c relwatch.Capture, snap sn
 		if err != nil {
 			return err
 		}
-		version, err = insertVersion(ctx, tx, pk, &c, b, snap, parserVersion, change)
+		version, err = relwatch.AppendVersion(versionRecorder{timelineWriter{ctx, tx, pk}, b}, &c, snap, parserVersion, change)
 		return err
 	})
 	if err != nil {
@@ -435,49 +434,41 @@ func (a *Archive) RecordVersion(ctx context.Context, c relwatch.Capture, snap sn
 	return version, nil
 }
 
-// insertVersion is RecordVersion's transaction body, shared with Reparse.
-func insertVersion(ctx context.Context, tx *sql.Tx, pk int64, c *relwatch.Capture, b *body, snap snapshots.Snapshot, parserVersion int, change *relwatch.ChangeRecord) (int, error) {
+// versionRecorder is RecordVersion's page in its transaction (see
+// relwatch.VersionRecorder); b is the capture's prepared raw body.
+type versionRecorder struct {
+	timelineWriter
+	b *body
+}
+
+func (w versionRecorder) Latest() (int, *time.Time, string, error) {
 	var prev int
 	var prevLastSeen, prevStamp sql.NullString
-	err := tx.QueryRowContext(ctx, `SELECT version, last_seen, updated_raw FROM versions
-		WHERE page_pk = ? ORDER BY version DESC LIMIT 1`, pk).Scan(&prev, &prevLastSeen, &prevStamp)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return 0, err
+	err := w.tx.QueryRowContext(w.ctx, `SELECT version, last_seen, updated_raw FROM versions
+		WHERE page_pk = ? ORDER BY version DESC LIMIT 1`, w.pk).Scan(&prev, &prevLastSeen, &prevStamp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil, "", nil
 	}
-	version := prev + 1
-	c.Outcome = relwatch.OutcomeNew
-	if prev > 0 {
-		c.Outcome = relwatch.OutcomeChanged
-	}
-	captureID, err := insertCapture(ctx, tx, pk, c, b, version)
 	if err != nil {
-		return 0, err
+		return 0, nil, "", err
 	}
-	seen := c.Seen()
-	if err := putVersion(ctx, tx, pk, version, captureID, snap, parserVersion, c.ParseKey, seen, seen, 1); err != nil {
-		return 0, err
-	}
-	// Every version after the first gets a change row, so the window in
-	// which the edit happened is kept even when the caller has no diff.
-	if prev > 0 {
-		if change == nil {
-			change = &relwatch.ChangeRecord{}
+	var lastSeen *time.Time
+	if prevLastSeen.Valid {
+		t, err := parseTime(prevLastSeen.String)
+		if err != nil {
+			return 0, nil, "", fail(relwatch.ErrCorrupt, "version %d: bad last_seen %q", prev, prevLastSeen.String)
 		}
-		var window *string
-		if prevLastSeen.Valid {
-			window = &prevLastSeen.String
-		}
-		if err := putChange(ctx, tx, pk, version, change, seen, window, prevStamp.String, string(snap.UpdatedRaw)); err != nil {
-			return 0, err
-		}
+		lastSeen = &t
 	}
-	if err := indexVersion(ctx, tx, pk, version, &snap); err != nil {
-		return 0, fmt.Errorf("index version %d: %w", version, err)
-	}
-	if err := putEvents(ctx, tx, pk, c.Events, version); err != nil {
-		return 0, err
-	}
-	return version, nil
+	return prev, lastSeen, prevStamp.String, nil
+}
+
+func (w versionRecorder) InsertCapture(c *relwatch.Capture, version int) (int64, error) {
+	return insertCapture(w.ctx, w.tx, w.pk, c, w.b, version)
+}
+
+func (w versionRecorder) PutEvents(events []relwatch.Event, version int) error {
+	return putEvents(w.ctx, w.tx, w.pk, events, version)
 }
 
 // putVersion inserts a version row. The stored JSON leaves out what the
@@ -485,8 +476,7 @@ func insertVersion(ctx context.Context, tx *sql.Tx, pk int64, c *relwatch.Captur
 // gzip-compressed (schema 5; see decodeSnapshot).
 func putVersion(ctx context.Context, tx *sql.Tx, pk int64, version int, captureID int64, snap snapshots.Snapshot,
 	parserVersion int, parseKey string, first, last time.Time, checks int) error {
-	snap.ParserVersion = parserVersion
-	snap.Version, snap.FirstSeen, snap.LastSeen = 0, nil, nil
+	snap = relwatch.StoredSnapshot(snap, parserVersion)
 	_, err := tx.ExecContext(ctx, `INSERT INTO versions (page_pk, version, content_hash, snapshot, parser_version,
 			capture_id, first_seen, last_seen, checks, updated_raw, updated_on, updated_at, parse_key)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -499,22 +489,14 @@ func putVersion(ctx context.Context, tx *sql.Tx, pk int64, version int, captureI
 // putChange inserts the change from version-1 into version.
 func putChange(ctx context.Context, tx *sql.Tx, pk int64, version int, change *relwatch.ChangeRecord, observed time.Time,
 	windowStart *string, stampBefore, stampAfter string) error {
-	summary := change.Summary
-	if summary == nil {
-		summary = map[string]int{}
-	}
-	sj, err := json.Marshal(summary)
+	sj, diff, err := relwatch.ChangeColumns(change)
 	if err != nil {
 		return err
-	}
-	diff := change.DiffJSON
-	if diff == nil {
-		diff = []byte("null")
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO changes (page_pk, from_version, to_version, diff, summary,
 			stamp_only, parser_change, observed, window_start, stamp_before, stamp_after)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		pk, version-1, version, string(diff), string(sj), change.StampOnly, change.ParserChange, fmtTime(observed),
+		pk, version-1, version, diff, sj, change.StampOnly, change.ParserChange, fmtTime(observed),
 		windowStart, nullable(stampBefore), nullable(stampAfter))
 	return err
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -232,7 +231,7 @@ func (a *Archive) RecordFailure(ctx context.Context, c relwatch.Capture) error {
 	c.Outcome = relwatch.OutcomeFailed
 	return a.write(ctx, "record failure", func(tx pgx.Tx) error {
 		page := upsertPage
-		if c.Source != "" && c.Source != relwatch.SourceLive {
+		if relwatch.KeepsPageURLs(c) {
 			page = ensurePage // a past capture leaves the page's URLs alone
 		}
 		pk, err := page(ctx, tx, &c)
@@ -308,8 +307,8 @@ func insertUnchanged(ctx context.Context, tx pgx.Tx, c *relwatch.Capture, b *bod
 // from the previous version. snap must be sealed. It returns the new
 // version number.
 func (a *Archive) RecordVersion(ctx context.Context, c relwatch.Capture, snap snapshots.Snapshot, parserVersion int, change *relwatch.ChangeRecord) (int, error) {
-	if snap.ContentHash == "" || !snap.VerifyHash() {
-		return 0, fmt.Errorf("record version of %s: snapshot is not sealed (content hash missing or wrong)", c.Page)
+	if err := relwatch.SealedError(c, snap); err != nil {
+		return 0, err
 	}
 	b, err := a.prepareBody(ctx, c.Body, c.BodyDigest, true)
 	if err != nil {
@@ -321,7 +320,7 @@ func (a *Archive) RecordVersion(ctx context.Context, c relwatch.Capture, snap sn
 		if err != nil {
 			return err
 		}
-		version, err = insertVersion(ctx, tx, pk, &c, b, snap, parserVersion, change)
+		version, err = relwatch.AppendVersion(versionRecorder{timelineWriter{ctx, tx, pk}, b}, &c, snap, parserVersion, change)
 		return err
 	})
 	if err != nil {
@@ -330,48 +329,34 @@ func (a *Archive) RecordVersion(ctx context.Context, c relwatch.Capture, snap sn
 	return version, nil
 }
 
-func insertVersion(ctx context.Context, tx pgx.Tx, pk int64, c *relwatch.Capture, b *body, snap snapshots.Snapshot,
-	parserVersion int, change *relwatch.ChangeRecord) (int, error) {
+// versionRecorder is RecordVersion's page in its transaction (see
+// relwatch.VersionRecorder); b is the capture's prepared raw body.
+type versionRecorder struct {
+	timelineWriter
+	b *body
+}
+
+func (w versionRecorder) Latest() (int, *time.Time, string, error) {
 	var prev int
 	var prevLastSeen *int64
 	var prevStamp *string
-	err := tx.QueryRow(ctx, `SELECT version, last_seen, updated_raw FROM versions
-		WHERE page_pk = $1 ORDER BY version DESC LIMIT 1`, pk).Scan(&prev, &prevLastSeen, &prevStamp)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return 0, err
+	err := w.tx.QueryRow(w.ctx, `SELECT version, last_seen, updated_raw FROM versions
+		WHERE page_pk = $1 ORDER BY version DESC LIMIT 1`, w.pk).Scan(&prev, &prevLastSeen, &prevStamp)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil, "", nil
 	}
-	version := prev + 1
-	c.Outcome = relwatch.OutcomeNew
-	if prev > 0 {
-		c.Outcome = relwatch.OutcomeChanged
-	}
-	captureID, err := insertCapture(ctx, tx, pk, c, b, &version)
 	if err != nil {
-		return 0, err
+		return 0, nil, "", err
 	}
-	at := c.Seen()
-	if err := putVersion(ctx, tx, pk, version, captureID, snap, parserVersion, c.ParseKey, at, at, 1); err != nil {
-		return 0, err
-	}
-	if prev > 0 {
-		if change == nil {
-			change = &relwatch.ChangeRecord{}
-		}
-		stamp := ""
-		if prevStamp != nil {
-			stamp = *prevStamp
-		}
-		if err := putChange(ctx, tx, pk, version, change, at, prevLastSeen, stamp, string(snap.UpdatedRaw)); err != nil {
-			return 0, err
-		}
-	}
-	if err := indexVersion(ctx, tx, pk, version, &snap); err != nil {
-		return 0, fmt.Errorf("index version %d: %w", version, err)
-	}
-	if err := putEvents(ctx, tx, pk, c.Events, version); err != nil {
-		return 0, err
-	}
-	return version, nil
+	return prev, fromNSPtr(prevLastSeen), deref(prevStamp), nil
+}
+
+func (w versionRecorder) InsertCapture(c *relwatch.Capture, version int) (int64, error) {
+	return insertCapture(w.ctx, w.tx, w.pk, c, w.b, &version)
+}
+
+func (w versionRecorder) PutEvents(events []relwatch.Event, version int) error {
+	return putEvents(w.ctx, w.tx, w.pk, events, version)
 }
 
 // putVersion inserts a version row. The stored JSON leaves out what the
@@ -379,8 +364,7 @@ func insertVersion(ctx context.Context, tx pgx.Tx, pk int64, c *relwatch.Capture
 // gzip-compressed, byte for byte what the SQLite archive stores.
 func putVersion(ctx context.Context, tx pgx.Tx, pk int64, version int, captureID int64, snap snapshots.Snapshot,
 	parserVersion int, parseKey string, first, last time.Time, checks int) error {
-	snap.ParserVersion = parserVersion
-	snap.Version, snap.FirstSeen, snap.LastSeen = 0, nil, nil
+	snap = relwatch.StoredSnapshot(snap, parserVersion)
 	_, err := tx.Exec(ctx, `INSERT INTO versions (page_pk, version, content_hash, snapshot, parser_version,
 			capture_id, first_seen, last_seen, checks, updated_raw, updated_on, updated_at, parse_key)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
@@ -393,22 +377,14 @@ func putVersion(ctx context.Context, tx pgx.Tx, pk int64, version int, captureID
 // putChange inserts the change from version-1 into version.
 func putChange(ctx context.Context, tx pgx.Tx, pk int64, version int, change *relwatch.ChangeRecord, observed time.Time,
 	windowStart *int64, stampBefore, stampAfter string) error {
-	summary := change.Summary
-	if summary == nil {
-		summary = map[string]int{}
-	}
-	sj, err := json.Marshal(summary)
+	sj, diff, err := relwatch.ChangeColumns(change)
 	if err != nil {
 		return err
-	}
-	diff := change.DiffJSON
-	if diff == nil {
-		diff = []byte("null")
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO changes (page_pk, from_version, to_version, diff, summary,
 			stamp_only, parser_change, observed, window_start, stamp_before, stamp_after)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		pk, version-1, version, string(diff), string(sj), change.StampOnly, change.ParserChange, ns(observed),
+		pk, version-1, version, diff, sj, change.StampOnly, change.ParserChange, ns(observed),
 		windowStart, nullable(stampBefore), nullable(stampAfter))
 	return err
 }
