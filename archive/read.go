@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -178,13 +175,8 @@ func (a *Archive) ResolvePage(ctx context.Context, ref snapshots.PageKey) (snaps
 		return snapshots.PageKey{}, err
 	case ref.Lang != "":
 		return ref, nil
-	case len(langs) == 0:
-		return snapshots.PageKey{}, fmt.Errorf("page %s: %w", ref.ID, relwatch.ErrNotFound)
-	case len(langs) > 1:
-		return snapshots.PageKey{}, fmt.Errorf("page %s is archived in several languages (%s): say which, e.g. %s/%s",
-			ref.ID, strings.Join(langs, ", "), ref.ID, langs[0])
 	}
-	return snapshots.PageKey{ID: ref.ID, Lang: langs[0]}, nil
+	return relwatch.ResolveLang(ref, langs)
 }
 
 // Versions lists a page's versions, oldest first.
@@ -331,7 +323,7 @@ func (a *Archive) SnapshotAt(ctx context.Context, page snapshots.PageKey, t time
 		s, err = scanSnapshot(tx.QueryRowContext(ctx, qSnapshotAt,
 			pk, fmtTime(t)), page, -1)
 		if errors.Is(err, relwatch.ErrNotFound) {
-			return fmt.Errorf("page %s had no version yet at %s: %w", page, t.UTC().Format(time.RFC3339), relwatch.ErrNotFound)
+			return relwatch.NoVersionAt(page, t)
 		}
 		return err
 	})
@@ -344,25 +336,18 @@ func scanSnapshot(row *sql.Row, page snapshots.PageKey, asked int) (snapshots.Sn
 	var first, last string
 	err := row.Scan(&version, &js, &parser, &first, &last)
 	if errors.Is(err, sql.ErrNoRows) {
-		if asked > 0 {
-			return snapshots.Snapshot{}, fmt.Errorf("page %s has no version %d: %w", page, asked, relwatch.ErrNotFound)
-		}
-		return snapshots.Snapshot{}, fmt.Errorf("page %s has no versions: %w", page, relwatch.ErrNotFound)
+		return snapshots.Snapshot{}, relwatch.NoVersion(page, asked)
 	}
 	if err != nil {
 		return snapshots.Snapshot{}, err
 	}
 	s, err := decodeSnapshot(js)
-	if err != nil {
-		return s, fail(relwatch.ErrCorrupt, "version %d of %s: %v", version, page, err)
-	}
 	f, e1 := parseTime(first)
 	l, e2 := parseTime(last)
-	if e1 != nil || e2 != nil {
+	if err == nil && (e1 != nil || e2 != nil) {
 		return s, fail(relwatch.ErrCorrupt, "version %d of %s has bad times", version, page)
 	}
-	s.Version, s.ParserVersion, s.FirstSeen, s.LastSeen = version, parser, &f, &l
-	return s, nil
+	return relwatch.VersionSnapshot(page, version, parser, s, err, f, l)
 }
 
 // Validators returns the ETag and Last-Modified of the page's latest
@@ -393,15 +378,12 @@ func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag,
 		if err := tx.QueryRowContext(ctx, qMaxVersion, pk).Scan(&latest); err != nil {
 			return err
 		}
-		if !seen.Valid || !latest.Valid || seen.Int64 != latest.Int64 {
-			return nil
+		var datePtr *int64
+		if date.Valid {
+			datePtr = &date.Int64
 		}
-		h, err := joinDate(hj, date)
-		if err != nil {
-			return fail(relwatch.ErrCorrupt, "capture headers of %s: %v", page, err)
-		}
-		etag, lastModified = relwatch.ValidatorsOf(h)
-		return nil
+		etag, lastModified, err = relwatch.LatestValidators(page, hj, datePtr, int(seen.Int64), int(latest.Int64))
+		return err
 	})
 	return etag, lastModified, err
 }
@@ -427,17 +409,17 @@ func changeTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey, to int) (
 		return cr, nil, err
 	}
 	var diff, summary string
+	var stampOnly, parserChange bool
 	var ws sql.NullString
-	err = tx.QueryRowContext(ctx, qChange, pk, to).Scan(&diff, &summary, &cr.StampOnly, &cr.ParserChange, &ws)
+	err = tx.QueryRowContext(ctx, qChange, pk, to).Scan(&diff, &summary, &stampOnly, &parserChange, &ws)
 	if errors.Is(err, sql.ErrNoRows) {
-		return cr, nil, fmt.Errorf("page %s has no recorded change into version %d: %w", page, to, relwatch.ErrNotFound)
+		return cr, nil, relwatch.NoChange(page, to)
 	}
 	if err != nil {
 		return cr, nil, err
 	}
-	cr.DiffJSON = []byte(diff)
-	if err := json.Unmarshal([]byte(summary), &cr.Summary); err != nil {
-		return cr, nil, fail(relwatch.ErrCorrupt, "change into version %d of %s: bad summary", to, page)
+	if cr, err = relwatch.StoredChange(page, to, diff, summary, stampOnly, parserChange); err != nil {
+		return cr, nil, err
 	}
 	window, err := timePtr(ws)
 	return cr, window, err
@@ -504,7 +486,7 @@ func (sb *storedBody) decode() ([]byte, error) {
 	if err != nil {
 		return nil, fail(relwatch.ErrCorrupt, "raw body %s does not decompress: %v", sb.digest, err)
 	}
-	return raw, verifyBody(sb.digest, sb.size, raw)
+	return raw, relwatch.VerifyBody(sb.digest, sb.size, raw)
 }
 
 func decodeBody(digest string, size int, gz []byte) ([]byte, error) {
@@ -512,7 +494,7 @@ func decodeBody(digest string, size int, gz []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fail(relwatch.ErrCorrupt, "raw body %s does not decompress: %v", digest, err)
 	}
-	return raw, verifyBody(digest, size, raw)
+	return raw, relwatch.VerifyBody(digest, size, raw)
 }
 
 // gunzip decompresses at most limit bytes.
@@ -522,14 +504,6 @@ func gunzip(gz []byte, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	return io.ReadAll(io.LimitReader(zr, limit))
-}
-
-func verifyBody(digest string, size int, raw []byte) error {
-	sum := sha256.Sum256(raw)
-	if got := "sha256:" + hex.EncodeToString(sum[:]); got != digest || len(raw) != size {
-		return fail(relwatch.ErrCorrupt, "raw body %s reads back as %s (%d bytes)", digest, got, len(raw))
-	}
-	return nil
 }
 
 // Captures lists every capture of a page in the order they were recorded

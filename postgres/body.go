@@ -3,8 +3,6 @@ package postgres
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 
 	"github.com/relwatch/relwatch"
@@ -30,11 +28,7 @@ func (sb *storedBody) decode() ([]byte, error) {
 	if err != nil {
 		return nil, fail(relwatch.ErrCorrupt, "raw body %s does not decompress: %v", sb.digest, err)
 	}
-	sum := sha256.Sum256(raw)
-	if got := "sha256:" + hex.EncodeToString(sum[:]); got != sb.digest || len(raw) != sb.size {
-		return nil, fail(relwatch.ErrCorrupt, "raw body %s reads back as %s (%d bytes)", sb.digest, got, len(raw))
-	}
-	return raw, nil
+	return raw, relwatch.VerifyBody(sb.digest, sb.size, raw)
 }
 
 // gunzip decompresses at most limit bytes.

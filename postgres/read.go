@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -166,13 +165,8 @@ func (a *Archive) ResolvePage(ctx context.Context, ref snapshots.PageKey) (snaps
 		return snapshots.PageKey{}, err
 	case ref.Lang != "":
 		return ref, nil
-	case len(langs) == 0:
-		return snapshots.PageKey{}, fmt.Errorf("page %s: %w", ref.ID, relwatch.ErrNotFound)
-	case len(langs) > 1:
-		return snapshots.PageKey{}, fmt.Errorf("page %s is archived in several languages (%s): say which, e.g. %s/%s",
-			ref.ID, strings.Join(langs, ", "), ref.ID, langs[0])
 	}
-	return snapshots.PageKey{ID: ref.ID, Lang: langs[0]}, nil
+	return relwatch.ResolveLang(ref, langs)
 }
 
 // Versions lists a page's versions, oldest first.
@@ -297,7 +291,7 @@ func (a *Archive) SnapshotAt(ctx context.Context, page snapshots.PageKey, t time
 		}
 		s, err = scanSnapshot(tx.QueryRow(ctx, qSnapshotAt, pk, ns(t)), page, -1)
 		if errors.Is(err, relwatch.ErrNotFound) {
-			return fmt.Errorf("page %s had no version yet at %s: %w", page, t.UTC().Format(time.RFC3339), relwatch.ErrNotFound)
+			return relwatch.NoVersionAt(page, t)
 		}
 		return err
 	})
@@ -310,21 +304,13 @@ func scanSnapshot(row pgx.Row, page snapshots.PageKey, asked int) (snapshots.Sna
 	var first, last int64
 	err := row.Scan(&version, &js, &parser, &first, &last)
 	if errors.Is(err, pgx.ErrNoRows) {
-		if asked > 0 {
-			return snapshots.Snapshot{}, fmt.Errorf("page %s has no version %d: %w", page, asked, relwatch.ErrNotFound)
-		}
-		return snapshots.Snapshot{}, fmt.Errorf("page %s has no versions: %w", page, relwatch.ErrNotFound)
+		return snapshots.Snapshot{}, relwatch.NoVersion(page, asked)
 	}
 	if err != nil {
 		return snapshots.Snapshot{}, err
 	}
 	s, err := decodeSnapshot(js)
-	if err != nil {
-		return s, fail(relwatch.ErrCorrupt, "version %d of %s: %v", version, page, err)
-	}
-	f, l := fromNS(first), fromNS(last)
-	s.Version, s.ParserVersion, s.FirstSeen, s.LastSeen = version, parser, &f, &l
-	return s, nil
+	return relwatch.VersionSnapshot(page, version, parser, s, err, fromNS(first), fromNS(last))
 }
 
 // Validators returns the ETag and Last-Modified of the page's latest
@@ -349,15 +335,8 @@ func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag,
 		if err := tx.QueryRow(ctx, qMaxVersion, pk).Scan(&latest); err != nil {
 			return err
 		}
-		if seen == nil || latest == nil || *seen != *latest {
-			return nil
-		}
-		h, err := relwatch.JoinDate(hj, date)
-		if err != nil {
-			return fail(relwatch.ErrCorrupt, "capture headers of %s: %v", page, err)
-		}
-		etag, lastModified = relwatch.ValidatorsOf(h)
-		return nil
+		etag, lastModified, err = relwatch.LatestValidators(page, hj, date, deref(seen), deref(latest))
+		return err
 	})
 	return etag, lastModified, err
 }
@@ -381,17 +360,17 @@ func changeTx(ctx context.Context, q querier, page snapshots.PageKey, to int) (r
 		return cr, nil, err
 	}
 	var diff, summary string
+	var stampOnly, parserChange bool
 	var ws *int64
-	err = q.QueryRow(ctx, qChange, pk, to).Scan(&diff, &summary, &cr.StampOnly, &cr.ParserChange, &ws)
+	err = q.QueryRow(ctx, qChange, pk, to).Scan(&diff, &summary, &stampOnly, &parserChange, &ws)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return cr, nil, fmt.Errorf("page %s has no recorded change into version %d: %w", page, to, relwatch.ErrNotFound)
+		return cr, nil, relwatch.NoChange(page, to)
 	}
 	if err != nil {
 		return cr, nil, err
 	}
-	cr.DiffJSON = []byte(diff)
-	if err := json.Unmarshal([]byte(summary), &cr.Summary); err != nil {
-		return cr, nil, fail(relwatch.ErrCorrupt, "change into version %d of %s: bad summary", to, page)
+	if cr, err = relwatch.StoredChange(page, to, diff, summary, stampOnly, parserChange); err != nil {
+		return cr, nil, err
 	}
 	return cr, fromNSPtr(ws), nil
 }

@@ -1,0 +1,96 @@
+package relwatch
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/relwatch/relwatch/snapshots"
+)
+
+// The read side's rules and messages that every store shares: a store
+// reads its rows and hands them to these.
+
+// ResolveLang turns ref, a page id given alone, into a full key from the
+// languages the store has of it (in order): exactly one must be there.
+func ResolveLang(ref snapshots.PageKey, langs []string) (snapshots.PageKey, error) {
+	switch {
+	case len(langs) == 0:
+		return snapshots.PageKey{}, fmt.Errorf("page %s: %w", ref.ID, ErrNotFound)
+	case len(langs) > 1:
+		return snapshots.PageKey{}, fmt.Errorf("page %s is archived in several languages (%s): say which, e.g. %s/%s",
+			ref.ID, strings.Join(langs, ", "), ref.ID, langs[0])
+	}
+	return snapshots.PageKey{ID: ref.ID, Lang: langs[0]}, nil
+}
+
+// NoVersion is the error of a snapshot asked for that page does not have:
+// version asked when above 0, else any version.
+func NoVersion(page snapshots.PageKey, asked int) error {
+	if asked > 0 {
+		return fmt.Errorf("page %s has no version %d: %w", page, asked, ErrNotFound)
+	}
+	return fmt.Errorf("page %s has no versions: %w", page, ErrNotFound)
+}
+
+// NoVersionAt is the error of a snapshot asked for at t, before page's
+// first version.
+func NoVersionAt(page snapshots.PageKey, t time.Time) error {
+	return fmt.Errorf("page %s had no version yet at %s: %w", page, t.UTC().Format(time.RFC3339), ErrNotFound)
+}
+
+// VersionSnapshot completes s, the stored snapshot of version of page
+// (decodeErr is why it did not decode, nil when it did), with what the
+// version row's columns hold.
+func VersionSnapshot(page snapshots.PageKey, version, parser int, s snapshots.Snapshot, decodeErr error, first, last time.Time) (snapshots.Snapshot, error) {
+	if decodeErr != nil {
+		return s, Fail(ErrCorrupt, "version %d of %s: %v", version, page, decodeErr)
+	}
+	s.Version, s.ParserVersion, s.FirstSeen, s.LastSeen = version, parser, &first, &last
+	return s, nil
+}
+
+// StoredChange reads the change into version to of page from the columns
+// ChangeColumns wrote; stampOnly and parserChange are its flags.
+func StoredChange(page snapshots.PageKey, to int, diff, summary string, stampOnly, parserChange bool) (ChangeRecord, error) {
+	cr := ChangeRecord{DiffJSON: []byte(diff), StampOnly: stampOnly, ParserChange: parserChange}
+	if err := json.Unmarshal([]byte(summary), &cr.Summary); err != nil {
+		return cr, Fail(ErrCorrupt, "change into version %d of %s: bad summary", to, page)
+	}
+	return cr, nil
+}
+
+// NoChange is the error of a change into version to that page has not
+// recorded.
+func NoChange(page snapshots.PageKey, to int) error {
+	return fmt.Errorf("page %s has no recorded change into version %d: %w", page, to, ErrNotFound)
+}
+
+// LatestValidators returns the ETag and Last-Modified of page's latest
+// successful live capture, stored as headers and date (see SplitDate),
+// which saw version seen (0 when none) of the page's latest, latest. Both
+// are empty unless that capture saw the latest version: a newer version
+// from a Wayback capture or an imported file came since, and a 304 means
+// "as at that capture", which would otherwise be recorded as a sighting
+// of a version the server never served.
+func LatestValidators(page snapshots.PageKey, headers string, date *int64, seen, latest int) (etag, lastModified string, err error) {
+	if seen == 0 || seen != latest {
+		return "", "", nil
+	}
+	h, err := JoinDate(headers, date)
+	if err != nil {
+		return "", "", Fail(ErrCorrupt, "capture headers of %s: %v", page, err)
+	}
+	etag, lastModified = ValidatorsOf(h)
+	return etag, lastModified, nil
+}
+
+// VerifyBody checks raw, read back as the body named digest of size
+// bytes, against both.
+func VerifyBody(digest string, size int, raw []byte) error {
+	if got := BodyDigest(raw); got != digest || len(raw) != size {
+		return Fail(ErrCorrupt, "raw body %s reads back as %s (%d bytes)", digest, got, len(raw))
+	}
+	return nil
+}
