@@ -73,3 +73,55 @@ func LoadVersions(w VersionWriter, h PageHistory, ids map[int64]int64) error {
 	}
 	return nil
 }
+
+// LoadBodies reads the raw body of every capture of h that has one and
+// turns it into the store's form B with prepare, before the store's write
+// transaction, as the Record methods do. first says whether the capture is
+// the first sighting of a version (a store may keep the others as deltas);
+// prepare returns the body and its digest, which must be the capture's.
+// The result has one entry per capture, the zero B for one with no body.
+func LoadBodies[B any](ctx context.Context, h PageHistory, prepare func(raw []byte, first bool) (B, string, error)) ([]B, error) {
+	firsts := map[int64]bool{}
+	for _, v := range h.Versions {
+		firsts[v.CaptureID] = true
+	}
+	bodies := make([]B, len(h.Captures))
+	for i, c := range h.Captures {
+		if c.BodyDigest == "" {
+			continue
+		}
+		raw, err := h.Body(ctx, c.BodyDigest)
+		if err != nil {
+			return nil, fmt.Errorf("load %s: capture %d: %w", h.Page, c.ID, err)
+		}
+		b, digest, err := prepare(raw, firsts[c.ID])
+		if err != nil {
+			return nil, err
+		}
+		if digest != c.BodyDigest {
+			return nil, fmt.Errorf("load %s: capture %d: body reads back as %s, not %s", h.Page, c.ID, digest, c.BodyDigest)
+		}
+		bodies[i] = b
+	}
+	return bodies, nil
+}
+
+// AlreadyLoaded is the error of LoadPage for a page the store has.
+func AlreadyLoaded(page snapshots.PageKey) error {
+	return fmt.Errorf("page %s is already in the archive", page)
+}
+
+// LoadCaptures stores h's captures in order through insert, which gets
+// the i-th capture and returns the store's id of it, then the versions
+// through w (see LoadVersions).
+func LoadCaptures(w VersionWriter, h PageHistory, insert func(i int, sc StoredCapture) (int64, error)) error {
+	ids := map[int64]int64{} // source capture id → the store's
+	for i, sc := range h.Captures {
+		id, err := insert(i, sc)
+		if err != nil {
+			return fmt.Errorf("capture %d: %w", sc.ID, err)
+		}
+		ids[sc.ID] = id
+	}
+	return LoadVersions(w, h, ids)
+}
