@@ -1,6 +1,7 @@
 package relwatch
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -332,4 +333,36 @@ func Rewritten(before, after []VersionFingerprint) (rewritten []int, changed boo
 		changed = before[i] != after[i]
 	}
 	return rewritten, changed
+}
+
+// InOrderError says why c, with content snap, cannot be recorded in time
+// order (see Store.RecordInOrder), nil when it can: snap must be sealed
+// and c a past capture.
+func InOrderError(c Capture, snap snapshots.Snapshot) error {
+	if snap.ContentHash == "" || !snap.VerifyHash() {
+		return fmt.Errorf("record capture of %s: snapshot is not sealed (content hash missing or wrong)", c.Page)
+	}
+	if !IsPastCapture(c) {
+		return fmt.Errorf("record capture of %s in time order: source %q is not a past capture", c.Page, c.Source)
+	}
+	return nil
+}
+
+// KnownVersion is version v as a rebuild reads it: s, its stored snapshot
+// made by parser (decodeErr is why it did not decode, nil when it did).
+func KnownVersion(v, parser int, s snapshots.Snapshot, decodeErr error) (StoredVersion, error) {
+	if decodeErr != nil {
+		return StoredVersion{}, Fail(ErrCorrupt, "version %d: %v", v, decodeErr)
+	}
+	return StoredVersion{Snap: s, Parser: parser}, nil
+}
+
+// KnownChange is a stored change as a rebuild reads it, by the contents
+// (hashes from and to) it links, from the columns ChangeColumns wrote.
+func KnownChange(from, to, diff, summary string, stampOnly, parserChange bool) (ChangeKey, ChangeRecord, error) {
+	cr := ChangeRecord{DiffJSON: []byte(diff), StampOnly: stampOnly, ParserChange: parserChange}
+	if err := json.Unmarshal([]byte(summary), &cr.Summary); err != nil {
+		return ChangeKey{}, cr, Fail(ErrCorrupt, "change %s → %s: bad summary", from, to)
+	}
+	return ChangeKey{From: from, To: to}, cr, nil
 }

@@ -32,10 +32,11 @@ func SealedError(c Capture, snap snapshots.Snapshot) error {
 	return nil
 }
 
-// KeepsPageURLs reports whether recording c leaves the page's URLs as they
-// are: a past capture (imported, from the Wayback Machine) says nothing of
-// where the page is now.
-func KeepsPageURLs(c Capture) bool { return c.Source != "" && c.Source != SourceLive }
+// IsPastCapture reports whether c was not made live just now (an imported
+// file, a Wayback Machine capture): it is recorded in time order, and
+// leaves the page's URLs as they are, since it says nothing of where the
+// page is now.
+func IsPastCapture(c Capture) bool { return c.Source != "" && c.Source != SourceLive }
 
 // AppendVersion writes snap as the page's next version through w: the
 // capture (new for the first version, changed after), the version first

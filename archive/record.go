@@ -335,7 +335,7 @@ func (a *Archive) RecordFailure(ctx context.Context, c relwatch.Capture) error {
 	c.Outcome = relwatch.OutcomeFailed
 	return a.write(ctx, "record failure", func(tx *sql.Tx) error {
 		page := upsertPage
-		if relwatch.KeepsPageURLs(c) {
+		if relwatch.IsPastCapture(c) {
 			page = ensurePage // a past capture leaves the page's URLs alone
 		}
 		pk, err := page(ctx, tx, &c)

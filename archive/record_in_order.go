@@ -3,9 +3,7 @@ package archive
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/relwatch/relwatch"
@@ -29,11 +27,8 @@ import (
 // snap must be sealed.
 func (a *Archive) RecordInOrder(ctx context.Context, c relwatch.Capture, snap snapshots.Snapshot, parserVersion int, compare relwatch.CompareFunc) (relwatch.Placed, error) {
 	var p relwatch.Placed
-	if snap.ContentHash == "" || !snap.VerifyHash() {
-		return p, fmt.Errorf("record capture of %s: snapshot is not sealed (content hash missing or wrong)", c.Page)
-	}
-	if c.Source == "" || c.Source == relwatch.SourceLive {
-		return p, fmt.Errorf("record capture of %s in time order: source %q is not a past capture", c.Page, c.Source)
+	if err := relwatch.InOrderError(c, snap); err != nil {
+		return p, err
 	}
 	b, err := a.prepareBody(ctx, c.Page, c.Body, c.BodyDigest, true) // a past capture usually brings a version
 	if err != nil {
@@ -83,11 +78,11 @@ func rebuildInOrder(ctx context.Context, tx *sql.Tx, pk, newID int64, snap snaps
 			return err
 		}
 		s, err := decodeSnapshot(js)
-		if err != nil {
-			return fail(relwatch.ErrCorrupt, "version %d: %v", v, err)
+		sv, err := relwatch.KnownVersion(v, parser, s, err)
+		if err == nil {
+			versions[v] = sv
 		}
-		versions[v] = relwatch.StoredVersion{Snap: s, Parser: parser}
-		return nil
+		return err
 	}, pk)
 	if err != nil {
 		return relwatch.Placed{}, err
@@ -101,16 +96,15 @@ func rebuildInOrder(ctx context.Context, tx *sql.Tx, pk, newID int64, snap snaps
 		JOIN versions t ON t.page_pk = ch.page_pk AND t.version = ch.to_version
 		WHERE ch.page_pk = ?`, func(r *sql.Rows) error {
 		var from, to, diff, summary string
-		var cr relwatch.ChangeRecord
-		if err := r.Scan(&from, &to, &diff, &summary, &cr.StampOnly, &cr.ParserChange); err != nil {
+		var stampOnly, parserChange bool
+		if err := r.Scan(&from, &to, &diff, &summary, &stampOnly, &parserChange); err != nil {
 			return err
 		}
-		cr.DiffJSON = []byte(diff)
-		if err := json.Unmarshal([]byte(summary), &cr.Summary); err != nil {
-			return fail(relwatch.ErrCorrupt, "change %s → %s: bad summary", from, to)
+		k, cr, err := relwatch.KnownChange(from, to, diff, summary, stampOnly, parserChange)
+		if err == nil {
+			known[k] = cr
 		}
-		known[relwatch.ChangeKey{From: from, To: to}] = cr
-		return nil
+		return err
 	}, pk)
 	if err != nil {
 		return relwatch.Placed{}, err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -23,11 +22,8 @@ import (
 // docs/archive.md, "Time order").
 func (a *Archive) RecordInOrder(ctx context.Context, c relwatch.Capture, snap snapshots.Snapshot, parserVersion int, compare relwatch.CompareFunc) (relwatch.Placed, error) {
 	var p relwatch.Placed
-	if snap.ContentHash == "" || !snap.VerifyHash() {
-		return p, fmt.Errorf("record capture of %s: snapshot is not sealed (content hash missing or wrong)", c.Page)
-	}
-	if c.Source == "" || c.Source == relwatch.SourceLive {
-		return p, fmt.Errorf("record capture of %s in time order: source %q is not a past capture", c.Page, c.Source)
+	if err := relwatch.InOrderError(c, snap); err != nil {
+		return p, err
 	}
 	b, err := a.prepareBody(ctx, c.Body, c.BodyDigest, true)
 	if err != nil {
@@ -59,11 +55,11 @@ func rebuildInOrder(ctx context.Context, tx pgx.Tx, pk, newID int64, snap snapsh
 			return err
 		}
 		s, err := decodeSnapshot(js)
-		if err != nil {
-			return fail(relwatch.ErrCorrupt, "version %d: %v", v, err)
+		sv, err := relwatch.KnownVersion(v, parser, s, err)
+		if err == nil {
+			versions[v] = sv
 		}
-		versions[v] = relwatch.StoredVersion{Snap: s, Parser: parser}
-		return nil
+		return err
 	}, pk)
 	if err != nil {
 		return relwatch.Placed{}, err
@@ -77,16 +73,15 @@ func rebuildInOrder(ctx context.Context, tx pgx.Tx, pk, newID int64, snap snapsh
 		JOIN versions t ON t.page_pk = ch.page_pk AND t.version = ch.to_version
 		WHERE ch.page_pk = $1`, func(r pgx.Rows) error {
 		var from, to, diff, summary string
-		var cr relwatch.ChangeRecord
-		if err := r.Scan(&from, &to, &diff, &summary, &cr.StampOnly, &cr.ParserChange); err != nil {
+		var stampOnly, parserChange bool
+		if err := r.Scan(&from, &to, &diff, &summary, &stampOnly, &parserChange); err != nil {
 			return err
 		}
-		cr.DiffJSON = []byte(diff)
-		if err := json.Unmarshal([]byte(summary), &cr.Summary); err != nil {
-			return fail(relwatch.ErrCorrupt, "change %s → %s: bad summary", from, to)
+		k, cr, err := relwatch.KnownChange(from, to, diff, summary, stampOnly, parserChange)
+		if err == nil {
+			known[k] = cr
 		}
-		known[relwatch.ChangeKey{From: from, To: to}] = cr
-		return nil
+		return err
 	}, pk)
 	if err != nil {
 		return relwatch.Placed{}, err
