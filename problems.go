@@ -1,6 +1,7 @@
 package relwatch
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -103,4 +104,14 @@ func (p *Problems) Blocks(page string, version int, want, got []string) {
 	if !slices.Equal(want, got) {
 		p.Add("search-index", "%s version %d: index has %d blocks, the snapshot %d%s", page, version, len(got), len(want), BlockDifference(want, got))
 	}
+}
+
+// CheckError is the error Check returns when the check itself could not
+// run: one that says what is wrong with the archive is kept, any other
+// (a read the damage made fail) means the archive is corrupt.
+func CheckError(err error) error {
+	if err != nil && !errors.Is(err, ErrUnusable) {
+		return Fail(ErrCorrupt, "%v", err)
+	}
+	return err
 }

@@ -3,7 +3,6 @@ package archive
 import (
 	"context"
 	"database/sql"
-	"errors"
 
 	"github.com/relwatch/relwatch"
 )
@@ -39,10 +38,7 @@ func (a *Archive) Check(ctx context.Context) ([]relwatch.Problem, error) {
 		}
 		return nil
 	})
-	if err != nil && !errors.Is(err, relwatch.ErrUnusable) {
-		err = fail(relwatch.ErrCorrupt, "%v", err)
-	}
-	return probs.List, err
+	return probs.List, relwatch.CheckError(err)
 }
 
 type reporter = *relwatch.Problems

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 
 	"github.com/jackc/pgx/v5"
 
@@ -29,10 +28,7 @@ func (a *Archive) Check(ctx context.Context) ([]relwatch.Problem, error) {
 		}
 		return nil
 	})
-	if err != nil && !errors.Is(err, relwatch.ErrUnusable) {
-		err = fail(relwatch.ErrCorrupt, "%v", err)
-	}
-	return probs.List, err
+	return probs.List, relwatch.CheckError(err)
 }
 
 type reporter = *relwatch.Problems
