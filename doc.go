@@ -13,4 +13,11 @@
 // A store implements Store; history reads through History and Reader;
 // track writes through Recorder. Nothing above a store knows which engine
 // it has.
+//
+// The package also holds the rules both stores apply, as pure functions
+// over these types, so that a store keeps only its SQL: the timeline
+// rebuild of backfill, import and reparse (rebuild.go), the steps of a new
+// version (recordversion.go), the outbox's write rules (outboxwrite.go),
+// the checks of `relwatch check` (problems.go), the removal rule
+// (removal.go), and how captures, headers and summaries are stored.
 package relwatch
