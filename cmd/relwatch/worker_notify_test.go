@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/relwatch/relwatch/postgres"
-	"github.com/relwatch/relwatch/worker"
 )
 
 // TestWorkersDeliverEachEventOnce: two workers check a round over two
@@ -42,19 +41,9 @@ func TestWorkersDeliverEachEventOnce(t *testing.T) {
 			fmt.Fprintf(&cfg, "  - {id: h%d-%d, lang: fr, url: '%s/cps/fr/p%d.htm'}\n", h, p, srv.URL, p)
 		}
 	}
-	cfgPath := filepath.Join(t.TempDir(), "relwatch.yaml")
-	if err := os.WriteFile(cfgPath, []byte(cfg.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath := writeConfig(t, cfg.String())
 	ctx := context.Background()
-	a, err := postgres.Open(ctx, dsn, postgres.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if err := worker.Migrate(ctx, a); err != nil {
-		t.Fatal(err)
-	}
+	a := workerArchive(t, dsn, true)
 
 	// The third host's page, archived once, then failing.
 	var out bytes.Buffer

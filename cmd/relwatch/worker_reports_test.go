@@ -14,7 +14,6 @@ import (
 
 	"github.com/relwatch/relwatch/internal/testsite"
 	"github.com/relwatch/relwatch/postgres"
-	"github.com/relwatch/relwatch/worker"
 )
 
 // TestScrapeAfterWorkersReportsNoLeftovers: on a shared archive where a
@@ -33,19 +32,9 @@ func TestScrapeAfterWorkersReportsNoLeftovers(t *testing.T) {
 		site.On(path, testsite.Fixture(v1))
 		fmt.Fprintf(&cfg, "  - {id: page-%d, lang: fr, url: '%s'}\n", p, site.At(path))
 	}
-	cfgPath := filepath.Join(t.TempDir(), "relwatch.yaml")
-	if err := os.WriteFile(cfgPath, []byte(cfg.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath := writeConfig(t, cfg.String())
 	ctx := context.Background()
-	a, err := postgres.Open(ctx, dsn, postgres.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if err := worker.Migrate(ctx, a); err != nil {
-		t.Fatal(err)
-	}
+	a := workerArchive(t, dsn, true)
 	scrape := func() string {
 		t.Helper()
 		var out, errOut bytes.Buffer

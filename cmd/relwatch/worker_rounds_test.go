@@ -86,16 +86,9 @@ func TestWorkersRoundsWithEdits(t *testing.T) {
 			fmt.Fprintf(&cfg, "  - {id: h%d-p%d, lang: fr, url: '%s%s'}\n", h, p, host.URL, pg.path)
 		}
 	}
-	cfgPath := filepath.Join(t.TempDir(), "relwatch.yaml")
-	if err := os.WriteFile(cfgPath, []byte(cfg.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath := writeConfig(t, cfg.String())
 	ctx := context.Background()
-	a, err := postgres.Open(ctx, dsn, postgres.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	a := workerArchive(t, dsn, false)
 
 	versionsWanted := map[string]int{}
 	edit := func(which func(i int) bool) {

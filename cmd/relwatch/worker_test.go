@@ -19,6 +19,36 @@ import (
 	"github.com/relwatch/relwatch/worker"
 )
 
+// writeConfig writes text as a config file in a folder of the test's own
+// and returns its path.
+func writeConfig(t *testing.T, text string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "relwatch.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// workerArchive opens the PostgreSQL archive at dsn for the test, closed
+// when it ends; with queue, the job queue's tables are made first, as a
+// test that does not test their making wants.
+func workerArchive(t *testing.T, dsn string, queue bool) *postgres.Archive {
+	t.Helper()
+	ctx := context.Background()
+	a, err := postgres.Open(ctx, dsn, postgres.ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	if queue {
+		if err := worker.Migrate(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a
+}
+
 // TestWorkersSurviveKill9: three workers share a round over two hosts; the
 // one checking the slow host is killed with SIGKILL after its first page.
 // Another worker takes the host over once the lease is out and checks only
@@ -41,19 +71,9 @@ func TestWorkersSurviveKill9(t *testing.T) {
 		fmt.Fprintf(&cfg, "  - {id: slow-%d, lang: fr, url: '%s/cps/fr/s%d.htm'}\n", p, slowSrv.URL, p)
 		fmt.Fprintf(&cfg, "  - {id: fast-%d, lang: fr, url: '%s/cps/fr/f%d.htm'}\n", p, fastSrv.URL, p)
 	}
-	cfgPath := filepath.Join(t.TempDir(), "relwatch.yaml")
-	if err := os.WriteFile(cfgPath, []byte(cfg.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath := writeConfig(t, cfg.String())
 	ctx := context.Background()
-	a, err := postgres.Open(ctx, dsn, postgres.ReadWrite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if err := worker.Migrate(ctx, a); err != nil {
-		t.Fatal(err)
-	}
+	a := workerArchive(t, dsn, true)
 
 	procs := map[int]*exec.Cmd{}
 	logs := map[int]*bytes.Buffer{}
