@@ -151,6 +151,31 @@ func (t *RemovalTracker) Removed() (Removal, bool) {
 	return t.removals[len(t.removals)-1], true
 }
 
+// DecidingChecks are the checks, of a page's live checks in the order
+// made, that decide its removals: every failed check, the good check just
+// before and just after each failed one, and the last good check. The
+// rule finds the same removals in them as in all the checks, and a
+// RemovalTracker that has read them is in the same state for the next
+// check: a good check between two good checks neither restores a page
+// nor ends a streak, and the next good check overwrites the version it
+// leaves. So a store lists only these (Reader.RemovalChecks), and a page
+// that never failed costs it one row, whatever its number of checks.
+func DecidingChecks(checks []Check) []Check {
+	lastGood := -1
+	for i, c := range checks {
+		if !c.Failed {
+			lastGood = i
+		}
+	}
+	var out []Check
+	for i, c := range checks {
+		if c.Failed || i == lastGood || (i > 0 && checks[i-1].Failed) || (i+1 < len(checks) && checks[i+1].Failed) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // Removals applies the rule to a page's checks, in the order made.
 func Removals(checks []Check) []Removal {
 	var t RemovalTracker

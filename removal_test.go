@@ -1,6 +1,8 @@
 package relwatch_test
 
 import (
+	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 
@@ -92,5 +94,69 @@ func TestRemovalReason(t *testing.T) {
 		if got := c.r.Reason(); got != c.want {
 			t.Errorf("%+v: %q, want %q", c.r, got, c.want)
 		}
+	}
+}
+
+// TestDecidingChecks: over the checks DecidingChecks keeps, the removal
+// rule finds what it finds over all of them, and a tracker that read them
+// takes the next check as one that read all of them does; on every page
+// of up to 30 checks drawn from the kinds that matter (a fixed seed, so a
+// failure repeats).
+func TestDecidingChecks(t *testing.T) {
+	t0 := time.Date(2026, 11, 20, 6, 0, 0, 0, time.UTC)
+	kinds := []relwatch.Check{
+		{Version: 1}, {Version: 2}, {Version: 3},
+		{Failed: true, ErrorKind: relwatch.KindHTTPStatus, Status: 404},
+		{Failed: true, ErrorKind: relwatch.KindHTTPStatus, Status: 410},
+		{Failed: true, ErrorKind: relwatch.KindHTTPStatus, Status: 500},
+		{Failed: true, ErrorKind: relwatch.KindRedirectOffsite},
+		{Failed: true, ErrorKind: relwatch.KindNoContent},
+		{Failed: true, ErrorKind: "timeout"},
+	}
+	rng := rand.New(rand.NewPCG(17, 18))
+	for n := range 5000 {
+		all := make([]relwatch.Check, rng.IntN(31))
+		good := 0.2 + 0.7*rng.Float64() // pages that rarely fail, and pages that often do
+		for i := range all {
+			k := kinds[3+rng.IntN(len(kinds)-3)]
+			if rng.Float64() < good {
+				k = kinds[rng.IntN(3)]
+			}
+			k.Seen = t0.Add(time.Duration(i) * time.Hour)
+			all[i] = k
+		}
+		kept := relwatch.DecidingChecks(all)
+		if !reflect.DeepEqual(relwatch.Removals(all), relwatch.Removals(kept)) {
+			t.Fatalf("page %d: removals differ\nall:  %+v\nkept: %+v", n, all, kept)
+		}
+		for _, next := range kinds {
+			next.Seen = t0.Add(time.Duration(len(all)) * time.Hour)
+			var a, k relwatch.RemovalTracker
+			for _, c := range all {
+				a.Add(c)
+			}
+			for _, c := range kept {
+				k.Add(c)
+			}
+			if ea, ek := a.Add(next), k.Add(next); ea != ek || !reflect.DeepEqual(a.Removals(), k.Removals()) {
+				t.Fatalf("page %d, then %+v: %q %+v after all, %q %+v after kept\nall:  %+v\nkept: %+v",
+					n, next, ea, a.Removals(), ek, k.Removals(), all, kept)
+			}
+		}
+	}
+	// What is kept, on one page: the good check before a failure, the
+	// failures, the good check after, and the last good check.
+	g := func(h int) relwatch.Check {
+		return relwatch.Check{Seen: t0.Add(time.Duration(h) * time.Hour), Version: 1}
+	}
+	f := func(h int) relwatch.Check {
+		return relwatch.Check{Seen: t0.Add(time.Duration(h) * time.Hour), Failed: true, ErrorKind: "timeout"}
+	}
+	page := []relwatch.Check{g(0), g(1), g(2), f(3), f(4), g(5), g(6), g(7)}
+	if got, want := relwatch.DecidingChecks(page), []relwatch.Check{g(2), f(3), f(4), g(5), g(7)}; !reflect.DeepEqual(got, want) {
+		t.Errorf("DecidingChecks: %+v, want %+v", got, want)
+	}
+	if got := relwatch.DecidingChecks(page[:3]); !reflect.DeepEqual(got, []relwatch.Check{g(2)}) {
+		t.Errorf("DecidingChecks of a page that never failed: %+v, want its last check", got)
 	}
 }

@@ -26,9 +26,11 @@ type Reader interface {
 	// VersionsByHash lists the versions whose content hash starts with
 	// prefix ("sha256:…", or its hex alone).
 	VersionsByHash(ctx context.Context, page snapshots.PageKey, prefix string) ([]VersionInfo, error)
-	// Checks lists the page's live checks in the order they were made,
-	// with what the removal rule (Removals) reads of each.
-	Checks(ctx context.Context, page snapshots.PageKey) ([]Check, error)
+	// RemovalChecks lists the page's live checks that decide its removals
+	// (DecidingChecks: the failed ones, the good ones next to a failed
+	// one, the last good one) in the order they were made, with what the
+	// removal rule (Removals) reads of each.
+	RemovalChecks(ctx context.Context, page snapshots.PageKey) ([]Check, error)
 }
 
 // History is the read side of a whole archive.

@@ -8,44 +8,66 @@ import (
 	"github.com/relwatch/relwatch/snapshots"
 )
 
-// qChecks reads what the removal rule needs of a page's live checks: a
-// walk of captures_by_page with the small responses row of each.
-const qChecks = `SELECT c.started, c.outcome = 'failed', c.error_kind, r.status, coalesce(c.version, 0)
-	FROM captures c JOIN responses r ON r.response_id = c.response_id
-	WHERE c.page_pk = ? AND c.source = 'live' ORDER BY c.capture_id`
+// qRemovalChecks reads the live checks that decide a page's removals
+// (relwatch.DecidingChecks), with what the removal rule needs of each:
+// the failed ones, from the partial index captures_failed (schema 9), the
+// live check just before and just after each (a step along
+// captures_by_page), and the last good one (a walk back from the page's
+// newest capture). A page that never failed reads one capture, not all of
+// them. An archive older than schema 9, read as it is, gets the same rows
+// through a walk of captures_by_page.
+const qRemovalChecks = `WITH failed AS (
+		SELECT capture_id FROM captures WHERE page_pk = ?1 AND source = 'live' AND outcome = 'failed'
+	), picked AS (
+		SELECT capture_id FROM failed
+		UNION SELECT (SELECT p.capture_id FROM captures p WHERE p.page_pk = ?1 AND p.source = 'live'
+			AND p.capture_id < f.capture_id ORDER BY p.capture_id DESC LIMIT 1) FROM failed f
+		UNION SELECT (SELECT n.capture_id FROM captures n WHERE n.page_pk = ?1 AND n.source = 'live'
+			AND n.capture_id > f.capture_id ORDER BY n.capture_id LIMIT 1) FROM failed f
+		UNION SELECT (SELECT g.capture_id FROM captures g WHERE g.page_pk = ?1 AND g.source = 'live'
+			AND g.outcome <> 'failed' ORDER BY g.capture_id DESC LIMIT 1)
+	)
+	SELECT c.started, c.outcome = 'failed', c.error_kind, r.status, coalesce(c.version, 0)
+	FROM picked JOIN captures c ON c.capture_id = picked.capture_id JOIN responses r ON r.response_id = c.response_id
+	ORDER BY c.capture_id`
 
-// Checks lists the page's live checks in the order they were made. An
-// archive older than schema 5 (read-only, before a writing command
-// migrates it) did not keep the status of a failed check: it lists none,
-// so no removal is found in it until then.
-func (a *Archive) Checks(ctx context.Context, page snapshots.PageKey) ([]relwatch.Check, error) {
+// schema9 indexes the failed live checks of each page, which are all a
+// page that never failed has to read for its removals (RemovalChecks):
+// a partial index, so a good check (nearly every check) costs no entry.
+const schema9 = `CREATE INDEX captures_failed ON captures (page_pk, capture_id) WHERE source = 'live' AND outcome = 'failed'`
+
+// RemovalChecks lists the page's live checks that decide its removals, in
+// the order they were made. An archive older than schema 5 (read-only,
+// before a writing command migrates it) did not keep the status of a
+// failed check: it lists none, so no removal is found in it until then.
+func (a *Archive) RemovalChecks(ctx context.Context, page snapshots.PageKey) ([]relwatch.Check, error) {
 	if a.schema < 5 {
 		return nil, nil
 	}
 	var out []relwatch.Check
 	err := a.readTx(ctx, "list checks of "+page.String(), func(tx *sql.Tx) (err error) {
-		out, err = checksTx(ctx, tx, page)
+		out, err = removalChecksTx(ctx, tx, page)
 		return err
 	})
 	return out, err
 }
 
-// Checks is Archive.Checks in the view.
-func (v *View) Checks(ctx context.Context, page snapshots.PageKey) ([]relwatch.Check, error) {
+// RemovalChecks is Archive.RemovalChecks in the view.
+func (v *View) RemovalChecks(ctx context.Context, page snapshots.PageKey) ([]relwatch.Check, error) {
 	if v.a.schema < 5 {
 		return nil, nil
 	}
-	out, err := checksTx(ctx, v.tx, page)
+	out, err := removalChecksTx(ctx, v.tx, page)
 	return out, v.readErr("list checks of "+page.String(), err)
 }
 
-func checksTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey) ([]relwatch.Check, error) {
+func removalChecksTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey) ([]relwatch.Check, error) {
 	pk, err := pagePK(ctx, tx, page)
 	if err != nil {
 		return nil, err
 	}
 	var out []relwatch.Check
-	err = eachRow(ctx, tx, qChecks, func(r *sql.Rows) error {
+	err = eachRow(ctx, tx, qRemovalChecks, func(r *sql.Rows) error {
 		var c relwatch.Check
 		var started int64
 		if err := r.Scan(&started, &c.Failed, &c.ErrorKind, &c.Status, &c.Version); err != nil {

@@ -32,7 +32,7 @@ func withoutParseKeys(t testing.TB, fill func(relwatch.Store)) archivetest.Opene
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.Exec(`ALTER TABLE versions DROP COLUMN parse_key; PRAGMA user_version = 7`); err != nil {
+	if _, err := db.Exec(`DROP INDEX captures_failed; ALTER TABLE versions DROP COLUMN parse_key; PRAGMA user_version = 7`); err != nil {
 		t.Fatal(err)
 	}
 	return open

@@ -22,6 +22,7 @@ var migrations = []migration{
 	execMigration(schema6),
 	migrateTo7,
 	execMigration(schema8),
+	execMigration(schema9),
 }
 
 // SchemaVersion is the schema this relwatch writes.

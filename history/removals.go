@@ -16,7 +16,7 @@ import (
 // Removals are the times a page was removed, oldest first, as
 // relwatch.Removals finds them in its stored checks.
 func Removals(ctx context.Context, r relwatch.Reader, page snapshots.PageKey) ([]relwatch.Removal, error) {
-	checks, err := r.Checks(ctx, page)
+	checks, err := r.RemovalChecks(ctx, page)
 	if err != nil {
 		return nil, fmt.Errorf("%s: checks: %w", page, err)
 	}

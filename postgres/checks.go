@@ -9,34 +9,52 @@ import (
 	"github.com/relwatch/relwatch/snapshots"
 )
 
-// qChecks reads what the removal rule needs of a page's live checks.
-const qChecks = `SELECT c.started, c.outcome = 'failed', c.error_kind, r.status, coalesce(c.version, 0)
-	FROM captures c JOIN responses r ON r.response_id = c.response_id
-	WHERE c.page_pk = $1 AND c.source = 'live' ORDER BY c.capture_id`
+// qRemovalChecks reads the live checks that decide a page's removals
+// (relwatch.DecidingChecks), with what the removal rule needs of each:
+// the failed ones, from the partial index captures_failed (migration
+// 006), the live check just before and just after each (a step along
+// captures_by_page), and the last good one (a walk back from the page's
+// newest capture). A page that never failed reads one capture, not all of
+// them.
+const qRemovalChecks = `WITH failed AS (
+		SELECT capture_id FROM captures WHERE page_pk = $1 AND source = 'live' AND outcome = 'failed'
+	), picked AS (
+		SELECT capture_id FROM failed
+		UNION SELECT (SELECT p.capture_id FROM captures p WHERE p.page_pk = $1 AND p.source = 'live'
+			AND p.capture_id < f.capture_id ORDER BY p.capture_id DESC LIMIT 1) FROM failed f
+		UNION SELECT (SELECT n.capture_id FROM captures n WHERE n.page_pk = $1 AND n.source = 'live'
+			AND n.capture_id > f.capture_id ORDER BY n.capture_id LIMIT 1) FROM failed f
+		UNION SELECT (SELECT g.capture_id FROM captures g WHERE g.page_pk = $1 AND g.source = 'live'
+			AND g.outcome <> 'failed' ORDER BY g.capture_id DESC LIMIT 1)
+	)
+	SELECT c.started, c.outcome = 'failed', c.error_kind, r.status, coalesce(c.version, 0)
+	FROM picked JOIN captures c ON c.capture_id = picked.capture_id JOIN responses r ON r.response_id = c.response_id
+	ORDER BY c.capture_id`
 
-// Checks lists the page's live checks in the order they were made.
-func (a *Archive) Checks(ctx context.Context, page snapshots.PageKey) ([]relwatch.Check, error) {
+// RemovalChecks lists the page's live checks that decide its removals, in
+// the order they were made.
+func (a *Archive) RemovalChecks(ctx context.Context, page snapshots.PageKey) ([]relwatch.Check, error) {
 	var out []relwatch.Check
 	err := a.readTx(ctx, "list checks of "+page.String(), func(tx pgx.Tx) (err error) {
-		out, err = checksTx(ctx, tx, page)
+		out, err = removalChecksTx(ctx, tx, page)
 		return err
 	})
 	return out, err
 }
 
-// Checks is Archive.Checks in the view.
-func (v *View) Checks(ctx context.Context, page snapshots.PageKey) ([]relwatch.Check, error) {
-	out, err := checksTx(ctx, v.tx, page)
+// RemovalChecks is Archive.RemovalChecks in the view.
+func (v *View) RemovalChecks(ctx context.Context, page snapshots.PageKey) ([]relwatch.Check, error) {
+	out, err := removalChecksTx(ctx, v.tx, page)
 	return out, v.a.wrap("list checks of "+page.String(), err)
 }
 
-func checksTx(ctx context.Context, q querier, page snapshots.PageKey) ([]relwatch.Check, error) {
+func removalChecksTx(ctx context.Context, q querier, page snapshots.PageKey) ([]relwatch.Check, error) {
 	pk, err := pagePK(ctx, q, page)
 	if err != nil {
 		return nil, err
 	}
 	var out []relwatch.Check
-	err = eachRow(ctx, q, qChecks, func(r pgx.Rows) error {
+	err = eachRow(ctx, q, qRemovalChecks, func(r pgx.Rows) error {
 		var c relwatch.Check
 		var started int64
 		if err := r.Scan(&started, &c.Failed, &c.ErrorKind, &c.Status, &c.Version); err != nil {

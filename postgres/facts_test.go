@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -57,7 +56,7 @@ func TestVersionFactsMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Close()
-	exec(t, dsn, undoVersionFacts+`; UPDATE relwatch_meta SET value = '`+fmt.Sprint(SchemaVersion-1)+`' WHERE key = 'schema'`)
+	exec(t, dsn, `DROP INDEX captures_failed; `+undoVersionFacts+`; UPDATE relwatch_meta SET value = '4' WHERE key = 'schema'`)
 	b, err := Open(ctx, dsn, ReadWrite)
 	if err != nil {
 		t.Fatal(err)

@@ -121,14 +121,15 @@ func (f *History) Check(ref string, at time.Time) {
 	p.status.LastError, p.status.ConsecutiveFailures = "", 0
 }
 
-// Checks lists the page's checks as made with Add, Check, Fail and
+// RemovalChecks lists the checks that decide the page's removals
+// (relwatch.DecidingChecks) of those made with Add, Check, Fail and
 // FailWith.
-func (f *History) Checks(_ context.Context, key snapshots.PageKey) ([]relwatch.Check, error) {
+func (f *History) RemovalChecks(_ context.Context, key snapshots.PageKey) ([]relwatch.Check, error) {
 	p, err := f.page(key)
 	if err != nil {
 		return nil, err
 	}
-	return slices.Clone(p.checks), nil
+	return relwatch.DecidingChecks(p.checks), nil
 }
 
 // pageOf is the page ref names, added when new. A bad ref is the test's

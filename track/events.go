@@ -36,7 +36,7 @@ func removalEvent(ctx context.Context, arc Archive, prior relwatch.PageStatus, c
 	case !check.Failed && prior.ConsecutiveFailures == 0:
 		return "", relwatch.Removal{}, nil
 	}
-	earlier, err := arc.Checks(ctx, c.Page)
+	earlier, err := arc.RemovalChecks(ctx, c.Page)
 	if err != nil && !errors.Is(err, relwatch.ErrNotFound) {
 		return "", relwatch.Removal{}, err
 	}

@@ -35,9 +35,9 @@ type Archive interface {
 	// VersionsByHash finds the earlier versions a new one brings back.
 	VersionsByHash(ctx context.Context, page snapshots.PageKey, prefix string) ([]relwatch.VersionInfo, error)
 	RawBody(ctx context.Context, digest string) ([]byte, error)
-	// Checks gives the page's earlier checks, for its removed and
-	// restored events.
-	Checks(ctx context.Context, page snapshots.PageKey) ([]relwatch.Check, error)
+	// RemovalChecks gives the page's earlier checks that decide its
+	// removals, for its removed and restored events.
+	RemovalChecks(ctx context.Context, page snapshots.PageKey) ([]relwatch.Check, error)
 	// VersionProvenance says where the baseline came from, for reports.
 	VersionProvenance(ctx context.Context, page snapshots.PageKey, version int) (relwatch.Provenance, error)
 }
