@@ -12,20 +12,21 @@ import (
 // (relwatch.DecidingChecks), with what the removal rule needs of each:
 // the failed ones, from the partial index captures_failed (schema 9), the
 // live check just before and just after each (a step along
-// captures_by_page), and the last good one (a walk back from the page's
-// newest capture). A page that never failed reads one capture, not all of
-// them. An archive older than schema 9, read as it is, gets the same rows
+// captures_by_page; ordering by page_pk too keeps the plan on that
+// index), and the last good one (a walk back from the page's newest
+// capture). A page that never failed reads one capture, not all of them.
+// An archive older than schema 9, read as it is, gets the same rows
 // through a walk of captures_by_page.
 const qRemovalChecks = `WITH failed AS (
 		SELECT capture_id FROM captures WHERE page_pk = ?1 AND source = 'live' AND outcome = 'failed'
 	), picked AS (
 		SELECT capture_id FROM failed
 		UNION SELECT (SELECT p.capture_id FROM captures p WHERE p.page_pk = ?1 AND p.source = 'live'
-			AND p.capture_id < f.capture_id ORDER BY p.capture_id DESC LIMIT 1) FROM failed f
+			AND p.capture_id < f.capture_id ORDER BY p.page_pk DESC, p.capture_id DESC LIMIT 1) FROM failed f
 		UNION SELECT (SELECT n.capture_id FROM captures n WHERE n.page_pk = ?1 AND n.source = 'live'
-			AND n.capture_id > f.capture_id ORDER BY n.capture_id LIMIT 1) FROM failed f
+			AND n.capture_id > f.capture_id ORDER BY n.page_pk, n.capture_id LIMIT 1) FROM failed f
 		UNION SELECT (SELECT g.capture_id FROM captures g WHERE g.page_pk = ?1 AND g.source = 'live'
-			AND g.outcome <> 'failed' ORDER BY g.capture_id DESC LIMIT 1)
+			AND g.outcome <> 'failed' ORDER BY g.page_pk DESC, g.capture_id DESC LIMIT 1)
 	)
 	SELECT c.started, c.outcome = 'failed', c.error_kind, r.status, coalesce(c.version, 0)
 	FROM picked JOIN captures c ON c.capture_id = picked.capture_id JOIN responses r ON r.response_id = c.response_id

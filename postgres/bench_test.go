@@ -109,3 +109,42 @@ func BenchmarkHistory5000(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkOpenShowAt is what `relwatch show --at` does on PostgreSQL,
+// less the process: open the archive read-only (connect, check the
+// schema), resolve the page, read the version current at a time and its
+// provenance, close. Its time is mostly round trips and the server's
+// start of a connection.
+func BenchmarkOpenShowAt(b *testing.B) {
+	ctx := context.Background()
+	dsn := TestDSN(b)
+	a, err := Open(ctx, dsn, ReadWrite)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range 3 {
+		if _, err := a.RecordVersion(ctx, benchCapture(i), benchSnap(i), 1, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	a.Close()
+	at := benchCapture(1).Started
+	for b.Loop() {
+		ro, err := Open(ctx, dsn, ReadOnly)
+		if err != nil {
+			b.Fatal(err)
+		}
+		page, err := ro.ResolvePage(ctx, benchPage)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := ro.SnapshotAt(ctx, page, at)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := ro.VersionProvenance(ctx, page, s.Version); err != nil {
+			b.Fatal(err)
+		}
+		ro.Close()
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/relwatch/relwatch"
 )
@@ -133,20 +134,60 @@ func (a *Archive) check(s state, mode Mode) error {
 	return nil
 }
 
+// qArchiveState is what readState finds in a database that holds an
+// archive, in one statement (one round trip, and one snapshot without a
+// transaction): the current schema, the schema version in its
+// relwatch_meta, and whether that relwatch_meta is the current schema's
+// (an unqualified name may find one further down the search path). A
+// database without relwatch_meta fails it (undefined table); readState
+// then says what the database holds instead.
+const qArchiveState = `SELECT current_schema(), m.value,
+		m.tableoid = to_regclass(format('%I.relwatch_meta', current_schema()))::oid
+	FROM relwatch_meta m WHERE m.key = 'schema'`
+
+// archiveState is readState for a database that holds an archive of
+// relwatch, in one query; ok is false when it cannot tell (another
+// database, an empty one, a damaged relwatch_meta): readState will. It
+// connects, and says why it cannot.
+func (a *Archive) archiveState(ctx context.Context) (s state, ok bool, err error) {
+	var schema, value *string
+	var current *bool
+	err = a.pool.QueryRow(ctx, qArchiveState).Scan(&schema, &value, &current)
+	var pe *pgconn.PgError
+	var ce *pgconn.ConnectError
+	switch {
+	case errors.As(err, &ce) || (err != nil && !errors.As(err, &pe) && !errors.Is(err, pgx.ErrNoRows)):
+		return s, false, a.connectError(err) // the server did not answer the query
+	case err != nil || schema == nil || value == nil || current == nil || !*current:
+		return s, false, nil
+	}
+	v, convErr := strconv.Atoi(*value)
+	if convErr != nil {
+		return s, false, nil
+	}
+	return state{schemaName: *schema, version: v, ours: true}, true, nil
+}
+
 // prepare checks what the database holds and, in ReadWrite mode, creates
-// or migrates the archive.
+// or migrates the archive. An archive of the current schema costs one
+// query: no transaction, no lock.
 func (a *Archive) prepare(ctx context.Context) error {
-	// One snapshot for all of readState's queries: a migration that
-	// commits between them would otherwise look like another program's
-	// tables without relwatch_meta.
-	var s state
-	err := pgx.BeginTxFunc(ctx, a.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
-		func(tx pgx.Tx) (err error) {
-			s, err = readState(ctx, tx)
-			return err
-		})
+	s, ok, err := a.archiveState(ctx)
 	if err != nil {
-		return a.wrap("open archive", err)
+		return err
+	}
+	if !ok {
+		// One snapshot for all of readState's queries: a migration that
+		// commits between them would otherwise look like another
+		// program's tables without relwatch_meta.
+		err := pgx.BeginTxFunc(ctx, a.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+			func(tx pgx.Tx) (err error) {
+				s, err = readState(ctx, tx)
+				return err
+			})
+		if err != nil {
+			return a.wrap("open archive", err)
+		}
 	}
 	if err := a.check(s, a.mode); err != nil {
 		return err

@@ -126,10 +126,8 @@ func Open(ctx context.Context, dsn string, mode Mode) (*Archive, error) {
 		return nil, a.connectError(err)
 	}
 	a.pool = pool
-	if err := pool.Ping(ctx); err != nil {
-		pool.Close()
-		return nil, a.connectError(err)
-	}
+	// No ping first: the schema check's first query connects, and says
+	// why it cannot (prepare).
 	if err := a.prepare(ctx); err != nil {
 		pool.Close()
 		return nil, err

@@ -31,17 +31,24 @@ const (
 		updated_raw, updated_on, updated_at, parser_version, suspect,
 		summary, stamp_only, parser_change, window_start,
 		source, final_url, original_url, origin
-		FROM version_facts WHERE page_pk = (SELECT page_pk FROM pages WHERE id = $1 AND lang = $2) ORDER BY version`
-	qSnapshot       = `SELECT version, snapshot, parser_version, first_seen, last_seen FROM versions WHERE page_pk = $1 AND version = $2`
-	qSnapshotLatest = `SELECT version, snapshot, parser_version, first_seen, last_seen FROM versions WHERE page_pk = $1 ORDER BY version DESC LIMIT 1`
-	qSnapshotAt     = `SELECT version, snapshot, parser_version, first_seen, last_seen
-		FROM versions WHERE page_pk = $1 AND first_seen <= $2 ORDER BY first_seen DESC, version DESC LIMIT 1`
+		FROM version_facts WHERE page_pk = (` + qPagePK + `) ORDER BY version`
+	// The reads of one page below name it by id ($1) and language ($2)
+	// and look it up inside the statement: one statement sees one
+	// snapshot, so a read outside a view needs no transaction (two round
+	// trips saved) and no separate look-up of the page (one more). Only a
+	// read that finds nothing asks whether the page is there (pagePK).
+	qSnapshot = `SELECT version, snapshot, parser_version, first_seen, last_seen FROM versions
+		WHERE page_pk = (` + qPagePK + `) AND version = $3`
+	qSnapshotLatest = `SELECT version, snapshot, parser_version, first_seen, last_seen FROM versions
+		WHERE page_pk = (` + qPagePK + `) ORDER BY version DESC LIMIT 1`
+	qSnapshotAt = `SELECT version, snapshot, parser_version, first_seen, last_seen FROM versions
+		WHERE page_pk = (` + qPagePK + `) AND first_seen <= $3 ORDER BY first_seen DESC, version DESC LIMIT 1`
 	qValidators = `SELECT r.headers, c.http_date, c.version FROM captures c JOIN responses r ON r.response_id = c.response_id
 		WHERE c.page_pk = $1 AND c.source = 'live' AND c.outcome != 'failed' ORDER BY c.capture_id DESC LIMIT 1`
 	qMaxVersion = `SELECT max(version) FROM versions WHERE page_pk = $1`
 	qProvenance = `SELECT c.source, r.final_url, c.original_url, c.origin
 		FROM versions v JOIN captures c ON c.capture_id = v.capture_id JOIN responses r ON r.response_id = c.response_id
-		WHERE v.page_pk = $1 AND v.version = $2`
+		WHERE v.page_pk = (` + qPagePK + `) AND v.version = $3`
 	qPastCaptures = `SELECT c.started, c.source, c.original_url, c.original_digest, c.origin,
 			coalesce(b.digest, ''), r.content_type, c.outcome, c.error_kind || CASE WHEN c.error_message != '' THEN ': ' || c.error_message ELSE '' END
 		FROM captures c JOIN responses r ON r.response_id = c.response_id LEFT JOIN raw_bodies b ON b.body_id = c.body_id
@@ -52,7 +59,7 @@ const (
 		FROM captures c JOIN responses r ON r.response_id = c.response_id LEFT JOIN raw_bodies b ON b.body_id = c.body_id
 		WHERE c.page_pk = $1 ORDER BY c.capture_id`
 	qChange = `SELECT diff, summary, stamp_only, parser_change, window_start FROM changes
-		WHERE page_pk = $1 AND to_version = $2`
+		WHERE page_pk = (` + qPagePK + `) AND to_version = $3`
 	qBody = `SELECT b.digest, b.size, b.compression, b.data FROM raw_bodies b WHERE `
 )
 
@@ -147,24 +154,20 @@ func pagePK(ctx context.Context, q querier, page snapshots.PageKey) (int64, erro
 // ResolvePage turns a user's reference into a full key. With Lang empty,
 // the page id must have exactly one language in the archive.
 func (a *Archive) ResolvePage(ctx context.Context, ref snapshots.PageKey) (snapshots.PageKey, error) {
+	// Either way one statement: no transaction.
+	if ref.Lang != "" {
+		_, err := pagePK(ctx, a.pool, ref)
+		return ref, a.wrap("resolve page", err)
+	}
 	var langs []string
-	err := a.readTx(ctx, "resolve page", func(tx pgx.Tx) error {
-		if ref.Lang != "" {
-			_, err := pagePK(ctx, tx, ref)
-			return err
-		}
-		return eachRow(ctx, tx, `SELECT lang FROM pages WHERE id = $1 ORDER BY lang COLLATE "C"`, func(r pgx.Rows) error {
-			var l string
-			err := r.Scan(&l)
-			langs = append(langs, l)
-			return err
-		}, ref.ID)
-	})
-	switch {
-	case err != nil:
-		return snapshots.PageKey{}, err
-	case ref.Lang != "":
-		return ref, nil
+	err := eachRow(ctx, a.pool, `SELECT lang FROM pages WHERE id = $1 ORDER BY lang COLLATE "C"`, func(r pgx.Rows) error {
+		var l string
+		err := r.Scan(&l)
+		langs = append(langs, l)
+		return err
+	}, ref.ID)
+	if err != nil {
+		return snapshots.PageKey{}, a.wrap("resolve page", err)
 	}
 	return relwatch.ResolveLang(ref, langs)
 }
@@ -237,22 +240,17 @@ func withHashPrefix(vs []relwatch.VersionInfo, prefix string) []relwatch.Version
 // VersionProvenance says where version v of a page came from: the capture
 // of its first sighting.
 func (a *Archive) VersionProvenance(ctx context.Context, page snapshots.PageKey, v int) (relwatch.Provenance, error) {
-	var p relwatch.Provenance
-	err := a.readTx(ctx, "read provenance", func(tx pgx.Tx) (err error) {
-		p, err = provenanceTx(ctx, tx, page, v)
-		return err
-	})
-	return p, err
+	p, err := provenanceTx(ctx, a.pool, page, v)
+	return p, a.wrap("read provenance", err)
 }
 
 func provenanceTx(ctx context.Context, q querier, page snapshots.PageKey, v int) (relwatch.Provenance, error) {
 	var p relwatch.Provenance
-	pk, err := pagePK(ctx, q, page)
-	if err != nil {
-		return p, err
-	}
-	err = q.QueryRow(ctx, qProvenance, pk, v).Scan(&p.Source, &p.FinalURL, &p.OriginalURL, &p.Origin)
+	err := q.QueryRow(ctx, qProvenance, page.ID, page.Lang, v).Scan(&p.Source, &p.FinalURL, &p.OriginalURL, &p.Origin)
 	if errors.Is(err, pgx.ErrNoRows) {
+		if _, err := pagePK(ctx, q, page); err != nil {
+			return p, err
+		}
 		return p, fmt.Errorf("page %s has no version %d: %w", page, v, relwatch.ErrNotFound)
 	}
 	return p, err
@@ -261,50 +259,39 @@ func provenanceTx(ctx context.Context, q querier, page snapshots.PageKey, v int)
 // Snapshot returns one version of a page (0 means the latest), with
 // Version, FirstSeen, LastSeen and ParserVersion filled in.
 func (a *Archive) Snapshot(ctx context.Context, page snapshots.PageKey, version int) (snapshots.Snapshot, error) {
-	var s snapshots.Snapshot
-	err := a.readTx(ctx, "read snapshot", func(tx pgx.Tx) (err error) {
-		s, err = snapshotTx(ctx, tx, page, version)
-		return err
-	})
-	return s, err
+	s, err := snapshotTx(ctx, a.pool, page, version)
+	return s, a.wrap("read snapshot", err)
 }
 
 func snapshotTx(ctx context.Context, q querier, page snapshots.PageKey, version int) (snapshots.Snapshot, error) {
-	pk, err := pagePK(ctx, q, page)
-	if err != nil {
-		return snapshots.Snapshot{}, err
-	}
+	noVersion := func() error { return relwatch.NoVersion(page, version) }
 	if version == 0 {
-		return scanSnapshot(q.QueryRow(ctx, qSnapshotLatest, pk), page, version)
+		return scanSnapshot(ctx, q, q.QueryRow(ctx, qSnapshotLatest, page.ID, page.Lang), page, noVersion)
 	}
-	return scanSnapshot(q.QueryRow(ctx, qSnapshot, pk, version), page, version)
+	return scanSnapshot(ctx, q, q.QueryRow(ctx, qSnapshot, page.ID, page.Lang, version), page, noVersion)
 }
 
 // SnapshotAt returns the version of a page that was current at t: the
 // latest one first seen at or before t.
 func (a *Archive) SnapshotAt(ctx context.Context, page snapshots.PageKey, t time.Time) (snapshots.Snapshot, error) {
-	var s snapshots.Snapshot
-	err := a.readTx(ctx, "read snapshot", func(tx pgx.Tx) error {
-		pk, err := pagePK(ctx, tx, page)
-		if err != nil {
-			return err
-		}
-		s, err = scanSnapshot(tx.QueryRow(ctx, qSnapshotAt, pk, ns(t)), page, -1)
-		if errors.Is(err, relwatch.ErrNotFound) {
-			return relwatch.NoVersionAt(page, t)
-		}
-		return err
-	})
-	return s, err
+	row := a.pool.QueryRow(ctx, qSnapshotAt, page.ID, page.Lang, ns(t))
+	s, err := scanSnapshot(ctx, a.pool, row, page, func() error { return relwatch.NoVersionAt(page, t) })
+	return s, a.wrap("read snapshot", err)
 }
 
-func scanSnapshot(row pgx.Row, page snapshots.PageKey, asked int) (snapshots.Snapshot, error) {
+// scanSnapshot reads the snapshot in row, a query of q. Without one, the
+// error is the page's ErrNotFound when the page is not there, else
+// noVersion's.
+func scanSnapshot(ctx context.Context, q querier, row pgx.Row, page snapshots.PageKey, noVersion func() error) (snapshots.Snapshot, error) {
 	var version, parser int
 	var js []byte
 	var first, last int64
 	err := row.Scan(&version, &js, &parser, &first, &last)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return snapshots.Snapshot{}, relwatch.NoVersion(page, asked)
+		if _, err := pagePK(ctx, q, page); err != nil {
+			return snapshots.Snapshot{}, err
+		}
+		return snapshots.Snapshot{}, noVersion()
 	}
 	if err != nil {
 		return snapshots.Snapshot{}, err
@@ -344,26 +331,20 @@ func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag,
 // Change returns the stored change into version `to` of a page and the
 // start of its window.
 func (a *Archive) Change(ctx context.Context, page snapshots.PageKey, to int) (relwatch.ChangeRecord, *time.Time, error) {
-	var cr relwatch.ChangeRecord
-	var window *time.Time
-	err := a.readTx(ctx, "read change", func(tx pgx.Tx) (err error) {
-		cr, window, err = changeTx(ctx, tx, page, to)
-		return err
-	})
-	return cr, window, err
+	cr, window, err := changeTx(ctx, a.pool, page, to)
+	return cr, window, a.wrap("read change", err)
 }
 
 func changeTx(ctx context.Context, q querier, page snapshots.PageKey, to int) (relwatch.ChangeRecord, *time.Time, error) {
 	var cr relwatch.ChangeRecord
-	pk, err := pagePK(ctx, q, page)
-	if err != nil {
-		return cr, nil, err
-	}
 	var diff, summary string
 	var stampOnly, parserChange bool
 	var ws *int64
-	err = q.QueryRow(ctx, qChange, pk, to).Scan(&diff, &summary, &stampOnly, &parserChange, &ws)
+	err := q.QueryRow(ctx, qChange, page.ID, page.Lang, to).Scan(&diff, &summary, &stampOnly, &parserChange, &ws)
 	if errors.Is(err, pgx.ErrNoRows) {
+		if _, err := pagePK(ctx, q, page); err != nil {
+			return cr, nil, err
+		}
 		return cr, nil, relwatch.NoChange(page, to)
 	}
 	if err != nil {
