@@ -265,21 +265,24 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, a.fail(fe)
 	}
 	a.body = body
-	return shellFor(resp, body), nil
+	return shellFor(resp), nil
 }
 
-// shellFor is the response colly sees. The bytes we keep are a.body; colly's
-// copy may be charset-converted in place (colly #777),
-// and it must not find anything to gunzip (colly #923): we already decoded,
-// and an encoded body was refused.
-func shellFor(resp *http.Response, body []byte) *http.Response {
+// shellFor is the response colly sees: the status and headers, with an
+// empty body. The bytes we keep are a.body. Colly reads a body it is given
+// into a copy of its own, grown from 512 bytes (io.ReadAll): a second copy
+// of every page, and most of an unchanged run's garbage, for nothing, as
+// no colly callback of ours reads it. Colly would also convert its copy's
+// charset in place (colly #777) and gunzip what looks gzipped (colly
+// #923): with no body it has nothing to get wrong.
+func shellFor(resp *http.Response) *http.Response {
 	resp.Header = resp.Header.Clone()
 	resp.Header.Del("Content-Encoding")
 	if strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "gzip") {
 		resp.Header.Set("Content-Type", "application/octet-stream")
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	resp.ContentLength = int64(len(body))
+	resp.Body = http.NoBody
+	resp.ContentLength = 0
 	return resp
 }
 
