@@ -58,9 +58,10 @@ type History interface {
 // is one transaction: a crash leaves the archive as it was before or as
 // it is after.
 type Recorder interface {
-	// Validators are the ETag and Last-Modified of the capture that saw
-	// the page's latest version live, for a conditional request.
-	Validators(ctx context.Context, page snapshots.PageKey) (etag, lastModified string, err error)
+	// CheckStates reads what a live check of each page needs, for all of
+	// a run's pages in one read. A page the archive does not have is not
+	// in the map (its state is the zero CheckState).
+	CheckStates(ctx context.Context, pages []snapshots.PageKey) (map[snapshots.PageKey]CheckState, error)
 	RecordFailure(ctx context.Context, c Capture) error
 	RecordUnchanged(ctx context.Context, c Capture, version int) error
 	// RecordUnchangedGroup records several unchanged checks, in the order
@@ -68,10 +69,6 @@ type Recorder interface {
 	// one commit (one sync to disk) for all of them. A crash loses the
 	// whole group or nothing of it.
 	RecordUnchangedGroup(ctx context.Context, checks []Unchanged) error
-	// LatestParse is the page's latest version as a live check needs it
-	// to skip the parse of a body it has seen (the zero LatestParse when
-	// the page has no version), without reading its snapshot.
-	LatestParse(ctx context.Context, page snapshots.PageKey) (LatestParse, error)
 	// RecordVersion stores a new version of the page and the change into
 	// it (nil for the first), and returns its number. snap must be sealed.
 	RecordVersion(ctx context.Context, c Capture, snap snapshots.Snapshot, parserVersion int, change *ChangeRecord) (int, error)

@@ -90,8 +90,19 @@ type Unchanged struct {
 	Version int
 }
 
+// CheckState is what a live check of a page needs from the archive
+// (Recorder.CheckStates): the validators for a conditional request and
+// the latest version, to skip parsing a body it has parsed before.
+type CheckState struct {
+	// ETag and LastModified are those of the live capture that saw the
+	// page's latest version; both are empty when there is none (see
+	// LatestValidators).
+	ETag, LastModified string
+	Latest             LatestParse
+}
+
 // LatestParse is what a live check needs of its page's latest version to
-// skip parsing a body it has parsed before (Recorder.LatestParse).
+// skip parsing a body it has parsed before.
 type LatestParse struct {
 	Version     int    // 0: the page has no version
 	ContentHash string // the version's content hash

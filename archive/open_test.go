@@ -302,9 +302,10 @@ func TestMigrateV4Fixture(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustCheckClean(t, ro)
-	roEtag, roLM, err := ro.Validators(ctx, kzFR)
+	roStates, err := ro.CheckStates(ctx, []snapshots.PageKey{kzFR})
+	roEtag, roLM := roStates[kzFR].ETag, roStates[kzFR].LastModified
 	if err != nil || roEtag == "" {
-		t.Fatalf("schema-4 Validators = %q %q %v", roEtag, roLM, err)
+		t.Fatalf("schema-4 validators = %q %q %v", roEtag, roLM, err)
 	}
 	ro.Close()
 
@@ -328,8 +329,8 @@ func TestMigrateV4Fixture(t *testing.T) {
 	if vs, err := a.Versions(ctx, kzEN); err != nil || !reflect.DeepEqual(vs, roVersions) {
 		t.Errorf("Versions after migration = %+v, %v\nwant %+v", vs, err, roVersions)
 	}
-	if etag, lm, err := a.Validators(ctx, kzFR); err != nil || etag != roEtag || lm != roLM {
-		t.Errorf("Validators after migration = %q %q %v, want %q %q", etag, lm, err, roEtag, roLM)
+	if states, err := a.CheckStates(ctx, []snapshots.PageKey{kzFR}); err != nil || states[kzFR].ETag != roEtag || states[kzFR].LastModified != roLM {
+		t.Errorf("validators after migration = %+v %v, want %q %q", states[kzFR], err, roEtag, roLM)
 	}
 
 	var got []row

@@ -350,13 +350,10 @@ func scanSnapshot(row *sql.Row, page snapshots.PageKey, asked int) (snapshots.Sn
 	return relwatch.VersionSnapshot(page, version, parser, s, err, f, l)
 }
 
-// Validators returns the ETag and Last-Modified of the page's latest
-// successful live capture, for a conditional request. Both are empty when
-// there is none, and when that capture did not see the page's latest
-// version (a newer version came since from a Wayback capture or an
-// imported file): a 304 means "as at that capture", and would otherwise
-// be recorded as a sighting of a version the server never served.
-func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag, lastModified string, err error) {
+// validators returns the ETag and Last-Modified of the page's latest
+// successful live capture on an archive older than schema 8, which
+// CheckStates reads read-only (see relwatch.LatestValidators).
+func (a *Archive) validators(ctx context.Context, page snapshots.PageKey) (etag, lastModified string, err error) {
 	err = a.readTx(ctx, "read validators", func(tx *sql.Tx) error {
 		pk, err := pagePK(ctx, tx, page)
 		if err != nil {

@@ -7,10 +7,12 @@ import (
 	"time"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 func init() {
 	register("LatestParse", testLatestParse)
+	register("CheckStatesOfARun", testCheckStatesOfARun)
 	register("UnchangedGroup", testUnchangedGroup)
 	register("UnchangedGroupAllOrNothing", testUnchangedGroupAllOrNothing)
 }
@@ -22,14 +24,23 @@ func keyed(n int, body, key string) relwatch.Capture {
 	return c
 }
 
+// checkState is page's CheckState, read alone.
+func checkState(t testing.TB, a relwatch.Store, page snapshots.PageKey) relwatch.CheckState {
+	t.Helper()
+	states, err := a.CheckStates(context.Background(), []snapshots.PageKey{page})
+	if err != nil {
+		t.Fatalf("CheckStates(%s): %v", page, err)
+	}
+	if len(states) > 1 {
+		t.Fatalf("CheckStates(%s) = %+v: more than the page asked for", page, states)
+	}
+	return states[page]
+}
+
 func mustLatestParse(t testing.TB, a relwatch.Store, want relwatch.LatestParse) {
 	t.Helper()
-	got, err := a.LatestParse(context.Background(), kzEN)
-	if err != nil {
-		t.Fatalf("LatestParse: %v", err)
-	}
-	if got != want {
-		t.Fatalf("LatestParse = %+v, want %+v", got, want)
+	if got := checkState(t, a, kzEN).Latest; got != want {
+		t.Fatalf("CheckStates: latest = %+v, want %+v", got, want)
 	}
 }
 
@@ -50,8 +61,8 @@ func testLatestParse(t *testing.T, open Opener) {
 	s2 := snap(kzEN, "", "x", "y")
 	mustVersion(t, a, capture(kzEN, 3, "b4"), s2, &relwatch.ChangeRecord{})
 	mustLatestParse(t, a, relwatch.LatestParse{Version: 2, ContentHash: s2.ContentHash})
-	if lp, err := a.LatestParse(context.Background(), kzFR); err != nil || lp != (relwatch.LatestParse{}) {
-		t.Errorf("a page never checked: %+v, %v; want the zero LatestParse", lp, err)
+	if st := checkState(t, a, kzFR); st != (relwatch.CheckState{}) {
+		t.Errorf("a page never checked: %+v; want the zero CheckState", st)
 	}
 	MustCheckClean(t, a)
 }
@@ -149,4 +160,45 @@ func testParseKeysMigration(t *testing.T, e Engine) {
 	mustUnchanged(t, a, keyed(2, "b1", "key-1"), 1)
 	mustLatestParse(t, a, relwatch.LatestParse{Version: 1, ContentHash: s1.ContentHash, ParseKey: "key-1", UpdatedRaw: "09 May 2025"})
 	MustCheckClean(t, a)
+}
+
+// testCheckStatesOfARun: one call reads every page of a run, each as it
+// would be read alone; a page the archive has never seen is not in the
+// map, and a page only ever failed has no validators and no version.
+func testCheckStatesOfARun(t *testing.T, open Opener) {
+	ctx := context.Background()
+	a := open(t, true)
+	s1 := snap(kzEN, "09 May 2025", "x")
+	mustVersion(t, a, keyed(0, "b1", "key-1"), s1, nil)
+	mustUnchanged(t, a, keyed(1, "b2", "key-2"), 1)
+	failed := capture(kzFR, 2, "")
+	failed.Status, failed.ErrorKind, failed.ErrorMessage = 503, relwatch.KindHTTPStatus, "HTTP 503 Service Unavailable"
+	if err := a.RecordFailure(ctx, failed); err != nil {
+		t.Fatal(err)
+	}
+	never := snapshots.PageKey{ID: "never-seen", Lang: "en"}
+	states, err := a.CheckStates(ctx, []snapshots.PageKey{kzEN, kzFR, never})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[snapshots.PageKey]relwatch.CheckState{
+		kzEN: {ETag: `"e1"`, LastModified: at(1).Format(time.RFC1123),
+			Latest: relwatch.LatestParse{Version: 1, ContentHash: s1.ContentHash, ParseKey: "key-2", UpdatedRaw: "09 May 2025"}},
+		kzFR: {},
+	}
+	if len(states) != len(want) {
+		t.Errorf("CheckStates = %+v, want %+v", states, want)
+	}
+	for page, w := range want {
+		got, ok := states[page]
+		if !ok || got != w {
+			t.Errorf("CheckStates[%s] = %+v (present %v), want %+v", page, got, ok, w)
+		}
+		if alone := checkState(t, a, page); alone != got {
+			t.Errorf("%s read alone = %+v, in a run %+v", page, alone, got)
+		}
+	}
+	if states, err := a.CheckStates(ctx, nil); err != nil || len(states) != 0 {
+		t.Errorf("CheckStates(no pages) = %+v, %v", states, err)
+	}
 }

@@ -121,9 +121,8 @@ func testRecordSequence(t *testing.T, open Opener) {
 		t.Errorf("page status = %+v", p)
 	}
 
-	etag, lm, err := a.Validators(ctx, kzEN)
-	if err != nil || etag != `"e4"` || lm != at(4).Format(time.RFC1123) {
-		t.Errorf("Validators = %q %q %v, want the capture at hour 4", etag, lm, err)
+	if st := checkState(t, a, kzEN); st.ETag != `"e4"` || st.LastModified != at(4).Format(time.RFC1123) {
+		t.Errorf("validators = %q %q, want the capture at hour 4's", st.ETag, st.LastModified)
 	}
 
 	// The outcomes are set by the Record methods.

@@ -128,20 +128,19 @@ func testRecordInOrder(t *testing.T, open Opener) {
 // testValidatorsOnlyForTheLatestVersion: validators come from the latest
 // live capture only while that capture saw the page's latest version.
 func testValidatorsOnlyForTheLatestVersion(t *testing.T, open Opener) {
-	ctx := t.Context()
 	a := open(t, true)
 	mustVersion(t, a, capture(kzEN, 2, "b2"), snap(kzEN, "", "x"), nil)
 	recordPast(t, a, 1, "w1", snap(kzEN, "", "old"))
-	if etag, lm, err := a.Validators(ctx, kzEN); err != nil || etag != `"e2"` || lm == "" {
-		t.Fatalf("after an older backfill: Validators = %q %q %v, want the live capture's", etag, lm, err)
+	if st := checkState(t, a, kzEN); st.ETag != `"e2"` || st.LastModified == "" {
+		t.Fatalf("after an older backfill: validators = %q %q, want the live capture's", st.ETag, st.LastModified)
 	}
 	recordPast(t, a, 3, "w3", snap(kzEN, "", "newer"))
-	if etag, lm, err := a.Validators(ctx, kzEN); err != nil || etag != "" || lm != "" {
-		t.Errorf("after a newer backfill: Validators = %q %q %v, want none", etag, lm, err)
+	if st := checkState(t, a, kzEN); st.ETag != "" || st.LastModified != "" {
+		t.Errorf("after a newer backfill: validators = %q %q, want none", st.ETag, st.LastModified)
 	}
 	mustVersion(t, a, capture(kzEN, 4, "b4"), snap(kzEN, "", "x"), nil)
-	if etag, _, err := a.Validators(ctx, kzEN); err != nil || etag != `"e4"` {
-		t.Errorf("after a live capture of the latest version: Validators = %q %v", etag, err)
+	if st := checkState(t, a, kzEN); st.ETag != `"e4"` {
+		t.Errorf("after a live capture of the latest version: validators = %q", st.ETag)
 	}
 }
 

@@ -300,34 +300,6 @@ func scanSnapshot(ctx context.Context, q querier, row pgx.Row, page snapshots.Pa
 	return relwatch.VersionSnapshot(page, version, parser, s, err, fromNS(first), fromNS(last))
 }
 
-// Validators returns the ETag and Last-Modified of the page's latest
-// successful live capture, for a conditional request; both empty when that
-// capture did not see the page's latest version (see archive.Archive.Validators).
-func (a *Archive) Validators(ctx context.Context, page snapshots.PageKey) (etag, lastModified string, err error) {
-	err = a.readTx(ctx, "read validators", func(tx pgx.Tx) error {
-		pk, err := pagePK(ctx, tx, page)
-		if err != nil {
-			return err
-		}
-		var hj string
-		var date *int64
-		var seen, latest *int
-		err = tx.QueryRow(ctx, qValidators, pk).Scan(&hj, &date, &seen)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := tx.QueryRow(ctx, qMaxVersion, pk).Scan(&latest); err != nil {
-			return err
-		}
-		etag, lastModified, err = relwatch.LatestValidators(page, hj, date, deref(seen), deref(latest))
-		return err
-	})
-	return etag, lastModified, err
-}
-
 // Change returns the stored change into version `to` of a page and the
 // start of its window.
 func (a *Archive) Change(ctx context.Context, page snapshots.PageKey, to int) (relwatch.ChangeRecord, *time.Time, error) {

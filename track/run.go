@@ -2,7 +2,6 @@ package track
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -70,14 +69,23 @@ func Run(ctx context.Context, arc Archive, pages []Page, opts RunOptions) ([]Res
 	for _, s := range states {
 		prior[s.Page.String()] = s
 	}
+	// What each check needs of the archive, read for all pages at once.
+	// The writer lock (or the run's host claims) keeps it true until the
+	// page is recorded, but for a page listed twice: its second capture
+	// reads its state again once the first is recorded.
+	keys := make([]snapshots.PageKey, len(pages))
+	for i, p := range pages {
+		keys[i] = p.Key
+	}
+	checkStates, err := arc.CheckStates(readCtx, keys)
+	if err != nil {
+		return nil, err
+	}
 	requests := make([]scraper.Target, len(pages))
 	for i, p := range pages {
-		requests[i] = scraper.Target{Page: p.Key.String(), URL: p.URL, Policy: p.Fetch, Redact: p.Redact}
-		etag, lastMod, err := arc.Validators(readCtx, p.Key)
-		if err != nil && !errors.Is(err, relwatch.ErrNotFound) {
-			return nil, err
-		}
-		requests[i].ETag, requests[i].LastModified = etag, lastMod
+		st := checkStates[p.Key]
+		requests[i] = scraper.Target{Page: p.Key.String(), URL: p.URL, Policy: p.Fetch, Redact: p.Redact,
+			ETag: st.ETag, LastModified: st.LastModified}
 	}
 
 	fetchCtx, cancel := ctx, context.CancelFunc(func() {})
@@ -99,15 +107,24 @@ func Run(ctx context.Context, arc Archive, pages []Page, opts RunOptions) ([]Res
 	for range workers {
 		wg.Go(func() {
 			for j := range jobs {
+				p := pages[j.i]
+				latest := checkStates[p.Key].Latest
 				if j.after != nil {
 					<-j.after // the same page, earlier in the run: its outcome is the baseline
+					if !w.failed.Load() {
+						st, err := arc.CheckStates(writeCtx, []snapshots.PageKey{p.Key})
+						latest = st[p.Key].Latest
+						if err != nil {
+							outcomes <- assessed{i: j.i, done: j.done, outcome: outcome{err: err}}
+							continue
+						}
+					}
 				}
 				if w.failed.Load() {
 					close(j.done)
 					continue
 				}
-				p := pages[j.i]
-				outcomes <- assessed{i: j.i, done: j.done, outcome: assess(writeCtx, arc, p, prior[p.Key.String()], j.c)}
+				outcomes <- assessed{i: j.i, done: j.done, outcome: assess(writeCtx, arc, p, prior[p.Key.String()], latest, j.c)}
 			}
 		})
 	}

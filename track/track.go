@@ -1,7 +1,7 @@
 // Package track is relwatch's one pipeline from a capture to the archive:
 // parse the body, compare it with the page's latest version, judge whether
 // it looks wrong, diff it, and record the outcome in one transaction. Every
-// way a capture arrives goes through it: a live scrape (Run, Live), a
+// way a capture arrives goes through it: a live scrape (Run, RunClaimed), a
 // Wayback Machine capture (Backfill), an imported file (Import) and a
 // re-parse of stored bodies (Parser, Compare).
 //
@@ -231,20 +231,6 @@ func Count(results []Result) Tally {
 	return t
 }
 
-// Live parses one live capture, compares it with the page's latest version
-// and archives the outcome and its events in one transaction. prior is the
-// page's state before the run (zero for a page never checked). The
-// returned error is for the archive only: a page's own failure is in the
-// result.
-func Live(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus, c scraper.Capture) (Result, error) {
-	o := assess(ctx, arc, p, prior, c)
-	if o.err != nil {
-		return o.res, o.err
-	}
-	err := o.record(ctx, arc)
-	return o.res, err
-}
-
 // What an outcome asks the archive to record.
 const (
 	recordNothing = iota // the page was not checked (the run was stopped first)
@@ -277,7 +263,7 @@ func (o *outcome) groupable() bool {
 
 // assess works out what capture c of page p comes to. It reads the
 // archive and writes nothing.
-func assess(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus, c scraper.Capture) outcome {
+func assess(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus, lp relwatch.LatestParse, c scraper.Capture) outcome {
 	key := p.Key
 	shown := p.ShownURL()
 	o := outcome{res: Result{Page: key.String(), URL: shown}}
@@ -331,11 +317,6 @@ func assess(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus,
 		// is that version again, without a parse (nor a read of the stored
 		// snapshot: check verifies those).
 		o.capture.ParseKey = scraper.ParseKey(o.capture.BodyDigest, c.ContentType, c.FinalURL, p.Parse)
-		lp, err := arc.LatestParse(ctx, key)
-		if err != nil {
-			o.err = err
-			return o
-		}
 		if lp.Version > 0 && lp.ParseKey == o.capture.ParseKey {
 			return unchanged(lp.Version, lp.ContentHash, lp.UpdatedRaw)
 		}
