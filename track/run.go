@@ -102,7 +102,11 @@ func Run(ctx context.Context, arc Archive, pages []Page, opts RunOptions) ([]Res
 	w := &runWriter{arc: arc, ctx: writeCtx, log: log, afterPage: opts.AfterPage, results: make([]Result, len(pages))}
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan job, workers)
-	outcomes := make(chan assessed, workers)
+	// Room for a whole group: while the writer commits one (a sync to
+	// disk), the fetches go on and the next group's outcomes wait here,
+	// instead of the fetcher waiting for the disk (a few MB of bodies at
+	// most).
+	outcomes := make(chan assessed, groupMax+workers)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
