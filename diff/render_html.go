@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/relwatch/relwatch/snapshots"
 )
@@ -37,14 +38,14 @@ func renderHTML(w io.Writer, r Report, opts RenderOptions) error {
 		Groups:  groupByPlace(r.Result),
 	}
 	if !opts.Fragment {
-		return htmlTemplate.ExecuteTemplate(w, "document", v)
+		return htmlTemplate().ExecuteTemplate(w, "document", v)
 	}
 	// A fragment says its own words are English, whatever the language
 	// of the document it is embedded in (an Atom entry in the page's).
 	if _, err := io.WriteString(w, "<div class=\"relwatch-report\" lang=\"en\">\n"); err != nil {
 		return err
 	}
-	if err := htmlTemplate.ExecuteTemplate(w, "body", v); err != nil {
+	if err := htmlTemplate().ExecuteTemplate(w, "body", v); err != nil {
 		return err
 	}
 	_, err := io.WriteString(w, "</div>\n")
@@ -89,16 +90,19 @@ func htmlOps(ops []Op) []htmlOp {
 	return out
 }
 
-// The style marks insertions and deletions without relying on colour:
-// insertions are underlined, deletions struck through, and both are
-// announced to screen readers by visually hidden labels.
-var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"bullet": func(b snapshots.Block) bool { return b.Kind == snapshots.Bullet },
-	"ops":    htmlOps,
-	// place reports whether where is a section path (page text), not
-	// "Page header" or "Top of page".
-	"place": func(where string) bool { return where != headerPlace && where != topPlace },
-}).Parse(`{{define "document"}}<!DOCTYPE html>
+// htmlTemplate is the HTML report, parsed when a report is first rendered
+// (not when relwatch starts). The style marks insertions and deletions
+// without relying on colour: insertions are underlined, deletions struck
+// through, and both are announced to screen readers by visually hidden
+// labels.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"bullet": func(b snapshots.Block) bool { return b.Kind == snapshots.Bullet },
+		"ops":    htmlOps,
+		// place reports whether where is a section path (page text), not
+		// "Page header" or "Top of page".
+		"place": func(where string) bool { return where != headerPlace && where != topPlace },
+	}).Parse(`{{define "document"}}<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -151,3 +155,4 @@ ul.blocks li.paragraph { list-style: none; }
 {{end}}{{if .Added}}<ul class="blocks"{{if $.Lang}} lang="{{$.Lang}}"{{end}}>{{range .Added}}<li{{if not (bullet .)}} class="paragraph"{{end}}><ins>{{.Text}}</ins></li>{{end}}</ul>
 {{end}}</div>
 {{end}}{{end}}{{end}}`))
+})

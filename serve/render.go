@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/relwatch/relwatch/diff"
@@ -61,15 +62,16 @@ func parseTemplates() (templates, error) {
 	return ts, nil
 }
 
-// pageTemplates are parsed once; a broken template is a build error that
-// the tests catch.
-var pageTemplates = func() templates {
+// pageTemplates are parsed once, when serve first renders a page (not
+// when any relwatch command starts); a broken template is a build error
+// that the tests catch.
+var pageTemplates = sync.OnceValue(func() templates {
 	ts, err := parseTemplates()
 	if err != nil {
 		panic(err)
 	}
 	return ts
-}()
+})
 
 // layout is what every page's frame shows.
 type layout struct {
@@ -84,7 +86,7 @@ type layout struct {
 // failure midway still gets a clean error page.
 func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, name string, l layout) {
 	var buf bytes.Buffer
-	if err := pageTemplates[name].ExecuteTemplate(&buf, "layout", l); err != nil {
+	if err := pageTemplates()[name].ExecuteTemplate(&buf, "layout", l); err != nil {
 		s.fail(w, r, fmt.Errorf("render the %s page: %w", name, err))
 		return
 	}
@@ -107,7 +109,7 @@ type errorView struct {
 // renderErrorPage renders the HTML page of an error answer.
 func renderErrorPage(buf *bytes.Buffer, e *Error) error {
 	title := http.StatusText(e.Status)
-	return pageTemplates["error"].ExecuteTemplate(buf, "layout", layout{Title: title, Body: errorView{Title: title, Msg: e.Msg}})
+	return pageTemplates()["error"].ExecuteTemplate(buf, "layout", layout{Title: title, Body: errorView{Title: title, Msg: e.Msg}})
 }
 
 // staticHandler serves the embedded stylesheet. Its bytes change only with
