@@ -9,15 +9,25 @@ import "strings"
 // capture of the version, whatever its source (see README, relwatch log). Each must be answered from an index on its page, so that its cost
 // does not grow with other pages' history; TestQueryPlans holds them to it.
 const (
-	qLatestVersion = `SELECT version, content_hash, updated_raw, first_seen FROM versions
-		WHERE page_pk = ? ORDER BY version DESC LIMIT 1`
-	qLastCapture = `SELECT started, outcome, error_kind || CASE WHEN error_kind != '' AND error_message != '' THEN ': ' ELSE '' END || error_message
-		FROM captures WHERE page_pk = ? AND source = 'live' ORDER BY capture_id DESC LIMIT 1`
-	qLastGoodCapture = `SELECT capture_id, started FROM captures
-		WHERE page_pk = ? AND source = 'live' AND outcome != 'failed' ORDER BY capture_id DESC LIMIT 1`
-	qFailuresSince = `SELECT count(*) FROM captures WHERE page_pk = ? AND capture_id > ? AND source = 'live'`
-	qPagePK        = `SELECT page_pk FROM pages WHERE id = ? AND lang = ?`
-	qVersions      = `SELECT version, content_hash, first_seen, last_seen, checks,
+	// qPages is every page with its latest version, its latest live check
+	// (and that check's error), its latest successful live check and the
+	// live checks since that one (its failure streak), ordered by id and
+	// language.
+	qPages = `SELECT p.id, p.lang, p.url, p.canonical_url,
+			v.version, v.content_hash, v.updated_raw, v.first_seen,
+			lc.started, lc.outcome, lc.error_kind || CASE WHEN lc.error_kind != '' AND lc.error_message != '' THEN ': ' ELSE '' END || lc.error_message,
+			gc.started,
+			(SELECT count(*) FROM captures WHERE page_pk = p.page_pk AND capture_id > coalesce(gc.capture_id, 0) AND source = 'live')
+		FROM pages p
+		LEFT JOIN versions v ON v.page_pk = p.page_pk
+			AND v.version = (SELECT max(version) FROM versions WHERE page_pk = p.page_pk)
+		LEFT JOIN captures lc ON lc.capture_id = (SELECT capture_id FROM captures
+			WHERE page_pk = p.page_pk AND source = 'live' ORDER BY capture_id DESC LIMIT 1)
+		LEFT JOIN captures gc ON gc.capture_id = (SELECT capture_id FROM captures
+			WHERE page_pk = p.page_pk AND source = 'live' AND outcome != 'failed' ORDER BY capture_id DESC LIMIT 1)
+		ORDER BY p.id, p.lang`
+	qPagePK   = `SELECT page_pk FROM pages WHERE id = ? AND lang = ?`
+	qVersions = `SELECT version, content_hash, first_seen, last_seen, checks,
 		updated_raw, updated_on, updated_at, parser_version, suspect,
 		summary, stamp_only, parser_change, window_start,
 		source, final_url, original_url, origin

@@ -13,10 +13,8 @@ import (
 
 // planQueries are checked by TestQueryPlans.
 var planQueries = map[string]string{
-	"qLatestVersion":   qLatestVersion,
-	"qLastCapture":     qLastCapture,
-	"qLastGoodCapture": qLastGoodCapture,
-	"qFailuresSince":   qFailuresSince,
+	"qPages":           qPages,
+	"qCheckStates":     qCheckStates,
 	"qPagePK":          qPagePK,
 	"qVersions":        qVersions,
 	"qVersionsPacked":  qVersionsPacked,
@@ -31,10 +29,17 @@ var planQueries = map[string]string{
 	"qFindBlock":       qFindBlock,
 }
 
+// listScans are the SCANs a query may make: of the pages themselves, when
+// it lists them all, or of the list of pages it was given.
+var listScans = map[string]string{
+	"qPages":       "SCAN p USING INDEX sqlite_autoindex_pages_1",
+	"qCheckStates": "SCAN k VIRTUAL TABLE",
+}
+
 // TestQueryPlans asks SQLite how it would run each history query: every
 // table must be reached by a SEARCH on an index with the page (or the row)
-// as its key, never by a SCAN, so a page's history costs the same however
-// many versions other pages have.
+// as its key, never by a SCAN (but of the pages listed), so a page's
+// history costs the same however many versions other pages have.
 func TestQueryPlans(t *testing.T) {
 	a := TestArchive(t)
 	mustVersion(t, a, capture(kzEN, 0, "b"), snap(kzEN, "", "x"), nil)
@@ -55,7 +60,11 @@ func TestQueryPlans(t *testing.T) {
 		}
 		rows.Close()
 		for _, d := range plan {
-			if !strings.HasPrefix(d, "SEARCH ") {
+			list, listed := listScans[name]
+			switch {
+			case strings.HasPrefix(d, "SEARCH "), strings.HasPrefix(d, "CORRELATED SCALAR SUBQUERY "):
+			case listed && strings.HasPrefix(d, list):
+			default:
 				t.Errorf("%s: %q in plan %q", name, d, plan)
 			}
 		}

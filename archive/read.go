@@ -66,73 +66,40 @@ func (a *Archive) Pages(ctx context.Context) ([]relwatch.PageStatus, error) {
 	return out, err
 }
 
-// pagesTx is Pages in a transaction.
+// pagesTx is Pages in a transaction: one statement, each page's columns
+// found through its indexes (see qPages).
 func pagesTx(ctx context.Context, tx *sql.Tx) ([]relwatch.PageStatus, error) {
-	var out []relwatch.PageStatus
-	rows, err := tx.QueryContext(ctx, `SELECT page_pk, id, lang, url, canonical_url FROM pages ORDER BY id, lang`)
+	rows, err := tx.QueryContext(ctx, qPages)
 	if err != nil {
 		return nil, err
 	}
-	var pks []int64
+	defer rows.Close()
+	var out []relwatch.PageStatus
 	for rows.Next() {
 		var ps relwatch.PageStatus
-		var pk int64
-		if err := rows.Scan(&pk, &ps.Page.ID, &ps.Page.Lang, &ps.URL, &ps.CanonicalURL); err != nil {
-			rows.Close()
+		var latest sql.NullInt64
+		var hash, stamp, first, lastOutcome, lastErr sql.NullString
+		var lastCheck, okTime any
+		if err := rows.Scan(&ps.Page.ID, &ps.Page.Lang, &ps.URL, &ps.CanonicalURL,
+			&latest, &hash, &stamp, &first, &lastCheck, &lastOutcome, &lastErr, &okTime, &ps.ConsecutiveFailures); err != nil {
+			return nil, err
+		}
+		ps.Latest, ps.LatestHash, ps.UpdatedRaw = int(latest.Int64), hash.String, stamp.String
+		if ps.LastChange, err = timePtr(first); err != nil {
+			return nil, err
+		}
+		if ps.LastCheck, err = captureTimePtr(lastCheck); err != nil {
+			return nil, err
+		}
+		if lastOutcome.String == relwatch.OutcomeFailed {
+			ps.LastError = lastErr.String
+		}
+		if ps.LastSuccess, err = captureTimePtr(okTime); err != nil {
 			return nil, err
 		}
 		out = append(out, ps)
-		pks = append(pks, pk)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		if err := pageStatus(ctx, tx, pks[i], &out[i]); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// pageStatus fills the derived fields. Every query walks captures_by_page or
-// the versions primary key backwards from the newest row.
-func pageStatus(ctx context.Context, tx *sql.Tx, pk int64, ps *relwatch.PageStatus) error {
-	var hash, stamp, first sql.NullString
-	err := tx.QueryRowContext(ctx, qLatestVersion, pk).Scan(&ps.Latest, &hash, &stamp, &first)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
-	ps.LatestHash, ps.UpdatedRaw = hash.String, stamp.String
-	if ps.LastChange, err = timePtr(first); err != nil {
-		return err
-	}
-
-	var lastCheck any
-	var lastOutcome, lastErr sql.NullString
-	err = tx.QueryRowContext(ctx, qLastCapture, pk).Scan(&lastCheck, &lastOutcome, &lastErr)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
-	if ps.LastCheck, err = captureTimePtr(lastCheck); err != nil {
-		return err
-	}
-	if lastOutcome.String == relwatch.OutcomeFailed {
-		ps.LastError = lastErr.String
-	}
-
-	var okID sql.NullInt64
-	var okTime any
-	err = tx.QueryRowContext(ctx, qLastGoodCapture, pk).Scan(&okID, &okTime)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
-	if ps.LastSuccess, err = captureTimePtr(okTime); err != nil {
-		return err
-	}
-	return tx.QueryRowContext(ctx, qFailuresSince,
-		pk, okID.Int64).Scan(&ps.ConsecutiveFailures)
+	return out, rows.Err()
 }
 
 // pagePK looks a page up by its full key.
