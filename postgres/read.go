@@ -17,14 +17,25 @@ import (
 // (archive/queries.go): health counts live captures only, and each query
 // is answered from an index on its page.
 const (
-	qLatestVersion = `SELECT version, content_hash, updated_raw, first_seen FROM versions
-		WHERE page_pk = $1 ORDER BY version DESC LIMIT 1`
-	qLastCapture = `SELECT started, outcome, error_kind || CASE WHEN error_kind != '' AND error_message != '' THEN ': ' ELSE '' END || error_message
-		FROM captures WHERE page_pk = $1 AND source = 'live' ORDER BY capture_id DESC LIMIT 1`
-	qLastGoodCapture = `SELECT capture_id, started FROM captures
-		WHERE page_pk = $1 AND source = 'live' AND outcome != 'failed' ORDER BY capture_id DESC LIMIT 1`
-	qFailuresSince = `SELECT count(*) FROM captures WHERE page_pk = $1 AND capture_id > $2 AND source = 'live'`
-	qPagePK        = `SELECT page_pk FROM pages WHERE id = $1 AND lang = $2`
+	// qPages is every page with its latest version, its latest live check
+	// (and that check's error), its latest successful live check and the
+	// live checks since that one (its failure streak), ordered by id and
+	// language: one statement, each page through its indexes.
+	qPages = `SELECT p.id, p.lang, p.url, p.canonical_url,
+			v.version, v.content_hash, v.updated_raw, v.first_seen,
+			lc.started, lc.outcome, lc.error,
+			gc.started,
+			(SELECT count(*) FROM captures WHERE page_pk = p.page_pk AND capture_id > coalesce(gc.capture_id, 0) AND source = 'live')
+		FROM pages p
+		LEFT JOIN LATERAL (SELECT version, content_hash, updated_raw, first_seen FROM versions
+			WHERE page_pk = p.page_pk ORDER BY version DESC LIMIT 1) v ON true
+		LEFT JOIN LATERAL (SELECT started, outcome,
+				error_kind || CASE WHEN error_kind != '' AND error_message != '' THEN ': ' ELSE '' END || error_message AS error
+			FROM captures WHERE page_pk = p.page_pk AND source = 'live' ORDER BY capture_id DESC LIMIT 1) lc ON true
+		LEFT JOIN LATERAL (SELECT capture_id, started FROM captures
+			WHERE page_pk = p.page_pk AND source = 'live' AND outcome != 'failed' ORDER BY capture_id DESC LIMIT 1) gc ON true
+		ORDER BY p.id COLLATE "C", p.lang COLLATE "C"`
+	qPagePK = `SELECT page_pk FROM pages WHERE id = $1 AND lang = $2`
 	// qVersions reads the narrow copy of the columns log shows that
 	// triggers keep (version_facts): one index range scan, as in SQLite.
 	qVersions = `SELECT version, content_hash, first_seen, last_seen, checks,
@@ -73,64 +84,27 @@ func (a *Archive) Pages(ctx context.Context) ([]relwatch.PageStatus, error) {
 	return out, err
 }
 
+// pagesTx is Pages in a transaction (or a view): qPages, one statement.
 func pagesTx(ctx context.Context, q querier) ([]relwatch.PageStatus, error) {
 	var out []relwatch.PageStatus
-	var pks []int64
-	err := eachRow(ctx, q, `SELECT page_pk, id, lang, url, canonical_url FROM pages ORDER BY id COLLATE "C", lang COLLATE "C"`,
-		func(r pgx.Rows) error {
-			var ps relwatch.PageStatus
-			var pk int64
-			if err := r.Scan(&pk, &ps.Page.ID, &ps.Page.Lang, &ps.URL, &ps.CanonicalURL); err != nil {
-				return err
-			}
-			out = append(out, ps)
-			pks = append(pks, pk)
-			return nil
-		})
-	if err != nil {
-		return nil, err
-	}
-	for i := range out {
-		if err := pageStatus(ctx, q, pks[i], &out[i]); err != nil {
-			return nil, err
+	err := eachRow(ctx, q, qPages, func(r pgx.Rows) error {
+		var ps relwatch.PageStatus
+		var latest *int
+		var hash, stamp, lastOutcome, lastErr *string
+		var first, lastCheck, okTime *int64
+		if err := r.Scan(&ps.Page.ID, &ps.Page.Lang, &ps.URL, &ps.CanonicalURL,
+			&latest, &hash, &stamp, &first, &lastCheck, &lastOutcome, &lastErr, &okTime, &ps.ConsecutiveFailures); err != nil {
+			return err
 		}
-	}
-	return out, nil
-}
-
-// pageStatus fills the derived fields.
-func pageStatus(ctx context.Context, q querier, pk int64, ps *relwatch.PageStatus) error {
-	var hash, stamp *string
-	var first *int64
-	err := q.QueryRow(ctx, qLatestVersion, pk).Scan(&ps.Latest, &hash, &stamp, &first)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return err
-	}
-	ps.LatestHash, ps.UpdatedRaw = deref(hash), deref(stamp)
-	ps.LastChange = fromNSPtr(first)
-
-	var lastCheck *int64
-	var lastOutcome, lastErr *string
-	err = q.QueryRow(ctx, qLastCapture, pk).Scan(&lastCheck, &lastOutcome, &lastErr)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return err
-	}
-	ps.LastCheck = fromNSPtr(lastCheck)
-	if deref(lastOutcome) == relwatch.OutcomeFailed {
-		ps.LastError = deref(lastErr)
-	}
-
-	var okID, okTime *int64
-	err = q.QueryRow(ctx, qLastGoodCapture, pk).Scan(&okID, &okTime)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return err
-	}
-	ps.LastSuccess = fromNSPtr(okTime)
-	var since int64
-	if okID != nil {
-		since = *okID
-	}
-	return q.QueryRow(ctx, qFailuresSince, pk, since).Scan(&ps.ConsecutiveFailures)
+		ps.Latest, ps.LatestHash, ps.UpdatedRaw = deref(latest), deref(hash), deref(stamp)
+		ps.LastChange, ps.LastCheck, ps.LastSuccess = fromNSPtr(first), fromNSPtr(lastCheck), fromNSPtr(okTime)
+		if deref(lastOutcome) == relwatch.OutcomeFailed {
+			ps.LastError = deref(lastErr)
+		}
+		out = append(out, ps)
+		return nil
+	})
+	return out, err
 }
 
 func deref[T any](p *T) T {
