@@ -13,20 +13,20 @@ import (
 
 // planQueries are checked by TestQueryPlans.
 var planQueries = map[string]string{
-	"qPages":           qPages,
-	"qCheckStates":     qCheckStates,
-	"qPagePK":          qPagePK,
-	"qVersions":        qVersions,
-	"qVersionsPacked":  qVersionsPacked,
-	"qSnapshot":        qSnapshot,
-	"qSnapshotLatest":  qSnapshotLatest,
-	"qSnapshotAt":      qSnapshotAt,
-	"qValidators":      qValidators,
-	"qMaxVersion":      qMaxVersion,
-	"qChange":          qChange,
-	"qProvenance":      qProvenance,
-	"qBlockVersions":   qBlockVersions,
-	"qFindBlock":       qFindBlock,
+	"qPages":          qPages,
+	"qCheckStates":    qCheckStates,
+	"qPagePK":         qPagePK,
+	"qVersions":       qVersions,
+	"qVersionsPacked": qVersionsPacked,
+	"qSnapshot":       qSnapshot,
+	"qSnapshotLatest": qSnapshotLatest,
+	"qSnapshotAt":     qSnapshotAt,
+	"qValidators":     qValidators,
+	"qMaxVersion":     qMaxVersion,
+	"qChange":         qChange,
+	"qProvenance":     qProvenance,
+	"qBlockVersions":  qBlockVersions,
+	"qFindBlock":      qFindBlock,
 }
 
 // listScans are the SCANs a query may make: of the pages themselves, when
