@@ -311,11 +311,17 @@ func assess(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus,
 	if c.Err != nil {
 		return fail(c.Err.Kind, c.Err.Error(), c.Err.Msg)
 	}
+	if c.NotModified && lp.Version > 0 {
+		// A 304 answers validators that came from a capture of the latest
+		// version (relwatch.LatestValidators): it is that version again,
+		// without a read of the stored snapshot (check verifies those).
+		return unchanged(lp.Version, lp.ContentHash, lp.UpdatedRaw)
+	}
 	if !c.NotModified {
 		// The same bytes, parsed by the same parser with the same options,
 		// give the same snapshot: a body whose key is the latest version's
 		// is that version again, without a parse (nor a read of the stored
-		// snapshot: check verifies those).
+		// snapshot).
 		o.capture.ParseKey = scraper.ParseKey(o.capture.BodyDigest, c.ContentType, c.FinalURL, p.Parse)
 		if lp.Version > 0 && lp.ParseKey == o.capture.ParseKey {
 			return unchanged(lp.Version, lp.ContentHash, lp.UpdatedRaw)
