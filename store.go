@@ -72,6 +72,12 @@ type Recorder interface {
 	// RecordVersion stores a new version of the page and the change into
 	// it (nil for the first), and returns its number. snap must be sealed.
 	RecordVersion(ctx context.Context, c Capture, snap snapshots.Snapshot, parserVersion int, change *ChangeRecord) (int, error)
+	// RecordGroup records several checks, unchanged ones and new versions,
+	// in the order given, in one transaction: what RecordUnchanged or
+	// RecordVersion does for each, with one commit (one sync to disk) for
+	// all of them. It returns each check's version: the one it saw, or the
+	// new one's number. A crash loses the whole group or nothing of it.
+	RecordGroup(ctx context.Context, checks []Checked) ([]int, error)
 	// RecordInOrder stores a past capture (Wayback, import) at its own time
 	// among the page's captures, renumbering later versions.
 	RecordInOrder(ctx context.Context, c Capture, snap snapshots.Snapshot, parserVersion int, compare CompareFunc) (Placed, error)

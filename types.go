@@ -274,3 +274,20 @@ func CameBackTo(sameHash []VersionInfo, to int) (VersionInfo, bool) {
 	}
 	return back, found
 }
+
+// Checked is one check of a group that Recorder.RecordGroup records: a
+// new version when New is set, else an unchanged check that saw Version.
+type Checked struct {
+	Capture Capture
+	Version int
+	New     *NewVersion
+}
+
+// NewVersion is the new content a check saw, as RecordVersion takes it:
+// the sealed snapshot, the parser that made it, and the change into it
+// (nil for a page's first version).
+type NewVersion struct {
+	Snap          snapshots.Snapshot
+	ParserVersion int
+	Change        *ChangeRecord
+}

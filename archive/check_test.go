@@ -2,7 +2,6 @@ package archive
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"os"
@@ -51,7 +50,7 @@ func TestCheckFindsEditedVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	forged := gzipBytes(bytes.ReplaceAll(js, []byte("original"), []byte("forged")), gzip.DefaultCompression)
+	forged := relwatch.Gzip(bytes.ReplaceAll(js, []byte("original"), []byte("forged")), relwatch.GzipSmall)
 	if _, err := a.db.Exec(`UPDATE versions SET snapshot = ?`, forged); err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +82,7 @@ func TestCheckNamesTheDifferingBlock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	forged := gzipBytes(bytes.ReplaceAll(js, []byte("original"), []byte("forged")), gzip.DefaultCompression)
+	forged := relwatch.Gzip(bytes.ReplaceAll(js, []byte("original"), []byte("forged")), relwatch.GzipSmall)
 	if _, err := a.db.Exec(`UPDATE versions SET snapshot = ?`, forged); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package archive
 
 import (
 	"bufio"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -349,7 +348,7 @@ func writeV1(t *testing.T, path string, n int) {
 		sum := sha256.Sum256([]byte(body))
 		digest := "sha256:" + hex.EncodeToString(sum[:])
 		exec(`INSERT INTO raw_bodies (digest, size, compression, data) VALUES (?, ?, 'gzip', ?)`,
-			digest, len(body), gzipBytes([]byte(body), gzip.BestSpeed))
+			digest, len(body), relwatch.Gzip([]byte(body), relwatch.GzipFast))
 		outcome := relwatch.OutcomeNew
 		if i > 0 {
 			outcome = relwatch.OutcomeChanged

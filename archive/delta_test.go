@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/relwatch/relwatch"
 )
 
 func TestDeltaRoundTrip(t *testing.T) {
@@ -78,7 +80,7 @@ func TestBodiesStoredAsDeltas(t *testing.T) {
 	mustCheckClean(t, a)
 	// A damaged delta is found.
 	if _, err := a.db.Exec(`UPDATE raw_bodies SET data = ? WHERE body_id = (SELECT max(body_id) FROM raw_bodies)`,
-		gzipBytes([]byte{0x7f, 0x01, 0x02}, 6)); err != nil {
+		relwatch.Gzip([]byte{0x7f, 0x01, 0x02}, relwatch.GzipSmall)); err != nil {
 		t.Fatal(err)
 	}
 	if probs, err := a.Check(ctx); err != nil || len(probs) != 1 || probs[0].Kind != "raw-body" {

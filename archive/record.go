@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 	"time"
 
 	"github.com/relwatch/relwatch"
@@ -55,8 +54,8 @@ type body struct {
 //
 // The body of a new version (newVersion) is stored as a delta against the
 // page's latest whole body when that is smaller (see delta.go); the delta
-// is gzipped at the default level (it is small, so that is cheap). Whole
-// bodies are gzipped at BestSpeed: the default level took four times as
+// is gzipped at relwatch.GzipSmall (it is small, so that is cheap). Whole
+// bodies are gzipped at relwatch.GzipFast: the default level took four times as
 // long for 10 % less on a 94 KB page, and whole bodies are few (a page's
 // first, then those a delta does not beat). A body that comes with an
 // unchanged check or a failure (the page embeds a fresh token; an error
@@ -82,7 +81,7 @@ func (a *Archive) prepareBody(ctx context.Context, page snapshots.PageKey, raw [
 		return nil, a.wrap("look up raw body", err)
 	}
 	if !newVersion {
-		b.gz = gzipBytes(raw, gzip.BestSpeed)
+		b.gz = relwatch.Gzip(raw, relwatch.GzipFast)
 		return b, nil
 	}
 	baseID, base, err := a.deltaBase(ctx, page)
@@ -91,13 +90,13 @@ func (a *Archive) prepareBody(ctx context.Context, page snapshots.PageKey, raw [
 	}
 	var delta []byte
 	if base != nil {
-		delta = gzipBytes(encodeDelta(base, raw), gzip.DefaultCompression)
+		delta = relwatch.Gzip(encodeDelta(base, raw), relwatch.GzipSmall)
 		if len(delta) < len(raw)/20 { // far below what gzip makes of HTML (about 1/8): no need to compare
 			b.gz, b.compression, b.base = delta, "delta", sql.NullInt64{Int64: baseID, Valid: true}
 			return b, nil
 		}
 	}
-	b.gz = gzipBytes(raw, gzip.BestSpeed)
+	b.gz = relwatch.Gzip(raw, relwatch.GzipFast)
 	if delta != nil && len(delta) < len(b.gz) {
 		b.gz, b.compression, b.base = delta, "delta", sql.NullInt64{Int64: baseID, Valid: true}
 	}
@@ -128,36 +127,6 @@ func (a *Archive) deltaBase(ctx context.Context, page snapshots.PageKey) (int64,
 		return 0, nil, nil // store the new body whole; Check reports a bad one
 	}
 	return id, raw, nil
-}
-
-// gzipBytes compresses raw at a gzip level. Writers are pooled per level:
-// a new flate compressor allocates about 1 MB, more than the work of
-// compressing a page.
-func gzipBytes(raw []byte, level int) []byte {
-	pool := gzipPools[level]
-	if pool == nil {
-		pool = gzipPools[gzip.DefaultCompression]
-	}
-	var buf bytes.Buffer
-	buf.Grow(len(raw)/4 + 64)
-	zw := pool.Get().(*gzip.Writer)
-	zw.Reset(&buf)
-	zw.Write(raw) // writes to a bytes.Buffer do not fail
-	zw.Close()
-	pool.Put(zw)
-	return buf.Bytes()
-}
-
-// gzipPools holds idle writers of the levels the archive uses.
-var gzipPools = map[int]*sync.Pool{}
-
-func init() {
-	for _, level := range []int{gzip.BestSpeed, gzip.DefaultCompression} {
-		gzipPools[level] = &sync.Pool{New: func() any {
-			zw, _ := gzip.NewWriterLevel(nil, level)
-			return zw
-		}}
-	}
 }
 
 // write runs fn in one IMMEDIATE transaction.
@@ -359,27 +328,86 @@ func (a *Archive) RecordUnchanged(ctx context.Context, c relwatch.Capture, versi
 // order given: what RecordUnchanged does for each, with one commit, and so
 // one sync to disk, for all. A crash loses the whole group or nothing.
 func (a *Archive) RecordUnchangedGroup(ctx context.Context, checks []relwatch.Unchanged) error {
-	if len(checks) == 0 {
-		return nil
+	group := make([]relwatch.Checked, len(checks))
+	for i, u := range checks {
+		group[i] = relwatch.Checked{Capture: u.Capture, Version: u.Version}
 	}
+	_, err := a.RecordGroup(ctx, group)
+	return err
+}
+
+// RecordGroup records checks, unchanged ones and new versions, in one
+// transaction, in the order given (relwatch.RecordGroup): one commit, one
+// sync to disk, and one write of the search index for all of them.
+func (a *Archive) RecordGroup(ctx context.Context, checks []relwatch.Checked) ([]int, error) {
+	if len(checks) == 0 {
+		return nil, nil
+	}
+	if err := relwatch.GroupSealedError(checks); err != nil {
+		return nil, err
+	}
+	bodies, err := a.prepareBodies(ctx, checks)
+	if err != nil {
+		return nil, err
+	}
+	doing := "record unchanged capture"
+	for _, ch := range checks {
+		if ch.New != nil {
+			doing = "record version"
+			break
+		}
+	}
+	var versions []int
+	err = a.write(ctx, doing, func(tx *sql.Tx) error {
+		w := groupWriter{ctx: ctx, tx: tx, bodies: bodies, fts: &ftsBatch{}}
+		var err error
+		if versions, err = relwatch.RecordGroup(w, checks); err != nil {
+			return err
+		}
+		return w.fts.flush(ctx, tx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return versions, nil
+}
+
+// prepareBodies prepares the raw body of each check (prepareBody). (Doing
+// it on several goroutines gave nothing measurable: the pipeline's workers
+// keep the other cores busy parsing meanwhile.)
+func (a *Archive) prepareBodies(ctx context.Context, checks []relwatch.Checked) ([]*body, error) {
 	bodies := make([]*body, len(checks))
 	for i := range checks {
 		c := &checks[i].Capture
-		b, err := a.prepareBody(ctx, c.Page, c.Body, c.BodyDigest, false)
+		b, err := a.prepareBody(ctx, c.Page, c.Body, c.BodyDigest, checks[i].New != nil)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		bodies[i] = b
 	}
-	return a.write(ctx, "record unchanged capture", func(tx *sql.Tx) error {
-		for i := range checks {
-			c := checks[i].Capture // a copy: the caller's capture keeps its outcome
-			if err := insertUnchanged(ctx, tx, &c, bodies[i], checks[i].Version); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return bodies, nil
+}
+
+// groupWriter is RecordGroup's transaction (see relwatch.GroupRecorder):
+// bodies are the checks' prepared raw bodies, fts the search-index rows
+// the transaction writes last.
+type groupWriter struct {
+	ctx    context.Context
+	tx     *sql.Tx
+	bodies []*body
+	fts    *ftsBatch
+}
+
+func (w groupWriter) Unchanged(i int, c *relwatch.Capture, version int) error {
+	return insertUnchanged(w.ctx, w.tx, c, w.bodies[i], version)
+}
+
+func (w groupWriter) Page(i int, c *relwatch.Capture) (relwatch.VersionRecorder, error) {
+	pk, err := upsertPage(w.ctx, w.tx, c)
+	if err != nil {
+		return nil, err
+	}
+	return versionRecorder{timelineWriter{w.ctx, w.tx, pk}, w.bodies[i], w.fts}, nil
 }
 
 // insertUnchanged is one unchanged check: its capture row, its events, and
@@ -412,33 +440,24 @@ func insertUnchanged(ctx context.Context, tx *sql.Tx, c *relwatch.Capture, b *bo
 // window in which the edit happened. snap must be sealed. It returns the
 // new version number.
 func (a *Archive) RecordVersion(ctx context.Context, c relwatch.Capture, snap snapshots.Snapshot, parserVersion int, change *relwatch.ChangeRecord) (int, error) {
-	if err := relwatch.SealedError(c, snap); err != nil {
-		return 0, err
-	}
-	b, err := a.prepareBody(ctx, c.Page, c.Body, c.BodyDigest, true)
+	versions, err := a.RecordGroup(ctx, []relwatch.Checked{{Capture: c, New: &relwatch.NewVersion{Snap: snap, ParserVersion: parserVersion, Change: change}}})
 	if err != nil {
 		return 0, err
 	}
-	var version int
-	err = a.write(ctx, "record version", func(tx *sql.Tx) error {
-		pk, err := upsertPage(ctx, tx, &c)
-		if err != nil {
-			return err
-		}
-		version, err = relwatch.AppendVersion(versionRecorder{timelineWriter{ctx, tx, pk}, b}, &c, snap, parserVersion, change)
-		return err
-	})
-	if err != nil {
-		return 0, err
-	}
-	return version, nil
+	return versions[0], nil
 }
 
 // versionRecorder is RecordVersion's page in its transaction (see
-// relwatch.VersionRecorder); b is the capture's prepared raw body.
+// relwatch.VersionRecorder); b is the capture's prepared raw body, fts
+// the search-index rows the transaction writes last.
 type versionRecorder struct {
 	timelineWriter
-	b *body
+	b   *body
+	fts *ftsBatch
+}
+
+func (w versionRecorder) IndexVersion(v int, snap *snapshots.Snapshot) error {
+	return indexVersion(w.ctx, w.tx, w.pk, v, snap, w.fts)
 }
 
 func (w versionRecorder) Latest() (int, *time.Time, string, error) {
@@ -480,7 +499,7 @@ func putVersion(ctx context.Context, tx *sql.Tx, pk int64, version int, captureI
 	_, err := tx.ExecContext(ctx, `INSERT INTO versions (page_pk, version, content_hash, snapshot, parser_version,
 			capture_id, first_seen, last_seen, checks, updated_raw, updated_on, updated_at, parse_key)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		pk, version, snap.ContentHash, gzipBytes(snapshots.Marshal(snap), gzip.DefaultCompression), parserVersion, captureID,
+		pk, version, snap.ContentHash, relwatch.Gzip(snapshots.Marshal(snap), relwatch.GzipSmall), parserVersion, captureID,
 		fmtTime(first), fmtTime(last), checks,
 		nullable(string(snap.UpdatedRaw)), nullable(string(snap.UpdatedOn)), nullable(string(snap.UpdatedAt)), nullable(parseKey))
 	return err

@@ -115,7 +115,7 @@ func (w timelineWriter) PutChange(v int, cr *relwatch.ChangeRecord, observed tim
 }
 
 func (w timelineWriter) IndexVersion(v int, snap *snapshots.Snapshot) error {
-	return indexVersion(w.ctx, w.tx, w.pk, v, snap)
+	return indexVersion(w.ctx, w.tx, w.pk, v, snap, nil)
 }
 
 func (w timelineWriter) SetOutcomes(caps []relwatch.TimelineCapture) error {

@@ -37,21 +37,25 @@ func blocksOf(s *snapshots.Snapshot) []textBlock {
 
 // indexVersion adds a version's blocks to the search index. Blocks already
 // known for the page only gain a block_versions row; new ones go into the
-// FTS table too.
-func indexVersion(ctx context.Context, tx *sql.Tx, pk int64, version int, s *snapshots.Snapshot) error {
+// FTS table too: into fts, to be written by its flush, or, when fts is nil,
+// at the end of this call.
+func indexVersion(ctx context.Context, tx *sql.Tx, pk int64, version int, s *snapshots.Snapshot, fts *ftsBatch) error {
 	// The statements are prepared once per connection (stmtcache.go).
 	const (
 		insBlock   = `INSERT INTO text_blocks (page_pk, kind, path, text) VALUES (?, ?, ?, ?) RETURNING block_id`
-		insFTS     = `INSERT INTO text_fts (rowid, text) VALUES (?, ?)`
 		insVersion = `INSERT INTO block_versions (block_id, page_pk, version) VALUES (?, ?, ?)`
 	)
+	own := fts == nil
+	if own {
+		fts = &ftsBatch{}
+	}
 	for _, b := range blocksOf(s) {
 		var id int64
 		err := tx.QueryRowContext(ctx, qFindBlock, pk, b.kind, b.path, b.text).Scan(&id)
 		if err == sql.ErrNoRows {
 			err = tx.QueryRowContext(ctx, insBlock, pk, b.kind, b.path, b.text).Scan(&id)
 			if err == nil {
-				_, err = tx.ExecContext(ctx, insFTS, id, b.text)
+				fts.add(id, b.text)
 			}
 		}
 		if err != nil {
@@ -61,6 +65,40 @@ func indexVersion(ctx context.Context, tx *sql.Tx, pk int64, version int, s *sna
 			return err
 		}
 	}
+	if own {
+		return fts.flush(ctx, tx)
+	}
+	return nil
+}
+
+// ftsBatch holds the rows a transaction adds to text_fts until flush
+// writes them, as the transaction's last statements. FTS5 keeps the rows
+// of a transaction in memory and writes them out as a new index segment
+// (then merges segments) at every savepoint, and SQLite opens one for
+// nearly every later INSERT in the transaction (a RETURNING, a foreign
+// key, an ON CONFLICT): with the FTS rows written among the others, the
+// index was written out once per block of a new version, the third of a
+// first run's CPU. Written last, they are written out once, at the commit.
+// Nothing reads text_fts inside a write transaction before its flush.
+type ftsBatch struct {
+	ids   []int64
+	texts []string
+}
+
+func (f *ftsBatch) add(id int64, text string) {
+	f.ids = append(f.ids, id)
+	f.texts = append(f.texts, text)
+}
+
+// flush writes the rows added since the last flush.
+func (f *ftsBatch) flush(ctx context.Context, tx *sql.Tx) error {
+	const insFTS = `INSERT INTO text_fts (rowid, text) VALUES (?, ?)`
+	for i, id := range f.ids {
+		if _, err := tx.ExecContext(ctx, insFTS, id, f.texts[i]); err != nil {
+			return err
+		}
+	}
+	f.ids, f.texts = f.ids[:0], f.texts[:0]
 	return nil
 }
 
@@ -108,7 +146,7 @@ func reindexAll(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	for _, r := range all {
-		if err := indexVersion(ctx, tx, r.pk, r.version, &r.snap); err != nil {
+		if err := indexVersion(ctx, tx, r.pk, r.version, &r.snap, nil); err != nil {
 			return err
 		}
 	}

@@ -65,20 +65,12 @@ func (a *Archive) prepareBody(ctx context.Context, raw []byte, digest string, ne
 	if !errors.Is(err, pgx.ErrNoRows) {
 		return nil, a.wrap("look up raw body", err)
 	}
-	level := gzip.BestSpeed
+	level := relwatch.GzipFast
 	if newVersion {
-		level = gzip.DefaultCompression
+		level = relwatch.GzipSmall
 	}
-	b.gz = gzipBytes(raw, level)
+	b.gz = relwatch.Gzip(raw, level)
 	return b, nil
-}
-
-func gzipBytes(raw []byte, level int) []byte {
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, level)
-	zw.Write(raw) // writes to a bytes.Buffer do not fail
-	zw.Close()
-	return buf.Bytes()
 }
 
 // upsertPage records the page and its current URLs and returns its key.
@@ -255,27 +247,67 @@ func (a *Archive) RecordUnchanged(ctx context.Context, c relwatch.Capture, versi
 // order given: what RecordUnchanged does for each, with one commit for
 // all. A crash loses the whole group or nothing.
 func (a *Archive) RecordUnchangedGroup(ctx context.Context, checks []relwatch.Unchanged) error {
+	group := make([]relwatch.Checked, len(checks))
+	for i, u := range checks {
+		group[i] = relwatch.Checked{Capture: u.Capture, Version: u.Version}
+	}
+	_, err := a.RecordGroup(ctx, group)
+	return err
+}
+
+// RecordGroup records checks, unchanged ones and new versions, in one
+// transaction, in the order given (relwatch.RecordGroup), with one commit
+// for all. The pages' rows stay locked until the commit.
+func (a *Archive) RecordGroup(ctx context.Context, checks []relwatch.Checked) ([]int, error) {
 	if len(checks) == 0 {
-		return nil
+		return nil, nil
+	}
+	if err := relwatch.GroupSealedError(checks); err != nil {
+		return nil, err
 	}
 	bodies := make([]*body, len(checks))
+	doing := "record unchanged capture"
 	for i := range checks {
 		c := &checks[i].Capture
-		b, err := a.prepareBody(ctx, c.Body, c.BodyDigest, false)
+		b, err := a.prepareBody(ctx, c.Body, c.BodyDigest, checks[i].New != nil)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		bodies[i] = b
-	}
-	return a.write(ctx, "record unchanged capture", func(tx pgx.Tx) error {
-		for i := range checks {
-			c := checks[i].Capture // a copy: the caller's capture keeps its outcome
-			if err := insertUnchanged(ctx, tx, &c, bodies[i], checks[i].Version); err != nil {
-				return err
-			}
+		if checks[i].New != nil {
+			doing = "record version"
 		}
-		return nil
+	}
+	var versions []int
+	err := a.write(ctx, doing, func(tx pgx.Tx) error {
+		var err error
+		versions, err = relwatch.RecordGroup(groupWriter{ctx, tx, bodies}, checks)
+		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	return versions, nil
+}
+
+// groupWriter is RecordGroup's transaction (see relwatch.GroupRecorder);
+// bodies are the checks' prepared raw bodies.
+type groupWriter struct {
+	ctx    context.Context
+	tx     pgx.Tx
+	bodies []*body
+}
+
+func (w groupWriter) Unchanged(i int, c *relwatch.Capture, version int) error {
+	return insertUnchanged(w.ctx, w.tx, c, w.bodies[i], version)
+}
+
+func (w groupWriter) Page(i int, c *relwatch.Capture) (relwatch.VersionRecorder, error) {
+	pk, err := upsertPage(w.ctx, w.tx, c)
+	if err != nil {
+		return nil, err
+	}
+	return versionRecorder{timelineWriter{w.ctx, w.tx, pk}, w.bodies[i]}, nil
 }
 
 // insertUnchanged is one unchanged check: its capture row, its events, and
@@ -307,26 +339,11 @@ func insertUnchanged(ctx context.Context, tx pgx.Tx, c *relwatch.Capture, b *bod
 // from the previous version. snap must be sealed. It returns the new
 // version number.
 func (a *Archive) RecordVersion(ctx context.Context, c relwatch.Capture, snap snapshots.Snapshot, parserVersion int, change *relwatch.ChangeRecord) (int, error) {
-	if err := relwatch.SealedError(c, snap); err != nil {
-		return 0, err
-	}
-	b, err := a.prepareBody(ctx, c.Body, c.BodyDigest, true)
+	versions, err := a.RecordGroup(ctx, []relwatch.Checked{{Capture: c, New: &relwatch.NewVersion{Snap: snap, ParserVersion: parserVersion, Change: change}}})
 	if err != nil {
 		return 0, err
 	}
-	var version int
-	err = a.write(ctx, "record version", func(tx pgx.Tx) error {
-		pk, err := upsertPage(ctx, tx, &c)
-		if err != nil {
-			return err
-		}
-		version, err = relwatch.AppendVersion(versionRecorder{timelineWriter{ctx, tx, pk}, b}, &c, snap, parserVersion, change)
-		return err
-	})
-	if err != nil {
-		return 0, err
-	}
-	return version, nil
+	return versions[0], nil
 }
 
 // versionRecorder is RecordVersion's page in its transaction (see
@@ -368,7 +385,7 @@ func putVersion(ctx context.Context, tx pgx.Tx, pk int64, version int, captureID
 	_, err := tx.Exec(ctx, `INSERT INTO versions (page_pk, version, content_hash, snapshot, parser_version,
 			capture_id, first_seen, last_seen, checks, updated_raw, updated_on, updated_at, parse_key)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		pk, version, snap.ContentHash, gzipBytes(snapshots.Marshal(snap), gzip.DefaultCompression), parserVersion, captureID,
+		pk, version, snap.ContentHash, relwatch.Gzip(snapshots.Marshal(snap), relwatch.GzipSmall), parserVersion, captureID,
 		ns(first), ns(last), checks,
 		nullable(string(snap.UpdatedRaw)), nullable(string(snap.UpdatedOn)), nullable(string(snap.UpdatedAt)), nullable(parseKey))
 	return err

@@ -29,13 +29,16 @@ type RunOptions struct {
 	Log       *slog.Logger
 }
 
-// How unchanged checks are grouped into transactions: a group is committed
-// when it has groupMax checks, or groupWait after its first check came in,
-// or before anything else is recorded, or at the end of the run.
+// How checks are grouped into transactions: a group is committed when it
+// has groupMax checks, or new versions whose bodies come to groupBytes (a
+// new version's body, compressed body and snapshot are held until the
+// commit: this bounds the memory), or groupWait after its first check
+// came in, or before a failure is recorded, or at the end of the run.
 // (Variables so that tests can change them.)
 var (
-	groupMax  = 50
-	groupWait = 100 * time.Millisecond
+	groupMax   = 50
+	groupBytes = 1 << 20
+	groupWait  = 100 * time.Millisecond
 )
 
 // Run checks pages: it asks the archive for each page's validators (for a
@@ -47,11 +50,12 @@ var (
 //
 // Captures are worked out (hashed, parsed, compared, diffed) on every core
 // as they arrive, and recorded by one writer in the order they are worked
-// out. A new version, a failure, or any check with an event is committed
-// in a transaction of its own as soon as it is ready, before AfterPage
-// sees it; unchanged checks without events are grouped (see groupMax), so
-// that a run of unchanged pages is not one sync to disk per page. Every
-// transaction is committed before Run returns.
+// out. Unchanged checks and new versions are committed in groups (see
+// groupMax), so that a run is not one sync to disk (and one write of the
+// search index) per page; a failure is committed in a transaction of its
+// own. Nothing about a check (AfterPage, its result) is reported before
+// its transaction is committed, and every transaction is committed before
+// Run returns.
 func Run(ctx context.Context, arc Archive, pages []Page, opts RunOptions) ([]Result, error) {
 	log := opts.Log
 	if log == nil {
@@ -178,7 +182,7 @@ type assessed struct {
 }
 
 // runWriter records a run's outcomes, one at a time, grouping the
-// groupable unchanged checks.
+// groupable ones.
 type runWriter struct {
 	arc       Archive
 	ctx       context.Context
@@ -187,7 +191,8 @@ type runWriter struct {
 	results   []Result
 	recorded  int
 
-	group  []assessed  // unchanged checks not yet committed
+	group  []assessed  // checks not yet committed
+	bytes  int         // the size of the group's new versions' bodies
 	timer  *time.Timer // commits the group groupWait after its first check
 	err    error       // the first archive error: the run stops
 	failed atomic.Bool // err is set (read by the fetch callback and the workers)
@@ -220,15 +225,18 @@ func (w *runWriter) take(a assessed) {
 		close(a.done)
 	case a.groupable():
 		w.group = append(w.group, a)
+		if a.kind == recordVersion {
+			w.bytes += len(a.capture.Body)
+		}
 		if len(w.group) == 1 {
 			w.timer.Reset(groupWait)
 		}
-		if len(w.group) >= groupMax {
+		if len(w.group) >= groupMax || w.bytes >= groupBytes {
 			w.flush()
 		}
 	default:
-		// Whatever may not wait in a group is committed on its own, after
-		// the checks that came before it.
+		// A failure is committed on its own, after the checks that came
+		// before it.
 		w.flush()
 		if w.err == nil {
 			if err := a.record(w.ctx, w.arc); err != nil {
@@ -241,24 +249,31 @@ func (w *runWriter) take(a assessed) {
 	}
 }
 
-// flush commits the group of unchanged checks.
+// flush commits the group, then publishes its checks.
 func (w *runWriter) flush() {
 	if len(w.group) == 0 {
 		return
 	}
 	w.timer.Stop() // since Go 1.23 no stale tick is delivered after Stop
 	group := w.group
-	w.group = nil
+	w.group, w.bytes = nil, 0
 	if w.err == nil {
-		checks := make([]relwatch.Unchanged, len(group))
-		for k, a := range group {
-			checks[k] = relwatch.Unchanged{Capture: a.capture, Version: a.version}
+		checks := make([]relwatch.Checked, len(group))
+		for k := range group {
+			checks[k] = group[k].checked()
 		}
-		if err := w.arc.RecordUnchangedGroup(w.ctx, checks); err != nil {
+		versions, err := w.arc.RecordGroup(w.ctx, checks)
+		if err != nil {
 			w.fail(err)
-		} else {
-			for _, a := range group {
-				w.finish(a)
+		}
+		for k := range group {
+			if w.err != nil {
+				break
+			}
+			if err := group[k].recorded(w.ctx, w.arc, versions[k]); err != nil {
+				w.fail(err)
+			} else {
+				w.finish(group[k])
 			}
 		}
 	}

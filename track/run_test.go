@@ -39,9 +39,10 @@ type counting struct {
 	*archive.Archive
 	mu        sync.Mutex
 	snapshots int   // Snapshot reads: a parsed check reads its baseline
-	groups    []int // sizes of RecordUnchangedGroup calls
-	singles   int   // RecordUnchanged calls
-	versions  int
+	groups    []int // sizes of RecordGroup calls
+	versions  int   // new versions, in groups or not
+	singles   int   // RecordUnchanged and RecordVersion calls
+	failures  int   // RecordFailure calls
 }
 
 func (c *counting) Snapshot(ctx context.Context, page snapshots.PageKey, version int) (snapshots.Snapshot, error) {
@@ -51,11 +52,16 @@ func (c *counting) Snapshot(ctx context.Context, page snapshots.PageKey, version
 	return c.Archive.Snapshot(ctx, page, version)
 }
 
-func (c *counting) RecordUnchangedGroup(ctx context.Context, checks []relwatch.Unchanged) error {
+func (c *counting) RecordGroup(ctx context.Context, checks []relwatch.Checked) ([]int, error) {
 	c.mu.Lock()
 	c.groups = append(c.groups, len(checks))
+	for _, ch := range checks {
+		if ch.New != nil {
+			c.versions++
+		}
+	}
 	c.mu.Unlock()
-	return c.Archive.RecordUnchangedGroup(ctx, checks)
+	return c.Archive.RecordGroup(ctx, checks)
 }
 
 func (c *counting) RecordUnchanged(ctx context.Context, capt relwatch.Capture, version int) error {
@@ -67,15 +73,37 @@ func (c *counting) RecordUnchanged(ctx context.Context, capt relwatch.Capture, v
 
 func (c *counting) RecordVersion(ctx context.Context, capt relwatch.Capture, snap snapshots.Snapshot, pv int, change *relwatch.ChangeRecord) (int, error) {
 	c.mu.Lock()
+	c.singles++
 	c.versions++
 	c.mu.Unlock()
 	return c.Archive.RecordVersion(ctx, capt, snap, pv, change)
 }
 
+func (c *counting) RecordFailure(ctx context.Context, capt relwatch.Capture) error {
+	c.mu.Lock()
+	c.failures++
+	c.mu.Unlock()
+	return c.Archive.RecordFailure(ctx, capt)
+}
+
 func (c *counting) reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.snapshots, c.groups, c.singles, c.versions = 0, nil, 0, 0
+	c.snapshots, c.groups, c.versions, c.singles, c.failures = 0, nil, 0, 0, 0
+}
+
+// grouped is how many checks the groups held, and whether every group
+// held from 1 to most checks.
+func (c *counting) grouped(t *testing.T, most int) int {
+	t.Helper()
+	total := 0
+	for _, g := range c.groups {
+		if g < 1 || g > most {
+			t.Errorf("a group of %d checks, want 1 to %d", g, most)
+		}
+		total += g
+	}
+	return total
 }
 
 func fixture(t *testing.T) string {
@@ -189,17 +217,18 @@ func TestRunSkipsTheParseOfAKnownBody(t *testing.T) {
 	clean(t, arc.Archive)
 }
 
-// TestRunGroupsUnchangedChecks: unchanged checks are committed in groups
-// of at most groupMax (5 here), changes one at a time, and every page is
+// TestRunGroupsChecks: new versions and unchanged checks are committed in
+// groups of at most groupMax (5 here), none on its own, and every page is
 // recorded.
-func TestRunGroupsUnchangedChecks(t *testing.T) {
+func TestRunGroupsChecks(t *testing.T) {
 	defer track.SetGroupMax(5)()
 	const n = 30
 	s, pages := newSite(t, n, smallPage)
 	arc := &counting{Archive: archive.TestArchive(t)}
 	run(t, arc, pages)
-	if arc.versions != n {
-		t.Fatalf("first run recorded %d versions, want %d", arc.versions, n)
+	if total := arc.grouped(t, 5); arc.versions != n || total != n || arc.singles != 0 {
+		t.Fatalf("first run: %d versions, %d checks in groups %v, %d on their own; want %d versions, all in groups",
+			arc.versions, total, arc.groups, arc.singles, n)
 	}
 	for i := 0; i < n; i += 10 {
 		path := fmt.Sprintf("/p/%d", i)
@@ -210,20 +239,32 @@ func TestRunGroupsUnchangedChecks(t *testing.T) {
 	if got[relwatch.StatusChanged] != n/10 || got[relwatch.StatusUnchanged] != n-n/10 {
 		t.Fatalf("a tenth changed: %v", got)
 	}
-	total := 0
-	for _, g := range arc.groups {
-		if g < 1 || g > 5 {
-			t.Errorf("a group of %d", g)
-		}
-		total += g
-	}
-	if total != n-n/10 || arc.singles != 0 || arc.versions != n/10 {
+	if total := arc.grouped(t, 5); total != n || arc.singles != 0 || arc.versions != n/10 {
 		t.Errorf("groups %v (%d checks), %d single checks, %d versions; want %d checks in groups, %d versions",
-			arc.groups, total, arc.singles, arc.versions, n-n/10, n/10)
+			arc.groups, total, arc.singles, arc.versions, n, n/10)
 	}
 	vs, err := arc.Versions(context.Background(), pages[1].Key)
 	if err != nil || len(vs) != 1 || vs[0].Checks != 2 {
 		t.Errorf("an unchanged page: %+v, %v; want one version seen twice", vs, err)
+	}
+	vs, err = arc.Versions(context.Background(), pages[10].Key)
+	if err != nil || len(vs) != 2 {
+		t.Errorf("a changed page: %+v, %v; want two versions", vs, err)
+	}
+	clean(t, arc.Archive)
+}
+
+// TestRunGroupsVersionsByBytes: a group of new versions is committed once
+// their bodies come to groupBytes, whatever groupMax says.
+func TestRunGroupsVersionsByBytes(t *testing.T) {
+	page := fixture(t)
+	defer track.SetGroupBytes(2*len(page) + 1)()
+	const n = 9
+	_, pages := newSite(t, n, page)
+	arc := &counting{Archive: archive.TestArchive(t)}
+	run(t, arc, pages)
+	if total := arc.grouped(t, 3); arc.versions != n || total != n {
+		t.Fatalf("%d versions in groups %v; want %d in groups of at most 3", arc.versions, arc.groups, n)
 	}
 	clean(t, arc.Archive)
 }
@@ -241,11 +282,11 @@ func TestRunSamePageTwice(t *testing.T) {
 	clean(t, arc)
 }
 
-// TestRunCommitsEventsOnTheirOwn: a check with an event (here a failure,
-// then a recovery seen without a parse) is committed in a transaction of
-// its own, never in a group, and every page is committed before AfterPage
-// reports it.
-func TestRunCommitsEventsOnTheirOwn(t *testing.T) {
+// TestRunCommitsFailuresOnTheirOwn: a failure is committed in a
+// transaction of its own, never in a group; a check with an event (here a
+// recovery seen without a parse) is grouped; and every page is committed
+// before AfterPage reports it.
+func TestRunCommitsFailuresOnTheirOwn(t *testing.T) {
 	ctx := context.Background()
 	s, pages := newSite(t, 6, smallPage)
 	arc := &counting{Archive: archive.TestArchive(t)}
@@ -276,17 +317,16 @@ func TestRunCommitsEventsOnTheirOwn(t *testing.T) {
 	if got := statuses(checkedRun()); got[relwatch.StatusFailed] != 1 || got[relwatch.StatusUnchanged] != 5 {
 		t.Fatalf("one page gone: %v", got)
 	}
+	if total := arc.grouped(t, 50); arc.failures != 1 || total != 5 {
+		t.Errorf("one page gone: %d failures on their own, %d checks in groups %v; want 1 on its own, 5 grouped", arc.failures, total, arc.groups)
+	}
 	s.set("/p/2", gone)
 	results := checkedRun()
 	if results[2].Status != relwatch.StatusUnchanged || arc.snapshots != 0 {
 		t.Fatalf("the page back: %s, %d baseline reads; want unchanged without a parse", results[2].Status, arc.snapshots)
 	}
-	total := 0
-	for _, g := range arc.groups {
-		total += g
-	}
-	if arc.singles != 1 || total != 5 {
-		t.Errorf("the recovered page: %d checks on their own, %d in groups %v; want 1 on its own, 5 grouped", arc.singles, total, arc.groups)
+	if total := arc.grouped(t, 50); arc.singles != 0 || total != 6 {
+		t.Errorf("the recovered page: %d checks on their own, %d in groups %v; want all 6 grouped", arc.singles, total, arc.groups)
 	}
 	pending, err := arc.Pending(ctx, "hook", 100)
 	if err != nil {

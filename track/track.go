@@ -254,11 +254,20 @@ type outcome struct {
 }
 
 // groupable reports whether the outcome may be committed in a group with
-// others: an unchanged check that tells nobody anything. A check with an
-// event (a recovery), a new version or a failure is committed on its own,
-// so that it is on disk before anything reports it.
+// others (Recorder.RecordGroup): an unchanged check or a new version. A
+// group is committed before anything about its checks is reported, so
+// only a failure, whose body and events are written differently, is
+// committed on its own.
 func (o *outcome) groupable() bool {
-	return o.err == nil && o.kind == recordUnchanged && len(o.capture.Events) == 0
+	return o.err == nil && (o.kind == recordUnchanged || o.kind == recordVersion)
+}
+
+// checked is the outcome as RecordGroup takes it (o must be groupable).
+func (o *outcome) checked() relwatch.Checked {
+	if o.kind == recordVersion {
+		return relwatch.Checked{Capture: o.capture, New: &relwatch.NewVersion{Snap: o.snap, ParserVersion: scraper.ParserVersion, Change: o.change}}
+	}
+	return relwatch.Checked{Capture: o.capture, Version: o.version}
 }
 
 // assess works out what capture c of page p comes to. It reads the
@@ -378,25 +387,41 @@ func assess(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus,
 // record writes the outcome in a transaction of its own (Run groups the
 // groupable ones instead), and completes the report of a change.
 func (o *outcome) record(ctx context.Context, arc Archive) error {
-	for _, ev := range o.capture.Events {
-		o.res.EventIDs = append(o.res.EventIDs, ev.ID)
-	}
 	switch o.kind {
 	case recordFailure:
+		o.noteEvents()
 		return arc.RecordFailure(ctx, o.capture)
 	case recordUnchanged:
+		o.noteEvents()
 		return arc.RecordUnchanged(ctx, o.capture, o.version)
 	case recordVersion:
 	default:
 		return nil
 	}
-	res := &o.res
-	key := o.capture.Page
-	var err error
-	res.Version, err = arc.RecordVersion(ctx, o.capture, o.snap, scraper.ParserVersion, o.change)
+	version, err := arc.RecordVersion(ctx, o.capture, o.snap, scraper.ParserVersion, o.change)
 	if err != nil {
 		return err
 	}
+	return o.recorded(ctx, arc, version)
+}
+
+// noteEvents puts the ids of the check's events in its result.
+func (o *outcome) noteEvents() {
+	for _, ev := range o.capture.Events {
+		o.res.EventIDs = append(o.res.EventIDs, ev.ID)
+	}
+}
+
+// recorded completes the result of a groupable outcome once it is
+// committed, version being the version it saw or the new one's number.
+func (o *outcome) recorded(ctx context.Context, arc Archive, version int) error {
+	o.noteEvents()
+	if o.kind != recordVersion {
+		return nil
+	}
+	res := &o.res
+	key := o.capture.Page
+	res.Version = version
 	if res.Removal != nil && res.Event == relwatch.EventRestored {
 		res.Removal.RestoredVersion = res.Version // numbered only now
 	}

@@ -41,9 +41,9 @@ func (s *flipSite) flip(path string) {
 }
 
 // TestScrapeSurvivesKill9InAGroupedRun kills `relwatch scrape` while it
-// records a run of many pages, some changed and most not (so that
-// unchanged checks are committed in groups): at the first group's commit,
-// and at random moments. After each kill `relwatch check` passes and no
+// records a run of many pages, some changed and most not, committed in
+// groups of new versions and unchanged checks: at the first group's commit
+// (before and after it), and at random moments. After each kill `relwatch check` passes and no
 // committed version is lost; the next scrape records exactly the versions
 // that were still missing.
 func TestScrapeSurvivesKill9InAGroupedRun(t *testing.T) {
@@ -84,7 +84,9 @@ func TestScrapeSurvivesKill9InAGroupedRun(t *testing.T) {
 	}
 
 	for round := range 5 {
-		// A few pages change; the rest are unchanged checks, grouped.
+		// A few pages change; the rest are unchanged checks. The crash
+		// point is the commit of the first group with a new version in it
+		// (the archive names such a transaction "record version").
 		for i := round % 4; i < n; i += 4 {
 			s.flip(fmt.Sprintf("/page%d.htm", i))
 			want[pages[i][0]+"/fr"]++
@@ -92,9 +94,9 @@ func TestScrapeSurvivesKill9InAGroupedRun(t *testing.T) {
 		before := versions()
 		cmd := exec.Command(bin, "--config", e.cfg, "scrape")
 		if round < 2 {
-			cmd.Env = append(os.Environ(), "RELWATCH_CRASH_AT=record unchanged capture:before-commit")
+			cmd.Env = append(os.Environ(), "RELWATCH_CRASH_AT=record version:before-commit")
 			if round == 1 {
-				cmd.Env[len(cmd.Env)-1] = "RELWATCH_CRASH_AT=record unchanged capture:after-commit"
+				cmd.Env[len(cmd.Env)-1] = "RELWATCH_CRASH_AT=record version:after-commit"
 			}
 		}
 		if err := cmd.Start(); err != nil {
