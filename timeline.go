@@ -32,16 +32,22 @@ type TimelineReader interface {
 // store that reads them all anyway.
 func SummarizeVersions(versions []VersionInfo) TimelineSummary {
 	sum := TimelineSummary{Versions: len(versions), ChangesPerYear: map[int]int{}, Repeats: map[string][]int{}}
-	seen := map[string][]int{}
+	// The first version of each content, sized at once; a list only for a
+	// content seen again (most are seen once: a list each was most of the
+	// cost on a page of thousands of versions).
+	first := make(map[string]int, len(versions))
 	for _, v := range versions {
 		if v.Version > 1 && !v.ParserChange {
 			sum.ChangesPerYear[v.FirstSeen.UTC().Year()]++
 		}
-		seen[v.ContentHash] = append(seen[v.ContentHash], v.Version)
-	}
-	for h, vs := range seen {
-		if len(vs) > 1 {
-			sum.Repeats[h] = vs
+		f, seen := first[v.ContentHash]
+		switch {
+		case !seen:
+			first[v.ContentHash] = v.Version
+		case sum.Repeats[v.ContentHash] == nil:
+			sum.Repeats[v.ContentHash] = []int{f, v.Version}
+		default:
+			sum.Repeats[v.ContentHash] = append(sum.Repeats[v.ContentHash], v.Version)
 		}
 	}
 	return sum

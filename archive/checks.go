@@ -32,11 +32,6 @@ const qRemovalChecks = `WITH failed AS (
 	FROM picked JOIN captures c ON c.capture_id = picked.capture_id JOIN responses r ON r.response_id = c.response_id
 	ORDER BY c.capture_id`
 
-// schema9 indexes the failed live checks of each page, which are all a
-// page that never failed has to read for its removals (RemovalChecks):
-// a partial index, so a good check (nearly every check) costs no entry.
-const schema9 = `CREATE INDEX captures_failed ON captures (page_pk, capture_id) WHERE source = 'live' AND outcome = 'failed'`
-
 // RemovalChecks lists the page's live checks that decide its removals, in
 // the order they were made. An archive older than schema 5 (read-only,
 // before a writing command migrates it) did not keep the status of a

@@ -20,7 +20,11 @@ var errUnpackable = errors.New("packed version row does not split into its colum
 // split (packSep in a field).
 func (a *Archive) packedVersionsTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey, pk int64, f versionFilter) ([]relwatch.VersionInfo, error) {
 	summaries := map[string]map[string]int{}
-	out, err := a.scanVersions(ctx, tx, page, qVersionsPacked, pk, f, func(rows *sql.Rows) (relwatch.VersionInfo, error) {
+	q := qVersionsPacked
+	if a.schema < 10 {
+		q = qVersionsPacked9
+	}
+	out, err := a.scanVersions(ctx, tx, page, q, pk, f, func(rows *sql.Rows) (relwatch.VersionInfo, error) {
 		var packed sql.RawBytes // valid until the next row: unpackVersion copies it
 		if err := rows.Scan(&packed); err != nil {
 			return relwatch.VersionInfo{}, err
