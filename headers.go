@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"maps"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -44,19 +43,4 @@ func JoinDate(headers string, date *int64) (map[string]string, error) {
 		h["Date"] = time.Unix(*date, 0).UTC().Format(http.TimeFormat)
 	}
 	return h, nil
-}
-
-// ValidatorsOf returns the ETag and Last-Modified of a response's headers,
-// whatever their case, for the next request's If-None-Match and
-// If-Modified-Since.
-func ValidatorsOf(h map[string]string) (etag, lastModified string) {
-	for k, v := range h {
-		switch strings.ToLower(k) {
-		case "etag":
-			etag = v
-		case "last-modified":
-			lastModified = v
-		}
-	}
-	return etag, lastModified
 }

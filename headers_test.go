@@ -27,7 +27,4 @@ func TestSplitJoinDate(t *testing.T) {
 			t.Errorf("%v came back as %v (stored %s, %v)", h, back, hj, date)
 		}
 	}
-	if e, lm := ValidatorsOf(map[string]string{"ETAG": `"x"`, "last-modified": "y", "Date": "z"}); e != `"x"` || lm != "y" {
-		t.Errorf("ValidatorsOf = %q, %q", e, lm)
-	}
 }

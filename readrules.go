@@ -68,22 +68,27 @@ func NoChange(page snapshots.PageKey, to int) error {
 }
 
 // LatestValidators returns the ETag and Last-Modified of page's latest
-// successful live capture, stored as headers and date (see SplitDate),
-// which saw version seen (0 when none) of the page's latest, latest. Both
+// successful live capture, whose headers are stored as JSON (see
+// SplitDate; Date is no validator), which saw version seen (0 when none)
+// of the page's latest, latest. Both
 // are empty unless that capture saw the latest version: a newer version
 // from a Wayback capture or an imported file came since, and a 304 means
 // "as at that capture", which would otherwise be recorded as a sighting
 // of a version the server never served.
-func LatestValidators(page snapshots.PageKey, headers string, date *int64, seen, latest int) (etag, lastModified string, err error) {
+func LatestValidators(page snapshots.PageKey, headers string, seen, latest int) (etag, lastModified string, err error) {
 	if seen == 0 || seen != latest {
 		return "", "", nil
 	}
-	h, err := JoinDate(headers, date)
-	if err != nil {
+	// Only the two validators are decoded (a run reads every page's
+	// headers); encoding/json matches the names whatever their case.
+	var v struct {
+		ETag         string `json:"etag"`
+		LastModified string `json:"last-modified"`
+	}
+	if err := json.Unmarshal([]byte(headers), &v); err != nil {
 		return "", "", Fail(ErrCorrupt, "capture headers of %s: %v", page, err)
 	}
-	etag, lastModified = ValidatorsOf(h)
-	return etag, lastModified, nil
+	return v.ETag, v.LastModified, nil
 }
 
 // VerifyBody checks raw, read back as the body named digest of size

@@ -138,12 +138,20 @@ func TestProblemsVersionNumbering(t *testing.T) {
 
 func TestLatestValidatorsOnlyForTheLatestVersion(t *testing.T) {
 	page := snapshots.PageKey{ID: "p", Lang: "en"}
-	headers := `{"etag":"\"x\""}`
-	if etag, _, err := LatestValidators(page, headers, nil, 2, 2); etag != `"x"` || err != nil {
+	headers := `{"Content-Type":"text/html","Date":"Thu, 03 Dec 2026 13:00:00 GMT","etag":"\"x\""}`
+	if etag, _, err := LatestValidators(page, headers, 2, 2); etag != `"x"` || err != nil {
 		t.Errorf("latest: %q, %v", etag, err)
 	}
+	// The names are matched whatever their case.
+	hj, _ := SplitDate(map[string]string{"ETAG": `"x"`, "last-modified": "y", "Date": "z"})
+	if e, lm, err := LatestValidators(page, hj, 2, 2); e != `"x"` || lm != "y" || err != nil {
+		t.Errorf("validators of %s = %q, %q, %v", hj, e, lm, err)
+	}
+	if _, _, err := LatestValidators(page, "{not json", 2, 2); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("headers that are not JSON: %v", err)
+	}
 	for _, seen := range []int{0, 1} {
-		if etag, _, err := LatestValidators(page, headers, nil, seen, 2); etag != "" || err != nil {
+		if etag, _, err := LatestValidators(page, headers, seen, 2); etag != "" || err != nil {
 			t.Errorf("seen %d of 2: %q, %v", seen, etag, err)
 		}
 	}

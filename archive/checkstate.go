@@ -2,7 +2,6 @@ package archive
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 
 	"github.com/relwatch/relwatch"
@@ -11,11 +10,11 @@ import (
 
 // qCheckStates reads, for each page of a JSON list of [id, lang] pairs,
 // its latest version (content hash, parse key, update stamp) and its latest
-// successful live capture (headers, date, the version it saw): one
+// successful live capture (headers, the version it saw): one
 // statement for a whole run, each page reached through its indexes.
 const qCheckStates = `SELECT p.id, p.lang,
 		coalesce(v.version, 0), coalesce(v.content_hash, ''), coalesce(v.parse_key, ''), coalesce(v.updated_raw, ''),
-		coalesce(r.headers, ''), c.http_date, coalesce(c.version, 0)
+		coalesce(r.headers, ''), coalesce(c.version, 0)
 	FROM json_each(?) k
 	JOIN pages p ON p.id = json_extract(k.value, '$[0]') AND p.lang = json_extract(k.value, '$[1]')
 	LEFT JOIN versions v ON v.page_pk = p.page_pk
@@ -57,17 +56,12 @@ func (a *Archive) CheckStates(ctx context.Context, pages []snapshots.PageKey) (m
 		var page snapshots.PageKey
 		var st relwatch.CheckState
 		var headers string
-		var date sql.NullInt64
 		var seen int
 		lp := &st.Latest
-		if err := rows.Scan(&page.ID, &page.Lang, &lp.Version, &lp.ContentHash, &lp.ParseKey, &lp.UpdatedRaw, &headers, &date, &seen); err != nil {
+		if err := rows.Scan(&page.ID, &page.Lang, &lp.Version, &lp.ContentHash, &lp.ParseKey, &lp.UpdatedRaw, &headers, &seen); err != nil {
 			return nil, a.wrap("read the pages' latest versions", err)
 		}
-		var datePtr *int64
-		if date.Valid {
-			datePtr = &date.Int64
-		}
-		if st.ETag, st.LastModified, err = relwatch.LatestValidators(page, headers, datePtr, seen, lp.Version); err != nil {
+		if st.ETag, st.LastModified, err = relwatch.LatestValidators(page, headers, seen, lp.Version); err != nil {
 			return nil, err
 		}
 		states[page] = st

@@ -48,10 +48,10 @@ const (
 	// qValidators reads the latest good live capture and the version it
 	// saw; qMaxVersion the page's latest version. Validators are only worth
 	// sending when the two agree (see Archive.Validators).
-	qValidators = `SELECT r.headers, c.http_date, c.version FROM captures c JOIN responses r ON r.response_id = c.response_id
+	qValidators = `SELECT r.headers, c.version FROM captures c JOIN responses r ON r.response_id = c.response_id
 		WHERE c.page_pk = ? AND c.source = 'live' AND c.outcome != 'failed' ORDER BY c.capture_id DESC LIMIT 1`
 	// qValidatorsOld reads an archive older than schema 5 (read-only).
-	qValidatorsOld = `SELECT headers, NULL, version FROM captures WHERE page_pk = ? AND source = 'live' AND outcome != 'failed'
+	qValidatorsOld = `SELECT headers, version FROM captures WHERE page_pk = ? AND source = 'live' AND outcome != 'failed'
 		ORDER BY capture_id DESC LIMIT 1`
 	qMaxVersion = `SELECT max(version) FROM versions WHERE page_pk = ?`
 	qProvenance = `SELECT c.source, r.final_url, c.original_url, c.origin

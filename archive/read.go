@@ -331,8 +331,8 @@ func (a *Archive) validators(ctx context.Context, page snapshots.PageKey) (etag,
 			q = qValidatorsOld // read-only on an older archive
 		}
 		var hj string
-		var date, seen, latest sql.NullInt64
-		err = tx.QueryRowContext(ctx, q, pk).Scan(&hj, &date, &seen)
+		var seen, latest sql.NullInt64
+		err = tx.QueryRowContext(ctx, q, pk).Scan(&hj, &seen)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -342,11 +342,7 @@ func (a *Archive) validators(ctx context.Context, page snapshots.PageKey) (etag,
 		if err := tx.QueryRowContext(ctx, qMaxVersion, pk).Scan(&latest); err != nil {
 			return err
 		}
-		var datePtr *int64
-		if date.Valid {
-			datePtr = &date.Int64
-		}
-		etag, lastModified, err = relwatch.LatestValidators(page, hj, datePtr, int(seen.Int64), int(latest.Int64))
+		etag, lastModified, err = relwatch.LatestValidators(page, hj, int(seen.Int64), int(latest.Int64))
 		return err
 	})
 	return etag, lastModified, err

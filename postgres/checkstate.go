@@ -10,16 +10,15 @@ import (
 
 // qCheckStates reads, for each page of two parallel arrays of ids and
 // languages, its latest version (content hash, parse key, update stamp)
-// and its latest successful live capture (headers, date, the version it
-// saw): one statement for a whole run. %s is the parse key's column.
+// and its latest successful live capture (headers, the version it saw): one statement for a whole run. %s is the parse key's column.
 const qCheckStates = `SELECT p.id, p.lang,
 		coalesce(v.version, 0), coalesce(v.content_hash, ''), coalesce(v.parse_key, ''), coalesce(v.updated_raw, ''),
-		coalesce(c.headers, ''), c.http_date, coalesce(c.version, 0)
+		coalesce(c.headers, ''), coalesce(c.version, 0)
 	FROM unnest($1::text[], $2::text[]) AS k(id, lang)
 	JOIN pages p ON p.id = k.id AND p.lang = k.lang
 	LEFT JOIN LATERAL (SELECT version, content_hash, %s, updated_raw FROM versions
 		WHERE page_pk = p.page_pk ORDER BY version DESC LIMIT 1) v ON true
-	LEFT JOIN LATERAL (SELECT r.headers, c.http_date, c.version FROM captures c JOIN responses r ON r.response_id = c.response_id
+	LEFT JOIN LATERAL (SELECT r.headers, c.version FROM captures c JOIN responses r ON r.response_id = c.response_id
 		WHERE c.page_pk = p.page_pk AND c.source = 'live' AND c.outcome != 'failed' ORDER BY c.capture_id DESC LIMIT 1) c ON true`
 
 // CheckStates reads what a live check of each page needs: its validators
@@ -44,13 +43,12 @@ func (a *Archive) CheckStates(ctx context.Context, pages []snapshots.PageKey) (m
 		var page snapshots.PageKey
 		var st relwatch.CheckState
 		var headers string
-		var date *int64
 		var seen int
 		lp := &st.Latest
-		if err := rows.Scan(&page.ID, &page.Lang, &lp.Version, &lp.ContentHash, &lp.ParseKey, &lp.UpdatedRaw, &headers, &date, &seen); err != nil {
+		if err := rows.Scan(&page.ID, &page.Lang, &lp.Version, &lp.ContentHash, &lp.ParseKey, &lp.UpdatedRaw, &headers, &seen); err != nil {
 			return nil, a.wrap("read the pages' latest versions", err)
 		}
-		if st.ETag, st.LastModified, err = relwatch.LatestValidators(page, headers, date, seen, lp.Version); err != nil {
+		if st.ETag, st.LastModified, err = relwatch.LatestValidators(page, headers, seen, lp.Version); err != nil {
 			return nil, err
 		}
 		if a.schema < 4 {

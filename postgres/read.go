@@ -54,9 +54,6 @@ const (
 		WHERE page_pk = (` + qPagePK + `) ORDER BY version DESC LIMIT 1`
 	qSnapshotAt = `SELECT version, snapshot, parser_version, first_seen, last_seen FROM versions
 		WHERE page_pk = (` + qPagePK + `) AND first_seen <= $3 ORDER BY first_seen DESC, version DESC LIMIT 1`
-	qValidators = `SELECT r.headers, c.http_date, c.version FROM captures c JOIN responses r ON r.response_id = c.response_id
-		WHERE c.page_pk = $1 AND c.source = 'live' AND c.outcome != 'failed' ORDER BY c.capture_id DESC LIMIT 1`
-	qMaxVersion = `SELECT max(version) FROM versions WHERE page_pk = $1`
 	qProvenance = `SELECT c.source, r.final_url, c.original_url, c.origin
 		FROM versions v JOIN captures c ON c.capture_id = v.capture_id JOIN responses r ON r.response_id = c.response_id
 		WHERE v.page_pk = (` + qPagePK + `) AND v.version = $3`
