@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/snapshots"
@@ -153,25 +154,38 @@ func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]relwa
 
 func versionsTx(ctx context.Context, q querier, page snapshots.PageKey) ([]relwatch.VersionInfo, error) {
 	var out []relwatch.VersionInfo
+	// Versions with the same summary share its map, decoded once (as the
+	// SQLite archive's do): read-only, like every VersionInfo a store
+	// hands out. The nullable columns scan into pgtype values, not
+	// pointers, which cost an allocation each.
+	summaries := map[string]map[string]int{}
+	var first, last int64
+	var window pgtype.Int8
+	var raw, on, at, summary pgtype.Text
+	var stampOnly, parserChange pgtype.Bool
 	err := eachRow(ctx, q, qVersions, func(r pgx.Rows) error {
 		var vi relwatch.VersionInfo
-		var first, last int64
-		var window *int64
-		var raw, on, at, summary *string
-		var stampOnly, parserChange *bool
 		if err := r.Scan(&vi.Version, &vi.ContentHash, &first, &last, &vi.Checks, &raw, &on, &at,
 			&vi.ParserVersion, &vi.Suspect, &summary, &stampOnly, &parserChange, &window,
 			&vi.Source, &vi.FinalURL, &vi.OriginalURL, &vi.Origin); err != nil {
 			return err
 		}
-		vi.UpdatedRaw, vi.UpdatedOn, vi.UpdatedAt = deref(raw), deref(on), deref(at)
-		vi.StampOnly, vi.ParserChange = deref(stampOnly), deref(parserChange)
-		vi.FirstSeen, vi.LastSeen, vi.WindowStart = fromNS(first), fromNS(last), fromNSPtr(window)
-		if summary != nil {
-			var err error
-			if vi.Summary, err = relwatch.DecodeSummary(*summary); err != nil {
-				return fail(relwatch.ErrCorrupt, "change into version %d of %s: bad summary", vi.Version, page)
+		vi.UpdatedRaw, vi.UpdatedOn, vi.UpdatedAt = raw.String, on.String, at.String
+		vi.StampOnly, vi.ParserChange = stampOnly.Bool, parserChange.Bool
+		vi.FirstSeen, vi.LastSeen = fromNS(first), fromNS(last)
+		if window.Valid {
+			vi.WindowStart = fromNSPtr(&window.Int64)
+		}
+		if summary.Valid {
+			m, ok := summaries[summary.String]
+			if !ok {
+				var err error
+				if m, err = relwatch.DecodeSummary(summary.String); err != nil {
+					return fail(relwatch.ErrCorrupt, "change into version %d of %s: bad summary", vi.Version, page)
+				}
+				summaries[summary.String] = m
 			}
+			vi.Summary = m
 		}
 		out = append(out, vi)
 		return nil
