@@ -306,6 +306,31 @@ func (c *cancelOnClose) Close() error {
 	return err
 }
 
+// bodies holds page bodies given back with RecycleBody, for later pages
+// to be read into: a run of many pages then reuses a few dozen buffers
+// instead of asking the kernel for fresh memory (and zeroing it) for each
+// page, on the fetching goroutine.
+var bodies sync.Pool
+
+// RecycleBody gives back a Capture's Body once nothing uses it any more
+// (it is recorded, and no slice of it is kept): a later page is read into
+// its memory. A body still in use must never be given back.
+func RecycleBody(b []byte) {
+	if cap(b) == 0 {
+		return
+	}
+	b = b[:0]
+	bodies.Put(&b)
+}
+
+// recycled is a buffer given back, or nil.
+func recycled() []byte {
+	if b, ok := bodies.Get().(*[]byte); ok {
+		return *b
+	}
+	return nil
+}
+
 // readBody reads a final response's body within the attempt's limits. Only a
 // 2xx body can become content, so any other body is dropped unread.
 func (t *transport) readBody(ctx context.Context, a *attempt, resp *http.Response, u *url.URL) ([]byte, *FetchError) {
@@ -330,6 +355,9 @@ func (t *transport) readBody(ctx context.Context, a *attempt, resp *http.Respons
 		return nil, fetchErr(KindTooLarge, "Content-Length %d exceeds max_body %d bytes at %s", resp.ContentLength, a.maxBody, shown)
 	}
 	var buf bytes.Buffer
+	if !a.robots {
+		buf = *bytes.NewBuffer(recycled())
+	}
 	if resp.ContentLength > 0 && resp.ContentLength <= a.maxBody {
 		// ReadFrom wants MinRead bytes free before it reads the end of the
 		// body: a buffer of exactly the length was grown (copied) to twice

@@ -291,6 +291,9 @@ func (w *runWriter) fail(err error) {
 
 // finish publishes a recorded page.
 func (w *runWriter) finish(a assessed) {
+	// The check is recorded: its body is the archive's now (a copy), and
+	// nothing else keeps it.
+	scraper.RecycleBody(a.capture.Body)
 	r := a.res
 	w.results[a.i] = r
 	w.recorded++
