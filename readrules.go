@@ -67,6 +67,26 @@ func NoChange(page snapshots.PageKey, to int) error {
 	return fmt.Errorf("page %s has no recorded change into version %d: %w", page, to, ErrNotFound)
 }
 
+// ScanCheckState reads one row of a store's check-state query (see
+// Recorder.CheckStates), through scan (a row's Scan): the page's id and
+// language, its latest version's number, content hash, parse key and
+// update stamp (0 and empty strings when it has none), then the headers
+// of its latest successful live capture (empty when none) and the version
+// that capture saw (0 when none).
+func ScanCheckState(scan func(dest ...any) error) (snapshots.PageKey, CheckState, error) {
+	var page snapshots.PageKey
+	var st CheckState
+	var headers string
+	var seen int
+	lp := &st.Latest
+	if err := scan(&page.ID, &page.Lang, &lp.Version, &lp.ContentHash, &lp.ParseKey, &lp.UpdatedRaw, &headers, &seen); err != nil {
+		return page, st, err
+	}
+	var err error
+	st.ETag, st.LastModified, err = LatestValidators(page, headers, seen, lp.Version)
+	return page, st, err
+}
+
 // LatestValidators returns the ETag and Last-Modified of page's latest
 // successful live capture, whose headers are stored as JSON (see
 // SplitDate; Date is no validator), which saw version seen (0 when none)

@@ -53,16 +53,9 @@ func (a *Archive) CheckStates(ctx context.Context, pages []snapshots.PageKey) (m
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var page snapshots.PageKey
-		var st relwatch.CheckState
-		var headers string
-		var seen int
-		lp := &st.Latest
-		if err := rows.Scan(&page.ID, &page.Lang, &lp.Version, &lp.ContentHash, &lp.ParseKey, &lp.UpdatedRaw, &headers, &seen); err != nil {
+		page, st, err := relwatch.ScanCheckState(rows.Scan)
+		if err != nil {
 			return nil, a.wrap("read the pages' latest versions", err)
-		}
-		if st.ETag, st.LastModified, err = relwatch.LatestValidators(page, headers, seen, lp.Version); err != nil {
-			return nil, err
 		}
 		states[page] = st
 	}

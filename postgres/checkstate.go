@@ -40,16 +40,9 @@ func (a *Archive) CheckStates(ctx context.Context, pages []snapshots.PageKey) (m
 	defer rows.Close()
 	states := make(map[snapshots.PageKey]relwatch.CheckState, len(pages))
 	for rows.Next() {
-		var page snapshots.PageKey
-		var st relwatch.CheckState
-		var headers string
-		var seen int
-		lp := &st.Latest
-		if err := rows.Scan(&page.ID, &page.Lang, &lp.Version, &lp.ContentHash, &lp.ParseKey, &lp.UpdatedRaw, &headers, &seen); err != nil {
+		page, st, err := relwatch.ScanCheckState(rows.Scan)
+		if err != nil {
 			return nil, a.wrap("read the pages' latest versions", err)
-		}
-		if st.ETag, st.LastModified, err = relwatch.LatestValidators(page, headers, seen, lp.Version); err != nil {
-			return nil, err
 		}
 		if a.schema < 4 {
 			st.Latest = relwatch.LatestParse{} // nothing to skip a parse with
