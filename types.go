@@ -81,6 +81,11 @@ type Capture struct {
 	// BodyDigest, when set, is BodyDigest(Body), worked out already by the
 	// caller (off the writer); a store computes it when it is empty.
 	BodyDigest string
+	// BodyGzip, when set, is Gzip(Body, GzipFast), worked out already by
+	// the caller (off the writer, for a page's first version, which is
+	// stored whole); a store that keeps the body whole at that level takes
+	// it as given.
+	BodyGzip []byte
 }
 
 // Unchanged is one check that saw an existing version of its page: what

@@ -61,9 +61,10 @@ type body struct {
 // unchanged check or a failure (the page embeds a fresh token; an error
 // page) is always stored whole.
 //
-// digest is relwatch.BodyDigest(raw) when the caller worked it out already
-// (off the writer), or "".
-func (a *Archive) prepareBody(ctx context.Context, page snapshots.PageKey, raw []byte, digest string, newVersion bool) (*body, error) {
+// digest is relwatch.BodyDigest(raw) and gz relwatch.Gzip(raw,
+// relwatch.GzipFast) when the caller worked them out already (off the
+// writer), or "" and nil.
+func (a *Archive) prepareBody(ctx context.Context, page snapshots.PageKey, raw []byte, digest string, gz []byte, newVersion bool) (*body, error) {
 	if raw == nil {
 		return nil, nil
 	}
@@ -80,8 +81,14 @@ func (a *Archive) prepareBody(ctx context.Context, page snapshots.PageKey, raw [
 	if !errors.Is(err, sql.ErrNoRows) {
 		return nil, a.wrap("look up raw body", err)
 	}
+	whole := func() []byte {
+		if gz != nil {
+			return gz
+		}
+		return relwatch.Gzip(raw, relwatch.GzipFast)
+	}
 	if !newVersion {
-		b.gz = relwatch.Gzip(raw, relwatch.GzipFast)
+		b.gz = whole()
 		return b, nil
 	}
 	baseID, base, err := a.deltaBase(ctx, page)
@@ -96,7 +103,7 @@ func (a *Archive) prepareBody(ctx context.Context, page snapshots.PageKey, raw [
 			return b, nil
 		}
 	}
-	b.gz = relwatch.Gzip(raw, relwatch.GzipFast)
+	b.gz = whole()
 	if delta != nil && len(delta) < len(b.gz) {
 		b.gz, b.compression, b.base = delta, "delta", sql.NullInt64{Int64: baseID, Valid: true}
 	}
@@ -297,7 +304,7 @@ func storeBody(ctx context.Context, tx *sql.Tx, b *body) (sql.NullInt64, error) 
 // RecordFailure records a failed fetch attempt. The raw body, if any (an
 // error page), is kept like any other.
 func (a *Archive) RecordFailure(ctx context.Context, c relwatch.Capture) error {
-	b, err := a.prepareBody(ctx, c.Page, c.Body, c.BodyDigest, false)
+	b, err := a.prepareBody(ctx, c.Page, c.Body, c.BodyDigest, c.BodyGzip, false)
 	if err != nil {
 		return err
 	}
@@ -379,7 +386,7 @@ func (a *Archive) prepareBodies(ctx context.Context, checks []relwatch.Checked) 
 	bodies := make([]*body, len(checks))
 	for i := range checks {
 		c := &checks[i].Capture
-		b, err := a.prepareBody(ctx, c.Page, c.Body, c.BodyDigest, checks[i].New != nil)
+		b, err := a.prepareBody(ctx, c.Page, c.Body, c.BodyDigest, c.BodyGzip, checks[i].New != nil)
 		if err != nil {
 			return nil, err
 		}

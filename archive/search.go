@@ -39,34 +39,75 @@ func blocksOf(s *snapshots.Snapshot) []textBlock {
 // known for the page only gain a block_versions row; new ones go into the
 // FTS table too: into fts, to be written by its flush, or, when fts is nil,
 // at the end of this call.
+//
+// A version's rows are written many to a statement (insertRows): a
+// statement through database/sql and the driver costs more than the row
+// it writes, and a version has a hundred blocks. New blocks get their ids
+// here, after the largest one, as SQLite would give them.
 func indexVersion(ctx context.Context, tx *sql.Tx, pk int64, version int, s *snapshots.Snapshot, fts *ftsBatch) error {
-	// The statements are prepared once per connection (stmtcache.go).
-	const (
-		insBlock   = `INSERT INTO text_blocks (page_pk, kind, path, text) VALUES (?, ?, ?, ?) RETURNING block_id`
-		insVersion = `INSERT INTO block_versions (block_id, page_pk, version) VALUES (?, ?, ?)`
-	)
 	own := fts == nil
 	if own {
 		fts = &ftsBatch{}
 	}
-	for _, b := range blocksOf(s) {
+	blocks := blocksOf(s)
+	// A page's first version has no known blocks: one query says so,
+	// instead of one a block.
+	var known bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM text_blocks WHERE page_pk = ?)`, pk).Scan(&known); err != nil {
+		return err
+	}
+	var next int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(block_id), 0) + 1 FROM text_blocks`).Scan(&next); err != nil {
+		return err
+	}
+	newBlocks := make([]any, 0, 5*len(blocks))
+	versionRows := make([]any, 0, 3*len(blocks))
+	for _, b := range blocks {
 		var id int64
-		err := tx.QueryRowContext(ctx, qFindBlock, pk, b.kind, b.path, b.text).Scan(&id)
+		err := sql.ErrNoRows
+		if known {
+			err = tx.QueryRowContext(ctx, qFindBlock, pk, b.kind, b.path, b.text).Scan(&id)
+		}
 		if err == sql.ErrNoRows {
-			err = tx.QueryRowContext(ctx, insBlock, pk, b.kind, b.path, b.text).Scan(&id)
-			if err == nil {
-				fts.add(id, b.text)
-			}
+			id, err = next, nil
+			next++
+			newBlocks = append(newBlocks, id, pk, b.kind, b.path, b.text)
+			fts.add(id, b.text)
 		}
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, insVersion, id, pk, version); err != nil {
-			return err
-		}
+		versionRows = append(versionRows, id, pk, version)
+	}
+	if err := insertRows(ctx, tx, `INSERT INTO text_blocks (block_id, page_pk, kind, path, text) VALUES `, 5, newBlocks); err != nil {
+		return err
+	}
+	if err := insertRows(ctx, tx, `INSERT INTO block_versions (block_id, page_pk, version) VALUES `, 3, versionRows); err != nil {
+		return err
 	}
 	if own {
 		return fts.flush(ctx, tx)
+	}
+	return nil
+}
+
+// insertRows runs insert (an INSERT up to its VALUES) over args, rows of
+// width values each, as few statements as the chunk sizes allow. There are
+// few chunk sizes, so that each statement text is prepared once per
+// connection (stmtcache.go).
+func insertRows(ctx context.Context, tx *sql.Tx, insert string, width int, args []any) error {
+	rows := len(args) / width
+	for _, chunk := range []int{64, 16, 4, 1} {
+		if rows < chunk {
+			continue
+		}
+		q := insert + strings.TrimSuffix(strings.Repeat("("+strings.TrimSuffix(strings.Repeat("?, ", width), ", ")+"), ", chunk), ", ")
+		for ; rows >= chunk; rows -= chunk {
+			if _, err := tx.ExecContext(ctx, q, args[:chunk*width]...); err != nil {
+				return err
+			}
+			args = args[chunk*width:]
+		}
 	}
 	return nil
 }
@@ -81,24 +122,24 @@ func indexVersion(ctx context.Context, tx *sql.Tx, pk int64, version int, s *sna
 // first run's CPU. Written last, they are written out once, at the commit.
 // Nothing reads text_fts inside a write transaction before its flush.
 type ftsBatch struct {
-	ids   []int64
-	texts []string
+	rows []any // rowid, text, rowid, text, …
 }
 
 func (f *ftsBatch) add(id int64, text string) {
-	f.ids = append(f.ids, id)
-	f.texts = append(f.texts, text)
+	f.rows = append(f.rows, id, text)
 }
 
-// flush writes the rows added since the last flush.
+// flush writes the rows added since the last flush, one a statement: a
+// statement of several rows opens a savepoint, where FTS5 would write out
+// the rows of the statements before it.
 func (f *ftsBatch) flush(ctx context.Context, tx *sql.Tx) error {
 	const insFTS = `INSERT INTO text_fts (rowid, text) VALUES (?, ?)`
-	for i, id := range f.ids {
-		if _, err := tx.ExecContext(ctx, insFTS, id, f.texts[i]); err != nil {
+	for i := 0; i < len(f.rows); i += 2 {
+		if _, err := tx.ExecContext(ctx, insFTS, f.rows[i], f.rows[i+1]); err != nil {
 			return err
 		}
 	}
-	f.ids, f.texts = f.ids[:0], f.texts[:0]
+	f.rows = f.rows[:0]
 	return nil
 }
 

@@ -376,6 +376,10 @@ func assess(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus,
 		report := diff.NewReport(key.String(), latest, snap)
 		record := ChangeRecord(report.Result)
 		o.change, res.Report = &record, &report
+	} else {
+		// A page's first body is stored whole: compressed here, on every
+		// core, rather than in the one writer.
+		o.capture.BodyGzip = relwatch.Gzip(c.Body, relwatch.GzipFast)
 	}
 	if o.err = res.recovered(ctx, arc, prior, &o.capture, 0, snap.ContentHash); o.err != nil {
 		return o
