@@ -133,3 +133,29 @@ func TestEscapeMarkdown(t *testing.T) {
 		}
 	}
 }
+
+// TestNormalizeTextASCII: the byte-at-a-time normalisation of ASCII text
+// is the full one.
+func TestNormalizeTextASCII(t *testing.T) {
+	for _, s := range []string{
+		"", "a", " ", "  ", "NATO and Kazakhstan", "a b", " a", "a ", "a  b", "a\tb", "a\nb", "\x7f", "a\x00b",
+		"\x00 a", "a \x01 b", "a\x01 b", "\v\f\r", "~!@#$%^&*()_+{}|:<>?", "\x1f\x20\x21",
+	} {
+		if got, want := NormalizeText(s), normalizeUnicode(s); got != want {
+			t.Errorf("NormalizeText(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// FuzzNormalizeTextASCII: NormalizeText with its ASCII path is the full
+// normalisation, whatever the text.
+func FuzzNormalizeTextASCII(f *testing.F) {
+	for _, s := range []string{"NATO and Kazakhstan", " a  b ", "caf\u00e9", "a\x00b", "\t\n a \x7f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := NormalizeText(s), normalizeUnicode(s); got != want {
+			t.Fatalf("NormalizeText(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

@@ -16,6 +16,14 @@ import (
 // so are control characters, which could carry terminal escape codes into
 // reports.
 func NormalizeText(s string) string {
+	if isASCII(s) {
+		return normalizeASCII(s)
+	}
+	return normalizeUnicode(s)
+}
+
+// normalizeUnicode is NormalizeText for any text.
+func normalizeUnicode(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
@@ -38,6 +46,51 @@ func NormalizeText(s string) string {
 		}
 		space = false
 		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// isASCII reports whether s is all ASCII: valid UTF-8 that NFC leaves as
+// it is, so NormalizeText is only the folding of white space and the
+// dropping of control characters. Most of the texts of a page are.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// normalizeASCII is normalizeUnicode for ASCII text, a byte at a time: the
+// same white space (unicode.IsSpace of an ASCII byte: tab, line feed,
+// vertical tab, form feed, carriage return, space) and control characters
+// (the other bytes below a space, and DEL). A text already normalised is
+// returned as it is, without a copy.
+func normalizeASCII(s string) string {
+	clean := true
+	for i := 0; i < len(s) && clean; i++ {
+		c := s[i]
+		clean = c > ' ' && c < 0x7f || c == ' ' && i > 0 && i < len(s)-1 && s[i-1] != ' '
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ' || c >= '\t' && c <= '\r':
+			space = true
+		case c < ' ' || c == 0x7f:
+		default:
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteByte(c)
+		}
 	}
 	return b.String()
 }
