@@ -2,6 +2,7 @@ package relwatch
 
 import (
 	"bytes"
+	"io"
 	"sync"
 
 	"github.com/klauspost/compress/gzip"
@@ -44,3 +45,33 @@ var (
 	gzipFast  = sync.Pool{New: func() any { zw, _ := gzip.NewWriterLevel(nil, GzipFast); return zw }}
 	gzipSmall = sync.Pool{New: func() any { zw, _ := gzip.NewWriterLevel(nil, GzipSmall); return zw }}
 )
+
+// Gunzip decompresses what Gzip (or any gzip writer: archives written
+// before this encoder) made, at most limit bytes of it when limit is not
+// negative. klauspost/compress's decoder, pooled, is about a third faster
+// than the standard library's on a page.
+func Gunzip(gz []byte, limit int64) ([]byte, error) {
+	zr, _ := gunzipReaders.Get().(*gzip.Reader)
+	var err error
+	if zr == nil {
+		zr, err = gzip.NewReader(bytes.NewReader(gz))
+	} else {
+		err = zr.Reset(bytes.NewReader(gz))
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer gunzipReaders.Put(zr)
+	var r io.Reader = zr
+	size := int64(8*len(gz) + 64) // gzip makes HTML about 7 times smaller
+	if limit >= 0 {
+		r, size = io.LimitReader(zr, limit), min(size, limit)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+var gunzipReaders sync.Pool

@@ -1,13 +1,10 @@
 package archive
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -458,13 +455,7 @@ func decodeBody(digest string, size int, gz []byte) ([]byte, error) {
 }
 
 // gunzip decompresses at most limit bytes.
-func gunzip(gz []byte, limit int64) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(io.LimitReader(zr, limit))
-}
+func gunzip(gz []byte, limit int64) ([]byte, error) { return relwatch.Gunzip(gz, limit) }
 
 // Captures lists every capture of a page in the order they were recorded
 // (capture_id), with the headers and times each had. It needs schema 5.

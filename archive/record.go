@@ -1,13 +1,10 @@
 package archive
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/relwatch/relwatch"
@@ -542,11 +539,7 @@ func snapshotJSON(stored []byte) ([]byte, error) {
 	if len(stored) < 2 || stored[0] != 0x1f || stored[1] != 0x8b {
 		return stored, nil
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(stored))
-	var js []byte
-	if err == nil {
-		js, err = io.ReadAll(zr)
-	}
+	js, err := relwatch.Gunzip(stored, -1)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot does not decompress: %v", err)
 	}

@@ -1,10 +1,6 @@
 package postgres
 
 import (
-	"bytes"
-	"compress/gzip"
-	"io"
-
 	"github.com/relwatch/relwatch"
 )
 
@@ -32,10 +28,4 @@ func (sb *storedBody) decode() ([]byte, error) {
 }
 
 // gunzip decompresses at most limit bytes.
-func gunzip(gz []byte, limit int64) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(io.LimitReader(zr, limit))
-}
+func gunzip(gz []byte, limit int64) ([]byte, error) { return relwatch.Gunzip(gz, limit) }

@@ -1,14 +1,11 @@
 package postgres
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -416,11 +413,7 @@ func decodeSnapshot(stored []byte) (snapshots.Snapshot, error) {
 }
 
 func snapshotJSON(stored []byte) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(stored))
-	var js []byte
-	if err == nil {
-		js, err = io.ReadAll(zr)
-	}
+	js, err := relwatch.Gunzip(stored, -1)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot does not decompress: %v", err)
 	}
