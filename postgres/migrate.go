@@ -152,7 +152,9 @@ const qArchiveState = `SELECT current_schema(), m.value,
 func (a *Archive) archiveState(ctx context.Context) (s state, ok bool, err error) {
 	var schema, value *string
 	var current *bool
-	err = a.pool.QueryRow(ctx, qArchiveState).Scan(&schema, &value, &current)
+	// Run once per open: not prepared first (QueryExecModeExec), one
+	// round trip instead of two.
+	err = a.pool.QueryRow(ctx, qArchiveState, pgx.QueryExecModeExec).Scan(&schema, &value, &current)
 	var pe *pgconn.PgError
 	var ce *pgconn.ConnectError
 	switch {
