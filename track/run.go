@@ -106,13 +106,13 @@ func Run(ctx context.Context, arc Archive, pages []Page, opts RunOptions) ([]Res
 	w := &runWriter{arc: arc, ctx: writeCtx, log: log, afterPage: opts.AfterPage, results: make([]Result, len(pages))}
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan job, workers)
-	// Room for half a group: while the writer commits one (a sync to
-	// disk), the fetches go on and the next group's outcomes wait here,
-	// instead of the fetcher waiting for the disk. Not a whole group: with
-	// new versions grouped too, each outcome waiting here holds a body, a
-	// snapshot and maybe a diff, and 50 of them took a 10 %-changed run
-	// over 60 MB of peak RSS.
-	outcomes := make(chan assessed, groupMax/2+workers)
+	// Room for a few outcomes: while the writer commits a group (a sync to
+	// disk), the fetches and the parses go on and their outcomes wait here.
+	// Not a whole group: with new versions grouped too, each outcome
+	// waiting here holds a body, a snapshot and maybe a diff, and 52 of
+	// them took a 10 %-changed run to 62 MB of peak RSS (27: 57–59 MB; 8:
+	// 54 MB, with the same wall times).
+	outcomes := make(chan assessed, 4*workers)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
