@@ -9,8 +9,9 @@
 #      conditional request). For each, REPEAT rounds from an empty archive
 #      and an empty urlwatch cache: relwatch and urlwatch (html2text filter)
 #      each run first, unchanged, and after a tenth of the pages changed,
-#      taking turns, under /usr/bin/time -v (wall, CPU, peak RSS); the
-#      floor is one curl process fetching the same pages. `relwatch check`
+#      taking turns, under /usr/bin/time -v (CPU, peak RSS; the wall time
+#      from bash's microsecond clock); the floor is one curl process
+#      fetching the same pages. `relwatch check`
 #      runs on the archive after every round, and once after a scrape
 #      killed with SIGKILL half-way; the script stops if it is not clean.
 #      Prints a table of the fastest round of each run (wall time, its CPU
@@ -83,6 +84,9 @@ results=$work/results # one line a timed run: mode tool run round wall cpu rss
 timed() {
   local mode=$1 tool=$2 run=$3 round=$4
   shift 4
+  # Wall time from the shell's microsecond clock: GNU time prints it in
+  # hundredths, too coarse for the curl floor (20–40 ms).
+  local t0=$EPOCHREALTIME
   /usr/bin/time -v -o "$work/time" "$@" >"$work/out" 2>&1 || {
     # relwatch exits 1 when a page changed only with --exit-code; anything
     # else is a failure of the run.
@@ -90,12 +94,12 @@ timed() {
     tail -5 "$work/out" >&2
     exit 1
   }
-  awk -v m="$mode" -v tool="$tool" -v run="$run" -v r="$round" -F': ' '
-    /Elapsed \(wall clock\)/ { n = split($2, t, ":"); wall = (n == 3) ? t[1] * 3600 + t[2] * 60 + t[3] : t[1] * 60 + t[2] }
+  local t1=$EPOCHREALTIME
+  awk -v m="$mode" -v tool="$tool" -v run="$run" -v r="$round" -v t0="$t0" -v t1="$t1" -F': ' '
     /User time/ { cpu += $2 }
     /System time/ { cpu += $2 }
     /Maximum resident set size/ { rss = $2 / 1024 }
-    END { printf "%s %s %s %s %.3f %.3f %.1f\n", m, tool, run, r, wall, cpu, rss }' "$work/time" | tee -a "$results" |
+    END { printf "%s %s %s %s %.4f %.3f %.1f\n", m, tool, run, r, t1 - t0, cpu, rss }' "$work/time" | tee -a "$results" |
     awk '{printf "  validators %-3s round %s  %-8s %-10s wall %6.3f s  cpu %6.3f s  rss %6.1f MB\n", $1, $4, $2, $3, $5, $6, $7}'
 }
 
