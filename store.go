@@ -64,11 +64,6 @@ type Recorder interface {
 	CheckStates(ctx context.Context, pages []snapshots.PageKey) (map[snapshots.PageKey]CheckState, error)
 	RecordFailure(ctx context.Context, c Capture) error
 	RecordUnchanged(ctx context.Context, c Capture, version int) error
-	// RecordUnchangedGroup records several unchanged checks, in the order
-	// given, in one transaction: what RecordUnchanged does for each, with
-	// one commit (one sync to disk) for all of them. A crash loses the
-	// whole group or nothing of it.
-	RecordUnchangedGroup(ctx context.Context, checks []Unchanged) error
 	// RecordVersion stores a new version of the page and the change into
 	// it (nil for the first), and returns its number. snap must be sealed.
 	RecordVersion(ctx context.Context, c Capture, snap snapshots.Snapshot, parserVersion int, change *ChangeRecord) (int, error)

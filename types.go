@@ -88,13 +88,6 @@ type Capture struct {
 	BodyGzip []byte
 }
 
-// Unchanged is one check that saw an existing version of its page: what
-// Recorder.RecordUnchanged records, and RecordUnchangedGroup several of.
-type Unchanged struct {
-	Capture Capture
-	Version int
-}
-
 // CheckState is what a live check of a page needs from the archive
 // (Recorder.CheckStates): the validators for a conditional request and
 // the latest version, to skip parsing a body it has parsed before.

@@ -116,19 +116,19 @@ func BenchmarkRecordUnchangedGroup(b *testing.B) {
 		pages[i] = snapshots.PageKey{ID: fmt.Sprintf("p%02d", i), Lang: "en"}
 		mustVersion(b, a, capture(pages[i], 0, body), benchSnap(0), nil)
 	}
-	checks := make([]relwatch.Unchanged, 0, group)
+	checks := make([]relwatch.Checked, 0, group)
 	n := 0
 	for b.Loop() {
-		checks = append(checks, relwatch.Unchanged{Capture: capture(pages[len(checks)], n+1, body), Version: 1})
+		checks = append(checks, relwatch.Checked{Capture: capture(pages[len(checks)], n+1, body), Version: 1})
 		n++
 		if len(checks) == group {
-			if err := a.RecordUnchangedGroup(ctx, checks); err != nil {
+			if _, err := a.RecordGroup(ctx, checks); err != nil {
 				b.Fatal(err)
 			}
 			checks = checks[:0]
 		}
 	}
-	if err := a.RecordUnchangedGroup(ctx, checks); err != nil {
+	if _, err := a.RecordGroup(ctx, checks); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -325,18 +325,7 @@ func (a *Archive) RecordFailure(ctx context.Context, c relwatch.Capture) error {
 // RecordUnchanged records a capture that saw an existing version and moves
 // that version's last_seen forward. The search index is not touched.
 func (a *Archive) RecordUnchanged(ctx context.Context, c relwatch.Capture, version int) error {
-	return a.RecordUnchangedGroup(ctx, []relwatch.Unchanged{{Capture: c, Version: version}})
-}
-
-// RecordUnchangedGroup records unchanged checks in one transaction, in the
-// order given: what RecordUnchanged does for each, with one commit, and so
-// one sync to disk, for all. A crash loses the whole group or nothing.
-func (a *Archive) RecordUnchangedGroup(ctx context.Context, checks []relwatch.Unchanged) error {
-	group := make([]relwatch.Checked, len(checks))
-	for i, u := range checks {
-		group[i] = relwatch.Checked{Capture: u.Capture, Version: u.Version}
-	}
-	_, err := a.RecordGroup(ctx, group)
+	_, err := a.RecordGroup(ctx, []relwatch.Checked{{Capture: c, Version: version}})
 	return err
 }
 

@@ -80,14 +80,14 @@ func testUnchangedGroup(t *testing.T, open Opener) {
 	}
 	recovered := capture(kzFR, 2, "fr")
 	recovered.Events = []relwatch.Event{{ID: "r", Kind: relwatch.EventRecovered, Page: kzFR.String(), Created: since.Add(time.Minute)}}
-	group := []relwatch.Unchanged{
+	group := []relwatch.Checked{
 		{Capture: keyed(1, "en", "key-en"), Version: 1},
 		{Capture: recovered, Version: 1},
 		{Capture: keyed(3, "en2", "key-en2"), Version: 1},
 	}
 	group[0].Capture.BodyDigest = relwatch.BodyDigest([]byte("en")) // worked out by the caller
-	if err := a.RecordUnchangedGroup(ctx, group); err != nil {
-		t.Fatalf("RecordUnchangedGroup: %v", err)
+	if _, err := a.RecordGroup(ctx, group); err != nil {
+		t.Fatalf("RecordGroup: %v", err)
 	}
 	if group[0].Capture.Outcome != "" {
 		t.Errorf("the caller's capture was changed: outcome %q", group[0].Capture.Outcome)
@@ -110,7 +110,7 @@ func testUnchangedGroup(t *testing.T, open Opener) {
 	if p, err := a.Pending(ctx, "hook", 10); err != nil || len(p) != 1 || p[0].ID != "r" {
 		t.Errorf("the group's event: %+v, %v", p, err)
 	}
-	if err := a.RecordUnchangedGroup(ctx, nil); err != nil {
+	if _, err := a.RecordGroup(ctx, nil); err != nil {
 		t.Errorf("an empty group: %v", err)
 	}
 	MustCheckClean(t, a)
@@ -122,7 +122,7 @@ func testUnchangedGroupAllOrNothing(t *testing.T, open Opener) {
 	ctx := context.Background()
 	a := open(t, true)
 	mustVersion(t, a, keyed(0, "en", "key-en"), snap(kzEN, "", "x"), nil)
-	err := a.RecordUnchangedGroup(ctx, []relwatch.Unchanged{
+	_, err := a.RecordGroup(ctx, []relwatch.Checked{
 		{Capture: keyed(1, "en", "key-other"), Version: 1},
 		{Capture: capture(kzEN, 2, "en"), Version: 7},
 	})
