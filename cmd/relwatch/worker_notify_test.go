@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -56,26 +55,7 @@ func TestWorkersDeliverEachEventOnce(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	gone.serve(503, "kazakhstan-fr-v1.html")
 
-	var procs []*exec.Cmd
-	var logs []*bytes.Buffer
-	t.Cleanup(func() {
-		if t.Failed() {
-			for _, l := range logs {
-				t.Logf("worker stderr:\n%s", l.String())
-			}
-		}
-	})
-	for range 2 {
-		cmd := exec.Command(bin, "--config", cfgPath, "--log-level", "info", "--log-format", "text", "worker", "--every", "24h", "--parallel", "1")
-		cmd.Env = append(os.Environ(), dbEnv+"="+dsn, "RELWATCH_TEST_SECRET="+testSecret)
-		errOut := &bytes.Buffer{}
-		cmd.Stderr = errOut
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		procs, logs = append(procs, cmd), append(logs, errOut)
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	}
+	procs := startWorkers(t, bin, cfgPath, dsn, 2, []string{"RELWATCH_TEST_SECRET=" + testSecret}, "--every", "24h", "--parallel", "1")
 	settled := func() bool {
 		st, err := a.OutboxStatus(ctx)
 		if err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -102,48 +101,13 @@ func TestWorkersRoundsWithEdits(t *testing.T) {
 
 	edit(func(int) bool { return true }) // the first editions, which round 1 finds
 
-	procs := map[int]*exec.Cmd{}
-	logs := map[int]*bytes.Buffer{}
-	t.Cleanup(func() {
-		if t.Failed() {
-			for pid, l := range logs {
-				t.Logf("worker %d stderr:\n%s", pid, l.String())
-			}
-		}
-	})
 	// No --every or --cron: the rounds start on the config's schedule (the
 	// first at once, the next a day later) and by --start-round.
-	for range 3 {
-		cmd := exec.Command(bin, "--config", cfgPath, "--log-level", "info", "--log-format", "text", "worker", "--lease", "2s")
-		cmd.Env = append(os.Environ(), dbEnv+"="+dsn)
-		errOut := &bytes.Buffer{}
-		cmd.Stderr = errOut
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		procs[cmd.Process.Pid] = cmd
-		logs[cmd.Process.Pid] = errOut
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	}
-
-	captures := func(key string) int {
-		cs, err := a.Captures(ctx, mustKey(t, key))
-		if err != nil {
-			return 0
-		}
-		return len(cs)
-	}
+	procs := startWorkers(t, bin, cfgPath, dsn, 3, nil, "--lease", "2s")
+	captures := captureCounter(t, a)
 	waitFor := func(what string, ok func() bool) {
 		t.Helper()
-		deadline := time.Now().Add(150 * time.Second) // a dead leader is replaced within ~20 s, the rescuer looks every 30 s
-		for !ok() {
-			if time.Now().After(deadline) {
-				var status bytes.Buffer
-				run(ctx, []string{"--config", cfgPath, "--db", dsn, "worker", "--status"}, streams{In: strings.NewReader(""), Out: &status, Err: &status})
-				t.Fatalf("gave up waiting for %s; worker --status:\n%s", what, status.String())
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+		waitForWorkers(t, cfgPath, dsn, what, ok)
 	}
 	// roundDone waits until every page has been checked n times, then
 	// checks that none was checked more often and that each has the
@@ -183,14 +147,7 @@ func TestWorkersRoundsWithEdits(t *testing.T) {
 	edit(func(int) bool { return true })
 	startRound()
 	waitFor("round 2's first page on the slow host", func() bool { return captures(pages[0].key) == 2 })
-	pid := claimHolder(t, dsn, "host "+strings.TrimPrefix(urls[0], "http://"))
-	victim, ok := procs[pid]
-	if !ok {
-		t.Fatalf("the slow host is held by pid %d, not one of the workers %v", pid, procs)
-	}
-	victim.Process.Signal(syscall.SIGKILL)
-	victim.Wait()
-	delete(procs, pid)
+	killClaimHolder(t, dsn, procs, "host "+strings.TrimPrefix(urls[0], "http://"))
 	roundDone(2)
 
 	// Round 3: every other page edited, by the two workers left.

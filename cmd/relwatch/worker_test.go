@@ -49,6 +49,78 @@ func workerArchive(t *testing.T, dsn string, queue bool) *postgres.Archive {
 	return a
 }
 
+// startWorkers starts n `relwatch worker` processes on the config at
+// cfgPath and the archive at dsn, with args after "worker" and env added
+// to this process's environment. It returns them by pid; each is killed
+// when the test ends, and their stderr is logged if it failed.
+func startWorkers(t *testing.T, bin, cfgPath, dsn string, n int, env []string, args ...string) map[int]*exec.Cmd {
+	t.Helper()
+	procs := map[int]*exec.Cmd{}
+	logs := map[int]*bytes.Buffer{}
+	t.Cleanup(func() {
+		if t.Failed() {
+			for pid, l := range logs {
+				t.Logf("worker %d stderr:\n%s", pid, l.String())
+			}
+		}
+	})
+	for range n {
+		cmd := exec.Command(bin, append([]string{"--config", cfgPath, "--log-level", "info", "--log-format", "text", "worker"}, args...)...)
+		cmd.Env = append(append(os.Environ(), dbEnv+"="+dsn), env...)
+		errOut := &bytes.Buffer{}
+		cmd.Stderr = errOut
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		procs[cmd.Process.Pid] = cmd
+		logs[cmd.Process.Pid] = errOut
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	}
+	return procs
+}
+
+// killClaimHolder kills with SIGKILL the worker of procs that holds the
+// claim what, takes it out of procs and returns its pid.
+func killClaimHolder(t *testing.T, dsn string, procs map[int]*exec.Cmd, what string) int {
+	t.Helper()
+	pid := claimHolder(t, dsn, what)
+	victim, ok := procs[pid]
+	if !ok {
+		t.Fatalf("%s is held by pid %d, not one of the workers %v", what, pid, procs)
+	}
+	victim.Process.Signal(syscall.SIGKILL)
+	victim.Wait()
+	delete(procs, pid)
+	return pid
+}
+
+// captureCounter counts a page's captures in a (0 when it has none).
+func captureCounter(t *testing.T, a *postgres.Archive) func(page string) int {
+	return func(page string) int {
+		cs, err := a.Captures(context.Background(), mustKey(t, page))
+		if err != nil {
+			return 0
+		}
+		return len(cs)
+	}
+}
+
+// waitForWorkers polls ok until it holds; after 150 s (a dead leader is
+// replaced within about 20 s, River's rescuer looks every 30 s) the test
+// fails with what it waited for and `worker --status`.
+func waitForWorkers(t *testing.T, cfgPath, dsn, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(150 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			var status bytes.Buffer
+			run(context.Background(), []string{"--config", cfgPath, "--db", dsn, "worker", "--status"}, streams{In: strings.NewReader(""), Out: &status, Err: &status})
+			t.Fatalf("gave up waiting for %s; worker --status:\n%s", what, status.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // TestWorkersSurviveKill9: three workers share a round over two hosts; the
 // one checking the slow host is killed with SIGKILL after its first page.
 // Another worker takes the host over once the lease is out and checks only
@@ -75,58 +147,16 @@ func TestWorkersSurviveKill9(t *testing.T) {
 	ctx := context.Background()
 	a := workerArchive(t, dsn, true)
 
-	procs := map[int]*exec.Cmd{}
-	logs := map[int]*bytes.Buffer{}
-	t.Cleanup(func() {
-		if t.Failed() {
-			for pid, l := range logs {
-				t.Logf("worker %d stderr:\n%s", pid, l.String())
-			}
-		}
-	})
-	for range 3 {
-		cmd := exec.Command(bin, "--config", cfgPath, "--log-level", "info", "--log-format", "text", "worker", "--every", "24h", "--lease", "2s")
-		cmd.Env = append(os.Environ(), dbEnv+"="+dsn)
-		errOut := &bytes.Buffer{}
-		cmd.Stderr = errOut
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		procs[cmd.Process.Pid] = cmd
-		logs[cmd.Process.Pid] = errOut
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	}
-
-	captures := func(page string) int {
-		cs, err := a.Captures(ctx, mustKey(t, page))
-		if err != nil {
-			return 0
-		}
-		return len(cs)
-	}
+	procs := startWorkers(t, bin, cfgPath, dsn, 3, nil, "--every", "24h", "--lease", "2s")
+	captures := captureCounter(t, a)
 	waitFor := func(what string, ok func() bool) {
 		t.Helper()
-		deadline := time.Now().Add(150 * time.Second) // a dead leader is replaced within ~20 s, the rescuer looks every 30 s
-		for !ok() {
-			if time.Now().After(deadline) {
-				var status bytes.Buffer
-				run(ctx, []string{"--config", cfgPath, "--db", dsn, "worker", "--status"}, streams{In: strings.NewReader(""), Out: &status, Err: &status})
-				t.Fatalf("gave up waiting for %s; worker --status:\n%s", what, status.String())
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+		waitForWorkers(t, cfgPath, dsn, what, ok)
 	}
 	// Kill the worker that holds the slow host once it has checked a page.
 	waitFor("the slow host's first page", func() bool { return captures("slow-0/fr") > 0 })
 	slowHostPort := strings.TrimPrefix(slowSrv.URL, "http://")
-	pid := claimHolder(t, dsn, "host "+slowHostPort)
-	victim, ok := procs[pid]
-	if !ok {
-		t.Fatalf("the slow host is held by pid %d, not one of the workers %v", pid, procs)
-	}
-	victim.Process.Signal(syscall.SIGKILL)
-	victim.Wait()
-	delete(procs, pid)
+	pid := killClaimHolder(t, dsn, procs, "host "+slowHostPort)
 
 	waitFor("every page checked", func() bool {
 		for p := range 4 {
