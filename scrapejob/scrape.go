@@ -204,7 +204,15 @@ func closeStore(arc relwatch.Store, err *error) {
 // shows the stamp of its latest version, and a page with no successful
 // check for longer than staleAfter at now is marked stale (when
 // staleAfter is not 0).
+//
+// A page checked in this run needs neither: its result holds the stamp of
+// the version it saw or made, the page's latest, and it is not stale. So
+// when every page was checked (a run that went well), the archive is not
+// read at all.
 func fromArchive(ctx context.Context, arc relwatch.History, targets []config.Target, results []track.Result, now time.Time, staleAfter time.Duration) error {
+	if allChecked(results[:len(targets)]) {
+		return nil
+	}
 	pages, err := arc.Pages(ctx)
 	if err != nil {
 		return err
@@ -231,6 +239,17 @@ func fromArchive(ctx context.Context, arc relwatch.History, targets []config.Tar
 		}
 	}
 	return nil
+}
+
+// allChecked reports whether every result is of a page checked
+// successfully.
+func allChecked(results []track.Result) bool {
+	for _, r := range results {
+		if !r.Checked() {
+			return false
+		}
+	}
+	return true
 }
 
 // Pages are the targets as the pipeline takes them.

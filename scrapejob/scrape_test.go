@@ -2,6 +2,7 @@ package scrapejob
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -59,5 +60,39 @@ func TestFromArchive(t *testing.T) {
 		if r.Stale {
 			t.Errorf("%s judged stale with staleAfter 0", r.Page)
 		}
+	}
+}
+
+// failingPages is a History whose Pages fails.
+type failingPages struct{ relwatch.History }
+
+func (failingPages) Pages(context.Context) ([]relwatch.PageStatus, error) {
+	return nil, errors.New("Pages read")
+}
+
+// TestFromArchiveAllChecked: when every page was checked, the results are
+// complete as they are (each has its own stamp and none is stale): the
+// archive is not read, and nothing changes.
+func TestFromArchiveAllChecked(t *testing.T) {
+	targets := []config.Target{{ID: "kazakhstan", Lang: "en"}, {ID: "kazakhstan", Lang: "fr"}, {ID: "georgia", Lang: "en"}}
+	results := []track.Result{
+		{Page: "kazakhstan/en", Status: relwatch.StatusUnchanged, UpdatedRaw: "14 Nov. 2026 10:05"},
+		{Page: "kazakhstan/fr", Status: relwatch.StatusChanged, UpdatedRaw: "15 Nov. 2026 09:00"},
+		{Page: "georgia/en", Status: relwatch.StatusNew},
+	}
+	want := append([]track.Result(nil), results...)
+	now := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := fromArchive(context.Background(), failingPages{relwatchtest.New()}, targets, results, now, time.Hour); err != nil {
+		t.Fatalf("every page checked, yet the archive was read: %v", err)
+	}
+	for i := range results {
+		if results[i].UpdatedRaw != want[i].UpdatedRaw || results[i].Stale {
+			t.Errorf("%s: stamp %q stale %v, want %q and not stale", results[i].Page, results[i].UpdatedRaw, results[i].Stale, want[i].UpdatedRaw)
+		}
+	}
+	// One page not checked: the archive is read (and here fails).
+	results[2].Status = relwatch.StatusFailed
+	if err := fromArchive(context.Background(), failingPages{relwatchtest.New()}, targets, results, now, time.Hour); err == nil {
+		t.Error("a failed page's stamp and staleness were not read from the archive")
 	}
 }
