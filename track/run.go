@@ -61,18 +61,9 @@ func Run(ctx context.Context, arc Archive, pages []Page, opts RunOptions) ([]Res
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	// The pages' state before the run decides their failed and recovered
-	// events. A stop signal does not cancel these reads: a run stopped now
-	// still reports its pages, as skipped.
+	// A stop signal does not cancel these reads: a run stopped now still
+	// reports its pages, as skipped.
 	readCtx := context.WithoutCancel(ctx)
-	states, err := arc.Pages(readCtx)
-	if err != nil {
-		return nil, err
-	}
-	prior := make(map[string]relwatch.PageStatus, len(states))
-	for _, s := range states {
-		prior[s.Page.String()] = s
-	}
 	// What each check needs of the archive, read for all pages at once.
 	// The writer lock (or the run's host claims) keeps it true until the
 	// page is recorded, but for a page listed twice: its second capture
@@ -103,6 +94,10 @@ func Run(ctx context.Context, arc Archive, pages []Page, opts RunOptions) ([]Res
 	if parallel == 0 {
 		parallel = scraper.DefaultParallel
 	}
+	// The pages' state before the run decides their failed and recovered
+	// events. Only the workers need it, and nothing is written before they
+	// have it: it is read while the first pages are fetched, not before.
+	prior := readPrior(readCtx, arc)
 	w := &runWriter{arc: arc, ctx: writeCtx, log: log, afterPage: opts.AfterPage, results: make([]Result, len(pages))}
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan job, workers)
@@ -130,11 +125,16 @@ func Run(ctx context.Context, arc Archive, pages []Page, opts RunOptions) ([]Res
 						}
 					}
 				}
+				before, err := prior.wait()
+				if err != nil {
+					outcomes <- assessed{i: j.i, done: j.done, outcome: outcome{err: err}}
+					continue
+				}
 				if w.failed.Load() {
 					close(j.done)
 					continue
 				}
-				outcomes <- assessed{i: j.i, done: j.done, outcome: assess(writeCtx, arc, p, prior[p.Key.String()], latest, j.c)}
+				outcomes <- assessed{i: j.i, done: j.done, outcome: assess(writeCtx, arc, p, before[p.Key.String()], latest, j.c)}
 			}
 		})
 	}
@@ -162,10 +162,46 @@ func Run(ctx context.Context, arc Archive, pages []Page, opts RunOptions) ([]Res
 	wg.Wait()
 	close(outcomes)
 	<-writerDone
+	_, priorErr := prior.wait() // read even when no page needed it: not left running after Run returns
 	if w.err != nil {
 		return nil, w.err
 	}
+	if priorErr != nil {
+		return nil, priorErr
+	}
 	return w.results, nil
+}
+
+// priorStates is the pages' state before a run (Archive.Pages), read on
+// a goroutine of its own.
+type priorStates struct {
+	done   chan struct{} // closed once byPage and err are set
+	byPage map[string]relwatch.PageStatus
+	err    error
+}
+
+// readPrior starts reading the pages' state before the run.
+func readPrior(ctx context.Context, arc Archive) *priorStates {
+	p := &priorStates{done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		states, err := arc.Pages(ctx)
+		if err != nil {
+			p.err = err
+			return
+		}
+		p.byPage = make(map[string]relwatch.PageStatus, len(states))
+		for _, s := range states {
+			p.byPage[s.Page.String()] = s
+		}
+	}()
+	return p
+}
+
+// wait returns the pages' state once it is read.
+func (p *priorStates) wait() (map[string]relwatch.PageStatus, error) {
+	<-p.done
+	return p.byPage, p.err
 }
 
 // job is a fetched page waiting to be worked out.

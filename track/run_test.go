@@ -2,6 +2,7 @@ package track_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -340,4 +341,32 @@ func TestRunCommitsFailuresOnTheirOwn(t *testing.T) {
 		t.Errorf("outbox: %v, want 6 new, 1 failed, 1 recovered", kinds)
 	}
 	clean(t, arc.Archive)
+}
+
+// failingPages is an archive whose Pages read fails.
+type failingPages struct{ *archive.Archive }
+
+var errPages = fmt.Errorf("pages: the disk is gone")
+
+func (failingPages) Pages(context.Context) ([]relwatch.PageStatus, error) { return nil, errPages }
+
+// TestRunStopsWhenThePagesStateFails: the pages' state before the run is
+// read while the first pages are fetched; when it cannot be read, the run
+// fails with that error and records nothing, as when it was read first.
+func TestRunStopsWhenThePagesStateFails(t *testing.T) {
+	ctx := context.Background()
+	_, pages := newSite(t, 4, smallPage)
+	arc := archive.TestArchive(t)
+	if _, err := track.Run(ctx, failingPages{arc}, pages, track.RunOptions{}); !errors.Is(err, errPages) {
+		t.Fatalf("run: %v, want the Pages error", err)
+	}
+	for _, p := range pages {
+		if cs, err := arc.Captures(ctx, p.Key); err == nil && len(cs) > 0 {
+			t.Errorf("%s: %d captures recorded by a run that failed", p.Key, len(cs))
+		}
+	}
+	// No pages: the read still ends before Run returns, with its error.
+	if _, err := track.Run(ctx, failingPages{arc}, nil, track.RunOptions{}); !errors.Is(err, errPages) {
+		t.Errorf("run of no pages: %v, want the Pages error", err)
+	}
 }
