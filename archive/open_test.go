@@ -126,7 +126,7 @@ func TestMigrateV1Fixture(t *testing.T) {
 
 	a := openRW(t, path)
 	defer a.Close()
-	if a.Schema() != SchemaVersion || SchemaVersion != 10 {
+	if a.Schema() != SchemaVersion || SchemaVersion != 11 {
 		t.Fatalf("schema after migration = %d, want %d", a.Schema(), SchemaVersion)
 	}
 	mustCheckClean(t, a)
@@ -402,4 +402,68 @@ func firstHeading(secs []snapshots.Section) string {
 		}
 	})
 	return h
+}
+
+// TestMigrateSchema10Triggers: an archive of schema 10 (version_facts
+// rebuilt on every update of a version, its capture trigger firing for
+// every capture) reads as it is, and its next writer moves it to schema
+// 11's triggers, after which unchanged checks still keep version_facts
+// in step.
+func TestMigrateSchema10Triggers(t *testing.T) {
+	ctx := context.Background()
+	path := tempPath(t)
+	a := openRW(t, path)
+	mustVersion(t, a, capture(kzEN, 0, "b0"), snap(kzEN, "", "x"), nil)
+	mustUnchanged(t, a, capture(kzEN, 1, "b0"), 1)
+	for _, q := range []string{
+		"DROP TRIGGER version_facts_seen", "DROP TRIGGER version_facts_update", "DROP TRIGGER version_facts_capture_insert",
+		`CREATE TRIGGER version_facts_update AFTER UPDATE ON versions BEGIN
+	DELETE FROM version_facts WHERE page_pk = OLD.page_pk AND version = OLD.version;
+	INSERT OR REPLACE INTO version_facts (` + versionFactsCols + `)
+	` + versionFactsSelect("NEW") + `
+	FROM (SELECT 1) ` + versionFactsFrom("NEW") + `;
+END`,
+		`CREATE TRIGGER version_facts_capture_insert AFTER INSERT ON captures WHEN NEW.version IS NOT NULL BEGIN
+	UPDATE version_facts SET suspect = NEW.suspect, source = NEW.source,
+		final_url = coalesce((SELECT final_url FROM responses WHERE response_id = NEW.response_id), ''),
+		original_url = NEW.original_url, origin = NEW.origin
+	WHERE page_pk = NEW.page_pk AND version = NEW.version AND capture_id = NEW.capture_id;
+END`,
+		"PRAGMA user_version = 10",
+	} {
+		if _, err := a.db.Exec(q); err != nil {
+			t.Fatalf("%v\n%s", err, q)
+		}
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	ro, err := Open(ctx, path, ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vs, err := ro.Versions(ctx, kzEN); err != nil || len(vs) != 1 || vs[0].Checks != 2 {
+		t.Errorf("schema 10 read-only: versions %+v, %v; want one of 2 checks", vs, err)
+	}
+	mustCheckClean(t, ro)
+	ro.Close()
+
+	a = openRW(t, path)
+	defer a.Close()
+	if a.Schema() != 11 {
+		t.Fatalf("schema %d after the next writer's open, want 11", a.Schema())
+	}
+	var triggers string
+	if err := a.db.QueryRow(`SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master
+		WHERE type = 'trigger' AND name IN ('version_facts_seen', 'version_facts_update', 'version_facts_capture_insert')
+		AND (sql LIKE '%UPDATE OF%' OR sql LIKE '%outcome IN%') ORDER BY name)`).Scan(&triggers); err != nil ||
+		triggers != "version_facts_capture_insert version_facts_seen version_facts_update" {
+		t.Errorf("schema 11 triggers: %q, %v", triggers, err)
+	}
+	mustUnchanged(t, a, capture(kzEN, 2, "b0"), 1)
+	if vs, err := a.Versions(ctx, kzEN); err != nil || len(vs) != 1 || vs[0].Checks != 3 || !vs[0].LastSeen.Equal(capture(kzEN, 2, "").Started) {
+		t.Errorf("after an unchanged check on schema 11: %+v, %v; want 3 checks, last seen at its start", vs, err)
+	}
+	mustCheckClean(t, a)
 }

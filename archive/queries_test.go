@@ -141,6 +141,45 @@ func TestVersionFactsFollowWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	same("capture's response replaced")
+	// Schema 11: checks and last_seen move in place, the other columns
+	// rebuild the row.
+	if _, err := a.db.Exec(`UPDATE versions SET updated_raw = '1 Dec. 2026', checks = checks + 5 WHERE version = 1`); err != nil {
+		t.Fatal(err)
+	}
+	same("version's stamp and checks edited")
+	if _, err := a.db.Exec(`UPDATE versions SET last_seen = '2030-01-01T00:00:00.000000000Z' WHERE version = 2`); err != nil {
+		t.Fatal(err)
+	}
+	same("version's last_seen edited")
+	// The other order: a version written before its capture, as a writer
+	// with foreign keys off (sqlite3's default) may.
+	conn, err := a.db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, q := range []string{
+		"PRAGMA foreign_keys = OFF",
+		`INSERT INTO versions (page_pk, version, content_hash, snapshot, parser_version, capture_id, first_seen, last_seen, checks)
+			SELECT page_pk, 3, 'sha256:three', snapshot, parser_version, 1000, '2031-01-01T00:00:00.000000000Z', '2031-01-01T00:00:00.000000000Z', 1
+			FROM versions WHERE version = 2`,
+		`INSERT INTO captures (capture_id, page_pk, source, started, duration, response_id, outcome, suspect, version)
+			SELECT 1000, page_pk, 'live', 1924992000000000000, 0, response_id, 'changed', 'written after its version', 3
+			FROM captures WHERE version = 2 AND outcome = 'changed'`,
+		// An unchanged check of it, the same way: it is not the version's capture.
+		`INSERT INTO captures (capture_id, page_pk, source, started, duration, response_id, outcome, suspect, version)
+			SELECT 1001, page_pk, 'live', 1924992100000000000, 0, response_id, 'unchanged', 'not the first', 3
+			FROM captures WHERE capture_id = 1000`,
+		"PRAGMA foreign_keys = ON",
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%v\n%s", err, q)
+		}
+	}
+	var suspect string
+	if err := a.db.QueryRow(`SELECT suspect FROM version_facts WHERE version = 3`).Scan(&suspect); err != nil || suspect != "written after its version" {
+		t.Errorf("version 3's suspect in version_facts = %q, %v; want its capture's", suspect, err)
+	}
 }
 
 // eachRowDB runs a query on the archive outside a transaction.

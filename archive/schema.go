@@ -24,6 +24,7 @@ var migrations = []migration{
 	execMigration(schema8),
 	execMigration(schema9),
 	migrateTo10,
+	execMigration(schema11),
 }
 
 // SchemaVersion is the schema this relwatch writes.
@@ -94,6 +95,43 @@ func migrateTo10(ctx context.Context, tx *sql.Tx) error {
 	}
 	return nil
 }
+
+// schema11 makes an unchanged check cheap on version_facts. Every check
+// of a version moves its checks and last_seen, and version_facts_update
+// then deleted the row and made it again from the version, its first
+// capture and response and the change into it; it now fires only when a
+// column it copies from versions changes, and version_facts_seen moves
+// the two columns in place. version_facts_capture_insert fired for every
+// capture that saw a version, to find nothing for all but a version's
+// first capture: it now fires only for a capture that found the page new
+// or changed (one inserted after its version, by a writer with foreign
+// keys off: relwatch always writes the capture first). What the triggers
+// keep in version_facts is the same: Check compares it with the join.
+var schema11 = `
+DROP TRIGGER version_facts_update;
+CREATE TRIGGER version_facts_update AFTER UPDATE OF ` + versionFactsCopied + ` ON versions BEGIN
+	DELETE FROM version_facts WHERE page_pk = OLD.page_pk AND version = OLD.version;
+	INSERT OR REPLACE INTO version_facts (` + versionFactsCols + `)
+	` + versionFactsSelect("NEW") + `
+	FROM (SELECT 1) ` + versionFactsFrom("NEW") + `;
+END;
+CREATE TRIGGER version_facts_seen AFTER UPDATE OF checks, last_seen ON versions BEGIN
+	UPDATE version_facts SET checks = NEW.checks, last_seen = NEW.last_seen
+	WHERE page_pk = NEW.page_pk AND version = NEW.version;
+END;
+DROP TRIGGER version_facts_capture_insert;
+CREATE TRIGGER version_facts_capture_insert AFTER INSERT ON captures
+	WHEN NEW.version IS NOT NULL AND NEW.outcome IN ('new', 'changed') BEGIN
+	UPDATE version_facts SET suspect = NEW.suspect, source = NEW.source,
+		final_url = coalesce((SELECT final_url FROM responses WHERE response_id = NEW.response_id), ''),
+		original_url = NEW.original_url, origin = NEW.origin
+	WHERE page_pk = NEW.page_pk AND version = NEW.version AND capture_id = NEW.capture_id;
+END;
+`
+
+// versionFactsCopied are the columns of versions that version_facts
+// copies, but for checks and last_seen (version_facts_seen moves those).
+const versionFactsCopied = `page_pk, version, capture_id, content_hash, first_seen, updated_raw, updated_on, updated_at, parser_version`
 
 func execMigration(stmt string) migration {
 	return func(ctx context.Context, tx *sql.Tx) error {
