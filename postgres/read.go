@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/snapshots"
@@ -37,13 +36,6 @@ const (
 			WHERE page_pk = p.page_pk AND source = 'live' AND outcome != 'failed' ORDER BY capture_id DESC LIMIT 1) gc ON true
 		ORDER BY p.id COLLATE "C", p.lang COLLATE "C"`
 	qPagePK = `SELECT page_pk FROM pages WHERE id = $1 AND lang = $2`
-	// qVersions reads the narrow copy of the columns log shows that
-	// triggers keep (version_facts): one index range scan, as in SQLite.
-	qVersions = `SELECT version, content_hash, first_seen, last_seen, checks,
-		updated_raw, updated_on, updated_at, parser_version, suspect,
-		summary, stamp_only, parser_change, window_start,
-		source, final_url, original_url, origin
-		FROM version_facts WHERE page_pk = (` + qPagePK + `) ORDER BY version`
 	// The reads of one page below name it by id ($1) and language ($2)
 	// and look it up inside the statement: one statement sees one
 	// snapshot, so a read outside a view needs no transaction (two round
@@ -150,50 +142,6 @@ func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]relwa
 	// saves its two round trips.
 	out, err := versionsTx(ctx, a.pool, page)
 	return out, a.wrap("list versions", err)
-}
-
-func versionsTx(ctx context.Context, q querier, page snapshots.PageKey) ([]relwatch.VersionInfo, error) {
-	var out []relwatch.VersionInfo
-	// Versions with the same summary share its map, decoded once (as the
-	// SQLite archive's do): read-only, like every VersionInfo a store
-	// hands out. The nullable columns scan into pgtype values, not
-	// pointers, which cost an allocation each.
-	summaries := map[string]map[string]int{}
-	var first, last int64
-	var window pgtype.Int8
-	var raw, on, at, summary pgtype.Text
-	var stampOnly, parserChange pgtype.Bool
-	err := eachRow(ctx, q, qVersions, func(r pgx.Rows) error {
-		var vi relwatch.VersionInfo
-		if err := r.Scan(&vi.Version, &vi.ContentHash, &first, &last, &vi.Checks, &raw, &on, &at,
-			&vi.ParserVersion, &vi.Suspect, &summary, &stampOnly, &parserChange, &window,
-			&vi.Source, &vi.FinalURL, &vi.OriginalURL, &vi.Origin); err != nil {
-			return err
-		}
-		vi.UpdatedRaw, vi.UpdatedOn, vi.UpdatedAt = raw.String, on.String, at.String
-		vi.StampOnly, vi.ParserChange = stampOnly.Bool, parserChange.Bool
-		vi.FirstSeen, vi.LastSeen = fromNS(first), fromNS(last)
-		if window.Valid {
-			vi.WindowStart = fromNSPtr(&window.Int64)
-		}
-		if summary.Valid {
-			m, ok := summaries[summary.String]
-			if !ok {
-				var err error
-				if m, err = relwatch.DecodeSummary(summary.String); err != nil {
-					return fail(relwatch.ErrCorrupt, "change into version %d of %s: bad summary", vi.Version, page)
-				}
-				summaries[summary.String] = m
-			}
-			vi.Summary = m
-		}
-		out = append(out, vi)
-		return nil
-	}, page.ID, page.Lang)
-	if err == nil && len(out) == 0 {
-		_, err = pagePK(ctx, q, page) // no such page, or a page without versions
-	}
-	return out, err
 }
 
 // VersionsByHash returns the versions of a page whose content hash starts
