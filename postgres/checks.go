@@ -38,7 +38,7 @@ const qRemovalChecks = `WITH pk AS MATERIALIZED (` + qPagePK + `), failed AS (
 // the order they were made.
 func (a *Archive) RemovalChecks(ctx context.Context, page snapshots.PageKey) ([]relwatch.Check, error) {
 	// One statement: no transaction.
-	out, err := removalChecksTx(ctx, a.pool, page)
+	out, err := removalChecksTx(ctx, a.reads, page)
 	return out, a.wrap("list checks of "+page.String(), err)
 }
 

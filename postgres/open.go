@@ -43,6 +43,7 @@ const (
 // concurrent use, also by several processes on several machines.
 type Archive struct {
 	pool   *pgxpool.Pool
+	reads  *firstRun // the pool, for the reads outside a view
 	cfg    *pgxpool.Config
 	name   string // the connection string without its password, for messages
 	secret string // the password, scrubbed from every error message
@@ -126,6 +127,7 @@ func Open(ctx context.Context, dsn string, mode Mode) (*Archive, error) {
 		return nil, a.connectError(err)
 	}
 	a.pool = pool
+	a.reads = &firstRun{pool: pool}
 	// No ping first: the schema check's first query connects, and says
 	// why it cannot (prepare).
 	if err := a.prepare(ctx); err != nil {

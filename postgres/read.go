@@ -120,11 +120,11 @@ func pagePK(ctx context.Context, q querier, page snapshots.PageKey) (int64, erro
 func (a *Archive) ResolvePage(ctx context.Context, ref snapshots.PageKey) (snapshots.PageKey, error) {
 	// Either way one statement: no transaction.
 	if ref.Lang != "" {
-		_, err := pagePK(ctx, a.pool, ref)
+		_, err := pagePK(ctx, a.reads, ref)
 		return ref, a.wrap("resolve page", err)
 	}
 	var langs []string
-	err := eachRow(ctx, a.pool, `SELECT lang FROM pages WHERE id = $1 ORDER BY lang COLLATE "C"`, func(r pgx.Rows) error {
+	err := eachRow(ctx, a.reads, `SELECT lang FROM pages WHERE id = $1 ORDER BY lang COLLATE "C"`, func(r pgx.Rows) error {
 		var l string
 		err := r.Scan(&l)
 		langs = append(langs, l)
@@ -140,7 +140,7 @@ func (a *Archive) ResolvePage(ctx context.Context, ref snapshots.PageKey) (snaps
 func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]relwatch.VersionInfo, error) {
 	// One statement sees one snapshot: no transaction around it, which
 	// saves its two round trips.
-	out, err := versionsTx(ctx, a.pool, page)
+	out, err := versionsTx(ctx, a.reads, page)
 	return out, a.wrap("list versions", err)
 }
 
@@ -173,7 +173,7 @@ func withHashPrefix(vs []relwatch.VersionInfo, prefix string) []relwatch.Version
 // VersionProvenance says where version v of a page came from: the capture
 // of its first sighting.
 func (a *Archive) VersionProvenance(ctx context.Context, page snapshots.PageKey, v int) (relwatch.Provenance, error) {
-	p, err := provenanceTx(ctx, a.pool, page, v)
+	p, err := provenanceTx(ctx, a.reads, page, v)
 	return p, a.wrap("read provenance", err)
 }
 
@@ -192,7 +192,7 @@ func provenanceTx(ctx context.Context, q querier, page snapshots.PageKey, v int)
 // Snapshot returns one version of a page (0 means the latest), with
 // Version, FirstSeen, LastSeen and ParserVersion filled in.
 func (a *Archive) Snapshot(ctx context.Context, page snapshots.PageKey, version int) (snapshots.Snapshot, error) {
-	s, err := snapshotTx(ctx, a.pool, page, version)
+	s, err := snapshotTx(ctx, a.reads, page, version)
 	return s, a.wrap("read snapshot", err)
 }
 
@@ -207,8 +207,8 @@ func snapshotTx(ctx context.Context, q querier, page snapshots.PageKey, version 
 // SnapshotAt returns the version of a page that was current at t: the
 // latest one first seen at or before t.
 func (a *Archive) SnapshotAt(ctx context.Context, page snapshots.PageKey, t time.Time) (snapshots.Snapshot, error) {
-	row := a.pool.QueryRow(ctx, qSnapshotAt, page.ID, page.Lang, ns(t))
-	s, err := scanSnapshot(ctx, a.pool, row, page, func() error { return relwatch.NoVersionAt(page, t) })
+	row := a.reads.QueryRow(ctx, qSnapshotAt, page.ID, page.Lang, ns(t))
+	s, err := scanSnapshot(ctx, a.reads, row, page, func() error { return relwatch.NoVersionAt(page, t) })
 	return s, a.wrap("read snapshot", err)
 }
 
@@ -236,7 +236,7 @@ func scanSnapshot(ctx context.Context, q querier, row pgx.Row, page snapshots.Pa
 // Change returns the stored change into version `to` of a page and the
 // start of its window.
 func (a *Archive) Change(ctx context.Context, page snapshots.PageKey, to int) (relwatch.ChangeRecord, *time.Time, error) {
-	cr, window, err := changeTx(ctx, a.pool, page, to)
+	cr, window, err := changeTx(ctx, a.reads, page, to)
 	return cr, window, a.wrap("read change", err)
 }
 
@@ -264,7 +264,7 @@ func changeTx(ctx context.Context, q querier, page snapshots.PageKey, to int) (r
 // RawBody returns a stored raw body, checked against its digest.
 func (a *Archive) RawBody(ctx context.Context, digest string) ([]byte, error) {
 	var sb storedBody
-	err := sb.scan(a.pool.QueryRow(ctx, qBody+`b.digest = $1`, digest))
+	err := sb.scan(a.reads.QueryRow(ctx, qBody+`b.digest = $1`, digest))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("raw body %s: %w", digest, relwatch.ErrNotFound)
 	}

@@ -108,3 +108,18 @@ func TestParseInt(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstRunUnprepared: a statement's first run through firstRun is
+// sent unprepared, its later runs as pgx's default (prepared, cached).
+func TestFirstRunUnprepared(t *testing.T) {
+	var f firstRun
+	if args := f.mode("SELECT 1", []any{1}); len(args) != 2 || args[0] != pgx.QueryExecModeExec {
+		t.Errorf("first run: args %v, want QueryExecModeExec first", args)
+	}
+	if args := f.mode("SELECT 1", []any{1}); len(args) != 1 || args[0] != 1 {
+		t.Errorf("second run: args %v, want them as given", args)
+	}
+	if args := f.mode("SELECT 2", nil); len(args) != 1 {
+		t.Errorf("first run of another statement: args %v, want QueryExecModeExec", args)
+	}
+}
