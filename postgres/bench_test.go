@@ -81,8 +81,9 @@ func BenchmarkRecordVersion(b *testing.B) {
 	}
 }
 
-// BenchmarkHistory5000 reads a page of 5,000 versions: Versions (log) and
-// SnapshotAt (show --at).
+// BenchmarkHistory5000 reads a page of 5,000 versions: Versions (log),
+// with the client's CPU time per call (cpu-ms/op), and SnapshotAt (show
+// --at).
 func BenchmarkHistory5000(b *testing.B) {
 	ctx := context.Background()
 	a := benchArchive(b)
@@ -94,6 +95,8 @@ func BenchmarkHistory5000(b *testing.B) {
 		}
 	}
 	b.Run("Versions", func(b *testing.B) {
+		cpu := processCPU()
+		defer func() { b.ReportMetric(float64(processCPU()-cpu)/1e6/float64(b.N), "cpu-ms/op") }()
 		for range b.N {
 			if vs, err := a.Versions(ctx, benchPage); err != nil || len(vs) != 5000 {
 				b.Fatal(len(vs), err)
