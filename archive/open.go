@@ -91,20 +91,13 @@ func Open(ctx context.Context, path string, mode Mode) (*Archive, error) {
 			return nil, unusable(err)
 		}
 	}
+	if exists && mode == ReadOnly {
+		return a, a.connectReader(ctx)
+	}
 	if exists {
-		err := probe(ctx, path, abs, mode, false)
-		if err != nil && mode == ReadOnly && !folderWritable(abs) {
-			// SQLite could not make the -shm file it reads a WAL
-			// archive with. With no log to read, the file alone is the
-			// archive and nobody can be writing it.
-			if walHasContent(abs) {
-				return nil, fail(relwatch.ErrNoArchive, "archive %s cannot be read here: its write-ahead log %s-wal holds writes that are not in the .db yet, and this folder cannot be written; run any relwatch command once where it can (or copy both files elsewhere) (%v)", path, path, err)
-			}
-			if probe(ctx, path, abs, mode, true) == nil {
-				a.immutable, err = true, nil
-			}
-		}
-		if err != nil {
+		// A separate connection without the pool's pragmas: its WAL
+		// switch writes, and must never reach a file that is not ours.
+		if err := probe(ctx, path, abs); err != nil {
 			return nil, unusable(err)
 		}
 	}
@@ -112,6 +105,31 @@ func Open(ctx context.Context, path string, mode Mode) (*Archive, error) {
 		return nil, unusable(a.wrap("open archive", err))
 	}
 	return a, nil
+}
+
+// connectReader opens an existing archive ReadOnly. Its pool's pragmas
+// write nothing, so the pool's first connection checks that the file is
+// an archive we can read (a separate probe connection would read the
+// whole schema a second time, on every read command).
+func (a *Archive) connectReader(ctx context.Context) error {
+	err := a.connect(ctx)
+	if err != nil && !folderWritable(a.abs) {
+		// SQLite could not make the -shm file it reads a WAL archive
+		// with. With no log to read, the file alone is the archive and
+		// nobody can be writing it.
+		if walHasContent(a.abs) {
+			return fail(relwatch.ErrNoArchive, "archive %s cannot be read here: its write-ahead log %s-wal holds writes that are not in the .db yet, and this folder cannot be written; run any relwatch command once where it can (or copy both files elsewhere) (%v)", a.path, a.path, err)
+		}
+		a.immutable = true
+		if a.connect(ctx) == nil {
+			return nil
+		}
+		a.immutable = false
+	}
+	if err != nil {
+		return unusable(err)
+	}
+	return nil
 }
 
 // checkDirectory refuses to create an archive whose directory is missing
@@ -148,7 +166,7 @@ func (a *Archive) connect(ctx context.Context) error {
 			from, a.schema, err = migrate(ctx, db)
 			a.created = err == nil && from == 0
 		} else {
-			err = db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&a.schema)
+			a.schema, err = checkArchive(ctx, db, a.path, a.mode)
 		}
 		if err == nil {
 			a.db = db
@@ -196,7 +214,7 @@ func rollBackHotJournal(ctx context.Context, path, abs string) error {
 	if !folderWritable(abs) || syscall.Access(abs, 2 /* W_OK */) != nil {
 		return fail(relwatch.ErrNoArchive, "archive %s cannot be read here: a writer was killed in the middle of a transaction, and its journal %s-journal must be rolled back where the archive can be written; run any relwatch command once where it can", path, path)
 	}
-	if err := probe(ctx, path, abs, ReadWrite, false); err != nil { // reads, and so rolls back
+	if err := probe(ctx, path, abs); err != nil { // reads, and so rolls back
 		return err
 	}
 	if hotJournal(abs) {
@@ -310,44 +328,47 @@ func checkTruncated(path, abs string, hdr []byte, size int64) error {
 	return nil
 }
 
-// probe opens an existing file with no pragmas that could write (no WAL
-// switch) and checks that it is a relwatch archive we can handle.
-func probe(ctx context.Context, path, abs string, mode Mode, immutable bool) error {
+// probe opens an existing file that ReadWrite is to open, with no pragmas
+// that could write (no WAL switch), and checks that it is a relwatch
+// archive we can handle.
+func probe(ctx context.Context, path, abs string) error {
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), OmitHost: true}
-	q := "?mode=ro&_pragma=busy_timeout(5000)"
-	switch {
-	case immutable:
-		q = "?mode=ro&immutable=1"
-	case mode == ReadWrite:
-		// rw, not ro: a WAL database whose -shm is missing cannot always
-		// be opened read-only. Nothing here writes.
-		q = "?mode=rw&_pragma=busy_timeout(5000)"
-	}
+	// rw, not ro: a WAL database whose -shm is missing cannot always be
+	// opened read-only. Nothing here writes.
+	q := "?mode=rw&_pragma=busy_timeout(5000)"
 	db, err := sql.Open("sqlite", u.String()+q)
 	if err != nil {
 		return fmt.Errorf("open archive %s: %w", path, err)
 	}
 	defer db.Close()
+	_, err = checkArchive(ctx, db, path, ReadWrite)
+	return err
+}
+
+// checkArchive checks that db is a relwatch archive whose schema this
+// relwatch can handle, and returns its schema version (0 for an empty
+// database ReadWrite may make one of).
+func checkArchive(ctx context.Context, db *sql.DB, path string, mode Mode) (int, error) {
 	var version, tables, ours int
 	// One statement, so one snapshot: read apart, the version could be
 	// read before another process's first commit and the tables after it.
-	err = db.QueryRowContext(ctx, `SELECT (SELECT user_version FROM pragma_user_version),
+	err := db.QueryRowContext(ctx, `SELECT (SELECT user_version FROM pragma_user_version),
 			count(*), count(*) FILTER (WHERE name IN ('pages','captures','versions'))
 		FROM sqlite_schema WHERE type = 'table'`).Scan(&version, &tables, &ours)
 	if err != nil {
-		return classify(path, "open archive", err)
+		return 0, classify(path, "open archive", err)
 	}
 	switch {
 	case tables == 0 && version == 0 && mode == ReadWrite:
-		return nil // an empty database: a fresh archive, interrupted before its first commit
+		return 0, nil // an empty database: a fresh archive, interrupted before its first commit
 	case tables == 0 && version == 0:
-		return fail(relwatch.ErrNotArchive, "%s is not a relwatch archive (it is an empty SQLite database)", path)
+		return 0, fail(relwatch.ErrNotArchive, "%s is not a relwatch archive (it is an empty SQLite database)", path)
 	case ours != 3 || version == 0:
-		return fail(relwatch.ErrNotArchive, "%s is not a relwatch archive (it is a SQLite database without relwatch's tables)", path)
+		return 0, fail(relwatch.ErrNotArchive, "%s is not a relwatch archive (it is a SQLite database without relwatch's tables)", path)
 	case version > len(migrations):
-		return fail(relwatch.ErrNewerSchema, "archive %s has schema %d, newer than this relwatch (schema %d): upgrade relwatch", path, version, len(migrations))
+		return 0, fail(relwatch.ErrNewerSchema, "archive %s has schema %d, newer than this relwatch (schema %d): upgrade relwatch", path, version, len(migrations))
 	}
-	return nil
+	return version, nil
 }
 
 // classify wraps a SQLite error so that corruption, foreign files and
