@@ -1,6 +1,7 @@
 package output
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
 	"unicode/utf8"
@@ -88,6 +89,12 @@ func (s *SafeWriter) Write(p []byte) (int, error) {
 // up to the first rune to escape, or a rune cut off at the end.
 func safePrefix(buf []byte) int {
 	for i := 0; i < len(buf); {
+		// Eight bytes at once while they are printable ASCII: nearly all
+		// of what relwatch prints (log writes megabytes through here).
+		if i+8 <= len(buf) && printableASCII(binary.LittleEndian.Uint64(buf[i:])) {
+			i += 8
+			continue
+		}
 		c := buf[i]
 		if c < utf8.RuneSelf {
 			if (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
@@ -106,6 +113,18 @@ func safePrefix(buf []byte) int {
 		i += size
 	}
 	return len(buf)
+}
+
+// printableASCII reports whether each of w's eight bytes is printable
+// ASCII, 0x20 to 0x7e (the bit tricks are from "Bit Twiddling Hacks":
+// a byte's top bit set by the subtraction marks a byte below the bound).
+func printableASCII(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	nonASCII := w & highs
+	below := (w - 0x20*ones) & ^w & highs // some byte < 0x20
+	del := w ^ 0x7f*ones                  // a byte 0x7f becomes 0
+	isDel := (del - ones) & ^del & highs
+	return nonASCII|below|isDel == 0
 }
 
 // CopyProgress shows archive copy's progress on a terminal: one line,

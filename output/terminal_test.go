@@ -2,7 +2,10 @@ package output
 
 import (
 	"bytes"
+	"encoding/binary"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestSafeWriter(t *testing.T) {
@@ -18,5 +21,51 @@ func TestSafeWriter(t *testing.T) {
 	}
 	if out.String() != want {
 		t.Errorf("got  %q\nwant %q", out.String(), want)
+	}
+}
+
+// safePrefixByByte is safePrefix without its eight-byte fast path.
+func safePrefixByByte(buf []byte) int {
+	for i := 0; i < len(buf); {
+		if !utf8.FullRune(buf[i:]) {
+			return i
+		}
+		r, size := utf8.DecodeRune(buf[i:])
+		if unsafeRune(r) && !(r == utf8.RuneError && size == 1) {
+			return i
+		}
+		i += size
+	}
+	return len(buf)
+}
+
+// FuzzSafePrefix checks the eight-byte fast path against a rune at a
+// time, on text that puts every kind of byte at every offset of a word.
+func FuzzSafePrefix(f *testing.F) {
+	for _, s := range []string{"plain ascii text, long enough for words\n", "tab\there\nnew line",
+		"esc \x1b[2J", "del \x7f!", "~~~~~~~~\x7f", "        \x1f", "é中 mixed ascii", "c1 \u0085", "rlo \u202e",
+		"\xff\xfe invalid", strings.Repeat("x", 15) + "\xe4\xb8"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, buf []byte) {
+		if got, want := safePrefix(buf), safePrefixByByte(buf); got != want {
+			t.Fatalf("safePrefix(%q) = %d, want %d", buf, got, want)
+		}
+	})
+}
+
+func TestPrintableASCII(t *testing.T) {
+	for b := range 256 {
+		for pos := range 8 {
+			var word [8]byte
+			for i := range word {
+				word[i] = 'a'
+			}
+			word[pos] = byte(b)
+			want := b >= 0x20 && b <= 0x7e
+			if got := printableASCII(binary.LittleEndian.Uint64(word[:])); got != want {
+				t.Errorf("byte %#x at %d: printableASCII = %v, want %v", b, pos, got, want)
+			}
+		}
 	}
 }
