@@ -163,7 +163,7 @@ func checkResult(t testing.TB, old, new snapshots.Snapshot, r Result, m *matchin
 	t.Helper()
 	total := 0
 	for k, n := range r.Summary {
-		if !slices.Contains(kindOrder, k) {
+		if !slices.Contains(kindOrder[:], k) {
 			t.Fatalf("unknown kind %q", k)
 		}
 		total += n
