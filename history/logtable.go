@@ -1,6 +1,7 @@
 package history
 
 import (
+	"encoding/binary"
 	"io"
 	"strconv"
 	"time"
@@ -17,8 +18,12 @@ import (
 // two spaces, widths in runes, the last column as is) but formats each
 // row straight into one buffer: on a page with thousands of versions,
 // fmt and tabwriter were most of log's own time.
+// logColumns is how many of the log table's columns are aligned; CHANGE,
+// the last, is not padded.
+const logColumns = 5
+
 func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo, removals []relwatch.Removal) error {
-	const cols = 5 // aligned columns; CHANGE, the last, is not padded
+	const cols = logColumns
 	header := [cols + 1]string{"VERSION", "FIRST SEEN (UTC)", "LAST SEEN (UTC)", "CHECKS", "PAGE STAMP", "CHANGE"}
 	var width [cols]int
 	for j := range cols {
@@ -29,13 +34,11 @@ func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo, removals []re
 	ends := make([][cols + 1]int, 0, len(versions)+2*len(removals))
 	back := cameBack(versions)
 	during := removalsByVersion(versions, removals)
+	// Widths in bytes as the rows are made; in runes afterwards, only if
+	// some cell is not ASCII.
 	measure := func(row *[cols + 1]int, start int) {
 		for j := range cols {
-			w := row[j] - start
-			if !isASCII(buf[start:row[j]]) {
-				w = utf8.RuneCount(buf[start:row[j]])
-			}
-			width[j] = max(width[j], w)
+			width[j] = max(width[j], row[j]-start)
 			start = row[j]
 		}
 	}
@@ -88,12 +91,17 @@ func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo, removals []re
 			}
 		}
 	}
+	ascii := isASCII(buf)
+	if !ascii {
+		width = runeWidths(header[:cols], buf, ends)
+	}
 	const padding = 2
-	line := make([]byte, 0, 256)
+	line := make([]byte, 0, 64<<10)
 	pad := func(w int) {
-		for range w {
-			line = append(line, ' ')
+		for ; w > len(spaces); w -= len(spaces) {
+			line = append(line, spaces...)
 		}
+		line = append(line, spaces[:w]...)
 	}
 	for j := range cols {
 		line = append(line, header[j]...)
@@ -101,16 +109,13 @@ func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo, removals []re
 	}
 	line = append(line, header[cols]...)
 	line = append(line, '\n')
-	if _, err := out.Write(line); err != nil {
-		return err
-	}
+	// Rows go out many to a Write.
 	start := 0
 	for i := range ends {
-		line = line[:0]
 		for j := range cols {
 			cell := buf[start:ends[i][j]]
 			w := len(cell)
-			if !isASCII(cell) {
+			if !ascii {
 				w = utf8.RuneCount(cell)
 			}
 			line = append(line, cell...)
@@ -120,18 +125,47 @@ func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo, removals []re
 		line = append(line, buf[start:ends[i][cols]]...)
 		line = append(line, '\n')
 		start = ends[i][cols]
-		if _, err := out.Write(line); err != nil {
-			return err
+		if len(line) > cap(line)-4<<10 {
+			if _, err := out.Write(line); err != nil {
+				return err
+			}
+			line = line[:0]
 		}
 	}
-	return nil
+	_, err := out.Write(line)
+	return err
 }
 
-func isASCII(b []byte) bool {
-	for _, c := range b {
-		if c >= utf8.RuneSelf {
-			return false
-		}
+// spaces pads the table's cells.
+const spaces = "                                                                "
+
+// runeWidths is the width in runes of each aligned column of a table
+// whose rows are cells ending at ends (each row's last cell unaligned).
+func runeWidths(header []string, buf []byte, ends [][logColumns + 1]int) [logColumns]int {
+	var width [logColumns]int
+	for j, h := range header {
+		width[j] = utf8.RuneCountInString(h)
 	}
-	return true
+	start := 0
+	for _, row := range ends {
+		for j := range logColumns {
+			width[j] = max(width[j], utf8.RuneCount(buf[start:row[j]]))
+			start = row[j]
+		}
+		start = row[logColumns]
+	}
+	return width
+}
+
+// isASCII reports whether b is all ASCII, looking at eight bytes at once.
+func isASCII(b []byte) bool {
+	var or uint64
+	for len(b) >= 8 {
+		or |= binary.LittleEndian.Uint64(b)
+		b = b[8:]
+	}
+	for _, c := range b {
+		or |= uint64(c)
+	}
+	return or&0x8080808080808080 == 0
 }
