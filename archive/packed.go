@@ -25,11 +25,14 @@ func (a *Archive) packedVersionsTx(ctx context.Context, tx *sql.Tx, page snapsho
 		q = qVersionsPacked9
 	}
 	out, err := a.scanVersions(ctx, tx, page, q, pk, f, func(rows *sql.Rows) (relwatch.VersionInfo, error) {
-		var packed sql.RawBytes // valid until the next row: unpackVersion copies it
+		// A string, not sql.RawBytes: the driver hands over a string of
+		// its own, which the version's fields then share (RawBytes was
+		// a copy of it, and the fields a third copy).
+		var packed string
 		if err := rows.Scan(&packed); err != nil {
 			return relwatch.VersionInfo{}, err
 		}
-		return unpackVersion(string(packed), summaries)
+		return unpackVersion(packed, summaries)
 	})
 	if errors.Is(err, errUnpackable) {
 		return a.scanVersions(ctx, tx, page, qVersions, pk, f, scanVersion)
