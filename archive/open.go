@@ -243,6 +243,14 @@ func unusable(err error) error {
 // busyTimeout is how long a connection waits for another's lock.
 const busyTimeout = 5 * time.Second
 
+// readerCache is a reading connection's page cache: 512 KiB, not SQLite's
+// 2 MB. A read command reads a page's history once, in a scan or two,
+// and exits: every 4 KiB of a cache it fills is fresh memory, a page
+// fault each (850 of log's 4,200 on a 5,000-version page, about 3 ms),
+// for pages it never reads again. A small cache recycles its buffers; the
+// operating system's file cache still holds the archive between reads.
+const readerCache = "_pragma=cache_size(-512)"
+
 // dsn builds the connection string. The pragmas go in the DSN because
 // database/sql is a pool: a PRAGMA run through Exec reaches one connection
 // only. _txlock=immediate makes every write transaction take the write lock
@@ -256,9 +264,9 @@ func dsn(abs string, mode Mode, immutable bool) string {
 		q = "mode=rwc&_txlock=immediate&" + q +
 			"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
 	case immutable:
-		q = "mode=ro&immutable=1&" + q + "&_pragma=query_only(1)"
+		q = "mode=ro&immutable=1&" + q + "&_pragma=query_only(1)&" + readerCache
 	default:
-		q = "mode=ro&" + q + "&_pragma=query_only(1)"
+		q = "mode=ro&" + q + "&_pragma=query_only(1)&" + readerCache
 	}
 	return u.String() + "?" + q
 }
