@@ -13,118 +13,83 @@ import (
 // WriteLogTable writes the text table of `relwatch log`: one row per
 // version, with ChangeLine last, and after a version a row for each time
 // the page was removed while it was the latest (removals, from Removals)
-// and for its restoration, dated by the check that says so. It lays the columns out as
-// text/tabwriter would (cells padded to the widest in their column plus
-// two spaces, widths in runes, the last column as is) but formats each
-// row straight into one buffer: on a page with thousands of versions,
-// fmt and tabwriter were most of log's own time.
-// logColumns is how many of the log table's columns are aligned; CHANGE,
-// the last, is not padded.
-const logColumns = 5
-
+// and for its restoration, dated by the check that says so. It lays the
+// columns out as text/tabwriter would (cells padded to the widest in
+// their column plus two spaces, widths in runes, the last column as is)
+// but without fmt or tabwriter, which were most of log's own time on a
+// page with thousands of versions: the widths first, from what each cell
+// will hold, then each row formatted straight into the output buffer.
 func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo, removals []relwatch.Removal) error {
-	const cols = logColumns
-	header := [cols + 1]string{"VERSION", "FIRST SEEN (UTC)", "LAST SEEN (UTC)", "CHECKS", "PAGE STAMP", "CHANGE"}
-	var width [cols]int
-	for j := range cols {
-		width[j] = utf8.RuneCountInString(header[j])
-	}
-	// Rows, each cell an end offset into buf.
-	buf := make([]byte, 0, len(versions)*128)
-	ends := make([][cols + 1]int, 0, len(versions)+2*len(removals))
+	header := [logColumns + 1]string{"VERSION", "FIRST SEEN (UTC)", "LAST SEEN (UTC)", "CHECKS", "PAGE STAMP", "CHANGE"}
 	back := cameBack(versions)
 	during := removalsByVersion(versions, removals)
-	// Widths in bytes as the rows are made; in runes afterwards, only if
-	// some cell is not ASCII.
-	measure := func(row *[cols + 1]int, start int) {
-		for j := range cols {
-			width[j] = max(width[j], row[j]-start)
-			start = row[j]
-		}
-	}
-	// eventRow is a removed or restored row: its time, then its line.
-	eventRow := func(at time.Time, line func([]byte) []byte) {
-		var row [cols + 1]int
-		start := len(buf)
-		buf = append(buf, '-')
-		row[0] = len(buf)
-		buf = appendShortTime(buf, at)
-		row[1] = len(buf)
-		for j := 2; j < cols; j++ {
-			buf = append(buf, '-')
-			row[j] = len(buf)
-		}
-		buf = line(buf)
-		row[cols] = len(buf)
-		measure(&row, start)
-		ends = append(ends, row)
-	}
-	for i, v := range versions {
-		ends = append(ends, [cols + 1]int{})
-		row := &ends[len(ends)-1]
-		start := len(buf)
-		buf = strconv.AppendInt(buf, int64(v.Version), 10)
-		row[0] = len(buf)
-		buf = appendShortTime(buf, v.FirstSeen)
-		row[1] = len(buf)
-		buf = appendShortTime(buf, v.LastSeen)
-		row[2] = len(buf)
-		buf = strconv.AppendInt(buf, int64(v.Checks), 10)
-		row[3] = len(buf)
-		if v.UpdatedRaw == "" {
-			buf = append(buf, '-')
-		} else {
-			buf = append(buf, v.UpdatedRaw...)
-		}
-		row[4] = len(buf)
-		var prev *relwatch.VersionInfo
-		if i > 0 {
-			prev = &versions[i-1]
-		}
-		buf = appendChangeLine(buf, v, prev, back[i])
-		row[5] = len(buf)
-		measure(row, start)
-		for _, r := range during[i] {
-			eventRow(r.Since, func(b []byte) []byte { return append(b, RemovedLine(r)...) })
-			if r.Restored != nil {
-				eventRow(*r.Restored, func(b []byte) []byte { return appendRestoredLine(b, r) })
-			}
-		}
-	}
-	ascii := isASCII(buf)
-	if !ascii {
-		width = runeWidths(header[:cols], buf, ends)
-	}
+	width := logWidths(header, versions, during)
+
 	const padding = 2
 	line := make([]byte, 0, 64<<10)
-	pad := func(w int) {
-		for ; w > len(spaces); w -= len(spaces) {
+	// pad ends the cell of column j that starts at from.
+	pad := func(j, from int) {
+		w := len(line) - from
+		if !isASCII(line[from:]) {
+			w = utf8.RuneCount(line[from:])
+		}
+		for w = width[j] + padding - w; w > len(spaces); w -= len(spaces) {
 			line = append(line, spaces...)
 		}
 		line = append(line, spaces[:w]...)
 	}
-	for j := range cols {
-		line = append(line, header[j]...)
-		pad(width[j] + padding - utf8.RuneCountInString(header[j]))
-	}
-	line = append(line, header[cols]...)
-	line = append(line, '\n')
-	// Rows go out many to a Write.
-	start := 0
-	for i := range ends {
-		for j := range cols {
-			cell := buf[start:ends[i][j]]
-			w := len(cell)
-			if !ascii {
-				w = utf8.RuneCount(cell)
+	// eventRow is a removed or restored row: its time, then its line.
+	eventRow := func(at time.Time) {
+		for j := range logColumns {
+			from := len(line)
+			if j == 1 {
+				line = appendShortTime(line, at)
+			} else {
+				line = append(line, '-')
 			}
-			line = append(line, cell...)
-			pad(width[j] + padding - w)
-			start = ends[i][j]
+			pad(j, from)
 		}
-		line = append(line, buf[start:ends[i][cols]]...)
+	}
+	for j := range logColumns {
+		from := len(line)
+		line = append(line, header[j]...)
+		pad(j, from)
+	}
+	line = append(line, header[logColumns]...)
+	line = append(line, '\n')
+	for i, v := range versions {
+		from := len(line)
+		line = strconv.AppendInt(line, int64(v.Version), 10)
+		pad(0, from)
+		from = len(line)
+		line = appendShortTime(line, v.FirstSeen)
+		pad(1, from)
+		from = len(line)
+		line = appendShortTime(line, v.LastSeen)
+		pad(2, from)
+		from = len(line)
+		line = strconv.AppendInt(line, int64(v.Checks), 10)
+		pad(3, from)
+		from = len(line)
+		line = append(line, stampCell(v)...)
+		pad(4, from)
+		var prev *relwatch.VersionInfo
+		if i > 0 {
+			prev = &versions[i-1]
+		}
+		line = appendChangeLine(line, v, prev, back[i])
 		line = append(line, '\n')
-		start = ends[i][cols]
+		for _, r := range during[i] {
+			eventRow(r.Since)
+			line = append(line, RemovedLine(r)...)
+			line = append(line, '\n')
+			if r.Restored != nil {
+				eventRow(*r.Restored)
+				line = appendRestoredLine(line, r)
+				line = append(line, '\n')
+			}
+		}
+		// Rows go out many to a Write.
 		if len(line) > cap(line)-4<<10 {
 			if _, err := out.Write(line); err != nil {
 				return err
@@ -136,26 +101,55 @@ func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo, removals []re
 	return err
 }
 
-// spaces pads the table's cells.
-const spaces = "                                                                "
+// logColumns is how many of the log table's columns are aligned; CHANGE,
+// the last, is not padded.
+const logColumns = 5
 
-// runeWidths is the width in runes of each aligned column of a table
-// whose rows are cells ending at ends (each row's last cell unaligned).
-func runeWidths(header []string, buf []byte, ends [][logColumns + 1]int) [logColumns]int {
+// logWidths is the width in runes of each aligned column of the log
+// table: the widest of its header and the cells its rows will hold.
+func logWidths(header [logColumns + 1]string, versions []relwatch.VersionInfo, during [][]relwatch.Removal) [logColumns]int {
 	var width [logColumns]int
-	for j, h := range header {
-		width[j] = utf8.RuneCountInString(h)
+	for j := range logColumns {
+		width[j] = utf8.RuneCountInString(header[j])
 	}
-	start := 0
-	for _, row := range ends {
-		for j := range logColumns {
-			width[j] = max(width[j], utf8.RuneCount(buf[start:row[j]]))
-			start = row[j]
+	var digits [20]byte
+	timeWidth := func(t time.Time) int {
+		if !t.Before(firstShortYear) && t.Before(pastShortYears) {
+			return len("2006-01-02 15:04")
 		}
-		start = row[logColumns]
+		return utf8.RuneCountInString(ShortTime(t))
+	}
+	for i, v := range versions {
+		width[0] = max(width[0], len(strconv.AppendInt(digits[:0], int64(v.Version), 10)))
+		width[1] = max(width[1], timeWidth(v.FirstSeen))
+		width[2] = max(width[2], timeWidth(v.LastSeen))
+		width[3] = max(width[3], len(strconv.AppendInt(digits[:0], int64(v.Checks), 10)))
+		width[4] = max(width[4], utf8.RuneCountInString(stampCell(v)))
+		for _, r := range during[i] {
+			// "-", the time, then "-" under the other aligned columns.
+			width[1] = max(width[1], timeWidth(r.Since))
+			if r.Restored != nil {
+				width[1] = max(width[1], timeWidth(*r.Restored))
+			}
+		}
 	}
 	return width
 }
+
+// ShortTime's years of four digits, 0000 to 9999 (in UTC).
+var firstShortYear, pastShortYears = time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// stampCell is the PAGE STAMP cell of a version: its stamp as the page
+// words it, or "-".
+func stampCell(v relwatch.VersionInfo) string {
+	if v.UpdatedRaw == "" {
+		return "-"
+	}
+	return v.UpdatedRaw
+}
+
+// spaces pads the table's cells.
+const spaces = "                                                                "
 
 // isASCII reports whether b is all ASCII, looking at eight bytes at once.
 func isASCII(b []byte) bool {
