@@ -19,6 +19,7 @@ const module = "github.com/relwatch/relwatch"
 var layers = map[string]int{
 	"snapshots":         0, // the data model: imports none of ours
 	"internal/testsite": 0, // the loopback web site tests fetch from: imports none of ours
+	"internal/civil":    0, // calendar arithmetic for the archive and the history listings: imports none of ours
 	"":                  1, // the domain (package relwatch): types and small interfaces
 	"scraper":           2, // network + HTML → snapshot
 	"diff":              2, // two snapshots → a change set, and its renderers

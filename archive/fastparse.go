@@ -2,6 +2,8 @@ package archive
 
 import (
 	"time"
+
+	"github.com/relwatch/relwatch/internal/civil"
 )
 
 // A fast path for what Versions reads thousands of times for `log`: times
@@ -24,30 +26,23 @@ func parseFixedTime(s string) (time.Time, bool) {
 		s[16] != ':' || s[19] != '.' || s[29] != 'Z' {
 		return time.Time{}, false
 	}
-	num := func(from, to int) (int, bool) {
+	var bad byte // 1 once a character is not a digit
+	num := func(from, to int) int {
 		n := 0
-		for _, c := range []byte(s[from:to]) {
-			if c < '0' || c > '9' {
-				return 0, false
+		for i := from; i < to; i++ {
+			c := s[i] - '0'
+			if c > 9 {
+				bad = 1
 			}
-			n = n*10 + int(c-'0')
+			n = n*10 + int(c)
 		}
-		return n, true
+		return n
 	}
-	y, ok1 := num(0, 4)
-	mo, ok2 := num(5, 7)
-	d, ok3 := num(8, 10)
-	h, ok4 := num(11, 13)
-	mi, ok5 := num(14, 16)
-	sec, ok6 := num(17, 19)
-	ns, ok7 := num(20, 29)
-	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || !ok7 ||
-		mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 {
-		return time.Time{}, false
+	y, mo, d := num(0, 4), num(5, 7), num(8, 10)
+	h, mi, sec, ns := num(11, 13), num(14, 16), num(17, 19), num(20, 29)
+	if bad != 0 || !civil.Valid(y, mo, d) || h > 23 || mi > 59 || sec > 59 {
+		return time.Time{}, false // time.Parse refuses these too (31 April among them)
 	}
-	t := time.Date(y, time.Month(mo), d, h, mi, sec, ns, time.UTC)
-	if t.Day() != d { // 31 April: time.Date normalises, time.Parse refuses
-		return time.Time{}, false
-	}
-	return t, true
+	unix := civil.DaysFromDate(y, mo, d)*86400 + int64(h*3600+mi*60+sec)
+	return time.Unix(unix, int64(ns)).UTC(), true
 }

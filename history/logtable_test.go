@@ -2,6 +2,7 @@ package history
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -163,5 +164,17 @@ func TestLogTableNamesParagraphsAndBullets(t *testing.T) {
 	}
 	if s := LogEntries(versions, nil)[1].Summary; len(s) != 1 || s["block_removed"] != 3 {
 		t.Errorf("log --json summary %v, want {block_removed: 3}", s)
+	}
+}
+
+// appendShortTime writes what ShortTime does, whatever the zone and year.
+func TestAppendShortTimeIsShortTime(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	zones := []*time.Location{time.UTC, time.FixedZone("CET", 3600), time.FixedZone("west", -9*3600-1800)}
+	for i := range 100000 {
+		tm := time.Unix(rng.Int64N(1<<38)-1<<37, rng.Int64N(1e9)).In(zones[i%len(zones)])
+		if got, want := string(appendShortTime(nil, tm)), ShortTime(tm); got != want {
+			t.Fatalf("appendShortTime(%v) = %q, want %q", tm, got, want)
+		}
 	}
 }

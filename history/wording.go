@@ -10,6 +10,7 @@ import (
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/diff"
+	"github.com/relwatch/relwatch/internal/civil"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -21,9 +22,7 @@ func ShortTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }
 // appendShortTime appends ShortTime(t) to b, without fmt: a log of
 // thousands of versions formats thousands of times.
 func appendShortTime(b []byte, t time.Time) []byte {
-	t = t.UTC()
-	y, mo, d := t.Date()
-	h, mi, _ := t.Clock()
+	y, mo, d, h, mi := civil.SplitUnix(t.Unix())
 	if y < 0 || y > 9999 {
 		return append(b, ShortTime(t)...)
 	}
