@@ -2,6 +2,7 @@ package diff
 
 import (
 	"testing"
+	"time"
 
 	"github.com/relwatch/relwatch/snapshots"
 )
@@ -98,4 +99,32 @@ func TestStampVerb(t *testing.T) {
 			t.Errorf("%v → %v: %q, want %q", c.old, c.new, got, c.want)
 		}
 	}
+}
+
+// wentBackByParsing is wentBack without its fixed-form fast path.
+func wentBackByParsing(old, new Stamp) bool {
+	if old.At != "" && new.At != "" {
+		o, err1 := time.Parse(time.RFC3339, old.At)
+		n, err2 := time.Parse(time.RFC3339, new.At)
+		if err1 == nil && err2 == nil {
+			return n.Before(o)
+		}
+	}
+	return old.On != "" && new.On != "" && new.On < old.On
+}
+
+// FuzzWentBack: comparing stamps as text says what comparing the parsed
+// times says.
+func FuzzWentBack(f *testing.F) {
+	for _, p := range [][2]string{{"2026-11-14T09:05:00Z", "2022-05-23T13:38:00Z"}, {"2022-05-23T13:38:00Z", "2026-11-14T09:05:00Z"},
+		{"2026-02-29T00:00:00Z", "2025-01-01T00:00:00Z"}, {"2026-01-01T24:00:00Z", "2025-01-01T00:00:00Z"},
+		{"2026-01-01T10:00:00+02:00", "2026-01-01T09:00:00Z"}, {"0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z"}, {"", "2026-01-01T00:00:00Z"}} {
+		f.Add(p[0], p[1], "2026-11-14", "2022-05-23")
+	}
+	f.Fuzz(func(t *testing.T, oldAt, newAt, oldOn, newOn string) {
+		old, new := Stamp{Raw: "x", On: oldOn, At: oldAt}, Stamp{Raw: "y", On: newOn, At: newAt}
+		if got, want := wentBack(old, new), wentBackByParsing(old, new); got != want {
+			t.Errorf("wentBack(%q, %q) = %v, want %v", oldAt, newAt, got, want)
+		}
+	})
 }
