@@ -19,7 +19,7 @@ func (a *Archive) LoadPage(ctx context.Context, h relwatch.PageHistory) error {
 	// Bodies are hashed and compressed before the write transaction, as
 	// the Record methods do; a version's body may become a delta.
 	bodies, err := relwatch.LoadBodies(ctx, h, func(raw []byte, first bool) (*body, string, error) {
-		b, err := a.prepareBody(ctx, h.Page, raw, "", nil, first)
+		b, err := a.prepareBody(ctx, a.db, h.Page, raw, "", nil, first)
 		if err != nil {
 			return nil, "", err
 		}

@@ -46,8 +46,13 @@ type body struct {
 	id          sql.NullInt64 // set when the archive already has the body
 }
 
-// prepareBody hashes and compresses outside the write transaction, so the
-// write lock is held only for the inserts.
+// querier is the *sql.DB or the *sql.Tx a body is looked up through.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// prepareBody finds or compresses a raw body, looking it up through q (the
+// archive, or the transaction of the group the body comes with).
 //
 // The body of a new version (newVersion) is stored as a delta against the
 // page's latest whole body when that is smaller (see delta.go); the delta
@@ -61,7 +66,7 @@ type body struct {
 // digest is relwatch.BodyDigest(raw) and gz relwatch.Gzip(raw,
 // relwatch.GzipFast) when the caller worked them out already (off the
 // writer), or "" and nil.
-func (a *Archive) prepareBody(ctx context.Context, page snapshots.PageKey, raw []byte, digest string, gz []byte, newVersion bool) (*body, error) {
+func (a *Archive) prepareBody(ctx context.Context, q querier, page snapshots.PageKey, raw []byte, digest string, gz []byte, newVersion bool) (*body, error) {
 	if raw == nil {
 		return nil, nil
 	}
@@ -71,7 +76,7 @@ func (a *Archive) prepareBody(ctx context.Context, page snapshots.PageKey, raw [
 	b := &body{digest: digest, size: len(raw), compression: "gzip"}
 	// Bodies are never deleted and keep their id: one found now is there
 	// when the capture is written.
-	err := a.db.QueryRowContext(ctx, "SELECT body_id FROM raw_bodies WHERE digest = ?", b.digest).Scan(&b.id)
+	err := q.QueryRowContext(ctx, "SELECT body_id FROM raw_bodies WHERE digest = ?", b.digest).Scan(&b.id)
 	if err == nil {
 		return b, nil
 	}
@@ -88,7 +93,7 @@ func (a *Archive) prepareBody(ctx context.Context, page snapshots.PageKey, raw [
 		b.gz = whole()
 		return b, nil
 	}
-	baseID, base, err := a.deltaBase(ctx, page)
+	baseID, base, err := a.deltaBase(ctx, q, page)
 	if err != nil {
 		return nil, err
 	}
@@ -110,9 +115,9 @@ func (a *Archive) prepareBody(ctx context.Context, page snapshots.PageKey, raw [
 // deltaBase is the whole body a new body of the page may be a delta
 // against: the base of the body of its latest capture that kept one, or
 // that body itself. nil when there is none, or it does not read back.
-func (a *Archive) deltaBase(ctx context.Context, page snapshots.PageKey) (int64, []byte, error) {
+func (a *Archive) deltaBase(ctx context.Context, q querier, page snapshots.PageKey) (int64, []byte, error) {
 	var id int64
-	err := a.db.QueryRowContext(ctx, `SELECT coalesce(b.base_id, b.body_id)
+	err := q.QueryRowContext(ctx, `SELECT coalesce(b.base_id, b.body_id)
 		FROM captures c JOIN raw_bodies b ON b.body_id = c.body_id
 		WHERE c.page_pk = (SELECT page_pk FROM pages WHERE id = ? AND lang = ?) AND c.body_id IS NOT NULL
 		ORDER BY c.capture_id DESC LIMIT 1`, page.ID, page.Lang).Scan(&id)
@@ -123,7 +128,7 @@ func (a *Archive) deltaBase(ctx context.Context, page snapshots.PageKey) (int64,
 		return 0, nil, a.wrap("look up raw body", err)
 	}
 	var sb storedBody
-	if err := sb.scan(a.db.QueryRowContext(ctx, qBody+`b.body_id = ?`, id)); err != nil {
+	if err := sb.scan(q.QueryRowContext(ctx, qBody+`b.body_id = ?`, id)); err != nil {
 		return 0, nil, a.wrap("read raw body", err)
 	}
 	raw, err := sb.decode()
@@ -301,7 +306,7 @@ func storeBody(ctx context.Context, tx *sql.Tx, b *body) (sql.NullInt64, error) 
 // RecordFailure records a failed fetch attempt. The raw body, if any (an
 // error page), is kept like any other.
 func (a *Archive) RecordFailure(ctx context.Context, c relwatch.Capture) error {
-	b, err := a.prepareBody(ctx, c.Page, c.Body, c.BodyDigest, c.BodyGzip, false)
+	b, err := a.prepareBody(ctx, a.db, c.Page, c.Body, c.BodyDigest, c.BodyGzip, false)
 	if err != nil {
 		return err
 	}
@@ -339,46 +344,109 @@ func (a *Archive) RecordGroup(ctx context.Context, checks []relwatch.Checked) ([
 	if err := relwatch.GroupSealedError(checks); err != nil {
 		return nil, err
 	}
-	bodies, err := a.prepareBodies(ctx, checks)
+	g, err := a.beginGroup(ctx)
 	if err != nil {
 		return nil, err
 	}
-	doing := "record unchanged capture"
+	defer g.Rollback()
 	for _, ch := range checks {
-		if ch.New != nil {
-			doing = "record version"
-			break
-		}
-	}
-	var versions []int
-	err = a.write(ctx, doing, func(tx *sql.Tx) error {
-		w := groupWriter{ctx: ctx, tx: tx, bodies: bodies, fts: &ftsBatch{}}
-		var err error
-		if versions, err = relwatch.RecordGroup(w, checks); err != nil {
-			return err
-		}
-		return w.fts.flush(ctx, tx)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return versions, nil
-}
-
-// prepareBodies prepares the raw body of each check (prepareBody). (Doing
-// it on several goroutines gave nothing measurable: the pipeline's workers
-// keep the other cores busy parsing meanwhile.)
-func (a *Archive) prepareBodies(ctx context.Context, checks []relwatch.Checked) ([]*body, error) {
-	bodies := make([]*body, len(checks))
-	for i := range checks {
-		c := &checks[i].Capture
-		b, err := a.prepareBody(ctx, c.Page, c.Body, c.BodyDigest, c.BodyGzip, checks[i].New != nil)
-		if err != nil {
+		if err := g.Add(ch); err != nil {
 			return nil, err
 		}
-		bodies[i] = b
 	}
-	return bodies, nil
+	return g.Commit()
+}
+
+var _ relwatch.GroupBeginner = (*Archive)(nil)
+
+// BeginGroup starts a group of checks written as they come
+// (relwatch.GroupBeginner): its transaction takes the write lock now and
+// keeps it until Commit or Rollback, so that a run's writer has only the
+// commit left to do when its last check comes in.
+func (a *Archive) BeginGroup(ctx context.Context) (relwatch.GroupTx, error) {
+	return a.beginGroup(ctx)
+}
+
+// What a group's errors and crash points are named after: a group with a
+// new version records versions.
+const (
+	doingUnchanged = "record unchanged capture"
+	doingVersion   = "record version"
+)
+
+func (a *Archive) beginGroup(ctx context.Context) (*openGroup, error) {
+	if a.mode != ReadWrite {
+		return nil, fmt.Errorf("%s: archive %s is open read-only", doingUnchanged, a.path)
+	}
+	tx, err := a.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, a.wrap(doingUnchanged, err)
+	}
+	return &openGroup{a: a, ctx: ctx, tx: tx, fts: &ftsBatch{}, doing: doingUnchanged}, nil
+}
+
+// openGroup is a group of checks in its open transaction: each check's
+// raw body is looked up (or compressed) and its rows written as it is
+// added; the search-index rows wait for the commit (ftsBatch).
+type openGroup struct {
+	a        *Archive
+	ctx      context.Context
+	tx       *sql.Tx
+	fts      *ftsBatch
+	bodies   []*body // the checks' prepared raw bodies, as groupWriter reads them
+	versions []int
+	doing    string
+	done     bool // committed or rolled back
+}
+
+func (g *openGroup) Add(ch relwatch.Checked) error {
+	if g.done {
+		return fmt.Errorf("%s: the group is committed or rolled back already", g.doing)
+	}
+	if err := relwatch.GroupSealedError([]relwatch.Checked{ch}); err != nil {
+		return err
+	}
+	doing := doingUnchanged
+	if ch.New != nil {
+		doing, g.doing = doingVersion, doingVersion
+	}
+	c := &ch.Capture
+	b, err := g.a.prepareBody(g.ctx, g.tx, c.Page, c.Body, c.BodyDigest, c.BodyGzip, ch.New != nil)
+	if err != nil {
+		return err
+	}
+	g.bodies = append(g.bodies, b)
+	w := groupWriter{ctx: g.ctx, tx: g.tx, bodies: g.bodies, fts: g.fts}
+	v, err := relwatch.RecordCheck(w, len(g.bodies)-1, ch)
+	if err != nil {
+		return g.a.wrap(doing, err)
+	}
+	g.versions = append(g.versions, v)
+	return nil
+}
+
+func (g *openGroup) Commit() ([]int, error) {
+	if g.done {
+		return nil, fmt.Errorf("%s: the group is committed or rolled back already", g.doing)
+	}
+	g.done = true
+	defer g.tx.Rollback()
+	if err := g.fts.flush(g.ctx, g.tx); err != nil {
+		return nil, g.a.wrap(g.doing, err)
+	}
+	crashPoint(g.doing, "before-commit")
+	if err := g.tx.Commit(); err != nil {
+		return nil, g.a.wrap(g.doing, err)
+	}
+	crashPoint(g.doing, "after-commit")
+	return g.versions, nil
+}
+
+func (g *openGroup) Rollback() {
+	if !g.done {
+		g.done = true
+		g.tx.Rollback()
+	}
 }
 
 // groupWriter is RecordGroup's transaction (see relwatch.GroupRecorder):

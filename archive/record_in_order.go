@@ -30,7 +30,7 @@ func (a *Archive) RecordInOrder(ctx context.Context, c relwatch.Capture, snap sn
 	if err := relwatch.InOrderError(c, snap); err != nil {
 		return p, err
 	}
-	b, err := a.prepareBody(ctx, c.Page, c.Body, c.BodyDigest, c.BodyGzip, true) // a past capture usually brings a version
+	b, err := a.prepareBody(ctx, a.db, c.Page, c.Body, c.BodyDigest, c.BodyGzip, true) // a past capture usually brings a version
 	if err != nil {
 		return p, err
 	}

@@ -12,6 +12,7 @@ import (
 func init() {
 	register("RecordGroup", testRecordGroup)
 	register("RecordGroupAllOrNothing", testRecordGroupAllOrNothing)
+	register("GroupAsChecksCome", testGroupAsChecksCome)
 }
 
 // newVersion is a check of a group that saw snap s.
@@ -98,6 +99,77 @@ func testRecordGroupAllOrNothing(t *testing.T, open Opener) {
 		}
 		if vs, _ := a.Versions(ctx, kzEN); len(vs) != 0 {
 			t.Errorf("%s: kazakhstan/en has %d versions after a refused group, want none", name, len(vs))
+		}
+	}
+	MustCheckClean(t, a)
+}
+
+// testGroupAsChecksCome: a group begun with relwatch.BeginGroup (written
+// as its checks come on a store that can, held until the commit on one
+// that cannot) shows nothing of its checks before Commit, all of them
+// after it, with each check's version; a group rolled back, or one whose
+// check cannot be recorded and is then rolled back, leaves nothing.
+func testGroupAsChecksCome(t *testing.T, open Opener) {
+	ctx := context.Background()
+	a := open(t, true)
+	mustVersion(t, a, capture(kzFR, 0, "fr-1"), snap(kzFR, "", "x"), nil)
+	g, err := relwatch.BeginGroup(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := snap(kzEN, "", "Partnership began in 1995")
+	for _, ch := range []relwatch.Checked{
+		{Capture: capture(kzFR, 1, "fr-1"), Version: 1},
+		newVersion(capture(kzEN, 1, "en-1"), relwatch.NewVersion{Snap: en, ParserVersion: 1}),
+		{Capture: capture(kzEN, 2, "en-1"), Version: 1},
+	} {
+		if err := g.Add(ch); err != nil {
+			t.Fatalf("Add: %v", err)
+		}
+	}
+	if fr, err := a.Versions(ctx, kzFR); err != nil || len(fr) != 1 || fr[0].Checks != 1 {
+		t.Errorf("before Commit: kazakhstan/fr %+v, %v; want its one check", fr, err)
+	}
+	if vs, _ := a.Versions(ctx, kzEN); len(vs) != 0 {
+		t.Errorf("before Commit: kazakhstan/en has %d versions, want none", len(vs))
+	}
+	versions, err := g.Commit()
+	if err != nil || !slices.Equal(versions, []int{1, 1, 1}) {
+		t.Fatalf("Commit = %v, %v; want [1 1 1]", versions, err)
+	}
+	g.Rollback() // after Commit: nothing
+	if vs, err := a.Versions(ctx, kzEN); err != nil || len(vs) != 1 || vs[0].Checks != 2 {
+		t.Errorf("after Commit: kazakhstan/en %+v, %v; want one version seen twice", vs, err)
+	}
+	if fr, err := a.Versions(ctx, kzFR); err != nil || len(fr) != 1 || fr[0].Checks != 2 {
+		t.Errorf("after Commit: kazakhstan/fr %+v, %v; want two checks", fr, err)
+	}
+	if hits, err := a.Search(ctx, "1995", &kzEN); err != nil || len(hits) != 1 {
+		t.Errorf("after Commit: search %+v, %v; want the new version", hits, err)
+	}
+
+	for _, bad := range []bool{false, true} {
+		g, err := relwatch.BeginGroup(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := g.Add(relwatch.Checked{Capture: capture(kzFR, 3, "fr-1"), Version: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if bad {
+			// A version the page does not have: refused now, or at the
+			// commit by a store that holds the checks.
+			err := g.Add(relwatch.Checked{Capture: capture(kzFR, 4, "fr-1"), Version: 7})
+			if err == nil {
+				_, err = g.Commit()
+			}
+			if err == nil {
+				t.Fatal("a check of a version the page does not have was recorded")
+			}
+		}
+		g.Rollback()
+		if n := len(captures(t, a, kzFR)); n != 2 {
+			t.Errorf("rolled back (bad check %v): kazakhstan/fr has %d captures, want 2", bad, n)
 		}
 	}
 	MustCheckClean(t, a)

@@ -229,11 +229,12 @@ type runWriter struct {
 	results   []Result
 	recorded  int
 
-	group  []assessed  // checks not yet committed
-	bytes  int         // the size of the group's new versions' bodies
-	timer  *time.Timer // commits the group groupWait after its first check
-	err    error       // the first archive error: the run stops
-	failed atomic.Bool // err is set (read by the fetch callback and the workers)
+	group  []assessed       // checks not yet committed
+	tx     relwatch.GroupTx // the group's transaction, written as its checks come; nil when the group is empty
+	bytes  int              // the size of the group's new versions' bodies
+	timer  *time.Timer      // commits the group groupWait after its first check
+	err    error            // the first archive error: the run stops
+	failed atomic.Bool      // err is set (read by the fetch callback and the workers)
 }
 
 func (w *runWriter) run(in <-chan assessed) {
@@ -263,6 +264,11 @@ func (w *runWriter) take(a assessed) {
 		close(a.done)
 	case a.groupable():
 		w.group = append(w.group, a)
+		if err := w.add(a); err != nil {
+			w.fail(err)
+			w.flush() // rolls the group back
+			return
+		}
 		if a.kind == recordVersion {
 			w.bytes += len(a.capture.Body)
 		}
@@ -287,20 +293,36 @@ func (w *runWriter) take(a assessed) {
 	}
 }
 
-// flush commits the group, then publishes its checks.
+// add writes a's check in the group's transaction, starting it for the
+// group's first check. The SQLite store writes it now, so that when a
+// run's last check comes in only the commit is left; a store that cannot
+// keep a transaction open (relwatch.BeginGroup) holds the checks until
+// the commit.
+func (w *runWriter) add(a assessed) error {
+	if w.tx == nil {
+		tx, err := relwatch.BeginGroup(w.ctx, w.arc)
+		if err != nil {
+			return err
+		}
+		w.tx = tx
+	}
+	return w.tx.Add(a.checked())
+}
+
+// flush commits the group, then publishes its checks. After an error it
+// rolls the group back and lets its pages go unreported.
 func (w *runWriter) flush() {
 	if len(w.group) == 0 {
 		return
 	}
 	w.timer.Stop() // since Go 1.23 no stale tick is delivered after Stop
-	group := w.group
-	w.group, w.bytes = nil, 0
+	group, tx := w.group, w.tx
+	w.group, w.tx, w.bytes = nil, nil, 0
+	if w.err != nil && tx != nil {
+		tx.Rollback()
+	}
 	if w.err == nil {
-		checks := make([]relwatch.Checked, len(group))
-		for k := range group {
-			checks[k] = group[k].checked()
-		}
-		versions, err := w.arc.RecordGroup(w.ctx, checks)
+		versions, err := tx.Commit()
 		if err != nil {
 			w.fail(err)
 		}

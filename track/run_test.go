@@ -40,7 +40,7 @@ type counting struct {
 	*archive.Archive
 	mu        sync.Mutex
 	snapshots int   // Snapshot reads: a parsed check reads its baseline
-	groups    []int // sizes of RecordGroup calls
+	groups    []int // sizes of RecordGroup calls and committed groups
 	versions  int   // new versions, in groups or not
 	singles   int   // RecordUnchanged and RecordVersion calls
 	failures  int   // RecordFailure calls
@@ -63,6 +63,38 @@ func (c *counting) RecordGroup(ctx context.Context, checks []relwatch.Checked) (
 	}
 	c.mu.Unlock()
 	return c.Archive.RecordGroup(ctx, checks)
+}
+
+// BeginGroup counts a group when it commits, as RecordGroup does.
+func (c *counting) BeginGroup(ctx context.Context) (relwatch.GroupTx, error) {
+	g, err := c.Archive.BeginGroup(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &countedGroup{GroupTx: g, c: c}, nil
+}
+
+type countedGroup struct {
+	relwatch.GroupTx
+	c        *counting
+	checks   int
+	versions int
+}
+
+func (g *countedGroup) Add(ch relwatch.Checked) error {
+	g.checks++
+	if ch.New != nil {
+		g.versions++
+	}
+	return g.GroupTx.Add(ch)
+}
+
+func (g *countedGroup) Commit() ([]int, error) {
+	g.c.mu.Lock()
+	g.c.groups = append(g.c.groups, g.checks)
+	g.c.versions += g.versions
+	g.c.mu.Unlock()
+	return g.GroupTx.Commit()
 }
 
 func (c *counting) RecordUnchanged(ctx context.Context, capt relwatch.Capture, version int) error {
