@@ -402,3 +402,48 @@ func TestRunStopsWhenThePagesStateFails(t *testing.T) {
 		t.Errorf("run of no pages: %v, want the Pages error", err)
 	}
 }
+
+// failingAdd is an archive whose groups refuse their third check.
+type failingAdd struct{ *archive.Archive }
+
+var errAdd = fmt.Errorf("add: the disk is full")
+
+func (f failingAdd) BeginGroup(ctx context.Context) (relwatch.GroupTx, error) {
+	g, err := f.Archive.BeginGroup(ctx)
+	return &refusingGroup{GroupTx: g}, err
+}
+
+type refusingGroup struct {
+	relwatch.GroupTx
+	added int
+}
+
+func (g *refusingGroup) Add(ch relwatch.Checked) error {
+	if g.added++; g.added == 3 {
+		return errAdd
+	}
+	return g.GroupTx.Add(ch)
+}
+
+// TestRunRollsBackAGroupThatFails: a check of a group that cannot be
+// written stops the run with that error, and none of the group's checks,
+// written before it in the group's transaction, is committed or reported.
+func TestRunRollsBackAGroupThatFails(t *testing.T) {
+	ctx := context.Background()
+	_, pages := newSite(t, 30, smallPage)
+	arc := archive.TestArchive(t)
+	reported := 0
+	_, err := track.Run(ctx, failingAdd{arc}, pages, track.RunOptions{AfterPage: func(int, track.Result) { reported++ }})
+	if !errors.Is(err, errAdd) {
+		t.Fatalf("run: %v, want the Add error", err)
+	}
+	if reported != 0 {
+		t.Errorf("%d pages reported from a group that was rolled back", reported)
+	}
+	for _, p := range pages {
+		if cs, err := arc.Captures(ctx, p.Key); err == nil && len(cs) > 0 {
+			t.Errorf("%s: %d captures committed", p.Key, len(cs))
+		}
+	}
+	clean(t, arc)
+}
