@@ -9,11 +9,11 @@ import (
 	"github.com/relwatch/relwatch"
 )
 
-// undoVersionFacts takes migration 005 back, for tests that make an
-// archive of an earlier schema from a new one.
+// undoVersionFacts takes migrations 005, 007 and 008 back, for tests that make
+// an archive of an earlier schema from a new one.
 const undoVersionFacts = `DROP TABLE version_facts; DROP VIEW version_facts_computed CASCADE;
-	DROP FUNCTION version_facts_of_version, version_facts_of_change, version_facts_of_capture, version_facts_of_response CASCADE;
-	DROP FUNCTION version_facts_refresh`
+	DROP FUNCTION version_facts_of_version, version_facts_of_change, version_facts_of_capture, version_facts_of_response, version_facts_of_seen CASCADE;
+	DROP FUNCTION version_facts_refresh; DROP FUNCTION version_facts_pack`
 
 // factsArchive is an archive of one page with three versions, unchanged
 // checks between them and a suspect one, as log reads it.

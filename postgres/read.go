@@ -140,7 +140,7 @@ func (a *Archive) ResolvePage(ctx context.Context, ref snapshots.PageKey) (snaps
 func (a *Archive) Versions(ctx context.Context, page snapshots.PageKey) ([]relwatch.VersionInfo, error) {
 	// One statement sees one snapshot: no transaction around it, which
 	// saves its two round trips.
-	out, err := versionsTx(ctx, a.reads, page)
+	out, err := versionsTx(ctx, a.reads, a.schema, page)
 	return out, a.wrap("list versions", err)
 }
 
@@ -369,7 +369,7 @@ func (v *View) Pages(ctx context.Context) ([]relwatch.PageStatus, error) {
 
 // Versions is Archive.Versions in the view.
 func (v *View) Versions(ctx context.Context, page snapshots.PageKey) ([]relwatch.VersionInfo, error) {
-	out, err := versionsTx(ctx, v.tx, page)
+	out, err := versionsTx(ctx, v.tx, v.a.schema, page)
 	return out, v.a.wrap("list versions", err)
 }
 

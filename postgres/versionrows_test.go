@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"math"
 	"reflect"
 	"strconv"
@@ -13,16 +14,26 @@ import (
 )
 
 // TestVersionsReadAsScanned: Versions, which reads version_facts' rows
-// from their raw text values, gives what scanning each column with pgx
-// gives, NULLs, negative times and odd text included, and again when the
-// statement runs a second time (prepared then) and in a view.
+// from their raw text values (log_row, or column by column), gives what
+// scanning each column with pgx gives, NULLs, negative times and odd text
+// included, and again when the statement runs a second time (prepared
+// then) and in a view.
 func TestVersionsReadAsScanned(t *testing.T) {
 	ctx := context.Background()
 	a, dsn := factsArchive(t)
 	exec(t, dsn, `UPDATE version_facts SET updated_raw = NULL, updated_on = NULL, updated_at = NULL, first_seen = -1500000000123456789 WHERE version = 1;
-		UPDATE version_facts SET updated_raw = 'Updated: 12 Mar. 2026', updated_on = '2026-03-12', updated_at = '', final_url = 'https://example.org/é?a=1'||chr(31)||'b', origin = 'file:x.html' WHERE version = 2;
-		UPDATE version_facts SET window_start = 9223372036854775807, stamp_only = NULL WHERE version = 3`)
+		UPDATE version_facts SET updated_raw = 'Updated: 12 Mar. 2026', updated_on = '2026-03-12', updated_at = '', final_url = 'https://example.org/é?a=1', origin = 'file:x.html' WHERE version = 2;
+		UPDATE version_facts SET window_start = 9223372036854775807, stamp_only = NULL, parser_change = true WHERE version = 3`)
 	want := scannedVersions(t, dsn)
+	for _, q := range []struct{ name, sql string }{{"log_row", qVersionsLog}, {"columns", qVersions}} {
+		got, err := readVersions(ctx, a.reads, q.sql, benchPage)
+		if err != nil {
+			t.Fatalf("%s: %v", q.name, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("read from %s:\n%+v\nscanned:\n%+v", q.name, got, want)
+		}
+	}
 	for _, how := range []string{"first run", "second run"} {
 		got, err := a.Versions(ctx, benchPage)
 		if err != nil {
@@ -41,6 +52,45 @@ func TestVersionsReadAsScanned(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestVersionsWithoutLogRows: a page whose log_row does not split (a field
+// holding char(31)) or is NULL (a row too long to index), and an archive
+// of schema 7 read before a writing command migrates it, are read column
+// by column, with the same result.
+func TestVersionsWithoutLogRows(t *testing.T) {
+	ctx := context.Background()
+	a, dsn := factsArchive(t)
+	for _, edit := range []struct{ name, sql string }{
+		{"a separator in a field", `UPDATE version_facts SET final_url = 'https://example.org/a'||chr(31)||'b' WHERE version = 2`},
+		{"a row too long to index", `UPDATE version_facts SET final_url = 'https://example.org/' WHERE version = 2;
+			UPDATE version_facts SET origin = repeat('x', 2500) WHERE version = 3`},
+	} {
+		exec(t, dsn, edit.sql)
+		if _, err := readVersions(ctx, a.reads, qVersionsLog, benchPage); !errors.Is(err, errUnpackable) {
+			t.Errorf("%s: log_row read gives %v, want errUnpackable", edit.name, err)
+		}
+		want := scannedVersions(t, dsn)
+		got, err := a.Versions(ctx, benchPage)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: Versions\n%+v\nscanned:\n%+v", edit.name, got, want)
+		}
+	}
+
+	exec(t, dsn, `DROP INDEX version_facts_log; ALTER TABLE version_facts DROP COLUMN log_row; DROP FUNCTION version_facts_pack;
+		UPDATE relwatch_meta SET value = '7' WHERE key = 'schema'`)
+	want := scannedVersions(t, dsn)
+	ro, err := Open(ctx, dsn, ReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if got, err := ro.Versions(ctx, benchPage); err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("Versions of schema 7: %v\n%+v\nscanned:\n%+v", err, got, want)
 	}
 }
 
