@@ -292,21 +292,30 @@ func (h *hostWorker) fetch(ctx context.Context, t Target) Capture {
 	c := Capture{Page: t.Page, URL: t.URL, Started: time.Now()}
 	c.Err = h.fetchInto(ctx, t, &c)
 	c.Finished = time.Now()
-	log := h.run.log.With("page", t.Page, "url", t.Redact.URL(t.URL), "attempts", c.Attempts)
+	// The page's logger is made only for a line that is written: With
+	// formats its attributes at once, which every page of a run that logs
+	// no info lines paid for, on the host's one fetching goroutine.
+	log := func() *slog.Logger {
+		return h.run.log.With("page", t.Page, "url", t.Redact.URL(t.URL), "attempts", c.Attempts)
+	}
+	info := h.run.log.Enabled(context.Background(), slog.LevelInfo)
 	switch {
 	case c.Err != nil && c.Err.seeEarlier:
 		// Said once for the host, with the page that found it down.
-		log.Info("not requested: host unreachable", "kind", c.Err.Kind, "see", h.downPage)
+		if info {
+			log().Info("not requested: host unreachable", "kind", c.Err.Kind, "see", h.downPage)
+		}
 	case c.Err != nil:
 		c.Err.Msg = t.Redact.Scrub(c.Err.Msg, parseOrNil(t.URL))
-		log.Warn("fetch failed", "kind", c.Err.Kind, "status", c.Err.Status, "err", c.Err.Msg)
+		log().Warn("fetch failed", "kind", c.Err.Kind, "status", c.Err.Status, "err", c.Err.Msg)
 		if c.Err.hostDown && h.down == nil {
 			h.down, h.downPage = c.Err, t.Page
 		}
+	case !info:
 	case c.NotModified:
-		log.Info("not modified", "status", c.Status)
+		log().Info("not modified", "status", c.Status)
 	default:
-		log.Info("fetched", "status", c.Status, "bytes", len(c.Body), "final_url", c.FinalURL,
+		log().Info("fetched", "status", c.Status, "bytes", len(c.Body), "final_url", c.FinalURL,
 			"took", c.Finished.Sub(c.Started).Round(time.Millisecond))
 	}
 	return c

@@ -1,8 +1,10 @@
 package scraper
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -1115,5 +1117,34 @@ func TestFetchOverlapsCallerWork(t *testing.T) {
 	})
 	if !overlapped {
 		t.Error("the second page was not requested while the caller handled the first")
+	}
+}
+
+// TestFetchLogLines: each page's info line names the page, its URL and
+// its attempts when info lines are written; at warn level only the
+// failures are, with the same attributes.
+func TestFetchLogLines(t *testing.T) {
+	t.Parallel()
+	s := testsite.New(t)
+	s.On("/page", testsite.Page(fsOKHTML))
+	s.On("/gone", testsite.Status(404))
+	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelWarn} {
+		var logs bytes.Buffer
+		f := NewFetcher(1, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: level})))
+		p := fetchTestPolicy()
+		p.Retries = 0
+		f.Fetch(context.Background(), []Target{
+			{Page: "ok/en", URL: s.At("/page"), Policy: p},
+			{Page: "gone/en", URL: s.At("/gone"), Policy: p},
+		}, nil)
+		out := logs.String()
+		fetched := `msg=fetched page=ok/en url=` + s.At("/page") + ` attempts=1 status=200`
+		failed := `msg="fetch failed" page=gone/en url=` + s.At("/gone") + ` attempts=1 kind=`
+		if got := strings.Contains(out, fetched); got != (level == slog.LevelInfo) {
+			t.Errorf("level %v: the fetched line written %v, want %v:\n%s", level, got, level == slog.LevelInfo, out)
+		}
+		if !strings.Contains(out, failed) {
+			t.Errorf("level %v: no failure line with its page, URL and attempts:\n%s", level, out)
+		}
 	}
 }
