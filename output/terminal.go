@@ -89,9 +89,9 @@ func (s *SafeWriter) Write(p []byte) (int, error) {
 // up to the first rune to escape, or a rune cut off at the end.
 func safePrefix(buf []byte) int {
 	for i := 0; i < len(buf); {
-		// Eight bytes at once while they are printable ASCII: nearly all
+		// Eight bytes at once while they are plain ASCII text: nearly all
 		// of what relwatch prints (log writes megabytes through here).
-		if i+8 <= len(buf) && printableASCII(binary.LittleEndian.Uint64(buf[i:])) {
+		if i+8 <= len(buf) && plainASCII(binary.LittleEndian.Uint64(buf[i:])) {
 			i += 8
 			continue
 		}
@@ -115,16 +115,20 @@ func safePrefix(buf []byte) int {
 	return len(buf)
 }
 
-// printableASCII reports whether each of w's eight bytes is printable
-// ASCII, 0x20 to 0x7e (the bit tricks are from "Bit Twiddling Hacks":
-// a byte's top bit set by the subtraction marks a byte below the bound).
-func printableASCII(w uint64) bool {
+// plainASCII reports whether each of w's eight bytes is printable ASCII
+// (0x20 to 0x7e), a tab or a newline. Each test below is exact per byte
+// once no byte has its top bit set: a byte's top bit, set first, keeps
+// a subtraction from borrowing from the next byte.
+func plainASCII(w uint64) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	nonASCII := w & highs
-	below := (w - 0x20*ones) & ^w & highs // some byte < 0x20
-	del := w ^ 0x7f*ones                  // a byte 0x7f becomes 0
-	isDel := (del - ones) & ^del & highs
-	return nonASCII|below|isDel == 0
+	if w&highs != 0 {
+		return false // not ASCII
+	}
+	// zero marks with a top bit each byte of x that is 0.
+	zero := func(x uint64) uint64 { return ^((x | highs) - ones) & highs }
+	control := ^((w | highs) - 0x20*ones) & highs // bytes below 0x20
+	control &^= zero(w^'\n'*ones) | zero(w^'\t'*ones)
+	return control|zero(w^0x7f*ones) == 0
 }
 
 // CopyProgress shows archive copy's progress on a terminal: one line,

@@ -3,6 +3,7 @@ package output
 import (
 	"bytes"
 	"encoding/binary"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -54,7 +55,7 @@ func FuzzSafePrefix(f *testing.F) {
 	})
 }
 
-func TestPrintableASCII(t *testing.T) {
+func TestPlainASCII(t *testing.T) {
 	for b := range 256 {
 		for pos := range 8 {
 			var word [8]byte
@@ -62,10 +63,27 @@ func TestPrintableASCII(t *testing.T) {
 				word[i] = 'a'
 			}
 			word[pos] = byte(b)
-			want := b >= 0x20 && b <= 0x7e
-			if got := printableASCII(binary.LittleEndian.Uint64(word[:])); got != want {
-				t.Errorf("byte %#x at %d: printableASCII = %v, want %v", b, pos, got, want)
+			want := b >= 0x20 && b <= 0x7e || b == '\n' || b == '\t'
+			if got := plainASCII(binary.LittleEndian.Uint64(word[:])); got != want {
+				t.Errorf("byte %#x at %d: plainASCII = %v, want %v", b, pos, got, want)
 			}
+		}
+	}
+}
+
+// plainASCII on words of bytes from either side of every bound.
+func TestPlainASCIIMixed(t *testing.T) {
+	edges := []byte{0x00, 0x01, 0x08, '\t', '\n', 0x0b, 0x1f, 0x20, 'a', 0x7e, 0x7f, 0x80, 0x8a, 0xff}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 200000 {
+		var word [8]byte
+		want := true
+		for i := range word {
+			word[i] = edges[rng.IntN(len(edges))]
+			want = want && (word[i] >= 0x20 && word[i] <= 0x7e || word[i] == '\n' || word[i] == '\t')
+		}
+		if got := plainASCII(binary.LittleEndian.Uint64(word[:])); got != want {
+			t.Fatalf("plainASCII(% x) = %v, want %v", word, got, want)
 		}
 	}
 }
