@@ -96,7 +96,7 @@ func appendLogEntry(b []byte, e *LogEntry) []byte {
 	tm := func(name string, t snapshots.JSONTime) {
 		field(name)
 		b = append(b, '"')
-		b = t.UTC().AppendFormat(b, snapshots.JSONTimeLayout)
+		b = appendJSONTime(b, t.Time)
 		b = append(b, '"')
 	}
 	boolean := func(name string, v bool) { field(name); b = strconv.AppendBool(b, v) }

@@ -178,3 +178,18 @@ func TestAppendShortTimeIsShortTime(t *testing.T) {
 		}
 	}
 }
+
+// appendJSONTime writes what JSONTimeLayout does, whatever the zone and year.
+func TestAppendJSONTimeIsTheLayout(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	zones := []*time.Location{time.UTC, time.FixedZone("CET", 3600), time.FixedZone("west", -9*3600-1800)}
+	for i := range 100000 {
+		tm := time.Unix(rng.Int64N(1<<38)-1<<37, rng.Int64N(1e9)).In(zones[i%len(zones)])
+		if i%7 == 0 {
+			tm = tm.Truncate(time.Second)
+		}
+		if got, want := string(appendJSONTime(nil, tm)), tm.UTC().Format(snapshots.JSONTimeLayout); got != want {
+			t.Fatalf("appendJSONTime(%v) = %q, want %q", tm, got, want)
+		}
+	}
+}

@@ -30,13 +30,45 @@ func appendShortTime(b []byte, t time.Time) []byte {
 	b = two(b, y/100)
 	b = two(b, y%100)
 	b = append(b, '-')
-	b = two(b, int(mo))
+	b = two(b, mo)
 	b = append(b, '-')
 	b = two(b, d)
 	b = append(b, ' ')
 	b = two(b, h)
 	b = append(b, ':')
 	return two(b, mi)
+}
+
+// appendJSONTime appends t in UTC as snapshots.JSONTimeLayout lays it
+// out, "2006-01-02T15:04:05.000000000Z", without the time package's
+// layout interpreter: `log --json` writes three times a version.
+func appendJSONTime(b []byte, t time.Time) []byte {
+	unix := t.Unix()
+	y, mo, d, h, mi := civil.SplitUnix(unix)
+	if y < 0 || y > 9999 {
+		return t.UTC().AppendFormat(b, snapshots.JSONTimeLayout)
+	}
+	sec := int((unix%60 + 60) % 60)
+	two := func(b []byte, n int) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
+	b = two(b, y/100)
+	b = two(b, y%100)
+	b = append(b, '-')
+	b = two(b, mo)
+	b = append(b, '-')
+	b = two(b, d)
+	b = append(b, 'T')
+	b = two(b, h)
+	b = append(b, ':')
+	b = two(b, mi)
+	b = append(b, ':')
+	b = two(b, sec)
+	b = append(b, '.')
+	var ns [9]byte
+	for i, n := len(ns)-1, t.Nanosecond(); i >= 0; i, n = i-1, n/10 {
+		ns[i] = byte('0' + n%10)
+	}
+	b = append(b, ns[:]...)
+	return append(b, 'Z')
 }
 
 // ChangeLine says in one line what a version changed and when:
