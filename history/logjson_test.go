@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"encoding/json"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -78,4 +79,24 @@ func TestLogJSONFastPath(t *testing.T) {
 	if !logJSONFieldsKnown {
 		t.Error("LogEntry's fields are not the ones appendLogEntry writes: add the new field to both")
 	}
+}
+
+// FuzzAppendJSONString: a string is written as encoding/json writes it,
+// whatever falls in the eight-byte fast path or beside it.
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"sha256:70fccbc5485587ec3cb821191e3d9958416e2d72d08bf5e90175f66ff16cb1c8", "https://www.example.org/a?b=c&d=\"e\"",
+		"12345678\x00abcdefgh", `1234567\890`, "Mis à jour : 09 mai 2025", "\u2028 after eight bytes \u2029", "bad \xff utf-8 \xc3 at end"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(appendJSONString(nil, s)) + "\n"; got != want.String() {
+			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want.String())
+		}
+	})
 }

@@ -121,14 +121,13 @@ func safePrefix(buf []byte) int {
 // a subtraction from borrowing from the next byte.
 func plainASCII(w uint64) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	if w&highs != 0 {
-		return false // not ASCII
-	}
-	// zero marks with a top bit each byte of x that is 0.
-	zero := func(x uint64) uint64 { return ^((x | highs) - ones) & highs }
-	control := ^((w | highs) - 0x20*ones) & highs // bytes below 0x20
-	control &^= zero(w^'\n'*ones) | zero(w^'\t'*ones)
-	return control|zero(w^0x7f*ones) == 0
+	// ^((x | highs) - ones) & highs marks each byte of x that is 0.
+	nl, tab, del := w^'\n'*ones, w^'\t'*ones, w^0x7f*ones
+	control := ^((w | highs) - 0x20*ones) // bytes below 0x20
+	control &= (nl | highs) - ones        // but newlines
+	control &= (tab | highs) - ones       // and tabs
+	isDel := ^((del | highs) - ones)
+	return w&highs == 0 && (control|isDel)&highs == 0
 }
 
 // CopyProgress shows archive copy's progress on a terminal: one line,
