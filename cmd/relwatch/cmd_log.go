@@ -1,8 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"context"
+	"errors"
 	"io"
 	"runtime/debug"
 
@@ -10,6 +10,7 @@ import (
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/history"
+	"github.com/relwatch/relwatch/output"
 )
 
 func newLogCommand(g *globals) *cobra.Command {
@@ -51,12 +52,11 @@ func runLog(ctx context.Context, g *globals, ref string, asJSON bool) error {
 		return err
 	}
 	// One buffered writer for the whole listing: thousands of lines, not
-	// thousands of write system calls.
-	out := bufio.NewWriterSize(g.io.Out, 64<<10)
-	if err := writeLog(out, versions, removals, asJSON); err != nil {
-		return err
-	}
-	return out.Flush()
+	// thousands of write system calls, made safe for a terminal and
+	// written on another core while the next lines are formatted.
+	out := output.NewBackgroundWriter(g.io.Out, 64<<10)
+	err = writeLog(out, versions, removals, asJSON)
+	return errors.Join(err, out.Close())
 }
 
 func writeLog(out io.Writer, versions []relwatch.VersionInfo, removals []relwatch.Removal, asJSON bool) error {
