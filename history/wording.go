@@ -26,17 +26,7 @@ func appendShortTime(b []byte, t time.Time) []byte {
 	if y < 0 || y > 9999 {
 		return append(b, ShortTime(t)...)
 	}
-	two := func(b []byte, n int) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
-	b = two(b, y/100)
-	b = two(b, y%100)
-	b = append(b, '-')
-	b = two(b, mo)
-	b = append(b, '-')
-	b = two(b, d)
-	b = append(b, ' ')
-	b = two(b, h)
-	b = append(b, ':')
-	return two(b, mi)
+	return appendDateMinute(b, y, mo, d, ' ', h, mi)
 }
 
 // appendJSONTime appends t in UTC as snapshots.JSONTimeLayout lays it
@@ -48,20 +38,9 @@ func appendJSONTime(b []byte, t time.Time) []byte {
 	if y < 0 || y > 9999 {
 		return t.UTC().AppendFormat(b, snapshots.JSONTimeLayout)
 	}
-	sec := int((unix%60 + 60) % 60)
-	two := func(b []byte, n int) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
-	b = two(b, y/100)
-	b = two(b, y%100)
-	b = append(b, '-')
-	b = two(b, mo)
-	b = append(b, '-')
-	b = two(b, d)
-	b = append(b, 'T')
-	b = two(b, h)
+	b = appendDateMinute(b, y, mo, d, 'T', h, mi)
 	b = append(b, ':')
-	b = two(b, mi)
-	b = append(b, ':')
-	b = two(b, sec)
+	b = appendTwoDigits(b, int((unix%60+60)%60))
 	b = append(b, '.')
 	var ns [9]byte
 	for i, n := len(ns)-1, t.Nanosecond(); i >= 0; i, n = i-1, n/10 {
@@ -70,6 +49,23 @@ func appendJSONTime(b []byte, t time.Time) []byte {
 	b = append(b, ns[:]...)
 	return append(b, 'Z')
 }
+
+// appendDateMinute appends "2006-01-02 15:04", with sep between the date
+// and the time, for a year of four digits.
+func appendDateMinute(b []byte, y, mo, d int, sep byte, h, mi int) []byte {
+	b = appendTwoDigits(b, y/100)
+	b = appendTwoDigits(b, y%100)
+	b = append(b, '-')
+	b = appendTwoDigits(b, mo)
+	b = append(b, '-')
+	b = appendTwoDigits(b, d)
+	b = append(b, sep)
+	b = appendTwoDigits(b, h)
+	b = append(b, ':')
+	return appendTwoDigits(b, mi)
+}
+
+func appendTwoDigits(b []byte, n int) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
 
 // ChangeLine says in one line what a version changed and when:
 // "1 stamp changed, 1 block changed (between 2026-11-27 06:00 and
