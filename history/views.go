@@ -67,12 +67,29 @@ func LogEntries(versions []relwatch.VersionInfo, removals []relwatch.Removal) []
 	entries := make([]LogEntry, len(versions))
 	back := cameBack(versions)
 	during := removalsByVersion(versions, removals)
+	// What the entries' pointers point to is held in two arrays, not an
+	// allocation each: thousands of entries have four or five each. Sized
+	// at once, the arrays never move.
+	strs := make([]string, 0, 6*len(versions))
+	str := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		strs = append(strs, s)
+		return &strs[len(strs)-1]
+	}
+	times := make([]snapshots.JSONTime, 0, len(versions))
 	for i, v := range versions {
+		var changedAfter *snapshots.JSONTime
+		if v.WindowStart != nil && !v.WindowStart.IsZero() {
+			times = append(times, snapshots.JSONTimeOf(*v.WindowStart))
+			changedAfter = &times[len(times)-1]
+		}
 		entries[i] = LogEntry{
 			Version: v.Version, ContentHash: v.ContentHash, FirstSeen: snapshots.JSONTimeOf(v.FirstSeen), LastSeen: snapshots.JSONTimeOf(v.LastSeen),
-			Checks: v.Checks, UpdatedRaw: nullable(v.UpdatedRaw), UpdatedOn: nullable(v.UpdatedOn), UpdatedAt: nullable(v.UpdatedAt),
-			ParserVersion: v.ParserVersion, ChangedAfter: snapshots.JSONTimePtr(v.WindowStart), Summary: perKind(v.Summary), StampOnly: v.StampOnly, ParserChange: v.ParserChange, Suspect: nullable(v.Suspect),
-			Source: cmp.Or(v.Source, relwatch.SourceLive), OriginalURL: nullable(v.OriginalURL), Origin: nullable(v.Origin),
+			Checks: v.Checks, UpdatedRaw: str(v.UpdatedRaw), UpdatedOn: str(v.UpdatedOn), UpdatedAt: str(v.UpdatedAt),
+			ParserVersion: v.ParserVersion, ChangedAfter: changedAfter, Summary: perKind(v.Summary), StampOnly: v.StampOnly, ParserChange: v.ParserChange, Suspect: str(v.Suspect),
+			Source: cmp.Or(v.Source, relwatch.SourceLive), OriginalURL: str(v.OriginalURL), Origin: str(v.Origin),
 		}
 		if back[i] != 0 {
 			entries[i].CameBackTo = &back[i]
