@@ -33,23 +33,12 @@ func WriteLogJSON(out io.Writer, entries []LogEntry) error {
 		_, err := io.WriteString(out, "[]\n")
 		return err
 	}
-	b := make([]byte, 0, 64<<10)
-	b = append(b, "[\n"...)
-	for i, e := range entries {
+	return writeRows(out, []byte("[\n"), len(entries), func(b []byte, i int) []byte {
 		if i > 0 {
 			b = append(b, ",\n"...)
 		}
-		b = appendLogEntry(b, &e)
-		if len(b) > 60<<10 {
-			if _, err := out.Write(b); err != nil {
-				return err
-			}
-			b = b[:0]
-		}
-	}
-	b = append(b, "\n]\n"...)
-	_, err := out.Write(b)
-	return err
+		return appendLogEntry(b, &entries[i])
+	}, []byte("\n]\n"))
 }
 
 // logJSONFields are LogEntry's JSON tags, in order, as appendLogEntry

@@ -27,7 +27,7 @@ func TestLogJSONMatchesEncodingJSON(t *testing.T) {
 	}
 	at := time.Date(2017, 12, 13, 9, 0, 0, 0, time.UTC)
 	var entries []LogEntry
-	for i := range 300 {
+	for i := range 2*rowsInParallel + 1 { // long enough for writeRows' second goroutine
 		e := LogEntry{
 			Version: i + 1, ContentHash: "sha256:" + pick(), FirstSeen: snapshots.JSONTimeOf(at.Add(time.Duration(i) * 90 * time.Minute)),
 			LastSeen: snapshots.JSONTimeOf(at.Add(time.Duration(i)*90*time.Minute + time.Duration(rng.IntN(1e9)))), Checks: rng.IntN(40),

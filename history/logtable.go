@@ -26,79 +26,73 @@ func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo, removals []re
 	width := logWidths(header, versions, during)
 
 	const padding = 2
-	line := make([]byte, 0, 64<<10)
 	// pad ends the cell of column j that starts at from.
-	pad := func(j, from int) {
-		w := len(line) - from
-		if !isASCII(line[from:]) {
-			w = utf8.RuneCount(line[from:])
+	pad := func(b []byte, j, from int) []byte {
+		w := len(b) - from
+		if !isASCII(b[from:]) {
+			w = utf8.RuneCount(b[from:])
 		}
 		for w = width[j] + padding - w; w > len(spaces); w -= len(spaces) {
-			line = append(line, spaces...)
+			b = append(b, spaces...)
 		}
-		line = append(line, spaces[:w]...)
+		return append(b, spaces[:w]...)
 	}
 	// eventRow is a removed or restored row: its time, then its line.
-	eventRow := func(at time.Time) {
+	eventRow := func(b []byte, at time.Time) []byte {
 		for j := range logColumns {
-			from := len(line)
+			from := len(b)
 			if j == 1 {
-				line = appendShortTime(line, at)
+				b = appendShortTime(b, at)
 			} else {
-				line = append(line, '-')
+				b = append(b, '-')
 			}
-			pad(j, from)
+			b = pad(b, j, from)
 		}
+		return b
 	}
+	var head []byte
 	for j := range logColumns {
-		from := len(line)
-		line = append(line, header[j]...)
-		pad(j, from)
+		from := len(head)
+		head = append(head, header[j]...)
+		head = pad(head, j, from)
 	}
-	line = append(line, header[logColumns]...)
-	line = append(line, '\n')
-	for i, v := range versions {
-		from := len(line)
-		line = strconv.AppendInt(line, int64(v.Version), 10)
-		pad(0, from)
-		from = len(line)
-		line = appendShortTime(line, v.FirstSeen)
-		pad(1, from)
-		from = len(line)
-		line = appendShortTime(line, v.LastSeen)
-		pad(2, from)
-		from = len(line)
-		line = strconv.AppendInt(line, int64(v.Checks), 10)
-		pad(3, from)
-		from = len(line)
-		line = append(line, stampCell(v)...)
-		pad(4, from)
+	head = append(head, header[logColumns]...)
+	head = append(head, '\n')
+	return writeRows(out, head, len(versions), func(b []byte, i int) []byte {
+		v := &versions[i]
+		from := len(b)
+		b = strconv.AppendInt(b, int64(v.Version), 10)
+		b = pad(b, 0, from)
+		from = len(b)
+		b = appendShortTime(b, v.FirstSeen)
+		b = pad(b, 1, from)
+		from = len(b)
+		b = appendShortTime(b, v.LastSeen)
+		b = pad(b, 2, from)
+		from = len(b)
+		b = strconv.AppendInt(b, int64(v.Checks), 10)
+		b = pad(b, 3, from)
+		from = len(b)
+		b = append(b, stampCell(*v)...)
+		b = pad(b, 4, from)
 		var prev *relwatch.VersionInfo
 		if i > 0 {
 			prev = &versions[i-1]
 		}
-		line = appendChangeLine(line, v, prev, back[i])
-		line = append(line, '\n')
+		b = appendChangeLine(b, *v, prev, back[i])
+		b = append(b, '\n')
 		for _, r := range during[i] {
-			eventRow(r.Since)
-			line = append(line, RemovedLine(r)...)
-			line = append(line, '\n')
+			b = eventRow(b, r.Since)
+			b = append(b, RemovedLine(r)...)
+			b = append(b, '\n')
 			if r.Restored != nil {
-				eventRow(*r.Restored)
-				line = appendRestoredLine(line, r)
-				line = append(line, '\n')
+				b = eventRow(b, *r.Restored)
+				b = appendRestoredLine(b, r)
+				b = append(b, '\n')
 			}
 		}
-		// Rows go out many to a Write.
-		if len(line) > cap(line)-4<<10 {
-			if _, err := out.Write(line); err != nil {
-				return err
-			}
-			line = line[:0]
-		}
-	}
-	_, err := out.Write(line)
-	return err
+		return b
+	}, nil)
 }
 
 // logColumns is how many of the log table's columns are aligned; CHANGE,

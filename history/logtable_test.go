@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"text/tabwriter"
@@ -191,5 +192,30 @@ func TestAppendJSONTimeIsTheLayout(t *testing.T) {
 		if got, want := string(appendJSONTime(nil, tm)), tm.UTC().Format(snapshots.JSONTimeLayout); got != want {
 			t.Fatalf("appendJSONTime(%v) = %q, want %q", tm, got, want)
 		}
+	}
+}
+
+// A long table, formatted in two halves at once, is the table
+// text/tabwriter makes.
+func TestLongLogTableMatchesTabwriter(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	stamps := []string{"23 mai 2022 15:38", "14 déc. 2026 10:05", "Привет мир", "09 May. 2025"}
+	at := time.Date(2016, 1, 4, 6, 0, 0, 0, time.UTC)
+	var versions []relwatch.VersionInfo
+	for i := range 3*rowsInParallel + 7 {
+		v := relwatch.VersionInfo{Version: i + 1, ContentHash: "sha256:" + strconv.Itoa(rng.IntN(i+1)),
+			FirstSeen: at.Add(time.Duration(i) * 6 * time.Hour), LastSeen: at.Add(time.Duration(i)*6*time.Hour + time.Hour),
+			Checks: 1 + rng.IntN(3000), UpdatedRaw: stamps[rng.IntN(len(stamps))]}
+		if i > 0 {
+			v.Summary = map[string]int{"stamp_changed": 1, "block_changed": rng.IntN(3)}
+		}
+		versions = append(versions, v)
+	}
+	var b strings.Builder
+	if err := WriteLogTable(&b, versions, nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := refLogTable(versions); b.String() != want {
+		t.Errorf("%d versions: the table differs from text/tabwriter's", len(versions))
 	}
 }
