@@ -1,6 +1,7 @@
 package relwatch
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"strconv"
@@ -223,4 +224,65 @@ func (f *fakeRecorder) IndexVersion(v int, snap *snapshots.Snapshot) error {
 func (f *fakeRecorder) PutEvents(events []Event, version int) error {
 	f.log = append(f.log, "events "+strconv.Itoa(version))
 	return nil
+}
+
+// FuzzLatestValidators holds the reading of headers as relwatch writes
+// them (flatValidators) to encoding/json's: whatever text it reads, it
+// reads as encoding/json does, and it leaves every other text to it.
+func FuzzLatestValidators(f *testing.F) {
+	for _, seed := range []string{
+		`{}`, ` { } `, `{"ETag":"\"x\""}`, `{"ETag":"x","Last-Modified":"y"}`,
+		`{"Content-Type":"text/html; charset=utf-8","ETag":"\"6560a1b2-17800\"","Last-Modified":"Fri, 24 Nov 2023 12:00:00 GMT","Server":"nginx"}`,
+		`{"etag":"a","ETAG":"b"}`, `{"LAST-MODIFIED":"z"}`, `{"ETag":"a",}`, `{"ETag":5}`, `{"ETag":null}`,
+		`{"ETag":"a"} x`, `{"ETag" "a"}`, `{"laſt-modified":"y"}`, `{"ETag":"caf\u00e9"}`, `[]`, ``, `{"a":"b","c":"d"}`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, headers string) {
+		etag, lastModified, ok := flatValidators(headers)
+		if !ok {
+			return
+		}
+		var v struct {
+			ETag         string `json:"etag"`
+			LastModified string `json:"last-modified"`
+		}
+		if err := json.Unmarshal([]byte(headers), &v); err != nil {
+			t.Fatalf("flatValidators read %q, which encoding/json refuses: %v", headers, err)
+		}
+		if etag != v.ETag || lastModified != v.LastModified {
+			t.Fatalf("%q: flatValidators read %q, %q; encoding/json %q, %q", headers, etag, lastModified, v.ETag, v.LastModified)
+		}
+	})
+}
+
+// TestFlatValidatorsReadsWhatRelwatchWrites: the headers of a live
+// capture, as SplitDate stores them, are read without encoding/json.
+func TestFlatValidatorsReadsWhatRelwatchWrites(t *testing.T) {
+	hj, _ := SplitDate(map[string]string{"Content-Type": "text/html", "ETag": `"6560a1b2-17800"`,
+		"Last-Modified": "Fri, 24 Nov 2023 12:00:00 GMT", "Date": "Fri, 24 Nov 2023 12:00:01 GMT", "Server": "nginx"})
+	etag, lm, ok := flatValidators(hj)
+	if !ok || etag != `"6560a1b2-17800"` || lm != "Fri, 24 Nov 2023 12:00:00 GMT" {
+		t.Errorf("flatValidators(%s) = %q, %q, %v", hj, etag, lm, ok)
+	}
+}
+
+func BenchmarkLatestValidators(b *testing.B) {
+	hj, _ := SplitDate(map[string]string{"Content-Type": "text/html; charset=utf-8", "ETag": `"6560a1b2-17800"`,
+		"Last-Modified": "Fri, 24 Nov 2023 12:00:00 GMT", "Content-Length": "96256", "Server": "nginx/1.26.3"})
+	page := snapshots.PageKey{ID: "page-001", Lang: "en"}
+	b.Run("flat", func(b *testing.B) {
+		for b.Loop() {
+			LatestValidators(page, hj, 1, 1)
+		}
+	})
+	b.Run("encoding/json", func(b *testing.B) {
+		var v struct {
+			ETag         string `json:"etag"`
+			LastModified string `json:"last-modified"`
+		}
+		for b.Loop() {
+			json.Unmarshal([]byte(hj), &v)
+		}
+	})
 }
