@@ -54,10 +54,7 @@ func (a *Archive) readPacked(ctx context.Context, tx *sql.Tx, page snapshots.Pag
 					break
 				}
 				vi, err := unpackVersion(packed, summaries)
-				if errors.Is(err, errBadVersionRow) {
-					err = fail(relwatch.ErrCorrupt, "version %d of %s does not read back (bad times, numbers or summary)", vi.Version, page)
-				}
-				failed = err
+				failed = badRow(err, vi, page)
 				out = append(out, vi)
 			}
 		}
@@ -122,10 +119,7 @@ func (a *Archive) scanVersions(ctx context.Context, tx *sql.Tx, page snapshots.P
 	out := make([]relwatch.VersionInfo, 0, size)
 	for rows.Next() {
 		vi, err := scan(rows)
-		if errors.Is(err, errBadVersionRow) {
-			return nil, fail(relwatch.ErrCorrupt, "version %d of %s does not read back (bad times, numbers or summary)", vi.Version, page)
-		}
-		if err != nil {
+		if err := badRow(err, vi, page); err != nil {
 			return nil, err
 		}
 		out = append(out, vi)
@@ -135,6 +129,15 @@ func (a *Archive) scanVersions(ctx context.Context, tx *sql.Tx, page snapshots.P
 
 // errBadVersionRow is a version row with a bad time, number or summary.
 var errBadVersionRow = errors.New("bad version row")
+
+// badRow says which version of page does not read back when err is
+// errBadVersionRow, and returns any other err as it is.
+func badRow(err error, vi relwatch.VersionInfo, page snapshots.PageKey) error {
+	if errors.Is(err, errBadVersionRow) {
+		return fail(relwatch.ErrCorrupt, "version %d of %s does not read back (bad times, numbers or summary)", vi.Version, page)
+	}
+	return err
+}
 
 // unpackVersion reads one row of qVersionsPacked. Rows with the same
 // summary share its map (summaries, by its JSON): read-only, like every
