@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/relwatchtest"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -95,8 +96,8 @@ func BenchmarkHistory5000(b *testing.B) {
 		}
 	}
 	b.Run("Versions", func(b *testing.B) {
-		cpu := processCPU()
-		defer func() { b.ReportMetric(float64(processCPU()-cpu)/1e6/float64(b.N), "cpu-ms/op") }()
+		cpu := relwatchtest.ProcessCPU()
+		defer func() { b.ReportMetric(float64(relwatchtest.ProcessCPU()-cpu)/1e6/float64(b.N), "cpu-ms/op") }()
 		for range b.N {
 			if vs, err := a.Versions(ctx, benchPage); err != nil || len(vs) != 5000 {
 				b.Fatal(len(vs), err)

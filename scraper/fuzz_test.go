@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relwatch/relwatch/relwatchtest"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -34,9 +35,9 @@ func FuzzParse(f *testing.F) {
 		// process, and wall time on a busy machine once stalled a 1 KB
 		// parse for 2.8 s (that input is kept as a seed). Generous: the
 		// fixtures take about 1 ms; this catches super-linear blow-ups.
-		cpu0 := processCPU()
+		cpu0 := relwatchtest.ProcessCPU()
 		p1, err1 := Parse(raw, contentType, oldEN, ParseOptions{})
-		if d := processCPU() - cpu0; d > time.Second+time.Duration(len(raw))*10*time.Microsecond {
+		if d := relwatchtest.ProcessCPU() - cpu0; d > time.Second+time.Duration(len(raw))*10*time.Microsecond {
 			t.Fatalf("Parse of %d bytes took %v of CPU", len(raw), d)
 		}
 		p2, err2 := Parse(raw, contentType, oldEN, ParseOptions{})

@@ -3,6 +3,8 @@ package scraper
 import (
 	"runtime"
 	"testing"
+
+	"github.com/relwatch/relwatch/relwatchtest"
 )
 
 // BenchmarkParse measures the largest old-site and new-site fixtures.
@@ -19,7 +21,7 @@ func BenchmarkParse(b *testing.B) {
 			b.SetBytes(int64(len(raw)))
 			b.ReportAllocs()
 			runtime.GC()
-			cpu0 := processCPU()
+			cpu0 := relwatchtest.ProcessCPU()
 			for b.Loop() {
 				if _, err := Parse(raw, htmlUTF8, oldFR, ParseOptions{}); err != nil {
 					b.Fatal(err)
@@ -27,7 +29,7 @@ func BenchmarkParse(b *testing.B) {
 			}
 			per100KB := func(ns float64) float64 { return ns / float64(b.N) / 1e6 * 100_000 / float64(len(raw)) }
 			b.ReportMetric(per100KB(float64(b.Elapsed().Nanoseconds())), "ms/100KB")
-			if cpu := processCPU() - cpu0; cpu > 0 {
+			if cpu := relwatchtest.ProcessCPU() - cpu0; cpu > 0 {
 				b.ReportMetric(per100KB(float64(cpu.Nanoseconds())), "cpu-ms/100KB")
 			}
 		})
