@@ -159,23 +159,11 @@ func wentBack(old, new Stamp) bool {
 // in the form the parser gives stamps, a UTC second: 2006-01-02T15:04:05Z.
 // A log of thousands of versions compares thousands of stamps.
 func utcSecond(s string) bool {
-	if len(s) != len("2006-01-02T15:04:05Z") || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-		s[13] != ':' || s[16] != ':' || s[19] != 'Z' {
+	if len(s) != len("2006-01-02T15:04:05Z") || s[19] != 'Z' {
 		return false
 	}
-	num := func(from, to int) int {
-		n := 0
-		for i := from; i < to; i++ {
-			if s[i] < '0' || s[i] > '9' {
-				return -1
-			}
-			n = n*10 + int(s[i]-'0')
-		}
-		return n
-	}
-	y, mo, d := num(0, 4), num(5, 7), num(8, 10)
-	h, mi, sec := num(11, 13), num(14, 16), num(17, 19)
-	return y >= 0 && civil.Valid(y, mo, d) && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && sec >= 0 && sec <= 59
+	_, ok := civil.ParseDateTime(s[:19])
+	return ok
 }
 
 // StampVerb says what happened to a stamp between two versions, in the

@@ -2,6 +2,7 @@ package civil
 
 import (
 	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -43,4 +44,43 @@ func TestValid(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzParseDateTime: ParseDateTime reads what time.Parse reads in its
+// layout written out in full, and nothing else (time.Parse also takes a
+// one-digit hour and a fraction of a second).
+func FuzzParseDateTime(f *testing.F) {
+	for _, s := range []string{"2017-12-13T09:00:00", "2024-02-29T23:59:59", "2026-02-29T00:00:00", "2026-04-31T00:00:00",
+		"2026-13-01T00:00:00", "2026-01-01T24:00:00", "2026-01-01T00:60:00", "2026-01-01T00:00:60", "0000-01-01T00:00:00",
+		"9999-12-31T23:59:59", "2026-01-01 00:00:00", "2026-0a-01T00:00:00", "2026-01-01T0/:00:00", "2026-01-01T00:00:0:",
+		"20\xb6-01-01T00:00:00", "2026-01-01T00:00:00Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := ParseDateTime(s)
+		want, err := time.Parse("2006-01-02T15:04:05", s)
+		wantOK := err == nil && want.Format("2006-01-02T15:04:05") == s
+		if ok != wantOK || ok && got != want.Unix() {
+			t.Errorf("ParseDateTime(%q) = %d, %v; time.Parse: %v, %v", s, got, ok, want, err)
+		}
+	})
+}
+
+// FuzzEightDigits: EightDigits reads eight digits as strconv.Atoi does,
+// and refuses anything else (a sign, a space).
+func FuzzEightDigits(f *testing.F) {
+	for _, s := range []string{"00000000", "99999999", "12345678", "1234567/", ":2345678", "+1234567", " 1234567", "1234567\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) < 8 {
+			return
+		}
+		got, ok := EightDigits(s)
+		want, err := strconv.Atoi(s[:8])
+		wantOK := err == nil && s[0] != '+' && s[0] != '-'
+		if ok != wantOK || ok && got != want {
+			t.Errorf("EightDigits(%q) = %d, %v; strconv.Atoi: %d, %v", s, got, ok, want, err)
+		}
+	})
 }
