@@ -33,11 +33,14 @@ func WriteLogJSON(out io.Writer, entries []LogEntry) error {
 		_, err := io.WriteString(out, "[]\n")
 		return err
 	}
-	return writeRows(out, []byte("[\n"), len(entries), func(b []byte, i int) []byte {
-		if i > 0 {
-			b = append(b, ",\n"...)
+	return writeRows(out, []byte("[\n"), len(entries), func() func([]byte, int) []byte {
+		summaries := summaryMemo{}
+		return func(b []byte, i int) []byte {
+			if i > 0 {
+				b = append(b, ",\n"...)
+			}
+			return appendLogEntry(b, &entries[i], summaries)
 		}
-		return appendLogEntry(b, &entries[i])
 	}, []byte("\n]\n"))
 }
 
@@ -64,7 +67,7 @@ var logJSONFieldsKnown = func() bool {
 // jsonTimeOK reports whether snapshots.JSONTime.MarshalJSON accepts t.
 func jsonTimeOK(t time.Time) bool { y := t.UTC().Year(); return y >= 0 && y <= 9999 }
 
-func appendLogEntry(b []byte, e *LogEntry) []byte {
+func appendLogEntry(b []byte, e *LogEntry, summaries summaryMemo) []byte {
 	const in = "    " // fields of an element of the top-level array
 	field := func(name string) {
 		b = append(b, in...)
@@ -128,22 +131,7 @@ func appendLogEntry(b []byte, e *LogEntry) []byte {
 		next()
 	default:
 		field("summary")
-		b = append(b, "{\n"...)
-		keys := make([]string, 0, len(e.Summary))
-		for k := range e.Summary {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ",\n"...)
-			}
-			b = append(b, in+"  "...)
-			b = appendJSONString(b, k)
-			b = append(b, ": "...)
-			b = strconv.AppendInt(b, int64(e.Summary[k]), 10)
-		}
-		b = append(b, "\n"+in+"}"...)
+		b = summaries.appendJSON(b, e.Summary)
 		next()
 	}
 	boolean("stamp_only", e.StampOnly)
@@ -168,6 +156,28 @@ func appendLogEntry(b []byte, e *LogEntry) []byte {
 	field("removals") // WriteLogJSON leaves entries with removals to encoding/json
 	b = append(b, "[]"...)
 	return append(b, "\n  }"...)
+}
+
+// appendJSONSummary appends a summary with counts as an object of a log
+// entry, its keys in order, as encoding/json indents it.
+func appendJSONSummary(b []byte, summary map[string]int) []byte {
+	const in = "    " // the entry's fields
+	b = append(b, "{\n"...)
+	keys := make([]string, 0, len(summary))
+	for k := range summary {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ",\n"...)
+		}
+		b = append(b, in+"  "...)
+		b = appendJSONString(b, k)
+		b = append(b, ": "...)
+		b = strconv.AppendInt(b, int64(summary[k]), 10)
+	}
+	return append(b, "\n"+in+"}"...)
 }
 
 // appendJSONString appends s as encoding/json writes a string with HTML

@@ -26,6 +26,7 @@ func TestLogJSONMatchesEncodingJSON(t *testing.T) {
 		return &s
 	}
 	at := time.Date(2017, 12, 13, 9, 0, 0, 0, time.UTC)
+	shared := []map[string]int{{"stamp_changed": 1, "block_changed": 2}, {"added": 1}, {pick(): 3, "changed": 1}}
 	var entries []LogEntry
 	for i := range 2*rowsInParallel + 1 { // long enough for writeRows' second goroutine
 		e := LogEntry{
@@ -38,11 +39,13 @@ func TestLogJSONMatchesEncodingJSON(t *testing.T) {
 			w := snapshots.JSONTime{Time: e.FirstSeen.Add(-time.Hour).In(time.FixedZone("", 2*3600))} // not UTC: both encoders make it so
 			e.ChangedAfter = &w
 		}
-		switch rng.IntN(3) {
+		switch rng.IntN(4) {
 		case 1:
 			e.Summary = map[string]int{}
 		case 2:
 			e.Summary = map[string]int{"changed": rng.IntN(5), "added": -1, pick(): 7}
+		case 3: // shared with other entries, as the stores hand summaries out
+			e.Summary = shared[rng.IntN(len(shared))]
 		}
 		if rng.IntN(3) == 0 {
 			s, u, o := pick(), pick(), pick()

@@ -58,40 +58,43 @@ func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo, removals []re
 	}
 	head = append(head, header[logColumns]...)
 	head = append(head, '\n')
-	return writeRows(out, head, len(versions), func(b []byte, i int) []byte {
-		v := &versions[i]
-		from := len(b)
-		b = strconv.AppendInt(b, int64(v.Version), 10)
-		b = pad(b, 0, from)
-		from = len(b)
-		b = appendShortTime(b, v.FirstSeen)
-		b = pad(b, 1, from)
-		from = len(b)
-		b = appendShortTime(b, v.LastSeen)
-		b = pad(b, 2, from)
-		from = len(b)
-		b = strconv.AppendInt(b, int64(v.Checks), 10)
-		b = pad(b, 3, from)
-		from = len(b)
-		b = append(b, stampCell(*v)...)
-		b = pad(b, 4, from)
-		var prev *relwatch.VersionInfo
-		if i > 0 {
-			prev = &versions[i-1]
-		}
-		b = appendChangeLine(b, *v, prev, back[i])
-		b = append(b, '\n')
-		for _, r := range during[i] {
-			b = eventRow(b, r.Since)
-			b = append(b, RemovedLine(r)...)
-			b = append(b, '\n')
-			if r.Restored != nil {
-				b = eventRow(b, *r.Restored)
-				b = appendRestoredLine(b, r)
-				b = append(b, '\n')
+	return writeRows(out, head, len(versions), func() func([]byte, int) []byte {
+		counts := summaryMemo{}
+		return func(b []byte, i int) []byte {
+			v := &versions[i]
+			from := len(b)
+			b = strconv.AppendInt(b, int64(v.Version), 10)
+			b = pad(b, 0, from)
+			from = len(b)
+			b = appendShortTime(b, v.FirstSeen)
+			b = pad(b, 1, from)
+			from = len(b)
+			b = appendShortTime(b, v.LastSeen)
+			b = pad(b, 2, from)
+			from = len(b)
+			b = strconv.AppendInt(b, int64(v.Checks), 10)
+			b = pad(b, 3, from)
+			from = len(b)
+			b = append(b, stampCell(*v)...)
+			b = pad(b, 4, from)
+			var prev *relwatch.VersionInfo
+			if i > 0 {
+				prev = &versions[i-1]
 			}
+			b = appendChangeLine(b, *v, prev, back[i], counts)
+			b = append(b, '\n')
+			for _, r := range during[i] {
+				b = eventRow(b, r.Since)
+				b = append(b, RemovedLine(r)...)
+				b = append(b, '\n')
+				if r.Restored != nil {
+					b = eventRow(b, *r.Restored)
+					b = appendRestoredLine(b, r)
+					b = append(b, '\n')
+				}
+			}
+			return b
 		}
-		return b
 	}, nil)
 }
 

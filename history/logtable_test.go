@@ -199,6 +199,7 @@ func TestAppendJSONTimeIsTheLayout(t *testing.T) {
 // text/tabwriter makes.
 func TestLongLogTableMatchesTabwriter(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
+	shared := []map[string]int{{"stamp_changed": 1, "block_changed": 1}, {"stamp_changed": 1}, {"block_added": 2, "title_changed": 1}}
 	stamps := []string{"23 mai 2022 15:38", "14 déc. 2026 10:05", "Привет мир", "09 May. 2025"}
 	at := time.Date(2016, 1, 4, 6, 0, 0, 0, time.UTC)
 	var versions []relwatch.VersionInfo
@@ -206,8 +207,15 @@ func TestLongLogTableMatchesTabwriter(t *testing.T) {
 		v := relwatch.VersionInfo{Version: i + 1, ContentHash: "sha256:" + strconv.Itoa(rng.IntN(i+1)),
 			FirstSeen: at.Add(time.Duration(i) * 6 * time.Hour), LastSeen: at.Add(time.Duration(i)*6*time.Hour + time.Hour),
 			Checks: 1 + rng.IntN(3000), UpdatedRaw: stamps[rng.IntN(len(stamps))]}
-		if i > 0 {
+		if rng.IntN(4) > 0 { // stamps that go forward, back, or are removed or added
+			v.UpdatedAt = at.Add(time.Duration(rng.IntN(1000)) * time.Hour).Format(time.RFC3339)
+		}
+		switch {
+		case i == 0:
+		case rng.IntN(4) == 0: // a map of its own
 			v.Summary = map[string]int{"stamp_changed": 1, "block_changed": rng.IntN(3)}
+		default: // a map shared with other versions, as the stores hand them out
+			v.Summary = shared[rng.IntN(len(shared))]
 		}
 		versions = append(versions, v)
 	}

@@ -7,13 +7,14 @@ import "io"
 // buffers cost more than they save.
 const rowsInParallel = 1000
 
-// writeRows writes head, then rows 0 to n-1 (each appended by appendRow,
-// which may be called from two goroutines at once), then tail, to out in
-// that order, many rows a Write. A long listing's second half is
+// writeRows writes head, then rows 0 to n-1, then tail, to out in that
+// order, many rows a Write. newRow gives the function that appends a row;
+// each goroutine calls it once and uses its own (what it remembers, such
+// as a summaryMemo, is not shared). A long listing's second half is
 // formatted on another goroutine, in blocks of its own, while the first
 // half is formatted and written on this one: thousands of rows take
 // milliseconds to format, and a machine has two cores or more.
-func writeRows(out io.Writer, head []byte, n int, appendRow func(b []byte, i int) []byte, tail []byte) error {
+func writeRows(out io.Writer, head []byte, n int, newRow func() func(b []byte, i int) []byte, tail []byte) error {
 	const block = 64 << 10
 	mid := n
 	var second chan [][]byte
@@ -21,6 +22,7 @@ func writeRows(out io.Writer, head []byte, n int, appendRow func(b []byte, i int
 		mid = n / 2
 		second = make(chan [][]byte, 1)
 		go func() {
+			appendRow := newRow()
 			var blocks [][]byte
 			b := make([]byte, 0, block)
 			for i := mid; i < n; i++ {
@@ -31,6 +33,7 @@ func writeRows(out io.Writer, head []byte, n int, appendRow func(b []byte, i int
 			second <- append(blocks, b)
 		}()
 	}
+	appendRow := newRow()
 	b := append(make([]byte, 0, block), head...)
 	var err error
 	write := func() {

@@ -21,7 +21,7 @@ func TestWriteRowsInOrder(t *testing.T) {
 		}
 		want = append(want, "|tail"...)
 		var got bytes.Buffer
-		if err := writeRows(&got, []byte("head|"), n, row, []byte("|tail")); err != nil {
+		if err := writeRows(&got, []byte("head|"), n, func() func([]byte, int) []byte { return row }, []byte("|tail")); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got.Bytes(), want) {
@@ -44,7 +44,7 @@ func (f *failAfter) Write(p []byte) (int, error) {
 func TestWriteRowsFails(t *testing.T) {
 	row := func(b []byte, i int) []byte { return append(b, bytes.Repeat([]byte{'x'}, 100)...) }
 	for _, writes := range []int{0, 1, 5, 30} {
-		if err := writeRows(&failAfter{writes: writes}, nil, 20000, row, nil); err == nil {
+		if err := writeRows(&failAfter{writes: writes}, nil, 20000, func() func([]byte, int) []byte { return row }, nil); err == nil {
 			t.Errorf("failing after %d writes: no error", writes)
 		}
 	}

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/diff"
@@ -79,6 +81,18 @@ func LogEntries(versions []relwatch.VersionInfo, removals []relwatch.Removal) []
 		return &strs[len(strs)-1]
 	}
 	times := make([]snapshots.JSONTime, 0, len(versions))
+	// One per-kind map for the versions that share a summary map, so that
+	// they share it too (see summaryMemo).
+	kinds := map[unsafe.Pointer]map[string]int{}
+	perKindOf := func(summary map[string]int) map[string]int {
+		k := reflect.ValueOf(summary).UnsafePointer()
+		m, ok := kinds[k]
+		if !ok {
+			m = perKind(summary)
+			kinds[k] = m
+		}
+		return m
+	}
 	for i, v := range versions {
 		var changedAfter *snapshots.JSONTime
 		if v.WindowStart != nil && !v.WindowStart.IsZero() {
@@ -88,7 +102,7 @@ func LogEntries(versions []relwatch.VersionInfo, removals []relwatch.Removal) []
 		entries[i] = LogEntry{
 			Version: v.Version, ContentHash: v.ContentHash, FirstSeen: snapshots.JSONTimeOf(v.FirstSeen), LastSeen: snapshots.JSONTimeOf(v.LastSeen),
 			Checks: v.Checks, UpdatedRaw: str(v.UpdatedRaw), UpdatedOn: str(v.UpdatedOn), UpdatedAt: str(v.UpdatedAt),
-			ParserVersion: v.ParserVersion, ChangedAfter: changedAfter, Summary: perKind(v.Summary), StampOnly: v.StampOnly, ParserChange: v.ParserChange, Suspect: str(v.Suspect),
+			ParserVersion: v.ParserVersion, ChangedAfter: changedAfter, Summary: perKindOf(v.Summary), StampOnly: v.StampOnly, ParserChange: v.ParserChange, Suspect: str(v.Suspect),
 			Source: cmp.Or(v.Source, relwatch.SourceLive), OriginalURL: str(v.OriginalURL), Origin: str(v.Origin),
 		}
 		if back[i] != 0 {

@@ -70,12 +70,13 @@ func appendTwoDigits(b []byte, n int) []byte { return append(b, byte('0'+n/10), 
 // ChangeLine says in one line what a version changed and when:
 // "1 stamp changed, 1 block changed (between 2026-11-27 06:00 and
 // 2026-11-28 06:00)".
-func ChangeLine(v relwatch.VersionInfo) string { return string(appendChangeLine(nil, v, nil, 0)) }
+func ChangeLine(v relwatch.VersionInfo) string { return string(appendChangeLine(nil, v, nil, 0, nil)) }
 
 // appendChangeLine appends ChangeLine(v) to b. prev, when not nil, is the
 // version before v, whose stamp says what happened to v's: "stamp
-// removed", "stamp went backwards".
-func appendChangeLine(b []byte, v relwatch.VersionInfo, prev *relwatch.VersionInfo, back int) []byte {
+// removed", "stamp went backwards". counts, when not nil, remembers how
+// summaries were worded, for a listing of many versions.
+func appendChangeLine(b []byte, v relwatch.VersionInfo, prev *relwatch.VersionInfo, back int, counts summaryMemo) []byte {
 	if v.Version == 1 {
 		b = append(b, "first version"...)
 		return appendSourceNote(b, v)
@@ -93,7 +94,7 @@ func appendChangeLine(b []byte, v relwatch.VersionInfo, prev *relwatch.VersionIn
 			stamp = diff.StampVerb(diff.Stamp{Raw: prev.UpdatedRaw, On: prev.UpdatedOn, At: prev.UpdatedAt},
 				diff.Stamp{Raw: v.UpdatedRaw, On: v.UpdatedOn, At: v.UpdatedAt})
 		}
-		b = diff.AppendCounts(b, v.Summary, stamp)
+		b = counts.appendCounts(b, v.Summary, stamp)
 	}
 	if v.WindowStart != nil {
 		b = append(b, " (between "...)
