@@ -89,8 +89,13 @@ func (s *SafeWriter) Write(p []byte) (int, error) {
 // up to the first rune to escape, or a rune cut off at the end.
 func safePrefix(buf []byte) int {
 	for i := 0; i < len(buf); {
-		// Eight bytes at once while they are plain ASCII text: nearly all
-		// of what relwatch prints (log writes megabytes through here).
+		// Thirty-two, then eight bytes at once while they are plain ASCII
+		// text: nearly all of what relwatch prints (log writes megabytes
+		// through here).
+		if i+32 <= len(buf) && plainASCII32(buf[i:i+32]) {
+			i += 32
+			continue
+		}
 		if i+8 <= len(buf) && plainASCII(binary.LittleEndian.Uint64(buf[i:])) {
 			i += 8
 			continue
@@ -116,10 +121,23 @@ func safePrefix(buf []byte) int {
 }
 
 // plainASCII reports whether each of w's eight bytes is printable ASCII
-// (0x20 to 0x7e), a tab or a newline. Each test below is exact per byte
-// once no byte has its top bit set: a byte's top bit, set first, keeps
-// a subtraction from borrowing from the next byte.
-func plainASCII(w uint64) bool {
+// (0x20 to 0x7e), a tab or a newline.
+func plainASCII(w uint64) bool { return notPlain(w)&0x8080808080808080 == 0 }
+
+// plainASCII32 reports whether each of b's 32 bytes is printable ASCII, a
+// tab or a newline: four words tested at once.
+func plainASCII32(b []byte) bool {
+	_ = b[31]
+	le := binary.LittleEndian
+	return (notPlain(le.Uint64(b))|notPlain(le.Uint64(b[8:]))|notPlain(le.Uint64(b[16:]))|notPlain(le.Uint64(b[24:])))&0x8080808080808080 == 0
+}
+
+// notPlain sets the top bit of some byte of w when one is not printable
+// ASCII, a tab or a newline, and of none when all are. Each test below is
+// exact per byte once no byte has its top bit set (a byte's top bit, set
+// first, keeps a subtraction from borrowing from the next byte); a byte
+// with its top bit set shows through w itself.
+func notPlain(w uint64) uint64 {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	// ^((x | highs) - ones) & highs marks each byte of x that is 0.
 	nl, tab, del := w^'\n'*ones, w^'\t'*ones, w^0x7f*ones
@@ -127,7 +145,7 @@ func plainASCII(w uint64) bool {
 	control &= (nl | highs) - ones        // but newlines
 	control &= (tab | highs) - ones       // and tabs
 	isDel := ^((del | highs) - ones)
-	return w&highs == 0 && (control|isDel)&highs == 0
+	return w | control | isDel
 }
 
 // CopyProgress shows archive copy's progress on a terminal: one line,
