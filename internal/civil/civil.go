@@ -7,6 +7,8 @@
 // (https://howardhinnant.github.io/date_algorithms.html).
 package civil
 
+import "encoding/binary"
+
 // DaysFromDate is the number of days from 1970-01-01 to year-month-day
 // (month 1 to 12, day 1 to 31; not checked, see Valid).
 func DaysFromDate(year, month, day int) int64 {
@@ -123,11 +125,7 @@ func EightDigits(s string) (n int, ok bool) {
 }
 
 // load8 is the first eight bytes of s, the first of them lowest.
-func load8(s string) uint64 {
-	_ = s[7]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
+func load8(s string) uint64 { return binary.LittleEndian.Uint64([]byte(s[:8])) }
 
 // allDigits reports whether each byte of w is an ASCII digit. Each byte
 // that is not has its top bit set in the sum below, or the difference, or
