@@ -31,24 +31,33 @@ type TimelineReader interface {
 // SummarizeVersions is the TimelineSummary of a page's versions, for a
 // store that reads them all anyway.
 func SummarizeVersions(versions []VersionInfo) TimelineSummary {
-	sum := TimelineSummary{Versions: len(versions), ChangesPerYear: map[int]int{}, Repeats: map[string][]int{}}
+	sum := TimelineSummary{Versions: len(versions), ChangesPerYear: map[int]int{}, Repeats: RepeatedContents(versions)}
+	for _, v := range versions {
+		if v.Version > 1 && !v.ParserChange {
+			sum.ChangesPerYear[v.FirstSeen.UTC().Year()]++
+		}
+	}
+	return sum
+}
+
+// RepeatedContents is TimelineSummary.Repeats of versions: for each
+// content hash found in several of them, those versions in their order.
+func RepeatedContents(versions []VersionInfo) map[string][]int {
+	repeats := map[string][]int{}
 	// The first version of each content, sized at once; a list only for a
 	// content seen again (most are seen once: a list each was most of the
 	// cost on a page of thousands of versions).
 	first := make(map[string]int, len(versions))
 	for _, v := range versions {
-		if v.Version > 1 && !v.ParserChange {
-			sum.ChangesPerYear[v.FirstSeen.UTC().Year()]++
-		}
 		f, seen := first[v.ContentHash]
 		switch {
 		case !seen:
 			first[v.ContentHash] = v.Version
-		case sum.Repeats[v.ContentHash] == nil:
-			sum.Repeats[v.ContentHash] = []int{f, v.Version}
+		case repeats[v.ContentHash] == nil:
+			repeats[v.ContentHash] = []int{f, v.Version}
 		default:
-			sum.Repeats[v.ContentHash] = append(sum.Repeats[v.ContentHash], v.Version)
+			repeats[v.ContentHash] = append(repeats[v.ContentHash], v.Version)
 		}
 	}
-	return sum
+	return repeats
 }

@@ -162,7 +162,7 @@ func VersionList(vs []int) string {
 // cameBack says, for each of a page's versions in order, which earlier
 // version's content it brought back (as Reverts finds it), or 0.
 func cameBack(versions []relwatch.VersionInfo) []int {
-	reverts := Reverts(relwatch.SummarizeVersions(versions).Repeats)
+	reverts := Reverts(relwatch.RepeatedContents(versions))
 	back := make([]int, len(versions))
 	for i, v := range versions {
 		back[i] = reverts[v.Version]
