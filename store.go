@@ -54,6 +54,20 @@ type History interface {
 	Captures(ctx context.Context, page snapshots.PageKey) ([]StoredCapture, error)
 }
 
+// SourcedReader is a History that reads a version together with where it
+// came from, and looks its page up, in one read: on a server a show is
+// then one round trip after connecting, not three (the page, the version,
+// its provenance). history.FindPageVersion uses it when the store has it;
+// the answers are those of ResolvePage (for a full key), Snapshot or
+// SnapshotAt, and VersionProvenance, with the same errors.
+type SourcedReader interface {
+	// SourcedSnapshot is the version current at at when at is not zero,
+	// else version (0: the latest), of page, a full key; source is nil
+	// when the archive has no capture of the version (VersionProvenance's
+	// ErrNotFound).
+	SourcedSnapshot(ctx context.Context, page snapshots.PageKey, version int, at time.Time) (s snapshots.Snapshot, source *Provenance, err error)
+}
+
 // Recorder records checks: the write side that track drives. Every method
 // is one transaction: a crash leaves the archive as it was before or as
 // it is after.

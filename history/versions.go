@@ -162,19 +162,45 @@ type Version struct {
 	Note string
 }
 
+// FindPageVersion is ResolvePage and FindVersion: the version show
+// prints, of the page pageRef names. A store that reads a version with its
+// page and its provenance (relwatch.SourcedReader) answers a full key
+// (id/lang) in one read, whose error says when the page is not there;
+// an id alone is resolved first.
+func FindPageVersion(ctx context.Context, r relwatch.History, pageRef string, ref Ref, at time.Time) (Version, error) {
+	key, err := snapshots.ParsePageRef(pageRef)
+	if err != nil {
+		return Version{Page: key}, &InputError{Msg: err.Error()}
+	}
+	if _, ok := r.(relwatch.SourcedReader); !ok || key.Lang == "" {
+		if key, err = ResolvePage(ctx, r, pageRef); err != nil {
+			return Version{Page: key}, err
+		}
+	}
+	return FindVersion(ctx, r, key, ref, at)
+}
+
 // FindVersion reads the version of a page that ref names (the latest for
 // an empty ref), or, when at is not zero, the version current at that
 // time (ref must then be empty).
 func FindVersion(ctx context.Context, r relwatch.History, page snapshots.PageKey, ref Ref, at time.Time) (Version, error) {
 	out := Version{Page: page}
+	var n int
 	var err error
-	if !at.IsZero() {
-		out.Snapshot, err = r.SnapshotAt(ctx, page, at)
-	} else {
-		var n int
+	if at.IsZero() {
 		if n, out.Note, err = ResolveVersion(ctx, r, page, ref, 0); err != nil {
 			return out, err
 		}
+	}
+	if sr, ok := r.(relwatch.SourcedReader); ok {
+		var source *relwatch.Provenance
+		out.Snapshot, source, err = sr.SourcedSnapshot(ctx, page, n, at)
+		out.Source = sourceOrLive(source)
+		return out, err
+	}
+	if !at.IsZero() {
+		out.Snapshot, err = r.SnapshotAt(ctx, page, at)
+	} else {
 		out.Snapshot, err = r.Snapshot(ctx, page, n)
 	}
 	if err != nil {
@@ -189,9 +215,18 @@ func FindVersion(ctx context.Context, r relwatch.History, page snapshots.PageKey
 func ProvenanceOf(ctx context.Context, r relwatch.Reader, page snapshots.PageKey, v int) (relwatch.Provenance, error) {
 	p, err := r.VersionProvenance(ctx, page, v)
 	if errors.Is(err, relwatch.ErrNotFound) {
-		return relwatch.Provenance{Source: relwatch.SourceLive}, nil
+		return sourceOrLive(nil), nil
 	}
 	return p, err
+}
+
+// sourceOrLive is p, or for a version without a first capture (nil) a
+// live check.
+func sourceOrLive(p *relwatch.Provenance) relwatch.Provenance {
+	if p == nil {
+		return relwatch.Provenance{Source: relwatch.SourceLive}
+	}
+	return *p
 }
 
 // VersionFormats are the formats Version.Render writes.

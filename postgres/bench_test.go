@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -116,9 +117,11 @@ func BenchmarkHistory5000(b *testing.B) {
 
 // BenchmarkOpenShowAt is what `relwatch show --at` does on PostgreSQL,
 // less the process: open the archive read-only (connect, check the
-// schema), resolve the page, read the version current at a time and its
+// schema), read the version current at a time with its page and its
 // provenance, close. Its time is mostly round trips and the server's
-// start of a connection.
+// start of a connection. Separate is the same reads one statement each
+// (ResolvePage, SnapshotAt, VersionProvenance), as show made them before
+// SourcedSnapshot; Sourced is SourcedSnapshot, as show makes them now.
 func BenchmarkOpenShowAt(b *testing.B) {
 	ctx := context.Background()
 	dsn := TestDSN(b)
@@ -133,22 +136,39 @@ func BenchmarkOpenShowAt(b *testing.B) {
 	}
 	a.Close()
 	at := benchCapture(1).Started
-	for b.Loop() {
-		ro, err := Open(ctx, dsn, ReadOnly)
-		if err != nil {
-			b.Fatal(err)
-		}
-		page, err := ro.ResolvePage(ctx, benchPage)
-		if err != nil {
-			b.Fatal(err)
-		}
-		s, err := ro.SnapshotAt(ctx, page, at)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := ro.VersionProvenance(ctx, page, s.Version); err != nil {
-			b.Fatal(err)
-		}
-		ro.Close()
+	reads := map[string]func(ro *Archive) error{
+		"Separate": func(ro *Archive) error {
+			page, err := ro.ResolvePage(ctx, benchPage)
+			if err != nil {
+				return err
+			}
+			s, err := ro.SnapshotAt(ctx, page, at)
+			if err != nil {
+				return err
+			}
+			_, err = ro.VersionProvenance(ctx, page, s.Version)
+			return err
+		},
+		"Sourced": func(ro *Archive) error {
+			_, source, err := ro.SourcedSnapshot(ctx, benchPage, 0, at)
+			if err == nil && source == nil {
+				err = errors.New("no provenance")
+			}
+			return err
+		},
+	}
+	for _, name := range []string{"Separate", "Sourced"} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				ro, err := Open(ctx, dsn, ReadOnly)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := reads[name](ro); err != nil {
+					b.Fatal(err)
+				}
+				ro.Close()
+			}
+		})
 	}
 }

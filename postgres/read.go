@@ -110,9 +110,14 @@ func pagePK(ctx context.Context, q querier, page snapshots.PageKey) (int64, erro
 	var pk int64
 	err := q.QueryRow(ctx, qPagePK, page.ID, page.Lang).Scan(&pk)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, fmt.Errorf("page %s: %w", page, relwatch.ErrNotFound)
+		return 0, noPage(page)
 	}
 	return pk, err
+}
+
+// noPage is the error of a page the archive does not have.
+func noPage(page snapshots.PageKey) error {
+	return fmt.Errorf("page %s: %w", page, relwatch.ErrNotFound)
 }
 
 // ResolvePage turns a user's reference into a full key. With Lang empty,

@@ -59,18 +59,18 @@ func runShow(ctx context.Context, g *globals, ref string, opts showOptions) erro
 			return err
 		}
 	}
-	arc, key, err := g.openPage(ctx, ref)
+	arc, err := g.openArchive(ctx)
 	if err != nil {
 		return err
 	}
 	defer arc.Close()
-	v, err := history.FindVersion(ctx, arc, key, history.Ref{Name: "--version", Value: opts.version}, at)
+	v, err := history.FindPageVersion(ctx, arc, ref, history.Ref{Name: "--version", Value: opts.version}, at)
 	if v.Note != "" {
 		fmt.Fprintln(g.io.Err, v.Note)
 	}
 	if err != nil {
 		return err
 	}
-	history.WarnBadHash(g.io.Err, key, v.Snapshot)
+	history.WarnBadHash(g.io.Err, v.Page, v.Snapshot)
 	return v.Render(g.io.Out, opts.format)
 }
