@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -33,11 +32,7 @@ stamp, and what changed from the version before.`,
 }
 
 func runLog(ctx context.Context, g *globals, ref string, asJSON bool) error {
-	// A listing of thousands of versions is a few megabytes that live
-	// until the command ends, milliseconds later: at the default GOGC the
-	// collector ran several times over them for nothing (a fifth of log's
-	// CPU). Peak memory grows by about as much as the listing.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer batchGC()()
 	arc, key, err := g.openPage(ctx, ref)
 	if err != nil {
 		return err

@@ -58,6 +58,7 @@ checked), version, and for failed the reason.`,
 }
 
 func runScrape(ctx context.Context, g *globals, opts scrapeOptions) error {
+	defer batchGC()()
 	cfg, targets, err := g.targets(opts.only)
 	if err != nil {
 		return err
