@@ -74,7 +74,8 @@ type SourcedReader interface {
 type Recorder interface {
 	// CheckStates reads what a live check of each page needs, for all of
 	// a run's pages in one read. A page the archive does not have is not
-	// in the map (its state is the zero CheckState).
+	// in the map (its state is the zero CheckState): a live check of it
+	// then reads nothing more of the page (it has no version).
 	CheckStates(ctx context.Context, pages []snapshots.PageKey) (map[snapshots.PageKey]CheckState, error)
 	RecordFailure(ctx context.Context, c Capture) error
 	RecordUnchanged(ctx context.Context, c Capture, version int) error

@@ -119,12 +119,13 @@ func Run(ctx context.Context, arc Archive, pages []Page, opts RunOptions) ([]Res
 		wg.Go(func() {
 			for j := range jobs {
 				p := pages[j.i]
-				latest := checkStates[p.Key].Latest
+				st, seen := checkStates[p.Key]
+				latest := st.Latest
 				if j.after != nil {
 					<-j.after // the same page, earlier in the run: its outcome is the baseline
 					if !w.failed.Load() {
-						st, err := arc.CheckStates(writeCtx, []snapshots.PageKey{p.Key})
-						latest = st[p.Key].Latest
+						again, err := arc.CheckStates(writeCtx, []snapshots.PageKey{p.Key})
+						latest, seen = again[p.Key].Latest, true
 						if err != nil {
 							outcomes <- assessed{i: j.i, done: j.done, outcome: outcome{err: err}}
 							continue
@@ -140,7 +141,7 @@ func Run(ctx context.Context, arc Archive, pages []Page, opts RunOptions) ([]Res
 					close(j.done)
 					continue
 				}
-				outcomes <- assessed{i: j.i, done: j.done, outcome: assess(writeCtx, arc, p, before[p.Key.String()], latest, j.c)}
+				outcomes <- assessed{i: j.i, done: j.done, outcome: assess(writeCtx, arc, p, before[p.Key.String()], latest, seen, j.c)}
 			}
 		})
 	}

@@ -208,12 +208,13 @@ func clean(t *testing.T, a *archive.Archive) {
 
 // TestRunSkipsTheParseOfAKnownBody: a body byte for byte the one the
 // latest version was parsed from is unchanged without a parse (no baseline
-// read); other bytes, or other parse options, are parsed.
+// read); other bytes, or other parse options, are parsed. A page the
+// archive has never seen has no baseline to read.
 func TestRunSkipsTheParseOfAKnownBody(t *testing.T) {
 	s, pages := newSite(t, 3, fixture(t))
 	arc := &counting{Archive: archive.TestArchive(t)}
-	if got := statuses(run(t, arc, pages)); got[relwatch.StatusNew] != 3 {
-		t.Fatalf("first run: %v", got)
+	if got := statuses(run(t, arc, pages)); got[relwatch.StatusNew] != 3 || arc.snapshots != 0 {
+		t.Fatalf("first run: %v, %d baseline reads; want 3 new, none read", got, arc.snapshots)
 	}
 
 	arc.reset()

@@ -271,8 +271,11 @@ func (o *outcome) checked() relwatch.Checked {
 }
 
 // assess works out what capture c of page p comes to. It reads the
-// archive and writes nothing.
-func assess(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus, lp relwatch.LatestParse, c scraper.Capture) outcome {
+// archive and writes nothing. lp is the page's latest version as the run
+// read it (Archive.CheckStates); seen is false when the archive had never
+// seen the page (it was not in CheckStates' answer), which has no version
+// then.
+func assess(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus, lp relwatch.LatestParse, seen bool, c scraper.Capture) outcome {
 	key := p.Key
 	shown := p.ShownURL()
 	o := outcome{res: Result{Page: key.String(), URL: shown}}
@@ -337,7 +340,13 @@ func assess(ctx context.Context, arc Archive, p Page, prior relwatch.PageStatus,
 		}
 	}
 
-	latest, err := arc.Snapshot(ctx, key, 0)
+	// A page the archive has never seen has no version to read (a first
+	// run: every page).
+	var latest snapshots.Snapshot
+	err := relwatch.ErrNotFound
+	if seen {
+		latest, err = arc.Snapshot(ctx, key, 0)
+	}
 	hasLatest := err == nil
 	switch {
 	case errors.Is(err, relwatch.ErrNotFound):
