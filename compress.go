@@ -3,6 +3,7 @@ package relwatch
 import (
 	"bytes"
 	"io"
+	"runtime"
 	"sync"
 
 	"github.com/klauspost/compress/gzip"
@@ -23,27 +24,59 @@ const (
 	GzipSmall = gzip.DefaultCompression
 )
 
-// Gzip compresses raw at level (GzipFast or GzipSmall). Writers are
-// pooled per level: a new compressor allocates several hundred KB, more
-// than the work of compressing a page.
+// Gzip compresses raw at level (GzipFast or GzipSmall). Compressors are
+// kept for reuse per level (gzipWriters): a new one allocates and zeroes
+// 0.5–0.75 MB, more than the work of compressing a page.
 func Gzip(raw []byte, level int) []byte {
-	pool := &gzipSmall
+	cache := &gzipSmall
 	if level == GzipFast {
-		pool = &gzipFast
+		cache = &gzipFast
 	}
 	var buf bytes.Buffer
 	buf.Grow(len(raw)/4 + 64)
-	zw := pool.Get().(*gzip.Writer)
+	zw := cache.get()
 	zw.Reset(&buf)
 	zw.Write(raw) // writes to a bytes.Buffer do not fail
 	zw.Close()
-	pool.Put(zw)
+	cache.put(zw)
 	return buf.Bytes()
 }
 
+// gzipWriters keeps a few compressors of one level for reuse. Not a
+// sync.Pool: the garbage collector empties a pool, and a first run, which
+// allocates about 130 MB (most of it the HTML parser's), collects about
+// twenty times; with a pool each collection cost a new compressor for each
+// goroutine compressing (about 9 MB of compressors a run). As many are
+// kept as can be busy at once (a run's workers and its writer); more are
+// made and dropped when more are needed.
+type gzipWriters struct {
+	level int
+	once  sync.Once
+	free  chan *gzip.Writer
+}
+
+func (c *gzipWriters) get() *gzip.Writer {
+	c.once.Do(func() { c.free = make(chan *gzip.Writer, runtime.GOMAXPROCS(0)+1) })
+	select {
+	case zw := <-c.free:
+		return zw
+	default:
+		zw, _ := gzip.NewWriterLevel(nil, c.level)
+		return zw
+	}
+}
+
+func (c *gzipWriters) put(zw *gzip.Writer) {
+	zw.Reset(nil) // keeps no reference to the output
+	select {
+	case c.free <- zw:
+	default:
+	}
+}
+
 var (
-	gzipFast  = sync.Pool{New: func() any { zw, _ := gzip.NewWriterLevel(nil, GzipFast); return zw }}
-	gzipSmall = sync.Pool{New: func() any { zw, _ := gzip.NewWriterLevel(nil, GzipSmall); return zw }}
+	gzipFast  = gzipWriters{level: GzipFast}
+	gzipSmall = gzipWriters{level: GzipSmall}
 )
 
 // Gunzip decompresses what Gzip (or any gzip writer: archives written

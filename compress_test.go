@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"strings"
 	"testing"
+
+	kgzip "github.com/klauspost/compress/gzip"
 )
 
 // TestGunzip: what Gzip makes at either level, and what the standard
@@ -34,5 +36,27 @@ func TestGunzip(t *testing.T) {
 	broken = broken[:len(broken)/2]
 	if _, err := Gunzip(broken, -1); err == nil {
 		t.Error("Gunzip of a cut stream: no error")
+	}
+}
+
+// TestGzipReusedIsFresh: a compressor taken from the cache writes the
+// bytes a new one writes, whatever it compressed before, at either level.
+func TestGzipReusedIsFresh(t *testing.T) {
+	page := []byte(strings.Repeat("<p>NATO and Kazakhstan have worked together.</p>\n", 300))
+	other := []byte(strings.Repeat("<li>Something else entirely, 1995.</li>\n", 900))
+	for _, level := range []int{GzipFast, GzipSmall} {
+		var fresh bytes.Buffer
+		zw, err := kgzip.NewWriterLevel(&fresh, level)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zw.Write(page)
+		zw.Close()
+		for round := range 3 {
+			Gzip(other, level)
+			if got := Gzip(page, level); !bytes.Equal(got, fresh.Bytes()) {
+				t.Fatalf("level %d, round %d: a reused compressor wrote %d bytes, a new one %d", level, round, len(got), fresh.Len())
+			}
+		}
 	}
 }
