@@ -478,7 +478,7 @@ func hasLogoWord(n *html.Node) bool {
 // to a home page: "/", a host root ("https://www.nato.int/"), or a
 // language's home ("/en/").
 func homeLinkOnly(h *html.Node) bool {
-	if hasLetterOrDigit(text(true, h)) {
+	if hasLetterOrDigitIn(true, h) {
 		return false
 	}
 	links := 0
@@ -600,18 +600,58 @@ func isChrome(n *html.Node) bool {
 }
 
 // eachWord calls fn for every lower-case word of the element's class and
-// id ("related-topics box" → related, topics, box).
+// id ("related-topics box" → related, topics, box): the words of
+// strings.FieldsFunc(strings.ToLower(value)) split at what is not a letter
+// or a digit. An ASCII value (nearly all) is split where it is, without
+// the copies: isChrome and hasWord ask it of most elements of a page,
+// several times over.
 func eachWord(n *html.Node, fn func(string)) {
 	for _, a := range n.Attr {
 		if a.Namespace != "" || a.Key != "class" && a.Key != "id" {
 			continue
 		}
-		for _, w := range strings.FieldsFunc(strings.ToLower(a.Val), func(r rune) bool {
-			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-		}) {
+		if !asciiWords(a.Val, fn) {
+			for _, w := range strings.FieldsFunc(strings.ToLower(a.Val), func(r rune) bool {
+				return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+			}) {
+				fn(w)
+			}
+		}
+	}
+}
+
+// asciiWords is eachWord's split of one ASCII value: it calls fn for each
+// word and reports true, or reports false, calling nothing, when v is not
+// all ASCII. A word with upper-case letters is lower-cased (a copy); the
+// others are slices of v.
+func asciiWords(v string, fn func(string)) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	for i := 0; i < len(v); {
+		if !isASCIIWordByte(v[i]) {
+			i++
+			continue
+		}
+		start, upper := i, false
+		for ; i < len(v) && isASCIIWordByte(v[i]); i++ {
+			upper = upper || 'A' <= v[i] && v[i] <= 'Z'
+		}
+		if w := v[start:i]; upper {
+			fn(strings.ToLower(w))
+		} else {
 			fn(w)
 		}
 	}
+	return true
+}
+
+// isASCIIWordByte: an ASCII letter or digit (unicode.IsLetter or IsDigit
+// of an ASCII byte).
+func isASCIIWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 func hasWord(n *html.Node, word string) bool {

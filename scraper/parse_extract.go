@@ -3,6 +3,7 @@ package scraper
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -152,7 +153,7 @@ func (x *extractor) emit(it item) {
 }
 
 func (x *extractor) heading(n *html.Node, level int) {
-	t := text(false, n)
+	t := text(n)
 	if t == "" {
 		return
 	}
@@ -169,11 +170,11 @@ func (x *extractor) leaf(kind itemKind, nodes ...*html.Node) {
 	for _, n := range nodes {
 		x.images(n)
 	}
-	t := text(false, nodes...)
+	t := text(nodes...)
 	if t == "" || x.stamp(t) || !x.inContent || x.inLink {
 		return
 	}
-	if !hasLetterOrDigit(text(true, nodes...)) {
+	if !hasLetterOrDigitIn(true, nodes...) {
 		return
 	}
 	x.emit(item{kind: kind, text: t})
@@ -200,7 +201,7 @@ func (x *extractor) stamp(t string) bool {
 
 func (x *extractor) caption(n *html.Node) {
 	x.images(n)
-	if t := text(false, n); t != "" && x.inContent {
+	if t := text(n); t != "" && x.inContent {
 		x.emit(item{kind: itemCaption, text: t})
 	}
 }
@@ -354,7 +355,7 @@ func headingIn(t *html.Node) *html.Node {
 	var h *html.Node
 	for c := t.FirstChild; c != nil; c = c.NextSibling {
 		switch {
-		case c.Type == html.TextNode && strings.TrimFunc(c.Data, isSpace) == "":
+		case c.Type == html.TextNode && !hasNonSpace(c.Data):
 		case c.Type == html.ElementNode && isHeading(c) && h == nil:
 			h = c
 		default:
@@ -386,7 +387,7 @@ func titleChild(n *html.Node) *html.Node {
 		case atom.P, atom.Ul, atom.Ol, atom.Table, atom.Img, atom.Br, atom.Figure:
 			return nil
 		}
-		if hasBlock(t) || len(text(false, t)) > 200 {
+		if hasBlock(t) || len(text(t)) > 200 {
 			return nil
 		}
 	}
@@ -407,7 +408,7 @@ func titleChild(n *html.Node) *html.Node {
 
 // snapshot folds the item stream into a snapshot's content fields.
 func (x *extractor) snapshot() snapshots.Snapshot {
-	s := snapshots.Snapshot{Title: text(false, x.title)}
+	s := snapshots.Snapshot{Title: text(x.title)}
 	captions := map[string]bool{}
 	for _, it := range x.items {
 		switch it.kind {
@@ -489,18 +490,16 @@ func (x *extractor) snapshot() snapshots.Snapshot {
 }
 
 // text is the normalised text of nodes. Block boundaries and <br> become
-// spaces, inline elements do not (so "<b>a</b>b" is "ab"). With skipLinks,
-// text inside links is left out: what remains tells a sentence containing
-// links from a bare list of links.
-func text(skipLinks bool, nodes ...*html.Node) string {
+// spaces, inline elements do not (so "<b>a</b>b" is "ab").
+func text(nodes ...*html.Node) string {
 	var b strings.Builder
 	for _, n := range nodes {
-		appendText(&b, n, skipLinks)
+		appendText(&b, n)
 	}
 	return snapshots.NormalizeText(b.String())
 }
 
-func appendText(b *strings.Builder, n *html.Node, skipLinks bool) {
+func appendText(b *strings.Builder, n *html.Node) {
 	switch n.Type {
 	case html.TextNode:
 		b.WriteString(n.Data)
@@ -509,15 +508,12 @@ func appendText(b *strings.Builder, n *html.Node, skipLinks bool) {
 			b.WriteByte(' ')
 			return
 		}
-		if skipLinks && isLink(n) {
-			return
-		}
 		block := !isInline(n)
 		if block {
 			b.WriteByte(' ')
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			appendText(b, c, skipLinks)
+			appendText(b, c)
 		}
 		if block {
 			b.WriteByte(' ')
@@ -540,12 +536,33 @@ func isLink(n *html.Node) bool {
 
 func hasText(n *html.Node) bool {
 	if n.Type == html.TextNode {
-		return strings.TrimFunc(n.Data, isSpace) != ""
+		return hasNonSpace(n.Data)
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		if hasText(c) {
 			return true
 		}
+	}
+	return false
+}
+
+// hasNonSpace reports whether s has a rune that is not isSpace
+// (strings.TrimFunc(s, isSpace) != ""), ASCII a byte at a time.
+func hasNonSpace(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c != ' ' && (c < '\t' || c > '\r') {
+				return true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isSpace(r) {
+			return true
+		}
+		i += size
 	}
 	return false
 }
@@ -557,7 +574,51 @@ func isSpace(r rune) bool {
 }
 
 func hasLetterOrDigit(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if isASCIIWordByte(c) {
+				return true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
+// hasLetterOrDigitIn reports whether the text of nodes (as text makes it;
+// with skipLinks, leaving out the text inside links) has a letter or a
+// digit: what remains without the links tells a sentence containing links
+// from a bare list of links. The text is not built: its normalisation
+// neither adds nor removes letters and digits (it folds spaces, drops
+// invisible and control characters and composes to NFC), nor are the
+// spaces it puts between blocks either, so the raw text nodes say as much
+// (FuzzHasLetterOrDigit).
+func hasLetterOrDigitIn(skipLinks bool, nodes ...*html.Node) bool {
+	for _, n := range nodes {
+		switch n.Type {
+		case html.TextNode:
+			if hasLetterOrDigit(n.Data) {
+				return true
+			}
+		case html.ElementNode:
+			if n.DataAtom == atom.Br || skipLinks && isLink(n) {
+				continue
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				if hasLetterOrDigitIn(skipLinks, c) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 var inlineTags = map[atom.Atom]bool{
