@@ -147,10 +147,11 @@ func TestNormalizeTextASCII(t *testing.T) {
 	}
 }
 
-// FuzzNormalizeTextASCII: NormalizeText with its ASCII path is the full
-// normalisation, whatever the text.
+// FuzzNormalizeTextASCII: NormalizeText with its ASCII and mixed paths is
+// the full normalisation, whatever the text.
 func FuzzNormalizeTextASCII(f *testing.F) {
-	for _, s := range []string{"NATO and Kazakhstan", " a  b ", "caf\u00e9", "a\x00b", "\t\n a \x7f"} {
+	for _, s := range []string{"NATO and Kazakhstan", " a  b ", "caf\u00e9", "a\x00b", "\t\n a \x7f",
+		"NATO\u2019s \u201cpartners\u201d \u2013 1995", "a\u00a0\u0085b\u200b\u0080c", "e\u0301 \xff\xfe x", " \u3000 \u00e9 "} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

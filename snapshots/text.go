@@ -19,10 +19,63 @@ func NormalizeText(s string) string {
 	if isASCII(s) {
 		return normalizeASCII(s)
 	}
-	return normalizeUnicode(s)
+	return normalizeMixed(s)
 }
 
-// normalizeUnicode is NormalizeText for any text.
+// normalizeMixed is normalizeUnicode with its ASCII bytes taken a byte at
+// a time (as normalizeASCII takes them) and only the others decoded: a
+// page's texts that are not all ASCII are mostly ASCII with a few curly
+// quotes or accented letters, and the rune loop's Unicode tables cost more
+// than the text's copy.
+func normalizeMixed(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	s = norm.NFC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		size := 1
+		if c < utf8.RuneSelf {
+			switch {
+			case c == ' ' || c >= '\t' && c <= '\r':
+				space = true
+				i++
+				continue
+			case c < ' ' || c == 0x7f:
+				i++
+				continue
+			}
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r == '\u200b' || r == '\u00ad' || r == '\ufeff':
+				i += size
+				continue
+			case unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
+				space = true
+				i += size
+				continue
+			case unicode.IsControl(r):
+				i += size
+				continue
+			}
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteString(s[i : i+size])
+		i += size
+	}
+	return b.String()
+}
+
+// normalizeUnicode is NormalizeText for any text, a rune at a time: what
+// the faster paths are held to (FuzzNormalizeTextASCII).
 func normalizeUnicode(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
