@@ -122,6 +122,8 @@ func Open(ctx context.Context, dsn string, mode Mode) (*Archive, error) {
 		rp["lock_timeout"] = "60s"
 	}
 	cfg.MaxConns = 8
+	early := startEarlyDial(ctx, &cfg.ConnConfig.Config)
+	defer early.discard()
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, a.connectError(err)
