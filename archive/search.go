@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/relwatch/relwatch"
@@ -25,12 +26,19 @@ type textBlock struct {
 }
 
 // blocksOf lists the distinct searchable texts of a snapshot in page order,
-// as relwatch.SearchBlocks has them, with their paths as JSON.
+// as relwatch.SearchBlocks has them, with their paths as JSON. The blocks
+// of a section come in a row with the same path, which is encoded once.
 func blocksOf(s *snapshots.Snapshot) []textBlock {
-	var out []textBlock
-	for _, b := range relwatch.SearchBlocks(s) {
-		pj, _ := json.Marshal(b.Path)
-		out = append(out, textBlock{b.Kind, string(pj), b.Text})
+	blocks := relwatch.SearchBlocks(s)
+	out := make([]textBlock, 0, len(blocks))
+	var last []string
+	var lastJSON string
+	for i, b := range blocks {
+		if i == 0 || !slices.Equal(b.Path, last) {
+			pj, _ := json.Marshal(b.Path)
+			last, lastJSON = b.Path, string(pj)
+		}
+		out = append(out, textBlock{b.Kind, lastJSON, b.Text})
 	}
 	return out
 }
@@ -56,9 +64,13 @@ func indexVersion(ctx context.Context, tx *sql.Tx, pk int64, version int, s *sna
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM text_blocks WHERE page_pk = ?)`, pk).Scan(&known); err != nil {
 		return err
 	}
-	var next int64
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(block_id), 0) + 1 FROM text_blocks`).Scan(&next); err != nil {
-		return err
+	// The next block id: read once a transaction (its versions' new
+	// blocks are the only rows it adds to text_blocks).
+	next := fts.nextBlock
+	if next == 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(block_id), 0) + 1 FROM text_blocks`).Scan(&next); err != nil {
+			return err
+		}
 	}
 	newBlocks := make([]any, 0, 5*len(blocks))
 	versionRows := make([]any, 0, 3*len(blocks))
@@ -82,6 +94,7 @@ func indexVersion(ctx context.Context, tx *sql.Tx, pk int64, version int, s *sna
 	if err := insertRows(ctx, tx, `INSERT INTO text_blocks (block_id, page_pk, kind, path, text) VALUES `, 5, newBlocks); err != nil {
 		return err
 	}
+	fts.nextBlock = next
 	if err := insertRows(ctx, tx, `INSERT INTO block_versions (block_id, page_pk, version) VALUES `, 3, versionRows); err != nil {
 		return err
 	}
@@ -133,7 +146,8 @@ func insertRows(ctx context.Context, tx *sql.Tx, insert string, width int, args 
 // sequence, which indexVersion does not make) writes out the first's
 // rows early, which costs time, not correctness.
 type ftsBatch struct {
-	runs [][2]int64 // first and last block id of each run, in the order added
+	runs      [][2]int64 // first and last block id of each run, in the order added
+	nextBlock int64      // the id the transaction's next new block gets; 0 before indexVersion has read it
 }
 
 // add notes that block id, a text_blocks row of the transaction, goes into
