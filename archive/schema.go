@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	_ "embed"
 	"fmt"
+	"strings"
 
 	"github.com/relwatch/relwatch"
 )
@@ -419,9 +420,18 @@ func migrateTo7(ctx context.Context, tx *sql.Tx) error {
 //go:embed schema_new.sql
 var newSchema string
 
+// newSchemaHeader is newSchema's first line, naming the schema version it
+// makes: a file written before the last migration was added is not used
+// (the migrations run, one by one, as before it existed).
+const newSchemaHeader = "-- relwatch archive schema %d\n"
+
 // createNew makes the current schema in tx from newSchema when the file
-// has no schema at all (a new archive), and reports whether it did.
+// has no schema at all (a new archive) and newSchema is of the current
+// version, and reports whether it did.
 func createNew(ctx context.Context, tx *sql.Tx) (bool, error) {
+	if !strings.HasPrefix(newSchema, fmt.Sprintf(newSchemaHeader, len(migrations))) {
+		return false, nil
+	}
 	var objects int
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&objects); err != nil || objects > 0 {
 		return false, err

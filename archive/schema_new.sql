@@ -1,3 +1,4 @@
+-- relwatch archive schema 11
 -- The schema of a new archive: what the migrations of schema.go make of an
 -- empty file. Written by `go test ./archive -run TestNewArchiveSchema -args -update-schema`.
 CREATE TABLE pages (

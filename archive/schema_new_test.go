@@ -75,6 +75,7 @@ func schemaDDL(ctx context.Context, db *sql.DB) (string, error) {
 	}
 	defer rows.Close()
 	var b strings.Builder
+	fmt.Fprintf(&b, newSchemaHeader, len(migrations))
 	b.WriteString("-- The schema of a new archive: what the migrations of schema.go make of an\n")
 	b.WriteString("-- empty file. Written by `go test ./archive -run TestNewArchiveSchema -args -update-schema`.\n")
 	var virtual []string
@@ -142,4 +143,28 @@ func describe(t *testing.T, path string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// A schema_new.sql of another schema version (a migration added, the file
+// not written again) is not used: the migrations make the new archive.
+func TestNewArchiveSchemaOfAnotherVersion(t *testing.T) {
+	ctx := context.Background()
+	saved := newSchema
+	defer func() { newSchema = saved }()
+	newSchema = fmt.Sprintf(newSchemaHeader, len(migrations)-1) + "CREATE TABLE stale (x);\n"
+	a, err := Open(ctx, filepath.Join(t.TempDir(), "new.db"), ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	var stale, version int
+	if err := a.db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name = 'stale'").Scan(&stale); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	if stale != 0 || version != len(migrations) {
+		t.Errorf("new archive from a stale schema_new.sql: table stale %d, schema version %d (want 0, %d)", stale, version, len(migrations))
+	}
 }
