@@ -22,11 +22,12 @@ func NormalizeText(s string) string {
 	return normalizeMixed(s)
 }
 
-// normalizeMixed is normalizeUnicode with its ASCII bytes taken a byte at
-// a time (as normalizeASCII takes them) and only the others decoded: a
-// page's texts that are not all ASCII are mostly ASCII with a few curly
-// quotes or accented letters, and the rune loop's Unicode tables cost more
-// than the text's copy.
+// normalizeMixed is a rune-at-a-time normalisation (normalizeUnicode, the
+// tests' reference) with its ASCII bytes taken a byte at a time (as
+// normalizeASCII takes them) and only the others decoded: a page's texts
+// that are not all ASCII are mostly ASCII with a few curly quotes or
+// accented letters, and the rune loop's Unicode tables cost more than the
+// text's copy.
 func normalizeMixed(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
@@ -70,35 +71,6 @@ func normalizeMixed(s string) string {
 		space = false
 		b.WriteString(s[i : i+size])
 		i += size
-	}
-	return b.String()
-}
-
-// normalizeUnicode is NormalizeText for any text, a rune at a time: what
-// the faster paths are held to (FuzzNormalizeTextASCII).
-func normalizeUnicode(s string) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	s = norm.NFC.String(s)
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
-	for _, r := range s {
-		switch {
-		case r == '\u200b' || r == '\u00ad' || r == '\ufeff':
-			continue
-		case unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
-			space = true
-			continue
-		case unicode.IsControl(r):
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
 	}
 	return b.String()
 }
