@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -44,6 +45,36 @@ func WriteLogJSON(out io.Writer, entries []LogEntry) error {
 	}, []byte("\n]\n"))
 }
 
+// WriteVersionsJSON writes WriteLogJSON(out, LogEntries(versions,
+// removals)), each entry made as its row is written instead of all of them
+// first: a page with thousands of versions made a megabyte of entries, a
+// page fault each 4 KiB, for one use. A page with removals, or a time
+// encoding/json refuses, goes the long way.
+func WriteVersionsJSON(out io.Writer, versions []relwatch.VersionInfo, removals []relwatch.Removal) error {
+	if !logJSONFieldsKnown || len(removals) > 0 || len(versions) == 0 || slices.ContainsFunc(versions, badJSONTimes) {
+		return WriteLogJSON(out, LogEntries(versions, removals))
+	}
+	back := cameBack(versions)
+	return writeRows(out, []byte("[\n"), len(versions), func() func([]byte, int) []byte {
+		var e LogEntry
+		var fields entryFields
+		kinds, summaries := perKindMemo{}, summaryMemo{}
+		return func(b []byte, i int) []byte {
+			if i > 0 {
+				b = append(b, ",\n"...)
+			}
+			fields.fill(&e, versions[i], back[i], kinds)
+			return appendLogEntry(b, &e, summaries)
+		}
+	}, []byte("\n]\n"))
+}
+
+// badJSONTimes reports whether a time of v is one encoding/json refuses
+// (a year outside 0–9999), as WriteLogJSON checks its entries.
+func badJSONTimes(v relwatch.VersionInfo) bool {
+	return !jsonTimeOK(v.FirstSeen) || !jsonTimeOK(v.LastSeen) || v.WindowStart != nil && !v.WindowStart.IsZero() && !jsonTimeOK(*v.WindowStart)
+}
+
 // logJSONFields are LogEntry's JSON tags, in order, as appendLogEntry
 // writes them. A field added to LogEntry and not to appendLogEntry makes
 // WriteLogJSON fall back to encoding/json (and TestLogJSONFastPath fail).
@@ -65,7 +96,12 @@ var logJSONFieldsKnown = func() bool {
 }()
 
 // jsonTimeOK reports whether snapshots.JSONTime.MarshalJSON accepts t.
-func jsonTimeOK(t time.Time) bool { y := t.UTC().Year(); return y >= 0 && y <= 9999 }
+func jsonTimeOK(t time.Time) bool {
+	// 0000-01-01 and 10000-01-01 UTC in Unix seconds: the year read from
+	// seconds, thousands of times a long log.
+	u := t.Unix()
+	return u >= -62167219200 && u < 253402300800
+}
 
 func appendLogEntry(b []byte, e *LogEntry, summaries summaryMemo) []byte {
 	const in = "    " // fields of an element of the top-level array

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/diff"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -102,4 +105,46 @@ func FuzzAppendJSONString(f *testing.F) {
 			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want.String())
 		}
 	})
+}
+
+// WriteVersionsJSON writes what encoding/json makes of LogEntries, entry
+// by entry or the long way (removals, a year encoding/json refuses).
+func TestWriteVersionsJSONIsLogEntries(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	at := time.Date(2016, 1, 4, 6, 0, 0, 0, time.UTC)
+	shared := []map[string]int{{"stamp_changed": 1, "block_changed": 1}, {"block_changed": 3, "block_changed" + diff.BlockKindSep + "paragraph": 2}}
+	var versions []relwatch.VersionInfo
+	hashes := []string{"sha256:a", "sha256:b", "sha256:c"}
+	for i := range 2*rowsInParallel + 3 {
+		v := relwatch.VersionInfo{Version: i + 1, ContentHash: hashes[rng.IntN(len(hashes))],
+			FirstSeen: at.Add(time.Duration(i) * 6 * time.Hour), LastSeen: at.Add(time.Duration(i)*6*time.Hour + time.Duration(rng.IntN(1e9))),
+			Checks: 1 + rng.IntN(9), UpdatedRaw: []string{"", "09 May 2025", "tab\there"}[rng.IntN(3)], ParserVersion: 1 + rng.IntN(2)}
+		v.Source = []string{"", relwatch.SourceLive, relwatch.SourceWayback}[rng.IntN(3)]
+		if i > 0 {
+			v.Summary = shared[rng.IntN(len(shared))]
+			if rng.IntN(2) == 0 {
+				w := v.FirstSeen.Add(-time.Hour)
+				v.WindowStart = &w
+			}
+		}
+		if rng.IntN(5) == 0 {
+			v.Suspect, v.OriginalURL, v.Origin = "text shrank", "http://x/p?a=1&b=<2>", "/tmp/x.html"
+		}
+		versions = append(versions, v)
+	}
+	removed := []relwatch.Removal{{Since: at.Add(30 * time.Hour), Confirmed: at.Add(36 * time.Hour), Status: 404, Version: 5}}
+	farOff := slices.Clone(versions)
+	farOff[7].LastSeen = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name     string
+		versions []relwatch.VersionInfo
+		removals []relwatch.Removal
+	}{{"entry by entry", versions, nil}, {"a few", versions[:3], nil}, {"none", nil, nil}, {"with a removal", versions, removed}, {"a year past 9999", farOff, nil}} {
+		var want, got bytes.Buffer
+		wantErr := WriteJSON(&want, LogEntries(c.versions, c.removals))
+		err := WriteVersionsJSON(&got, c.versions, c.removals)
+		if (err != nil) != (wantErr != nil) || err == nil && !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("%s: WriteVersionsJSON = %d bytes, %v; encoding/json: %d bytes, %v", c.name, got.Len(), err, want.Len(), wantErr)
+		}
+	}
 }

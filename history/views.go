@@ -69,51 +69,68 @@ func LogEntries(versions []relwatch.VersionInfo, removals []relwatch.Removal) []
 	entries := make([]LogEntry, len(versions))
 	back := cameBack(versions)
 	during := removalsByVersion(versions, removals)
-	// What the entries' pointers point to is held in two arrays, not an
-	// allocation each: thousands of entries have four or five each. Sized
-	// at once, the arrays never move.
-	strs := make([]string, 0, 6*len(versions))
-	str := func(s string) *string {
-		if s == "" {
-			return nil
-		}
-		strs = append(strs, s)
-		return &strs[len(strs)-1]
-	}
-	times := make([]snapshots.JSONTime, 0, len(versions))
-	// One per-kind map for the versions that share a summary map, so that
-	// they share it too (see summaryMemo).
-	kinds := map[unsafe.Pointer]map[string]int{}
-	perKindOf := func(summary map[string]int) map[string]int {
-		k := reflect.ValueOf(summary).UnsafePointer()
-		m, ok := kinds[k]
-		if !ok {
-			m = perKind(summary)
-			kinds[k] = m
-		}
-		return m
-	}
+	// What the entries' pointers point to is held in one array, not an
+	// allocation each: thousands of entries have four or five each.
+	fields := make([]entryFields, len(versions))
+	kinds := perKindMemo{}
 	for i, v := range versions {
-		var changedAfter *snapshots.JSONTime
-		if v.WindowStart != nil && !v.WindowStart.IsZero() {
-			times = append(times, snapshots.JSONTimeOf(*v.WindowStart))
-			changedAfter = &times[len(times)-1]
-		}
-		entries[i] = LogEntry{
-			Version: v.Version, ContentHash: v.ContentHash, FirstSeen: snapshots.JSONTimeOf(v.FirstSeen), LastSeen: snapshots.JSONTimeOf(v.LastSeen),
-			Checks: v.Checks, UpdatedRaw: str(v.UpdatedRaw), UpdatedOn: str(v.UpdatedOn), UpdatedAt: str(v.UpdatedAt),
-			ParserVersion: v.ParserVersion, ChangedAfter: changedAfter, Summary: perKindOf(v.Summary), StampOnly: v.StampOnly, ParserChange: v.ParserChange, Suspect: str(v.Suspect),
-			Source: cmp.Or(v.Source, relwatch.SourceLive), OriginalURL: str(v.OriginalURL), Origin: str(v.Origin),
-		}
-		if back[i] != 0 {
-			entries[i].CameBackTo = &back[i]
-		}
+		fields[i].fill(&entries[i], v, back[i], kinds)
 		entries[i].Removals = []RemovalView{}
 		for _, r := range during[i] {
 			entries[i].Removals = append(entries[i].Removals, removalView(r))
 		}
 	}
 	return entries
+}
+
+// entryFields holds what a LogEntry's pointers point to.
+type entryFields struct {
+	strs [6]string
+	at   snapshots.JSONTime
+	back int
+}
+
+// fill makes e the log entry of v (without its removals), its pointers
+// into f; back is the version v came back to (cameBack), 0 for none.
+func (f *entryFields) fill(e *LogEntry, v relwatch.VersionInfo, back int, kinds perKindMemo) {
+	n := 0
+	str := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		f.strs[n] = s
+		n++
+		return &f.strs[n-1]
+	}
+	var changedAfter *snapshots.JSONTime
+	if v.WindowStart != nil && !v.WindowStart.IsZero() {
+		f.at = snapshots.JSONTimeOf(*v.WindowStart)
+		changedAfter = &f.at
+	}
+	*e = LogEntry{
+		Version: v.Version, ContentHash: v.ContentHash, FirstSeen: snapshots.JSONTimeOf(v.FirstSeen), LastSeen: snapshots.JSONTimeOf(v.LastSeen),
+		Checks: v.Checks, UpdatedRaw: str(v.UpdatedRaw), UpdatedOn: str(v.UpdatedOn), UpdatedAt: str(v.UpdatedAt),
+		ParserVersion: v.ParserVersion, ChangedAfter: changedAfter, Summary: kinds.of(v.Summary), StampOnly: v.StampOnly, ParserChange: v.ParserChange, Suspect: str(v.Suspect),
+		Source: cmp.Or(v.Source, relwatch.SourceLive), OriginalURL: str(v.OriginalURL), Origin: str(v.Origin),
+	}
+	if back != 0 {
+		f.back = back
+		e.CameBackTo = &f.back
+	}
+}
+
+// perKindMemo gives one per-kind map for the versions that share a
+// summary map, so that they share it too (see summaryMemo).
+type perKindMemo map[unsafe.Pointer]map[string]int
+
+func (m perKindMemo) of(summary map[string]int) map[string]int {
+	k := reflect.ValueOf(summary).UnsafePointer()
+	kinds, ok := m[k]
+	if !ok {
+		kinds = perKind(summary)
+		m[k] = kinds
+	}
+	return kinds
 }
 
 // perKind is a stored summary's counts per change kind, without the

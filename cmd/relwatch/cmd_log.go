@@ -56,7 +56,7 @@ func runLog(ctx context.Context, g *globals, ref string, asJSON bool) error {
 
 func writeLog(out io.Writer, versions []relwatch.VersionInfo, removals []relwatch.Removal, asJSON bool) error {
 	if asJSON {
-		return history.WriteLogJSON(out, history.LogEntries(versions, removals))
+		return history.WriteVersionsJSON(out, versions, removals)
 	}
 	return history.WriteLogTable(out, versions, removals)
 }
