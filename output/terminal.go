@@ -133,19 +133,17 @@ func plainASCII32(b []byte) bool {
 }
 
 // notPlain sets the top bit of some byte of w when one is not printable
-// ASCII, a tab or a newline, and of none when all are. Each test below is
-// exact per byte once no byte has its top bit set (a byte's top bit, set
-// first, keeps a subtraction from borrowing from the next byte); a byte
-// with its top bit set shows through w itself.
+// ASCII, a tab or a newline, and of none when all are. Adding to a byte
+// below 0x80 sets its top bit exactly when the byte is at least 0x80
+// less what was added, and carries nothing into the next byte; a byte
+// with its top bit set shows through w itself (what it carries then does
+// not matter: the answer is "not plain" already).
 func notPlain(w uint64) uint64 {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	// ^((x | highs) - ones) & highs marks each byte of x that is 0.
-	nl, tab, del := w^'\n'*ones, w^'\t'*ones, w^0x7f*ones
-	control := ^((w | highs) - 0x20*ones) // bytes below 0x20
-	control &= (nl | highs) - ones        // but newlines
-	control &= (tab | highs) - ones       // and tabs
-	isDel := ^((del | highs) - ones)
-	return w | control | isDel
+	const ones = 0x0101010101010101
+	control := ^(w + (0x80-0x20)*ones)                                 // below 0x20
+	tabOrNewline := (w + (0x80-'\t')*ones) &^ (w + (0x80-'\n'-1)*ones) // 0x09 or 0x0a
+	deleteOrHigh := w + (0x80-0x7f)*ones | w                           // 0x7f and above
+	return control&^tabOrNewline | deleteOrHigh
 }
 
 // CopyProgress shows archive copy's progress on a terminal: one line,
