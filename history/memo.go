@@ -27,7 +27,7 @@ func (m summaryMemo) appendCounts(b []byte, summary map[string]int, stampVerb st
 	if m == nil {
 		return diff.AppendCounts(b, summary, stampVerb)
 	}
-	k := summaryKey{reflect.ValueOf(summary).UnsafePointer(), stampVerb}
+	k := summaryKey{identity(summary), stampVerb}
 	if text, ok := m[k]; ok {
 		return append(b, text...)
 	}
@@ -43,7 +43,7 @@ func (m summaryMemo) appendJSON(b []byte, summary map[string]int) []byte {
 	if m == nil {
 		return appendJSONSummary(b, summary)
 	}
-	k := summaryKey{summary: reflect.ValueOf(summary).UnsafePointer()}
+	k := summaryKey{summary: identity(summary)}
 	if text, ok := m[k]; ok {
 		return append(b, text...)
 	}
@@ -52,3 +52,21 @@ func (m summaryMemo) appendJSON(b []byte, summary map[string]int) []byte {
 	m[k] = string(b[from:])
 	return b
 }
+
+// perKindMemo gives one per-kind map for the versions that share a
+// summary map, so that they share it too (see summaryMemo).
+type perKindMemo map[unsafe.Pointer]map[string]int
+
+func (m perKindMemo) of(summary map[string]int) map[string]int {
+	k := identity(summary)
+	kinds, ok := m[k]
+	if !ok {
+		kinds = perKind(summary)
+		m[k] = kinds
+	}
+	return kinds
+}
+
+// identity is what stands for a summary map in the memos: the map itself,
+// not what it holds (nil for a nil map).
+func identity(summary map[string]int) unsafe.Pointer { return reflect.ValueOf(summary).UnsafePointer() }

@@ -6,10 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"reflect"
 	"strings"
 	"time"
-	"unsafe"
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/diff"
@@ -117,20 +115,6 @@ func (f *entryFields) fill(e *LogEntry, v relwatch.VersionInfo, back int, kinds 
 		f.back = back
 		e.CameBackTo = &f.back
 	}
-}
-
-// perKindMemo gives one per-kind map for the versions that share a
-// summary map, so that they share it too (see summaryMemo).
-type perKindMemo map[unsafe.Pointer]map[string]int
-
-func (m perKindMemo) of(summary map[string]int) map[string]int {
-	k := reflect.ValueOf(summary).UnsafePointer()
-	kinds, ok := m[k]
-	if !ok {
-		kinds = perKind(summary)
-		m[k] = kinds
-	}
-	return kinds
 }
 
 // perKind is a stored summary's counts per change kind, without the
