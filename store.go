@@ -68,6 +68,20 @@ type SourcedReader interface {
 	SourcedSnapshot(ctx context.Context, page snapshots.PageKey, version int, at time.Time) (s snapshots.Snapshot, source *Provenance, err error)
 }
 
+// VersionStreamer is a History that hands over a page's versions as it
+// reads them, oldest first, a batch at a time, instead of all of them at
+// the end: a listing of thousands of versions is then written while the
+// rest is read, and never held whole (a megabyte, a page fault each 4 KiB).
+// The versions are Versions', in one read; history.WriteLog uses it when
+// the store has it.
+type VersionStreamer interface {
+	// EachVersion calls fn with each next batch of the page's versions.
+	// The batch is the store's again when fn returns, and fn must not
+	// read the store (it may run while the store is still reading). An
+	// error of fn ends the read and is returned.
+	EachVersion(ctx context.Context, page snapshots.PageKey, fn func([]VersionInfo) error) error
+}
+
 // Recorder records checks: the write side that track drives. Every method
 // is one transaction: a crash leaves the archive as it was before or as
 // it is after.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,52 +16,117 @@ import (
 // columns of qVersions: a field holds packSep.
 var errUnpackable = errors.New("packed version row does not split into its columns")
 
-// packedVersionsTx reads the versions f keeps from version_facts, a row in
-// one value (qVersionsPacked), or column by column when a row does not
-// split (packSep in a field).
+// packedVersionsTx reads the versions f keeps from version_facts (see
+// eachPackedTx), into a listing sized at once: grown as it is read, it was
+// copied a dozen times over (a VersionInfo is some 300 bytes).
 func (a *Archive) packedVersionsTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey, pk int64, f versionFilter) ([]relwatch.VersionInfo, error) {
+	var latest sql.NullInt64
+	if err := tx.QueryRowContext(ctx, qMaxVersion, pk).Scan(&latest); err != nil {
+		return nil, err
+	}
+	out := make([]relwatch.VersionInfo, 0, min(latest.Int64, 1<<16))
+	err := a.eachPackedTx(ctx, tx, page, pk, f, func(batch []relwatch.VersionInfo) error {
+		out = append(out, batch...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// eachPackedTx hands the versions f keeps to fn, oldest first, a batch at
+// a time: read from version_facts a row in one value (qVersionsPacked),
+// and column by column from the first row that does not split (packSep in
+// a field) on.
+func (a *Archive) eachPackedTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey, pk int64, f versionFilter, fn func([]relwatch.VersionInfo) error) error {
 	q := qVersionsPacked
 	if a.schema < 10 {
 		q = qVersionsPacked9
 	}
-	out, err := a.readPacked(ctx, tx, page, q, pk, f)
-	if errors.Is(err, errUnpackable) {
-		return a.scanVersions(ctx, tx, page, qVersions, pk, f, scanVersion)
+	from, err := a.streamPacked(ctx, tx, page, q, pk, f, fn)
+	if !errors.Is(err, errUnpackable) {
+		return err
 	}
-	return out, err
+	rest := versionFilter{cond: "version >= ?", args: []any{from}}
+	if f.cond != "" {
+		rest = versionFilter{cond: f.cond + " AND version >= ?", args: append(slices.Clip(f.args), from)}
+	}
+	vs, err := a.scanVersions(ctx, tx, page, qVersions, pk, rest, scanVersion)
+	if err != nil || len(vs) == 0 {
+		return err
+	}
+	return fn(vs)
 }
 
-// readPacked reads the rows of a packed versions query (q, with f's
-// condition). SQLite steps through the rows on this goroutine while a
-// second one unpacks them: on a page with thousands of versions the two
-// halves of the work (reading the table's pages, splitting and parsing
-// each row) take about as long as each other, and run on two cores.
-func (a *Archive) readPacked(ctx context.Context, tx *sql.Tx, page snapshots.PageKey, q string, pk int64, f versionFilter) ([]relwatch.VersionInfo, error) {
-	rows, size, err := a.queryVersions(ctx, tx, q, pk, f)
+// streamPacked reads the rows of a packed versions query (q, with f's
+// condition) and hands them to fn unpacked, a batch at a time. SQLite
+// steps through the rows on this goroutine while a second one unpacks
+// them and runs fn: on a page with thousands of versions the two halves
+// of the work (reading the table's pages; splitting and parsing each row,
+// then whatever fn does with it) take about as long as each other, and
+// run on two cores. A failure of the second goroutine (fn's error, a bad
+// row) stops the reading. When a row does not split, the rows before it
+// have been handed over and streamPacked returns errUnpackable with the
+// row's version.
+func (a *Archive) streamPacked(ctx context.Context, tx *sql.Tx, page snapshots.PageKey, q string, pk int64, f versionFilter, fn func([]relwatch.VersionInfo) error) (unpackableAt int, err error) {
+	args := []any{pk}
+	if f.cond != "" {
+		q = strings.Replace(q, "WHERE page_pk = ?", "WHERE page_pk = ? AND "+f.cond, 1)
+		args = append(args, f.args...)
+	}
+	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	defer rows.Close()
 	const batchSize = 256
-	batches := make(chan []string, 4)
-	unpacked := make(chan error, 1)
-	out := make([]relwatch.VersionInfo, 0, size)
+	full := make(chan []string, 2)
+	free := make(chan []string, 4) // emptied batches, to be filled again
+	stop := make(chan struct{})    // closed when the unpacking fails
+	type result struct {
+		unpackableAt int
+		err          error
+	}
+	unpacked := make(chan result, 1)
 	go func() {
+		var res result
 		summaries := map[string]map[string]int{}
-		var failed error
-		for batch := range batches { // drained to the end, even after a failure
-			for _, packed := range batch {
-				if failed != nil {
-					break
+		vs := make([]relwatch.VersionInfo, 0, batchSize)
+		for batch := range full { // drained to the end, even after a failure
+			if res.err == nil {
+				vs, res.unpackableAt, res.err = unpackBatch(vs[:0], batch, summaries, page)
+				if res.err == nil || errors.Is(res.err, errUnpackable) && len(vs) > 0 {
+					// The rows before one that does not split go now.
+					if err := fn(vs); err != nil {
+						res.err = err
+					}
 				}
-				vi, err := unpackVersion(packed, summaries)
-				failed = badRow(err, vi, page)
-				out = append(out, vi)
+				if res.err != nil {
+					close(stop)
+				}
+			}
+			select {
+			case free <- batch[:0]:
+			default:
 			}
 		}
-		unpacked <- failed
+		unpacked <- res
 	}()
 	batch := make([]string, 0, batchSize)
+	send := func() bool {
+		select {
+		case full <- batch:
+		case <-stop:
+			return false
+		}
+		select {
+		case batch = <-free:
+		default:
+			batch = make([]string, 0, batchSize)
+		}
+		return true
+	}
 	for rows.Next() {
 		// A string, not sql.RawBytes: the driver hands over a string of
 		// its own, which the version's fields then share (RawBytes was
@@ -69,30 +135,49 @@ func (a *Archive) readPacked(ctx context.Context, tx *sql.Tx, page snapshots.Pag
 		if err = rows.Scan(&packed); err != nil {
 			break
 		}
-		if batch = append(batch, packed); len(batch) == batchSize {
-			batches <- batch
-			batch = make([]string, 0, batchSize)
+		if batch = append(batch, packed); len(batch) == batchSize && !send() {
+			break
 		}
 	}
-	batches <- batch
-	close(batches)
-	unpackErr := <-unpacked // out is the unpacker's until it answers
+	if len(batch) > 0 {
+		send()
+	}
+	close(full)
+	res := <-unpacked // the batches are the unpacker's until it answers
+	if res.err != nil {
+		return res.unpackableAt, res.err
+	}
 	if err == nil {
 		err = rows.Err()
 	}
-	if err == nil {
-		err = unpackErr
+	return 0, err
+}
+
+// unpackBatch appends the versions of packed rows to vs. At a row that
+// does not split it stops and returns errUnpackable with the row's
+// version.
+func unpackBatch(vs []relwatch.VersionInfo, batch []string, summaries map[string]map[string]int, page snapshots.PageKey) ([]relwatch.VersionInfo, int, error) {
+	for _, packed := range batch {
+		vi, err := unpackVersion(packed, summaries)
+		if errors.Is(err, errUnpackable) {
+			// The version comes first, and a number never holds packSep.
+			n, _, _ := strings.Cut(packed, packSep)
+			at, aerr := strconv.Atoi(n)
+			if aerr != nil {
+				return vs, 0, fail(relwatch.ErrCorrupt, "a version of %s does not read back (bad version number %q)", page, n)
+			}
+			return vs, at, err
+		}
+		if err := badRow(err, vi, page); err != nil {
+			return vs, 0, err
+		}
+		vs = append(vs, vi)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return vs, 0, nil
 }
 
 // queryVersions runs a versions query (q, with f's condition) and says
-// how many rows it can return at most, to size the listing at once:
-// grown as it is read, it was copied a dozen times over (a VersionInfo is
-// some 300 bytes).
+// how many rows it can return at most, to size the listing at once.
 func (a *Archive) queryVersions(ctx context.Context, tx *sql.Tx, q string, pk int64, f versionFilter) (*sql.Rows, int64, error) {
 	args := []any{pk}
 	if f.cond != "" {

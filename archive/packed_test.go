@@ -2,10 +2,13 @@ package archive
 
 import (
 	"database/sql"
+	"errors"
+	"path/filepath"
 	"reflect"
 	"testing"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 // TestPackedVersionsReadAsColumns: Versions, which reads a row as one
@@ -58,5 +61,72 @@ func TestPackedVersionsReadAsColumns(t *testing.T) {
 	same("a final URL that holds the separator")
 	if got, _ := a.Versions(ctx, kzEN); got[0].FinalURL != "https://example.org/a\x1fb" {
 		t.Errorf("final URL read back as %q", got[0].FinalURL)
+	}
+}
+
+// TestEachVersionIsVersions: EachVersion hands over, batch by batch, what
+// Versions reads, for a page of many batches; a row that does not split
+// in the middle of the page is read column by column from there on; and
+// an error of fn stops the read and is returned as it is.
+func TestEachVersionIsVersions(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "gen.db")
+	if _, err := Generate(ctx, path, GenerateOptions{Pages: 2, Versions: 700, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := Open(ctx, path, ReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	page := snapshots.PageKey{ID: "topic-001", Lang: "en"}
+	streamed := func() ([]relwatch.VersionInfo, int) {
+		t.Helper()
+		var all []relwatch.VersionInfo
+		calls := 0
+		err := a.EachVersion(ctx, page, func(batch []relwatch.VersionInfo) error {
+			calls++
+			all = append(all, batch...)
+			clear(batch) // the store's again: what it hands out next must not depend on it
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return all, calls
+	}
+	same := func(step string) {
+		t.Helper()
+		want, err := a.Versions(ctx, page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, calls := streamed()
+		if len(want) != 700 || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: EachVersion gave %d versions in %d batches, not the %d of Versions (or not the same)", step, len(got), calls, len(want))
+		}
+		if calls < 3 {
+			t.Errorf("%s: %d versions in %d batches: not read as they come", step, len(got), calls)
+		}
+	}
+	same("generated")
+	// Version 300 is in the second batch, after rows that split.
+	if _, err := a.db.ExecContext(ctx, `UPDATE version_facts SET origin = 'a' || char(31) || 'b'
+		WHERE version = 300 AND page_pk = (SELECT page_pk FROM pages WHERE id = 'topic-001')`); err != nil {
+		t.Fatal(err)
+	}
+	same("version 300's origin holds the separator")
+	if vs, _ := a.Versions(ctx, page); vs[299].Origin != "a\x1fb" || vs[298].Origin != "" || vs[300].Origin != "" {
+		t.Errorf("the edit reached %q, %q, %q", vs[298].Origin, vs[299].Origin, vs[300].Origin)
+	}
+
+	stop := errors.New("reader gone")
+	calls := 0
+	err = a.EachVersion(ctx, page, func([]relwatch.VersionInfo) error { calls++; return stop })
+	if err != stop || calls != 1 {
+		t.Errorf("fn failing at once: EachVersion = %v after %d calls, want %v after 1", err, calls, stop)
+	}
+	if err := a.EachVersion(ctx, snapshots.PageKey{ID: "nowhere", Lang: "en"}, func([]relwatch.VersionInfo) error { return nil }); !errors.Is(err, relwatch.ErrNotFound) {
+		t.Errorf("a page not in the archive: %v", err)
 	}
 }

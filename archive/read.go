@@ -158,6 +158,37 @@ func (a *Archive) versionsTx(ctx context.Context, tx *sql.Tx, page snapshots.Pag
 	return a.someVersionsTx(ctx, tx, page, versionFilter{})
 }
 
+// EachVersion is Versions a batch at a time (relwatch.VersionStreamer).
+func (a *Archive) EachVersion(ctx context.Context, page snapshots.PageKey, fn func([]relwatch.VersionInfo) error) error {
+	var fnErr error
+	err := a.readTx(ctx, "list versions", func(tx *sql.Tx) error {
+		return a.eachVersionTx(ctx, tx, page, func(batch []relwatch.VersionInfo) error {
+			fnErr = fn(batch)
+			return fnErr
+		})
+	})
+	if fnErr != nil {
+		return fnErr // fn's own, not the archive's
+	}
+	return err
+}
+
+// eachVersionTx is EachVersion in a transaction.
+func (a *Archive) eachVersionTx(ctx context.Context, tx *sql.Tx, page snapshots.PageKey, fn func([]relwatch.VersionInfo) error) error {
+	if a.schema < 4 { // read-only on an older archive: read whole
+		vs, err := a.versionsTx(ctx, tx, page)
+		if err != nil || len(vs) == 0 {
+			return err
+		}
+		return fn(vs)
+	}
+	pk, err := pagePK(ctx, tx, page)
+	if err != nil {
+		return err
+	}
+	return a.eachPackedTx(ctx, tx, page, pk, versionFilter{}, fn)
+}
+
 // versionFilter picks some of a page's versions: cond is an SQL condition
 // on version_facts with its args, keep the same test in Go for archives
 // older than version_facts (schema 4). The zero filter keeps them all.

@@ -2,7 +2,9 @@ package history
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -146,5 +148,46 @@ func TestWriteVersionsJSONIsLogEntries(t *testing.T) {
 		if (err != nil) != (wantErr != nil) || err == nil && !bytes.Equal(got.Bytes(), want.Bytes()) {
 			t.Errorf("%s: WriteVersionsJSON = %d bytes, %v; encoding/json: %d bytes, %v", c.name, got.Len(), err, want.Len(), wantErr)
 		}
+		if c.removals != nil {
+			continue // WriteLog streams only a page without removals
+		}
+		for _, size := range []int{1, 7, 256, len(c.versions) + 1} {
+			var streamed bytes.Buffer
+			err := streamVersionsJSON(t.Context(), batches{c.versions, size}, kzEN, &streamed)
+			switch {
+			case wantErr != nil && (err == nil || err.Error() != wantErr.Error()):
+				t.Errorf("%s, batches of %d: streamed, the error is %v, want encoding/json's %v", c.name, size, err, wantErr)
+			case wantErr == nil && (err != nil || !bytes.Equal(streamed.Bytes(), want.Bytes())):
+				t.Errorf("%s, batches of %d: streamed = %d bytes, %v; encoding/json: %d bytes", c.name, size, streamed.Len(), err, want.Len())
+			}
+		}
+	}
+	// A failed write ends the stream with its error.
+	failed := errors.New("disk full")
+	if err := streamVersionsJSON(t.Context(), batches{versions, 100}, kzEN, failingWriter{failed}); !errors.Is(err, failed) {
+		t.Errorf("a failed write: the stream returns %v", err)
 	}
 }
+
+// batches is a relwatch.VersionStreamer of versions, size at a time, each
+// batch in a buffer that is overwritten after fn returns (as a store's).
+type batches struct {
+	versions []relwatch.VersionInfo
+	size     int
+}
+
+func (s batches) EachVersion(_ context.Context, _ snapshots.PageKey, fn func([]relwatch.VersionInfo) error) error {
+	buf := make([]relwatch.VersionInfo, 0, s.size)
+	for vs := range slices.Chunk(s.versions, s.size) {
+		buf = append(buf[:0], vs...)
+		if err := fn(buf); err != nil {
+			return err
+		}
+		clear(buf)
+	}
+	return nil
+}
+
+type failingWriter struct{ err error }
+
+func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }

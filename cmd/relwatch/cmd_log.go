@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"errors"
-	"io"
 
 	"github.com/spf13/cobra"
 
-	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/history"
 	"github.com/relwatch/relwatch/output"
 )
@@ -38,25 +36,10 @@ func runLog(ctx context.Context, g *globals, ref string, asJSON bool) error {
 		return err
 	}
 	defer arc.Close()
-	versions, err := arc.Versions(ctx, key)
-	if err != nil {
-		return err
-	}
-	removals, err := history.Removals(ctx, arc, key)
-	if err != nil {
-		return err
-	}
 	// One buffered writer for the whole listing: thousands of lines, not
 	// thousands of write system calls, made safe for a terminal and
 	// written on another core while the next lines are formatted.
 	out := output.NewBackgroundWriter(g.io.Out, 64<<10)
-	err = writeLog(out, versions, removals, asJSON)
+	err = history.WriteLog(ctx, arc, key, out, asJSON)
 	return errors.Join(err, out.Close())
-}
-
-func writeLog(out io.Writer, versions []relwatch.VersionInfo, removals []relwatch.Removal, asJSON bool) error {
-	if asJSON {
-		return history.WriteVersionsJSON(out, versions, removals)
-	}
-	return history.WriteLogTable(out, versions, removals)
 }
