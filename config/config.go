@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,6 +20,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/internal/lazyregexp"
 	"github.com/relwatch/relwatch/notify"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
@@ -322,13 +322,13 @@ func parseTargets(targets *yaml.Node, fail func(int, string, ...any) error, repo
 }
 
 // yamlLine finds the "line N:" that yaml.v3 puts in its messages.
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?(?:unmarshal errors:\n\s*)?line (\d+): `)
+var yamlLine = lazyregexp.New(`^(?:yaml: )?(?:unmarshal errors:\n\s*)?line (\d+): `)
 
 // yamlError is a YAML syntax or type error as a config error, with the
 // line the YAML library names in its own field rather than in the text.
 func yamlError(file string, err error) error {
 	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+	if m := yamlLine().FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		return &Error{File: file, Line: line, Msg: strings.TrimSpace(msg[len(m[0]):])}
 	}

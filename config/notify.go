@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/relwatch/relwatch/internal/lazyregexp"
 	"github.com/relwatch/relwatch/notify"
 	"github.com/relwatch/relwatch/snapshots"
 )
@@ -32,14 +32,14 @@ type NotifySettings struct {
 }
 
 // envRef is a ${NAME} in a url: or secret: value.
-var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+var envRef = lazyregexp.New(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
 // expandEnv replaces each ${NAME} in s by the variable's value; a
 // variable that is not set (or empty) is an error naming it.
 func expandEnv(s string) (string, error) {
 	var missing string
-	out := envRef.ReplaceAllStringFunc(s, func(ref string) string {
-		name := envRef.FindStringSubmatch(ref)[1]
+	out := envRef().ReplaceAllStringFunc(s, func(ref string) string {
+		name := envRef().FindStringSubmatch(ref)[1]
 		v := os.Getenv(name)
 		if v == "" && missing == "" {
 			missing = name
@@ -222,7 +222,7 @@ func parseDestination(i int, node *yaml.Node, targets []Target, fail func(int, s
 // it names environment variables (their values are the secret), else the
 // scheme and, for http(s), the host, with everything else hidden.
 func shownURL(written string, u *url.URL) string {
-	if envRef.MatchString(written) {
+	if envRef().MatchString(written) {
 		return written
 	}
 	if u.Scheme == "http" || u.Scheme == "https" {

@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"net/url"
 	"path"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/diff"
+	"github.com/relwatch/relwatch/internal/lazyregexp"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -46,25 +46,25 @@ const (
 var (
 	// safeSegment is what a page id or language must look like to become
 	// part of a file name.
-	safeSegment = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	safeSegment = lazyregexp.New(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 	// changeFile and snapshotFile are the names the export has, and so
 	// the only names a writer may remove.
-	changeFile   = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}-[A-Za-z0-9._-]+-(v[0-9]+|[0-9a-f]{12}(-[0-9]{6})?)\.(md|html)$`)
-	snapshotFile = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*\.(json|md)$`)
+	changeFile   = lazyregexp.New(`^[0-9]{4}-[0-9]{2}-[0-9]{2}-[A-Za-z0-9._-]+-(v[0-9]+|[0-9a-f]{12}(-[0-9]{6})?)\.(md|html)$`)
+	snapshotFile = lazyregexp.New(`^[A-Za-z0-9][A-Za-z0-9._-]*\.(json|md)$`)
 )
 
 // IsChangeFile reports whether name (in changes/) has the pattern of an
 // exported change file.
-func IsChangeFile(name string) bool { return changeFile.MatchString(name) }
+func IsChangeFile(name string) bool { return changeFile().MatchString(name) }
 
 // IsSnapshotFile reports whether name (in a page's <id>/ folder) has the
 // pattern of an exported snapshot file.
-func IsSnapshotFile(name string) bool { return snapshotFile.MatchString(name) }
+func IsSnapshotFile(name string) bool { return snapshotFile().MatchString(name) }
 
 // CheckSegment rejects an id or language that is not one plain path
 // segment, or that would collide with the export's own top-level names.
 func CheckSegment(what, s string) error {
-	if !safeSegment.MatchString(s) || strings.Contains(s, "..") {
+	if !safeSegment().MatchString(s) || strings.Contains(s, "..") {
 		return fmt.Errorf("%s %q cannot be a file name (want letters, digits, '.', '_' or '-')", what, s)
 	}
 	if what == "page id" {

@@ -2,13 +2,14 @@ package scraper
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 	_ "time/tzdata" // the stamp's time zone must not depend on the host's zoneinfo
 	"unicode/utf8"
+
+	"github.com/relwatch/relwatch/internal/lazyregexp"
 )
 
 // StampZoneName is how reports label a stamp's time of day: the site's
@@ -35,10 +36,10 @@ var stampZone = sync.OnceValue(func() *time.Location {
 //
 // French month names are accepted too, in case the French new site prints
 // them.
-var stampDate = regexp.MustCompile(`^(\d{1,2})(?:\s+|\s*-\s*)(\pL+)\.?(?:\s+|\s*-\s*)(\d{4})(?:\s*,?\s+(?:at\s+|à\s+)?(\d{1,2})\s*[:h.]\s*(\d{2})(?::(\d{2}))?)?$`)
+var stampDate = lazyregexp.New(`^(\d{1,2})(?:\s+|\s*-\s*)(\pL+)\.?(?:\s+|\s*-\s*)(\d{4})(?:\s*,?\s+(?:at\s+|à\s+)?(\d{1,2})\s*[:h.]\s*(\d{2})(?::(\d{2}))?)?$`)
 
 // stampISO matches 2022-05-23 and 2022-05-23 15:38.
-var stampISO = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$`)
+var stampISO = lazyregexp.New(`^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$`)
 
 var months = map[string]time.Month{
 	"jan": 1, "january": 1, "janv": 1, "janvier": 1,
@@ -74,11 +75,11 @@ func ParseStamp(raw string) (on, at string, ok bool) {
 	hasTime := false
 	// Both forms put the time of day, if any, in groups 4 to 6.
 	var m []string
-	if m = stampDate.FindStringSubmatch(s); m != nil {
+	if m = stampDate().FindStringSubmatch(s); m != nil {
 		d, _ = strconv.Atoi(m[1])
 		mon = months[strings.ToLower(m[2])]
 		y, _ = strconv.Atoi(m[3])
-	} else if m = stampISO.FindStringSubmatch(s); m != nil {
+	} else if m = stampISO().FindStringSubmatch(s); m != nil {
 		y, _ = strconv.Atoi(m[1])
 		n, _ := strconv.Atoi(m[2])
 		mon = time.Month(n)

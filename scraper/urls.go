@@ -2,13 +2,14 @@ package scraper
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
+
+	"github.com/relwatch/relwatch/internal/lazyregexp"
 )
 
 // sidSegment is a session id the old site put into paths, e.g.
 // /cps/en/SID-8A6FF285-56EC9BFE/natolive/topics_49598.htm.
-var sidSegment = regexp.MustCompile(`(?i)^SID-[0-9a-f]+(?:-[0-9a-f]+)*$`)
+var sidSegment = lazyregexp.New(`(?i)^SID-[0-9a-f]+(?:-[0-9a-f]+)*$`)
 
 // CanonicalURL names the page a URL shows independently of the session: it
 // removes SID-… path segments, a trailing "?" or "&" (and an empty
@@ -38,7 +39,7 @@ func CanonicalURL(raw string) string {
 	segs := strings.Split(path, "/")
 	kept := segs[:0]
 	for _, s := range segs {
-		if !sidSegment.MatchString(s) {
+		if !sidSegment().MatchString(s) {
 			kept = append(kept, s)
 		}
 	}

@@ -7,12 +7,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/internal/lazyregexp"
 )
 
 // The Wayback Machine half of the scraper: listing a page's captures with
@@ -336,12 +336,12 @@ func ParseWaybackTimestamp(ts string) (time.Time, error) {
 
 // replayPath finds the timestamp and original URL in a replay URL
 // (…/web/<timestamp>id_/<original>).
-var replayPath = regexp.MustCompile(`/(\d{14})(?:[a-z]{2}_)?/(.+)$`)
+var replayPath = lazyregexp.New(`/(\d{14})(?:[a-z]{2}_)?/(.+)$`)
 
 // ParseReplayURL finds the timestamp and original URL in a replay URL
 // (…/<timestamp>id_/<original>); ok is false when it is not one.
 func ParseReplayURL(u string) (timestamp, original string, ok bool) {
-	sm := replayPath.FindStringSubmatch(u)
+	sm := replayPath().FindStringSubmatch(u)
 	if sm == nil {
 		return "", "", false
 	}
@@ -405,7 +405,7 @@ func originalFromReplay(s string) string {
 }
 
 // oldSitePath is the old site's page path: /cps/<lang>/[SID-…/]<site>/<page>.
-var oldSitePath = regexp.MustCompile(`^/cps/([a-z]{2})/(?:SID-[0-9A-Fa-f-]+/)?(natohq|natolive)/([^/?#]+)$`)
+var oldSitePath = lazyregexp.New(`^/cps/([a-z]{2})/(?:SID-[0-9A-Fa-f-]+/)?(natohq|natolive)/([^/?#]+)$`)
 
 // WaybackVariants lists the URLs under which the Wayback Machine may hold
 // captures of the page at pageURL in language lang: the URL as configured,
@@ -427,7 +427,7 @@ func WaybackVariants(pageURL, lang string) []string {
 	if err != nil {
 		return out
 	}
-	m := oldSitePath.FindStringSubmatch(u.Path)
+	m := oldSitePath().FindStringSubmatch(u.Path)
 	if m == nil || lang == "" {
 		return out
 	}

@@ -4,10 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/relwatch/relwatch/history"
+	"github.com/relwatch/relwatch/internal/lazyregexp"
 	"github.com/relwatch/relwatch/snapshots"
 )
 
@@ -41,14 +41,14 @@ func (s *Server) routes() http.Handler {
 
 // plainName is what a page id or language looks like: one path segment of
 // letters, digits, '.', '_' and '-', as the config and the export require.
-var plainName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+var plainName = lazyregexp.New(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 // pageOf resolves the {id} and {lang} of a request to a page the archive
 // has.
 func (s *Server) pageOf(r *http.Request) (snapshots.PageKey, error) {
 	id, lang := r.PathValue("id"), r.PathValue("lang")
 	for _, part := range []struct{ what, v string }{{"page id", id}, {"language", lang}} {
-		if !plainName.MatchString(part.v) || strings.Contains(part.v, "..") {
+		if !plainName().MatchString(part.v) || strings.Contains(part.v, "..") {
 			return snapshots.PageKey{}, badInput("%s %q: want letters, digits, '.', '_' or '-'", part.what, part.v)
 		}
 	}

@@ -9,12 +9,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/relwatch/relwatch"
+	"github.com/relwatch/relwatch/internal/lazyregexp"
 	"github.com/relwatch/relwatch/scraper"
 	"github.com/relwatch/relwatch/snapshots"
 )
@@ -156,7 +156,7 @@ func (b *Backfill) Added(ctx context.Context) (int, error) {
 }
 
 // cdxDigits is a CDX time bound written as digits of yyyyMMddhhmmss.
-var cdxDigits = regexp.MustCompile(`^[0-9]{1,14}$`)
+var cdxDigits = lazyregexp.New(`^[0-9]{1,14}$`)
 
 // CDXBound turns a date bound (YYYY-MM-DD, or 1–14 digits of
 // yyyyMMddhhmmss) into a CDX from/to bound; "" is no bound. what names
@@ -168,7 +168,7 @@ func CDXBound(what, v string) (string, error) {
 	if d, err := time.Parse(time.DateOnly, v); err == nil {
 		return d.Format("20060102"), nil
 	}
-	if cdxDigits.MatchString(v) {
+	if cdxDigits().MatchString(v) {
 		return v, nil
 	}
 	return "", fmt.Errorf("%s %q: want a date (2016-04-12) or digits of yyyyMMddhhmmss", what, v)
