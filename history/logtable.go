@@ -20,23 +20,12 @@ import (
 // page with thousands of versions: the widths first, from what each cell
 // will hold, then each row formatted straight into the output buffer.
 func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo, removals []relwatch.Removal) error {
-	header := [logColumns + 1]string{"VERSION", "FIRST SEEN (UTC)", "LAST SEEN (UTC)", "CHECKS", "PAGE STAMP", "CHANGE"}
 	back := cameBack(versions)
 	during := removalsByVersion(versions, removals)
-	width := logWidths(header, versions, during)
+	width := logWidths(logHeader, versions, during)
 
-	const padding = 2
 	// pad ends the cell of column j that starts at from.
-	pad := func(b []byte, j, from int) []byte {
-		w := len(b) - from
-		if !isASCII(b[from:]) {
-			w = utf8.RuneCount(b[from:])
-		}
-		for w = width[j] + padding - w; w > len(spaces); w -= len(spaces) {
-			b = append(b, spaces...)
-		}
-		return append(b, spaces[:w]...)
-	}
+	pad := func(b []byte, j, from int) []byte { return padCell(b, from, width[j]) }
 	// eventRow is a removed or restored row: its time, then its line.
 	eventRow := func(b []byte, at time.Time) []byte {
 		for j := range logColumns {
@@ -50,33 +39,11 @@ func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo, removals []re
 		}
 		return b
 	}
-	var head []byte
-	for j := range logColumns {
-		from := len(head)
-		head = append(head, header[j]...)
-		head = pad(head, j, from)
-	}
-	head = append(head, header[logColumns]...)
-	head = append(head, '\n')
-	return writeRows(out, head, len(versions), func() func([]byte, int) []byte {
+	return writeRows(out, logHead(width), len(versions), func() func([]byte, int) []byte {
 		counts := summaryMemo{}
 		return func(b []byte, i int) []byte {
 			v := &versions[i]
-			from := len(b)
-			b = strconv.AppendInt(b, int64(v.Version), 10)
-			b = pad(b, 0, from)
-			from = len(b)
-			b = appendShortTime(b, v.FirstSeen)
-			b = pad(b, 1, from)
-			from = len(b)
-			b = appendShortTime(b, v.LastSeen)
-			b = pad(b, 2, from)
-			from = len(b)
-			b = strconv.AppendInt(b, int64(v.Checks), 10)
-			b = pad(b, 3, from)
-			from = len(b)
-			b = append(b, stampCell(*v)...)
-			b = pad(b, 4, from)
+			b = appendLogCells(b, v, pad)
 			var prev *relwatch.VersionInfo
 			if i > 0 {
 				prev = &versions[i-1]
@@ -101,6 +68,63 @@ func WriteLogTable(out io.Writer, versions []relwatch.VersionInfo, removals []re
 // logColumns is how many of the log table's columns are aligned; CHANGE,
 // the last, is not padded.
 const logColumns = 5
+
+// logHeader is the log table's header row.
+var logHeader = [logColumns + 1]string{"VERSION", "FIRST SEEN (UTC)", "LAST SEEN (UTC)", "CHECKS", "PAGE STAMP", "CHANGE"}
+
+// logHead is the header row padded to the columns' widths, with its
+// newline.
+func logHead(width [logColumns]int) []byte {
+	var head []byte
+	for j := range logColumns {
+		from := len(head)
+		head = append(head, logHeader[j]...)
+		head = padCell(head, from, width[j])
+	}
+	head = append(head, logHeader[logColumns]...)
+	return append(head, '\n')
+}
+
+// appendLogCells appends the aligned cells of v's row, calling ended
+// after cell j, which starts at from, with what it returns as b.
+func appendLogCells(b []byte, v *relwatch.VersionInfo, ended func(b []byte, j, from int) []byte) []byte {
+	from := len(b)
+	b = strconv.AppendInt(b, int64(v.Version), 10)
+	b = ended(b, 0, from)
+	from = len(b)
+	b = appendShortTime(b, v.FirstSeen)
+	b = ended(b, 1, from)
+	from = len(b)
+	b = appendShortTime(b, v.LastSeen)
+	b = ended(b, 2, from)
+	from = len(b)
+	b = strconv.AppendInt(b, int64(v.Checks), 10)
+	b = ended(b, 3, from)
+	from = len(b)
+	b = append(b, stampCell(*v)...)
+	return ended(b, 4, from)
+}
+
+// cellPadding is the space after a column's widest cell.
+const cellPadding = 2
+
+// padCell pads the cell that starts at from to width runes and the
+// padding after it.
+func padCell(b []byte, from, width int) []byte {
+	w := cellWidth(b[from:])
+	for w = width + cellPadding - w; w > len(spaces); w -= len(spaces) {
+		b = append(b, spaces...)
+	}
+	return append(b, spaces[:w]...)
+}
+
+// cellWidth is a cell's width in runes.
+func cellWidth(cell []byte) int {
+	if isASCII(cell) {
+		return len(cell)
+	}
+	return utf8.RuneCount(cell)
+}
 
 // logWidths is the width in runes of each aligned column of the log
 // table: the widest of its header and the cells its rows will hold.

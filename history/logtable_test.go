@@ -114,6 +114,23 @@ func TestLogTableMatchesTabwriter(t *testing.T) {
 		if want := refLogTable(versions[:n]); b.String() != want {
 			t.Errorf("%d versions: got\n%s\nwant\n%s", n, b.String(), want)
 		}
+		sameStreamed(t, versions[:n], 1, 4)
+	}
+}
+
+// sameStreamed checks that the table streamLogTable writes, from batches
+// of each size, is text/tabwriter's.
+func sameStreamed(t *testing.T, versions []relwatch.VersionInfo, sizes ...int) {
+	t.Helper()
+	want := refLogTable(versions)
+	for _, size := range sizes {
+		var b strings.Builder
+		if err := streamLogTable(t.Context(), batches{versions, size}, kzEN, &b); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != want {
+			t.Errorf("%d versions streamed %d at a time: got\n%.2000s\nwant\n%.2000s", len(versions), size, b.String(), want)
+		}
 	}
 }
 
@@ -226,4 +243,5 @@ func TestLongLogTableMatchesTabwriter(t *testing.T) {
 	if want := refLogTable(versions); b.String() != want {
 		t.Errorf("%d versions: the table differs from text/tabwriter's", len(versions))
 	}
+	sameStreamed(t, versions, 256)
 }
