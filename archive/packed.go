@@ -59,6 +59,12 @@ func (a *Archive) eachPackedTx(ctx context.Context, tx *sql.Tx, page snapshots.P
 	return fn(vs)
 }
 
+// streamBatchSize is how many versions streamPacked hands over at a
+// time: enough to amortise the channel operations, few enough that a
+// batch's strings stay in the cache. A variable so that a test can see
+// many batches on a small page.
+var streamBatchSize = 256
+
 // streamPacked reads the rows of a packed versions query (q, with f's
 // condition) and hands them to fn unpacked, a batch at a time. SQLite
 // steps through the rows on this goroutine while a second one unpacks
@@ -80,7 +86,7 @@ func (a *Archive) streamPacked(ctx context.Context, tx *sql.Tx, page snapshots.P
 		return 0, err
 	}
 	defer rows.Close()
-	const batchSize = 256
+	batchSize := streamBatchSize
 	full := make(chan []string, 2)
 	free := make(chan []string, 4) // emptied batches, to be filled again
 	stop := make(chan struct{})    // closed when the unpacking fails
