@@ -13,7 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/gocolly/colly/v2"
+	"github.com/relwatch/relwatch/internal/third_party/colly"
 	"golang.org/x/net/publicsuffix"
 
 	"github.com/relwatch/relwatch"
