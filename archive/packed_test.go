@@ -121,7 +121,7 @@ func TestEachVersionIsVersions(t *testing.T) {
 	}
 	same("version 100's origin holds the separator")
 	if vs, _ := a.Versions(ctx, page); vs[99].Origin != "a\x1fb" || vs[98].Origin != "" || vs[100].Origin != "" {
-		t.Errorf("the edit reached %q, %q, %q", vs[298].Origin, vs[299].Origin, vs[300].Origin)
+		t.Errorf("the edit reached %q, %q, %q", vs[98].Origin, vs[99].Origin, vs[100].Origin)
 	}
 
 	stop := errors.New("reader gone")
