@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/relwatch/relwatch/archive"
+	"github.com/relwatch/relwatch/postgres"
 	"github.com/relwatch/relwatch/track"
 )
 
@@ -59,6 +60,12 @@ anything you would mind losing. See docs/performance.md.`,
 func runGenArchive(ctx context.Context, g *globals, opts genArchiveOptions) error {
 	if g.dbFlag == "" {
 		return usageError(fmt.Errorf("gen-archive: --db FILE is required"))
+	}
+	if postgres.IsDSN(g.dbFlag) {
+		// The generator writes SQLite only. Say so without echoing the
+		// connection string's password.
+		return usageError(fmt.Errorf("gen-archive: %s is a PostgreSQL connection string; gen-archive writes a new SQLite file: generate one, then load it with relwatch archive copy FILE postgres://…",
+			postgres.Redact(g.dbFlag)))
 	}
 	gen := archive.GenerateOptions{Pages: opts.pages, Versions: opts.versions, Seed: opts.seed}
 	if !opts.noDiff {

@@ -131,3 +131,22 @@ func TestPostgresBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestGenArchiveRefusesAConnectionString: the generator writes SQLite
+// files only; handed a DSN it says so, as a usage error, without the
+// password, and creates nothing.
+func TestGenArchiveRefusesAConnectionString(t *testing.T) {
+	e := newTestEnv(t)
+	t.Chdir(e.dir) // a path "postgres://…" would be made here
+	dsn := "postgres://relwatch:pw-789@127.0.0.1:1/x"
+	out, stderr, code := e.relwatch("dev", "gen-archive", "--pages", "1", "--versions", "2", "--db", dsn)
+	if code != exitUsage || !strings.Contains(stderr, "archive copy") {
+		t.Errorf("gen-archive --db %s: exit %d, stderr %q; want exit %d naming archive copy", postgres.Redact(dsn), code, stderr, exitUsage)
+	}
+	if strings.Contains(out+stderr, "pw-789") {
+		t.Errorf("the password was printed: %s", out+stderr)
+	}
+	if _, err := os.Stat("postgres:"); err == nil {
+		t.Errorf("gen-archive created a file for the connection string")
+	}
+}
