@@ -47,6 +47,14 @@ type Loader interface {
 	LoadPage(ctx context.Context, h PageHistory) error
 }
 
+// ConcurrentLoader is a Loader that takes several pages at once, each in a
+// transaction and on a connection of its own. A copy into it loads up to
+// LoadConcurrency pages at a time; into any other Loader, one.
+type ConcurrentLoader interface {
+	Loader
+	LoadConcurrency() int
+}
+
 // LoadVersions writes h's versions, the change into each and their search
 // index through w, as LoadPage does in every store once the captures are
 // in: ids maps h's capture ids to the store's.

@@ -5,8 +5,7 @@
 // relwatch.Loader, so it knows no engine.
 //
 // A copy is resumable, not atomic: each page is copied in one transaction
-// of the destination and read back and compared with the source before the
-// next; a page the destination already has with the same history is
+// of the destination and read back and compared with the source; a page the destination already has with the same history is
 // skipped, so running an interrupted copy again finishes it. The outbox
 // (the notifications' events and what became of each for each
 // destination) goes last, in one transaction, and is read back too; an
@@ -18,6 +17,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/snapshots"
@@ -53,7 +55,11 @@ type Progress func(done, total int, page snapshots.PageKey)
 // the source's: the copy stops rather than mix the two.
 var ErrDiffers = errors.New("the destination has this page with another history")
 
-// Copy copies every page of src into dst, then its outbox.
+// Copy copies every page of src into dst, then its outbox. Into a
+// relwatch.ConcurrentLoader it copies several pages at once (a copy is
+// mostly waiting for the destination's round trips); the first page that
+// fails stops the others, and each page is in the destination whole or
+// not at all.
 func Copy(ctx context.Context, src Source, dst Destination, progress Progress) (Report, error) {
 	var rep Report
 	pages, err := src.Pages(ctx)
@@ -69,46 +75,79 @@ func Copy(ctx context.Context, src Source, dst Destination, progress Progress) (
 	for _, p := range dpages {
 		have[p.Page] = true
 	}
-	for i, ps := range pages {
-		h, err := ReadPage(ctx, src, ps)
-		if err != nil {
-			return rep, fmt.Errorf("read %s: %w", ps.Page, err)
+	jobs := 1
+	if cl, ok := dst.(relwatch.ConcurrentLoader); ok {
+		jobs = max(1, cl.LoadConcurrency())
+	}
+
+	var mu sync.Mutex // guards rep and progress
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(jobs)
+	for _, ps := range pages {
+		if gctx.Err() != nil {
+			break // a page failed: start no more
 		}
-		want, err := fingerprint(h)
-		if err != nil {
-			return rep, err
-		}
-		if have[ps.Page] {
-			got, err := pageFingerprint(ctx, dst, ps.Page)
+		g.Go(func() error {
+			copied, h, err := copyPage(gctx, src, dst, ps, have[ps.Page])
 			if err != nil {
-				return rep, fmt.Errorf("read %s in the destination: %w", ps.Page, err)
+				return err
 			}
-			if got != want {
-				return rep, fmt.Errorf("page %s: %w (copy into an empty archive, or remove the page there)", ps.Page, ErrDiffers)
+			mu.Lock()
+			defer mu.Unlock()
+			if copied {
+				rep.Copied++
+				rep.Captures += len(h.Captures)
+				rep.Versions += len(h.Versions)
+			} else {
+				rep.Skipped++
 			}
-			rep.Skipped++
-		} else {
-			if err := dst.LoadPage(ctx, h); err != nil {
-				return rep, fmt.Errorf("copy %s: %w", ps.Page, err)
+			if progress != nil {
+				progress(rep.Copied+rep.Skipped, len(pages), ps.Page)
 			}
-			got, err := pageFingerprint(ctx, dst, ps.Page)
-			if err != nil {
-				return rep, fmt.Errorf("read %s back: %w", ps.Page, err)
-			}
-			if got != want {
-				return rep, fmt.Errorf("page %s reads back differently from the destination than from the source (a writer changed the source during the copy?)", ps.Page)
-			}
-			rep.Copied++
-			rep.Captures += len(h.Captures)
-			rep.Versions += len(h.Versions)
-		}
-		if progress != nil {
-			progress(i+1, len(pages), ps.Page)
-		}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return rep, err
 	}
 	var err2 error
 	rep.Events, err2 = copyOutbox(ctx, src, dst)
 	return rep, err2
+}
+
+// copyPage copies one page and reads it back, or, when the destination
+// has it already, checks that it has the same history there. It reports
+// whether it wrote the page.
+func copyPage(ctx context.Context, src Source, dst Destination, ps relwatch.PageStatus, inDst bool) (bool, relwatch.PageHistory, error) {
+	h, err := ReadPage(ctx, src, ps)
+	if err != nil {
+		return false, h, fmt.Errorf("read %s: %w", ps.Page, err)
+	}
+	want, err := fingerprint(h)
+	if err != nil {
+		return false, h, err
+	}
+	if inDst {
+		got, err := pageFingerprint(ctx, dst, ps.Page)
+		if err != nil {
+			return false, h, fmt.Errorf("read %s in the destination: %w", ps.Page, err)
+		}
+		if got != want {
+			return false, h, fmt.Errorf("page %s: %w (copy into an empty archive, or remove the page there)", ps.Page, ErrDiffers)
+		}
+		return false, h, nil
+	}
+	if err := dst.LoadPage(ctx, h); err != nil {
+		return false, h, fmt.Errorf("copy %s: %w", ps.Page, err)
+	}
+	got, err := pageFingerprint(ctx, dst, ps.Page)
+	if err != nil {
+		return false, h, fmt.Errorf("read %s back: %w", ps.Page, err)
+	}
+	if got != want {
+		return false, h, fmt.Errorf("page %s reads back differently from the destination than from the source (a writer changed the source during the copy?)", ps.Page)
+	}
+	return true, h, nil
 }
 
 // copyOutbox copies the outbox of src into dst and reads it back: every

@@ -39,6 +39,7 @@ func Run(t *testing.T, e Engine) {
 		})
 	}
 	t.Run("LoadPageKeepsEverything", func(t *testing.T) { testLoadPageKeepsEverything(t, e) })
+	t.Run("LoadManyPages", func(t *testing.T) { testLoadManyPages(t, e) })
 	t.Run("ParseKeysMigration", func(t *testing.T) { testParseKeysMigration(t, e) })
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/archivecopy"
+	"github.com/relwatch/relwatch/snapshots"
 )
 
 // history builds a page history with every kind of row: live versions, an
@@ -154,4 +155,38 @@ func testLoadPageKeepsEverything(t *testing.T, e Engine) {
 	if vs, _ := other.Versions(ctx, kzFR); len(vs) != 1 {
 		t.Errorf("the refused copy changed the destination: %d versions", len(vs))
 	}
+}
+
+// testLoadManyPages copies a store of many pages whose captures share raw
+// bodies and responses (the same error page, the same URL), as a copy
+// into a store that loads several pages at once takes them: the copy
+// answers every read as the original does and checks clean.
+func testLoadManyPages(t *testing.T, e Engine) {
+	ctx := context.Background()
+	src := e.New(t)(t, true)
+	const pages = 12
+	for i := range pages {
+		page := snapshots.PageKey{ID: fmt.Sprintf("partner-%02d", i), Lang: "en"}
+		v := mustVersion(t, src, capture(page, 0, "shared first body"), snap(page, "", "a", "b"), nil)
+		mustUnchanged(t, src, capture(page, 1, "shared first body"), v)
+		failed := capture(page, 2, "<h1>502</h1>")
+		failed.Status, failed.ErrorKind, failed.ErrorMessage = 502, "http", "502 Bad Gateway"
+		if err := src.RecordFailure(ctx, failed); err != nil {
+			t.Fatal(err)
+		}
+		ch := fakeCompare(snap(page, "", "a", "b"), snap(page, "", "a", fmt.Sprint("c", i)))
+		mustVersion(t, src, capture(page, 3, fmt.Sprint("body ", i)), snap(page, "", "a", fmt.Sprint("c", i)), &ch)
+	}
+	dst := e.New(t)(t, true)
+	rep, err := archivecopy.Copy(ctx, src, dst.(archivecopy.Destination), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Copied != pages || rep.Versions != 2*pages || rep.Captures != 4*pages {
+		t.Errorf("report = %+v, want %d pages, %d versions, %d captures", rep, pages, 2*pages, 4*pages)
+	}
+	if want, got := mustDump(t, src), mustDump(t, dst); got != want {
+		t.Errorf("the copy answers differently:\n%s\nwant\n%s", got, want)
+	}
+	MustCheckClean(t, dst)
 }

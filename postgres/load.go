@@ -53,3 +53,9 @@ func (a *Archive) LoadPage(ctx context.Context, h relwatch.PageHistory) error {
 		})
 	})
 }
+
+var _ relwatch.ConcurrentLoader = (*Archive)(nil)
+
+// LoadConcurrency is how many pages a copy loads at once: half the pool,
+// so that each load's transaction and its read-back have a connection.
+func (a *Archive) LoadConcurrency() int { return int(a.cfg.MaxConns) / 2 }
