@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -24,76 +25,129 @@ const lockSpace = 0x72770001
 const writerKey = 0
 
 // Lock takes the whole-archive writer lock, as the SQLite archive's Lock
-// does for a file: a session advisory lock held on a connection of its own
-// until unlock is called, or until the process dies and the server drops
-// the connection. It waits up to wait, then returns a *relwatch.LockedError
-// naming the holder's pid (from its application_name) and since when it
-// holds the lock. Concurrent scrapes on PostgreSQL do not need it: they
-// claim hosts (ClaimHost).
+// does for a file: a session advisory lock held until unlock is called, or
+// until the process dies and the server drops the connection. It waits up
+// to wait, then returns a *relwatch.LockedError naming the holder's pid
+// (from its application_name) and since when it holds its locks.
+// Concurrent scrapes on PostgreSQL do not need it: they claim hosts
+// (ClaimHost).
 func (a *Archive) Lock(ctx context.Context, wait time.Duration) (unlock func() error, err error) {
 	if a.mode != ReadWrite {
 		return nil, fmt.Errorf("lock archive %s: open read-only", a.name)
 	}
-	c, ok, err := a.tryLock(ctx, writerKey, wait)
+	ok, err := a.tryLock(ctx, writerKey, wait)
 	if err != nil {
 		return nil, fmt.Errorf("lock archive %s: %w", a.name, err)
 	}
 	if !ok {
 		return nil, a.holder(ctx, writerKey)
 	}
-	return func() error { return a.release(c, writerKey) }, nil
+	return func() error { return a.locks.release(a, writerKey) }, nil
 }
 
-// tryLock takes the advisory lock (lockSpace, key) on a connection taken
-// from the pool for as long as the lock is held, retrying until wait has
-// passed. The connection's application_name says who holds it.
-func (a *Archive) tryLock(ctx context.Context, key int32, wait time.Duration) (*pgxpool.Conn, bool, error) {
-	c, err := a.pool.Acquire(ctx)
-	if err != nil {
-		return nil, false, a.wrap("lock", err)
-	}
-	name := fmt.Sprintf("relwatch pid=%d since=%s", os.Getpid(), time.Now().UTC().Format(time.RFC3339))
-	if _, err := c.Exec(ctx, `SELECT set_config('application_name', $1, false)`, name); err != nil {
-		c.Release()
-		return nil, false, a.wrap("lock", err)
-	}
+// lockSession is the database session that holds an Archive's advisory
+// locks: one connection of the pool, taken with the first lock and given
+// back with the last, so that a run claiming every host of a long watch
+// list needs one connection for its claims, not one a host (the pool has
+// eight). Its application_name says who holds them. A lock is exclusive
+// within the process too: held says which keys are taken, since the
+// server would grant a session the same lock twice.
+type lockSession struct {
+	mu   sync.Mutex
+	conn *pgxpool.Conn
+	held map[int32]bool
+}
+
+// tryLock takes the advisory lock (lockSpace, key), retrying until wait
+// has passed.
+func (a *Archive) tryLock(ctx context.Context, key int32, wait time.Duration) (bool, error) {
 	deadline := time.Now().Add(wait)
 	for {
-		var ok bool
-		if err := c.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, $2)`, int32(lockSpace), key).Scan(&ok); err != nil {
-			c.Release()
-			return nil, false, a.wrap("lock", err)
-		}
-		if ok {
-			return c, true, nil
+		ok, err := a.locks.try(ctx, a, key)
+		if err != nil || ok {
+			return ok, err
 		}
 		if !time.Now().Before(deadline) {
-			c.Release()
-			return nil, false, nil
+			return false, nil
 		}
 		select {
 		case <-ctx.Done():
-			c.Release()
-			return nil, false, ctx.Err()
+			return false, ctx.Err()
 		case <-time.After(25 * time.Millisecond):
 		}
 	}
 }
 
-// release gives the lock up and the connection back.
-func (a *Archive) release(c *pgxpool.Conn, key int32) error {
-	defer c.Release()
+// try takes the lock if it is free, without waiting.
+func (s *lockSession) try(ctx context.Context, a *Archive, key int32) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.held[key] {
+		return false, nil
+	}
+	if s.conn == nil {
+		c, err := a.pool.Acquire(ctx)
+		if err != nil {
+			return false, a.wrap("lock", err)
+		}
+		name := fmt.Sprintf("relwatch pid=%d since=%s", os.Getpid(), time.Now().UTC().Format(time.RFC3339))
+		if _, err := c.Exec(ctx, `SELECT set_config('application_name', $1, false)`, name); err != nil {
+			c.Release()
+			return false, a.wrap("lock", err)
+		}
+		s.conn, s.held = c, map[int32]bool{}
+	}
+	// The caller's cancellation does not reach the query: pgx closes a
+	// connection whose query is cancelled, and this one holds the other
+	// goroutines' locks as well.
+	qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	var ok bool
+	err := s.conn.QueryRow(qctx, `SELECT pg_try_advisory_lock($1, $2)`, int32(lockSpace), key).Scan(&ok)
+	if ok {
+		s.held[key] = true
+	}
+	if err != nil || len(s.held) == 0 {
+		s.giveBack(a, err != nil)
+	}
+	return ok, a.wrap("lock", err)
+}
+
+// release gives the lock up, and the connection back with the last lock.
+func (s *lockSession) release(a *Archive, key int32) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.held[key] {
+		return nil // the session was lost, and the lock with it
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var ok bool
-	if err := c.QueryRow(ctx, `SELECT pg_advisory_unlock($1, $2)`, int32(lockSpace), key).Scan(&ok); err != nil {
-		// The lock dies with the connection: close it rather than hand a
-		// connection that may still hold it back to the pool.
-		c.Conn().Close(ctx)
+	if err := s.conn.QueryRow(ctx, `SELECT pg_advisory_unlock($1, $2)`, int32(lockSpace), key).Scan(&ok); err != nil {
+		// The locks die with the session: close it, rather than hand a
+		// connection that may still hold them back to the pool.
+		s.giveBack(a, true)
 		return a.wrap("unlock", err)
 	}
-	c.Exec(ctx, `SELECT set_config('application_name', $1, false)`, a.cfg.ConnConfig.RuntimeParams["application_name"])
+	delete(s.held, key)
+	if len(s.held) == 0 {
+		s.giveBack(a, false)
+	}
 	return nil
+}
+
+// giveBack returns the session's connection to the pool, or closes it
+// (and so ends every lock it held) when broken.
+func (s *lockSession) giveBack(a *Archive, broken bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if broken {
+		s.conn.Conn().Close(ctx)
+	} else {
+		s.conn.Exec(ctx, `SELECT set_config('application_name', $1, false)`, a.cfg.ConnConfig.RuntimeParams["application_name"])
+	}
+	s.conn.Release()
+	s.conn, s.held = nil, nil
 }
 
 // holder says who holds the lock (lockSpace, key).
@@ -153,7 +207,7 @@ func (a *Archive) ClaimHost(ctx context.Context, host string) (release func() er
 	if err != nil {
 		return nil, err
 	}
-	c, ok, err := a.tryLock(ctx, key, 0)
+	ok, err := a.tryLock(ctx, key, 0)
 	if err != nil {
 		return nil, fmt.Errorf("claim host %s: %w", host, err)
 	}
@@ -163,7 +217,7 @@ func (a *Archive) ClaimHost(ctx context.Context, host string) (release func() er
 		}
 		return nil, fmt.Errorf("host %s is being checked by another run: %w", host, relwatch.ErrClaimed)
 	}
-	return func() error { return a.release(c, key) }, nil
+	return func() error { return a.locks.release(a, key) }, nil
 }
 
 // claimKey is the second advisory lock key of a claim: a hash of what is

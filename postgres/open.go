@@ -49,6 +49,7 @@ type Archive struct {
 	secret string // the password, scrubbed from every error message
 	mode   Mode
 	schema int
+	locks  lockSession // the session holding this process's advisory locks
 }
 
 // IsDSN reports whether an archive location is a PostgreSQL connection

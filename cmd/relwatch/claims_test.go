@@ -119,3 +119,37 @@ func TestThreeScrapesShareTheWork(t *testing.T) {
 	}
 	t.Logf("checked %d, skipped %d lines", checked, skipped)
 }
+
+// TestScrapeOfManyHostsOnPostgres: a run claims every host of its watch
+// list at once; with more hosts than the store's pool has connections it
+// still checks every page and exits 0 (the claims share one session).
+func TestScrapeOfManyHostsOnPostgres(t *testing.T) {
+	dsn := postgres.TestDSN(t)
+	bin := relwatchBinary(t)
+	body, err := os.ReadFile(filepath.Join("testdata", "kazakhstan-fr-v1.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const hosts = 20
+	var cfg strings.Builder
+	cfg.WriteString("delay: 0s\nretries: 0\ntimeout: 10s\ntargets:\n")
+	for h := range hosts {
+		host := pageHost(t, string(body), 0)
+		fmt.Fprintf(&cfg, "  - id: host-%d\n    lang: fr\n    url: %s/cps/fr/page.htm\n", h, host.URL)
+	}
+	cfgPath := filepath.Join(t.TempDir(), "relwatch.yaml")
+	if err := os.WriteFile(cfgPath, []byte(cfg.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--config", cfgPath, "scrape")
+	cmd.Env = append(os.Environ(), dbEnv+"="+dsn)
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("scrape of %d hosts did not end in 2 minutes:\n%s", hosts, out)
+	}
+	if err != nil || !strings.Contains(string(out), fmt.Sprintf("%d pages: %d new", hosts, hosts)) {
+		t.Fatalf("scrape of %d hosts: %v\n%s", hosts, err, out)
+	}
+}

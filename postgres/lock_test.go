@@ -1,0 +1,76 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/relwatch/relwatch"
+)
+
+// TestClaimsShareOneSession: a run holds the claims of more hosts than
+// the pool has connections (they share one session), a claim is exclusive
+// within the process as well as between processes, and a released claim
+// can be taken by another run.
+func TestClaimsShareOneSession(t *testing.T) {
+	ctx := context.Background()
+	dsn := TestDSN(t)
+	open := func() *Archive {
+		a, err := Open(ctx, dsn, ReadWrite)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { a.Close() })
+		return a
+	}
+	run, other := open(), open()
+
+	hosts := 3 * int(run.cfg.MaxConns)
+	releases := make([]func() error, hosts)
+	for i := range hosts {
+		release, err := run.ClaimHost(ctx, fmt.Sprintf("host-%d.example:80", i))
+		if err != nil {
+			t.Fatalf("claim %d of %d: %v", i+1, hosts, err)
+		}
+		releases[i] = release
+	}
+	// The pool still serves reads and the writer lock.
+	if _, err := run.Pages(ctx); err != nil {
+		t.Fatalf("read while holding %d claims: %v", hosts, err)
+	}
+	unlock, err := run.Lock(ctx, 0)
+	if err != nil {
+		t.Fatalf("writer lock while holding %d claims: %v", hosts, err)
+	}
+	if _, err := other.Lock(ctx, 0); err == nil {
+		t.Error("another run took the writer lock that this one holds")
+	}
+	if err := unlock(); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, a := range []*Archive{run, other} {
+		if _, err := a.ClaimHost(ctx, "host-0.example:80"); !errors.Is(err, relwatch.ErrClaimed) {
+			t.Errorf("a second claim of a held host: %v, want ErrClaimed", err)
+		}
+	}
+	for i, release := range releases {
+		if err := release(); err != nil {
+			t.Fatalf("release %d: %v", i, err)
+		}
+	}
+	release, err := other.ClaimHost(ctx, "host-0.example:80")
+	if err != nil {
+		t.Fatalf("claim a released host: %v", err)
+	}
+	if _, err := run.ClaimHost(ctx, "host-0.example:80"); !errors.Is(err, relwatch.ErrClaimed) {
+		t.Errorf("claim of a host another run holds: %v, want ErrClaimed", err)
+	}
+	if err := release(); err != nil {
+		t.Fatal(err)
+	}
+	if run.locks.conn != nil || other.locks.conn != nil {
+		t.Error("a session without locks keeps its connection")
+	}
+}
