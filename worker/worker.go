@@ -373,11 +373,15 @@ func (w *hostWorker) Work(ctx context.Context, job *river.Job[hostArgs]) error {
 	// The log lines above are this job's report of its checks: settle
 	// their events for the reports a scrape prints, or the next scrape on
 	// this archive would report them as left over by a run that died.
+	// A stop that came with the last page does not prevent it (runCtx
+	// is cancelled by then).
 	var reported []string
 	for _, r := range results {
 		reported = append(reported, r.EventIDs...)
 	}
-	if err := notify.SettleReports(runCtx, a, reported); err != nil {
+	settleCtx, cancelSettle := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancelSettle()
+	if err := notify.SettleReports(settleCtx, a, reported); err != nil {
 		return err
 	}
 	if ctx.Err() == nil {

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,8 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/internal/testsite"
 	"github.com/relwatch/relwatch/postgres"
+	"github.com/relwatch/relwatch/scrapejob"
+	"github.com/relwatch/relwatch/track"
+	"github.com/relwatch/relwatch/worker"
 )
 
 // TestScrapeAfterWorkersReportsNoLeftovers: on a shared archive where a
@@ -83,5 +89,70 @@ func TestScrapeAfterWorkersReportsNoLeftovers(t *testing.T) {
 	}
 	if n := strings.Count(out, `"status":"unchanged"`); n != 2 {
 		t.Errorf("want both pages unchanged, got:\n%s", out)
+	}
+}
+
+// TestWorkerStoppedWithItsLastPageSettlesItsReports: a stop (SIGTERM)
+// that comes while a worker records its job's last page lets the job
+// settle the events it logged, so that the next scrape does not report
+// them as left over by a run that died.
+func TestWorkerStoppedWithItsLastPageSettlesItsReports(t *testing.T) {
+	dsn := postgres.TestDSN(t)
+	v1, v2 := filepath.Join("testdata", "kazakhstan-fr-v1.html"), filepath.Join("testdata", "kazakhstan-fr-v2.html")
+	site := testsite.New(t)
+	var cfgText strings.Builder
+	cfgText.WriteString("delay: 0s\nretries: 0\ntimeout: 30s\ntargets:\n")
+	for p := range 2 {
+		path := fmt.Sprintf("/cps/fr/p%d.htm", p)
+		site.On(path, testsite.Fixture(v1))
+		fmt.Fprintf(&cfgText, "  - {id: page-%d, lang: fr, url: '%s'}\n", p, site.At(path))
+	}
+	cfgPath := writeConfig(t, cfgText.String())
+	scrape := func() string {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), []string{"--config", cfgPath, "--db", dsn, "scrape", "--json"}, streams{In: strings.NewReader(""), Out: &out, Err: &errOut})
+		if code != 0 {
+			t.Fatalf("scrape: exit %d\n%s%s", code, out.String(), errOut.String())
+		}
+		return out.String()
+	}
+	scrape() // version 1 of each page; the reports are owed events now
+	for p := range 2 {
+		site.Replace(fmt.Sprintf("/cps/fr/p%d.htm", p), testsite.Fixture(v2))
+	}
+
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, next, err := cfg.ScheduleOf(config.ScheduleSpec{Every: 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := workerArchive(t, dsn, true)
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	checked := 0
+	err = worker.Run(ctx, worker.Options{
+		Archive: a, Pages: scrapejob.Pages(cfg, cfg.Targets, "relwatch-test"), Schedule: next, Every: 24 * time.Hour,
+		Lease: time.Minute, Parallel: 1, ID: "test/1", Log: slog.New(slog.DiscardHandler),
+		AfterPage: func(r track.Result) {
+			if checked++; checked == 2 {
+				// The stop arrives with the last page: give River the
+				// time to cancel the job in hand before the job goes on.
+				stop()
+				time.Sleep(500 * time.Millisecond)
+			}
+		},
+	})
+	if err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatalf("worker: %v", err)
+	}
+	if checked != 2 {
+		t.Fatalf("the worker checked %d pages, want 2", checked)
+	}
+	if out := scrape(); strings.Contains(out, `"earlier":true`) {
+		t.Errorf("the scrape after the stopped worker reports its changes as left over by a dead run:\n%s", out)
 	}
 }
