@@ -30,4 +30,10 @@ type Claimer interface {
 	// CheckedSince reports whether the page has a live capture recorded
 	// after mark (by another run: this one has not checked it yet).
 	CheckedSince(ctx context.Context, page snapshots.PageKey, mark int64) (bool, error)
+	// JoinRun counts the caller among the runs in progress on the archive
+	// (scrapes, worker jobs) until leave is called or its process dies.
+	// Others then says how many other runs are in progress: a change left
+	// unreported in the outbox may be one of theirs, still to be reported
+	// by its own run, rather than a dead run's.
+	JoinRun(ctx context.Context) (others func(context.Context) (int, error), leave func() error, err error)
 }

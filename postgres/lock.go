@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -45,6 +46,23 @@ func (a *Archive) Lock(ctx context.Context, wait time.Duration) (unlock func() e
 	return func() error { return a.locks.release(a, writerKey) }, nil
 }
 
+// runKey is the second key of the shared advisory lock every run in
+// progress holds (JoinRun); it is in a lock space of its own, so that no
+// host's claim can have its key.
+const (
+	runSpace = lockSpace + 1
+	runKey   = 0
+)
+
+// JoinRun counts this run among the runs in progress: a shared advisory
+// lock, held by the process's lock session until leave.
+func (a *Archive) JoinRun(ctx context.Context) (others func(context.Context) (int, error), leave func() error, err error) {
+	if err := a.locks.join(ctx, a); err != nil {
+		return nil, nil, fmt.Errorf("join the runs on archive %s: %w", a.name, err)
+	}
+	return a.locks.others, func() error { return a.locks.leave(a) }, nil
+}
+
 // lockSession is the database session that holds an Archive's advisory
 // locks: one connection of the pool, taken with the first lock and given
 // back with the last, so that a run claiming every host of a long watch
@@ -56,6 +74,85 @@ type lockSession struct {
 	mu   sync.Mutex
 	conn *pgxpool.Conn
 	held map[int32]bool
+	runs int // the process's runs in progress (JoinRun), one shared lock each
+}
+
+// acquire makes sure the session has its connection; s.mu is held.
+func (s *lockSession) acquire(ctx context.Context, a *Archive) error {
+	if s.conn != nil {
+		return nil
+	}
+	c, err := a.pool.Acquire(ctx)
+	if err != nil {
+		return a.wrap("lock", err)
+	}
+	name := fmt.Sprintf("relwatch pid=%d since=%s", os.Getpid(), time.Now().UTC().Format(time.RFC3339))
+	if _, err := c.Exec(ctx, `SELECT set_config('application_name', $1, false)`, name); err != nil {
+		c.Release()
+		return a.wrap("lock", err)
+	}
+	s.conn, s.held = c, map[int32]bool{}
+	return nil
+}
+
+// idle reports whether the session holds nothing; s.mu is held.
+func (s *lockSession) idle() bool { return len(s.held) == 0 && s.runs == 0 }
+
+// join takes one more shared run lock.
+func (s *lockSession) join(ctx context.Context, a *Archive) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.acquire(ctx, a); err != nil {
+		return err
+	}
+	qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if _, err := s.conn.Exec(qctx, `SELECT pg_advisory_lock_shared($1, $2)`, int32(runSpace), int32(runKey)); err != nil {
+		s.giveBack(a, true)
+		return a.wrap("lock", err)
+	}
+	s.runs++
+	return nil
+}
+
+// leave gives one shared run lock up.
+func (s *lockSession) leave(a *Archive) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.runs == 0 {
+		return nil // the session was lost, and the lock with it
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := s.conn.Exec(ctx, `SELECT pg_advisory_unlock_shared($1, $2)`, int32(runSpace), int32(runKey)); err != nil {
+		s.giveBack(a, true)
+		return a.wrap("unlock", err)
+	}
+	s.runs--
+	if s.idle() {
+		s.giveBack(a, false)
+	}
+	return nil
+}
+
+// others counts the processes other than this one with a run in progress.
+func (s *lockSession) others(ctx context.Context) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conn == nil {
+		return 0, errors.New("count the runs in progress: this run has not joined them")
+	}
+	qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	var n int
+	err := s.conn.QueryRow(qctx, `SELECT count(DISTINCT pid) FROM pg_locks
+		WHERE locktype = 'advisory' AND granted AND classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 2
+		  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		  AND pid <> pg_backend_pid()`, int64(runSpace), int64(runKey)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count the runs in progress: %w", err)
+	}
+	return n, nil
 }
 
 // tryLock takes the advisory lock (lockSpace, key), retrying until wait
@@ -85,17 +182,8 @@ func (s *lockSession) try(ctx context.Context, a *Archive, key int32) (bool, err
 	if s.held[key] {
 		return false, nil
 	}
-	if s.conn == nil {
-		c, err := a.pool.Acquire(ctx)
-		if err != nil {
-			return false, a.wrap("lock", err)
-		}
-		name := fmt.Sprintf("relwatch pid=%d since=%s", os.Getpid(), time.Now().UTC().Format(time.RFC3339))
-		if _, err := c.Exec(ctx, `SELECT set_config('application_name', $1, false)`, name); err != nil {
-			c.Release()
-			return false, a.wrap("lock", err)
-		}
-		s.conn, s.held = c, map[int32]bool{}
+	if err := s.acquire(ctx, a); err != nil {
+		return false, err
 	}
 	// The caller's cancellation does not reach the query: pgx closes a
 	// connection whose query is cancelled, and this one holds the other
@@ -107,7 +195,7 @@ func (s *lockSession) try(ctx context.Context, a *Archive, key int32) (bool, err
 	if ok {
 		s.held[key] = true
 	}
-	if err != nil || len(s.held) == 0 {
+	if err != nil || s.idle() {
 		s.giveBack(a, err != nil)
 	}
 	return ok, a.wrap("lock", err)
@@ -130,7 +218,7 @@ func (s *lockSession) release(a *Archive, key int32) error {
 		return a.wrap("unlock", err)
 	}
 	delete(s.held, key)
-	if len(s.held) == 0 {
+	if s.idle() {
 		s.giveBack(a, false)
 	}
 	return nil
@@ -147,7 +235,7 @@ func (s *lockSession) giveBack(a *Archive, broken bool) {
 		s.conn.Exec(ctx, `SELECT set_config('application_name', $1, false)`, a.cfg.ConnConfig.RuntimeParams["application_name"])
 	}
 	s.conn.Release()
-	s.conn, s.held = nil, nil
+	s.conn, s.held, s.runs = nil, nil, 0
 }
 
 // holder says who holds the lock (lockSpace, key).

@@ -74,3 +74,54 @@ func TestClaimsShareOneSession(t *testing.T) {
 		t.Error("a session without locks keeps its connection")
 	}
 }
+
+// TestJoinRunCountsTheOthers: each run in progress counts the other
+// processes' runs, not its own process's, and a run that leaves is no
+// longer counted.
+func TestJoinRunCountsTheOthers(t *testing.T) {
+	ctx := context.Background()
+	dsn := TestDSN(t)
+	open := func() *Archive {
+		a, err := Open(ctx, dsn, ReadWrite)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { a.Close() })
+		return a
+	}
+	join := func(a *Archive) (func(context.Context) (int, error), func() error) {
+		others, leave, err := a.JoinRun(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return others, leave
+	}
+	count := func(others func(context.Context) (int, error), want int) {
+		t.Helper()
+		if n, err := others(ctx); err != nil || n != want {
+			t.Errorf("others = %d, %v; want %d", n, err, want)
+		}
+	}
+	one, two := open(), open()
+	othersOne, leaveOne := join(one)
+	count(othersOne, 0)
+	_, leaveJob := join(one) // a second run of the same process
+	count(othersOne, 0)
+	othersTwo, leaveTwo := join(two)
+	count(othersOne, 1)
+	count(othersTwo, 1)
+	if err := leaveJob(); err != nil {
+		t.Fatal(err)
+	}
+	count(othersTwo, 1)
+	if err := leaveOne(); err != nil {
+		t.Fatal(err)
+	}
+	count(othersTwo, 0)
+	if err := leaveTwo(); err != nil {
+		t.Fatal(err)
+	}
+	if one.locks.conn != nil || two.locks.conn != nil {
+		t.Error("a session without runs keeps its connection")
+	}
+}

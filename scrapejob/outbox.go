@@ -30,9 +30,11 @@ func subscribeAll(ctx context.Context, arc relwatch.Store, sender *notify.Sender
 // unreported are the changes an earlier run archived and did not report
 // (it was killed, or lost power, between the archive's commit and its
 // output): results for this run to report, marked Earlier, and the ids of
-// every event the reports destination is owed, this run's included, to
-// settle once the reports are written.
-func unreported(ctx context.Context, arc relwatch.Store, runStart time.Time) ([]track.Result, []string, error) {
+// every event the reports destination is owed, this run's (mine)
+// included, to settle once the reports are written. It is called only
+// when no other run is in progress, so that every event not in mine is a
+// finished run's.
+func unreported(ctx context.Context, arc relwatch.Store, mine map[string]bool) ([]track.Result, []string, error) {
 	var results []track.Result
 	var ids []string
 	for {
@@ -42,7 +44,7 @@ func unreported(ctx context.Context, arc relwatch.Store, runStart time.Time) ([]
 		}
 		for _, p := range pending {
 			ids = append(ids, p.ID)
-			if !p.Created.Before(runStart) {
+			if mine[p.ID] {
 				continue
 			}
 			var r track.Result
@@ -73,6 +75,17 @@ func unreported(ctx context.Context, arc relwatch.Store, runStart time.Time) ([]
 			return nil, nil, err
 		}
 	}
+}
+
+// eventsOf are the ids of the events archived with the results' checks.
+func eventsOf(results []track.Result) map[string]bool {
+	ids := map[string]bool{}
+	for _, r := range results {
+		for _, id := range r.EventIDs {
+			ids[id] = true
+		}
+	}
+	return ids
 }
 
 // earlierRemoval is the result that reports ev, the removed or restored

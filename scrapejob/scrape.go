@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/relwatch/relwatch"
@@ -80,7 +82,14 @@ func (j *Job) Run(ctx context.Context, afterPage func()) (_ Outcome, err error) 
 	// A store that several runs may write at once (PostgreSQL) takes a
 	// claim per host instead of the whole-archive writer lock.
 	claims, shared := arc.(relwatch.Claimer)
-	if !shared {
+	var otherRuns func(context.Context) (int, error)
+	if shared {
+		var leave func() error
+		if otherRuns, leave, err = claims.JoinRun(ctx); err != nil {
+			return Outcome{}, err
+		}
+		defer leave()
+	} else {
 		unlock, err := j.Lock(ctx, arc, j.LockWait)
 		if err != nil {
 			return Outcome{}, err
@@ -154,12 +163,28 @@ func (j *Job) Run(ctx context.Context, afterPage func()) (_ Outcome, err error) 
 		}
 	}
 	// Changes an earlier run archived but died before reporting are
-	// reported now, after this run's own results.
+	// reported now, after this run's own results. While another run is in
+	// progress, a change this run did not make may be that run's, to be
+	// reported by it: this run settles only its own, and a later run
+	// that is alone reports what a dead run left.
 	var earlier []track.Result
 	var reported []string
 	if outbox {
-		if earlier, reported, err = unreported(writeCtx, arc, runStart); err != nil {
-			return Outcome{}, err
+		mine := eventsOf(results)
+		alone := true
+		if otherRuns != nil {
+			n, err := otherRuns(writeCtx)
+			if err != nil {
+				return Outcome{}, err
+			}
+			alone = n == 0
+		}
+		if alone {
+			if earlier, reported, err = unreported(writeCtx, arc, mine); err != nil {
+				return Outcome{}, err
+			}
+		} else {
+			reported = slices.Collect(maps.Keys(mine))
 		}
 	}
 	results = append(results, earlier...)

@@ -338,6 +338,13 @@ func (w *hostWorker) Work(ctx context.Context, job *river.Job[hostArgs]) error {
 		return err
 	}
 	defer release()
+	// A run in progress until its events are settled: a scrape meanwhile
+	// leaves them to this job rather than report them as a dead run's.
+	_, leave, err := a.JoinRun(ctx)
+	if err != nil {
+		return err
+	}
+	defer leave()
 	var todo []track.Page
 	for _, p := range w.pages[job.Args.Host] {
 		done, err := a.CheckedSince(ctx, p.Key, job.Args.Mark)

@@ -156,3 +156,49 @@ func TestWorkerStoppedWithItsLastPageSettlesItsReports(t *testing.T) {
 		t.Errorf("the scrape after the stopped worker reports its changes as left over by a dead run:\n%s", out)
 	}
 }
+
+// TestLeftoverChangeWaitsForTheOtherRuns: on PostgreSQL, a change that a
+// killed scrape archived but never reported is not reported by a scrape
+// that runs while another run is in progress (it may be that run's, which
+// reports it itself); the first scrape that runs alone reports it, once.
+func TestLeftoverChangeWaitsForTheOtherRuns(t *testing.T) {
+	dsn := postgres.TestDSN(t)
+	bin := relwatchBinary(t)
+	site := testsite.New(t)
+	site.On("/cps/fr/p.htm", testsite.Fixture(filepath.Join("testdata", "kazakhstan-fr-v1.html")))
+	cfgPath := writeConfig(t, fmt.Sprintf("delay: 0s\nretries: 0\ntimeout: 30s\ntargets:\n  - {id: page, lang: fr, url: '%s'}\n", site.At("/cps/fr/p.htm")))
+	scrape := func(crashAt string) (string, error) {
+		cmd := exec.Command(bin, "--config", cfgPath, "scrape", "--json")
+		cmd.Env = append(os.Environ(), dbEnv+"="+dsn, "RELWATCH_CRASH_AT="+crashAt)
+		out, err := cmd.Output()
+		return string(out), err
+	}
+	if out, err := scrape(""); err != nil {
+		t.Fatalf("first scrape: %v\n%s", err, out)
+	}
+	site.Replace("/cps/fr/p.htm", testsite.Fixture(filepath.Join("testdata", "kazakhstan-fr-v2.html")))
+	if _, err := scrape("record version:after-commit"); err == nil {
+		t.Fatal("the scrape was not killed after archiving version 2")
+	}
+
+	// Another run in progress, as a scrape on another machine would be.
+	a := workerArchive(t, dsn, false)
+	_, leave, err := a.JoinRun(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := scrape("")
+	if err != nil || strings.Contains(out, `"earlier":true`) || !strings.Contains(out, `"status":"unchanged"`) {
+		t.Errorf("scrape beside another run: %v; want the page unchanged and no earlier change:\n%s", err, out)
+	}
+	if err := leave(); err != nil {
+		t.Fatal(err)
+	}
+	out, err = scrape("")
+	if err != nil || strings.Count(out, `"earlier":true`) != 1 || !strings.Contains(out, `"status":"changed","version":2`) {
+		t.Errorf("scrape alone: %v; want version 2 reported once as an earlier change:\n%s", err, out)
+	}
+	if out, _ := scrape(""); strings.Contains(out, `"earlier":true`) {
+		t.Errorf("the earlier change was reported twice:\n%s", out)
+	}
+}
