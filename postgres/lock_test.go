@@ -9,22 +9,29 @@ import (
 	"github.com/relwatch/relwatch"
 )
 
+// twoOpenings opens one test archive twice, read-write, as two processes
+// would.
+func twoOpenings(t *testing.T) (*Archive, *Archive) {
+	dsn := TestDSN(t)
+	var as [2]*Archive
+	for i := range as {
+		a, err := Open(context.Background(), dsn, ReadWrite)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { a.Close() })
+		as[i] = a
+	}
+	return as[0], as[1]
+}
+
 // TestClaimsShareOneSession: a run holds the claims of more hosts than
 // the pool has connections (they share one session), a claim is exclusive
 // within the process as well as between processes, and a released claim
 // can be taken by another run.
 func TestClaimsShareOneSession(t *testing.T) {
 	ctx := context.Background()
-	dsn := TestDSN(t)
-	open := func() *Archive {
-		a, err := Open(ctx, dsn, ReadWrite)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
-		return a
-	}
-	run, other := open(), open()
+	run, other := twoOpenings(t)
 
 	hosts := 3 * int(run.cfg.MaxConns)
 	releases := make([]func() error, hosts)
@@ -80,15 +87,6 @@ func TestClaimsShareOneSession(t *testing.T) {
 // longer counted.
 func TestJoinRunCountsTheOthers(t *testing.T) {
 	ctx := context.Background()
-	dsn := TestDSN(t)
-	open := func() *Archive {
-		a, err := Open(ctx, dsn, ReadWrite)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { a.Close() })
-		return a
-	}
 	join := func(a *Archive) (func(context.Context) (int, error), func() error) {
 		others, leave, err := a.JoinRun(ctx)
 		if err != nil {
@@ -102,7 +100,7 @@ func TestJoinRunCountsTheOthers(t *testing.T) {
 			t.Errorf("others = %d, %v; want %d", n, err, want)
 		}
 	}
-	one, two := open(), open()
+	one, two := twoOpenings(t)
 	othersOne, leaveOne := join(one)
 	count(othersOne, 0)
 	_, leaveJob := join(one) // a second run of the same process

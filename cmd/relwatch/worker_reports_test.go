@@ -22,13 +22,9 @@ import (
 	"github.com/relwatch/relwatch/worker"
 )
 
-// TestScrapeAfterWorkersReportsNoLeftovers: on a shared archive where a
-// scrape ran once, the changes a worker found later are the worker's own
-// report (its log lines), not changes "archived by an earlier run that
-// stopped before reporting": the next scrape must not report them again.
-func TestScrapeAfterWorkersReportsNoLeftovers(t *testing.T) {
-	dsn := postgres.TestDSN(t)
-	bin := relwatchBinary(t)
+// changingPair is two pages at v1 on a local site, a config for them,
+// and a scrape of it with --json into dsn; edit turns both into v2.
+func changingPair(t *testing.T, dsn string) (cfgPath string, scrape func() string, edit func()) {
 	v1, v2 := filepath.Join("testdata", "kazakhstan-fr-v1.html"), filepath.Join("testdata", "kazakhstan-fr-v2.html")
 	site := testsite.New(t)
 	var cfg strings.Builder
@@ -38,23 +34,36 @@ func TestScrapeAfterWorkersReportsNoLeftovers(t *testing.T) {
 		site.On(path, testsite.Fixture(v1))
 		fmt.Fprintf(&cfg, "  - {id: page-%d, lang: fr, url: '%s'}\n", p, site.At(path))
 	}
-	cfgPath := writeConfig(t, cfg.String())
-	ctx := context.Background()
-	a := workerArchive(t, dsn, true)
-	scrape := func() string {
+	cfgPath = writeConfig(t, cfg.String())
+	scrape = func() string {
 		t.Helper()
 		var out, errOut bytes.Buffer
-		code := run(ctx, []string{"--config", cfgPath, "--db", dsn, "scrape", "--json"}, streams{In: strings.NewReader(""), Out: &out, Err: &errOut})
+		code := run(context.Background(), []string{"--config", cfgPath, "--db", dsn, "scrape", "--json"}, streams{In: strings.NewReader(""), Out: &out, Err: &errOut})
 		if code != 0 {
 			t.Fatalf("scrape: exit %d\n%s%s", code, out.String(), errOut.String())
 		}
 		return out.String()
 	}
-	scrape() // version 1 of each page; the run's reports are now owed events
-
-	for p := range 2 {
-		site.Replace(fmt.Sprintf("/cps/fr/p%d.htm", p), testsite.Fixture(v2))
+	edit = func() {
+		for p := range 2 {
+			site.Replace(fmt.Sprintf("/cps/fr/p%d.htm", p), testsite.Fixture(v2))
+		}
 	}
+	return cfgPath, scrape, edit
+}
+
+// TestScrapeAfterWorkersReportsNoLeftovers: on a shared archive where a
+// scrape ran once, the changes a worker found later are the worker's own
+// report (its log lines), not changes "archived by an earlier run that
+// stopped before reporting": the next scrape must not report them again.
+func TestScrapeAfterWorkersReportsNoLeftovers(t *testing.T) {
+	dsn := postgres.TestDSN(t)
+	bin := relwatchBinary(t)
+	cfgPath, scrape, edit := changingPair(t, dsn)
+	ctx := context.Background()
+	a := workerArchive(t, dsn, true)
+	scrape() // version 1 of each page; the run's reports are now owed events
+	edit()
 	cmd := exec.Command(bin, "--config", cfgPath, "--log-level", "info", "--log-format", "text", "worker", "--every", "24h")
 	cmd.Env = append(os.Environ(), dbEnv+"="+dsn)
 	var workerLog bytes.Buffer
@@ -98,29 +107,9 @@ func TestScrapeAfterWorkersReportsNoLeftovers(t *testing.T) {
 // them as left over by a run that died.
 func TestWorkerStoppedWithItsLastPageSettlesItsReports(t *testing.T) {
 	dsn := postgres.TestDSN(t)
-	v1, v2 := filepath.Join("testdata", "kazakhstan-fr-v1.html"), filepath.Join("testdata", "kazakhstan-fr-v2.html")
-	site := testsite.New(t)
-	var cfgText strings.Builder
-	cfgText.WriteString("delay: 0s\nretries: 0\ntimeout: 30s\ntargets:\n")
-	for p := range 2 {
-		path := fmt.Sprintf("/cps/fr/p%d.htm", p)
-		site.On(path, testsite.Fixture(v1))
-		fmt.Fprintf(&cfgText, "  - {id: page-%d, lang: fr, url: '%s'}\n", p, site.At(path))
-	}
-	cfgPath := writeConfig(t, cfgText.String())
-	scrape := func() string {
-		t.Helper()
-		var out, errOut bytes.Buffer
-		code := run(context.Background(), []string{"--config", cfgPath, "--db", dsn, "scrape", "--json"}, streams{In: strings.NewReader(""), Out: &out, Err: &errOut})
-		if code != 0 {
-			t.Fatalf("scrape: exit %d\n%s%s", code, out.String(), errOut.String())
-		}
-		return out.String()
-	}
+	cfgPath, scrape, edit := changingPair(t, dsn)
 	scrape() // version 1 of each page; the reports are owed events now
-	for p := range 2 {
-		site.Replace(fmt.Sprintf("/cps/fr/p%d.htm", p), testsite.Fixture(v2))
-	}
+	edit()
 
 	cfg, err := config.Load(cfgPath)
 	if err != nil {
