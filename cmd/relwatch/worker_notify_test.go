@@ -55,7 +55,7 @@ func TestWorkersDeliverEachEventOnce(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	gone.serve(503, "kazakhstan-fr-v1.html")
 
-	procs := startWorkers(t, bin, cfgPath, dsn, 2, []string{"RELWATCH_TEST_SECRET=" + testSecret}, "--every", "24h", "--parallel", "1")
+	procs := startWorkers(t, bin, cfgPath, dsn, 2, []string{"RELWATCH_TEST_SECRET=" + testSecret}, "--every", farRounds, "--parallel", "1")
 	settled := func() bool {
 		st, err := a.OutboxStatus(ctx)
 		if err != nil {

@@ -64,7 +64,7 @@ func TestScrapeAfterWorkersReportsNoLeftovers(t *testing.T) {
 	a := workerArchive(t, dsn, true)
 	scrape() // version 1 of each page; the run's reports are now owed events
 	edit()
-	cmd := exec.Command(bin, "--config", cfgPath, "--log-level", "info", "--log-format", "text", "worker", "--every", "24h")
+	cmd := exec.Command(bin, "--config", cfgPath, "--log-level", "info", "--log-format", "text", "worker", "--every", farRounds)
 	cmd.Env = append(os.Environ(), dbEnv+"="+dsn)
 	var workerLog bytes.Buffer
 	cmd.Stderr = &workerLog

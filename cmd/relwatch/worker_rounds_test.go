@@ -75,7 +75,7 @@ func TestWorkersRoundsWithEdits(t *testing.T) {
 	}
 	var pages []page
 	var cfg strings.Builder
-	cfg.WriteString("schedule: 24h\ndelay: 0s\nretries: 0\ntimeout: 30s\ntargets:\n")
+	cfg.WriteString("schedule: " + farRounds + "\ndelay: 0s\nretries: 0\ntimeout: 30s\ntargets:\n")
 	urls := make([]string, len(hosts))
 	for h, host := range hosts {
 		urls[h] = host.URL

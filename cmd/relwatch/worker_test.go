@@ -30,6 +30,13 @@ func writeConfig(t *testing.T, text string) string {
 	return path
 }
 
+// farRounds is the worker tests' schedule: a round's name is its start
+// rounded down to the period, and a new River leader (after a worker is
+// killed) enqueues the round of its own start, so a period whose boundary
+// fell during a test (midnight UTC, for 24h) would add a round to it. The
+// next boundary of 100 years is in 2099.
+const farRounds = "876000h"
+
 // workerArchive opens the PostgreSQL archive at dsn for the test, closed
 // when it ends; with queue, the job queue's tables are made first, as a
 // test that does not test their making wants.
@@ -147,7 +154,7 @@ func TestWorkersSurviveKill9(t *testing.T) {
 	ctx := context.Background()
 	a := workerArchive(t, dsn, true)
 
-	procs := startWorkers(t, bin, cfgPath, dsn, 3, nil, "--every", "24h", "--lease", "2s")
+	procs := startWorkers(t, bin, cfgPath, dsn, 3, nil, "--every", farRounds, "--lease", "2s")
 	captures := captureCounter(t, a)
 	waitFor := func(what string, ok func() bool) {
 		t.Helper()
