@@ -140,7 +140,7 @@ func (s *lockSession) others(ctx context.Context) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.conn == nil {
-		return 0, errors.New("count the runs in progress: this run has not joined them")
+		return 0, errors.New("count the runs in progress: this run is not among them (its session with the server was lost)")
 	}
 	qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
