@@ -1,6 +1,7 @@
 package scrapejob
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -32,7 +33,10 @@ type Job struct {
 	// another run to release it.
 	Lock     func(ctx context.Context, arc relwatch.Store, wait time.Duration) (unlock func() error, err error)
 	LockWait time.Duration
-	Deadline time.Duration // stop fetching after this long (0: no limit)
+	// OutboxWait is how long a run on a shared store (PostgreSQL) waits
+	// for another run's reporting and delivery to finish (0: a minute).
+	OutboxWait time.Duration
+	Deadline   time.Duration // stop fetching after this long (0: no limit)
 
 	ReportDir string // --report-dir: "" writes none
 	Summary   string // the Markdown summary's file: "" writes none
@@ -56,8 +60,7 @@ type Outcome struct {
 	Undelivered bool
 }
 
-// outboxLockWait is how long a run on a shared store waits for another
-// run's reporting and delivery to finish.
+// outboxLockWait is the default of Job.OutboxWait.
 const outboxLockWait = time.Minute
 
 // Run is one scrape: it opens the store, holds the writer lock (on
@@ -154,7 +157,7 @@ func (j *Job) Run(ctx context.Context, afterPage func()) (_ Outcome, err error) 
 	// the next run. Other stores hold the writer lock already.
 	outbox := true
 	if shared {
-		unlock, err := arc.Lock(writeCtx, outboxLockWait)
+		unlock, err := arc.Lock(writeCtx, cmp.Or(j.OutboxWait, outboxLockWait))
 		if err != nil {
 			j.Log.Info("outbox in use by another run: it reports and delivers", "err", err.Error())
 			outbox = false
@@ -165,12 +168,13 @@ func (j *Job) Run(ctx context.Context, afterPage func()) (_ Outcome, err error) 
 	// Changes an earlier run archived but died before reporting are
 	// reported now, after this run's own results. While another run is in
 	// progress, a change this run did not make may be that run's, to be
-	// reported by it: this run settles only its own, and a later run
-	// that is alone reports what a dead run left.
+	// reported by it, so a run beside others, or one without the outbox,
+	// settles its own changes only (by their ids, which needs no lock), and
+	// a later run that is alone reports what a dead run left.
 	var earlier []track.Result
-	var reported []string
+	mine := eventsOf(results)
+	reported := slices.Collect(maps.Keys(mine))
 	if outbox {
-		mine := eventsOf(results)
 		alone := true
 		if otherRuns != nil {
 			n, err := otherRuns(writeCtx)
@@ -183,8 +187,6 @@ func (j *Job) Run(ctx context.Context, afterPage func()) (_ Outcome, err error) 
 			if earlier, reported, err = unreported(writeCtx, arc, mine); err != nil {
 				return Outcome{}, err
 			}
-		} else {
-			reported = slices.Collect(maps.Keys(mine))
 		}
 	}
 	results = append(results, earlier...)

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relwatch/relwatch"
 	"github.com/relwatch/relwatch/config"
 	"github.com/relwatch/relwatch/internal/testsite"
 	"github.com/relwatch/relwatch/postgres"
@@ -189,5 +190,44 @@ func TestLeftoverChangeWaitsForTheOtherRuns(t *testing.T) {
 	}
 	if out, _ := scrape(""); strings.Contains(out, `"earlier":true`) {
 		t.Errorf("the earlier change was reported twice:\n%s", out)
+	}
+}
+
+// TestRunWithoutTheOutboxSettlesItsOwn: on PostgreSQL, a scrape that
+// cannot get the outbox (another run holds it past the wait) still prints
+// its changes and settles them, so the next scrape does not report them
+// again as a dead run's.
+func TestRunWithoutTheOutboxSettlesItsOwn(t *testing.T) {
+	dsn := postgres.TestDSN(t)
+	cfgPath, scrape, edit := changingPair(t, dsn)
+	scrape()
+	edit()
+
+	holder := workerArchive(t, dsn, false)
+	unlock, err := holder.Lock(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	job := &scrapejob.Job{
+		Config: cfg, Targets: cfg.Targets, UserAgent: "relwatch-test",
+		Open:       func(ctx context.Context) (relwatch.Store, error) { return postgres.Open(ctx, dsn, postgres.ReadWrite) },
+		OutboxWait: 100 * time.Millisecond, JSON: true, Out: &out, Log: slog.New(slog.DiscardHandler),
+	}
+	if _, err := job.Run(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(out.String(), `"status":"changed"`) != 2 {
+		t.Fatalf("the run without the outbox does not print its two changes:\n%s", out.String())
+	}
+	if err := unlock(); err != nil {
+		t.Fatal(err)
+	}
+	if got := scrape(); strings.Contains(got, `"earlier":true`) {
+		t.Errorf("the next scrape reports the changes again, as a dead run's:\n%s", got)
 	}
 }
