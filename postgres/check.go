@@ -208,45 +208,62 @@ func checkSearchIndex(ctx context.Context, tx pgx.Tx, probs reporter) error {
 	if err != nil {
 		return err
 	}
-	type pv struct {
-		pk      int64
-		page    string
-		version int
-		js      []byte
+	// Page by page: a page's snapshots and its index rows, two statements,
+	// so that the memory is one page's, however big the archive.
+	type page struct {
+		pk   int64
+		name string
 	}
-	var vs []pv
-	err = eachRow(ctx, tx, `SELECT v.page_pk, p.id || '/' || p.lang, v.version, v.snapshot FROM versions v
-		JOIN pages p ON p.page_pk = v.page_pk ORDER BY p.id COLLATE "C", p.lang COLLATE "C", v.version`, func(r pgx.Rows) error {
-		var x pv
-		err := r.Scan(&x.pk, &x.page, &x.version, &x.js)
-		vs = append(vs, x)
+	var pages []page
+	err = eachRow(ctx, tx, `SELECT page_pk, id || '/' || lang FROM pages ORDER BY id COLLATE "C", lang COLLATE "C"`, func(r pgx.Rows) error {
+		var p page
+		err := r.Scan(&p.pk, &p.name)
+		pages = append(pages, p)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	for _, x := range vs {
-		s, err := decodeSnapshot(x.js)
-		if err != nil {
-			continue // reported by checkVersions
+	for _, p := range pages {
+		if err := checkPageIndex(ctx, tx, probs, p.pk, p.name); err != nil {
+			return err
 		}
-		var want, got []string
+	}
+	return nil
+}
+
+// checkPageIndex recomputes the blocks of every version of one page and
+// compares them with the search index's.
+func checkPageIndex(ctx context.Context, tx pgx.Tx, probs reporter, pk int64, name string) error {
+	got := map[int][]string{}
+	err := eachRow(ctx, tx, `SELECT bv.version, b.kind, b.path, b.text FROM block_versions bv
+		JOIN text_blocks b ON b.block_id = bv.block_id WHERE bv.page_pk = $1`, func(r pgx.Rows) error {
+		var v int
+		var b textBlock
+		if err := r.Scan(&v, &b.kind, &b.path, &b.text); err != nil {
+			return err
+		}
+		got[v] = append(got[v], relwatch.BlockCheckKey(b.kind, b.path, b.text))
+		return nil
+	}, pk)
+	if err != nil {
+		return err
+	}
+	return eachRow(ctx, tx, `SELECT version, snapshot FROM versions WHERE page_pk = $1 ORDER BY version`, func(r pgx.Rows) error {
+		var v int
+		var js []byte
+		if err := r.Scan(&v, &js); err != nil {
+			return err
+		}
+		s, err := decodeSnapshot(js)
+		if err != nil {
+			return nil // reported by checkVersions
+		}
+		var want []string
 		for _, b := range blocksOf(&s) {
 			want = append(want, relwatch.BlockCheckKey(b.kind, b.path, b.text))
 		}
-		err = eachRow(ctx, tx, `SELECT b.kind, b.path, b.text FROM block_versions bv JOIN text_blocks b ON b.block_id = bv.block_id
-			WHERE bv.page_pk = $1 AND bv.version = $2`, func(r pgx.Rows) error {
-			var b textBlock
-			if err := r.Scan(&b.kind, &b.path, &b.text); err != nil {
-				return err
-			}
-			got = append(got, relwatch.BlockCheckKey(b.kind, b.path, b.text))
-			return nil
-		}, x.pk, x.version)
-		if err != nil {
-			return err
-		}
-		probs.Blocks(x.page, x.version, want, got)
-	}
-	return nil
+		probs.Blocks(name, v, want, got[v])
+		return nil
+	}, pk)
 }

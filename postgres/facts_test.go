@@ -103,3 +103,27 @@ func TestCheckFindsStaleVersionFacts(t *testing.T) {
 		t.Errorf("check found\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestCheckFindsSearchIndexRows: a version's block missing from the search
+// index, or one too many, is a search-index problem naming the page and
+// the version.
+func TestCheckFindsSearchIndexRows(t *testing.T) {
+	ctx := context.Background()
+	a, dsn := factsArchive(t)
+	exec(t, dsn, `DELETE FROM block_versions WHERE ctid = (SELECT min(ctid) FROM block_versions WHERE version = 2);
+		INSERT INTO block_versions (block_id, page_pk, version)
+		  SELECT block_id, page_pk, 3 FROM block_versions WHERE version = 1 AND block_id NOT IN (SELECT block_id FROM block_versions WHERE version = 3) LIMIT 1`)
+	probs, err := a.Check(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range probs {
+		if p.Kind == "search-index" {
+			got = append(got, p.Detail)
+		}
+	}
+	if len(got) != 2 || !strings.HasPrefix(got[0], "kazakhstan/en version 2: index has") || !strings.HasPrefix(got[1], "kazakhstan/en version 3: index has") {
+		t.Errorf("check found %q; want a search-index problem for versions 2 and 3", got)
+	}
+}
