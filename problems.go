@@ -1,6 +1,7 @@
 package relwatch
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -95,6 +96,36 @@ func (p *Problems) VersionFacts(page string, version int, stale bool) {
 // BlockCheckKey is how Check compares search blocks: kind and path (as
 // JSON), then the text.
 func BlockCheckKey(kind, path, text string) string { return kind + " " + path + "\x00" + text }
+
+// PageIndex compares one page's search index with its versions, for a
+// store's Check: the store hands it every index row of the page
+// (Indexed), then every version's snapshot (Version), so that it holds one
+// page's index at a time, however big the archive.
+type PageIndex struct {
+	problems *Problems
+	page     string
+	indexed  map[int][]string
+}
+
+// PageIndex starts the comparison of page's index.
+func (p *Problems) PageIndex(page string) *PageIndex {
+	return &PageIndex{problems: p, page: page, indexed: map[int][]string{}}
+}
+
+// Indexed is one index row: a block of version, its path as JSON.
+func (x *PageIndex) Indexed(version int, kind, path, text string) {
+	x.indexed[version] = append(x.indexed[version], BlockCheckKey(kind, path, text))
+}
+
+// Version compares a version's snapshot with its index rows.
+func (x *PageIndex) Version(version int, s *snapshots.Snapshot) {
+	var want []string
+	for _, b := range SearchBlocks(s) {
+		path, _ := json.Marshal(b.Path)
+		want = append(want, BlockCheckKey(b.Kind, string(path), b.Text))
+	}
+	x.problems.Blocks(x.page, version, want, x.indexed[version])
+}
 
 // Blocks compares the search blocks a version's snapshot has (want) with
 // those the index holds for it (got), both as BlockCheckKey, in any order.

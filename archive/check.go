@@ -225,48 +225,54 @@ func checkSearchIndex(ctx context.Context, tx *sql.Tx, probs reporter) error {
 	if missing > 0 {
 		probs.Add("search-index", "%d full-text rows disagree with text_blocks", missing)
 	}
-	type pv struct {
-		pk      int64
-		page    string
-		version int
+	// Page by page: a page's snapshots and its index rows, two statements,
+	// so that the memory is one page's, however big the archive.
+	type page struct {
+		pk   int64
+		name string
 	}
-	var vs []pv
-	var snaps [][]byte
-	err := eachRow(ctx, tx, `SELECT v.page_pk, p.id || '/' || p.lang, v.version, v.snapshot FROM versions v
-		JOIN pages p ON p.page_pk = v.page_pk ORDER BY p.id, p.lang, v.version`, func(r *sql.Rows) error {
-		var x pv
-		var js []byte
-		if err := r.Scan(&x.pk, &x.page, &x.version, &js); err != nil {
-			return err
-		}
-		vs, snaps = append(vs, x), append(snaps, js)
-		return nil
+	var pages []page
+	err := eachRow(ctx, tx, `SELECT page_pk, id || '/' || lang FROM pages ORDER BY id, lang`, func(r *sql.Rows) error {
+		var p page
+		err := r.Scan(&p.pk, &p.name)
+		pages = append(pages, p)
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	for i, x := range vs {
-		s, err := decodeSnapshot(snaps[i])
-		if err != nil {
-			continue // reported by checkVersions
-		}
-		var want, got []string
-		for _, b := range blocksOf(&s) {
-			want = append(want, relwatch.BlockCheckKey(b.kind, b.path, b.text))
-		}
-		err = eachRow(ctx, tx, `SELECT b.kind, b.path, b.text FROM block_versions bv JOIN text_blocks b ON b.block_id = bv.block_id
-			WHERE bv.page_pk = ? AND bv.version = ?`, func(r *sql.Rows) error {
-			var b textBlock
-			if err := r.Scan(&b.kind, &b.path, &b.text); err != nil {
-				return err
-			}
-			got = append(got, relwatch.BlockCheckKey(b.kind, b.path, b.text))
-			return nil
-		}, x.pk, x.version)
-		if err != nil {
+	for _, p := range pages {
+		if err := checkPageIndex(ctx, tx, probs, p.pk, p.name); err != nil {
 			return err
 		}
-		probs.Blocks(x.page, x.version, want, got)
 	}
 	return nil
+}
+
+// checkPageIndex compares one page's search index with its versions'
+// snapshots.
+func checkPageIndex(ctx context.Context, tx *sql.Tx, probs reporter, pk int64, name string) error {
+	index := probs.PageIndex(name)
+	err := eachRow(ctx, tx, `SELECT bv.version, b.kind, b.path, b.text FROM block_versions bv
+		JOIN text_blocks b ON b.block_id = bv.block_id WHERE bv.page_pk = ?`, func(r *sql.Rows) error {
+		var v int
+		var b textBlock
+		err := r.Scan(&v, &b.kind, &b.path, &b.text)
+		index.Indexed(v, b.kind, b.path, b.text)
+		return err
+	}, pk)
+	if err != nil {
+		return err
+	}
+	return eachRow(ctx, tx, `SELECT version, snapshot FROM versions WHERE page_pk = ? ORDER BY version`, func(r *sql.Rows) error {
+		var v int
+		var js []byte
+		if err := r.Scan(&v, &js); err != nil {
+			return err
+		}
+		if s, err := decodeSnapshot(js); err == nil { // else reported by checkVersions
+			index.Version(v, &s)
+		}
+		return nil
+	}, pk)
 }
