@@ -36,14 +36,14 @@ func (a *Archive) Lock(ctx context.Context, wait time.Duration) (unlock func() e
 	if a.mode != ReadWrite {
 		return nil, fmt.Errorf("lock archive %s: open read-only", a.name)
 	}
-	ok, err := a.tryLock(ctx, writerKey, wait)
+	ok, gen, err := a.tryLock(ctx, writerKey, wait)
 	if err != nil {
 		return nil, fmt.Errorf("lock archive %s: %w", a.name, err)
 	}
 	if !ok {
 		return nil, a.holder(ctx, writerKey)
 	}
-	return func() error { return a.locks.release(a, writerKey) }, nil
+	return func() error { return a.locks.release(a, writerKey, gen) }, nil
 }
 
 // runKey is the second key of the shared advisory lock every run in
@@ -57,10 +57,11 @@ const (
 // JoinRun counts this run among the runs in progress: a shared advisory
 // lock, held by the process's lock session until leave.
 func (a *Archive) JoinRun(ctx context.Context) (others func(context.Context) (int, error), leave func() error, err error) {
-	if err := a.locks.join(ctx, a); err != nil {
+	gen, err := a.locks.join(ctx, a)
+	if err != nil {
 		return nil, nil, fmt.Errorf("join the runs on archive %s: %w", a.name, err)
 	}
-	return a.locks.others, func() error { return a.locks.leave(a) }, nil
+	return a.locks.others, func() error { return a.locks.leave(a, gen) }, nil
 }
 
 // lockSession is the database session that holds an Archive's advisory
@@ -69,10 +70,13 @@ func (a *Archive) JoinRun(ctx context.Context) (others func(context.Context) (in
 // list needs one connection for its claims, not one a host (the pool has
 // eight). Its application_name says who holds them. A lock is exclusive
 // within the process too: held says which keys are taken, since the
-// server would grant a session the same lock twice.
+// server would grant a session the same lock twice. A lost session loses
+// its locks; gen numbers the sessions, so that the release of a lock the
+// last one held cannot give up one taken since.
 type lockSession struct {
 	mu   sync.Mutex
 	conn *pgxpool.Conn
+	gen  uint64
 	held map[int32]bool
 	runs int // the process's runs in progress (JoinRun), one shared lock each
 }
@@ -92,6 +96,7 @@ func (s *lockSession) acquire(ctx context.Context, a *Archive) error {
 		return a.wrap("lock", err)
 	}
 	s.conn, s.held = c, map[int32]bool{}
+	s.gen++
 	return nil
 }
 
@@ -99,27 +104,27 @@ func (s *lockSession) acquire(ctx context.Context, a *Archive) error {
 func (s *lockSession) idle() bool { return len(s.held) == 0 && s.runs == 0 }
 
 // join takes one more shared run lock.
-func (s *lockSession) join(ctx context.Context, a *Archive) error {
+func (s *lockSession) join(ctx context.Context, a *Archive) (gen uint64, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.acquire(ctx, a); err != nil {
-		return err
+		return 0, err
 	}
 	qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if _, err := s.conn.Exec(qctx, `SELECT pg_advisory_lock_shared($1, $2)`, int32(runSpace), int32(runKey)); err != nil {
 		s.giveBack(a, true)
-		return a.wrap("lock", err)
+		return 0, a.wrap("lock", err)
 	}
 	s.runs++
-	return nil
+	return s.gen, nil
 }
 
 // leave gives one shared run lock up.
-func (s *lockSession) leave(a *Archive) error {
+func (s *lockSession) leave(a *Archive, gen uint64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.runs == 0 {
+	if s.conn == nil || s.gen != gen || s.runs == 0 {
 		return nil // the session was lost, and the lock with it
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -157,33 +162,34 @@ func (s *lockSession) others(ctx context.Context) (int, error) {
 
 // tryLock takes the advisory lock (lockSpace, key), retrying until wait
 // has passed.
-func (a *Archive) tryLock(ctx context.Context, key int32, wait time.Duration) (bool, error) {
+func (a *Archive) tryLock(ctx context.Context, key int32, wait time.Duration) (ok bool, gen uint64, err error) {
 	deadline := time.Now().Add(wait)
 	for {
-		ok, err := a.locks.try(ctx, a, key)
+		ok, gen, err := a.locks.try(ctx, a, key)
 		if err != nil || ok {
-			return ok, err
+			return ok, gen, err
 		}
 		if !time.Now().Before(deadline) {
-			return false, nil
+			return false, 0, nil
 		}
 		select {
 		case <-ctx.Done():
-			return false, ctx.Err()
+			return false, 0, ctx.Err()
 		case <-time.After(25 * time.Millisecond):
 		}
 	}
 }
 
-// try takes the lock if it is free, without waiting.
-func (s *lockSession) try(ctx context.Context, a *Archive, key int32) (bool, error) {
+// try takes the lock if it is free, without waiting, and says in which
+// session.
+func (s *lockSession) try(ctx context.Context, a *Archive, key int32) (bool, uint64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.held[key] {
-		return false, nil
+		return false, 0, nil
 	}
 	if err := s.acquire(ctx, a); err != nil {
-		return false, err
+		return false, 0, err
 	}
 	// The caller's cancellation does not reach the query: pgx closes a
 	// connection whose query is cancelled, and this one holds the other
@@ -195,17 +201,18 @@ func (s *lockSession) try(ctx context.Context, a *Archive, key int32) (bool, err
 	if ok {
 		s.held[key] = true
 	}
+	gen := s.gen
 	if err != nil || s.idle() {
 		s.giveBack(a, err != nil)
 	}
-	return ok, a.wrap("lock", err)
+	return ok, gen, a.wrap("lock", err)
 }
 
 // release gives the lock up, and the connection back with the last lock.
-func (s *lockSession) release(a *Archive, key int32) error {
+func (s *lockSession) release(a *Archive, key int32, gen uint64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.held[key] {
+	if s.conn == nil || s.gen != gen || !s.held[key] {
 		return nil // the session was lost, and the lock with it
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -236,6 +243,16 @@ func (s *lockSession) giveBack(a *Archive, broken bool) {
 	}
 	s.conn.Release()
 	s.conn, s.held, s.runs = nil, nil, 0
+}
+
+// close ends the session and every lock it holds (Archive.Close): the
+// pool would otherwise wait for its connection forever.
+func (s *lockSession) close(a *Archive) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conn != nil {
+		s.giveBack(a, true)
+	}
 }
 
 // holder says who holds the lock (lockSpace, key).
@@ -295,7 +312,7 @@ func (a *Archive) ClaimHost(ctx context.Context, host string) (release func() er
 	if err != nil {
 		return nil, err
 	}
-	ok, err := a.tryLock(ctx, key, 0)
+	ok, gen, err := a.tryLock(ctx, key, 0)
 	if err != nil {
 		return nil, fmt.Errorf("claim host %s: %w", host, err)
 	}
@@ -305,7 +322,7 @@ func (a *Archive) ClaimHost(ctx context.Context, host string) (release func() er
 		}
 		return nil, fmt.Errorf("host %s is being checked by another run: %w", host, relwatch.ErrClaimed)
 	}
-	return func() error { return a.locks.release(a, key) }, nil
+	return func() error { return a.locks.release(a, key, gen) }, nil
 }
 
 // claimKey is the second advisory lock key of a claim: a hash of what is

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/relwatch/relwatch"
 )
@@ -121,5 +122,80 @@ func TestJoinRunCountsTheOthers(t *testing.T) {
 	}
 	if one.locks.conn != nil || two.locks.conn != nil {
 		t.Error("a session without runs keeps its connection")
+	}
+}
+
+// TestLockAfterALostSession: when the server ends the session that holds
+// a run's claims, they are gone; once the run has seen that, the host can
+// be claimed again, and the release of the lost claim does not give up
+// the new one.
+func TestLockAfterALostSession(t *testing.T) {
+	ctx := context.Background()
+	run, other := twoOpenings(t)
+	releaseLost, err := run.ClaimHost(ctx, "a.example:80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := run.locks.conn.Conn().PgConn().PID()
+	if _, err := other.pool.Exec(ctx, `SELECT pg_terminate_backend($1)`, pid); err != nil {
+		t.Fatal(err)
+	}
+	for gone := false; !gone; {
+		if err := other.pool.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1)`, pid).Scan(&gone); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := run.ClaimHost(ctx, "b.example:80"); err == nil {
+		t.Fatal("a claim in the lost session succeeded")
+	}
+	release, err := run.ClaimHost(ctx, "a.example:80")
+	if err != nil {
+		t.Fatalf("claim after the session was lost: %v", err)
+	}
+	if err := releaseLost(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.ClaimHost(ctx, "a.example:80"); !errors.Is(err, relwatch.ErrClaimed) {
+		t.Errorf("after the lost claim's release, another run claims the host: %v; want ErrClaimed", err)
+	}
+	if err := release(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCloseWithLocksHeld: closing an archive whose locks are still held
+// ends them and does not wait for their release.
+func TestCloseWithLocksHeld(t *testing.T) {
+	ctx := context.Background()
+	run, other := twoOpenings(t)
+	if _, err := run.ClaimHost(ctx, "a.example:80"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run.JoinRun(ctx); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- run.Close() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Close waits for the locks' release")
+	}
+	// The server ends the session's locks once its backend has seen the
+	// connection close.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		release, err := other.ClaimHost(ctx, "a.example:80")
+		if err == nil {
+			release()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("claim after the holder closed: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -146,6 +146,7 @@ func (a *Archive) Pool() *pgxpool.Pool { return a.pool }
 
 // Close closes the connections. It never waits for readers elsewhere.
 func (a *Archive) Close() error {
+	a.locks.close(a)
 	a.pool.Close()
 	return nil
 }
