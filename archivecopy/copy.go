@@ -5,8 +5,9 @@
 // relwatch.Loader, so it knows no engine.
 //
 // A copy is resumable, not atomic: each page is copied in one transaction
-// of the destination and read back and compared with the source; a page the destination already has with the same history is
-// skipped, so running an interrupted copy again finishes it. The outbox
+// of the destination and read back and compared with the source; a page
+// the destination already has with the same history is skipped, so
+// running an interrupted copy again finishes it. The outbox
 // (the notifications' events and what became of each for each
 // destination) goes last, in one transaction, and is read back too; an
 // event the destination has already is kept as it is.
